@@ -243,10 +243,13 @@ def _csv_schema(
                 f"{path}: its header is not UTF-8 text; convert the file to UTF-8"
             ) from None
         except pa.ArrowInvalid as exc:  # in the reader's first block
+            from ..tabular._csv_errors import csv_error  # the in-memory read's words
             from ..tabular._encoding import UTF8
-            from ..tabular._read import _csv_error  # the in-memory read's words
+            from ..tabular._read import CSV_BLOCK_BYTES
 
-            error = _csv_error(exc, path, path, compression, delimiter, UTF8)
+            error = csv_error(
+                exc, path, path, compression, delimiter, UTF8, CSV_BLOCK_BYTES
+            )
             raise CLIError(str(error)) from None
     return schema, delimiter
 

@@ -58,13 +58,12 @@ from .._files import STDIN, check_input, spooled
 from ..formats import (
     FORMATS,
     decompress_error,
-    find_ragged_line,
     format_of_name,
     is_tab_separated,
     read_head,
-    reports_ragged_row,
     sniff_format,
 )
+from ._csv_errors import csv_error, maybe_undecodable, undecodable
 from ._encoding import (
     UTF8,
     check_encoding,
@@ -75,7 +74,7 @@ from ._encoding import (
     refuse_text_options,
     refuse_utf16,
 )
-from ._lines import LineMap, delimiter_line_header, find_long_line, preamble_line
+from ._lines import LineMap, delimiter_line_header
 from ._pandas_index import index_like
 from ._parquet import read_parquet
 from ._raw import PROGRESS_SECONDS, ProgressHook, RawData, counting, open_data, position
@@ -120,12 +119,6 @@ def sniff_delimiter(head: bytes, path: str, encoding: str = "utf-8") -> str:
     counts = {sep: unquoted.count(sep) for sep in _SEPARATORS}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] > 0 else ","
-
-
-def _arrow_message(exc: Exception) -> str:
-    from ..backends._sources import one_line
-
-    return one_line(str(exc))
 
 
 def _read_csv(
@@ -182,14 +175,16 @@ def _read_csv(
                 if newlines or not _may_be_quoted_newline(exc):
                     raise
     except UnicodeError:
-        raise _undecodable(name, path, compression, encoding) from None
+        raise undecodable(name, path, compression, encoding) from None
     except (OSError, EOFError) as exc:
         if isinstance(exc, (FileNotFoundError, PermissionError, IsADirectoryError)):
             raise
         raise decompress_error(name, compression, exc) from None
     except pa.ArrowInvalid as exc:
-        raise _csv_error(exc, name, path, compression, delimiter, encoding) from None
-    if encoding == UTF8 and _maybe_undecodable(table):
+        raise csv_error(
+            exc, name, path, compression, delimiter, encoding, CSV_BLOCK_BYTES
+        ) from None
+    if encoding == UTF8 and maybe_undecodable(table):
         error = decode_error(name, path, compression, encoding)
         if error is not None:
             raise error
@@ -336,70 +331,6 @@ def _await_release(source: Any, held: int, timeout: float = 5.0) -> None:
     deadline = time.monotonic() + timeout
     while sys.getrefcount(source) - 1 > held and time.monotonic() < deadline:
         time.sleep(0.001)
-
-
-def _undecodable(
-    name: str, path: str, compression: str | None, encoding: str
-) -> DataValidationError:
-    """The error naming the first byte that does not decode (pyarrow's own
-    message as a fallback)."""
-    error = decode_error(name, path, compression, encoding)
-    if error is not None:
-        return error
-    return DataValidationError(
-        f"{name}: cannot decode the text as {encoding}; pass the file's encoding "
-        "with --encoding"
-    )
-
-
-def _maybe_undecodable(table: Any) -> bool:
-    """pyarrow keeps header bytes that are not UTF-8 (its column names then fail
-    to decode) and reads such data as binary columns."""
-    import pyarrow as pa
-
-    try:
-        table.column_names  # noqa: B018 - decoding the names is the test
-    except UnicodeDecodeError:
-        return True
-    return any(
-        pa.types.is_binary(t) or pa.types.is_large_binary(t) for t in table.schema.types
-    )
-
-
-def _csv_error(
-    exc: Exception,
-    name: str,
-    path: str,
-    compression: str | None,
-    delimiter: str,
-    encoding: str,
-) -> DataValidationError:
-    """pyarrow's parse error as one line naming the file, the line and a remedy."""
-    msg = _arrow_message(exc)
-    hint = ""
-    if reports_ragged_row(msg):
-        first = preamble_line(path, compression, delimiter, encoding)  # #, sep=;
-        ragged = first or find_ragged_line(path, compression, delimiter, encoding)
-        if ragged:
-            msg = ragged
-        if not first and runs_of_spaces() not in msg:  # that says what to do
-            hint = f" (delimiter {delimiter!r}; pass --sep if that is wrong)"
-    if "UTF8" in msg or "utf8" in msg.lower():
-        error = decode_error(name, path, compression, encoding)
-        if error is not None:
-            return error
-        hint = " (pass the file's encoding with --encoding)"
-    if "newlines_in_values" in msg or "out of sync" in msg:
-        msg = "a quoted value spans lines in a way the reader cannot follow"
-    if "straddl" in msg or "Empty CSV file or block" in msg:
-        msg = find_long_line(path, compression, CSV_BLOCK_BYTES) or msg
-    if msg.startswith("CSV parse error: Empty CSV file or block"):
-        # the file is not blank (refused before): its one line has no line
-        # break after it, which pyarrow reads as no header at all
-        return DataValidationError(f"{name} has a header but no data rows")
-    if msg == "Empty CSV file":  # a byte order mark alone
-        return DataValidationError(f"{name} is empty (no header, no data rows)")
-    return DataValidationError(f"{name}: cannot read CSV: {msg}{hint}")
 
 
 def check_decimal(decimal: str) -> str:
