@@ -280,3 +280,22 @@ def test_missing_cluster_column_names_it(ucla_files, capsys):
     code, err = run_error(capsys, plain, path, "--cov-type", "cluster",
                           "--cluster", "nope")  # fmt: skip
     assert code == 65 and "'nope'" in err
+
+
+def test_library_atexog_reads_numbers_by_the_readers_rule():
+    # atexog's text values follow the rule the CLI's --at-value and the data
+    # readers apply (ASCII digits; Python's float also took "1_0" and "inf");
+    # numbers and numeric text still agree with each other
+    import pandas as pd
+
+    from logistic import InvalidParameterError, LogisticRegression, datasets
+
+    X, y, names = datasets.load_ucla_admissions()
+    X = pd.DataFrame(X, columns=names)
+    res = LogisticRegression().fit(X, y).inference(X, y)
+    as_text = res.get_margeff(atexog={"gpa": "3.5"}).margeff
+    as_number = res.get_margeff(atexog={"gpa": 3.5}).margeff
+    assert list(as_text) == list(as_number)
+    for text in ("1_0", "\u0663", "inf", "nan"):
+        with pytest.raises(InvalidParameterError, match=r"atexog\['gpa'\] must be"):
+            res.get_margeff(atexog={"gpa": text})

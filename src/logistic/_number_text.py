@@ -52,6 +52,7 @@ __all__ = [
     "formatted_numbers",
     "mostly_numbers",
     "number_value",
+    "numeric",
 ]
 
 #: A number with a decimal point (or none): ``3``, ``-0.5``, ``.5``, ``1e-3``.
@@ -67,6 +68,20 @@ def number_value(text: Any) -> float | None:
     if not isinstance(text, str) or not _NUMBER_ASCII.match(text):
         return None
     return float(text)
+
+
+def numeric(value: Any) -> float | None:
+    """``value`` as a float where it is a number: a real number (a boolean
+    is 0 or 1, as numpy takes it; an integer beyond float64 is ``±inf``) or
+    text that reads as one (:func:`number_value`); else None."""
+    if isinstance(value, str):
+        return number_value(value)
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond float64
+        return float("inf") if value > 0 else float("-inf")
+    except (TypeError, ValueError):
+        return None
 
 
 #: A number written with a decimal comma (``13,2``, ``-1.234,5``, ``2,5e3``).

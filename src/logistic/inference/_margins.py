@@ -55,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._number_text import numeric
 from .._onehot import split_dummy_name
 from .._typing import Block, FloatArray
 from ._margins_results import MarginalEffects
@@ -145,13 +146,11 @@ def _level_column(term: str, value: Any, cols: list[int], names: list[str]) -> i
     for j, level in zip(cols, levels, strict=True):
         if level == text:
             return j
-    try:
-        number = float(value)
+    number = numeric(value)
+    if number is not None:
         for j, level in zip(cols, levels, strict=True):
-            if float(level) == number:
+            if numeric(level) == number:
                 return j
-    except (TypeError, ValueError):
-        pass
     raise InvalidParameterError(
         f"atexog sets {term} to {value!r}, which is not one of the term's levels "
         f"with a column ({', '.join(levels)}); for its reference level set each "
@@ -186,12 +185,11 @@ def _atexog(atexog: Any, names: list[str]) -> tuple[tuple[int, float], ...]:
                 put(j, 1.0 if j == chosen else 0.0, key)
             continue
         j = _column(key, names, "atexog")
-        try:
-            v = float(value)
-        except (TypeError, ValueError):
+        v = numeric(value)
+        if v is None:
             raise InvalidParameterError(
                 f"atexog[{key!r}] must be a number; got {value!r}"
-            ) from None
+            )
         if not np.isfinite(v):
             raise InvalidParameterError(
                 f"atexog[{key!r}] must be finite; got {value!r}"

@@ -57,6 +57,7 @@ import numpy as np
 from scipy.special import expit, log_expit
 
 from .._exceptions import DataValidationError, InvalidParameterError
+from .._number_text import numeric
 from .._typing import FloatArray
 from ._estimable import Estimability, non_estimable, warn_non_estimable
 from ._margins_results import MarginalEffects
@@ -99,13 +100,11 @@ def _level(variable: Variable, value: Any, what: str) -> Any:
     for level in variable.levels:
         if level == value and type(level) is type(value) or str(level) == str(value):
             return level
-    try:
-        number = float(value)
+    number = numeric(value)
+    if number is not None:
         for level in variable.levels:
-            if not isinstance(level, (str, bool)) and float(level) == number:
+            if not isinstance(level, (str, bool)) and numeric(level) == number:
                 return level
-    except (TypeError, ValueError):
-        pass
     shown = ", ".join(str(v) for v in variable.levels)
     raise InvalidParameterError(
         f"{what}[{variable.column!r}] = {value!r} is not one of its levels ({shown})"
@@ -137,11 +136,8 @@ def _set_values(
         if variable.levels is not None:
             out[variable.column] = _level(variable, value, "atexog")
             continue
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = float("nan")
-        if not np.isfinite(number):
+        number = numeric(value)
+        if number is None or not np.isfinite(number):
             raise InvalidParameterError(
                 f"atexog[{key!r}] must be a finite number; got {value!r}"
             )
