@@ -72,3 +72,15 @@ def test_a_k_class_stream_is_refused_alike():
         for args in ((X, y), ()):
             with pytest.raises(InvalidParameterError, match=REFUSAL):
                 model.inference(*args)
+
+
+def test_the_command_line_summary_says_why_a_stream_has_no_errors(stream, tmp_path, capsys):
+    from conftest import run_cli
+
+    model, _, _ = stream
+    path = tmp_path / "stream.json"
+    logistic.save(model, path)
+    code, out, err = run_cli(capsys, ["summary", path])
+    assert code == 0, err
+    assert "Note: no standard errors: inference needs a fit that stops" in out
+    assert REFUSAL in out

@@ -240,6 +240,19 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     return info
 
 
+def _no_inference(model: Any) -> str | None:
+    """Why a model gets no inference at all (a ``partial_fit`` stream: no
+    stopping rule, so no maximum-likelihood estimate), else None."""
+    from .._exceptions import InvalidParameterError
+    from ..inference._checks import refuse_stream
+
+    try:
+        refuse_stream(model)
+    except InvalidParameterError as exc:
+        return str(exc)
+    return None
+
+
 def _cov(mf: Any) -> Any:
     """The stored covariance, intercept first (as the coefficient rows), or
     None. A covariance marking aliased parameters (NaN rows) is the reduced
@@ -450,6 +463,8 @@ def summary(
         table = coefficient_table(mf.model, names, res, cov, alpha=alpha)
         if res is None and info.get("singularities"):
             table += "\nNote: " + info["singularities"]
+        if cov is None and (why := _no_inference(mf.model)) is not None:
+            table += f"\nNote: no standard errors: {why}"
         if level != 0.95 and cov is not None:
             table += f"\nci_low, ci_high: {100 * level:g}% Wald intervals"
         console.print(table, markup=False, soft_wrap=True)
