@@ -150,7 +150,7 @@ def test_cache_list_prints_planted_sources_safely(tmp_path, capsys):
     (folder / "meta.json").write_text(json.dumps(meta))
     assert main(["cache", "list", "--cache-dir", str(cache)]) == 0
     out = capsys.readouterr().out
-    assert "1 entries" in out and "\x1b" not in out and "\x07" not in out
+    assert "1 entry," in out and "\x1b" not in out and "\x07" not in out
 
 
 def test_a_writers_folder_swapped_for_links_is_not_written_through(tmp_path):
