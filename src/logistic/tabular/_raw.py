@@ -145,22 +145,12 @@ def compressed_limit() -> int | None:
     return None if memory is None else int(memory * COMPRESSED_MEMORY_FRACTION)
 
 
-class _Bounded:
-    """A readable stream that stops with :class:`DecompressedTooLarge` once
-    more than ``limit`` bytes went through it (the reader may call ``read``
-    from one of its threads; the exception reaches its caller)."""
+class _Wrapped:
+    """A forward-only readable stream over another, for pyarrow's reader:
+    subclasses define ``read``; closing it leaves the stream under it to its
+    owner."""
 
-    def __init__(self, stream: Any, path: str, limit: int) -> None:
-        self._stream, self._path, self._limit = stream, path, limit
-        self._size = 0
-        self.closed = False
-
-    def read(self, n: int = -1) -> bytes:
-        data = self._stream.read(n if n >= 0 else self._limit + 1 - self._size)
-        self._size += len(data)
-        if self._size > self._limit:
-            raise DecompressedTooLarge(self._path, self._size, self._limit)
-        return bytes(data)
+    closed = False
 
     def readable(self) -> bool:
         return True
@@ -170,6 +160,23 @@ class _Bounded:
 
     def close(self) -> None:
         self.closed = True
+
+
+class _Bounded(_Wrapped):
+    """A readable stream that stops with :class:`DecompressedTooLarge` once
+    more than ``limit`` bytes went through it (the reader may call ``read``
+    from one of its threads; the exception reaches its caller)."""
+
+    def __init__(self, stream: Any, path: str, limit: int) -> None:
+        self._stream, self._path, self._limit = stream, path, limit
+        self._size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n if n >= 0 else self._limit + 1 - self._size)
+        self._size += len(data)
+        if self._size > self._limit:
+            raise DecompressedTooLarge(self._path, self._size, self._limit)
+        return bytes(data)
 
 
 def bounded(stream: Any, path: str) -> Any:
@@ -187,7 +194,7 @@ ProgressHook = Callable[[int, int, "int | None"], None]
 PROGRESS_SECONDS = 0.25
 
 
-class _Counting:
+class _Counting(_Wrapped):
     """A readable stream that counts the lines going through it and reports.
 
     ``read`` passes ``stream``'s bytes on unchanged; every
@@ -208,7 +215,6 @@ class _Counting:
             self._total: int | None = os.fstat(raw.fileno()).st_size
         except (OSError, AttributeError, ValueError):
             self._total = None
-        self.closed = False
 
     def read(self, n: int = -1) -> bytes:
         data = self._stream.read(n)
@@ -218,15 +224,6 @@ class _Counting:
             self._last = now
             self._report(max(self._lines - 1, 0), self._raw.tell(), self._total)
         return bytes(data)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def counting(stream: Any, raw: BinaryIO, on_progress: ProgressHook) -> Any:
