@@ -69,3 +69,18 @@ def test_splitters_that_take_groups_still_receive_them():
 
     own = LogisticRegressionCV(Cs=[0.1, 1.0], cv=OwnSplitter()).fit(X, y, groups=g)
     np.testing.assert_array_equal(own.scores_[1], by_hand.scores_[1])
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_a_splitter_of_groups_given_none_says_how_to_pass_them(routing):
+    # scikit-learn's GroupKFold raises a bare ValueError ("The 'groups'
+    # parameter should not be None"), not naming fit's argument
+    from sklearn.model_selection import LeaveOneGroupOut, StratifiedGroupKFold
+
+    X, y, _ = _data()
+    with sklearn.config_context(enable_metadata_routing=routing):
+        with pytest.raises(ValueError, match="should not be None"):
+            list(GroupKFold(3).split(X, y))
+        for cv in (GroupKFold(3), StratifiedGroupKFold(3), LeaveOneGroupOut()):
+            with pytest.raises(InvalidParameterError, match=r"fit\(X, y, groups=\.\.\.\)"):
+                LogisticRegressionCV(Cs=[0.1, 1.0], cv=cv).fit(X, y)

@@ -59,13 +59,22 @@ def refuse_unused_groups(cv: Any, splitter: Any, groups: Any) -> None:
     of splits), as scikit-learn's ``LogisticRegressionCV`` refuses them: the
     folds would put rows of one group on both sides, and the scores would not
     be the grouped ones asked for. A splitter without scikit-learn's routing
-    (an object of its own) is taken at its word."""
-    if groups is None:
-        return
-    routing = getattr(splitter, "get_metadata_routing", None)
-    if routing is None or "groups" in routing().split.requests:
-        return
+    (an object of its own) is taken at its word. The converse, a splitter
+    that splits by groups (``GroupKFold``, ...) given none, is refused too,
+    with the way to pass them (scikit-learn's splitter says only that
+    ``groups`` should not be None)."""
     from ._exceptions import InvalidParameterError
+
+    routing = getattr(splitter, "get_metadata_routing", None)
+    wanted = routing is not None and routing().split.requests.get("groups") is True
+    if groups is None and wanted:
+        raise InvalidParameterError(
+            f"cv={type(splitter).__name__}(...) splits the rows by groups, and "
+            "LogisticRegressionCV.fit was given none: pass them as "
+            "fit(X, y, groups=...), one label a row"
+        )
+    if groups is None or routing is None or "groups" in routing().split.requests:
+        return
 
     name = type(splitter).__name__
     if isinstance(cv, int):
