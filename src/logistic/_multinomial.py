@@ -55,7 +55,8 @@ import scipy.sparse as sp
 from scipy.linalg.blas import dsyrk as syrk
 
 from ._exceptions import DataValidationError
-from ._objective import LogisticObjective, penalty_strengths
+from ._objective import LogisticObjective
+from ._penalty import penalty_strengths
 from ._row_terms import quiet_overflow, weight_total
 from ._scaling import ScaledObjective
 from ._softmax import cross_entropy_and_proba

@@ -38,7 +38,6 @@ same function as scikit-learn's ``LogisticRegression(C=C)``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -56,9 +55,10 @@ from ._block_sums import (
     block_value_grad,
     block_value_grad_hessian,
 )
-from ._exceptions import InvalidParameterError, NoWeightError
+from ._exceptions import NoWeightError
 from ._labels import check_encoded_labels
 from ._moments import ColumnStats
+from ._penalty import penalty_strengths
 from ._typing import Backend, Block, FloatArray
 from .backends.in_memory import InMemory
 
@@ -79,44 +79,6 @@ __all__ = [
 ]
 
 F64 = np.float64
-
-
-def penalty_strengths(
-    penalty: str | None,
-    alpha: float,
-    l1_ratio: float | None,
-    C: float | None,
-    weight_sum: float | Callable[[], float],
-) -> tuple[float, float]:
-    """``(l1, l2)`` strengths on the mean-loss scale.
-
-    ``C`` (when given) overrides ``alpha`` through ``alpha = 1/(C·Σs)``;
-    ``weight_sum`` is Σs or a callable returning it (asked only then). With
-    ``penalty=None`` or ``"firth"`` both are 0 (Firth's penalty is the
-    solver's, not a norm of w).
-    """
-    if penalty is None or penalty == "firth":
-        return 0.0, 0.0
-    if C is None:
-        a = float(alpha)
-    else:
-        total = weight_sum() if callable(weight_sum) else float(weight_sum)
-        a = 1.0 / (C * total)
-        if not np.isfinite(a):
-            raise InvalidParameterError(
-                f"C={C!r} is too small: alpha = 1/(C·Σs) = 1/({C!r}·{total:g}) "
-                f"overflows. Use a larger C (or alpha directly)."
-            )
-    # l1_ratio is read for "elasticnet" only (None elsewhere)
-    if penalty == "elasticnet":
-        if l1_ratio is None:
-            raise InvalidParameterError(
-                "penalty='elasticnet' needs l1_ratio, a number in [0, 1]; got None"
-            )
-        ratio = float(l1_ratio)
-    else:
-        ratio = {"l2": 0.0, "l1": 1.0}[penalty]
-    return a * ratio, a * (1.0 - ratio)
 
 
 class LogisticObjective:

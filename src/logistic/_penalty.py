@@ -22,9 +22,13 @@ scikit-learn requires).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+
 from ._exceptions import InvalidParameterError
 
-__all__ = ["DEFAULT_C", "NORM_PENALTIES", "resolve_strength"]
+__all__ = ["DEFAULT_C", "NORM_PENALTIES", "penalty_strengths", "resolve_strength"]
 
 #: scikit-learn's default inverse strength, used when a norm penalty is named
 #: without ``alpha`` or ``C``.
@@ -85,3 +89,41 @@ def resolve_strength(
             )
         return float(alpha), None
     return 0.0, DEFAULT_C if C is None else float(C)
+
+
+def penalty_strengths(
+    penalty: str | None,
+    alpha: float,
+    l1_ratio: float | None,
+    C: float | None,
+    weight_sum: float | Callable[[], float],
+) -> tuple[float, float]:
+    """``(l1, l2)`` strengths on the mean-loss scale.
+
+    ``C`` (when given) overrides ``alpha`` through ``alpha = 1/(C·Σs)``;
+    ``weight_sum`` is Σs or a callable returning it (asked only then). With
+    ``penalty=None`` or ``"firth"`` both are 0 (Firth's penalty is the
+    solver's, not a norm of w).
+    """
+    if penalty is None or penalty == "firth":
+        return 0.0, 0.0
+    if C is None:
+        a = float(alpha)
+    else:
+        total = weight_sum() if callable(weight_sum) else float(weight_sum)
+        a = 1.0 / (C * total)
+        if not np.isfinite(a):
+            raise InvalidParameterError(
+                f"C={C!r} is too small: alpha = 1/(C·Σs) = 1/({C!r}·{total:g}) "
+                f"overflows. Use a larger C (or alpha directly)."
+            )
+    # l1_ratio is read for "elasticnet" only (None elsewhere)
+    if penalty == "elasticnet":
+        if l1_ratio is None:
+            raise InvalidParameterError(
+                "penalty='elasticnet' needs l1_ratio, a number in [0, 1]; got None"
+            )
+        ratio = float(l1_ratio)
+    else:
+        ratio = {"l2": 0.0, "l1": 1.0}[penalty]
+    return a * ratio, a * (1.0 - ratio)

@@ -68,9 +68,9 @@ from ._frame_encoding import encode_for_fit
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
 from ._numerics import coef_dtype, default_tol
-from ._objective import LogisticObjective, penalty_strengths
+from ._objective import LogisticObjective
 from ._partial import partial_fit_refusal, supports_partial_fit
-from ._penalty import resolve_strength
+from ._penalty import penalty_strengths, resolve_strength
 from ._prediction_methods import PredictionMethods
 from ._row_alignment import check_rows_aligned
 from ._thread_budget import is_n_jobs, with_n_jobs

@@ -82,9 +82,9 @@ from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
-from ._objective import penalty_strengths
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path, weights_warned
+from ._penalty import penalty_strengths
 from ._prediction_methods import BinaryPredictions
 from ._row_alignment import check_rows_aligned
 from ._strong_rules import default_alphas, default_eps

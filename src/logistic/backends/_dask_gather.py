@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .._exceptions import IntegrityError
 from .._labels import encode
 from .._typing import Block
 from ._dask_fetch import direct_gather
@@ -127,3 +128,21 @@ def _compute(backend: Any, tasks: list[Any]) -> list[Any] | None:
     except Exception:  # noqa: BLE001 - the pass reports it
         client.cancel(futures)
         return None
+
+
+def check_partitions(ids: list[int], n_parts: int) -> None:
+    """Refuse partition results that do not cover partitions ``0 … n_parts-1``
+    exactly once (a task's result lost or repeated by the cluster)."""
+    if sorted(ids) != list(range(n_parts)):
+        raise IntegrityError(
+            f"partition results {sorted(ids)[:20]} do not cover partitions "
+            f"0..{n_parts - 1} exactly once"
+        )
+
+
+def check_rows(rows: int, n_samples: int) -> None:
+    """Refuse an evaluation that reduced other than the scan's rows."""
+    if rows != n_samples:
+        raise IntegrityError(
+            f"an evaluation reduced {rows} rows, the scan found {n_samples}"
+        )

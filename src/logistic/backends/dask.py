@@ -56,7 +56,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .._exceptions import DataValidationError, IntegrityError
+from .._exceptions import DataValidationError
 from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
@@ -73,7 +73,7 @@ from ._dask_faults import (
     WorkerMemoryError,
 )
 from ._dask_fetch import direct_gather
-from ._dask_gather import gather_blocks
+from ._dask_gather import check_partitions, check_rows, gather_blocks
 from ._dask_groups_pass import reduce_groups
 from ._dask_labels import encode_held_labels
 from ._dask_locality import (
@@ -433,7 +433,7 @@ class Dask:
         del tasks, scans[:]  # persisted scan results: released once read
         raise_first_problem(stats, self._run, self.part_names, self.feature_names)
         self._scanned = True
-        self._check_ids([s["index"] for s in stats])
+        check_partitions([s["index"] for s in stats], len(self.parts))
         multiclass = getattr(self, "multiclass", False)
         named = self._file_names
         source = None
@@ -444,13 +444,6 @@ class Dask:
         self.n_samples, self.n_features = facts.n_samples, facts.n_features
         self.partition_rows, self.classes_ = facts.partition_rows, facts.classes
         self.fingerprint = facts.fingerprint
-
-    def _check_ids(self, ids: list[int]) -> None:
-        if sorted(ids) != list(range(len(self.parts))):
-            raise IntegrityError(
-                f"partition results {sorted(ids)[:20]} do not cover partitions "
-                f"0..{len(self.parts) - 1} exactly once"
-            )
 
     #: ``block_grid``: block ``i`` of :meth:`map_reduce_indexed` holds the
     #: same rows on every pass (``chunk_rows`` blocks within each partition),
@@ -555,12 +548,9 @@ class Dask:
             )
         if self._unchanged is not None:  # the files as the pass began
             self._unchanged.check()
-        self._check_ids([r[0] for r in results])
+        check_partitions([r[0] for r in results], len(self.parts))
         rows = sum(r[1] for r in results)
-        if rows != self.n_samples:
-            raise IntegrityError(
-                f"an evaluation reduced {rows} rows, the scan found {self.n_samples}"
-            )
+        check_rows(rows, self.n_samples)
         results.sort(key=lambda r: r[0])
         out = tree_sum(r[2] for r in results)
         self.last_bytes_to_client = travelled_bytes(results, self._packed)

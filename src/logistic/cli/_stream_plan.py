@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 from .._files import NotARegularFileError
 from ..columns import ColumnPlan
 from ._codes import EX_USAGE, CLIError
+from ._common import note
 
 __all__ = [
     "STREAM_FRACTION",
@@ -43,6 +44,7 @@ __all__ = [
     "StreamPlan",
     "auto_stream",
     "plan_stream",
+    "stream_instead",
     "text_columns_error",
 ]
 
@@ -450,3 +452,38 @@ def text_columns_error(source: str, text: list[str]) -> NotStreamable:
 
 
 # -- the fit -------------------------------------------------------------------------
+
+
+def stream_instead(
+    data: Path,
+    exc: Any,
+    stream: bool | None,
+    args: dict[str, Any],
+    options: dict[str, Any],
+) -> Any:
+    """The streaming plan of a compressed file found too large to read into
+    memory (``exc``, a :class:`~logistic.tabular._raw.DecompressedTooLarge`)
+    when streaming was left to the size, as a plain file of that size is
+    streamed; ``exc`` again (its remedy fitting) otherwise."""
+    from ..tabular._raw import DecompressedTooLarge
+
+    if stream is False:
+        from .._files import is_pipe
+
+        if not is_pipe(data):  # a pipe is read once: never streamed
+            raise exc
+        raise DecompressedTooLarge(exc.path, exc.size, exc.limit, "decompress it first")
+    try:
+        plan = plan_stream(data, **args, options=options)
+    except NotStreamable as why:
+        raise DecompressedTooLarge(
+            exc.path,
+            exc.size,
+            exc.limit,
+            f"it cannot be streamed either ({why}); decompress it first",
+        ) from None
+    note(
+        f"{data} decompresses to more than 1/4 of physical memory: streaming it "
+        "(decompress it first to read it into memory)"
+    )
+    return plan

@@ -302,6 +302,7 @@ def fit(
             )
             return
         from ..tabular._raw import DecompressedTooLarge
+        from ._stream_plan import stream_instead
 
         reading = {"encoding": encoding, "decimal": decimal}
         try:
@@ -320,7 +321,7 @@ def fit(
                 weights_kind,
             )
         except DecompressedTooLarge as exc:
-            plan = _stream_instead(data, exc, stream, args, options)
+            plan = stream_instead(data, exc, stream, args, options)
             refuse_existing(out, force=force)
             stream_args = (plan, options, positive, streaming, None, reference)
             _fit_streamed(data, out, force, json_out, *stream_args)
@@ -353,38 +354,6 @@ def _stream_plan(
     note(
         f"{data} is larger than 1/4 of physical memory: streaming it (--no-stream "
         "to read it into memory)"
-    )
-    return plan
-
-
-def _stream_instead(
-    data: Path, exc: Any, stream: bool | None, args: dict, options: dict
-) -> Any:
-    """The streaming plan of a compressed file found too large to read into
-    memory (``exc``, a :class:`~logistic.tabular._raw.DecompressedTooLarge`)
-    when streaming was left to the size, as a plain file of that size is
-    streamed; ``exc`` again (its remedy fitting) otherwise."""
-    from ..tabular._raw import DecompressedTooLarge
-    from ._stream_plan import NotStreamable, plan_stream
-
-    if stream is False:
-        from .._files import is_pipe
-
-        if not is_pipe(data):  # a pipe is read once: never streamed
-            raise exc
-        raise DecompressedTooLarge(exc.path, exc.size, exc.limit, "decompress it first")
-    try:
-        plan = plan_stream(data, **args, options=options)
-    except NotStreamable as why:
-        raise DecompressedTooLarge(
-            exc.path,
-            exc.size,
-            exc.limit,
-            f"it cannot be streamed either ({why}); decompress it first",
-        ) from None
-    note(
-        f"{data} decompresses to more than 1/4 of physical memory: streaming it "
-        "(decompress it first to read it into memory)"
     )
     return plan
 
