@@ -36,8 +36,9 @@ product) reads duplicates and unsorted indices as the summed matrix, so a
 predicting X gets the ``indptr`` check and the range of its indices (their
 minimum and maximum, ~0.04 ms on a9a), no canonical test and no copy.
 
-The in-memory backend checks a sparse X itself (a backend is public:
-``InMemory(X, y)`` reaches the kernels without ``check_X``). So that the
+The in-memory backend checks a sparse X itself, and the dtype of any X
+(a backend is public: ``InMemory(X, y)`` and
+``LogisticObjective.from_arrays`` reach the kernels without ``check_X``). So that the
 usual fit (``check_fit_data``, then the backend) reads X's indices once, a
 verdict may be handed from the one to the other, within one call only: a
 caller opens :func:`hand_off_scope` around ``check_fit_data`` and the
@@ -80,6 +81,7 @@ from typing import Any, NoReturn
 import numpy as np
 
 from ._exceptions import DataValidationError
+from ._sparse import issparse
 
 __all__ = [
     "backend_structure",
@@ -107,6 +109,8 @@ _REBUILD = {
     "bsr": "(data, indices, indptr)",
     "coo": "(data, (row, col))",
 }
+#: the dtypes of X the kernels compute in
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 #: the index dtypes scipy builds and the kernels read
 _INDEX_DTYPES = (np.dtype(np.int32), np.dtype(np.int64))
 #: per thread: ``entry`` (the verdict, :func:`_identity`) and ``depth`` (the
@@ -192,12 +196,26 @@ def checked_bounds(X: Any) -> Any:
 
 
 def backend_structure(X: Any) -> Any:
-    """A sparse X as a backend may hand it to the kernels: the matrix last
-    passed to :func:`hand_off` in this thread, as it is (the slot is
+    """X as a backend may hand it to the kernels. Its dtype, dense or
+    sparse, is float32 or float64 (either byte order): the kernels compute
+    the logits in X's dtype, so an integer X would round the coefficients to
+    integers and a float16 X the logits to 3 digits; another is a
+    :class:`~logistic.DataValidationError` naming it. A sparse X: the matrix
+    last passed to :func:`hand_off` in this thread, as it is (the slot is
     emptied); otherwise checked here (:func:`checked_structure` for CSR/CSC,
     a canonical copy where X is not canonical; the range of a COO's or BSR's
     indices; a copy with int32/int64 index arrays where X's are of another
     integer dtype)."""
+    dtype = getattr(X, "dtype", None)
+    if dtype is None or dtype.newbyteorder("=") not in _KERNEL_DTYPES:
+        raise DataValidationError(
+            f"X must be a float32 or float64 array to be held by a backend; got "
+            f"{type(X).__name__} of dtype {dtype}. Convert it first, e.g. "
+            "X.astype(numpy.float64), or fit through LogisticRegression, which "
+            "converts other numeric dtypes"
+        )
+    if not issparse(X):
+        return X
     entry = getattr(_HAND_OFF, "entry", None)
     _HAND_OFF.entry = None
     if entry is not None and _same(entry, X):

@@ -200,10 +200,11 @@ class InMemory:
     Parameters
     ----------
     X : ndarray or sparse matrix of shape (n_samples, n_features)
-        Floating dtype (float32 or float64). Not copied, except a sparse X
-        that is not canonical (duplicates or unsorted indices: its canonical
-        copy is held). A sparse X's index arrays are checked here
-        (:func:`logistic._sparse_structure.backend_structure`; not again when
+        float32 or float64 (another dtype is refused). Not copied, except a
+        sparse X that is not canonical (duplicates or unsorted indices: its
+        canonical copy is held). Its dtype and a sparse X's index arrays are
+        checked here (:func:`logistic._sparse_structure.backend_structure`; the
+        index arrays not again when
         ``check_fit_data`` of this thread just checked this very X).
     y : ndarray of shape (n_samples,)
         Labels in {0, 1} (1 for ``classes[1]``).
@@ -246,8 +247,7 @@ class InMemory:
         n_threads: int | None = None,
         finite_checked: bool = True,
     ) -> None:
-        if issparse(X):  # never trusted: the kernels index with X's arrays
-            X = backend_structure(X)
+        X = backend_structure(X)  # never trusted: kernels read its dtype, indices
         self.X = X
         self.y = y
         self.sample_weight = sample_weight
