@@ -89,6 +89,7 @@ from ._prediction_methods import BinaryPredictions
 from ._row_alignment import check_rows_aligned
 from ._strong_rules import default_alphas, default_eps
 from ._validation import FitData, check_fit_data, combined_weights
+from .solvers._auto import refuse_l1_solver
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
 
@@ -434,6 +435,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
             type(self).__name__, self.get_params(), self._parameter_constraints
         )
         name = type(self).__name__
+        if self.solver != "auto" and self._ratio() > 0:  # before the folds' paths
+            refuse_l1_solver(self.solver, self.penalty, name)
         refuse_streamed(X, name)
         (X, y, sample_weight, offset, groups), from_dask = in_memory(
             X, y, sample_weight, offset, groups

@@ -102,6 +102,7 @@ __all__ = [
     "hessian_costly",
     "hessian_fits_memory",
     "newton_cost_in_passes",
+    "refuse_l1_solver",
     "resolve_solver",
 ]
 
@@ -257,6 +258,20 @@ def describe(backend: Any, *, solver: str, l1: float) -> DataDescription:
     return data._replace(nonzero_share=dense_nonzero_share(backend))
 
 
+def refuse_l1_solver(name: str, penalty: str | None, owner: str) -> None:
+    """Refuse the registered solver ``name`` for a penalty with an L1 term
+    when it cannot fit one; ``owner`` is the estimator or function whose
+    ``solver`` and ``penalty`` parameters the message names."""
+    if get_solver(name).capabilities.supports_l1:
+        return
+    l1_solvers = sorted(n for n, c in SOLVERS.items() if c.capabilities.supports_l1)
+    raise InvalidParameterError(
+        f"The 'solver' parameter of {owner} is {name!r}, which does not support "
+        f"penalty={penalty!r} (an L1 term); use one of {l1_solvers} or "
+        f"solver='auto'."
+    )
+
+
 def resolve_solver(
     solver: str,
     data: DataDescription,
@@ -287,13 +302,8 @@ def resolve_solver(
             f"solver={name!r} fits Firth's penalized likelihood only; use it with "
             f"penalty='firth' (got penalty={penalty!r})."
         )
-    if l1 > 0 and not caps.supports_l1:
-        l1_solvers = sorted(n for n, c in SOLVERS.items() if c.capabilities.supports_l1)
-        raise InvalidParameterError(
-            f"The 'solver' parameter of {owner} is {name!r}, which does not support "
-            f"penalty={penalty!r} (an L1 term); use one of {l1_solvers} or "
-            f"solver='auto'."
-        )
+    if l1 > 0:
+        refuse_l1_solver(name, penalty, owner)
     if data.sparse and not caps.supports_sparse:
         raise InvalidParameterError(
             f"solver={name!r} does not accept sparse X; use solver='auto'."
