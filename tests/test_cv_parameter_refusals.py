@@ -66,3 +66,72 @@ def test_an_l2_part_alone_takes_any_solver(data):
     est = LogisticRegressionCV(penalty="elasticnet", l1_ratio=0.0, solver="lbfgs")
     est.fit(X, y)
     assert np.all(np.isfinite(est.coef_))
+
+
+# ``cv=[1]`` said "cannot unpack non-iterable int object" and a split's index
+# beyond the rows numpy's IndexError; scikit-learn's LogisticRegressionCV takes
+# an int, a splitter or an iterable of (train, test) index arrays (its
+# ``check_cv``), and its own splitters' splits, given as a list, are accepted.
+IDX = np.arange(80)
+
+
+@pytest.mark.parametrize(
+    ("cv", "words"),
+    [
+        ([1], "split 1 of 1 is 1, not a (train, test) pair"),
+        ([], "Got [], which holds none"),
+        ([(IDX[:60], IDX[60:], IDX)], "split 1 of 1 holds 3 items"),
+        ([(IDX[:60], IDX[60:] + 10)], "test rows of split 1 of 1 hold the index 89, "
+         "outside 0 to 79"),
+        ([(IDX[:60], IDX[:0])], "test rows of split 1 of 1 are [], not a non-empty"),
+        ([(IDX[:60] * 1.0, IDX[60:])], "are of dtype float64, not integer"),
+        ([(IDX < 60, (IDX >= 60)[:50])], "a mask of 50 rows, and the data have 80"),
+    ],
+)
+def test_a_wrong_list_of_splits_names_cv_and_the_split(data, monkeypatch, cv, words):
+    X, y = data
+    _no_folds(monkeypatch)
+    with pytest.raises(InvalidParameterError) as got:
+        LogisticRegressionCV(cv=cv).fit(X, y)
+    msg = str(got.value)
+    assert msg.startswith(
+        "The 'cv' parameter of LogisticRegressionCV must be an int ≥ 2, a "
+        "scikit-learn splitter or an iterable of (train, test) pairs"
+    )
+    assert words in msg
+
+
+def test_splits_given_as_a_list_or_a_generator_are_the_splitter_s(data):
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = data
+    splitter = StratifiedKFold(3, shuffle=True, random_state=0)
+    ref = LogisticRegressionCV(Cs=4, cv=splitter).fit(X, y)
+    for cv in (list(splitter.split(X, y)), (s for s in splitter.split(X, y))):
+        got = LogisticRegressionCV(Cs=4, cv=cv).fit(X, y)
+        np.testing.assert_array_equal(got.scores_[1], ref.scores_[1])
+
+
+# ``Cs=10**30`` said numpy's "Maximum allowed size exceeded" (its logspace of
+# that many points); ``Cs=10**9`` was ended by the out-of-memory killer.
+@pytest.mark.parametrize("name", ["Cs", "n_alphas"])
+def test_a_grid_too_large_for_memory_names_its_parameter(data, monkeypatch, name):
+    X, y = data
+    _no_folds(monkeypatch)
+    with pytest.raises(InvalidParameterError) as got:
+        LogisticRegressionCV(**{name: 10**30}).fit(X, y)
+    msg = str(got.value)
+    assert msg.startswith(
+        f"The {name!r} parameter of LogisticRegressionCV is {10**30}: a grid of "
+        "that many strengths"
+    )
+    assert "more than the memory this process may use" in msg
+    assert "Give an int from 1 to" in msg
+
+
+def test_path_names_its_n_alphas():
+    from logistic import path
+
+    X = np.random.default_rng(0).normal(size=(30, 2))
+    with pytest.raises(InvalidParameterError, match="'n_alphas' parameter of path"):
+        path(X, (X[:, 0] > 0).astype(int), n_alphas=10**30)

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from ._constraints import as_float64
+from ._exceptions import InvalidParameterError
 
-__all__ = ["is_cv", "is_grid", "require_sklearn", "scoring_ok"]
+__all__ = ["check_splits", "is_cv", "is_grid", "require_sklearn", "scoring_ok"]
 
 
 def is_cv(v: Any) -> bool:
@@ -21,6 +22,64 @@ def is_cv(v: Any) -> bool:
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
         return int(v) >= 2
     return v is None or hasattr(v, "split") or hasattr(v, "__iter__")
+
+
+def check_splits(cv: Any, n_samples: int, owner: str) -> Any:
+    """``cv`` for scikit-learn's ``check_cv``: an int, None or a splitter as
+    given; an iterable of splits read once into a list of ``(train, test)``
+    pairs, each side a non-empty 1-D array of row indices from 0 to
+    ``n_samples - 1`` or a boolean mask of ``n_samples`` rows (what
+    scikit-learn's splitters yield), refused otherwise naming the split:
+    scikit-learn unpacks each one as it fits and fails on the first that is
+    not a pair, or indexes the rows with it, with numpy's words."""
+    if cv is None or isinstance(cv, numbers.Integral) or hasattr(cv, "split"):
+        return cv
+    splits = list(cv)
+    expected = (
+        f"The 'cv' parameter of {owner} must be an int ≥ 2, a scikit-learn "
+        "splitter or an iterable of (train, test) pairs of row indices"
+    )
+    if not splits:
+        raise InvalidParameterError(f"{expected}. Got {cv!r:.80}, which holds none.")
+    for i, split in enumerate(splits):
+        where = f"split {i + 1} of {len(splits)}"
+        if isinstance(split, str | bytes) or not hasattr(split, "__len__"):
+            raise InvalidParameterError(
+                f"{expected}; {where} is {split!r:.80}, not a (train, test) pair."
+            )
+        if len(split) != 2:
+            raise InvalidParameterError(
+                f"{expected}; {where} holds {len(split)} items, not a (train, "
+                "test) pair."
+            )
+        for side, rows in zip(("train", "test"), split, strict=True):
+            problem = _index_problem(rows, n_samples)
+            if problem:
+                raise InvalidParameterError(
+                    f"{expected}; the {side} rows of {where} {problem}."
+                )
+    return splits
+
+
+def _index_problem(given: Any, n_samples: int) -> str | None:
+    """What is wrong with ``given`` as one side of a split, or None."""
+    try:
+        rows = np.asarray(given)
+    except (TypeError, ValueError):  # a ragged nesting
+        return f"are {given!r:.80}, not a 1-D array of row indices"
+    if rows.ndim != 1 or rows.size == 0:
+        return f"are {rows.tolist()!r:.80}, not a non-empty 1-D array"
+    if rows.dtype == np.bool_:
+        if rows.size != n_samples:
+            return f"are a mask of {rows.size} rows, and the data have {n_samples}"
+        return None if rows.any() else "are a mask that selects no row"
+    if not np.issubdtype(rows.dtype, np.integer):
+        return f"are of dtype {rows.dtype}, not integer row indices"
+    low, high = int(rows.min()), int(rows.max())
+    if low < 0 or high >= n_samples:
+        bad = low if low < 0 else high
+        return f"hold the index {bad}, outside 0 to {n_samples - 1} (the data's rows)"
+    return None
 
 
 def is_grid(v: Any) -> bool:

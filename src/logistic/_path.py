@@ -69,6 +69,7 @@ from ._separation import warn_separation
 from ._sparse_structure import hand_off_scope
 from ._strong_rules import (
     alpha_max,
+    check_grid_points,
     default_alphas,
     default_eps,
     kkt_violations,
@@ -517,6 +518,7 @@ def _run(
     data, l1_ratio = ps.columns.data, ps.l1_ratio
     if alphas is None:
         n, p = data.X.shape
+        check_grid_points("path", "n_alphas", int(n_alphas), p)
         e = default_eps(n, p) if eps is None else float(eps)
         grid = default_alphas(top, int(n_alphas), e)
     else:

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._memory import fits_memory, format_bytes, process_memory
 from ._typing import FloatArray
 
 __all__ = [
     "MIN_L1_RATIO",
     "alpha_max",
+    "check_grid_points",
     "default_alphas",
     "default_eps",
     "strong_set",
@@ -52,6 +54,30 @@ def alpha_max(grad: FloatArray, l1_ratio: float) -> float:
 def default_eps(n_samples: int, n_features: int) -> float:
     """glmnet's ``lambda.min.ratio``: 1e-4 when n > p, else 1e-2."""
     return 1e-4 if n_samples > n_features else 1e-2
+
+
+def check_grid_points(owner: str, name: str, count: int, n_features: int) -> None:
+    """Refuse a grid of ``count`` strengths (``owner``'s parameter ``name``,
+    an int) whose path would not fit the memory this process may use: a
+    path keeps about ``n_features + 8`` float64 numbers of every point (its
+    coefficients, intercept, strength, loss, counts, score), so a count like
+    ``10**30`` is refused here rather than by numpy's allocation or the
+    out-of-memory killer."""
+    per_point = n_features + 8
+    size = 8 * count * per_point
+    if fits_memory(size):
+        return
+    from ._exceptions import InvalidParameterError
+
+    memory = process_memory() or 0
+    most = memory // (8 * per_point)
+    raise InvalidParameterError(
+        f"The {name!r} parameter of {owner} is {count}: a grid of that many "
+        f"strengths, whose path keeps about {per_point} numbers of each ("
+        f"{format_bytes(size)} in all), more than the memory this process may use "
+        f"({format_bytes(memory)}). Give an int from 1 to {most} (each point is "
+        "a fit: tens are usual), or the strengths themselves as a sequence."
+    )
 
 
 def default_alphas(top: float, n_alphas: int, eps: float) -> FloatArray:

@@ -71,7 +71,7 @@ from ._cv_folds import (
 )
 from ._cv_labels import score_as_numbers, scored_labels
 from ._cv_layout import sklearn_layout
-from ._cv_params import is_cv, is_grid, require_sklearn, scoring_ok
+from ._cv_params import check_splits, is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import (
     cv_metadata_routing,
     refuse_groups_request,
@@ -87,7 +87,7 @@ from ._path import PathResult, null_alpha_max, path, weights_warned
 from ._penalty import penalty_strengths
 from ._prediction_methods import BinaryPredictions
 from ._row_alignment import check_rows_aligned
-from ._strong_rules import default_alphas, default_eps
+from ._strong_rules import check_grid_points, default_alphas, default_eps
 from ._validation import FitData, check_fit_data, combined_weights
 from .solvers._auto import refuse_l1_solver
 
@@ -320,8 +320,10 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
                 "LogisticRegressionCV: give the grid as Cs or as alphas, not both "
                 f"(got Cs={self.Cs!r}, alphas={self.alphas!r})"
             )
+        name, p = type(self).__name__, data.X.shape[1]
         if self.Cs is not None:
             if isinstance(self.Cs, numbers.Integral):
+                check_grid_points(name, "Cs", int(self.Cs), p)
                 return "C", np.logspace(-4, 4, int(self.Cs))
             Cs = np.asarray(self.Cs, dtype=np.float64)
             if np.any(Cs <= 0):
@@ -346,7 +348,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         full = FitData(data.X, data.y01, data.classes, weights, data.offset, None)
         ratio = self._ratio()
         top = null_alpha_max(full, ratio, bool(self.fit_intercept))
-        n, p = data.X.shape
+        check_grid_points(name, "n_alphas", int(self.n_alphas), p)
+        n = data.X.shape[0]
         e = default_eps(n, p) if self.eps is None else float(self.eps)
         if ratio == 0.0 and self.eps is None:
             total = float(n if weights is None else weights.sum())
@@ -458,7 +461,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         # the labels as scikit-learn reads them, also for stratified splits
         scored = scored_labels(data.classes)
         labels = scored[data.y01.astype(np.intp)]
-        splitter = check_cv(self.cv, labels, classifier=True)
+        cv = check_splits(self.cv, len(labels), name)
+        splitter = check_cv(cv, labels, classifier=True)
         refuse_unused_groups(self.cv, splitter, groups)
         folds = list(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
