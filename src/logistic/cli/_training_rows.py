@@ -38,6 +38,24 @@ class TrainingRows:
     trials: np.ndarray | None = None  # grouped counts: y counts the successes
 
 
+def one_cluster(given: list[str] | None) -> str | None:
+    """The column of ``--cluster`` (a list: the option as often as typed).
+    Repeated, it is refused rather than the last one taken: two columns read
+    as a request for two-way clustering, which the covariance does not do."""
+    if not given:
+        return None
+    if len(given) > 1:
+        named = ", ".join(f"--cluster {c}" for c in given)
+        raise CLIError(
+            f"--cluster given {len(given)} times ({named}): the cluster-robust "
+            "covariance takes one column of cluster labels, and two-way "
+            "(multi-way) clustering is not supported; give --cluster once: one of "
+            "the columns, or a column combining them",
+            EX_USAGE,
+        )
+    return given[0]
+
+
 def check_cluster_option(cov_type: str | None, cluster: str | None) -> None:
     """Refuse ``--cov-type cluster`` without ``--cluster COL``, or the reverse."""
     if (cov_type == "cluster") != (cluster is not None):

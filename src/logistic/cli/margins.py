@@ -94,6 +94,7 @@ from ._training_rows import (
     check_model,
     not_training_data,
     on_counts,
+    one_cluster,
     per_trial,
     training_rows,
 )
@@ -158,7 +159,7 @@ CovType = Annotated[
     ),
 ]
 Cluster = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--cluster",
         metavar="COLUMN",
@@ -430,7 +431,7 @@ def margins(
     dummy: Dummy = False,
     categorical: Categorical = None,
     cov_type: CovType = None,
-    cluster: Cluster = None,
+    clusters: Cluster = None,
     level: Level = 0.95,
     scale: Scale = None,
     json_out: opt.Json = False,
@@ -471,6 +472,7 @@ def margins(
     categorical = _choice("--categorical", categorical or "levels", CATEGORICAL)
     if cov_type is not None:
         cov_type = _choice("--cov-type", cov_type, COV_TYPES)
+    cluster = one_cluster(clusters)
     check_cluster_option(cov_type, cluster)
     require_inputs(data=data, model=model)
     # an existing output is refused once the model and data are checked

@@ -95,7 +95,7 @@ SummaryCovType = Annotated[
     ),
 ]
 SummaryCluster = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--cluster", metavar="COLUMN", help="With DATA: column of cluster labels."
     ),
@@ -294,7 +294,7 @@ def summary(
     odds_ratios: OddsRatios = False,
     level: Level = 0.95,
     cov_type: SummaryCovType = None,
-    cluster: SummaryCluster = None,
+    clusters: SummaryCluster = None,
     scale: Scale = None,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
@@ -326,9 +326,11 @@ def summary(
         separated,
         target_text,
     )
+    from ._training_rows import one_cluster
 
     alpha = alpha_of(level)
     cov_type = opt.spelled_as(cov_type, COV_TYPES)
+    cluster = one_cluster(clusters)  # before the model file is read
     mf = load_model_file(str(model), data)
     _check_options(mf, model, data, json_out, cov_type, cluster)
     reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
