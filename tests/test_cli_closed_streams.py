@@ -8,6 +8,7 @@ interrupted where Python swallows the interrupt.
   ``--json`` stays one JSON document;
 * ``--json`` and ``--version`` to a full stdout (``/dev/full``): one line and
   exit 74, not a traceback from the error handler writing to the same stdout;
+  a usage error under ``--json`` to a closed or full stdout: one line, exit 2;
 * a SIGTERM whose exception Python swallows (raised inside a garbage
   collection callback: "Exception ignored") still ends the command with exit
   143, not 0;
@@ -58,12 +59,27 @@ def model(tmp_path_factory) -> Path:
 def test_closed_stdout_is_an_output_error(model, tmp_path):
     done = _shell(f"CLI summary {model} >&-", tmp_path)
     assert done.returncode == 74, done.stderr
+    # one line naming the output, as for a full one (it read "[Errno 9] ...")
     assert done.stderr.strip() == (
-        "error: [Errno 9] standard output is closed (the command was started with >&-)"
+        "error: standard output is closed (the command was started with >&-)"
     )
     done = _shell(f"CLI predict {model} {UCLA} -o - >&-", tmp_path)
     assert done.returncode == 74 and "standard output is closed" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("redirect", [">&-", "> /dev/full"])
+def test_a_usage_error_under_json_without_stdout_is_one_line(
+    model, tmp_path, redirect
+):
+    # the JSON copy of a usage error to a closed stdout raised from the error
+    # handler: a traceback and exit 1; the line on stderr says it, exit 2
+    done = _shell(f"CLI predict {model} {UCLA} --json --nope {redirect}", tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == (
+        "error: No such option: --json (see 'logistic predict --help')"
+    )
 
 
 def test_closed_stdout_is_fine_for_a_command_that_does_not_write_there(

@@ -39,8 +39,13 @@ STDOUT_NAME = "standard output"
 
 
 def _closed() -> OSError:
+    """EBADF named ``standard output``: the command line prints its words
+    alone, as it prints ``standard output: No space left on device``, not
+    Python's ``[Errno 9]`` before them."""
     return OSError(
-        errno.EBADF, "standard output is closed (the command was started with >&-)"
+        errno.EBADF,
+        "standard output is closed (the command was started with >&-)",
+        STDOUT_NAME,
     )
 
 

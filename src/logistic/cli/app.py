@@ -274,7 +274,11 @@ def _usage_error(exc: BaseException, json_out: bool) -> int:
     message = usage_hint(message, path, COMMANDS)
     print(f"error: {message} (see '{path} --help')", file=sys.stderr, flush=True)
     if json_out:
-        print(json.dumps({"ok": False, "error": message, "exit_code": EX_USAGE}))
+        with contextlib.suppress(OSError):  # stdout closed or full: said on stderr
+            print(
+                json.dumps({"ok": False, "error": message, "exit_code": EX_USAGE}),
+                flush=True,
+            )
     return EX_USAGE
 
 
