@@ -77,6 +77,7 @@ from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
+from ._file_record import apply_encoding, keep_record, recorded_sections
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
 from ._parse import HEAD_BYTES, check_head, first_non_finite, parse_document
@@ -148,7 +149,8 @@ def save(
         How input columns become features (written by the command line tool;
         re-applied at predict time). Checked as :func:`load` checks it: an
         encoding that could not be loaded raises :class:`ModelFormatError`
-        and nothing is written.
+        and nothing is written. By default the encoding of the file the
+        model was loaded from (:func:`load`, no fit since), if any.
     covariance : array-like of shape (n_params, n_params), optional
         Covariance of the estimates (coefficients then intercept). By default
         the model's own: the model-based ``cov_params()`` of an unpenalized
@@ -168,6 +170,7 @@ def save(
         because readers place the intercept by that name.
     training : dict, optional
         JSON-serialisable facts about the fit (data file, row counts, options).
+        By default those of the file the model was loaded from, if any.
     overwrite : bool, default=True
         When False an existing ``path`` raises :class:`FileExistsError`.
 
@@ -186,6 +189,9 @@ def save(
     True
     """
     model_section = model_to_dict(model)
+    encoding, training = recorded_sections(
+        model, model_section, encoding, training, covariance is not None
+    )
     if training is not None and not isinstance(training, dict):
         raise TypeError(
             f"training must be a dict of the file's training fields, got "
@@ -200,8 +206,11 @@ def save(
     if getattr(model, "_sample_weight_kind", None) is not None:
         from ..inference._fit import weight_kind_facts
 
-        # a model read from a sampling-weights file writes its kind again
-        training = {**weight_kind_facts(model), **(training or {})}
+        # a model read from a sampling-weights file writes its kind again (a
+        # training that holds it already keeps it, in its place)
+        given = training or {}
+        facts = weight_kind_facts(model).items()
+        training = {**given, **{k: v for k, v in facts if k not in given}}
     encoding = _jsonable(encoding)
     _check_warnings(_jsonable(training or {}), str(path))
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
@@ -559,18 +568,8 @@ def load(
         labels = loaded_classes(enc["label"], str(path))
         if labels is not None:
             mf.model.classes_ = labels
-    if isinstance(enc.get("target"), str):
-        mf.model.target_name_ = enc["target"]  # the fit's target column
-    if enc.get("kind") == "columns" and getattr(mf.model, "encoding_", None) is None:
-        # a CLI model with text columns: predict on a raw DataFrame encodes its
-        # columns with the file's levels (logistic._frame_encoding)
-        if any(spec["kind"] == "categorical" for spec in enc["columns"]):
-            mf.model.encoding_ = {
-                "kind": "columns",
-                "input_columns": [spec["name"] for spec in enc["columns"]],
-                "columns": list(enc["columns"]),
-                "feature_names": list(enc["feature_names"]),
-            }
+    derived = apply_encoding(mf.model, mf.encoding)  # target name, text columns
+    keep_record(mf.model, mf, derived)  # what save writes back (_file_record)
     if mf.covariance is not None and is_multiclass(mf.model):
         kept = mf.training.get(STATISTICS_KEY)
         if kept is not None:  # for summary()/inference() without the data

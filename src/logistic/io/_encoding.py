@@ -380,7 +380,9 @@ def encoding_from_dict(
         out["n_features"], out["zero_based"] = n_features, enc["zero_based"]
     else:
         _formula(enc, out, path, n_features)
-    return out
+    # the file's key order: a loaded model saved again writes the same bytes
+    order = [k for k in enc if k in out] + [k for k in out if k not in enc]
+    return {k: out[k] for k in order}
 
 
 # -- format 1.0 formulas: text migrated by a restricted parser -----------------------
