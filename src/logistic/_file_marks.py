@@ -7,7 +7,7 @@ Convention (owned here): :data:`STORED_COVARIANCE_ATTR` holds the file's
 and :mod:`logistic.inference._fit`), :data:`TRAINING_TOTALS_ATTR` the fit's
 ``(weight_sum, rows)`` (read by
 :func:`logistic.inference._checks.check_same_totals`), :data:`FILE_RECORD_ATTR`
-the file's ``encoding`` and ``training`` sections (written back by ``save``:
+the file's ``encoding``, ``training`` and covariance (written back by ``save``:
 :mod:`logistic.io._file_record`); ``fit`` and
 ``partial_fit`` call :func:`forget_file_marks`, as they clear the grouped
 mark of :mod:`logistic._grouped`, so a refitted model is never judged by the
@@ -30,8 +30,9 @@ STORED_COVARIANCE_ATTR = "_stored_covariance"
 #: ``(weight_sum, rows)`` of the fit's rows as the file records them (``rows``
 #: None where it does not).
 TRAINING_TOTALS_ATTR = "_training_totals"
-#: ``(encoding, training, derived)``: the file's checked sections and the
-#: ``model`` fields load derived from its encoding (:mod:`logistic.io._file_record`).
+#: ``(encoding, training, (covariance, names) or None, derived)``: the file's
+#: checked sections and the ``model`` fields load derived from its encoding
+#: (:mod:`logistic.io._file_record`).
 FILE_RECORD_ATTR = "_file_record"
 
 

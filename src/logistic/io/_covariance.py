@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import LogisticError, NumericalStabilityWarning
-from .._file_marks import STORED_COVARIANCE_ATTR
 from .._multiclass import is_multiclass
 from ._fields import _bad, _finite_list
+from ._file_record import file_covariance
 from ._schema import MAX_COVARIANCE_PARAMS, _jsonable
 
 __all__ = [
@@ -234,8 +234,12 @@ def _check_covariance(cov: np.ndarray, path: str) -> None:
 
 def own_covariance(model: Any) -> tuple[Any, list[str] | None]:
     """The covariance a fitted model carries (see :func:`logistic.io.save`):
-    its fit's model-based one, or the one of the file it was loaded from; or
+    the one of the file it was loaded from, as read (no fit since:
+    :func:`~._file_record.file_covariance`), or its fit's model-based one; or
     (None, None)."""
+    kept = file_covariance(model)
+    if kept is not None:
+        return kept
     if is_multiclass(model):
         return _multinomial_covariance(model)
     if getattr(model, "fit_statistics_", None) is not None:
@@ -252,9 +256,6 @@ def own_covariance(model: Any) -> tuple[Any, list[str] | None]:
         except (CollinearityError, LogisticError, FloatingPointError):
             return None, None  # penalized, singular information
         return res.covariance(), list(res.term_names)
-    stored = getattr(model, STORED_COVARIANCE_ATTR, None)  # loaded from a file
-    if stored is not None:
-        return stored
     return None, None
 
 

@@ -1,18 +1,21 @@
-"""What a model read by :func:`logistic.load` keeps of its file's ``encoding``
-and ``training`` sections, so that saving it again writes them back.
+"""What a model read by :func:`logistic.load` keeps of its file's ``encoding``,
+``training`` and covariance, so that saving it again writes them back.
 
 Convention (owned here): :func:`apply_encoding` sets on the model what ``load``
 derives from a command-line file's ``encoding`` (``target_name_``; for text
 columns the frame encoding ``encoding_`` that predict on a raw DataFrame
-applies) and :func:`keep_record` stores the file's checked ``encoding`` and
-``training`` with what was derived, under
+applies) and :func:`keep_record` stores the file's checked ``encoding``,
+``training`` and covariance with what was derived, under
 :data:`logistic._file_marks.FILE_RECORD_ATTR` (forgotten by any new fit).
 ``save`` of such a model, given no ``encoding`` or no ``training``, writes the
 file's (:func:`recorded_sections`): the label mapping, the weights and offset
 columns, the data's fingerprint, the options and warnings of the fit survive a
 ``save(load(path), other)``, whose ``encoding`` the command line reads (an
 offset column left out would be left out of ``predict``'s logits, silently).
-The fields ``load`` derived are not written into ``model`` a second time.
+The fields ``load`` derived are not written into ``model`` a second time, and
+the covariance written is the file's own (:func:`file_covariance`), so
+that such a save writes the file's bytes again but for ``created`` and the
+checksum.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any
 from .._file_marks import FILE_RECORD_ATTR
 from ._statistics import KEY as STATISTICS_KEY
 
-__all__ = ["apply_encoding", "keep_record", "recorded_sections"]
+__all__ = ["apply_encoding", "file_covariance", "keep_record", "recorded_sections"]
 
 
 def apply_encoding(model: Any, encoding: dict[str, Any] | None) -> dict[str, Any]:
@@ -50,10 +53,22 @@ def apply_encoding(model: Any, encoding: dict[str, Any] | None) -> dict[str, Any
 
 
 def keep_record(model: Any, mf: Any, derived: dict[str, Any]) -> None:
-    """Store the checked ``encoding`` and ``training`` of the file ``mf`` (a
-    :class:`~logistic.io.ModelFile`) on its loaded ``model``, with the
-    ``model`` fields :func:`apply_encoding` derived."""
-    setattr(model, FILE_RECORD_ATTR, (mf.encoding, mf.training, derived))
+    """Store the checked ``encoding``, ``training`` and covariance of the file
+    ``mf`` (a :class:`~logistic.io.ModelFile`) on its loaded ``model``, with
+    the ``model`` fields :func:`apply_encoding` derived."""
+    covariance = None
+    if mf.covariance is not None:
+        covariance = (mf.covariance, mf.covariance_names)
+    setattr(model, FILE_RECORD_ATTR, (mf.encoding, mf.training, covariance, derived))
+
+
+def file_covariance(model: Any) -> tuple[Any, list[str] | None] | None:
+    """The ``(covariance, names)`` of the file ``model`` was loaded from (not
+    fitted since), as read: ``save`` writes them back bit for bit, where
+    the covariance recomputed from the fit statistics load rebuilt from them
+    would differ by two inversions' rounding. None without one."""
+    record = getattr(model, FILE_RECORD_ATTR, None)
+    return None if record is None else record[2]
 
 
 def recorded_sections(
@@ -73,7 +88,7 @@ def recorded_sections(
     record = getattr(model, FILE_RECORD_ATTR, None)
     if record is None:
         return encoding, training
-    file_encoding, file_training, derived = record
+    file_encoding, file_training, _, derived = record
     if encoding is None and file_encoding is not None:
         encoding = file_encoding
         for key, value in derived.items():
