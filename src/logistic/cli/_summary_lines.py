@@ -1,6 +1,6 @@
 """The one-line descriptions ``logistic summary`` prints above its table
-(and ``report`` reuses): where the model was trained, its fit statistics,
-grouped data, goodness of fit."""
+(and ``report`` reuses): where the model was trained, the columns of its
+weights and offset, its fit statistics, grouped data, goodness of fit."""
 
 from __future__ import annotations
 
@@ -88,3 +88,20 @@ def training_line(training: dict[str, Any]) -> str:
         return f"trained on {where}"
     rows = f"{used} rows used" + (f" of {read}" if read is not None else "")
     return f"trained on {where}: {rows}"
+
+
+def roles_line(encoding: dict[str, Any] | None) -> str | None:
+    """The weights and offset columns the fit read (``fit --weights``,
+    ``--offset``), as the file's encoding names them, or None: the offset is
+    part of every logit ``predict``, ``evaluate``, ``report`` and ``margins``
+    compute, read from DATA's column."""
+    enc = encoding or {}
+    parts = []
+    if enc.get("weights") is not None:
+        parts.append(f"weights column {enc['weights']!r}")
+    if enc.get("offset") is not None:
+        parts.append(
+            f"offset column {enc['offset']!r} (added to each row's logit, read "
+            "from DATA)"
+        )
+    return "; ".join(parts) if parts else None

@@ -49,7 +49,13 @@ from ._render import (
 )
 from ._scale import Scale, apply_scale, scale_line
 from ._summary_json import data_inference, inference_dict
-from ._summary_lines import gof_line, grouped_line, statistics_line, training_line
+from ._summary_lines import (
+    gof_line,
+    grouped_line,
+    roles_line,
+    statistics_line,
+    training_line,
+)
 
 OddsRatios = Annotated[
     bool,
@@ -220,6 +226,8 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
             if not callable(v)
         },  # null for a float not set (l1_ratio NaN): JSON has no NaN
         "label_mapping": (mf.encoding or {}).get("label"),
+        "weights": (mf.encoding or {}).get("weights"),  # the columns fit read
+        "offset": (mf.encoding or {}).get("offset"),
         "formula": (mf.encoding or {}).get("formula"),
         "binomial": (mf.encoding or {}).get("binomial"),
         "grouped": fitted_on_counts(model),
@@ -397,6 +405,8 @@ def summary(
             f"negative {label_shown(lab['negative'])}",
             markup=False,
         )
+    if (roles := roles_line(mf.encoding)) is not None:
+        console.print(roles, markup=False)
     if not multiclass and mf.model.penalty is not None:
         console.print(f"penalty {penalty_text(mf.model)}", markup=False)
     binomial = (mf.encoding or {}).get("binomial")
