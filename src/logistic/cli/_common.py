@@ -32,10 +32,12 @@ from ._codes import (
     is_cluster_fault,
 )
 from ._console import console, err_console
+from ._typed import command_line, given_once, typed_option
 
 __all__ = [
     "check_output",
     "collect_warnings",
+    "command_line",
     "console",
     "data_sha256",
     "err_console",
@@ -47,6 +49,7 @@ __all__ = [
     "parse_list",
     "refuse_existing",
     "require_inputs",
+    "typed_option",
     "warn",
     "writing",
 ]
@@ -125,12 +128,16 @@ def check_output(
     force: bool,
     inputs: tuple[str | os.PathLike[str], ...] = (),
     option: str = "--output",
+    names: tuple[str, ...] = ("-o", "--output"),
 ) -> Path:
     """Refuse an output path up front (exit 73): missing directory, existing file
     without ``--force``, a directory, the same file as an input, or anything
     that is not a regular file (a device such as /dev/null, a FIFO, a socket:
-    the atomic write would rename over it, replacing the device node)."""
+    the atomic write would rename over it, replacing the device node); before
+    them, the option (its ``names``) given twice (exit 2)."""
     from .._atomic import check_replaceable
+
+    given_once(*names)
 
     if str(path) == "-":  # predict's "-" is standard output; here it is no file
         raise CLIError(
@@ -257,21 +264,6 @@ def _warning_text(message: Warning | str, category: type[Warning]) -> str | None
 _printed: set[str] | None = None
 
 
-#: The arguments of the running command (set by :func:`logistic.cli.app.main`).
-command_line: list[str] = []
-
-
-def typed_option(*names: str) -> str:
-    """Which of an option's names (``--onnx``, ``--output``, ``-o``) the command
-    line used, so that messages name the option as typed; the first name when
-    none is found."""
-    for arg in reversed(command_line):
-        for name in names:
-            long_value = name.startswith("--") and arg.startswith(name + "=")
-            short_value = len(name) == 2 and arg.startswith(name) and len(arg) > 2
-            if arg == name or long_value or short_value:
-                return name
-    return names[0]
 
 
 @contextmanager

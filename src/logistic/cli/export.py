@@ -60,7 +60,8 @@ def export(
     require_inputs(model=model)
     option = typed_option("--onnx", "--output", "-o")
     # an existing output is refused once the model file is checked
-    out = check_output(onnx, force=True, inputs=(model,), option=option)
+    names = ("-o", "--output", "--onnx")
+    out = check_output(onnx, force=True, inputs=(model,), option=option, names=names)
     mf = load_model_file(str(model))
     refuse_existing(out, force=force)
     try:
