@@ -132,14 +132,25 @@ def test_multinomial_auto_takes_no_hessian_beyond_the_memory(monkeypatch):
 
 
 # -- the memory: the machine's, or its cgroup's limit where lower ---------------
+def _tree(monkeypatch, tmp_path, own="0::/\n4:memory:/\n", limits=()):
+    """A fake /proc/self/cgroup (``own``) and /sys/fs/cgroup with the limit
+    files ``limits``: (path under the mount, text) pairs."""
+    mount = tmp_path / "sys-fs-cgroup"
+    mount.mkdir(exist_ok=True)
+    for relative, text in limits:
+        path = mount / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    proc = tmp_path / "proc-self-cgroup"
+    proc.write_text(own)
+    monkeypatch.setattr(_memory, "CGROUP_MOUNT", str(mount))
+    monkeypatch.setattr(_memory, "PROC_SELF_CGROUP", str(proc))
+
+
 def _limits(monkeypatch, tmp_path, v2, v1):
-    paths = []
-    for name, text in (("memory.max", v2), ("memory.limit_in_bytes", v1)):
-        path = tmp_path / name
-        if text is not None:
-            path.write_text(text)
-        paths.append(str(path))
-    monkeypatch.setattr(_memory, "CGROUP_LIMIT_FILES", tuple(paths))
+    """The root cgroup's limit files (the process's own cgroup is the root)."""
+    files = (("memory.max", v2), ("memory/memory.limit_in_bytes", v1))
+    _tree(monkeypatch, tmp_path, limits=[(p, t) for p, t in files if t is not None])
 
 
 @pytest.mark.parametrize(
@@ -157,6 +168,51 @@ def _limits(monkeypatch, tmp_path, v2, v1):
 def test_the_cgroup_limit(monkeypatch, tmp_path, v2, v1, limit):
     _limits(monkeypatch, tmp_path, v2, v1)
     assert _memory.cgroup_limit() == limit
+
+
+# A process in a sub-cgroup (a systemd unit, a container without its own
+# cgroup namespace, a batch job) is killed beyond that cgroup's limit, or an
+# ancestor's, as the kernel documents (Documentation/admin-guide/cgroup-v2.rst:
+# memory.max, "If a cgroup's memory usage reaches this limit and can't be
+# reduced, the OOM killer is invoked in the cgroup"; limits apply to the
+# whole subtree); the root's file says "max" or is absent there.
+V2_JOB = [
+    ("memory.max", "max\n"),
+    ("batch/memory.max", "8589934592\n"),  # 8 GiB for the jobs
+    ("batch/job7/memory.max", "max\n"),
+    ("batch/job7/step0/memory.max", "2147483648\n"),  # 2 GiB for this step
+]
+
+
+@pytest.mark.parametrize(
+    ("own", "limits", "limit"),
+    [
+        ("0::/batch/job7/step0\n", V2_JOB, 2**31),  # its own cgroup's limit
+        ("0::/batch/job7\n", V2_JOB, 2**33),  # an ancestor's limit
+        ("0::/other\n", V2_JOB, None),  # a sibling's limit is none of its
+        # an ancestor's lower limit bounds the cgroup below it
+        ("0::/a/b\n", [("a/memory.max", "1073741824\n"),
+                        ("a/b/memory.max", "4294967296\n")], 2**30),
+        # cgroup v1: the memory controller's line, among the others
+        ("5:cpu,cpuacct:/x\n4:memory:/docker/abc\n0::/\n",
+         [("memory/memory.limit_in_bytes", "9223372036854771712\n"),
+          ("memory/docker/abc/memory.limit_in_bytes", "536870912\n")], 2**29),
+        # a path outside the mount (a container without a cgroup namespace
+        # sees the host's path): the ancestors that exist, the root's here
+        ("0::/system.slice/docker-1.scope\n", [("memory.max", "3221225472\n")],
+         3 * 2**30),
+        ("0::/../../etc\n", [("memory.max", "max\n")], None),  # never above
+    ],
+)  # fmt: skip
+def test_the_limit_of_the_process_s_own_cgroup(monkeypatch, tmp_path, own, limits, limit):
+    _tree(monkeypatch, tmp_path, own, limits)
+    assert _memory.cgroup_limit() == limit
+
+
+def test_an_unreadable_cgroup_list_reads_the_root_s_limit(monkeypatch, tmp_path):
+    _tree(monkeypatch, tmp_path, limits=[("memory.max", "1073741824\n")])
+    monkeypatch.setattr(_memory, "PROC_SELF_CGROUP", str(tmp_path / "absent"))
+    assert _memory.cgroup_limit() == 2**30
 
 
 def test_the_memory_is_the_lower_of_the_machine_and_the_cgroup(monkeypatch, tmp_path):

@@ -1,8 +1,9 @@
 """The memory this process may use, and whether a size fits it.
 
 Convention (owned here): the memory a process may use is the machine's
-physical memory, or its cgroup's limit where lower (:func:`process_memory`:
-a container limited to 2 GiB on a larger host is killed beyond 2 GiB); a
+physical memory, or the memory limit of its own cgroup or of one above it
+where lower (:func:`process_memory`, :func:`cgroup_limit`: a container
+limited to 2 GiB on a larger host is killed beyond 2 GiB); a
 dense allocation is checked against it (:func:`fits_memory`) only above
 :data:`MEMORY_CHECK_MIN_BYTES`. Every check of memory (the solvers'
 Hessian, inference's matrices, the readers' budgets, the command line's
@@ -15,8 +16,10 @@ import os
 
 __all__ = [
     "CGROUP_LIMIT_FILES",
+    "CGROUP_MOUNT",
     "MEMORY_CHECK_MIN_BYTES",
     "NO_CGROUP_LIMIT",
+    "PROC_SELF_CGROUP",
     "cgroup_limit",
     "fits_memory",
     "format_bytes",
@@ -26,30 +29,80 @@ __all__ = [
 #: Allocations at most this large are not checked against the memory.
 MEMORY_CHECK_MIN_BYTES = 2**26  # 64 MiB
 
-#: Memory limits of the process's cgroup, in the order read: cgroup v2's
-#: ``memory.max`` ("max": no limit), then cgroup v1's ``limit_in_bytes``
-#: (no limit reads as a number near 2**63).
-CGROUP_LIMIT_FILES = (
-    "/sys/fs/cgroup/memory.max",
-    "/sys/fs/cgroup/memory/memory.limit_in_bytes",
-)
+#: Where the process's cgroups are listed (``hierarchy:controllers:path``
+#: lines: cgroup v2's ``0::/path``, cgroup v1's ``N:memory:/path``).
+PROC_SELF_CGROUP = "/proc/self/cgroup"
+#: Where the cgroup hierarchies are mounted.
+CGROUP_MOUNT = "/sys/fs/cgroup"
+#: Each cgroup version's memory limit file, under the mount (and, for v1, its
+#: memory controller's folder) at a cgroup's path: v2's ``memory.max`` ("max":
+#: no limit), v1's ``memory.limit_in_bytes`` (no limit reads as a number near
+#: 2**63).
+CGROUP_LIMIT_FILES = {
+    "v2": ("", "memory.max"),
+    "v1": ("memory", "memory.limit_in_bytes"),
+}
 #: cgroup v1 limits at or above this are "no limit" (its default is 2**63
 #: rounded down to a page).
 NO_CGROUP_LIMIT = 2**60
 
 
-def cgroup_limit() -> int | None:
-    """The first numeric, finite memory limit of :data:`CGROUP_LIMIT_FILES`
-    (None: unreadable, "max" or absurdly large everywhere)."""
-    for path in CGROUP_LIMIT_FILES:
-        try:
-            with open(path) as f:
-                limit = int(f.read().strip())
-        except (OSError, ValueError):
+def _own_cgroups() -> dict[str, str]:
+    """The process's cgroup path in the v2 hierarchy and in v1's memory
+    controller, read from :data:`PROC_SELF_CGROUP` ("/", the mount's root,
+    where it does not say or cannot be read)."""
+    paths = {"v2": "/", "v1": "/"}
+    try:
+        with open(PROC_SELF_CGROUP) as f:
+            text = f.read()
+    except (OSError, ValueError):
+        return paths
+    for line in text.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3:
             continue
-        if 0 < limit < NO_CGROUP_LIMIT:
-            return limit
-    return None
+        hierarchy, controllers, path = parts
+        if hierarchy == "0" and not controllers:
+            paths["v2"] = path
+        elif "memory" in controllers.split(","):
+            paths["v1"] = path
+    return paths
+
+
+def _ancestors(path: str) -> list[str]:
+    """``path`` and the cgroups above it up to the root, relative to the
+    mount: ``/a/b`` gives ``a/b``, ``a`` and ``""`` (names that would leave
+    the mount, ``..``, are dropped)."""
+    names = [n for n in path.split("/") if n and n not in (".", "..")]
+    return ["/".join(names[:i]) for i in range(len(names), -1, -1)]
+
+
+def _read_limit(path: str) -> int | None:
+    """The numeric, finite limit in the file ``path``, else None."""
+    try:
+        with open(path) as f:
+            limit = int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+    return limit if 0 < limit < NO_CGROUP_LIMIT else None
+
+
+def cgroup_limit() -> int | None:
+    """The smallest memory limit of the process's own cgroups and of their
+    ancestors (a limit applies to every cgroup below it), in cgroup v2 and in
+    v1's memory controller: a process in a sub-cgroup (a systemd unit, a
+    container without its own cgroup namespace, a job of a batch scheduler)
+    is killed beyond its own cgroup's limit, which the root's file does not
+    show. None: unreadable, "max" or absurdly large everywhere."""
+    limits = []
+    for version, own in _own_cgroups().items():
+        folder, name = CGROUP_LIMIT_FILES[version]
+        base = os.path.join(CGROUP_MOUNT, folder)
+        for cgroup in _ancestors(own):
+            limit = _read_limit(os.path.join(base, cgroup, name))
+            if limit is not None:
+                limits.append(limit)
+    return min(limits) if limits else None
 
 
 def process_memory() -> int | None:
