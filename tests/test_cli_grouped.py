@@ -99,6 +99,32 @@ def test_summary_shows_the_grouped_scale(grouped_file, capsys):
     }
 
 
+@pytest.mark.parametrize("how", [BY_TRIALS, BY_CBIND])
+def test_python_summary_of_the_file_is_the_command_line_s(grouped_file, capsys, how):
+    # logistic.load(path).summary() refused a grouped file (its statistics
+    # were not written) while `logistic summary` printed them: both now read
+    # the grouped scale, statsmodels' GLM Binomial on [successes, failures]
+    import logistic
+
+    workdir, glm = grouped_file
+    _fit(capsys, *how, "-o", "m.json")
+    code, out, err = run_cli(capsys, ["summary", "m.json", "--json"])
+    assert code == EX_OK, err
+    doc = json.loads(out)
+    res = logistic.load(workdir / "m.json").inference()
+    np.testing.assert_allclose(np.asarray(res.bse), glm.bse, rtol=1e-6)
+    cli = {row["term"]: row["std_error"] for row in doc["coefficients"]}
+    assert list(cli) == list(res.bse.index)
+    np.testing.assert_allclose(list(cli.values()), np.asarray(res.bse), rtol=1e-9)
+    for key in ("deviance", "aic", "pearson_chi2", "llf", "llnull", "nobs"):
+        assert doc["training"]["statistics"][key] == pytest.approx(
+            getattr(res, key), rel=1e-9
+        ), key
+        assert getattr(res, key) == pytest.approx(getattr(glm, key), rel=1e-7), key
+    text = str(logistic.load(workdir / "m.json").summary())
+    assert "No. groups:              40" in text
+
+
 def test_predict_and_evaluate_a_grouped_model(grouped_file, capsys):
     workdir, glm = grouped_file
     _fit(capsys, *BY_TRIALS, "-o", "a.json")

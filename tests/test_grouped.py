@@ -206,8 +206,10 @@ def test_firth_on_grouped_counts_equals_the_expanded_firth_fit():
 
 
 # -- model files: the optional model.grouped field --------------------------------
-def _saved(model, path, edit=None):
-    """Save ``model``; ``edit`` changes the JSON and re-signs it (a valid file)."""
+def _saved(model, path, edit=None, statistics=True):
+    """Save ``model``; ``edit`` changes the JSON's model section and re-signs
+    it (a valid file); ``statistics=False`` leaves out the fit statistics, as
+    files of grouped fits were written before they kept them."""
     import hashlib
     import json
 
@@ -215,9 +217,12 @@ def _saved(model, path, edit=None):
     from logistic import save
 
     save(model, path)
-    if edit is not None:
+    if edit is not None or not statistics:
         doc = json.loads(path.read_text())
-        edit(doc["model"])
+        if edit is not None:
+            edit(doc["model"])
+        if not statistics:
+            doc["training"].pop("fit_statistics")
         doc["checksum"]["value"] = hashlib.sha256(lio._canonical(doc)).hexdigest()
         path.write_text(json.dumps(doc))
     return path
@@ -273,8 +278,8 @@ def test_model_file_without_the_grouped_field_loads_and_scores(star, tmp_path, c
         ("absent", lambda m: m.pop("grouped")),  # as written before the field
         ("null", lambda m: m.update(grouped=None)),
         ("false", lambda m: m.update(grouped=False)),
-    ):
-        path = _saved(model, tmp_path / f"{name}.json", edit)
+    ):  # (files written before the field kept no statistics of a grouped fit)
+        path = _saved(model, tmp_path / f"{name}.json", edit, statistics=False)
         loaded = load(path)
         # 0/1 accuracy of the grouped coefficients on above-median labels
         acc = loaded.score(X, labels)
@@ -298,15 +303,57 @@ def test_tampered_grouped_field_is_refused_naming_it(star, tmp_path, value):
         load(path)
 
 
-def test_reloaded_grouped_model_says_how_to_get_its_inference(star, tmp_path):
-    """A grouped fit's model file keeps its covariance, not the statistics its
-    inference reads: inference() of the reloaded model says to pass one 0/1
-    row per trial (not "X and y exactly as given to fit()", which hold counts),
-    and those rows give statsmodels' grouped GLM standard errors."""
+def test_reloaded_grouped_model_has_the_fitted_model_s_summary(star, tmp_path):
+    """A grouped fit's model file keeps the statistics its inference reads:
+    ``load(path).summary()`` is the fitted model's (it said to pass one 0/1
+    row per trial, while ``logistic summary`` printed the table), with
+    statsmodels' grouped GLM numbers; the rows per trial still give the same
+    standard errors, and ``trials=`` is refused saying to pass no data (it
+    was a TypeError)."""
     from logistic import load
 
     X, k, f, model, ref = star
     loaded = load(_saved(model, tmp_path / "g.json"))
+    assert str(loaded.summary()) == str(model.summary())
+    res = loaded.inference()
+    np.testing.assert_allclose(np.asarray(res.bse), ref.bse, rtol=1e-6)
+    for name in ("deviance", "aic", "pearson_chi2", "llf", "llnull"):
+        np.testing.assert_allclose(getattr(res, name), getattr(ref, name), rtol=1e-6)
+    assert res.nobs == ref.nobs == 303
+    rows = pd.concat([X, X], ignore_index=True)
+    y01 = np.r_[np.ones(len(k)), np.zeros(len(k))]
+    per_trial = loaded.inference(rows, y01, np.r_[k, f])
+    np.testing.assert_allclose(np.asarray(per_trial.bse), ref.bse, rtol=1e-6)
+    for fitted in (model, loaded):
+        for method in (fitted.summary, fitted.inference):
+            with pytest.raises(InvalidParameterError, match="take no trials=") as e:
+                method(X, k, trials=k + f)
+            assert "without data" in str(e.value)
+
+
+def test_grouped_statistics_and_the_model_s_mark_agree(star, tmp_path):
+    """Statistics of a grouped fit in a file whose model is not marked as
+    fitted on counts (or the reverse) are refused naming the field."""
+    from logistic import ModelFormatError, load
+
+    _, _, _, model, _ = star
+    path = _saved(model, tmp_path / "g.json", lambda m: m.update(grouped=False))
+    with pytest.raises(ModelFormatError, match=r"fit_statistics\.grouped' must be"):
+        load(path)
+
+
+def test_reloaded_grouped_model_without_statistics_says_how_to_get_its_inference(
+    star, tmp_path
+):
+    """A grouped fit's model file written without its statistics (by an
+    earlier version) keeps its covariance only: inference() of the reloaded
+    model says to pass one 0/1 row per trial (not "X and y exactly as given to
+    fit()", which hold counts), and those rows give statsmodels' grouped GLM
+    standard errors."""
+    from logistic import load
+
+    X, k, f, model, ref = star
+    loaded = load(_saved(model, tmp_path / "g.json", statistics=False))
     with pytest.raises(InvalidParameterError, match="one 0/1 row per trial") as err:
         loaded.inference()
     assert "exactly as given to fit()" not in str(err.value)

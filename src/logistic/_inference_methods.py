@@ -56,6 +56,7 @@ class InferenceMethods:
         groups: Any = None,
         sample_weight_kind: str | None = None,
         scale: str | float | None = None,
+        trials: Any = None,
     ) -> Any:
         """Standard errors, tests and fit statistics of this (unpenalized or Firth) fit.
 
@@ -70,7 +71,10 @@ class InferenceMethods:
         (None) is the kind of the fit: ``"sampling"`` for a model loaded from
         a file that ``logistic fit --weights-kind sampling`` wrote, else
         ``"frequency"``. ``scale="X2"`` (or a number) scales a grouped
-        fit's covariance by a dispersion (quasi-binomial).
+        fit's covariance by a dispersion (quasi-binomial). A grouped fit
+        (``fit(X, k, trials=n)``) takes no data here: its inference is on the
+        statistics kept at fit (or read from its model file); ``trials=`` is
+        refused saying so.
         See :func:`logistic.inference.fit_inference`; for
         K > 2 classes the same arguments give a
         :class:`logistic.inference.MultinomialInference` (per-equation tables,
@@ -79,6 +83,8 @@ class InferenceMethods:
         from ._row_alignment import check_rows_aligned
         from .inference import fit_inference
 
+        if trials is not None:
+            _refuse_trials()
         check_rows_aligned(
             X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
         )
@@ -126,6 +132,7 @@ class InferenceMethods:
         odds_ratios: bool | str = False,
         sample_weight_kind: str | None = None,
         scale: str | float | None = None,
+        trials: Any = None,
     ) -> Any:
         """``self.inference(...).summary(alpha, odds_ratios=...)``: printable as
         text, HTML, Markdown. ``odds_ratios=True`` shows ``exp(coef)`` with
@@ -135,6 +142,8 @@ class InferenceMethods:
         are."""
         from .inference._checks import penalty_of
 
+        if trials is not None:
+            _refuse_trials()
         fitted = hasattr(self, "coef_") and not is_multiclass(self)  # K: its own
         l1, l2 = penalty_of(self) if fitted else (0.0, 0.0)
         if l1 != 0 or l2 != 0:
@@ -153,3 +162,18 @@ class InferenceMethods:
             X, y, sample_weight, offset, cov_type, groups, sample_weight_kind, scale
         )
         return result.summary(alpha, odds_ratios=odds_ratios)
+
+
+def _refuse_trials() -> None:
+    """``trials=`` given to ``inference`` or ``summary``: a grouped fit's
+    inference reads no data (as ``fit(X, k, trials=n)`` passes them), and a
+    TypeError for an unknown keyword would not say what to do instead."""
+    from ._exceptions import InvalidParameterError
+
+    raise InvalidParameterError(
+        "inference() and summary() take no trials=: the inference of a grouped "
+        "binomial fit (fit(X, k, trials=n)) is from the statistics kept at fit, "
+        "or read from its model file: call model.summary() or model.inference() "
+        "without data (cov_type='nonrobust'; scale='X2' for counts that vary "
+        "more than binomial)"
+    )

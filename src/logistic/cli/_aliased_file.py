@@ -56,11 +56,13 @@ def file_statistics(mf: Any, path: str) -> Any:
     kept = (mf.training or {}).get(KEY)
     if kept is None or mf.covariance is None:
         return None
+    from .._grouped import fitted_on_counts
     from ..inference._model_interval import stored_covariance
 
     fit_intercept = bool(mf.model.fit_intercept)
     matrix = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
-    return statistics_from_dict(kept, matrix, fit_intercept, path)
+    counts = fitted_on_counts(mf.model) or bool((mf.encoding or {}).get("binomial"))
+    return statistics_from_dict(kept, matrix, fit_intercept, path, counts)
 
 
 def with_file_statistics(mf: Any, path: str) -> None:

@@ -282,10 +282,12 @@ def _theta(model: Any) -> FloatArray:
 def _grouped_refusal(cov_type: str, kept: bool) -> InvalidParameterError:
     """Why a grouped binomial fit (``trials=``) has no inference of this kind:
     its inference is the model-based covariance of the statistics kept at fit
-    (the rows given again are refused, as they hold counts, not 0/1 labels);
-    a model file keeps its covariance but not those statistics, and its model
-    takes the data as one 0/1 row per trial (what ``logistic margins`` passes),
-    whose log-likelihood differs from the grouped one by a constant only."""
+    (the rows given again are refused, as they hold counts, not 0/1 labels),
+    or of those a model file keeps (:mod:`logistic.io._statistics`); a model
+    read from a file also takes the data as one 0/1 row per trial (what
+    ``logistic margins`` passes, and the only way for a file written without
+    the statistics), whose log-likelihood differs from the grouped one by a
+    constant only."""
     if cov_type != "nonrobust":
         return InvalidParameterError(
             f"cov_type={cov_type!r} is not available for a grouped binomial fit "
@@ -296,10 +298,11 @@ def _grouped_refusal(cov_type: str, kept: bool) -> InvalidParameterError:
     if not kept:
         return InvalidParameterError(
             "inference() of a grouped binomial fit (trials=) loaded from a model "
-            "file needs the data as one 0/1 row per trial: each group as a row of "
-            "its successes (y = 1, sample_weight = k) and a row of its failures "
-            "(y = 0, sample_weight = n - k); the file keeps the covariance only "
-            "(predict_interval works without data)"
+            "file written without its statistics (by an earlier version; a new "
+            "fit's file keeps them) needs the data as one 0/1 row per trial: "
+            "each group as a row of its successes (y = 1, sample_weight = k) and "
+            "a row of its failures (y = 0, sample_weight = n - k); the file "
+            "keeps the covariance only (predict_interval works without data)"
         )
     return InvalidParameterError(
         "a grouped binomial fit (trials=) has its inference from the statistics "
@@ -484,7 +487,9 @@ def _with_data(
     """Inference over the training data given again (arrays or a backend)."""
     X, y, sample_weight, offset = data
     kept = getattr(model, "fit_statistics_", None)
-    if kept is not None and kept.grouped is not None:
+    loaded = getattr(model, STORED_COVARIANCE_ATTR, None) is not None
+    if kept is not None and kept.grouped is not None and not loaded:
+        # a model read from a file also takes its one 0/1 row per trial
         raise _grouped_refusal(cov_type, True)
     rows: Block | None = None
     if isinstance(X, (str, os.PathLike)):  # a file and its label column, as fit

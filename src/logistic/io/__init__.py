@@ -70,7 +70,7 @@ from .._exceptions import (
 )
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular
-from .._grouped import mark_fitted_on_counts
+from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
 from ._consistency import check_covariance_names, check_theta, names_to_write
@@ -583,12 +583,13 @@ def load(
         # for predict_interval without the data (logistic.inference._model_interval)
         setattr(mf.model, STORED_COVARIANCE_ATTR, (mf.covariance, mf.covariance_names))
         kept = mf.training.get(STATISTICS_KEY)
-        if kept is not None and not (mf.encoding or {}).get("binomial"):
+        if kept is not None:
             from ..inference._model_interval import stored_covariance
 
             fit_intercept = bool(mf.model.fit_intercept)
             cov = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
-            stats = statistics_from_dict(kept, cov, fit_intercept, str(path))
+            counts = fitted_on_counts(mf.model)  # the file's mark, set above
+            stats = statistics_from_dict(kept, cov, fit_intercept, str(path), counts)
             if stats is not None:  # for inference() without the data
                 mf.model.fit_statistics_ = stats
     return mf.model

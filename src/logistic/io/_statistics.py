@@ -3,7 +3,7 @@
 Convention (owned here): :func:`logistic.save` writes, beside the model-based
 covariance, the scalars and vectors of the model's
 :class:`~logistic.inference._stored.FitStatistics` (``fit_statistics_``) of
-an unpenalized or Firth fit on 0/1 rows (grouped fits are left out): ``theta``
+an unpenalized or Firth fit: ``theta``
 (float64, objective order, intercept last), ``value``, ``gradient``,
 ``weight_sum``, ``mean``, ``std``, ``llnull`` (or null; with
 ``null_has_intercept``: true, given only then, the intercept-only null of a
@@ -11,7 +11,13 @@ fit without an intercept whose columns span the constant) and the label sums
 (``positive``, ``weight``, ``saturated``, ``extreme``, ``has_offset``,
 ``pearson``, and ``rows`` and ``fractional``: the rows of positive weight and
 how many have a non-integer weight, optional so that files written before
-them load, as unknown and 0), and, for a fit with aliased columns
+them load, as unknown and 0; not given for a fit on grouped counts, whose
+data inference takes again are one row per trial, not per group), for such
+a fit (``trials=``, ``logistic fit --trials``), and only then, ``grouped``:
+its :class:`~logistic._grouped.GroupedSummary` (``n_groups``,
+``log_binom``, ``n_trials``: the grouped scale of its statistics, so that
+``load(path).summary()`` prints the fitted model's table, as ``logistic
+summary`` does), and, for a fit with aliased columns
 (:mod:`logistic.inference._aliased`), ``reduced_theta``: the reduced model's
 estimate, null exactly at the aliased parameters, whose rows and columns of
 the stored covariance (the reduced model's) are null too; given when and
@@ -58,6 +64,8 @@ __all__ = [
 F64 = np.float64
 KEY = "fit_statistics"
 _LABELS = ("positive", "weight", "saturated", "pearson")
+#: A grouped fit's constants (:class:`logistic._grouped.GroupedSummary`).
+_GROUPED = ("n_groups", "log_binom", "n_trials")
 _MULTINOMIAL_OPTIONAL = ("mean", "offset_mean")
 
 
@@ -75,8 +83,6 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
         return None
     if hasattr(stats, "class_totals"):  # K classes (inference._multinomial)
         return _multinomial_to_dict(stats)
-    if stats.grouped is not None:
-        return None
     labels = stats.labels
     out = {
         "theta": _floats(stats.theta),
@@ -94,6 +100,8 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
     }
     if stats.null_has_intercept:
         out["null_has_intercept"] = True
+    if stats.grouped is not None:  # the grouped scale (logistic._grouped)
+        out["grouped"] = {k: float(getattr(stats.grouped, k)) for k in _GROUPED}
     from ..inference._aliased import reduced_estimate
 
     reduced = reduced_estimate(stats)
@@ -106,11 +114,14 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
         if basis is not None:
             out["null_basis"] = [_floats(row) for row in basis[0]]
             out["null_spread"] = _floats(basis[1])
-    if math.isfinite(labels.rows):  # unknown for a model loaded from an older file
+    # rows: unknown for a model loaded from an older file; a grouped fit's are
+    # its groups, and the data inference takes again are one row per trial
+    if math.isfinite(labels.rows) and stats.grouped is None:
         out["labels"]["rows"] = int(labels.rows)  # type: ignore[index]
         out["labels"]["fractional"] = int(labels.fractional)  # type: ignore[index]
     numbers = [*out["theta"], *out["gradient"], *out["mean"], *out["std"]]  # type: ignore[misc]
     numbers += [out["value"], out["weight_sum"], *out["labels"].values()]  # type: ignore[attr-defined]
+    numbers += list(out.get("grouped", {}).values())  # type: ignore[attr-defined]
     if not all(math.isfinite(float(v)) for v in numbers):
         return None
     return out
@@ -184,10 +195,13 @@ def _number(doc: dict[str, Any], key: str, value: Any, path: str) -> float:
 
 
 def statistics_from_dict(
-    doc: Any, covariance: np.ndarray, fit_intercept: bool, path: str
-) -> Any:
+    doc: Any, covariance: np.ndarray, fit_intercept: bool, path: str,
+    counts: bool = False,
+) -> Any:  # fmt: skip
     """A :class:`FitStatistics` from ``doc`` and the file's ``covariance`` in
-    objective order, or None when the covariance cannot be inverted."""
+    objective order, or None when the covariance cannot be inverted;
+    ``counts``: the file marks the model as fitted on grouped counts, whose
+    statistics then hold ``grouped`` (and only then)."""
     from ..inference._passes import LabelSums
     from ..inference._stored import FitStatistics
 
@@ -226,7 +240,8 @@ def statistics_from_dict(
         raise _wrong(path, f"training.{KEY}.labels.extreme", "must be a row count")
     if not isinstance(has_offset, bool):
         raise _wrong(path, f"training.{KEY}.labels.has_offset", "must be true or false")
-    counts = _row_counts(labels, path)
+    row_counts = _row_counts(labels, path)
+    rows_given = bool(row_counts)
     if not weight_sum > 0:
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
     _check_label_sums(sums, weight_sum, path)
@@ -239,6 +254,11 @@ def statistics_from_dict(
         )
     if np.any(std < 0):
         raise _wrong(path, f"training.{KEY}.std", "must hold standard deviations (≥ 0)")
+    grouped = _grouped(doc, weight_sum, path, counts)
+    if grouped is not None and rows_given:
+        raise _wrong(
+            path, f"training.{KEY}.labels.rows", "is not given for a grouped fit"
+        )
     aliased = np.isnan(np.diag(covariance))
     reduced = _reduced_theta(doc, aliased, path)
     basis, spread = _null_basis(doc, aliased, path) or (None, None)
@@ -255,17 +275,51 @@ def statistics_from_dict(
         value=value,
         gradient=gradient,
         hessian=0.5 * (hessian + hessian.T),
-        labels=LabelSums(extreme=extreme, has_offset=has_offset, **sums, **counts),
+        labels=LabelSums(extreme=extreme, has_offset=has_offset, **sums, **row_counts),
         weight_sum=weight_sum,
         mean=mean,
         std=std,
         fit_intercept=bool(fit_intercept),
         llnull=llnull,
         null_has_intercept=spanned,
+        grouped=grouped,
         reduced_theta=reduced,
         null_basis=basis,
         null_spread=spread,
     )
+
+
+def _grouped(doc: dict[str, Any], weight_sum: float, path: str, counts: bool) -> Any:
+    """The :class:`~logistic._grouped.GroupedSummary` of a fit on grouped
+    counts (``grouped``, given exactly when the file marks the model so:
+    ``n_groups`` > 0, the groups' weight; ``log_binom`` ≥ 0, a sum of
+    ``s log C(n, k)``; ``n_trials``, the trials' weight, which is the fit's
+    ``weight_sum``), else None."""
+    from .._grouped import GroupedSummary
+
+    value = doc.get("grouped")
+    name = f"training.{KEY}.grouped"
+    if (value is not None) != counts:
+        raise _wrong(
+            path,
+            name,
+            "must be given for a model fitted on grouped counts (model.grouped or "
+            "encoding.binomial), and only for one",
+        )
+    if value is None:
+        return None
+    if not isinstance(value, dict) or set(value) != set(_GROUPED):
+        raise _wrong(path, name, f"must be an object of {', '.join(_GROUPED)}")
+    numbers = {k: _number(value, f"grouped.{k}", value[k], path) for k in _GROUPED}
+    if not numbers["n_groups"] > 0:
+        raise _wrong(path, f"{name}.n_groups", "must be positive")
+    if not numbers["log_binom"] >= 0:
+        raise _wrong(path, f"{name}.log_binom", "must be at least 0")
+    if not abs(numbers["n_trials"] - weight_sum) <= 1e-9 * weight_sum:
+        raise _wrong(
+            path, f"{name}.n_trials", f"must equal weight_sum ({weight_sum!r})"
+        )
+    return GroupedSummary(**numbers)
 
 
 def _check_label_sums(sums: dict[str, float], weight_sum: float, path: str) -> None:
