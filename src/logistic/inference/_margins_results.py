@@ -32,6 +32,9 @@ LABELS = {
 }
 #: statsmodels' ``summary_frame`` names of the bounds (its spelling kept).
 FRAME_BOUNDS = ("Conf. Int. Low", "Cont. Int. Hi.")
+#: The text table's widths of the number columns (effect, std err, z, P>|z|,
+#: the two bounds).
+_WIDTHS = (13, 10, 8, 8, 10, 10)
 
 
 class MarginalEffects:
@@ -175,24 +178,84 @@ class MarginalEffects:
             caller="summary_frame()",
         )
 
+    #: The title above the table (text, Markdown caption, HTML caption).
+    title = "Logistic regression marginal effects"
+
+    def _blocks(self) -> list[tuple[str | None, int]]:
+        """The table's blocks: each one's title (None: untitled) and the index
+        of its first effect; the two-class table is one block."""
+        return [(None, 0)]
+
     def summary(self, alpha: float = 0.05) -> str:
         """The table as text: effect, std err, z, P>|z| and the interval;
-        discrete changes marked ``(d)``."""
+        discrete changes marked ``(d)``; HTML and Markdown: :meth:`as_html`,
+        :meth:`as_markdown`."""
         table = self.wald_table(alpha)  # checks alpha before the header uses it
         label, width, head = self._layout(alpha)
-        lines = self._heading("Logistic regression marginal effects")
-        values = self.margeff_options.get("atexog") or {}
-        if values:
-            lines.append(
-                "Set on every row: "
-                + ", ".join(f"{name}={_shown(v)}" for name, v in values.items())
-            )
-        lines += ["=" * len(head), head, "-" * len(head)]
-        lines += self._row_lines(table, label, width)
+        lines = [self.title, "    ".join(f"{k}: {v}" for k, v in self._header())]
+        lines += [f"{k}: {v}" for k, v in self._set_values()]
+        for title, start in self._blocks():
+            lines += ["=" * len(head)] + ([title] if title else [])
+            lines += [head, "-" * len(head)]
+            lines += self._row_lines(table, label, width, start)
         lines.append("=" * len(head))
-        if self.dummy_idx is not None:
-            lines.append(self._discrete_note())
-        return "\n".join(lines + [f"Note: {n}" for n in self.notes])
+        return "\n".join(lines + self._footer())
+
+    def as_markdown(self, alpha: float = 0.05) -> str:
+        """The table of :meth:`summary` as GitHub-flavoured Markdown: the
+        header as a table of statistics, then each block's table under its
+        title (pipes in cells escaped)."""
+
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+        table = self.wald_table(alpha)
+        label, _, _ = self._layout(alpha)
+        columns = ["term", *self._columns(alpha)]
+        out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
+        out += [line([k, str(v)]) for k, v in self._header() + self._set_values()]
+        for title, start in self._blocks():
+            out += [""] + ([f"**{title}**", ""] if title else [])
+            out += [line(columns), "|---|" + "---:|" * (len(columns) - 1)]
+            out += [line(c) for c in self._row_cells(table, label, start)]
+        return "\n".join(out + [f"\n{n}" for n in self._footer()])
+
+    def as_html(self, alpha: float = 0.05) -> str:
+        """The table of :meth:`summary` as HTML: the header as a table of
+        statistics, then one table per block captioned by its title (every
+        text escaped); Jupyter shows it (``_repr_html_``)."""
+        import html  # here: a text table needs no html module
+
+        esc = html.escape
+        table = self.wald_table(alpha)
+        label, _, _ = self._layout(alpha)
+        stats = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>"
+            for k, v in self._header() + self._set_values()
+        )
+        head = "".join(f"<th>{esc(c)}</th>" for c in ["", *self._columns(alpha)])
+        tables = ""
+        for title, start in self._blocks():
+            rows = "".join(
+                f"<tr><th>{esc(name)}</th>"
+                + "".join(f"<td>{esc(c)}</td>" for c in numbers)
+                + "</tr>"
+                for name, *numbers in self._row_cells(table, label, start)
+            )
+            caption = f"<caption>{esc(title)}</caption>" if title else ""
+            tables += (
+                f'<table class="simpletable">{caption}<thead><tr>{head}</tr>'
+                f"</thead><tbody>{rows}</tbody></table>"
+            )
+        return (
+            f'<div class="logistic-summary"><table class="simpletable">'
+            f"<caption>{esc(self.title)}</caption>{stats}</table>{tables}"
+            + "".join(f"<p>{esc(n)}</p>" for n in self._footer())
+            + "</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
 
     @property
     def notes(self) -> list[str]:
@@ -201,6 +264,33 @@ class MarginalEffects:
         if self.separation is None:
             return []
         return [separated_margins_note(self.separation, self.separation_remedy)]
+
+    def _footer(self) -> list[str]:
+        """The lines under the table: what ``(d)`` marks, then the notes."""
+        marks = [] if self.dummy_idx is None else [self._discrete_note()]
+        return marks + [f"Note: {n}" for n in self.notes]
+
+    def _header(self) -> list[tuple[str, Any]]:
+        nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
+        return [
+            ("Method", self.method),
+            ("At", self.at),
+            ("Covariance", self._cov_label),
+            ("No. observations", nobs),
+        ]
+
+    def _set_values(self) -> list[tuple[str, str]]:
+        """The values set on every row (``atexog``), as one header item."""
+        values = self.margeff_options.get("atexog") or {}
+        if not values:
+            return []
+        shown = ", ".join(f"{name}={_shown(v)}" for name, v in values.items())
+        return [("Set on every row", shown)]
+
+    def _columns(self, alpha: float) -> list[str]:
+        """The headers of the number columns."""
+        lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
+        return [LABELS[self.method], "std err", "z", "P>|z|", lo, hi]
 
     def _layout(self, alpha: float) -> tuple[list[str], int, str]:
         """The text table's row labels (discrete changes marked ``(d)``), their
@@ -211,36 +301,37 @@ class MarginalEffects:
             for j, n in enumerate(self.names)
         ]
         width = max([len(s) for s in label] + [12])
-        lo, hi = f"[{alpha / 2:g}", f"{1 - alpha / 2:g}]"
-        head = (
-            f"{'':<{width}} {LABELS[self.method]:>13} {'std err':>10} {'z':>8} "
-            f"{'P>|z|':>8} {lo:>10} {hi:>10}"
+        head = f"{'':<{width}} " + " ".join(
+            f"{c:>{w}}" for c, w in zip(self._columns(alpha), _WIDTHS, strict=True)
         )
         return label, width, head
 
-    def _heading(self, title: str) -> list[str]:
-        nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
-        return [
-            title,
-            f"Method: {self.method}    At: {self.at}    Covariance: {self._cov_label}"
-            f"    No. observations: {nobs}",
-        ]
-
     @staticmethod
-    def _row_lines(
-        t: WaldTable, label: list[str], width: int, start: int = 0
-    ) -> list[str]:
-        """One line per label for entries ``start, start + 1, …`` of ``t``; an
+    def _row_cells(t: WaldTable, label: list[str], start: int = 0) -> list[list[str]]:
+        """The cells of one row per label for entries ``start, start + 1, …``
+        of ``t``: the label, then the numbers as the text table prints them; an
         effect of an aliased column (no estimate: NaN) reads ``NA`` throughout,
         as its row in the coefficient table."""
         return [
-            f"{name:<{width}} {t.params[i]:>13.6g} {t.bse[i]:>10.4g} "
-            f"{t.zvalues[i]:>8.3f} {pvalue_text(t.pvalues[i]):>8} "
-            f"{t.conf_int[i, 0]:>10.4g} {t.conf_int[i, 1]:>10.4g}"
+            [
+                name, f"{t.params[i]:.6g}", f"{t.bse[i]:.4g}", f"{t.zvalues[i]:.3f}",
+                pvalue_text(t.pvalues[i]), f"{t.conf_int[i, 0]:.4g}",
+                f"{t.conf_int[i, 1]:.4g}",
+            ]  # fmt: skip
             if np.isfinite(t.params[i])
-            else f"{name:<{width}} {'NA':>13} {'NA':>10} {'NA':>8} {'NA':>8} "
-            f"{'NA':>10} {'NA':>10}"
+            else [name, *["NA"] * 6]
             for i, name in enumerate(label, start)
+        ]
+
+    @classmethod
+    def _row_lines(
+        cls, t: WaldTable, label: list[str], width: int, start: int = 0
+    ) -> list[str]:
+        """The text lines of :meth:`_row_cells`, aligned under the header."""
+        return [
+            f"{name:<{width}} "
+            + " ".join(f"{c:>{w}}" for c, w in zip(cells, _WIDTHS, strict=True))
+            for name, *cells in cls._row_cells(t, label, start)
         ]
 
     def _discrete_note(self) -> str:

@@ -459,22 +459,15 @@ class MultinomialMarginalEffects(MarginalEffects):
             caller="summary_frame()",
         )
 
-    def summary(self, alpha: float = 0.05) -> str:
+    title = "Multinomial logistic regression marginal effects"
+
+    def _blocks(self) -> list[tuple[str | None, int]]:
         """One block per class, titled ``"{target} = {class label}"`` (``y``
-        for an unnamed target): effect, std err, z, P>|z| and the interval;
-        discrete changes marked ``(d)``."""
-        t = self.wald_table(alpha)
-        label, width, head = self._layout(alpha)
-        lines = self._heading("Multinomial logistic regression marginal effects")
-        target = shown_name(self.target_name or "y")
-        for k, cls in enumerate(self.classes):
-            title = f"{target} = {shown_name(cls)}"
-            lines += ["=" * len(head), title, head, "-" * len(head)]
-            lines += self._row_lines(t, label, width, k * len(self.names))
-        lines.append("=" * len(head))
-        if self.dummy_idx is not None:
-            lines.append(self._discrete_note())
-        return "\n".join(lines + [f"Note: {n}" for n in self.notes])
+        for an unnamed target), in the text, Markdown and HTML tables."""
+        target, p = shown_name(self.target_name or "y"), len(self.names)
+        return [
+            (f"{target} = {shown_name(c)}", k * p) for k, c in enumerate(self.classes)
+        ]
 
     def __repr__(self) -> str:
         return (
