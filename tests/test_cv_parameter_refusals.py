@@ -135,3 +135,18 @@ def test_path_names_its_n_alphas():
     X = np.random.default_rng(0).normal(size=(30, 2))
     with pytest.raises(InvalidParameterError, match="'n_alphas' parameter of path"):
         path(X, (X[:, 0] > 0).astype(int), n_alphas=10**30)
+
+
+def test_the_command_line_names_its_n_alphas_option(workdir, capsys):
+    from conftest import run_cli
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=60).round(3)
+    lines = ["x,y"] + [f"{v},{int(v + rng.normal() > 0)}" for v in x]
+    (workdir / "d.csv").write_text("\n".join(lines) + "\n")
+    code, out, err = run_cli(
+        capsys, ["fit", "d.csv", "-t", "y", "--cv", "3", "--n-alphas", str(10**30)]
+    )
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: --n-alphas {10**30}: a grid of that many strengths")
+    assert "LogisticRegressionCV" not in err and "n_alphas" not in err

@@ -76,7 +76,7 @@ def check_grid_points(owner: str, name: str, count: int, n_features: int) -> Non
         f"strengths, whose path keeps about {per_point} numbers of each ("
         f"{format_bytes(size)} in all), more than the memory this process may use "
         f"({format_bytes(memory)}). Give an int from 1 to {most} (each point is "
-        "a fit: tens are usual), or the strengths themselves as a sequence."
+        "a fit: tens are usual)."
     )
 
 

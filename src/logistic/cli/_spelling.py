@@ -98,13 +98,15 @@ _OPTIONS = {
     "C": "--C",
     "cov_type": "--cov-type",
     "sample_weight_kind": "--weights-kind",
+    "n_alphas": "--n-alphas",
 }
 _NAMES = "|".join(_OPTIONS)
 # "The 'C' parameter of LogisticRegression must be ..." (scikit-learn's form)
 _PARAMETER = re.compile(rf"\bThe '({_NAMES})' parameter of [A-Z]\w* must be")
-# "The 'solver' parameter of LogisticRegression is 'newton', which does not"
+# "The 'solver' parameter of LogisticRegression is 'newton', which does not";
+# "The 'n_alphas' parameter of LogisticRegressionCV is 10: ..." (a number)
 _PARAMETER_IS = re.compile(
-    rf"\bThe '({_NAMES})' parameter of [A-Z]\w* is '([^']*)'(?:, which)?"
+    rf"\bThe '({_NAMES})' parameter of [A-Z]\w* is (?:'([^']*)'|(\d+)\b)(?:, which)?"
 )
 # "After n_iter=2 iterations": the count alone
 _N_ITER = re.compile(r"\bn_iter=(\d+) iterations\b")
@@ -212,6 +214,8 @@ def cli_spelling(message: str) -> str:
     >>> cli_spelling("The 'solver' parameter of LogisticRegression is 'newton', "
     ...              "which does not support penalty='l1'")
     '--solver newton does not support --penalty l1'
+    >>> cli_spelling("The 'n_alphas' parameter of LogisticRegressionCV is 10000: a")
+    '--n-alphas 10000: a'
     >>> cli_spelling("(cache=False turns the cache off, cache_dir= puts it elsewhere)")
     '(--no-cache turns the cache off, --cache-dir puts it elsewhere)'
     >>> cli_spelling("use cov_type='HC0', 'HC1' or 'cluster' (for "
@@ -228,7 +232,9 @@ def cli_spelling(message: str) -> str:
     """
     text = _OWNER.sub("", message)
     text = _PARAMETER.sub(lambda m: f"{_OPTIONS[m.group(1)]} must be", text)
-    text = _PARAMETER_IS.sub(lambda m: f"{_OPTIONS[m.group(1)]} {m.group(2)}", text)
+    text = _PARAMETER_IS.sub(
+        lambda m: f"{_OPTIONS[m.group(1)]} {m.group(2) or m.group(3)}", text
+    )
     text = _N_ITER.sub(r"\1 iterations", text)
     text = text.replace(_PENALTY_AMONG, "--penalty must be 'none' or one of")
     text = _lower_case_hint(text)
