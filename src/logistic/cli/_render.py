@@ -328,8 +328,26 @@ def _title(model: Any) -> str:
     n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
     return (
         f"solver {getattr(model, 'solver_', '?')}, {n_iter} iterations, "
-        f"converged={converged_text(model)}"
+        f"converged={converged_text(model)}{stop_text(model)}"
     )
+
+
+def stop_text(model: Any) -> str:
+    """`` (gradient max-norm G, tol T)``: where the fit stopped against the
+    tolerance it used (the stopping rule of every solver, in standardized
+    coordinates; the default tol depends on the dtype and the solver, so
+    ``params.tol`` alone does not say it), or nothing where the model
+    records neither (a ``partial_fit`` stream: NaN) or has no MLE to stop
+    at (separation: :func:`converged_text` says so)."""
+    import math
+
+    norm = getattr(model, "grad_max_norm_", None)
+    tol = getattr(model, "tol_", None)
+    if norm is None or tol is None or not math.isfinite(norm + tol):
+        return ""
+    if _separation_kind(model):
+        return ""
+    return f" (gradient max-norm {float(norm):.2g}, tol {float(tol):g})"
 
 
 def print_design_notes(design: Any, penalized: bool = False) -> None:

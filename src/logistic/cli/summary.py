@@ -219,6 +219,11 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "solver": getattr(model, "solver_", None),
         "converged": getattr(model, "converged_", None),
         "n_iter": int(np.ravel(model.n_iter_)[0]),
+        # where the fit stopped, against the tol it used (defaults vary); null
+        # where the model records none (a partial_fit stream: NaN)
+        **{k: _finite_or_none(getattr(model, f"{k}_", None))
+           for k in ("tol", "grad_max_norm")},  # fmt: skip
+        "fit_status": getattr(model, "fit_status_", None),
         "separation": getattr(model, "separation_", None),
         "params": {
             k: None if isinstance(v, float) and not np.isfinite(v) else v
@@ -246,6 +251,13 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     if is_multiclass(model):
         info["classes"] = levels_of(mf)
     return info
+
+
+def _finite_or_none(value: Any) -> float | None:
+    """A float attribute for JSON: None where missing or not finite."""
+    import math
+
+    return None if value is None or not math.isfinite(value) else float(value)
 
 
 def _no_inference(model: Any) -> str | None:
