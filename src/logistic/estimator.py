@@ -133,7 +133,12 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     warm_start : bool, default=False
         Start from the previous ``coef_``/``intercept_`` when shapes match.
     random_state : int ≥ 0, numpy Generator or RandomState, or None
-        Seed of stochastic solvers (a RandomState or Generator is drawn from).
+        Seed of stochastic solvers (``sgd`` and ``partial_fit``'s mini-batch
+        order; a RandomState or Generator is drawn from, so a second fit with
+        it differs). An int gives the same model for the same data and
+        options; None draws fresh entropy at every fit, so such a fit cannot
+        be repeated (its model file stores ``random_state`` null). The
+        deterministic solvers use no randomness.
     verbose : int, default=0
     n_jobs : int or None, default=None
         Threads for the passes of ``fit``, ``partial_fit`` and
