@@ -35,7 +35,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet
-from ._render import converged_text, separation_table_note
+from ._render import converged_text, separation_table_note, stop_text
 from ._spelling import cli_spelling
 from .evaluate import HLGroups, check_groups, metrics_of, scored_outcomes
 from .summary import summary_dict
@@ -160,8 +160,9 @@ def _meta(
 ) -> list[tuple[str, str]]:
     """The report's header lines: model file, (formula,) data, rows (``head``),
     the solver (``no finite MLE (separation)`` for a fit whose MLE does not
-    exist, as ``summary`` says), the weights column, and the warnings the fit
-    recorded (``summary``'s ``fit warning:`` lines)."""
+    exist, as ``summary`` says, with where the fit stopped against its tol),
+    the weights and offset columns, and the warnings the fit recorded
+    (``summary``'s ``fit warning:`` lines)."""
     from .._messages import cap_line  # a stored warning may quote a long name
 
     meta = [
@@ -171,7 +172,7 @@ def _meta(
         (
             "solver",
             f"{info['solver']}, {info['n_iter']} iterations, "
-            f"converged={converged_text(mf.model)}",
+            f"converged={converged_text(mf.model)}{stop_text(mf.model)}",
         ),
     ]
     for warning in (info.get("training") or {}).get("warnings") or []:
@@ -190,6 +191,8 @@ def _meta(
         meta.append(
             ("weights", f"column {weights!r}, sum {count_text(m['sum_of_weights'])}")
         )
+    if info.get("offset") is not None:  # read from DATA, in every logit
+        meta.append(("offset", f"column {info['offset']!r}, added to each row's logit"))
     return meta
 
 
