@@ -339,17 +339,25 @@ def spooled(
 
 
 def _copy(fd: int, target: str, name: str) -> str:
-    """Copy everything readable from ``fd`` into ``target``; its sha256."""
+    """Copy everything readable from ``fd`` into ``target``; its sha256.
+
+    A write that fails (a full disk), the last buffered one included, which
+    fails only when the copy is closed, is an ``OSError`` whose file name is
+    ``name`` (the input) and whose message names the temporary folder."""
     h = hashlib.sha256()
-    with os.fdopen(fd, "rb", buffering=0) as src, open(target, "wb") as out:
-        while chunk := src.read(_COPY_BYTES):
-            h.update(chunk)
-            try:
-                out.write(chunk)
-            except OSError as exc:
-                raise OSError(
-                    exc.errno,
-                    f"cannot keep {name} in a temporary file ({exc.strerror}); "
-                    "save the data to a file first",
-                ) from None
+    with os.fdopen(fd, "rb", buffering=0) as src:
+        try:
+            with open(target, "wb") as out:
+                while chunk := src.read(_COPY_BYTES):
+                    h.update(chunk)
+                    out.write(chunk)
+        except OSError as exc:
+            folder = os.path.dirname(os.path.dirname(target))
+            raise OSError(
+                exc.errno,
+                f"cannot keep {name} in a temporary file in {folder} "
+                f"({exc.strerror}); save the data to a file first, or set "
+                "TMPDIR to a folder with more room",
+                name,
+            ) from None
     return h.hexdigest()
