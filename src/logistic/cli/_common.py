@@ -131,11 +131,11 @@ def check_output(
     names: tuple[str, ...] = ("-o", "--output"),
 ) -> Path:
     """Refuse an output path up front (exit 73): missing directory, existing file
-    without ``--force``, a directory, the same file as an input, or anything
-    that is not a regular file (a device such as /dev/null, a FIFO, a socket:
-    the atomic write would rename over it, replacing the device node); before
-    them, the option (its ``names``) given twice (exit 2)."""
-    from .._atomic import check_replaceable
+    without ``--force``, a directory, the same file as an input, a name longer
+    than the file system takes, or anything not a regular file (a device such
+    as /dev/null, a FIFO, a socket: the atomic rename would replace the node);
+    before them, the option (its ``names``) given twice (exit 2)."""
+    from .._atomic import check_name_length, check_replaceable
 
     given_once(*names)
 
@@ -153,6 +153,10 @@ def check_output(
             EX_CANTCREAT,
         )
     parent = out.parent if str(out.parent) else Path(".")
+    try:  # ENAMETOOLONG: no file of that name can ever be made there
+        check_name_length(out, parent)
+    except OSError as exc:
+        raise CLIError(f"cannot create {out}: {exc.strerror}", EX_CANTCREAT) from None
     problem = unusable_folder(parent)
     if problem is not None:
         raise CLIError(f"cannot create {out}: {problem}", EX_CANTCREAT)

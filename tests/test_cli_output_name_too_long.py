@@ -1,0 +1,46 @@
+"""An output whose file name is longer than the file system takes
+(``ENAMETOOLONG``: 255 bytes on ext4, tmpfs, XFS, btrfs) can never be
+written: it is refused up front as every output that cannot be created is,
+exit 73 (EX_CANTCREAT, sysexits.h), naming the file and the limit, not exit
+74 (an I/O error, which a retrying job takes for a passing fault).
+
+Found by an operations trial: ``logistic fit d.csv -t admit -o
+<300 characters>.json`` ended with exit 74 ``... File name too long``.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import data_path, fit_ucla_model, run_cli
+
+
+def _limit(folder) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):
+        pytest.skip("the file system does not report its name length limit")
+
+
+@pytest.mark.parametrize("command", ["fit", "predict", "report", "margins", "export"])
+def test_a_name_too_long_for_the_file_system_is_exit_73(tmp_path, capsys, command):
+    model = fit_ucla_model(tmp_path)
+    data = data_path("ucla-admissions", "binary.csv")
+    out = tmp_path / ("é" * (_limit(tmp_path) // 2 + 10))  # 2 bytes each in UTF-8
+    args = {
+        "fit": ["fit", data, "--target", "admit", "-o", out],
+        "predict": ["predict", model, data, "-o", out],
+        "report": ["report", model, data, "-o", f"{out}.html"],
+        "margins": ["margins", model, data, "-o", out],
+        "export": ["export", model, "--onnx", out],
+    }[command]
+    if command == "export":
+        pytest.importorskip("onnx")
+    before = sorted(tmp_path.iterdir())
+    capsys.readouterr()  # the model's fit
+    code, _, err = run_cli(capsys, args)
+    assert code == 73, err
+    assert err.startswith("error: cannot create ") and "bytes long" in err, err
+    assert sorted(tmp_path.iterdir()) == before  # nothing written
