@@ -16,7 +16,8 @@ quota full under a redirection) carries no file name, so the command line's
 one line could not say which output failed. While a command runs, the
 process's own stdout is read through :class:`_NamedStdout`, the same file
 descriptor whose errors are raised again with the name ``standard output``
-(a broken pipe stays a ``BrokenPipeError``: the quiet exit 141).
+(a broken pipe stays a ``BrokenPipeError``: the quiet exit 141). A character
+its encoding lacks is written escaped, as on stderr (:data:`_TEXT_ERRORS`).
 
 Standard library only: :mod:`logistic.cli.app` imports it before anything
 else.
@@ -94,6 +95,15 @@ class _NamedStdout(io.FileIO):
             raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from None
 
 
+#: How a character that standard output's encoding lacks is written: as
+#: Python writes it to stderr (``\xe9``, ``\u6570``), not an error. An
+#: ASCII or cp1252 stdout (a C locale without UTF-8, ``PYTHONIOENCODING``, a
+#: Windows redirection) would otherwise fail a command over a table's term
+#: ``âge`` after its work is done (a fit's model written). ``--json`` text is
+#: ASCII, and ``predict`` writes bytes: neither is changed.
+_TEXT_ERRORS = {"strict": "backslashreplace", "surrogateescape": "backslashreplace"}
+
+
 def _named(stream: Any) -> io.TextIOWrapper | None:
     """``stream`` (the process's own stdout, flushed first) read through
     :class:`_NamedStdout` with its encoding and buffering; None where it is
@@ -114,7 +124,7 @@ def _named(stream: Any) -> io.TextIOWrapper | None:
     return io.TextIOWrapper(
         raw if unbuffered else io.BufferedWriter(raw),  # type: ignore[arg-type]
         encoding=stream.encoding,
-        errors=stream.errors,
+        errors=_TEXT_ERRORS.get(stream.errors, stream.errors),
         line_buffering=stream.line_buffering,
         write_through=getattr(stream, "write_through", False),
     )
