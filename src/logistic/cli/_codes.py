@@ -11,7 +11,8 @@ cannot be reached, and a Dask cluster that fails during the fit (scheduler
 lost, evaluation timed out, workers out of memory: the data are not at
 fault, a rerun may succeed) · 130 interrupted · 141 standard output closed
 by its reader (``| head``), quietly · 143 terminated (SIGTERM: ``kill``,
-``timeout``, a batch scheduler), cleaned up as after Ctrl-C.
+``timeout``, a batch scheduler), and 129 hung up (SIGHUP: the terminal or
+the SSH session closed), each cleaned up as after Ctrl-C.
 
 Only the standard library is imported at module level: the entry point
 reads these codes before anything heavy is loaded.
@@ -24,6 +25,7 @@ import sys
 __all__ = [
     "EX_CANTCREAT",
     "EX_DATAERR",
+    "EX_HANGUP",
     "EX_INTERRUPTED",
     "EX_IOERR",
     "EX_NOINPUT",
@@ -48,13 +50,25 @@ EX_IOERR = 74
 EX_INTERRUPTED = 130  # 128 + SIGINT
 EX_PIPE = 141  # 128 + SIGPIPE: standard output closed by its reader
 EX_TERMINATED = 143  # 128 + SIGTERM
+EX_HANGUP = 129  # 128 + SIGHUP
+#: SIGHUP's number (POSIX; the signal module is not imported here)
+SIGHUP = 1
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the command runs (the console script's handler,
-    :func:`logistic.cli.app.main`): a KeyboardInterrupt, so that every
-    clean-up made for Ctrl-C runs (temporary outputs removed, checkpoints
-    kept, a Dask cluster closed quietly)."""
+    """SIGTERM, or SIGHUP (``signum`` 1), raised where the command runs (the
+    console script's handler, :func:`logistic.cli.app.main`): a
+    KeyboardInterrupt, so that every clean-up made for Ctrl-C runs (temporary
+    outputs removed, checkpoints kept, a Dask cluster closed quietly)."""
+
+    def __init__(self, signum: int = 15) -> None:
+        super().__init__()
+        self.signum = signum
+
+    @property
+    def words(self) -> str:
+        """How the error line says it: ``terminated (SIGTERM)``."""
+        return "hung up (SIGHUP)" if self.signum == SIGHUP else "terminated (SIGTERM)"
 
 
 class CLIError(Exception):
@@ -84,7 +98,7 @@ def exit_code_for(exc: BaseException) -> int:
     if isinstance(exc, CheckpointInUseError):
         return EX_CANTCREAT
     if isinstance(exc, Terminated):
-        return EX_TERMINATED
+        return EX_HANGUP if exc.signum == SIGHUP else EX_TERMINATED
     if isinstance(exc, KeyboardInterrupt):
         return EX_INTERRUPTED
     if isinstance(exc, MemoryError) or is_cluster_fault(exc):

@@ -73,7 +73,7 @@ def _error_text(exc: BaseException) -> str:
     if "force_resume=True" in str(exc):  # a Python-only remedy: no CLI option
         return str(exc).replace(", or pass force_resume=True to resume anyway", "")
     if isinstance(exc, Terminated):
-        return "terminated (SIGTERM)"
+        return exc.words
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted"
     if isinstance(exc, MemoryError) and not is_cluster_fault(exc):

@@ -100,8 +100,8 @@ HELP = (
     "evaluate and report from files.\n\n"
     "Exit codes: 0 ok, 1 internal error, 2 usage, 65 bad data or model file, "
     "66 input missing, 73 cannot create output, 74 I/O error (also a Dask cluster "
-    "that fails), 130 interrupted, 141 output pipe closed, 143 terminated "
-    "(SIGTERM). "
+    "that fails), 129 hung up (SIGHUP), 130 interrupted, 141 output pipe closed, "
+    "143 terminated (SIGTERM). "
     "Add --debug to any command for a traceback; logistic --version prints the "
     "version."
 )
@@ -308,9 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(max(GC_THRESHOLD, thresholds[0]), *thresholds[1:])
     blas_timeout = _quiet_blas_threads()
     global _terminated, _interrupted
-    _terminated = _interrupted = False
-    # the process's own command: SIGTERM cleans up as Ctrl-C (until it returns)
-    previous = _terminate_by_exception() if argv is None else None
+    _terminated, _interrupted = 0, False
+    # the process's own command: SIGTERM and SIGHUP clean up as Ctrl-C (until
+    # it returns)
+    previous = _terminate_by_exception() if argv is None else {}
     interrupt = _interrupt_noted() if argv is None else None
     global _previous_unraisable
     _previous_unraisable = sys.unraisablehook
@@ -320,11 +321,11 @@ def main(argv: list[str] | None = None) -> int:
             return _run(args, debug, json_out)
     finally:
         sys.unraisablehook = _previous_unraisable
-        if previous is not None or interrupt is not None:
+        if previous or interrupt is not None:
             import signal
 
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             if interrupt is not None:
                 signal.signal(signal.SIGINT, interrupt)
         if argv is None:  # the process's own command: it exits next
@@ -334,9 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         gc.set_threshold(*thresholds)
 
 
-#: Whether SIGTERM arrived during the running command (set by
-#: :func:`_raise_terminated`, cleared when :func:`main` starts).
-_terminated = False
+#: The number of the SIGTERM or SIGHUP that arrived during the running
+#: command, 0 for none (set by :func:`_raise_terminated`, cleared when
+#: :func:`main` starts).
+_terminated = 0
 
 
 #: Whether SIGINT arrived during the running command (set by
@@ -346,8 +348,8 @@ _interrupted = False
 
 def _raise_terminated(signum: int, frame: Any) -> None:
     global _terminated
-    _terminated = True
-    raise Terminated()
+    _terminated = int(signum)
+    raise Terminated(int(signum))
 
 
 def _raise_interrupted(signum: int, frame: Any) -> None:
@@ -392,24 +394,29 @@ def _unraisable(unraisable: Any) -> None:
     _previous_unraisable(unraisable)
 
 
-def _terminate_by_exception() -> Any:
-    """SIGTERM (``kill``, ``timeout``, a batch scheduler) raises
-    :class:`~._codes.Terminated`, a KeyboardInterrupt, in the main thread
-    while the command runs: its clean-ups run as after Ctrl-C (a temporary
-    output file is removed, a checkpoint kept) and it ends with ``error:
-    terminated (SIGTERM)`` and exit code 143. The default action would end
-    the process at once and leave a half-written temporary file. Returns the
-    handler replaced, for :func:`main` to put back; None (nothing set) off
-    the main thread, or when a handler other than the default is set (the
-    process's owner chose it)."""
+def _terminate_by_exception() -> dict[Any, Any]:
+    """SIGTERM (``kill``, ``timeout``, a batch scheduler) and SIGHUP (the
+    terminal or SSH session closed) raise :class:`~._codes.Terminated`, a
+    KeyboardInterrupt, in the main thread while the command runs: its
+    clean-ups run as after Ctrl-C (a temporary output file or a copy of
+    standard input is removed, a checkpoint kept) and it ends with ``error:
+    terminated (SIGTERM)`` and exit code 143, or ``error: hung up (SIGHUP)``
+    and 129. The default action would end the process at once and leave a
+    half-written temporary file. Returns the handlers replaced, by signal,
+    for :func:`main` to put back; none off the main thread, and none for a
+    signal whose handler is not the default (the process's owner chose it:
+    ``nohup`` ignores SIGHUP)."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
-        return None
-    if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        return None
-    return signal.signal(signal.SIGTERM, _raise_terminated)
+        return {}
+    wanted = [signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])]
+    return {
+        signum: signal.signal(signum, _raise_terminated)
+        for signum in wanted
+        if signal.getsignal(signum) is signal.SIG_DFL
+    }
 
 
 def _quiet_blas_threads() -> bool:
@@ -450,7 +457,7 @@ def _run(args: list[str], debug: bool, json_out: bool) -> int:
             return int(getattr(exc, "exit_code", 0))
         if kind == "Abort":
             if _terminated:
-                return _fail(Terminated(), json_out)
+                return _fail(Terminated(_terminated), json_out)
             print("interrupted", file=sys.stderr)
             return EX_INTERRUPTED
         if kind == "ClickException":
@@ -462,7 +469,8 @@ def _run(args: list[str], debug: bool, json_out: bool) -> int:
         return _fail(exc, json_out)
     if rv == EX_INTERRUPTED or _terminated or _interrupted:
         # a signal whose exception Python swallowed still ends the command so
-        return _fail(Terminated() if _terminated else KeyboardInterrupt(), json_out)
+        stop = Terminated(_terminated) if _terminated else KeyboardInterrupt()
+        return _fail(stop, json_out)
     try:  # output still buffered: a reader that left shows here, not at exit
         sys.stdout.flush()
     except BrokenPipeError:
