@@ -44,3 +44,20 @@ def test_a_name_too_long_for_the_file_system_is_exit_73(tmp_path, capsys, comman
     assert code == 73, err
     assert err.startswith("error: cannot create ") and "bytes long" in err, err
     assert sorted(tmp_path.iterdir()) == before  # nothing written
+
+
+@pytest.mark.parametrize("extra", [-2, 10], ids=["its-prev-too-long", "too-long"])
+def test_a_checkpoint_name_too_long_with_its_prev_and_lock_is_exit_73(
+    tmp_path, capsys, extra
+):
+    """The checkpoint keeps ``PATH.prev`` and ``PATH.lock`` beside it: a
+    name that fits but leaves no room for their 5 more bytes failed with
+    exit 74 naming ``PATH.prev``, after the fit had started."""
+    data = data_path("ucla-admissions", "binary.csv")
+    checkpoint = tmp_path / ("c" * (_limit(tmp_path) + extra))
+    args = ["fit", data, "--target", "admit", "-o", tmp_path / "m.json"]
+    code, _, err = run_cli(capsys, [*args, "--checkpoint", checkpoint])
+    assert code == 73, err
+    assert err.startswith(f"error: cannot create checkpoint {checkpoint}"), err
+    assert "bytes long" in err
+    assert list(tmp_path.iterdir()) == []  # no model, checkpoint or lock

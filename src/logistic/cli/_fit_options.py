@@ -331,7 +331,7 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     """
     if checkpoint is None:
         return
-    from .._atomic import link_target
+    from .._atomic import check_name_length, link_target
     from .._checkpoint_paths import lock_path, previous_path
 
     try:  # a symbolic link is written through (docs/cli.md)
@@ -343,6 +343,15 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
             EX_CANTCREAT,
         ) from None
     previous, lock = previous_path(checkpoint), lock_path(checkpoint)
+    parent = target.parent if str(target.parent) else Path(".")
+    try:  # ENAMETOOLONG: no such file can ever be made there
+        for companion in (target, previous, lock):
+            check_name_length(companion, parent)
+    except OSError as exc:
+        also = "" if exc.filename == str(target) else f" (and {exc.filename})"
+        raise CLIError(
+            f"cannot create checkpoint {checkpoint}{also}: {exc.strerror}", EX_CANTCREAT
+        ) from None
     for name, path in (("--output", out), ("the input file", data)):
         for ckpt in (checkpoint, previous, lock):
             if _same_file(ckpt, path):
@@ -363,7 +372,6 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
             f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
         )
     _refuse_special(checkpoint, previous)  # what it is, before where it lies
-    parent = target.parent if str(target.parent) else Path(".")
     problem = unusable_folder(parent)  # as check_output: before the data are read
     if problem is not None:
         link = "" if target == checkpoint else f" (a symbolic link to {target})"
