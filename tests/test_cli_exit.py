@@ -40,8 +40,11 @@ _SETUPS = {
     "nothing": "",
     "a trace function": "sys.settrace(lambda *a: None)",
     "a profile function": "sys.setprofile(lambda *a: None)",
+    # a daemon thread alive through the whole command, however slow the
+    # machine (a thread that ends first leaves nothing for the exit to wait on)
     "another thread": (
-        "import threading, time\nthreading.Thread(target=time.sleep, args=(3,)).start()"
+        "import threading, time\n"
+        "threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()"
     ),
     "multiprocessing": "import multiprocessing",
 }
