@@ -228,12 +228,12 @@ def block_curvature_diagonal(
         d = entry[1]
     X = block.X
     squares: FloatArray
+    # squares in float64: a float32 value below ~1e-19 squares to 0 in float32
     if _is_csr(X):
-        Xt2 = _csc_transpose(X, np.square(X.data))
-        dc, c = scaled_cast(d, X.dtype)
-        squares = c * np.asarray(Xt2 @ dc, dtype=F64).ravel()
+        Xt2 = _csc_transpose(X, np.square(X.data, dtype=F64))
+        squares = np.asarray(Xt2 @ d, dtype=F64).ravel()
     elif issparse(X):
-        squares = xt_dot(X.multiply(X), d)
+        squares = xt_dot(X.power(2, dtype=F64), d)
     else:  # values beyond ~1e154 overflow: inf, which the diagonal's users test
         with np.errstate(over="ignore", invalid="ignore"):
             squares = np.asarray(np.square(X, dtype=F64).T @ d, dtype=F64)

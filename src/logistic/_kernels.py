@@ -84,11 +84,12 @@ from ._logits import logits
 from ._row_parts import hessian_rows, parts_of
 from ._row_terms import (
     F64,
+    float32_products_lost,
     float32_scale,
     hessian_weight_from_logits,
     loss_and_residual,
     quiet_overflow,
-    scaled_cast,
+    sparse_syrk,
     weight_total,
     weighted_sum,
     xt_dot,
@@ -442,12 +443,7 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     if issparse(X):
         if _sparse_sandwich_applies(X):
             got = _compiled_sandwich(X, d) if compiled_for(X) is not None else None
-            if got is not None:
-                return got[0]
-            import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
-
-            dc, c = scaled_cast(d, X.dtype)  # weights of 1e-100: d/c, not 0
-            return c * np.asarray((X.T @ (sp.diags(dc) @ X)).toarray(), dtype=F64)
+            return got[0] if got is not None else sparse_syrk(X, d)
         X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
     dt = X.dtype
     c = float32_scale(d, dt)  # √d of weights of 1e-100 in float32: 0, so √(d/c)
@@ -482,9 +478,10 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
                 np.multiply(X[lo:hi], sq2[lo:hi], out=A)
                 np.matmul(A.T, A, out=part)
                 np.add(H, part, out=H)
-        if dt == np.float32 and not np.all(np.isfinite(H)):
-            # float32 products beyond 3.4e38 (values above ~1e19): redo in
-            # float64 with a block-sized temporary (rare; X is never copied)
+        if dt == np.float32 and float32_products_lost(H, X):
+            # float32 products beyond 3.4e38 or below 1e-38 (values above ~1e19
+            # or below ~1e-19): redo in float64 with a block-sized temporary
+            # (rare; X is never copied)
             A64 = np.multiply(X, np.sqrt(d)[:, None], dtype=F64)
             H = A64.T @ A64
         elif c != 1.0:

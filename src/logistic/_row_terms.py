@@ -34,12 +34,15 @@ from ._typing import FloatArray
 
 __all__ = [
     "F64",
+    "FLOAT32_NORMAL_SUMS",
     "FLOAT32_SAFE",
+    "float32_products_lost",
     "float32_scale",
     "scaled_cast",
     "hessian_weight_from_logits",
     "loss_and_residual",
     "quiet_overflow",
+    "sparse_syrk",
     "weight_total",
     "weighted_sum",
     "xt_dot",
@@ -140,6 +143,45 @@ def float32_scale(v: FloatArray, dtype: Any) -> float:
     top = float(np.max(np.abs(v), initial=0.0))
     low, high = FLOAT32_SAFE
     return top if (0.0 < top < low or high < top < np.inf) else 1.0
+
+
+#: A float32 block's Hessian products ``d x_j x_k`` keep their digits while
+#: every column's sum ``Σ d x²`` is at least this (float32's smallest normal
+#: number over its epsilon: every term that counts in the sum, at least
+#: epsilon times it, is then a normal number); a column of values below ~1e-19
+#: gives products that are subnormal (digits lost) or 0.
+FLOAT32_NORMAL_SUMS = float(np.finfo(np.float32).tiny / np.finfo(np.float32).eps)
+
+
+def float32_products_lost(H: FloatArray, X: Any) -> bool:
+    """Whether ``H``, a float32 block's ``Xᵀ D X`` computed in float32 (``D``
+    divided by :func:`float32_scale`'s ``c``), lost its values: an entry
+    beyond float32's range (values above ~1e19), or a column holding a
+    non-zero value whose diagonal is below :data:`FLOAT32_NORMAL_SUMS`
+    (values below ~1e-19: products underflowed, and a Newton step saw a
+    column of zero curvature). The caller then computes it in float64."""
+    if not np.all(np.isfinite(H)):
+        return True
+    low = np.flatnonzero(np.diagonal(H) < FLOAT32_NORMAL_SUMS)
+    if low.size == 0:
+        return False
+    cols = X[:, low]  # only those columns: all-zero ones have a 0 diagonal
+    return bool(cols.count_nonzero() if issparse(cols) else np.count_nonzero(cols))
+
+
+def sparse_syrk(X: Any, d: FloatArray) -> FloatArray:
+    """``Xᵀ diag(d) X`` (float64, dense) of a sparse block by scipy's product
+    in X's dtype (float32: ``d`` divided by :func:`float32_scale`'s ``c``, the
+    product multiplied back), in float64 where a float32 product lost its
+    values (:func:`float32_products_lost`)."""
+    import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
+
+    dc, c = scaled_cast(d, X.dtype)  # weights of 1e-100: d/c, not 0
+    H = np.asarray((X.T @ (sp.diags(dc) @ X)).toarray(), dtype=F64)
+    if X.dtype != F64 and float32_products_lost(H, X):
+        X = X.astype(F64)
+        return np.asarray((X.T @ (sp.diags(d) @ X)).toarray(), dtype=F64)
+    return c * H
 
 
 def scaled_cast(v: FloatArray, dtype: Any) -> tuple[Any, float]:
