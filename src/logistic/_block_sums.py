@@ -46,8 +46,13 @@ F64 = np.float64
 
 
 def _cast_coef(block: Block, w: FloatArray) -> FloatArray:
-    """Coefficients in X's dtype so ``X @ w`` never upcasts (copies) X."""
-    return w.astype(block.X.dtype, copy=False)
+    """Coefficients in X's dtype so ``X @ w`` never upcasts (copies) X; float64
+    where they are beyond the range of X's dtype (float32 X with ``|w| >
+    3.4e38``, as along a column of subnormal values): the product is then
+    taken in float64, as :func:`logistic._logits.logits` takes it."""
+    with np.errstate(over="ignore"):  # detected just below
+        wx = w.astype(block.X.dtype, copy=False)
+    return wx if wx is w or np.all(np.isfinite(wx)) else w
 
 
 def _kernels_of(X: Any) -> Any:
