@@ -19,6 +19,7 @@ import numpy as np
 
 from . import _kernels, _kernels_xp
 from ._block_moments import block_column_stats
+from ._logits import coef_for
 from ._moments import ColumnStats
 from ._row_terms import (
     hessian_weight_from_logits,
@@ -47,12 +48,8 @@ F64 = np.float64
 
 def _cast_coef(block: Block, w: FloatArray) -> FloatArray:
     """Coefficients in X's dtype so ``X @ w`` never upcasts (copies) X; float64
-    where they are beyond the range of X's dtype (float32 X with ``|w| >
-    3.4e38``, as along a column of subnormal values): the product is then
-    taken in float64, as :func:`logistic._logits.logits` takes it."""
-    with np.errstate(over="ignore"):  # detected just below
-        wx = w.astype(block.X.dtype, copy=False)
-    return wx if wx is w or np.all(np.isfinite(wx)) else w
+    beyond its range (:func:`logistic._logits.coef_for`)."""
+    return coef_for(block.X, w)
 
 
 def _kernels_of(X: Any) -> Any:

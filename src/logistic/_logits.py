@@ -19,9 +19,19 @@ from . import _sparse
 from ._exceptions import NumericalError
 from ._typing import FloatArray
 
-__all__ = ["decision_logits", "logits"]
+__all__ = ["coef_for", "decision_logits", "logits"]
 
 F64 = np.float64
+
+
+def coef_for(X: Any, w: FloatArray) -> FloatArray:
+    """``w`` in X's dtype, so that ``X @ w`` never upcasts (copies) X; ``w``
+    as it is (float64) where a value is beyond the range of X's dtype (float32
+    X with ``|w| > 3.4e38``, as along a column of subnormal values, ~1e-40),
+    the product then taken in float64 rather than with an infinite ``w``."""
+    with np.errstate(over="ignore"):  # detected just below
+        wx = w.astype(X.dtype, copy=False)
+    return wx if wx is w or np.all(np.isfinite(wx)) else w
 
 
 def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatArray:

@@ -55,6 +55,7 @@ import scipy.sparse as sp
 from scipy.linalg.blas import dsyrk as syrk
 
 from ._exceptions import DataValidationError
+from ._logits import coef_for
 from ._objective import LogisticObjective
 from ._penalty import penalty_strengths
 from ._row_terms import quiet_overflow, weight_total
@@ -87,11 +88,9 @@ def _xt(X: Any, R: FloatArray) -> FloatArray:
 @quiet_overflow
 def block_logits(block: Block, W: FloatArray, b: FloatArray) -> FloatArray:
     """``Z = X Wᵀ + b + O`` of one block, (n_rows, K) float64 (``X Wᵀ`` in
-    X's dtype)."""
+    X's dtype; in float64 where W is beyond its range, :func:`coef_for`)."""
     X = block.X
-    Z = np.asarray(X @ W.T.astype(X.dtype, copy=False), dtype=F64).reshape(
-        X.shape[0], -1
-    )
+    Z = np.asarray(X @ coef_for(X, W.T), dtype=F64).reshape(X.shape[0], -1)
     Z = Z + b
     if block.offset is not None:
         off = np.asarray(block.offset, dtype=F64)
