@@ -58,7 +58,7 @@ from ._exceptions import DataValidationError
 from ._logits import coef_for
 from ._objective import LogisticObjective
 from ._penalty import penalty_strengths
-from ._row_terms import quiet_overflow, weight_total
+from ._row_terms import quiet_overflow, scaled_cast, weight_total
 from ._scaling import ScaledObjective
 from ._softmax import cross_entropy_and_proba
 from ._typing import Backend, Block, FloatArray
@@ -81,8 +81,11 @@ F64 = np.float64
 # -- per-block partial sums ----------------------------------------------------------
 def _xt(X: Any, R: FloatArray) -> FloatArray:
     """``Rᵀ X`` of shape (K, p) in float64 (R cast to X's dtype, as the binary
-    ``Xᵀ r``: float32 X is never upcast)."""
-    return np.asarray(X.T @ R.astype(X.dtype, copy=False), dtype=F64).T
+    ``Xᵀ r``: float32 X is never upcast; divided first by :func:`scaled_cast`'s
+    ``c`` where its values, which carry the sample weights, are beyond
+    float32's range, the product multiplied back)."""
+    Rc, c = scaled_cast(R, X.dtype)
+    return c * np.asarray(X.T @ Rc, dtype=F64).T
 
 
 @quiet_overflow
