@@ -1,4 +1,5 @@
-"""Reading rows for the out-of-core and Dask backends: Parquet, CSV, block tuples.
+"""Reading rows for the out-of-core and Dask backends: Parquet and CSV (block
+tuples: :mod:`._block_source`).
 
 A *source* yields raw chunks ``(where, X, y, sample_weight, offset)`` in a
 fixed order (files of a directory in natural name order, rows in file order);
@@ -24,7 +25,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -507,46 +508,6 @@ class _CSVSource:
                 self._rows_read = row0
         self._rows_read = None
         self.unchanged.check()
-
-
-class _BlockSource:
-    """``(X, y[, sample_weight[, offset]])`` tuples from a callable or re-iterable."""
-
-    def __init__(self, blocks: Callable[[], Iterable[Any]] | Iterable[Any]) -> None:
-        if isinstance(blocks, Iterator):
-            raise DataValidationError(
-                "an iterator or generator of blocks can be read only once, but a fit "
-                "makes one pass per objective evaluation; pass a callable that "
-                "returns a fresh iterator (e.g. `lambda: read_blocks(path)`) or a list"
-            )
-        self.factory = blocks if callable(blocks) else (lambda: iter(blocks))
-        self.name = getattr(blocks, "__name__", type(blocks).__name__)
-
-    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
-        for k, item in enumerate(self.factory()):
-            where = f"block {k}"
-            if not isinstance(item, tuple) or not 2 <= len(item) <= 4:
-                raise DataValidationError(
-                    f"{where}: expected a tuple (X, y[, sample_weight[, offset]]), "
-                    f"got {type(item).__name__}"
-                )
-            X = np.require(item[0], dtype=dtype, requirements=["C", "A"])
-            y = np.asarray(item[1])
-            if X.ndim != 2 or y.ndim != 1 or y.shape[0] != X.shape[0]:
-                raise DataValidationError(
-                    f"{where}: X must be 2-D and y 1-D of the same length; got shapes "
-                    f"{X.shape} and {y.shape}"
-                )
-            extra = [
-                None if v is None else np.asarray(v, dtype=dtype).reshape(-1)
-                for v in (*item[2:], None, None)[:2]
-            ]
-            for name, v in zip(("sample_weight", "offset"), extra, strict=True):
-                if v is not None and v.shape[0] != X.shape[0]:
-                    raise DataValidationError(
-                        f"{where}: {name} has {v.shape[0]} values for {X.shape[0]} rows"
-                    )
-            yield where, X, y, extra[0], extra[1]
 
 
 # -- the backend -----------------------------------------------------------------

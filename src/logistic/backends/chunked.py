@@ -71,6 +71,7 @@ from .._labels import (
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
 from . import _cache_lock, row_cache
+from ._block_source import BlockSource
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._cache_pass import CachedRuns, LabelCodes
 from ._fingerprint import RowHashes, earlier_streamed, streamed_fingerprint
@@ -80,7 +81,6 @@ from ._rebatch import reader_rows, rebatch
 from ._reduce import pass_progress
 from ._sources import (
     RawChunk,
-    _BlockSource,
     _check_finite,
     _check_nonnegative,
     _ColumnSpec,
@@ -263,7 +263,7 @@ class Chunked:
         cls, blocks: Callable[[], Iterable[Any]] | Iterable[Any], **opts: Any
     ) -> Chunked:
         """Blocks ``(X, y[, sample_weight[, offset]])`` from a callable or a list."""
-        return cls(_BlockSource(blocks), **opts)
+        return cls(BlockSource(blocks), **opts)
 
     # -- the scan pass ---------------------------------------------------------
     def _cache_writer(
