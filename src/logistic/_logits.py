@@ -90,7 +90,8 @@ def decision_logits(
 ) -> FloatArray:
     """``z = X w + b (+ offset)`` as float64, finite for every finite X whose logit is.
 
-    ``X @ w`` runs in X's dtype (float32 X is not copied); rows where that
+    ``X @ w`` runs in X's dtype for float32 X (not copied), in float64
+    otherwise (never with ``w`` rounded to an integer X's dtype); rows where that
     product over- or underflows to a non-finite value (``inf - inf`` in the
     sum, or a float32 overflow) are recomputed in float64 with exact power-of-
     two scaling (:func:`_rescaled_logits`). ``offset`` (float64, one value a
@@ -102,8 +103,12 @@ def decision_logits(
         A row whose logit is beyond the float64 range (``|z| > 1.8e308``),
         naming the row: no probability can be computed from it.
     """
+    # w in X's dtype for float32 X only (not copied): an integer, boolean or
+    # float16 block (a Dask partition, which no check converts) would round w
+    # to that dtype; numpy widens such a block to w's float64 instead
     with np.errstate(over="ignore", invalid="ignore"):
-        z = np.asarray(X @ w.astype(X.dtype, copy=False)).reshape(-1).astype(F64)
+        wx = w.astype(X.dtype, copy=False) if X.dtype == np.float32 else w
+        z = np.asarray(X @ wx).reshape(-1).astype(F64)
         z += b
     bad = np.flatnonzero(~np.isfinite(z))
     if bad.size:
