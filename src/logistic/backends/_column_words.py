@@ -15,7 +15,8 @@ Dask backend's DataFrames and the command line word these refusals alike:
   of a file source's column;
 * :func:`refuse_text_frame_columns`: a Dask DataFrame's feature columns of a
   text dtype, refused on the client from its ``dtypes`` (known without
-  computing a partition).
+  computing a partition);
+* :func:`refuse_complex`: a Dask collection of a complex dtype, likewise.
 
 Imports no numpy, pyarrow, pandas or dask at module level: every reader
 imports it.
@@ -159,3 +160,22 @@ def refuse_beyond_float(
             name, where, int(values[i]), at(row0 + i), leave_out=leave
         )
         raise DataValidationError(message)
+
+
+def refuse_complex(**named: Any) -> None:
+    """Refuse a Dask collection (``X``, ``sample_weight``, ``offset``) of a
+    complex dtype, on the client from its ``dtype`` (or a DataFrame's
+    ``dtypes``): a partition's cast to float would drop the imaginary part
+    with only numpy's ``ComplexWarning``, where in-memory arrays are refused."""
+    for name, v in named.items():
+        dtypes: Any = getattr(v, "dtypes", None)
+        if hasattr(dtypes, "items"):
+            kinds = [(str(c), t) for c, t in dtypes.items()]
+        else:
+            kinds = [("", getattr(v, "dtype", None))]
+        for column, dtype in kinds:
+            if getattr(dtype, "kind", "") == "c":
+                where = f"{name}'s column {column!r}" if column else name
+                raise DataValidationError(
+                    f"Complex data not supported: {where} has dtype {dtype}"
+                )

@@ -60,7 +60,7 @@ from .._exceptions import DataValidationError
 from .._labels import PositiveRule
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
-from ._column_words import PARQUET_NAMES, refuse_text_frame_columns
+from ._column_words import PARQUET_NAMES, refuse_complex, refuse_text_frame_columns
 from ._dask_align import row_partitions
 from ._dask_blocks import partition_chunk_rows
 from ._dask_connect import connect
@@ -218,6 +218,7 @@ class Dask:
             feature_names = columns if feature_names is None else feature_names
         if target is None and y is None:
             raise DataValidationError("y is required (or name the target column)")
+        refuse_complex(X=X, sample_weight=sample_weight, offset=offset)
         parts = row_partitions(X, y, sample_weight, offset)
         self._setup(
             parts,
