@@ -74,12 +74,17 @@ def host_logits(block: Block, w: FloatArray, b: float) -> np.ndarray:
 
 
 def _xt_dot(block: Block, r: FloatArray) -> FloatArray:
-    """``Xᵀ r`` of one block in float64 (CSR blocks through :func:`_csc_transpose`)."""
+    """``Xᵀ r`` of one block as float64 (CSR blocks through :func:`_csc_transpose`:
+    scipy's product in X's dtype, so a float32 block's sums are float32's,
+    taken again in float64 where one is beyond float32's range)."""
     X = block.X
     if _is_csr(X):
         Xt = _csc_transpose(X)
         rc, c = scaled_cast(r, X.dtype)
-        return c * np.asarray(Xt @ rc, dtype=F64).ravel()
+        out = np.asarray(Xt @ rc, dtype=F64).ravel()
+        if X.dtype != F64 and not np.all(np.isfinite(out)):
+            out, c = np.asarray(Xt @ np.asarray(r, dtype=F64), dtype=F64).ravel(), 1.0
+        return c * out
     return xt_dot(X, r)
 
 
