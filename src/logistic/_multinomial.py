@@ -83,9 +83,14 @@ def _xt(X: Any, R: FloatArray) -> FloatArray:
     """``Rᵀ X`` of shape (K, p) in float64 (R cast to X's dtype, as the binary
     ``Xᵀ r``: float32 X is never upcast; divided first by :func:`scaled_cast`'s
     ``c`` where its values, which carry the sample weights, are beyond
-    float32's range, the product multiplied back)."""
+    float32's range, the product multiplied back; taken again in float64
+    where a sum, in X's dtype, is beyond float32's range)."""
     Rc, c = scaled_cast(R, X.dtype)
-    return c * np.asarray(X.T @ Rc, dtype=F64).T
+    with np.errstate(over="ignore", invalid="ignore"):  # detected just below
+        G = np.asarray(X.T @ Rc, dtype=F64)
+    if X.dtype != F64 and not np.all(np.isfinite(G)):
+        G, c = np.asarray(X.T @ np.asarray(R, dtype=F64), dtype=F64), 1.0
+    return c * G.T
 
 
 @quiet_overflow
