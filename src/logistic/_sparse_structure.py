@@ -196,8 +196,8 @@ def checked_bounds(X: Any) -> Any:
 
 
 def backend_structure(X: Any) -> Any:
-    """X as a backend may hand it to the kernels. Its dtype, dense or
-    sparse, is float32 or float64 (either byte order): the kernels compute
+    """X as a backend may hand it to the kernels. A numpy or scipy X's
+    dtype is float32 or float64 (either byte order): the kernels compute
     the logits in X's dtype, so an integer X would round the coefficients to
     integers and a float16 X the logits to 3 digits; another is a
     :class:`~logistic.DataValidationError` naming it. A sparse X: the matrix
@@ -206,8 +206,10 @@ def backend_structure(X: Any) -> Any:
     a canonical copy where X is not canonical; the range of a COO's or BSR's
     indices; a copy with int32/int64 index arrays where X's are of another
     integer dtype)."""
-    dtype = getattr(X, "dtype", None)
-    if dtype is None or dtype.newbyteorder("=") not in _KERNEL_DTYPES:
+    if not (isinstance(X, np.ndarray) or issparse(X)):
+        return X  # another namespace's array: its backend checks its dtype
+    dtype = X.dtype
+    if dtype.newbyteorder("=") not in _KERNEL_DTYPES:
         raise DataValidationError(
             f"X must be a float32 or float64 array to be held by a backend; got "
             f"{type(X).__name__} of dtype {dtype}. Convert it first, e.g. "
