@@ -61,3 +61,33 @@ def test_a_checkpoint_name_too_long_with_its_prev_and_lock_is_exit_73(
     assert err.startswith(f"error: cannot create checkpoint {checkpoint}"), err
     assert "bytes long" in err
     assert list(tmp_path.iterdir()) == []  # no model, checkpoint or lock
+
+
+@pytest.mark.parametrize(
+    "command", ["fit", "predict", "report", "margins", "export", "checkpoint"]
+)
+def test_a_folder_name_too_long_in_an_output_path_is_exit_73(tmp_path, capsys, command):
+    """A folder of the output's path whose name is too long: exit 73 naming
+    the output, not the input's exit 66 (nor exit 74)."""
+    model = fit_ucla_model(tmp_path)
+    data = data_path("ucla-admissions", "binary.csv")
+    size = _limit(tmp_path) + 1
+    out = tmp_path / ("d" * size) / "out"
+    args = {
+        "fit": ["fit", data, "--target", "admit", "-o", out],
+        "predict": ["predict", model, data, "-o", out],
+        "report": ["report", model, data, "-o", f"{out}.html"],
+        "margins": ["margins", model, data, "-o", out],
+        "export": ["export", model, "--onnx", out],
+        "checkpoint": ["fit", data, "--target", "admit", "-o", tmp_path / "m2.json",
+                       "--checkpoint", out],
+    }[command]
+    if command == "export":
+        pytest.importorskip("onnx")
+    before = sorted(tmp_path.iterdir())
+    capsys.readouterr()  # the model's fit
+    code, _, err = run_cli(capsys, args)
+    assert code == 73, err
+    assert err.startswith("error: cannot create "), err
+    assert f"the name of a folder in it is {size} bytes long" in err, err
+    assert sorted(tmp_path.iterdir()) == before  # nothing written

@@ -36,6 +36,7 @@ __all__ = [
     "check_replaceable",
     "folder_problem",
     "link_target",
+    "name_too_long",
 ]
 
 #: Symbolic links :func:`link_target` follows before giving up (Linux's limit).
@@ -82,18 +83,60 @@ def check_name_length(target: Path, directory: Path) -> None:
     (``ENAMETOOLONG`` naming ``target``), before a temporary name derived
     from it is made: that name, longer still, would be the one the error
     named."""
+    problem = _name_past_limit(target.name, directory)
+    if problem is not None:
+        raise OSError(errno.ENAMETOOLONG, problem, str(target))
+
+
+def _name_past_limit(name: str, directory: Path, what: str = "file name") -> str | None:
+    """Why ``name`` cannot be made in ``directory`` (longer than its file
+    system's ``NAME_MAX``), or None where it fits or the limit is unknown."""
     try:
         limit = os.pathconf(directory, "PC_NAME_MAX")
     except (OSError, ValueError, AttributeError):  # no folder, or no such query
-        return
-    size = len(os.fsencode(target.name))
+        return None
+    size = len(os.fsencode(name))
     if limit > 0 and size > limit:
-        raise OSError(
-            errno.ENAMETOOLONG,
-            f"the file name is {size} bytes long; the file system of {directory} "
-            f"takes at most {limit}",
-            str(target),
+        return (
+            f"the {what} is {size} bytes long; the file system of {directory} "
+            f"takes at most {limit}"
         )
+    return None
+
+
+def name_too_long(path: object) -> str | None:
+    """Why ``path`` names no file that can exist (``ENAMETOOLONG``): its file
+    name, or a folder name in it, longer than the file system holding its
+    folder takes, or the whole path longer than ``PATH_MAX``; None where no
+    such limit is found. The words of an ``ENAMETOOLONG`` error, which the
+    system gives without saying which name or which limit."""
+    if not isinstance(path, (str, os.PathLike)):  # an error's filename: maybe bytes
+        return None
+    try:
+        problem = _path_past_limit(Path(path))
+    except (OSError, ValueError):  # an unreadable folder, a NUL byte
+        return None
+    return None if problem is None else f"{problem} (no file can have this name)"
+
+
+def _path_past_limit(path: Path) -> str | None:
+    parts = path.parts
+    directory = Path(".")  # the deepest folder found: a missing one would be made there
+    for i, part in enumerate(parts):
+        what = "file name" if i == len(parts) - 1 else "name of a folder in it"
+        problem = _name_past_limit(part, directory, what)
+        if problem is not None:
+            return problem
+        if os.path.isdir(directory / part):
+            directory = directory / part
+    size = len(os.fsencode(os.fspath(path)))
+    try:
+        limit = os.pathconf(".", "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):
+        return None
+    if limit > 0 and size >= limit:
+        return f"the path is {size} bytes long; the system takes less than {limit}"
+    return None
 
 
 def _fsync_dir(directory: Path) -> None:

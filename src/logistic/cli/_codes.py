@@ -3,7 +3,8 @@
 Convention (owned here; sysexits style, stable): 0 ok · 1 internal bug ·
 2 usage (bad option, missing optional extra) · 65 data error (bad data or
 model file) · 66 input missing or unreadable (also a FIFO, socket or device
-given as an input file) · 73 cannot create output (exists without
+given as an input file, and a name too long for the file system, which no
+file can have) · 73 cannot create output (exists without
 ``--force``, missing directory, same file as an input, a checkpoint another
 running fit holds) · 74 I/O or service
 error: reading or writing failed, out of memory, a Dask scheduler that
@@ -20,6 +21,7 @@ reads these codes before anything heavy is loaded.
 
 from __future__ import annotations
 
+import errno
 import sys
 
 __all__ = [
@@ -113,5 +115,7 @@ def exit_code_for(exc: BaseException) -> int:
     ):
         return EX_NOINPUT
     if isinstance(exc, OSError):
-        return EX_IOERR
+        # a name no file can have: an input that cannot exist (every output
+        # is checked for it up front, exit 73), not a passing I/O fault
+        return EX_NOINPUT if exc.errno == errno.ENAMETOOLONG else EX_IOERR
     return EX_SOFTWARE

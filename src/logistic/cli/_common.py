@@ -11,6 +11,7 @@ are checked, before its work, so that a mistake in them is reported first.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import warnings
@@ -66,6 +67,7 @@ def error_message(exc: BaseException) -> str:
 
 
 def _error_text(exc: BaseException) -> str:
+    from .._atomic import name_too_long
     from .._exceptions import InvalidParameterError
 
     if isinstance(exc, InvalidParameterError):
@@ -83,6 +85,8 @@ def _error_text(exc: BaseException) -> str:
         )
     if isinstance(exc, OSError) and not isinstance(exc, CLIError):
         text = exc.strerror if exc.filename and exc.strerror else str(exc)
+        if exc.errno == errno.ENAMETOOLONG and exc.filename:  # which name, what limit
+            text = name_too_long(exc.filename) or text
         if exc.filename and str(exc.filename) not in text:
             text = f"{exc.filename}: {text}"
         return text
@@ -135,7 +139,7 @@ def check_output(
     than the file system takes, or anything not a regular file (a device such
     as /dev/null, a FIFO, a socket: the atomic rename would replace the node);
     before them, the option (its ``names``) given twice (exit 2)."""
-    from .._atomic import check_name_length, check_replaceable
+    from .._atomic import check_replaceable, name_too_long
 
     given_once(*names)
 
@@ -145,6 +149,9 @@ def check_output(
             EX_USAGE,
         )
     out = Path(path)
+    too_long = name_too_long(out)  # its name or a folder's: no such file can exist
+    if too_long is not None:
+        raise CLIError(f"cannot create {out}: {too_long}", EX_CANTCREAT)
     typed = _typed_as_folder(out)
     if typed is not None and not out.is_dir():
         raise CLIError(
@@ -153,10 +160,6 @@ def check_output(
             EX_CANTCREAT,
         )
     parent = out.parent if str(out.parent) else Path(".")
-    try:  # ENAMETOOLONG: no file of that name can ever be made there
-        check_name_length(out, parent)
-    except OSError as exc:
-        raise CLIError(f"cannot create {out}: {exc.strerror}", EX_CANTCREAT) from None
     problem = unusable_folder(parent)
     if problem is not None:
         raise CLIError(f"cannot create {out}: {problem}", EX_CANTCREAT)

@@ -331,7 +331,7 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
     """
     if checkpoint is None:
         return
-    from .._atomic import check_name_length, link_target
+    from .._atomic import check_name_length, link_target, name_too_long
     from .._checkpoint_paths import lock_path, previous_path
 
     try:  # a symbolic link is written through (docs/cli.md)
@@ -344,6 +344,10 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
         ) from None
     previous, lock = previous_path(checkpoint), lock_path(checkpoint)
     parent = target.parent if str(target.parent) else Path(".")
+    too_long = name_too_long(target)  # its name or a folder's: no such file exists
+    if too_long is not None:
+        message = f"cannot create checkpoint {checkpoint}: {too_long}"
+        raise CLIError(message, EX_CANTCREAT)
     try:  # ENAMETOOLONG: no such file can ever be made there
         for companion in (target, previous, lock):
             check_name_length(companion, parent)
