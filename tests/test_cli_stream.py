@@ -546,8 +546,7 @@ def test_no_cache_writes_nothing(workdir, capsys, parquet_file, monkeypatch):
     [
         (
             ["--stream", "--cache-dir", "data.csv"],
-            "error: --cache-dir must be a directory (created if missing), but "
-            "data.csv exists and is not a directory\n",
+            "error: --cache-dir data.csv: exists and is not a directory\n",
         ),
         (
             ["--stream", "--no-cache", "--cache-dir", "rows"],

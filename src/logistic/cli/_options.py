@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -520,9 +521,38 @@ def check_cache_options(no_cache: bool, cache_dir: Path | None, dask: bool) -> N
             "(--workers/--scheduler), which keeps no row cache",
             EX_USAGE,
         )
-    if cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
-        raise CLIError(
-            f"--cache-dir must be a directory (created if missing), but "
-            f"{cache_dir} exists and is not a directory",
-            EX_USAGE,
-        )
+    if cache_dir is not None:
+        refuse_cache_folder(cache_dir, "--cache-dir")
+
+
+def refuse_cache_folder(root: Path, given: str) -> None:
+    """Refuse a row-cache folder that cannot exist (exit 2, naming ``given``,
+    where it came from: ``--cache-dir``, ``LOGISTIC_CACHE_DIR``): one that
+    exists and is not a directory, lies below a file (``ENOTDIR``), has a
+    name longer than its file system takes (``ENAMETOOLONG``), or goes round
+    a loop of links (``ELOOP``). The same for fit and for each ``cache``
+    subcommand. One that could exist but cannot be made now (no permission,
+    a full disk) is left to the fit's warning that it does not cache."""
+    import errno
+    import stat
+
+    from .._atomic import name_too_long
+    from ._codes import EX_USAGE, CLIError
+
+    try:
+        mode = os.stat(root).st_mode
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            above = next((p for p in root.parents if os.path.lexists(p)), root)
+            why = f"{above} is not a directory"
+        elif exc.errno == errno.ENAMETOOLONG:
+            why = name_too_long(root) or str(exc.strerror)
+        elif exc.errno == errno.ELOOP:
+            why = "a loop of symbolic links"
+        else:  # missing: made by the fit that writes the cache
+            return
+    else:
+        if stat.S_ISDIR(mode):
+            return
+        why = "exists and is not a directory"
+    raise CLIError(f"{given} {root}: {why}", EX_USAGE)

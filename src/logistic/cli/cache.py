@@ -11,6 +11,7 @@ import typer
 
 from ._codes import EX_USAGE, CLIError
 from ._common import note
+from ._options import refuse_cache_folder
 
 
 def _entries(n: int) -> str:
@@ -77,11 +78,10 @@ def cache(
     if action not in ("list", "clear"):
         raise CLIError(f"logistic cache takes list or clear, not {action!r}", EX_USAGE)
     root = cache_dir if cache_dir is not None else default_cache_dir()
-    if root.exists() and not root.is_dir():
-        given = "--cache-dir" if cache_dir is not None else "the default cache folder"
-        if cache_dir is None and os.environ.get("LOGISTIC_CACHE_DIR"):
-            given = "LOGISTIC_CACHE_DIR"
-        raise CLIError(f"{given} {root}: exists and is not a directory", EX_USAGE)
+    given = "--cache-dir" if cache_dir is not None else "the default cache folder"
+    if cache_dir is None and os.environ.get("LOGISTIC_CACHE_DIR"):
+        given = "LOGISTIC_CACHE_DIR"
+    refuse_cache_folder(root, given)
     if action == "clear":
         removed, kept, freed = row_cache.clear(root)
         busy = f"; {kept} in use by a running fit, left" if kept else ""
