@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import importlib.util
+import os
 import shlex
 import tempfile
 from pathlib import Path
@@ -41,6 +43,34 @@ def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
             raise
         message = f"cannot write to --output-dir {output_dir}: {why}"
         raise CLIError(message, EX_CANTCREAT) from None
+
+
+def _check_output_dir(output_dir: Path) -> None:
+    """Refuse an ``--output-dir`` that cannot hold the demo's files before
+    anything is announced or written (exit 73): a file, a name the file
+    system cannot hold (its length and the limit), a folder that cannot be
+    made or is not writable; a missing one is made."""
+    from .._atomic import name_too_long
+    from ._common import unusable_folder
+
+    if os.path.exists(output_dir) and not os.path.isdir(output_dir):
+        raise CLIError(
+            f"--output-dir {output_dir} is a file, not a directory: name a new or "
+            "an existing directory",
+            EX_CANTCREAT,
+        )
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        why = name_too_long(output_dir) if exc.errno == errno.ENAMETOOLONG else None
+        raise CLIError(
+            f"cannot create --output-dir {output_dir}: {why or exc.strerror or exc}",
+            EX_CANTCREAT,
+        ) from None
+    problem = unusable_folder(output_dir)
+    if problem is not None:
+        message = f"cannot write to --output-dir {output_dir}: {problem}"
+        raise CLIError(message, EX_CANTCREAT)
 
 
 def _refuse_existing(outputs: list[Path]) -> None:
@@ -94,20 +124,7 @@ def demo(
         )
     if output_dir is None:
         output_dir = Path(tempfile.mkdtemp(prefix="logistic-demo-"))
-    if output_dir.exists() and not output_dir.is_dir():
-        raise CLIError(
-            f"--output-dir {output_dir} is a file, not a directory: name a new or "
-            "an existing directory",
-            EX_CANTCREAT,
-        )
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CLIError(
-            f"cannot create --output-dir {output_dir}: {exc.strerror or exc}",
-            EX_CANTCREAT,
-        ) from None
-    console.print(f"output directory: {output_dir}", markup=False)
+    _check_output_dir(output_dir)
 
     def q(path: Path) -> str:  # a path as the shell reads it back
         return shlex.quote(str(path))
@@ -119,6 +136,7 @@ def demo(
         plots = importlib.util.find_spec("matplotlib") is not None
         _refuse_existing([model, predictions, *([html] if plots else [])])
     data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
+    console.print(f"output directory: {output_dir}", markup=False)  # it takes files
     _step(f'logistic fit {q(data)} --formula "{FORMULA}" -o {q(model)}')
     fit(data, formula=FORMULA, output=model, force=force)
     _step(f"logistic summary {q(model)}")

@@ -1,0 +1,69 @@
+"""``demo --output-dir DIR`` is checked whole before the demo announces it
+or writes anything: a folder that is not writable, or a name longer than the
+file system takes (the limit from ``pathconf(PC_NAME_MAX)``), is exit 73
+(EX_CANTCREAT, sysexits.h, as every output that cannot be created) with
+nothing on standard output.
+
+Found by an operations trial: ``demo --output-dir ro`` (a folder without
+write permission) printed ``output directory: ro`` on stdout and then exited
+73; ``demo --output-dir <300 characters>`` exited 74 'File name too long'
+(an I/O error, which a retrying job takes for a passing fault).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import run_cli
+
+
+def test_a_name_too_long_is_exit_73_naming_the_limit(workdir, capsys):
+    try:
+        limit = int(os.pathconf(workdir, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):
+        pytest.skip("the file system does not report its name length limit")
+    name = "d" * (limit + 1)
+    code, out, err = run_cli(capsys, ["demo", "--output-dir", name])
+    assert code == 73, err
+    assert err.startswith(f"error: cannot create --output-dir {name}: "), err
+    assert f"is {limit + 1} bytes long" in err and f"at most {limit}" in err
+    assert out == "" and list(workdir.iterdir()) == []
+
+
+def _without_root_access() -> list[str]:
+    """The command prefix that drops root's file-access capabilities."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("as root this needs setpriv")
+    caps = "-dac_override,-dac_read_search"
+    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}", "--"]
+
+
+@pytest.mark.parametrize("with_copy", [False, True], ids=["empty", "data-copy-there"])
+def test_a_folder_without_write_permission_is_refused_before_it_is_announced(
+    tmp_path, with_copy
+):
+    from logistic import datasets
+
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    if with_copy:  # the demo's own copy of the data, left by an earlier run
+        shutil.copy(datasets.ucla_admissions_path(), ro)
+    ro.chmod(0o555)
+    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1"}
+    args = [sys.executable, "-m", "logistic.cli.app", "demo", "--output-dir", "ro"]
+    done = subprocess.run(
+        [*_without_root_access(), *args],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    ro.chmod(0o755)
+    assert done.returncode == 73, done.stderr
+    assert done.stdout == ""
+    assert done.stderr == "error: cannot write to --output-dir ro: directory ro is not writable\n"
