@@ -2,7 +2,10 @@
 
 Convention: the target is either untouched or holds the complete new content;
 with ``overwrite=False`` an existing target is never clobbered (``os.link``
-fails instead of replacing). A new file gets the mode ``open()`` would give.
+fails instead of replacing). A new file gets the mode ``open()`` would give;
+a replaced one keeps its mode, set once the content is written, so that a
+read-only target (0444) is replaced as ``mv -f`` replaces it: the rename
+needs only the folder's permission.
 An existing target that is not a regular file (a device such as /dev/null, a
 FIFO, a socket, a directory) is refused: renaming over it would replace the
 device node itself.
@@ -317,10 +320,12 @@ def atomic_output(
                 raise
             raise type(exc)(exc.errno, why, str(target)) from None
         os.close(fd)
-        os.chmod(tmp, _new_file_mode(target))
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        # the mode last: a read-only target's 0444 would refuse the writer
+        # (and the fsync's write handle); the rename needs only the folder
+        os.chmod(tmp, _new_file_mode(target))
         _publish(tmp, target, overwrite)
         _fsync_dir(directory)
     except BaseException:
