@@ -3,9 +3,17 @@
 A terminal's Ctrl-C sends SIGINT to its whole foreground process group, the
 worker processes of the CLI's ``LocalCluster`` included; each used to print a
 ``KeyboardInterrupt`` traceback (from ``distributed/nanny.py``) before the
-CLI's own ``error: interrupted``. The cluster is now started in a thread that
-blocks SIGINT (``_dask_connect.started_without_sigint``): its workers, and
-their restarts, never receive it, and the CLI closes them, quietly.
+CLI's own ``error: interrupted``. The cluster is started in a thread that
+blocks SIGINT and SIGHUP (``_dask_connect.started_without_terminal_signals``):
+its workers, and their restarts, never receive them, and the CLI closes them,
+quietly.
+
+SIGHUP to the group (the terminal or SSH session closing; found by an
+operations trial) ended the workers, which their nannies restarted
+("Restarting worker"), and multiprocessing's resource tracker, which does not
+ignore SIGHUP: each worker started a new one, which printed a ``KeyError``
+traceback for every semaphore it had not seen registered (a dozen on a
+two-worker fit), before ``error: hung up (SIGHUP)``.
 """
 
 from __future__ import annotations
@@ -47,10 +55,21 @@ def _group_alive(pgid: int) -> list[int]:
     return alive
 
 
-def test_ctrl_c_to_the_process_group_prints_one_line(tmp_path):
-    """SIGINT to the fit's whole process group (as a terminal's Ctrl-C) while
-    the fit runs on 2 local workers: exit 130, stderr exactly ``error:
-    interrupted``, no model file, and no process of the group left."""
+@pytest.mark.parametrize(
+    ("signum", "code", "line"),
+    [
+        (signal.SIGINT, 130, "error: interrupted\n"),
+        (signal.SIGHUP, 129, "error: hung up (SIGHUP)\n"),
+    ],
+    ids=["ctrl-c", "hang-up"],
+)
+def test_a_terminal_signal_to_the_process_group_prints_one_line(
+    tmp_path, signum, code, line
+):
+    """SIGINT (a terminal's Ctrl-C) or SIGHUP (the terminal closing) to the
+    fit's whole process group while the fit runs on 2 local workers: exit 130
+    or 129, stderr exactly its one line, no model file, and no process of the
+    group left."""
     rng = np.random.default_rng(0)
     n = 200_000
     x = rng.normal(size=(n, 4))
@@ -77,15 +96,15 @@ def test_ctrl_c_to_the_process_group_prints_one_line(tmp_path):
                 break
             time.sleep(0.02)
         assert proc.poll() is None, proc.communicate()[1]
-        os.killpg(proc.pid, signal.SIGINT)  # the fit and its workers, as Ctrl-C
+        os.killpg(proc.pid, signum)  # the fit and its workers, as the terminal
         _, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    assert proc.returncode == 130, err
+    assert proc.returncode == code, err
     assert "Traceback" not in err, err
-    assert err == "error: interrupted\n", err
+    assert err == line, err
     assert not (tmp_path / "m.json").exists()
     deadline = time.monotonic() + 10  # the workers end with their parent
     while _group_alive(proc.pid) and time.monotonic() < deadline:
@@ -93,22 +112,25 @@ def test_ctrl_c_to_the_process_group_prints_one_line(tmp_path):
     assert _group_alive(proc.pid) == []
 
 
-def _sigint_blocked() -> bool:
-    return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+def _terminal_signals_blocked() -> list[str]:
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    return sorted(s.name for s in (signal.SIGINT, signal.SIGHUP) if s in blocked)
 
 
-def test_the_workers_and_their_restarts_never_get_sigint():
+def test_the_workers_and_their_restarts_never_get_sigint_or_sighup():
     """The workers of the CLI's cluster, and those a nanny starts again after
-    a restart, block SIGINT; the thread that asked for the cluster does not."""
+    a restart, block SIGINT and SIGHUP; the thread that asked for the cluster
+    does not."""
     from logistic.cli._stream_backends import dask_client
 
-    assert not _sigint_blocked()
+    both = ["SIGHUP", "SIGINT"]
+    assert _terminal_signals_blocked() == []
     with dask_client(None, 1) as client:
-        assert not _sigint_blocked()
-        assert list(client.run(_sigint_blocked).values()) == [True]
+        assert _terminal_signals_blocked() == []
+        assert list(client.run(_terminal_signals_blocked).values()) == [both]
         client.restart()
-        assert list(client.run(_sigint_blocked).values()) == [True]
-    assert not _sigint_blocked()
+        assert list(client.run(_terminal_signals_blocked).values()) == [both]
+    assert _terminal_signals_blocked() == []
 
 
 def test_ctrl_c_during_the_start_closes_the_cluster(monkeypatch):

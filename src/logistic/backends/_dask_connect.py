@@ -29,9 +29,11 @@ port of 127.0.0.1: the dashboard is off and nothing of the library uses it.
 Ctrl-C in a terminal sends SIGINT to the whole foreground process group, the
 ``LocalCluster``'s worker processes included: each then prints its own
 ``KeyboardInterrupt`` traceback on stderr while the parent, which owns their
-shutdown, closes the cluster anyway. The CLI therefore starts its cluster
-with :func:`started_without_sigint`, whose worker processes never see
-SIGINT (the parent closes them after its one-line ``interrupted``), and after
+shutdown, closes the cluster anyway; a hang-up (SIGHUP, the terminal or SSH
+session closing) reaches them all too. The CLI therefore starts its cluster
+with :func:`started_without_terminal_signals`, whose worker processes never
+see SIGINT or SIGHUP (the parent closes them after its one-line
+``interrupted`` or ``hung up (SIGHUP)``), and after
 an interrupt closes it :func:`quiet_after_interrupt`: closing a worker while a
 task of the abandoned fit runs logs a warning (``Async instruction ... ended
 with CancelledError``), noise after a Ctrl-C.
@@ -55,7 +57,7 @@ __all__ = [
     "nannies_keep_restarting",
     "quiet_after_interrupt",
     "quiet_connection_tracebacks",
-    "started_without_sigint",
+    "started_without_terminal_signals",
 ]
 
 #: How long a ``LocalCluster`` of the library waits for a removed worker's
@@ -65,6 +67,9 @@ LOST_WORKER_TIMEOUT = "1h"
 _KEY = "distributed.deploy.lost-worker-timeout"
 
 T = TypeVar("T")
+
+#: SIGHUP where the platform has it (the masks of the cluster's start).
+_SIGHUP = {signal.SIGHUP} if hasattr(signal, "SIGHUP") else set()
 
 
 _LOCK = threading.Lock()
@@ -100,44 +105,54 @@ def nannies_keep_restarting() -> Iterator[None]:
                 _setting = None
 
 
-def started_without_sigint(start: Callable[[], T]) -> T:
+def started_without_terminal_signals(start: Callable[[], T]) -> T:
     """``start()`` (the making of a ``LocalCluster`` and its client) run in a
-    thread of its own that blocks SIGINT, so that the cluster's worker
-    processes, and their restarts, never receive it (module docstring); the
-    calling thread waits for it and stays interruptible. ``start()`` is
-    called in the calling thread where threads have no signal mask (Windows).
+    thread of its own that blocks SIGINT and SIGHUP, the signals a terminal
+    sends to its whole process group (Ctrl-C; the terminal or SSH session
+    closing), so that the cluster's worker processes, and their restarts,
+    never receive them (module docstring); the calling thread waits for it
+    and stays interruptible. ``start()`` is called in the calling thread
+    where threads have no signal mask (Windows).
 
     A thread's signal mask is inherited by the threads it starts and kept by
     a process across ``fork`` and ``exec``. distributed starts each worker
     process (``multiprocessing``, method ``spawn``) from a thread of the
     cluster's event loop, a thread the cluster starts in its constructor, so
-    in the start's thread: the loop thread and its descendants keep SIGINT
+    in the start's thread: the loop thread and its descendants keep the two
     blocked for good, and so does every worker process started from them, a
     nanny's restart of a dead worker included (a worker's nanny ends it with
     its own messages and SIGTERM). Python runs signal handlers in the main
-    thread only, so no other thread of this process needs SIGINT; the mask is
+    thread only, so no other thread of this process needs them; the mask is
     per thread, so the calling thread and those started before are not
     affected: a Ctrl-C during the start interrupts the wait at once, as
     before (the start then goes on in its thread and what it makes is closed
     there; the workers of a cluster left behind end with this process).
 
     ``multiprocessing``'s resource tracker is started first, in the calling
-    thread: starting it (on the first semaphore of the process, a worker's
-    queue: in the loop thread) blocks SIGINT around its spawn and then
-    *unblocks* it in the starting thread, which would undo the mask of the
-    loop thread and leave the workers with SIGINT. Started already, it is only
-    probed there after."""
+    thread, with SIGHUP blocked for its start (its process ignores SIGINT and
+    SIGTERM itself, not SIGHUP: ended by a hang-up, it is started again by
+    each worker, and each new one prints a ``KeyError`` traceback for every
+    shared semaphore it never saw registered). Starting it (on the first
+    semaphore of the process, a worker's queue: in the loop thread) blocks
+    SIGINT around its spawn and then *unblocks* it in the starting thread,
+    which would undo the mask of the loop thread and leave the workers with
+    SIGINT. Started already, it is only probed there after."""
     if not hasattr(signal, "pthread_sigmask"):
         return start()
     from multiprocessing import resource_tracker
 
-    resource_tracker.ensure_running()
+    shielded = {signal.SIGINT, *_SIGHUP}
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGHUP)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
     lock = threading.Lock()
     outcome: list[Any] = []  # [result, error], set by the start's thread
     abandoned = False
 
     def run() -> None:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, shielded)
         result, error = None, None
         try:
             result = start()

@@ -417,14 +417,19 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
 def _connected(
     scheduler: str | None, workers: int | None, connect: Callable[..., Any]
 ) -> Iterator[Any]:
-    from ..backends._dask_connect import quiet_after_interrupt, started_without_sigint
+    from ..backends._dask_connect import (
+        quiet_after_interrupt,
+        started_without_terminal_signals,
+    )
 
-    # A LocalCluster of ours is started with SIGINT kept from its worker
-    # processes: Ctrl-C reaches the terminal's whole process group, and this
-    # process alone answers it (one line, after the cluster is closed below,
-    # quietly).
+    # A LocalCluster of ours is started with SIGINT and SIGHUP kept from its
+    # worker processes: Ctrl-C and a hang-up reach the terminal's whole
+    # process group, and this process alone answers them (one line, after the
+    # cluster is closed below, quietly).
     if scheduler is None:
-        client = started_without_sigint(lambda: _client(None, workers, connect))
+        client = started_without_terminal_signals(
+            lambda: _client(None, workers, connect)
+        )
     else:
         client = _client(scheduler, workers, connect)
     closing = ExitStack()
