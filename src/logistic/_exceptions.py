@@ -39,6 +39,7 @@ __all__ = [
     "NumericalStabilityWarning",
     "VersionMismatchWarning",
     "IntervalAlphaWarning",
+    "MissingOffsetWarning",
     "link_sklearn_warnings",
 ]
 
@@ -200,6 +201,13 @@ class IntervalAlphaWarning(UserWarning):
     """An interval method was given ``alpha`` above 0.5: intervals that cover
     less than half, almost always a coverage passed as ``alpha`` (which is one
     minus the coverage)."""
+
+
+class MissingOffsetWarning(UserWarning):
+    """A model fitted with an offset was asked for predictions without one:
+    they are made at offset 0 (statsmodels' GLM ``predict`` does the same),
+    which differs from the fit's rows' predictions by their offsets. Pass the
+    rows' offsets, or ``offset=0`` to predict at offset 0 on purpose."""
 
 
 def link_sklearn_warnings() -> None:

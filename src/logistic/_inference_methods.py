@@ -32,6 +32,8 @@ class InferenceMethods:
         ``linpred_se``, ``linpred_ci_lower``, ``linpred_ci_upper``. See
         :mod:`logistic.inference._prediction_interval`; robust covariances:
         ``self.inference(X, y, cov_type=...).get_prediction(X_new)``.
+        ``offset`` as in :meth:`predict_proba` (a model fitted with one warns
+        without it; ``offset=0`` is offset 0 on purpose).
         """
         from ._multiclass import is_multiclass, not_supported
 
@@ -41,8 +43,12 @@ class InferenceMethods:
                 "predict_proba gives each class's probability; intervals per "
                 "class are not available",
             )
+        from ._offset_use import prediction_offset
+        from ._typing import Backend
         from .inference import predict_interval
 
+        if not isinstance(X, Backend):  # a backend's rows carry their offsets
+            offset = prediction_offset(self, offset)  # warns where fit had one
         return predict_interval(self, X, alpha=alpha, offset=offset)
 
     @with_n_jobs

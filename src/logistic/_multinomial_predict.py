@@ -34,6 +34,7 @@ from . import _softmax
 from ._exceptions import DataValidationError
 from ._kernels_xp import is_device_array
 from ._logits import decision_logits
+from ._offset_use import prediction_offset
 from ._prediction import checked_X
 from ._row_alignment import check_rows_aligned
 from ._typing import is_dask_collection
@@ -52,6 +53,7 @@ def _logits(X: Any, coef: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def decision_matrix(model: Any, X: Any, offset: Any = None) -> Any:
     """Logits of shape (n_samples, K) of a fitted multinomial ``model``."""
+    offset = prediction_offset(model, offset)  # warns where fit had one
     coef = np.asarray(model.coef_)
     b = np.asarray(model.intercept_, dtype=np.float64)
     if is_dask_collection(X):

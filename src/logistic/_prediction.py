@@ -28,6 +28,7 @@ from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
 from ._kernels_xp import is_device_array
 from ._missing_values import refuse_sparse
+from ._offset_use import prediction_offset
 from ._row_alignment import check_rows_aligned
 from ._typing import Backend, is_dask_collection
 from ._validation import check_feature_names, check_vector, check_X
@@ -37,6 +38,7 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
     """Logits ``z = X w + b (+ offset)`` of a fitted ``model`` (see
     :meth:`LogisticRegression.decision_function`)."""
     name = type(model).__name__
+    offset = prediction_offset(model, offset)  # warns where fit had one
     coef, b = model.coef_.ravel(), model.intercept_[0]
     if is_dask_collection(X):
         from .backends.dask import decision_function as on_dask
@@ -88,6 +90,7 @@ def dask_proba(model: Any, X: Any, offset: Any) -> Any:
     """``predict_proba`` of a Dask collection, lazily (fitted ``model``)."""
     from .backends.dask import predict_proba
 
+    offset = prediction_offset(model, offset)
     return predict_proba(X, model.coef_.ravel(), model.intercept_[0], offset)
 
 

@@ -41,6 +41,14 @@ class BinaryPredictions:
         Dask array (``offset`` then a Dask array partitioned like X, or None).
         A model fitted on a DataFrame with text columns encodes X's columns
         with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
+
+        Without ``offset`` the logits are at offset 0 (statsmodels' GLM
+        ``predict`` does the same); a model fitted with an offset (``fit(...,
+        offset=)``, or a command-line model's ``--offset`` column) then warns
+        once a call with a :class:`~logistic.MissingOffsetWarning` naming it.
+        ``offset=0`` asks for offset 0 and warns nothing. So do
+        ``predict_proba``, ``predict_log_proba``, ``predict`` and ``score``
+        (:mod:`logistic._offset_use`).
         """
         self._check_fitted()
         return _prediction.decision_function(self, X, offset)

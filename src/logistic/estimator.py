@@ -69,6 +69,7 @@ from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
 from ._numerics import coef_dtype, default_tol
 from ._objective import LogisticObjective
+from ._offset_use import OFFSET_ATTR, backend_has_offset, mark_fit_offset
 from ._partial import partial_fit_refusal, supports_partial_fit
 from ._penalty import penalty_strengths, resolve_strength
 from ._prediction_methods import PredictionMethods
@@ -437,6 +438,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         target = getattr(y, "name", None)  # a pandas Series' name
         X, encoding = encode_for_fit(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
+        had_offset = offset is not None or backend_has_offset(backend)
         check_fit_names(backend.feature_names, bool(self.fit_intercept))
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
@@ -457,7 +459,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
                 callback=callback,
                 encoding=encoding,
             )
-            return self._fitted(target)
+            return self._fitted(target, had_offset)
         objective, l1 = LogisticObjective.from_penalty(
             backend,
             penalty=self.penalty,
@@ -507,12 +509,13 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             )
         warn_float32_logits(objective, result.coef)
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
-        return self._fitted(target)
+        return self._fitted(target, had_offset)
 
-    def _fitted(self, target: Any) -> LogisticRegression:
-        """``self`` with the name of y and no model file's counts mark,
-        written last: a fit that raises leaves both as they were."""
+    def _fitted(self, target: Any, had_offset: bool) -> LogisticRegression:
+        """``self`` with the name of y, its offset mark (:mod:`._offset_use`)
+        and no counts mark, written last: a fit that raises leaves them."""
         self.target_name_ = target if isinstance(target, str) else None
+        mark_fit_offset(self, had_offset)
         mark_fitted_on_counts(self, False)
         return self
 
@@ -541,10 +544,14 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         from ._partial import partial_fit
 
         check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
+        streamed = "_partial_state" in vars(self) and vars(self).get(OFFSET_ATTR)
         if many_classes(self, classes):  # K > 2: mini-batch SGD, multinomial
             args = (X, y, classes, sample_weight, offset)
-            return partial_fit_multinomial(self, *args)  # type: ignore[no-any-return]
-        return partial_fit(self, X, y, classes, sample_weight, offset)
+            partial_fit_multinomial(self, *args)
+        else:
+            partial_fit(self, X, y, classes, sample_weight, offset)
+        mark_fit_offset(self, bool(streamed) or offset is not None)
+        return self
 
     def _store(
         self,

@@ -82,6 +82,7 @@ from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
+from ._offset_use import mark_fit_offset
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
 from ._path import PathResult, null_alpha_max, path, weights_warned
 from ._penalty import penalty_strengths
@@ -476,6 +477,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
                 for (tr, te), seed in zip(folds, seeds, strict=True)
             )
         self._store_cv(data, weights, kind, grid, out, encoding)
+        mark_fit_offset(self, data.offset is not None)  # predictions warn without
         return self
 
     def _store_cv(
