@@ -4,7 +4,8 @@ Convention (owned here):
 
 * A model file is one UTF-8 JSON document. Its first key is
   ``"format": "logistic-model"``, then ``format_version`` (``"MAJOR.MINOR"``),
-  ``library_version``, ``created`` (UTC, ISO 8601) and ``checksum``
+  ``library_version``, ``created`` (UTC, ISO 8601; ``SOURCE_DATE_EPOCH``'s
+  time where that is set: :mod:`._created`) and ``checksum``
   (``{"algorithm": "sha256", "value": hex}``) over the canonical JSON
   (sorted keys, no spaces, ASCII) of the whole document *without* the
   ``checksum`` field. Then ``model`` (estimator class, hyper-parameters,
@@ -49,7 +50,6 @@ Convention (owned here):
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 import os
@@ -75,6 +75,7 @@ from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
 from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
+from ._created import created_time
 from ._encoding import encoding_from_dict, training_from_dict
 from ._fields import check_no_control
 from ._file_record import apply_encoding, keep_record, recorded_sections
@@ -231,7 +232,7 @@ def save(
         "format": FORMAT_NAME,
         "format_version": f"{version[0]}.{version[1]}",
         "library_version": _library_version(),
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "created": created_time(),  # SOURCE_DATE_EPOCH's where set (._created)
         "checksum": None,
         "model": model_section,
         "encoding": encoding,
