@@ -41,6 +41,7 @@ __all__ = [
     "dense_verdict_key",
     "fused_hessian_applies",
     "row_loop_active",
+    "kernel_in_use",
     "row_loop_only",
     "set_compiled",
 ]
@@ -124,6 +125,26 @@ def row_loop_active() -> bool:
     The in-memory backend reads it to size its row blocks."""
     mod = compiled_kernel()
     return mod is not None and mod.row_loop_level() >= 0
+
+
+#: The row loop's levels by name (``_fused.row_loop_level``); -1: BLAS.
+_LEVEL_NAMES = {2: "avx512", 1: "avx2+fma", 0: "x86-64", -1: "blas"}
+
+
+def kernel_in_use() -> str | None:
+    """Which kernel sums dense blocks in this process now: "numpy" (the
+    reference: ``LOGISTIC_KERNEL=numpy``, :func:`set_compiled` off, or no
+    compiled build), else the compiled row loop's instruction set
+    ("avx512", "avx2+fma", "x86-64") or "blas" (compiled, its row loop off:
+    BLAS ``gemv``); None where nothing loaded the kernel yet (no fit of
+    enough values). Blocks below :data:`COMPILED_MIN_VALUES` values run the
+    numpy reference whatever it says."""
+    if "module" not in _COMPILED:
+        return None
+    mod = _COMPILED["module"]
+    if mod is None or not _COMPILED["enabled"]:
+        return "numpy"
+    return _LEVEL_NAMES.get(int(mod.row_loop_level()), "unknown")
 
 
 def _row_loop_applies(mod: Any, X: Any) -> bool:

@@ -29,6 +29,7 @@ from typing import Annotated, Any
 import typer
 
 from .._feature_names import positional_names
+from ..io._environment import environment_text
 from . import _options as opt
 from ._aliased_file import (
     aliased_inference,
@@ -403,6 +404,8 @@ def summary(
         console.print(f"formula: {info['formula']}", markup=False)
     training = mf.training or {}
     console.print(training_line(training), markup=False)
+    if (environment := environment_text(training)) is not None:
+        console.print(environment, markup=False)  # what wrote the fit
     if multiclass:
         column = (info["label_mapping"] or {}).get("column")
         target = target_text(mf.model, column, levels_of(mf))

@@ -77,6 +77,7 @@ from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
 from ._encoding import encoding_from_dict, training_from_dict
+from ._environment import with_environment
 from ._fields import check_no_control
 from ._file_record import apply_encoding, keep_record, recorded_sections
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
@@ -198,6 +199,7 @@ def save(
             f"training must be a dict of the file's training fields, got "
             f"{type(training).__name__}"
         )
+    training = with_environment(model, training)  # a fit here: what wrote it
     if covariance is None:
         covariance, covariance_names = own_covariance(model)
         stats = getattr(model, "fit_statistics_", None)

@@ -40,6 +40,7 @@ from .._exceptions import ModelFormatError
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
 from ._consistency import check_factor_names, check_unique
+from ._environment import check_environment
 from ._fields import MAX_ROWS
 from ._terms import (
     TermError,
@@ -551,12 +552,12 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
         isinstance(warnings_, list) and all(isinstance(w, str) for w in warnings_)
     ):
         raise _bad(path, "training.warnings", "must be a list of strings")
+    check_environment(out, path)  # optional: files before it have none
     return out
 
 
-#: ``training.statistics`` that count: ``nobs`` (the rows, or the weight sum of
-#: a weighted fit, so not always whole; llf may be > 0 for grouped data and is
-#: not checked here) and ``df_model`` (whole).
+#: ``training.statistics`` that count: ``nobs`` (rows or a weighted fit's weight
+#: sum, not always whole; llf, > 0 for grouped data, is not) and ``df_model``.
 _STAT_COUNTS = ("nobs", "df_model")
 
 
