@@ -215,7 +215,8 @@ def save(
         facts = weight_kind_facts(model).items()
         training = {**given, **{k: v for k, v in facts if k not in given}}
     encoding = _jsonable(encoding)
-    _check_warnings(_jsonable(training or {}), str(path))
+    # as load checks it (._encoding), so that a file that saves also loads
+    _check_warnings(training_from_dict(_jsonable(training or {}), str(path)), str(path))
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     label = (checked or {}).get("label")
     classes = model.classes_
