@@ -16,7 +16,8 @@ import pytest
 
 from conftest import data_path, load_libsvm, wide_sparse_tfidf
 from logistic import InvalidParameterError, LogisticRegression
-from logistic._path import _PathSolver, path
+from logistic._path import path
+from logistic._path_solver import PathSolver
 
 
 def _breast_cancer():
@@ -136,16 +137,16 @@ def test_l1_supports_agree_with_sklearn():
 def test_screening_touches_only_the_active_columns(monkeypatch):
     X, y = wide_sparse_tfidf(n=300, d=600, seed=2)
     sizes = []
-    original = _PathSolver._solve_columns
+    original = PathSolver._solve_columns
 
     def spy(self, active, *args):
         sizes.append(active.size)
         return original(self, active, *args)
 
-    monkeypatch.setattr(_PathSolver, "_solve_columns", spy)
+    monkeypatch.setattr(PathSolver, "_solve_columns", spy)
     screened = path(X, y, n_alphas=30, eps=0.05)
     assert max(sizes) < X.shape[1] / 5
-    monkeypatch.setattr(_PathSolver, "_solve_columns", original)
+    monkeypatch.setattr(PathSolver, "_solve_columns", original)
     # the full problem, every column (screening=False costs ~20x here)
     for k in (5, 29):
         m = LogisticRegression(penalty="l1", alpha=screened.alphas[k]).fit(X, y)
