@@ -119,3 +119,38 @@ def test_cross_validated_fit_with_offset_warns(data):
     with pytest.warns(MissingOffsetWarning):
         model.predict_proba(X)
     _quiet(lambda: model.predict_proba(X, offset=data.o))
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_a_model_file_keeps_the_mark(data, tmp_path, classes):
+    """A penalized fit (no fit statistics) and a K-class fit saved from Python
+    warn once loaded, as they did fitted; a file without the field loads as
+    before, and one whose field is no boolean is refused naming it."""
+    import hashlib
+    import json
+
+    from logistic.io import _canonical
+
+    X = data[["x"]].to_numpy()
+    y = data.y.to_numpy() if classes == 2 else np.digitize(data.x + data.o, [-0.5, 0.5])
+    off = data.o.to_numpy() if classes == 2 else np.column_stack([data.o] * 3)
+    model = LogisticRegression(penalty="l2").fit(X, y, offset=off)
+    path = logistic.save(model, tmp_path / "m.json")
+    loaded = logistic.load(path, strict=True)
+    with pytest.warns(MissingOffsetWarning):
+        loaded.predict_proba(X)
+    _quiet(lambda: loaded.predict_proba(X, offset=off))
+    plain = LogisticRegression(penalty="l2").fit(X, y)
+    _quiet(lambda: logistic.load(logistic.save(plain, tmp_path / "p.json")).predict(X))
+
+    def rewrite(edit):
+        doc = json.loads(path.read_text())
+        edit(doc["model"]["fitted"])
+        doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
+        path.write_text(json.dumps(doc))
+
+    rewrite(lambda fitted: fitted.update(offset="yes"))
+    with pytest.raises(logistic.ModelFormatError, match=r"model\.fitted\.offset"):
+        logistic.load(path)
+    rewrite(lambda fitted: fitted.pop("offset"))
+    _quiet(lambda: logistic.load(path).predict(X))  # an older file: not recorded

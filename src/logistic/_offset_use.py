@@ -13,12 +13,11 @@ fit's rows by each row's offset, so they come with one
 ``offset=0`` asks for predictions at offset 0 on purpose and warns nothing.
 
 Where the mark comes from: ``fit``, ``partial_fit`` and
-``LogisticRegressionCV.fit`` set
-:data:`OFFSET_ATTR` (:func:`mark_fit_offset`); a model read by
-:func:`logistic.load` has it from its file: the command line's ``encoding``
-names the offset column, and the fit statistics of an unpenalized fit record
-whether it had one (``has_offset``). A file saved from Python of a penalized
-fit with an offset records neither: its model predicts without the warning.
+``LogisticRegressionCV.fit`` set :data:`OFFSET_ATTR`
+(:func:`mark_fit_offset`), which a model file keeps as ``model.fitted.offset``
+(:mod:`logistic.io._schema`); a file written before that field has it from
+the command line's ``encoding``, which names the offset column (named in the
+warning), or from the fit statistics of an unpenalized fit (``has_offset``).
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from ._file_marks import FILE_RECORD_ATTR
 __all__ = ["OFFSET_ATTR", "backend_has_offset", "mark_fit_offset", "prediction_offset"]
 
 #: True where the model's fit had an offset, False where it had none; absent
-#: on a loaded model (its file says, :func:`fit_offset`). Private, and a
+#: where nothing records it (:func:`fit_offset`). Private, and a
 #: fitted attribute by scikit-learn's rule (its name ends with ``_``).
 OFFSET_ATTR = "_fit_offset_"
 
@@ -55,15 +54,17 @@ def backend_has_offset(backend: Any) -> bool:
 def fit_offset(model: Any) -> tuple[bool, str | None]:
     """Whether ``model``'s fit had an offset (False where nothing records
     it), and its column's name where a command-line file names it."""
-    mark = vars(model).get(OFFSET_ATTR)
-    if mark is not None:
-        return bool(mark), None
     record = vars(model).get(FILE_RECORD_ATTR)
     encoding = record[0] if record is not None else None
+    column = None
     if isinstance(encoding, dict) and isinstance(encoding.get("offset"), str):
-        return True, encoding["offset"]
-    stats = getattr(model, "fit_statistics_", None)
-    return getattr(getattr(stats, "labels", None), "has_offset", False) is True, None
+        column = encoding["offset"]
+    had = vars(model).get(OFFSET_ATTR)
+    if had is None:  # a file written before it recorded the mark
+        stats = getattr(model, "fit_statistics_", None)
+        labels = getattr(stats, "labels", None)
+        had = column is not None or getattr(labels, "has_offset", False) is True
+    return bool(had), column if had else None
 
 
 def _is_zero(offset: Any) -> bool:

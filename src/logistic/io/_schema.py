@@ -25,6 +25,7 @@ import numpy as np
 from .._estimator_protocol import _not_fitted_error_class
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from .._messages import integer_text
+from .._offset_use import OFFSET_ATTR
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
@@ -44,17 +45,6 @@ MAX_FEATURES = 50_000_000
 MAX_COVARIANCE_PARAMS = 2048
 _PREFIX = b'{\n  "format": "logistic-model"'
 _ESTIMATORS = ("LogisticRegression",)
-_FITTED_SCALARS = (
-    "converged_",
-    "solver_",
-    "objective_",
-    "tol_",
-    "fit_status_",
-    "penalty_l1_",
-    "penalty_l2_",
-    "grad_max_norm_",
-    "n_passes_",
-)
 _FITTED_TYPES = {
     "converged": "bool",
     "solver": "str",
@@ -65,7 +55,10 @@ _FITTED_TYPES = {
     "penalty_l2": "number",
     "grad_max_norm": "number",
     "n_passes": "count",
+    "offset": "bool",  # whether the fit had an offset (._offset_use), optional
 }
+#: The attribute of each ``model.fitted`` key (its name and ``_`` but ``offset``).
+_FITTED_ATTRS = {k: OFFSET_ATTR if k == "offset" else f"{k}_" for k in _FITTED_TYPES}
 _MAX_COUNT = 2**62
 #: Longest ``model.fitted.fit_status`` (a solver's status text).
 MAX_STATUS = 1000
@@ -162,8 +155,8 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         raise ValueError("cannot save a model with non-finite coefficients")
     names = getattr(model, "feature_names_in_", None)
     fitted = {
-        a[:-1]: _jsonable(getattr(model, a))
-        for a in _FITTED_SCALARS
+        k: _jsonable(getattr(model, a))
+        for k, a in _FITTED_ATTRS.items()
         if hasattr(model, a)
     }
     history = [
@@ -363,7 +356,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
     model.n_iter_ = np.array([n_iter])
     fitted = _field(d, "fitted", dict, path, "model.")
     for key, value in fitted.items():
-        if f"{key}_" not in _FITTED_SCALARS:
+        if key not in _FITTED_ATTRS:
             if strict:
                 raise _bad(path, f"unknown field 'model.fitted.{key}'")
             continue
@@ -386,7 +379,7 @@ def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> 
             )
         if isinstance(value, str):
             _check_fitted_text(key, value, path)
-        setattr(model, f"{key}_", value)
+        setattr(model, _FITTED_ATTRS[key], value)
     _check_fitted_strengths(model, path)
     if len(coef) > 2 and _multinomial.parametrization(model) != d["parametrization"]:
         raise _bad(
