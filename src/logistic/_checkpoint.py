@@ -85,7 +85,7 @@ from ._checkpoint_columns import other_positive as _other_positive
 from ._checkpoint_paths import note_resumed, previous_path, resume_source
 from ._checkpoint_payload import FINGERPRINT, FORMAT_VERSION, HISTORY_FIELDS
 from ._checkpoint_payload import decoded as decoded_payload
-from ._exceptions import IntegrityError
+from ._exceptions import IntegrityError, user_stacklevel
 
 __all__ = [
     "Checkpointer",
@@ -333,7 +333,7 @@ class Checkpointer:
                     f"latest checkpoint unreadable ({errors[0]}); resuming from the "
                     f"previous one, {candidate}",
                     UserWarning,
-                    stacklevel=3,
+                    stacklevel=user_stacklevel(),
                 )
                 self.latest_unreadable = True
             decoded["forced"] = self._check_matches(payload, candidate, force)

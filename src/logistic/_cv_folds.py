@@ -201,7 +201,7 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
         return
     import warnings
 
-    from ._exceptions import GridEdgeWarning
+    from ._exceptions import GridEdgeWarning, user_stacklevel
 
     side, way = ("weakest", "lower") if weakest else ("strongest", "higher")
     how = (
@@ -215,7 +215,7 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
         f"of the grid (alpha = {alphas[best]:.6g}); the optimum may lie beyond "
         f"it: widen the grid ({how})",
         GridEdgeWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .._exceptions import user_stacklevel
 from . import _cache_lock, _cache_marker, row_cache
 from ._cache_id import FORMAT, file_sha256, known_sha256, young
 from ._cache_read import HUGE_BYTES
@@ -306,7 +307,7 @@ class EntryWriter:
                 f"pass reads the source instead (cache=False turns the cache off, "
                 f"cache_dir= puts it elsewhere)",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=user_stacklevel(),
             )
 
 

@@ -84,7 +84,11 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels_xp, _math
-from .._exceptions import InvalidParameterError, PerfectSeparationWarning
+from .._exceptions import (
+    InvalidParameterError,
+    PerfectSeparationWarning,
+    user_stacklevel,
+)
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._cell_text import pvalue_text
@@ -433,7 +437,9 @@ def hosmer_lemeshow(
     pvalue = float(chi2_sf(statistic, df))  # df >= 1: 3 groups or more
     if note is not None:
         warnings.warn(
-            f"Hosmer-Lemeshow test: {note}", PerfectSeparationWarning, stacklevel=2
+            f"Hosmer-Lemeshow test: {note}",
+            PerfectSeparationWarning,
+            stacklevel=user_stacklevel(),
         )
     return HosmerLemeshowResult(
         statistic,

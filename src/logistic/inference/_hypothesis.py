@@ -527,7 +527,7 @@ def lr_test(
             "(its columns combinations of the larger fit's, renamed or not), and "
             "not otherwise",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
     warn_robust("lr_test", cov_types)
     (ll_full, k_full), (ll_small, k_small) = sorted(

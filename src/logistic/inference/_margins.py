@@ -54,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError
+from .._exceptions import InvalidParameterError, user_stacklevel
 from .._number_text import numeric
 from .._onehot import split_dummy_name
 from .._typing import Block, FloatArray
@@ -394,7 +394,7 @@ def _warn_formula_columns(names: list[str]) -> None:
             "every term as Stata's margins; for a formula model file use "
             "'logistic margins', which takes them per variable",
             UserWarning,
-            stacklevel=4,
+            stacklevel=user_stacklevel(),
         )
 
 

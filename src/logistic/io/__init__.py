@@ -67,6 +67,7 @@ from .._exceptions import (
     ModelFormatError,
     UnsupportedVersionError,
     VersionMismatchWarning,
+    user_stacklevel,
 )
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular
@@ -353,7 +354,7 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
         )
         if strict:
             raise UnsupportedVersionError(msg + "; strict loading refuses it")
-        warnings.warn(msg, VersionMismatchWarning, stacklevel=4)
+        warnings.warn(msg, VersionMismatchWarning, stacklevel=user_stacklevel())
         return [msg]
     if lib != _library_version():
         msg = (
@@ -362,7 +363,7 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
         )
         if strict:
             raise ModelFormatError(msg + "; strict loading refuses other versions")
-        warnings.warn(msg, VersionMismatchWarning, stacklevel=4)
+        warnings.warn(msg, VersionMismatchWarning, stacklevel=user_stacklevel())
         notes.append(msg)
     return notes
 

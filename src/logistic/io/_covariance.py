@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .._exceptions import LogisticError, NumericalStabilityWarning
+from .._exceptions import LogisticError, NumericalStabilityWarning, user_stacklevel
 from .._multiclass import is_multiclass
 from ._fields import _bad, _finite_list
 from ._file_record import file_covariance
@@ -69,7 +69,7 @@ def _covariance_to_dict(
             f"covariance not stored: its variance [{kept[k]}] is "
             f"{float(cov[k, k])!r} < 0",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         return None
     if not _semidefinite(cov):
@@ -77,7 +77,7 @@ def _covariance_to_dict(
             "covariance not stored: it is not positive semidefinite (smallest "
             f"eigenvalue of its correlation matrix below -{COVARIANCE_PSD_TOL:g})",
             UserWarning,
-            stacklevel=3,
+            stacklevel=user_stacklevel(),
         )
         return None
     if not aliased.any():

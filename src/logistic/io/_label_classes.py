@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .._exceptions import user_stacklevel
 from ._encoding import _bad, _label_text
 
 __all__ = [
@@ -105,7 +106,7 @@ def loaded_classes(label: dict[str, Any], path: str) -> np.ndarray | None:
         "be; predict() returns codes, and y given to score() or inference() must "
         "be codes",
         UserWarning,
-        stacklevel=3,
+        stacklevel=user_stacklevel(),
     )
     return None
 
