@@ -31,6 +31,7 @@ from ._partial import (
     fitted_coefficients,
     partial_fit_step,
     store_stream_fit,
+    stream_state,
     warn_small_first_chunk,
     weightless,
 )
@@ -84,7 +85,7 @@ def partial_fit_multinomial(
 ) -> Any:
     """The body of ``LogisticRegression.partial_fit`` for K > 2 classes."""
     est._validate_params()
-    state: PartialFitState | None = getattr(est, "_partial_state", None)
+    state = stream_state(est)
     if state is None and classes is None:
         classes = getattr(est, "classes_", None)  # continue an earlier fit
     known = _classes(est, classes)

@@ -32,10 +32,16 @@ Convention (owned here):
   After a ``fit``, the first ``partial_fit`` continues from the fitted
   coefficients and classes when the fit's classes and columns are the
   stream's (two or K classes); a ``fit`` ends any earlier stream.
+* A call works on a copy of the stream's state (:func:`stream_state`) and
+  puts it in place with the fitted attributes (:func:`store_stream_fit`): a
+  call stopped part-way (a ``KeyboardInterrupt``, a ``NumericalError``)
+  leaves the estimator as the last complete call left it, so that the chunk
+  can be given again without its first batches counted twice.
 """
 
 from __future__ import annotations
 
+import copy
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,6 +76,7 @@ __all__ = [
     "partial_fit",
     "partial_fit_refusal",
     "store_stream_fit",
+    "stream_state",
     "supports_partial_fit",
     "warn_small_first_chunk",
     "weightless",
@@ -94,6 +101,14 @@ class PartialFitState:
     #: row scales each batch's step: :func:`partial_fit_step`).
     rows_seen: int = 0
     weight_seen: float = 0.0
+
+
+def stream_state(est: Any) -> PartialFitState | None:
+    """A copy of ``est``'s stream state (None before a stream's first call),
+    for a call to update: the SGD pass changes its iterate, step counter and
+    random generator in place, batch by batch."""
+    state = getattr(est, "_partial_state", None)
+    return None if state is None else copy.deepcopy(state)
 
 
 def supports_partial_fit(est: Any) -> bool:
@@ -319,7 +334,7 @@ def partial_fit(
 ) -> Any:
     """The body of ``LogisticRegression.partial_fit`` (see the module docstring)."""
     est._validate_params()
-    state = getattr(est, "_partial_state", None)
+    state = stream_state(est)
     fitted_before = state is None and hasattr(est, "coef_")
     if state is None and classes is None and fitted_before:
         classes = est.classes_  # continue an earlier fit
