@@ -8,7 +8,10 @@ zero (:func:`fixed`: an LR statistic of -1e-15 reads ``0.00``), and to 6
 significant digits from :data:`~logistic._messages.FULL_DIGITS_LIMIT` on,
 where fixed decimals would print hundreds of digits (a log-likelihood of
 -3e158 under a weight of 1e160); the header's count of observations
-(:func:`nobs_text`) as an integer up to summation roundoff, likewise.
+(:func:`nobs_text`) as an integer up to summation roundoff, likewise; a
+name's unprintable characters (a line break in a column name read from a
+spreadsheet's header) escaped as Python writes them (:func:`printable`), so
+that a row of a text or Markdown table stays one line.
 """
 
 from __future__ import annotations
@@ -17,7 +20,15 @@ import numpy as np
 
 from .._messages import FULL_DIGITS_LIMIT, count_text
 
-__all__ = ["fixed", "nobs_text", "pvalue_text", "shown", "sig4"]
+__all__ = [
+    "fixed",
+    "markdown_cell",
+    "nobs_text",
+    "printable",
+    "pvalue_text",
+    "shown",
+    "sig4",
+]
 
 
 def pvalue_text(p: float) -> str:
@@ -65,3 +76,17 @@ def shown(v: float, spec: str) -> str:
         v = 0.0
     text = format(v, spec)
     return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def printable(text: str) -> str:
+    """``text`` with each unprintable character (line breaks, tabs, other
+    control characters) written as Python's escape (``a\\nb``)."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def markdown_cell(text: str) -> str:
+    """``text`` as a cell of a Markdown table: :func:`printable`, its pipes
+    escaped."""
+    return printable(text).replace("|", "\\|")

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
-from ._cell_text import pvalue_text
+from ._cell_text import markdown_cell, pvalue_text
 from ._order import display_order
 from ._separation_notes import FIRTH, separated_margins_note
 from ._summary import shown_name
@@ -207,7 +207,7 @@ class MarginalEffects:
         title (pipes in cells escaped)."""
 
         def line(cells: list[str]) -> str:
-            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+            return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
 
         table = self.wald_table(alpha)
         label, _, _ = self._layout(alpha)

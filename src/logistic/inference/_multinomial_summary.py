@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._separation_kinds import SEPARATION_FOUND
-from ._cell_text import fixed, nobs_text, pvalue_text, sig4
+from ._cell_text import fixed, markdown_cell, nobs_text, pvalue_text, sig4
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
 from ._summary import shown_name
@@ -193,7 +193,7 @@ class MultinomialSummary:
         equation under its title (pipes in cells escaped)."""
 
         def line(cells: list[str]) -> str:
-            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+            return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
 
         out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
         out += [line([k, v]) for k, v in self.header]

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .._separation_kinds import separation_unchecked
-from ._cell_text import fixed, nobs_text, pvalue_text, sig4
+from ._cell_text import fixed, markdown_cell, nobs_text, printable, pvalue_text, sig4
 from ._dispersion import overdispersion_note, scale_note
 from ._separation_notes import (
     NO_FINITE_MLE,
@@ -64,8 +64,9 @@ def significance_stars(p: float) -> str:
 
 def shown_name(name: Any, width: int = MAX_NAME_WIDTH) -> str:
     """``name`` as a text table shows it: at most ``width`` characters, a
-    longer one cut in the middle with ``...`` (:data:`MAX_NAME_WIDTH`)."""
-    text = str(name)
+    longer one cut in the middle with ``...`` (:data:`MAX_NAME_WIDTH`), its
+    unprintable characters escaped (:func:`._cell_text.printable`)."""
+    text = printable(str(name))
     if len(text) <= width:
         return text
     tail = min(_TAIL, width // 4)
@@ -546,15 +547,15 @@ class Summary:
     def as_markdown(self) -> str:
         """GitHub-flavoured Markdown: a statistics table then the coefficient table."""
         out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
-        out += [f"| {k} | {v} |" for k, v in self.header]
+        out += [f"| {markdown_cell(k)} | {markdown_cell(v)} |" for k, v in self.header]
         cols = ["term", *self.columns[1:7], "signif."]
         out += [
             "",
-            "| " + " | ".join(c.replace("|", "\\|") for c in cols) + " |",
+            "| " + " | ".join(markdown_cell(c) for c in cols) + " |",
             "|---|" + "---:|" * 6 + "---|",
         ]
         for c in self._cells():
-            out.append("| " + " | ".join(x.replace("|", "\\|") for x in c) + " |")
+            out.append("| " + " | ".join(markdown_cell(x) for x in c) + " |")
         out += ["", SIGNIF_LEGEND]
         out += [f"\n**Note:** {n}" for n in self.notes]
         return "\n".join(out)
