@@ -426,6 +426,13 @@ class MultinomialInference(BinaryOnlyMethods):
             self, alpha, rrr=how is not None, estimates_only=estimates_only, title=title
         )
 
+    def __repr__(self) -> str:
+        # as InferenceResults' (Jupyter's and the console's echo of the result)
+        return (
+            f"<MultinomialInference MLE, cov_type={self.cov_type!r}, "
+            f"nobs={self.nobs:g}, K={len(self.classes)}, k={self.k_params}>"
+        )
+
 
 def multinomial_inference(
     model: Any, *data: Any, cov_type: str = "nonrobust", groups: Any = None
