@@ -11,7 +11,11 @@ where fixed decimals would print hundreds of digits (a log-likelihood of
 (:func:`nobs_text`) as an integer up to summation roundoff, likewise; a
 name's unprintable characters (a line break in a column name read from a
 spreadsheet's header) escaped as Python writes them (:func:`printable`), so
-that a row of a text or Markdown table stays one line.
+that a row of a text or Markdown table stays one line. The echo of a table
+(``repr``, Jupyter's ``_repr_html_``) shows its first :data:`ECHO_ROWS`
+coefficient rows of each block and a line counting the others
+(:func:`hidden_rows`), as pandas shows a frame; ``print()``, ``as_text()``,
+``as_markdown()`` and ``as_html()`` show every row.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ import numpy as np
 from .._messages import FULL_DIGITS_LIMIT, count_text
 
 __all__ = [
+    "ECHO_ROWS",
+    "ECHO_WHERE",
     "fixed",
+    "hidden_rows",
     "markdown_cell",
     "nobs_text",
     "printable",
@@ -29,6 +36,21 @@ __all__ = [
     "shown",
     "sig4",
 ]
+
+
+#: Coefficient rows of a block the echo of a table shows (pandas' default
+#: ``display.max_rows``): a notebook cell held every row of a model of
+#: thousands of columns (a megabyte of HTML for 10 000).
+ECHO_ROWS = 60
+#: Where the rows an echo leaves out are.
+ECHO_WHERE = "print() shows every one"
+
+
+def hidden_rows(hidden: int, total: int, where: str = "", of: str = "") -> str:
+    """The line under a table that shows ``total - hidden`` of its ``total``
+    rows (``of``: whose coefficients, ``where``: where the others are)."""
+    where = f"; {where}" if where else ""
+    return f"... {hidden} more coefficients{of} not shown ({total} in all{where})"
 
 
 def pvalue_text(p: float) -> str:

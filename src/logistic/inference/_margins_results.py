@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
-from ._cell_text import markdown_cell, pvalue_text
+from ._cell_text import ECHO_ROWS, ECHO_WHERE, hidden_rows, markdown_cell, pvalue_text
 from ._order import display_order
 from ._separation_notes import FIRTH, separated_margins_note
 from ._summary import shown_name
@@ -220,10 +220,14 @@ class MarginalEffects:
             out += [line(c) for c in self._row_cells(table, label, start)]
         return "\n".join(out + [f"\n{n}" for n in self._footer()])
 
-    def as_html(self, alpha: float = 0.05) -> str:
+    def as_html(
+        self, alpha: float = 0.05, max_rows: int | None = None, where: str = ""
+    ) -> str:
         """The table of :meth:`summary` as HTML: the header as a table of
         statistics, then one table per block captioned by its title (every
-        text escaped); Jupyter shows it (``_repr_html_``)."""
+        text escaped); with ``max_rows``, the first that many rows of each
+        block and a line counting the others (``where`` says where they are).
+        Jupyter shows its first rows (``_repr_html_``)."""
         import html  # here: a text table needs no html module
 
         esc = html.escape
@@ -236,16 +240,21 @@ class MarginalEffects:
         head = "".join(f"<th>{esc(c)}</th>" for c in ["", *self._columns(alpha)])
         tables = ""
         for title, start in self._blocks():
+            cells = self._row_cells(table, label, start)
+            hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
             rows = "".join(
                 f"<tr><th>{esc(name)}</th>"
                 + "".join(f"<td>{esc(c)}</td>" for c in numbers)
                 + "</tr>"
-                for name, *numbers in self._row_cells(table, label, start)
+                for name, *numbers in cells[: len(cells) - hidden]
             )
+            of = " of this block" if title else ""
+            more = hidden_rows(hidden, len(cells), where, of)
             caption = f"<caption>{esc(title)}</caption>" if title else ""
             tables += (
                 f'<table class="simpletable">{caption}<thead><tr>{head}</tr>'
                 f"</thead><tbody>{rows}</tbody></table>"
+                + (f"<p>{esc(more)}</p>" if hidden else "")
             )
         return (
             f'<div class="logistic-summary"><table class="simpletable">'
@@ -255,7 +264,7 @@ class MarginalEffects:
         )
 
     def _repr_html_(self) -> str:
-        return self.as_html()
+        return self.as_html(max_rows=ECHO_ROWS, where=ECHO_WHERE)
 
     @property
     def notes(self) -> list[str]:

@@ -26,7 +26,16 @@ from __future__ import annotations
 from typing import Any
 
 from .._separation_kinds import SEPARATION_FOUND
-from ._cell_text import fixed, markdown_cell, nobs_text, pvalue_text, sig4
+from ._cell_text import (
+    ECHO_ROWS,
+    ECHO_WHERE,
+    fixed,
+    hidden_rows,
+    markdown_cell,
+    nobs_text,
+    pvalue_text,
+    sig4,
+)
 from ._covariance import few_clusters
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
 from ._summary import shown_name
@@ -174,10 +183,7 @@ class MultinomialSummary:
                 numbers = " ".join(f"{c:>10}" for c in cells)
                 lines.append(f"{shown_name(name):<{width}} {numbers}")
             if hidden:
-                lines.append(
-                    f"... {hidden} more coefficients of this equation not shown "
-                    f"({len(rows)} in all" + (f"; {where})" if where else ")")
-                )
+                lines.append(hidden_rows(hidden, len(rows), where, " of this equation"))
         lines.append("=" * rule)
         lines += self.notes
         return "\n".join(lines)
@@ -186,7 +192,7 @@ class MultinomialSummary:
         return self.as_text()
 
     def __repr__(self) -> str:
-        return self.as_text()
+        return self.as_text(ECHO_ROWS, ECHO_WHERE)
 
     def as_markdown(self) -> str:
         """GitHub-flavoured Markdown: the statistics table, then one table per
@@ -205,9 +211,10 @@ class MultinomialSummary:
         out += [f"\n**Note:** {n}" for n in self.notes]
         return "\n".join(out)
 
-    def as_html(self) -> str:
+    def as_html(self, max_rows: int | None = None, where: str = "") -> str:
         """HTML: a statistics table, then one coefficient table per equation
-        captioned by its title (every text escaped)."""
+        captioned by its title (every text escaped); with ``max_rows``, as
+        :meth:`as_text`."""
         import html  # here: a text summary needs no html module
 
         esc = html.escape
@@ -221,13 +228,19 @@ class MultinomialSummary:
             f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
         )
         head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
-        tables = "".join(
-            f'<table class="simpletable"><caption>{esc(title)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>"
-            + "".join(cells(self._cells(row)) for row in rows)
-            + "</tbody></table>"
-            for title, rows in self.blocks
-        )
+
+        def table(title: str, rows: list[Any]) -> str:
+            hidden = 0 if max_rows is None else max(0, len(rows) - max_rows)
+            more = hidden_rows(hidden, len(rows), where, " of this equation")
+            return (
+                f'<table class="simpletable"><caption>{esc(title)}</caption>'
+                f"<thead><tr>{head}</tr></thead><tbody>"
+                + "".join(cells(self._cells(row)) for row in rows[: len(rows) - hidden])
+                + "</tbody></table>"
+                + (f"<p>{esc(more)}</p>" if hidden else "")
+            )
+
+        tables = "".join(table(title, rows) for title, rows in self.blocks)
         return (
             f'<div class="logistic-summary"><table class="simpletable">'
             f"<caption>{esc(self.title)}</caption>{stats}</table>{tables}"
@@ -236,7 +249,7 @@ class MultinomialSummary:
         )
 
     def _repr_html_(self) -> str:
-        return self.as_html()
+        return self.as_html(ECHO_ROWS, ECHO_WHERE)
 
 
 def _header(r: Any, separated: bool) -> list[tuple[str, str]]:

@@ -35,6 +35,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
+from ._cell_text import ECHO_ROWS, ECHO_WHERE, hidden_rows
 from ._summary import (
     SIGNIF_LEGEND,
     shown_name,
@@ -111,10 +112,12 @@ class OddsRatioTable:
         ``1-α/2]``."""
         return wald_frame(self.wald(), self.term_names, self.label, index_name="term")
 
-    def as_text(self) -> str:
+    def as_text(self, max_rows: int | None = None, where: str = "") -> str:
         """The table as text, in the layout of the coefficient table of
         ``summary()``: term, ratio, std err, z, P>|z| and the interval's
-        bounds (its level in the title and the bounds' headers)."""
+        bounds (its level in the title and the bounds' headers); with
+        ``max_rows``, the first that many rows and a line counting the others
+        (``where`` says where they are)."""
         lo, hi = self.alpha / 2.0, 1.0 - self.alpha / 2.0
         prefix = "profile " if self.method == "profile" else ""
         columns = [
@@ -137,6 +140,8 @@ class OddsRatioTable:
         ]
         aliased = [row[0] for row in rows if np.isnan(row[1])]  # no estimate
         cells = [[shown_name(c[0]), *c[1:]] for c in table_cells(rows, aliased)]
+        hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
+        more = [hidden_rows(hidden, len(cells), where)] if hidden else []
         widths = table_widths(columns, cells)
         width = sum(widths) + 2 * 7
         kind = "Relative-risk ratios" if self.label == "RRR" else "Odds ratios"
@@ -150,7 +155,8 @@ class OddsRatioTable:
                 "=" * width,
                 table_line(columns, widths),
                 "-" * width,
-                *(table_line(c, widths) for c in cells),
+                *(table_line(c, widths) for c in cells[: len(cells) - hidden]),
+                *more,
                 "=" * width,
                 SIGNIF_LEGEND,
                 f"Note: std err by the delta method ({self.label} x std err of "
@@ -163,7 +169,7 @@ class OddsRatioTable:
         return self.as_text()
 
     def __repr__(self) -> str:
-        return self.as_text()
+        return self.as_text(ECHO_ROWS, ECHO_WHERE)
 
 
 def check_method(method: str) -> str:

@@ -21,7 +21,17 @@ from typing import Any
 import numpy as np
 
 from .._separation_kinds import separation_unchecked
-from ._cell_text import fixed, markdown_cell, nobs_text, printable, pvalue_text, sig4
+from ._cell_text import (
+    ECHO_ROWS,
+    ECHO_WHERE,
+    fixed,
+    hidden_rows,
+    markdown_cell,
+    nobs_text,
+    printable,
+    pvalue_text,
+    sig4,
+)
 from ._dispersion import overdispersion_note, scale_note
 from ._separation_notes import (
     NO_FINITE_MLE,
@@ -528,10 +538,7 @@ class Summary:
         lines.append("-" * width)
         lines.extend(table_line(c, widths) for c in cells[: len(cells) - hidden])
         if hidden:
-            lines.append(
-                f"... {hidden} more coefficients not shown ({len(cells)} in all"
-                + (f"; {where})" if where else ")")
-            )
+            lines.append(hidden_rows(hidden, len(cells), where))
         lines.append("=" * width)
         lines.append(SIGNIF_LEGEND)
         lines.extend(f"Note: {n}" for n in self.notes)
@@ -541,7 +548,7 @@ class Summary:
         return self.as_text()
 
     def __repr__(self) -> str:
-        return self.as_text()
+        return self.as_text(ECHO_ROWS, ECHO_WHERE)
 
     # -- markdown ------------------------------------------------------------------
     def as_markdown(self) -> str:
@@ -561,11 +568,15 @@ class Summary:
         return "\n".join(out)
 
     # -- html --------------------------------------------------------------------------
-    def as_html(self) -> str:
-        """HTML: a statistics table and a coefficient table (escaped)."""
+    def as_html(self, max_rows: int | None = None, where: str = "") -> str:
+        """HTML: a statistics table and a coefficient table (escaped); with
+        ``max_rows``, as :meth:`as_text`."""
         import html  # here: a text summary needs no html module
 
         esc = html.escape
+        cells = self._cells()
+        hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
+        more = f"<p>{esc(hidden_rows(hidden, len(cells), where))}</p>" if hidden else ""
         stats_rows = "".join(
             f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
         )
@@ -576,16 +587,16 @@ class Summary:
             + "</th>"
             + "".join(f"<td>{esc(x)}</td>" for x in c[1:])
             + "</tr>"
-            for c in self._cells()
+            for c in cells[: len(cells) - hidden]
         )
         return (
             f'<div class="logistic-summary"><table class="simpletable">'
             f"<caption>{esc(self.title)}</caption>{stats_rows}</table>"
             f'<table class="simpletable"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table><p>{esc(SIGNIF_LEGEND)}</p>"
+            f"<tbody>{body}</tbody></table>{more}<p>{esc(SIGNIF_LEGEND)}</p>"
             + "".join(f"<p><b>Note:</b> {esc(n)}</p>" for n in self.notes)
             + "</div>"
         )
 
     def _repr_html_(self) -> str:
-        return self.as_html()
+        return self.as_html(ECHO_ROWS, ECHO_WHERE)
