@@ -206,6 +206,33 @@ def test_dataframe_names_label_dfbetas():
     ]
 
 
+def test_frames_of_training_rows_keep_the_dataframes_row_labels():
+    # statsmodels' GLMInfluence.summary_frame() and get_prediction()
+    # .summary_frame() are indexed by the data's row labels: a frame joined
+    # back onto the data by index must meet each row's own values
+    X, y = lbw()
+    X = X.set_axis(np.arange(100, 100 + len(X))[::-1])
+    y = pd.Series(np.asarray(y), index=X.index)
+    res = LogisticRegression().fit(X, y).inference(X, y)
+    ref = sm_glm(X, y)
+    frame = res.get_influence().summary_frame()
+    theirs = ref.get_influence().summary_frame()
+    pd.testing.assert_index_equal(frame.index, theirs.index)
+    pd.testing.assert_index_equal(frame.index, X.index)
+    joined = X.join(frame["cooks_d"])
+    np.testing.assert_allclose(
+        joined["cooks_d"], theirs["cooks_d"].reindex(X.index), **TOL
+    )
+    inside = res.get_prediction().summary_frame()
+    pd.testing.assert_index_equal(inside.index, ref.get_prediction().summary_frame().index)
+    # arrays have no labels: positions, as before
+    plain = LogisticRegression().fit(X.to_numpy(), y.to_numpy())
+    arrays = plain.inference(X.to_numpy(), y.to_numpy())
+    pd.testing.assert_index_equal(
+        arrays.get_influence().summary_frame().index, pd.RangeIndex(len(X))
+    )
+
+
 def test_sparse_rows_give_the_dense_values():
     import scipy.sparse as sp
 
@@ -234,6 +261,9 @@ def test_dask_collections_are_gathered_and_a_dask_backend_is_refused(dask_client
     np.testing.assert_allclose(gathered.resid_pearson, in_memory.resid_pearson, **TOL)
     a, b = gathered.get_influence(), in_memory.get_influence()
     np.testing.assert_allclose(a.cooks_distance[0], b.cooks_distance[0], **TOL)
+    # labelled as arrays: the lazy Dask index is not kept on the results
+    assert gathered._row_labels is None
+    pd.testing.assert_index_equal(a.summary_frame().index, pd.RangeIndex(len(X)))
     on_workers = model.inference(Dask(frame[list(X.columns)], frame["GRADE"]))
     with pytest.raises(InvalidParameterError, match="Dask collections themselves"):
         on_workers.get_influence()

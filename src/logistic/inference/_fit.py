@@ -491,7 +491,10 @@ def _with_data(
     if kept is not None and kept.grouped is not None and not loaded:
         # a model read from a file also takes its one 0/1 row per trial
         raise _grouped_refusal(cov_type, True)
+    from ._prediction_interval import row_labels
+
     rows: Block | None = None
+    labels = row_labels(X)  # a DataFrame's index labels the per-row frames
     if isinstance(X, (str, os.PathLike)):  # a file and its label column, as fit
         from ..backends import as_backend
 
@@ -528,5 +531,6 @@ def _with_data(
         objective=objective,
         rows=rows,
         sampling=sampling,
+        row_labels=labels,
     )
     return res, kind

@@ -24,13 +24,18 @@ the Fisher information and ``k`` the number of parameters:
   :class:`logistic.backends.Chunked`); a backend that can only reduce (Dask)
   is refused (:func:`._prediction_interval.row_blocks`). Row numbers are
   0-based positions in the training rows, in the backend's order.
+  :meth:`Influence.summary_frame` is indexed by the training rows' labels
+  where ``inference`` was given a pandas DataFrame (its index, as
+  statsmodels' ``GLMInfluence.summary_frame`` keeps the data's row labels,
+  so that it joins back onto the data by label), else 0…n-1
+  (:func:`._prediction_interval.row_labels`).
 * Grouped binomial fits (``trials=``) are refused: their inference holds no
   rows (the statistics kept at fit), and statsmodels' residuals of
   ``[successes, failures]`` are on the count scale.
 * Arrays are plain ndarrays of shape (n_rows,) (``dfbetas``: (n_rows, k), columns
   in display order, intercept first); :meth:`Influence.summary_frame` and
   :meth:`Influence.most_influential` are pandas DataFrames (dicts of arrays
-  without pandas).
+  without pandas); ``most_influential`` is indexed 0…n-1 by rank.
 * :meth:`Influence.most_influential` ``(n=10, by="cooks_distance")`` gives the
   ``n`` rows with the largest ``|measure|`` (``by`` one of
   :data:`INFLUENCE_MEASURES`), largest first, with their 0-based ``row``
@@ -176,6 +181,8 @@ class Influence:
     k_vars : int
     rank : int
         The parameters not aliased (Cook's distance's k).
+    index : pandas Index or None
+        Row labels of the training DataFrame (:meth:`summary_frame`'s index).
     """
 
     def __init__(
@@ -191,8 +198,10 @@ class Influence:
         term_names: list[str],
         df_resid: float,
         rank: int | None = None,
+        index: Any = None,
     ) -> None:
         self.rows = rows
+        self.index = index
         self._backend = backend
         self._theta = theta
         self._cov = cov
@@ -269,10 +278,11 @@ class Influence:
 
     def summary_frame(self) -> Any:
         """``dfb_<term>`` columns, ``cooks_d``, ``standard_resid``, ``hat_diag``,
-        ``dffits_internal`` (statsmodels' names), one row per training row."""
+        ``dffits_internal`` (statsmodels' names), one row per training row,
+        indexed by the training DataFrame's row labels (0…n-1 without)."""
         data = {f"dfb_{t}": self.dfbetas[:, j] for j, t in enumerate(self.term_names)}
         data.update(self._measures())
-        return frame_or_dict(data)
+        return frame_or_dict(data, self.index)
 
     def _measures(self) -> dict[str, FloatArray]:
         return {

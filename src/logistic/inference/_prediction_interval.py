@@ -19,8 +19,13 @@ Conventions (owned here):
 * Frames use statsmodels' ``summary_frame`` names: ``mean``, ``mean_se``,
   ``mean_ci_lower``, ``mean_ci_upper`` (the probability of
   ``classes_[1]``), then ``linpred``, ``linpred_se``, ``linpred_ci_lower``,
-  ``linpred_ci_upper``. A pandas DataFrame (indexed like a DataFrame X) when
-  pandas is installed, else a dict of arrays with the same keys.
+  ``linpred_ci_upper``. A pandas DataFrame when pandas is installed, else a
+  dict of arrays with the same keys.
+* Row labels (:func:`row_labels`): a frame of rows is indexed by the row
+  labels of the pandas DataFrame those rows came from (new rows, or the
+  training rows given to ``inference``), as statsmodels keeps the data's
+  index, so that it joins back onto the data by label; 0…n-1 for arrays,
+  polars and Dask frames and backends.
 * :func:`row_blocks` is the one owner of "the training rows, block by block,
   in order" that every per-row quantity (residuals, influence, in-sample
   predictions) reads; a backend that can only reduce (Dask, device arrays)
@@ -29,6 +34,7 @@ Conventions (owned here):
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +93,13 @@ def frame_or_dict(data: dict[str, Any], index: Any = None) -> Any:
     except ImportError:  # pragma: no cover - pandas is optional
         return data
     return pd.DataFrame(data, index=index)
+
+
+def row_labels(X: Any) -> Any:
+    """The row labels (index) of a pandas DataFrame ``X``, else None (a Dask
+    DataFrame's index is lazy: its gathered rows are labelled as arrays)."""
+    pd = sys.modules.get("pandas")  # not imported: X is no pandas frame
+    return X.index if pd is not None and isinstance(X, pd.DataFrame) else None
 
 
 def row_chunks(n: int, k: int) -> Iterator[slice]:
@@ -206,7 +219,8 @@ class PredictionResults:
     linpred_se : ndarray of shape (n_rows,)
         ``sqrt(x̃ᵀ V x̃)``.
     index : pandas Index or None
-        Row labels of a DataFrame X (used by :meth:`summary_frame`).
+        Row labels of a pandas DataFrame X, or of the training rows
+        (:func:`row_labels`; used by :meth:`summary_frame`).
     estimable : ndarray of bool, shape (n_rows,), or None
         For a fit with aliased columns, whether each row's logit is
         estimable (:mod:`._estimable`; R's ``non-estim`` negated); None
@@ -314,7 +328,7 @@ def predict_rows(
 
     _refuse_lazy(X)
     check_rows_aligned(X, offset=offset)  # as fit pairs them: by position
-    index = getattr(X, "index", None) if hasattr(X, "columns") else None
+    index = row_labels(X)
     Xc = checked_X(model, X)
     off = None if offset is None else check_vector(offset, Xc.shape[0], "offset")
     z, se = _linpred_and_se(Xc, theta, cov, bool(model.fit_intercept), off)
@@ -332,10 +346,15 @@ def predict_rows(
 
 
 def predict_training_rows(
-    backend: Any, theta: FloatArray, cov: FloatArray, fit_intercept: bool
+    backend: Any,
+    theta: FloatArray,
+    cov: FloatArray,
+    fit_intercept: bool,
+    index: Any = None,
 ) -> PredictionResults:
     """In-sample predictions (statsmodels' ``get_prediction()`` without exog)
-    over the rows of ``backend``, block by block (:func:`row_blocks`)."""
+    over the rows of ``backend``, block by block (:func:`row_blocks`);
+    ``index`` the training rows' labels (:func:`row_labels`)."""
     zs, ses = [], []
     for block in row_blocks(backend, "in-sample predictions"):
         z, se = _linpred_and_se(block.X, theta, cov, fit_intercept, block.offset)
@@ -343,4 +362,4 @@ def predict_training_rows(
         ses.append(se)
     z = np.concatenate(zs) if zs else np.empty(0)
     se = np.concatenate(ses) if ses else np.empty(0)
-    return PredictionResults(z, se)
+    return PredictionResults(z, se, index)

@@ -27,6 +27,7 @@ class ResidualMethods:
     k_params: int
     _theta: FloatArray
     _perm: Any
+    _row_labels: Any
 
     if TYPE_CHECKING:
 
@@ -100,4 +101,5 @@ class ResidualMethods:
             term_names=self.term_names,
             df_resid=self.df_resid,
             rank=self.k_params,
+            index=self._row_labels,
         )

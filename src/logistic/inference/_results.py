@@ -146,12 +146,14 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
         objective: LogisticObjective | None = None,
         rows: Block | None = None,
         sampling: bool = False,
+        row_labels: Any = None,
     ) -> None:
         self.model = model
         self._stats = stats
         self._objective = objective
         self._theta = stats.theta
         self._rows = rows
+        self._row_labels = row_labels  # the training DataFrame's index, or None
         self.cov_type = cov_type
         self._groups = groups
         self.method = "Firth" if firth else "MLE"
@@ -483,7 +485,7 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
                 )
             backend = self._data("get_prediction() without X").data
             return predict_training_rows(
-                backend, self._theta, self._cov, self.fit_intercept
+                backend, self._theta, self._cov, self.fit_intercept, self._row_labels
             )
         est = self._estimability
         return predict_rows(self.model, X, self._theta, self._cov, offset, est)
