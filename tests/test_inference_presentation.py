@@ -120,10 +120,17 @@ def test_printed_relative_risk_ratios_of_k_classes(lbw):
     assert "95% Wald intervals" in title
     assert text.splitlines()[2].split()[:1] == ["RRR"]
     rows = _table_rows(text)
-    assert list(rows) == table.term_names == res.param_names
+    assert list(rows) == table.term_names
+    # each equation's intercept first, as statsmodels' MNLogit params of an
+    # add_constant design, the summary's blocks and the two-class table
     assert [n for n in rows if n.startswith("3:")] == [
-        "3:age", "3:lwt", "3:smoke", "3:Intercept"
+        "3:Intercept", "3:age", "3:lwt", "3:smoke"
     ]  # fmt: skip
+    blocks = res.summary(odds_ratios=True).blocks
+    named = zip("23", blocks, strict=True)
+    assert list(rows) == [f"{c}:{r[0]}" for c, (_, b) in named for r in b]
+    shown = [r[1] for _, b in blocks for r in b]
+    np.testing.assert_array_equal(shown, table.odds_ratio)
     ref = sm.MNLogit(y - 1, sm.add_constant(X.to_numpy())).fit(disp=0, method="newton")
     ci = ref.conf_int()  # (equation, [const, x...], 2)
     for e, cls in enumerate(("2", "3")):

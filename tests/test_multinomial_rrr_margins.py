@@ -69,29 +69,40 @@ def res(anes, model):
 
 
 # -- relative-risk ratios ----------------------------------------------------------
+def _const_first(values):
+    """statsmodels' (q, K-1) ``params`` of ``add_constant(prepend=False)``,
+    equation by equation with the constant first (the tables' order)."""
+    return np.roll(np.asarray(values), 1, axis=0).T.ravel()
+
+
+def _const_first_ci(ci):
+    """statsmodels' (K-1, q, 2) ``conf_int()``, the constant first, flat."""
+    return np.roll(np.asarray(ci), 1, axis=1).reshape(-1, 2)
+
+
 def test_relative_risk_ratios_equal_exp_of_statsmodels(res, sm_fit):
     table = res.odds_ratios()
-    params = np.asarray(sm_fit.params).T.ravel()  # equation by equation
-    ci = np.asarray(sm_fit.conf_int()).reshape(-1, 2)  # (K-1, q, 2) -> flat
+    params = _const_first(sm_fit.params)  # equation by equation
     np.testing.assert_allclose(table.odds_ratio, np.exp(params), **TOL)
-    np.testing.assert_allclose(table.conf_int, np.exp(ci), **TOL)
-    bse = np.asarray(sm_fit.bse).T.ravel()
-    np.testing.assert_allclose(table.bse, np.exp(params) * bse, **TOL)
     np.testing.assert_allclose(
-        table.zvalues, np.asarray(sm_fit.tvalues).T.ravel(), **TOL
+        table.conf_int, np.exp(_const_first_ci(sm_fit.conf_int())), **TOL
     )
-    assert table.term_names == res.param_names
+    bse = _const_first(sm_fit.bse)
+    np.testing.assert_allclose(table.bse, np.exp(params) * bse, **TOL)
+    np.testing.assert_allclose(table.zvalues, _const_first(sm_fit.tvalues), **TOL)
+    terms = ["Intercept", *res.term_names[:-1]]  # the summary's rows
+    assert table.term_names == [f"{e}:{t}" for e in res.equations for t in terms]
     assert table.label == "RRR"
     frame = table.to_dataframe()
     assert list(frame.columns)[0] == "RRR"
-    assert frame.index[1] == "1.0:x2"
+    assert frame.index[1] == "1.0:x1"
 
 
 def test_relative_risk_ratios_of_a_robust_covariance(anes, model, sm_model):
     X, y = anes
     ref = sm_model.fit(cov_type="HC0", **FIT)
     table = model.inference(X, y, cov_type="HC0").odds_ratios(alpha=0.1)
-    ci = np.asarray(ref.conf_int(alpha=0.1)).reshape(-1, 2)
+    ci = _const_first_ci(ref.conf_int(alpha=0.1))
     np.testing.assert_allclose(table.conf_int, np.exp(ci), **TOL)
 
 

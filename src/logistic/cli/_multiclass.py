@@ -381,20 +381,21 @@ def rrr_rows(
     multinomial inference, equation by equation, the intercept first;
     ``class``, ``term`` and ``odds_ratio`` alone with ``estimates_only``
     (a separated fit)."""
-    rows = inference.odds_ratios(alpha).rows()
+    from ..inference._order import equations_display_order
+
+    rows = inference.odds_ratios(alpha).rows()  # display order, as below
     if estimates_only:
         rows = [{"term": r["term"], "odds_ratio": r["odds_ratio"]} for r in rows]
     q = len(inference.term_names)
-    out: list[dict[str, Any]] = []
-    for e, level in enumerate(inference.equations):
-        block = [
-            {"class": level, **rows[e * q + j], "term": t}
-            for j, t in enumerate(inference.term_names)
-        ]
-        if inference.fit_intercept:  # the library puts it last
-            block = block[-1:] + block[:-1]
-        out += block
-    return out
+    order = equations_display_order(
+        len(inference.equations), q, inference.fit_intercept
+    )
+    terms = [inference.term_names[j] for j in order[:q]]
+    return [
+        {"class": level, **rows[e * q + j], "term": t}
+        for e, level in enumerate(inference.equations)
+        for j, t in enumerate(terms)
+    ]
 
 
 def coefficient_rows(model: Any, names: list[str], levels: list[Any]) -> list[dict]:

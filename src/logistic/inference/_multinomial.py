@@ -87,6 +87,7 @@ from ._multinomial_data import (
 from ._multinomial_refusals import BinaryOnlyMethods, refusal
 from ._multinomial_summary import MultinomialSummary
 from ._odds import OddsRatioTable, odds_ratio_table, table_rows
+from ._order import equations_display_order
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_frame, wald_table
 
@@ -349,10 +350,12 @@ class MultinomialInference(BinaryOnlyMethods):
     ) -> OddsRatioTable:
         """Relative-risk ratios ``exp(coef)`` of every equation (Stata's
         ``mlogit, rrr``): the :class:`OddsRatioTable` of :mod:`._odds` over the
-        flat parameters, named ``"{class}:{term}"`` (``param_names`` order),
-        with Wald intervals ``exp(ci)`` and delta-method standard errors
-        ``RRR · se``. ``terms`` (term names of ``term_names``, or parameter
-        names) keeps those rows only; ``method="profile"`` is binary-only."""
+        flat parameters, named ``"{class}:{term}"``, equation by equation with
+        each one's intercept first as in ``summary()``
+        (:func:`._order.equations_display_order`), with Wald intervals
+        ``exp(ci)`` and delta-method standard errors ``RRR · se``. ``terms``
+        (term names of ``term_names``, or parameter names) keeps those rows
+        only, in that order; ``method="profile"`` is binary-only."""
         if method == "profile":
             raise refusal("odds_ratios(method='profile')")
         table = odds_ratio_table(
@@ -362,7 +365,13 @@ class MultinomialInference(BinaryOnlyMethods):
             label="RRR",
             reference=str(self.classes[0]),
         )
-        return table if terms is None else table_rows(table, self._rows_of(terms))
+        shown = equations_display_order(
+            len(self.equations), len(self.term_names), self.fit_intercept
+        ).tolist()
+        if terms is not None:
+            kept = set(self._rows_of(terms))
+            shown = [i for i in shown if i in kept]
+        return table_rows(table, shown)
 
     def _rows_of(self, terms: Any) -> list[int]:
         """Flat positions of ``terms`` (term names, each in every equation, or

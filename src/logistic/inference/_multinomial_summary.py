@@ -6,7 +6,8 @@ Convention (owned here):
   {reference}"`` (the log-odds of ``classes[k]`` against ``classes[0]``;
   ``"{level_k} vs {reference}"`` when the target's name is unknown: the
   command line knows it, a fit in Python does not). Its rows are the
-  intercept first, then the features, as in the binary table (the results'
+  intercept first, then the features, as in the binary table and
+  ``odds_ratios()`` (:func:`._order.equations_display_order`; the results'
   arrays keep the objective's order, intercept last).
 * A fit whose MLE does not exist (``separation_`` complete or
   quasi-complete) is shown as the binary summary shows one: ``Converged``
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .._separation_kinds import SEPARATION_FOUND
 from ._cell_text import (
     ECHO_ROWS,
@@ -37,6 +40,7 @@ from ._cell_text import (
     sig4,
 )
 from ._covariance import few_clusters
+from ._order import equations_display_order
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
 from ._summary import shown_name
 
@@ -48,14 +52,6 @@ def equation_title(level: Any, reference: Any, target: str | None = None) -> str
     the target's name)."""
     head = f"{target}: " if target else ""
     return f"{head}{level} vs {reference}"
-
-
-def display_rows(q: int, fit_intercept: bool) -> list[int]:
-    """Positions of the ``q`` terms in display order: the intercept (last in
-    the objective's order) first."""
-    if not fit_intercept:
-        return list(range(q))
-    return [q - 1, *range(q - 1)]
 
 
 class MultinomialSummary:
@@ -85,12 +81,15 @@ class MultinomialSummary:
     ) -> None:
         r = results
         estimate, bse, ci = r.params, r.bse, r.conf_int(alpha)
-        if rrr:
+        shape, q = r.params.shape, len(r.term_names)
+        shown = equations_display_order(shape[0], q, r.fit_intercept)
+        if rrr:  # odds_ratios() rows are in display order: back to the arrays'
             table = r.odds_ratios(alpha)
-            shape = r.params.shape
-            estimate = table.odds_ratio.reshape(shape)
-            bse = table.bse.reshape(shape)
-            ci = table.conf_int.reshape(*shape, 2)
+            flat = np.empty_like(shown)
+            flat[shown] = np.arange(shown.size)
+            estimate = table.odds_ratio[flat].reshape(shape)
+            bse = table.bse[flat].reshape(shape)
+            ci = table.conf_int[flat].reshape(*shape, 2)
         separated = r.separation in SEPARATION_FOUND  # not "unchecked"
         self.title = title or "Multinomial logistic regression results"
         self.header = _header(r, separated)
@@ -99,7 +98,7 @@ class MultinomialSummary:
         self.columns = ["", first, "std err", "z", "P>|z|", f"[{lo:g}", f"{hi:g}]"]
         if estimates_only:
             self.columns = self.columns[:2]
-        order = display_rows(len(r.term_names), r.fit_intercept)
+        order = shown[:q]  # one equation's terms, intercept first
         target = getattr(r, "target_name", None)
 
         def row(e: int, j: int) -> list[Any]:

@@ -5,7 +5,12 @@ The objective stores its parameters features first and the intercept last
 CLI show the intercept first. :func:`display_order` is the permutation from
 the one order to the other, :func:`intercept_first` applies it to a vector or
 to a square matrix (a covariance); :func:`term_positions` finds terms by
-name or display position.
+name or display position. A multinomial fit's flat parameters are its
+equations one after the other, each in objective order;
+:func:`equations_display_order` lists them equation by equation with each
+equation's intercept first, the order of every K-class table (the summary's
+blocks, ``odds_ratios()``, the command line's rows), as statsmodels'
+``MNLogit`` lists ``params`` of an ``add_constant`` design.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ def display_order(n_features: int, fit_intercept: bool) -> np.ndarray:
     if fit_intercept:
         return np.r_[n_features, 0:n_features]
     return np.arange(n_features)
+
+
+def equations_display_order(
+    n_equations: int, n_terms: int, fit_intercept: bool
+) -> np.ndarray:
+    """Indices taking the flat parameters of ``n_equations`` equations of
+    ``n_terms`` terms each (objective order within each) to display order:
+    equation by equation, each one's intercept first."""
+    one = display_order(n_terms - int(fit_intercept), fit_intercept)
+    return (np.arange(n_equations)[:, None] * n_terms + one).ravel()
 
 
 def intercept_first(values: np.ndarray, fit_intercept: bool = True) -> np.ndarray:
