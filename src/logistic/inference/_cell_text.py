@@ -11,11 +11,15 @@ where fixed decimals would print hundreds of digits (a log-likelihood of
 (:func:`nobs_text`) as an integer up to summation roundoff, likewise; a
 name's unprintable characters (a line break in a column name read from a
 spreadsheet's header) escaped as Python writes them (:func:`printable`), so
-that a row of a text or Markdown table stays one line. The echo of a table
-(``repr``, Jupyter's ``_repr_html_``) shows its first :data:`ECHO_ROWS`
-coefficient rows of each block and a line counting the others
-(:func:`hidden_rows`), as pandas shows a frame; ``print()``, ``as_text()``,
-``as_markdown()`` and ``as_html()`` show every row.
+that a row of a text or Markdown table stays one line; in Markdown, the
+HTML-significant ``&`` and ``<`` of every cell, title and note written as
+entities (:func:`markdown_text`): CommonMark passes inline HTML through to
+the page, so a column named ``<img src=x onerror=...>`` or ``<b>`` would be
+a tag where a notebook or GitHub renders the table, not its name. The echo
+of a table (``repr``, Jupyter's ``_repr_html_``) shows its first
+:data:`ECHO_ROWS` coefficient rows of each block and a line counting the
+others (:func:`hidden_rows`), as pandas shows a frame; ``print()``,
+``as_text()``, ``as_markdown()`` and ``as_html()`` show every row.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ __all__ = [
     "fixed",
     "hidden_rows",
     "markdown_cell",
+    "markdown_text",
     "nobs_text",
     "printable",
     "pvalue_text",
@@ -108,7 +113,15 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that renders as itself: ``&`` and ``<`` written as
+    the entities ``&amp;`` and ``&lt;`` (CommonMark renders inline HTML, which
+    opens with ``<``, and ``&lt;`` typed in a name would render as ``<``);
+    ``>`` opens nothing inside a line and stays (``P>|z|``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
 def markdown_cell(text: str) -> str:
-    """``text`` as a cell of a Markdown table: :func:`printable`, its pipes
-    escaped."""
-    return printable(text).replace("|", "\\|")
+    """``text`` as a cell of a Markdown table: :func:`printable`, then
+    :func:`markdown_text`, its pipes escaped."""
+    return markdown_text(printable(text)).replace("|", "\\|")

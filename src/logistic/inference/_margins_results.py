@@ -15,7 +15,14 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
-from ._cell_text import ECHO_ROWS, ECHO_WHERE, hidden_rows, markdown_cell, pvalue_text
+from ._cell_text import (
+    ECHO_ROWS,
+    ECHO_WHERE,
+    hidden_rows,
+    markdown_cell,
+    markdown_text,
+    pvalue_text,
+)
 from ._order import display_order
 from ._separation_notes import FIRTH, separated_margins_note
 from ._summary import shown_name
@@ -212,13 +219,14 @@ class MarginalEffects:
         table = self.wald_table(alpha)
         label, _, _ = self._layout(alpha)
         columns = ["term", *self._columns(alpha)]
-        out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
+        out = [f"**{markdown_text(self.title)}**", "", "| statistic | value |"]
+        out += ["|---|---|"]
         out += [line([k, str(v)]) for k, v in self._header() + self._set_values()]
         for title, start in self._blocks():
-            out += [""] + ([f"**{title}**", ""] if title else [])
+            out += [""] + ([f"**{markdown_text(title)}**", ""] if title else [])
             out += [line(columns), "|---|" + "---:|" * (len(columns) - 1)]
             out += [line(c) for c in self._row_cells(table, label, start)]
-        return "\n".join(out + [f"\n{n}" for n in self._footer()])
+        return "\n".join(out + [f"\n{markdown_text(n)}" for n in self._footer()])
 
     def as_html(
         self, alpha: float = 0.05, max_rows: int | None = None, where: str = ""

@@ -35,6 +35,7 @@ from ._cell_text import (
     fixed,
     hidden_rows,
     markdown_cell,
+    markdown_text,
     nobs_text,
     pvalue_text,
     sig4,
@@ -200,14 +201,14 @@ class MultinomialSummary:
         def line(cells: list[str]) -> str:
             return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
 
-        out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
-        out += [line([k, v]) for k, v in self.header]
+        out = [f"**{markdown_text(self.title)}**", "", "| statistic | value |"]
+        out += ["|---|---|", *(line([k, v]) for k, v in self.header)]
         for title, rows in self.blocks:
-            out += ["", f"**{title}**", ""]
+            out += ["", f"**{markdown_text(title)}**", ""]
             out += [line(["term", *self.columns[1:]])]
             out += ["|---|" + "---:|" * (len(self.columns) - 1)]
             out += [line(self._cells(row)) for row in rows]
-        out += [f"\n**Note:** {n}" for n in self.notes]
+        out += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
         return "\n".join(out)
 
     def as_html(self, max_rows: int | None = None, where: str = "") -> str:

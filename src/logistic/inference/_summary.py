@@ -27,6 +27,7 @@ from ._cell_text import (
     fixed,
     hidden_rows,
     markdown_cell,
+    markdown_text,
     nobs_text,
     printable,
     pvalue_text,
@@ -553,7 +554,8 @@ class Summary:
     # -- markdown ------------------------------------------------------------------
     def as_markdown(self) -> str:
         """GitHub-flavoured Markdown: a statistics table then the coefficient table."""
-        out = [f"**{self.title}**", "", "| statistic | value |", "|---|---|"]
+        title = markdown_text(self.title)
+        out = [f"**{title}**", "", "| statistic | value |", "|---|---|"]
         out += [f"| {markdown_cell(k)} | {markdown_cell(v)} |" for k, v in self.header]
         cols = ["term", *self.columns[1:7], "signif."]
         out += [
@@ -564,7 +566,7 @@ class Summary:
         for c in self._cells():
             out.append("| " + " | ".join(markdown_cell(x) for x in c) + " |")
         out += ["", SIGNIF_LEGEND]
-        out += [f"\n**Note:** {n}" for n in self.notes]
+        out += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
         return "\n".join(out)
 
     # -- html --------------------------------------------------------------------------
