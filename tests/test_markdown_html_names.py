@@ -7,7 +7,8 @@ Reference: markdown-it-py, a CommonMark renderer (with its GFM table rule, as
 GitHub and Jupyter render these tables): CommonMark passes inline HTML
 through (spec section 6.6, "Raw HTML"), so a name written as it is became a
 tag in the page (an image whose ``onerror`` runs, bold text) instead of the
-name; and ``&lt;`` in a name rendered as ``<``.
+name; and ``&lt;`` in a name rendered as ``<``. The significance legend's
+stars are text too, not emphasis markers.
 """
 
 from __future__ import annotations
@@ -66,3 +67,12 @@ def test_k_class_tables_render_html_in_names_and_classes_as_text():
         res.get_margeff().as_markdown(),
     ):
         _shows_as_text(md, NAMES + CLASSES[:2])
+
+
+def test_significance_legend_renders_its_stars():
+    # '***' 0.001 '**' ... read as emphasis markers by CommonMark: the stars
+    # vanished into <em>/<strong> tags
+    X, y = _data(["no", "yes"])
+    page = _render(LogisticRegression().fit(X, y).summary(X, y).as_markdown())
+    assert "0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1" in page
+    assert "<em>" not in page and "<strong>Signif" not in page

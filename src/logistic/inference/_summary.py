@@ -565,7 +565,7 @@ class Summary:
         ]
         for c in self._cells():
             out.append("| " + " | ".join(markdown_cell(x) for x in c) + " |")
-        out += ["", SIGNIF_LEGEND]
+        out += ["", SIGNIF_LEGEND.replace("*", "\\*")]  # stars, not emphasis
         out += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
         return "\n".join(out)
 
