@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from logistic.inference._summary import MAX_NAME_WIDTH, shown_name
+from logistic.inference._coef_table import MAX_NAME_WIDTH, shown_name
 
 LEVEL = "z" * 100_000 + "END"
 

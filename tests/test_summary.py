@@ -15,7 +15,7 @@ import pytest
 from conftest import data_path
 from logistic import LogisticRegression
 from logistic.inference import Summary
-from logistic.inference._summary import significance_stars
+from logistic.inference._coef_table import significance_stars
 
 
 @pytest.fixture(scope="module")

@@ -106,7 +106,7 @@ def _cli_remedy(text: str, exc: Exception) -> str:
     columns = getattr(exc, "columns", None)
     if _NO_INTERCEPT not in text or not columns:
         return text
-    from ..inference._summary import shown_name
+    from ..inference._coef_table import shown_name
 
     names = ",".join(str(c) for c in columns)
     return text.replace(
@@ -211,7 +211,7 @@ def capped_table(
 
 def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
     """Fixed-width text table: every row is shown, and text cells longer than
-    :data:`logistic.inference._summary.MAX_NAME_WIDTH` characters are cut in
+    :data:`logistic.inference._coef_table.MAX_NAME_WIDTH` characters are cut in
     the middle with ``...`` (one 5 MiB category level would pad every row)."""
     if not rows:
         return title
@@ -235,7 +235,7 @@ def _fmt(value: Any, key: str = "") -> str:
     4 decimals, 3 significant digits below 0.001, ``<2e-16``), other numbers
     with 6 decimals (6 significant digits when tiny or huge)."""
     if isinstance(value, str):  # a term name: cut to a table's width
-        from ..inference._summary import shown_name
+        from ..inference._coef_table import shown_name
 
         return shown_name(value)
     if value is None:
@@ -364,7 +364,7 @@ def print_design_notes(design: Any, penalized: bool = False) -> None:
             f"{label_shown(label.get('positive'))}, "
             f"negative {label_shown(label.get('negative'))}"
         )
-    from ..inference._summary import shown_name
+    from ..inference._coef_table import shown_name
 
     for spec in design.encoding.get("columns") or []:
         if spec["kind"] == "categorical" and len(spec["levels"]) == 1:
@@ -396,7 +396,7 @@ def _warn_long_level(spec: dict[str, Any]) -> None:
     file stores it in full in several places (levels, term names)."""
     longest = max((str(v) for v in spec["levels"]), key=len, default="")
     if len(longest) > MAX_LEVEL_CHARS:
-        from ..inference._summary import shown_name
+        from ..inference._coef_table import shown_name
         from ._common import warn
 
         warn(

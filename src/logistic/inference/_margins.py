@@ -58,6 +58,7 @@ from .._exceptions import InvalidParameterError, user_stacklevel
 from .._number_text import numeric
 from .._onehot import split_dummy_name
 from .._typing import Block, FloatArray
+from ._coef_table import covariance_label
 from ._margins_results import MarginalEffects
 from ._margins_sums import (
     Contrasts,
@@ -68,7 +69,6 @@ from ._margins_sums import (
     weighted_median,
 )
 from ._separation_notes import margins_separation
-from ._summary import covariance_label
 
 __all__ = ["METHODS", "MarginalEffects", "marginal_effects"]
 

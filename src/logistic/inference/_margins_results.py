@@ -23,9 +23,9 @@ from ._cell_text import (
     markdown_text,
     pvalue_text,
 )
+from ._coef_table import shown_name
 from ._order import display_order
 from ._separation_notes import FIRTH, separated_margins_note
-from ._summary import shown_name
 from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects"]

@@ -59,10 +59,10 @@ from scipy.special import expit, log_expit
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._number_text import numeric
 from .._typing import FloatArray
+from ._coef_table import covariance_label
 from ._estimable import Estimability, non_estimable, warn_non_estimable
 from ._margins_results import MarginalEffects
 from ._separation_notes import margins_separation
-from ._summary import covariance_label
 
 __all__ = ["Prepared", "Variable", "design_slope", "prepare", "variable_effects"]
 

@@ -64,6 +64,7 @@ from .._multiclass import not_supported
 from .._onehot import split_dummy_name
 from .._softmax import log_softmax, softmax
 from .._typing import Block, FloatArray
+from ._coef_table import covariance_label, shown_name
 from ._margins import (
     CATEGORICAL,
     METHODS,
@@ -77,7 +78,6 @@ from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
 from ._margins_sums import Contrasts, _host_block, binary_columns
 from ._multinomial_data import block_moments, moments_fields
 from ._separation_notes import PENALTY, margins_separation
-from ._summary import covariance_label, shown_name
 from ._wald import wald_frame, wald_table
 
 __all__ = ["MultinomialMarginalEffects", "multinomial_margins"]

@@ -40,10 +40,10 @@ from ._cell_text import (
     pvalue_text,
     sig4,
 )
+from ._coef_table import shown_name
 from ._covariance import few_clusters
 from ._order import equations_display_order
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
-from ._summary import shown_name
 
 __all__ = ["MultinomialSummary", "equation_title"]
 

@@ -28,8 +28,8 @@ import numpy as np
 
 from .._softmax import log_softmax, softmax
 from .._typing import FloatArray
+from ._coef_table import covariance_label
 from ._margins_terms import Variable, _Effect, _with, design_slope, prepare
-from ._summary import covariance_label
 
 __all__ = ["MultinomialBlock", "multinomial_variable_effects"]
 

@@ -36,7 +36,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._typing import FloatArray
 from ._cell_text import ECHO_ROWS, ECHO_WHERE, hidden_rows
-from ._summary import (
+from ._coef_table import (
     SIGNIF_LEGEND,
     shown_name,
     significance_stars,
