@@ -542,8 +542,8 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
                 raise _bad(
                     path,
                     f"training.statistics.{k}",
-                    f"is {v!r:.40}; expected a number from 0 to 2**63"
-                    + (" (a whole number)" if k == "df_model" else ""),
+                    f"is {v!r:.40}; expected "
+                    + ("a whole number from 0 to 2**63" if k == "df_model" else "≥ 0"),
                 )
         out["statistics"] = {k: v for k, v in stats.items() if v is not None}
     _check_covariance_kind(out, path)
@@ -557,13 +557,13 @@ def training_from_dict(value: Any, path: str) -> dict[str, Any]:
 
 
 #: ``training.statistics`` that count: ``nobs`` (rows or a weighted fit's weight
-#: sum, not always whole; llf, > 0 for grouped data, is not) and ``df_model``.
+#: sum: ≥ 0, not always whole, unbounded) and ``df_model`` (whole, bounded).
 _STAT_COUNTS = ("nobs", "df_model")
 
 
 def _count(value: Any, whole: bool) -> bool:
-    number = float(value)
-    return 0 <= number <= MAX_ROWS and (not whole or number.is_integer())
+    number = float(value)  # finite: checked before
+    return number >= 0 and (not whole or number <= MAX_ROWS and number.is_integer())
 
 
 def _check_row_counts(training: dict[str, Any], path: str) -> None:
