@@ -11,6 +11,7 @@ NaN for a missing value, which the finite check then names.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,7 @@ __all__ = [
     "pandas_columns_to_float",
     "refuse_dates",
     "refuse_lazy",
+    "row_labels",
 ]
 
 #: How messages name a column of dates, times or durations.
@@ -150,3 +152,10 @@ def pandas_columns_to_float(X: Any, cols: list[Any]) -> np.ndarray:
                 f"(dtype {X.dtypes.iloc[j]}): {exc}"
             ) from None
     return out
+
+
+def row_labels(X: Any) -> Any:
+    """The row labels (index) of a pandas DataFrame ``X``, else None (a Dask
+    DataFrame's index is lazy: its gathered rows are labelled as arrays)."""
+    pd = sys.modules.get("pandas")  # not imported: X is no pandas frame
+    return X.index if pd is not None and isinstance(X, pd.DataFrame) else None

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from .._multiclass import is_multiclass
-from ..io._created import created_time
 from . import _options as opt
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
@@ -237,6 +236,8 @@ def fit(
     # (refuse_existing): a typo in --target is named first, without --force
     out = check_output(output, force=True, inputs=(data,))
     check_checkpoint(checkpoint, out, data)
+    from ..io._created import created_time  # logistic.io loads numpy: not for --help
+
     created_time()  # a malformed SOURCE_DATE_EPOCH is refused before the fit
     options = {
         "penalty": penalty,

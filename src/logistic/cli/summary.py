@@ -29,7 +29,6 @@ from typing import Annotated, Any
 import typer
 
 from .._feature_names import positional_names
-from ..io._environment import environment_text
 from . import _options as opt
 from ._aliased_file import (
     aliased_inference,
@@ -404,6 +403,8 @@ def summary(
         console.print(f"formula: {info['formula']}", markup=False)
     training = mf.training or {}
     console.print(training_line(training), markup=False)
+    from ..io._environment import environment_text  # loads numpy: not at --help
+
     if (environment := environment_text(training)) is not None:
         console.print(environment, markup=False)  # what wrote the fit
     if multiclass:

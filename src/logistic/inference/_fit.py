@@ -491,7 +491,7 @@ def _with_data(
     if kept is not None and kept.grouped is not None and not loaded:
         # a model read from a file also takes its one 0/1 row per trial
         raise _grouped_refusal(cov_type, True)
-    from ._prediction_interval import row_labels
+    from .._frame_array import row_labels
 
     rows: Block | None = None
     labels = row_labels(X)  # a DataFrame's index labels the per-row frames

@@ -28,7 +28,7 @@ the Fisher information and ``k`` the number of parameters:
   where ``inference`` was given a pandas DataFrame (its index, as
   statsmodels' ``GLMInfluence.summary_frame`` keeps the data's row labels,
   so that it joins back onto the data by label), else 0…n-1
-  (:func:`._prediction_interval.row_labels`).
+  (:func:`logistic._frame_array.row_labels`).
 * Grouped binomial fits (``trials=``) are refused: their inference holds no
   rows (the statistics kept at fit), and statsmodels' residuals of
   ``[successes, failures]`` are on the count scale.

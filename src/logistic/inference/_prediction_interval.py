@@ -34,7 +34,6 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +44,7 @@ from scipy.special import ndtri
 
 from .. import _math
 from .._exceptions import InvalidParameterError
+from .._frame_array import row_labels
 from .._kernels_xp import is_device_array
 from .._typing import Block, FloatArray, is_dask_collection
 from ._estimable import (
@@ -93,13 +93,6 @@ def frame_or_dict(data: dict[str, Any], index: Any = None) -> Any:
     except ImportError:  # pragma: no cover - pandas is optional
         return data
     return pd.DataFrame(data, index=index)
-
-
-def row_labels(X: Any) -> Any:
-    """The row labels (index) of a pandas DataFrame ``X``, else None (a Dask
-    DataFrame's index is lazy: its gathered rows are labelled as arrays)."""
-    pd = sys.modules.get("pandas")  # not imported: X is no pandas frame
-    return X.index if pd is not None and isinstance(X, pd.DataFrame) else None
 
 
 def row_chunks(n: int, k: int) -> Iterator[slice]:

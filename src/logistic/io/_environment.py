@@ -4,7 +4,8 @@ validator can tell why the last digits differ across machines.
 Convention (owned here): ``save`` of a model fitted in this process (not one
 loaded from a file and not fitted since, which writes its file's record
 again, or none for an older file) records ``logistic``, ``python``,
-``numpy`` and ``scipy`` (versions), ``machine`` (``platform.machine()``),
+``numpy`` and ``scipy`` (versions; null for one the process did not load),
+``machine`` (``platform.machine()``),
 ``cpu_count`` (the CPUs the in-memory row blocks follow:
 :func:`logistic.backends.in_memory.machine_cpus`) and ``kernel`` (the kernel
 that sums dense blocks: :func:`logistic._compiled.kernel_in_use`, "numpy"
@@ -38,16 +39,12 @@ MAX_CPUS = 2**20
 
 
 def _version(name: str) -> str | None:
-    module = sys.modules.get(name)
-    version = getattr(module, "__version__", None)
-    if isinstance(version, str):
-        return version
-    from importlib import metadata
-
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
+    """The version of module ``name`` where this process loaded it; None
+    where it did not (the fit did not use it: a small dense fit runs
+    without scipy, and reading a package's metadata costs the command line
+    an import it otherwise avoids)."""
+    version = getattr(sys.modules.get(name), "__version__", None)
+    return version if isinstance(version, str) else None
 
 
 def environment_record() -> dict[str, Any]:
