@@ -30,6 +30,11 @@ def model(workdir):
          "-o a.csv and --output b.csv", "-o and --output"),
         (["report", "MODEL", str(UCLA), "-o", "a.html", "-o", "b.html"],
          "-o a.html and -o b.html", "-o and --output"),
+        # standard output as the last value: check_output is not called for it
+        (["predict", "MODEL", str(UCLA), "-o", "a.csv", "-o", "-"],
+         "-o a.csv and -o -", "-o and --output"),
+        (["margins", "MODEL", str(UCLA), "--output=a.csv", "-o", "-"],
+         "--output=a.csv and -o -", "-o and --output"),
     ],
 )
 def test_an_output_given_twice_is_refused(model, workdir, capsys, args, listed, names):

@@ -98,6 +98,7 @@ from ._training_rows import (
     per_trial,
     training_rows,
 )
+from ._typed import given_once
 from .summary import Level, alpha_of, feature_names
 
 Method = Annotated[
@@ -475,6 +476,9 @@ def margins(
     cluster = one_cluster(clusters)
     check_cluster_option(cov_type, cluster)
     require_inputs(data=data, model=model)
+    # "-o FILE -o -" too: check_output, which refuses a repeated output,
+    # is not called for standard output
+    given_once("-o", "--output")
     # an existing output is refused once the model and data are checked
     if output is not None and str(output) == "-":  # standard output, the default
         output = None

@@ -28,6 +28,7 @@ from ._common import (
     writing,
 )
 from ._progress import Quiet
+from ._typed import given_once
 
 
 def _is_text(t: Any) -> bool:
@@ -371,6 +372,9 @@ def predict(
     check_interval(interval)
     kept = parse_list(keep, "--keep")
     require_inputs(data=data, model=model)
+    # "-o FILE -o -" too: check_output, which refuses a repeated output,
+    # is not called for standard output
+    given_once("-o", "--output")
     if output is not None and str(output) == "-":
         output = None
     # an existing output is refused once the model and data are checked
