@@ -56,3 +56,17 @@ def test_float_x_of_either_byte_order_gives_numpy_loss(dtype: object) -> None:
     value = LogisticObjective.from_arrays(X, Y).value(THETA)
     tol = 1e-12 if np.dtype(dtype).itemsize == 8 else 1e-6
     assert value == pytest.approx(_numpy_loss(X_INT.astype(float)), rel=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int8, np.bool_, np.float16, np.float64])
+def test_coefficients_keep_float64_for_any_x_but_float32(dtype):
+    # the one rule of the fit and prediction logits (_logits.coef_for): w is
+    # cast to float32 for a float32 X only; an integer X would round it
+    from logistic._logits import coef_for
+
+    w = np.array([0.4, -1.3])
+    assert coef_for(np.ones((3, 2), dtype=dtype), w) is w
+    for f32 in (np.float32, ">f4"):
+        assert coef_for(np.ones((3, 2), dtype=f32), w).dtype == np.dtype(f32)
+    huge = np.array([1e40, 1.0])  # beyond float32's range: kept in float64
+    assert coef_for(np.ones((3, 2), dtype=np.float32), huge) is huge

@@ -25,12 +25,18 @@ F64 = np.float64
 
 
 def coef_for(X: Any, w: FloatArray) -> FloatArray:
-    """``w`` in X's dtype, so that ``X @ w`` never upcasts (copies) X; ``w``
-    as it is (float64) where a value is beyond the range of X's dtype (float32
-    X with ``|w| > 3.4e38``, as along a column of subnormal values, ~1e-40),
-    the product then taken in float64 rather than with an infinite ``w``."""
+    """``w`` (float64) for a product with X: cast to float32 for a float32 X,
+    so that ``X @ w`` never upcasts (copies) X, except where a value is beyond
+    float32's range (``|w| > 3.4e38``, as along a column of subnormal values,
+    ~1e-40), the product then taken in float64 rather than with an infinite
+    ``w``; as it is for any other X (an integer, boolean or float16 block,
+    which no check converts, would round ``w`` to its dtype: numpy widens
+    such a block to float64 instead)."""
+    dtype: Any = getattr(X, "dtype", None)  # a numpy dtype, or another's
+    if getattr(dtype, "kind", None) != "f" or dtype.itemsize != 4:
+        return w
     with np.errstate(over="ignore"):  # detected just below
-        wx = w.astype(X.dtype, copy=False)
+        wx = w.astype(dtype, copy=False)  # float32 of either byte order
     return wx if wx is w or np.all(np.isfinite(wx)) else w
 
 
@@ -41,9 +47,8 @@ def logits(X: Any, w: FloatArray, b: float, offset: FloatArray | None) -> FloatA
     as on a column of subnormal values) would become infinite when cast; the
     product is then taken in float64 and ``z`` is float64.
     """
-    with np.errstate(over="ignore"):  # an overflow is detected just below
-        wx = w.astype(X.dtype, copy=False)
-    if wx is not w and not np.all(np.isfinite(wx)):
+    wx = coef_for(X, w)
+    if wx.dtype != X.dtype:  # beyond float32's range: the product in float64
         z = np.asarray(X @ np.asarray(w, dtype=F64), dtype=F64).reshape(-1)
     else:
         # finite X and w give a NaN only where products overflow and cancel
@@ -103,12 +108,8 @@ def decision_logits(
         A row whose logit is beyond the float64 range (``|z| > 1.8e308``),
         naming the row: no probability can be computed from it.
     """
-    # w in X's dtype for float32 X only (not copied): an integer, boolean or
-    # float16 block (a Dask partition, which no check converts) would round w
-    # to that dtype; numpy widens such a block to w's float64 instead
     with np.errstate(over="ignore", invalid="ignore"):
-        wx = w.astype(X.dtype, copy=False) if X.dtype == np.float32 else w
-        z = np.asarray(X @ wx).reshape(-1).astype(F64)
+        z = np.asarray(X @ coef_for(X, w)).reshape(-1).astype(F64)
         z += b
     bad = np.flatnonzero(~np.isfinite(z))
     if bad.size:
