@@ -48,3 +48,13 @@ def test_a_full_temporary_folder_names_the_input_and_the_folder(size):
     assert exc.filename == "standard input"
     assert "cannot keep standard input in a temporary file in /" in exc.strerror
     assert "TMPDIR" in exc.strerror
+
+
+def test_a_failing_read_is_not_named_a_full_temporary_folder(tmp_path):
+    # a read error of the input (here EBADF: a descriptor open for writing
+    # only) is no lack of room in TMPDIR
+    fd = os.open(tmp_path / "in.csv", os.O_WRONLY | os.O_CREAT)
+    with pytest.raises(OSError) as err:
+        _copy(fd, str(tmp_path / "copy.csv"), "standard input")
+    assert err.value.errno == errno.EBADF
+    assert "temporary" not in str(err.value)

@@ -343,12 +343,21 @@ def _copy(fd: int, target: str, name: str) -> str:
 
     A write that fails (a full disk), the last buffered one included, which
     fails only when the copy is closed, is an ``OSError`` whose file name is
-    ``name`` (the input) and whose message names the temporary folder."""
+    ``name`` (the input) and whose message names the temporary folder; a
+    read that fails is raised as it is (no room in TMPDIR is not its cause)."""
     h = hashlib.sha256()
+    unread: OSError | None = None
     with os.fdopen(fd, "rb", buffering=0) as src:
         try:
             with open(target, "wb") as out:
-                while chunk := src.read(_COPY_BYTES):
+                while True:
+                    try:
+                        chunk = src.read(_COPY_BYTES)
+                    except OSError as exc:
+                        unread = exc
+                        break
+                    if not chunk:
+                        break
                     h.update(chunk)
                     out.write(chunk)
         except OSError as exc:
@@ -360,4 +369,6 @@ def _copy(fd: int, target: str, name: str) -> str:
                 "TMPDIR to a folder with more room",
                 name,
             ) from None
+    if unread is not None:
+        raise unread
     return h.hexdigest()
