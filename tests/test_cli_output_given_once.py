@@ -55,3 +55,15 @@ def test_a_value_that_looks_like_the_option_is_a_value(model, workdir, capsys):
     code, _, err = run_cli(capsys, argv)
     assert code == 0, err
     assert (workdir / "-o.csv").read_text().count("\n") == 401
+
+
+def test_another_option_s_value_that_looks_like_the_option_is_a_value(
+    workdir, capsys
+):
+    # "--features -ox": the column "-ox", which click reads as --features'
+    # value, not "-o x" beside "-o m.json"
+    (workdir / "o.csv").write_text("-ox,y\n1,0\n2,1\n3,0\n4,1\n5,1\n6,0\n")
+    argv = ["fit", "o.csv", "-t", "y", "--features", "-ox", "-q", "-o", "m.json"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
+    assert (workdir / "m.json").exists()

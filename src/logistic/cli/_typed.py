@@ -25,6 +25,29 @@ def _uses(arg: str, name: str) -> bool:
     return arg == name or long_value or short_value
 
 
+def _valued_options() -> set[str]:
+    """The names of the running command's options that take a value, whose
+    next argument is that value whatever it looks like (click's reading):
+    from click's context (typer's own copy of click, or click), empty
+    outside one."""
+    import sys
+
+    ctx = None
+    for module in ("typer._click.globals", "click"):  # loaded ones only
+        get = getattr(sys.modules.get(module), "get_current_context", None)
+        ctx = get(silent=True) if get is not None else None
+        if ctx is not None:
+            break
+    if ctx is None:
+        return set()
+    return {
+        name
+        for p in ctx.command.params
+        if p.param_type_name == "option" and not p.is_flag and not p.count
+        for name in (*p.opts, *p.secondary_opts)
+    }
+
+
 def typed_option(*names: str) -> str:
     """Which of an option's names (``--onnx``, ``--output``, ``-o``) the command
     line used, so that messages name the option as typed; the first name when
@@ -42,12 +65,15 @@ def given_once(*names: str) -> None:
     command's work: of ``-o a --onnx b`` only ``b`` would be written."""
     given: list[str] = []
     args = command_line
+    valued = _valued_options() | set(names)
     for i, arg in enumerate(args):
         if arg == "--":  # the arguments after it are no options
             break
+        if i > 0 and args[i - 1] in valued:
+            continue  # an option's value ("-o -o.csv", "--features -ox")
         name = next((n for n in names if _uses(arg, n)), None)
-        if name is None or (i > 0 and args[i - 1] in names):
-            continue  # not the option, or its value ("-o -o")
+        if name is None:
+            continue
         value = args[i + 1] if arg == name and i + 1 < len(args) else ""
         given.append(f"{arg} {value}".strip())
     if len(given) > 1:
