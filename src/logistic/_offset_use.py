@@ -6,9 +6,10 @@ offset=...)``, ``partial_fit`` chunks with one, a backend holding one, or a
 command-line fit with ``--offset COLUMN``) predicts at offset 0 when its
 prediction methods get no ``offset`` (``decision_function``,
 ``predict_proba``, ``predict_log_proba``, ``predict``, ``score``,
-``predict_interval``; ``LogisticRegressionCV.score``, which takes none), as
-statsmodels' GLM ``predict`` does; these predictions differ from those of the
-fit's rows by each row's offset, so they come with one
+``predict_interval``; ``LogisticRegressionCV``'s, ``score`` with any
+``scoring`` included), as statsmodels' GLM ``predict`` does; these
+predictions differ from those of the fit's rows by each row's offset, so they
+come with one
 :class:`~logistic.MissingOffsetWarning` naming the offset and how to pass it.
 ``offset=0`` asks for predictions at offset 0 on purpose and warns nothing.
 

@@ -69,7 +69,7 @@ from ._cv_folds import (
     standard_error_rule,
     warn_at_edge,
 )
-from ._cv_labels import score_as_numbers, scored_labels
+from ._cv_labels import cv_score, scored_labels
 from ._cv_layout import sklearn_layout
 from ._cv_params import check_splits, is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import (
@@ -241,11 +241,6 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         The refit's path on all rows (up to the chosen point).
     """
 
-    #: ``score`` takes no offset (its ``scoring`` may be a named scorer)
-    _routed_metadata = {
-        **EstimatorProtocol._routed_metadata,
-        "score": ("sample_weight",),
-    }
     # the path's own parameters (l1_ratio, n_alphas, eps, solver, ...) are
     # checked as ``path`` checks them
     _parameter_constraints: dict[str, list[Any]] = {
@@ -570,27 +565,28 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         EstimatorProtocol.set_fit_request(self, **requests)
         return self
 
-    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+    def score(
+        self, X: Any, y: Any, sample_weight: Any = None, offset: Any = None
+    ) -> float:
         """The score of ``scoring`` on ``(X, y)`` as the folds were scored
         (the same positive class ``classes_[1]`` for ``f1``, ``precision``,
         ``average_precision``, ...: :func:`~logistic._cv_folds.fold_scorer`),
-        with ``sample_weight`` when given. scikit-learn's
+        with ``sample_weight`` when given, of the predictions with ``offset``
+        (one value a row, as in ``fit``; a scorer's predictions take it as the
+        folds' did, :func:`~logistic._cv_labels.cv_score`; without it a model
+        fitted with one warns, :mod:`logistic._offset_use`). scikit-learn's
         ``LogisticRegressionCV.score`` takes the metric's default
         ``pos_label=1`` instead: the same number for labels 0/1, -1/+1 and
         False/True, an error for text labels, the other class's score for
         labels 1/2. With ``scoring=None`` the mean accuracy (weighted by
         ``sample_weight``), scikit-learn's default here, not the negative log
         loss the folds are scored by."""
+        if self.scoring is not None:
+            require_sklearn()
+        self._check_fitted()
+        check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
         if self.scoring is None:
-            self._check_fitted()
-            check_rows_aligned(X, y=y, sample_weight=sample_weight)
-            return _prediction.accuracy(self, X, y, sample_weight)
-        check_rows_aligned(X, y=y, sample_weight=sample_weight)
-        require_sklearn()
+            return _prediction.accuracy(self, X, y, sample_weight, offset)
         weights = {} if sample_weight is None else {"sample_weight": sample_weight}
-        classes = np.asarray(self.classes_)
-        scored = scored_labels(classes)
-        scorer = fold_scorer(self.scoring, scored)
-        if scored is not classes:  # object-dtype numbers
-            return score_as_numbers(self, scorer, scored, X, y, weights)
-        return float(scorer(self, X, y, **weights))
+        scorer = fold_scorer(self.scoring, scored_labels(np.asarray(self.classes_)))
+        return cv_score(self, scorer, X, y, weights, offset)
