@@ -4,7 +4,7 @@ where it came from, alike for ``fit --stream --cache-dir`` and for each
 longer than the file system takes (``ENAMETOOLONG``; the limit from
 ``pathconf(PC_NAME_MAX)``), a loop of symbolic links (``ELOOP``).
 
-Found by an operations trial: ``cache list --cache-dir afile`` exited 2
+What this guards against: ``cache list --cache-dir afile`` exited 2
 while ``cache clear --cache-dir afile/x`` exited 0 'removed 0 entries' and
 ``fit --stream --cache-dir afile/x`` fitted with a warning; a 300-character
 ``--cache-dir`` exited 74 'File name too long' (an I/O error) in all three.

@@ -8,12 +8,11 @@ blocks SIGINT and SIGHUP (``_dask_connect.started_without_terminal_signals``):
 its workers, and their restarts, never receive them, and the CLI closes them,
 quietly.
 
-SIGHUP to the group (the terminal or SSH session closing; found by an
-operations trial) ended the workers, which their nannies restarted
-("Restarting worker"), and multiprocessing's resource tracker, which does not
-ignore SIGHUP: each worker started a new one, which printed a ``KeyError``
-traceback for every semaphore it had not seen registered (a dozen on a
-two-worker fit), before ``error: hung up (SIGHUP)``.
+SIGHUP to the group (the terminal or SSH session closing), unblocked, would
+end the workers, which their nannies restart ("Restarting worker"), and
+multiprocessing's resource tracker, which does not ignore SIGHUP: each worker
+starts a new one, which prints a ``KeyError`` traceback for every semaphore
+it had not seen registered (a dozen on a two-worker fit) before ``error: hung up (SIGHUP)``.
 """
 
 from __future__ import annotations

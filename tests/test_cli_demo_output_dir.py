@@ -4,7 +4,7 @@ file system takes (the limit from ``pathconf(PC_NAME_MAX)``), is exit 73
 (EX_CANTCREAT, sysexits.h, as every output that cannot be created) with
 nothing on standard output.
 
-Found by an operations trial: ``demo --output-dir ro`` (a folder without
+What this guards against: ``demo --output-dir ro`` (a folder without
 write permission) printed ``output directory: ro`` on stdout and then exited
 73; ``demo --output-dir <300 characters>`` exited 74 'File name too long'
 (an I/O error, which a retrying job takes for a passing fault).

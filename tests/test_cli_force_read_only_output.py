@@ -3,7 +3,7 @@
 only the folder's permissions govern, and the file keeps its mode. Without
 ``--force`` it is refused as any existing output (exit 73).
 
-Found by an operations trial: ``fit -o ro.json --force`` onto a 0444 file in
+What this guards against: ``fit -o ro.json --force`` onto a 0444 file in
 a writable folder was refused, exit 73 'cannot create ro.json: Permission
 denied': the atomic writer gave its temporary file the target's mode 0444
 before the content was written into it, so the writer's own open failed.

@@ -101,9 +101,9 @@ def test_summary_shows_the_grouped_scale(grouped_file, capsys):
 
 @pytest.mark.parametrize("how", [BY_TRIALS, BY_CBIND])
 def test_python_summary_of_the_file_is_the_command_line_s(grouped_file, capsys, how):
-    # logistic.load(path).summary() refused a grouped file (its statistics
-    # were not written) while `logistic summary` printed them: both now read
-    # the grouped scale, statsmodels' GLM Binomial on [successes, failures]
+    # logistic.load(path).summary() and `logistic summary` print the same
+    # table, on the grouped scale: statsmodels' GLM Binomial on
+    # [successes, failures]
     import logistic
 
     workdir, glm = grouped_file

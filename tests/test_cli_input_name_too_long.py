@@ -4,7 +4,7 @@
 sysexits.h) as a missing input, naming the name's length and the limit, not
 exit 74 (an I/O error, which a retrying job takes for a passing fault).
 
-Found by an operations trial: ``logistic summary <300 characters>.json`` and
+What this guards against: ``logistic summary <300 characters>.json`` and
 ``logistic fit <300 characters>.csv`` ended with exit 74 ``... File name too
 long``, from the ``exists()`` / ``is_dir()`` checks of the inputs.
 """

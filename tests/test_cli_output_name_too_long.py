@@ -4,7 +4,7 @@ written: it is refused up front as every output that cannot be created is,
 exit 73 (EX_CANTCREAT, sysexits.h), naming the file and the limit, not exit
 74 (an I/O error, which a retrying job takes for a passing fault).
 
-Found by an operations trial: ``logistic fit d.csv -t admit -o
+What this guards against: ``logistic fit d.csv -t admit -o
 <300 characters>.json`` ended with exit 74 ``... File name too long``.
 """
 

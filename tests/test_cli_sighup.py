@@ -4,7 +4,7 @@ SIGHUP, what a shell reports for a command its hangup ended) with the one
 line ``error: hung up (SIGHUP)``. A command started under ``nohup`` (SIGHUP
 ignored) runs on.
 
-Found by an operations trial: the default action ended the process at once,
+What this guards against: the default action ended the process at once,
 leaving the hidden ``.p.csv.HOST-PID.*.tmp`` of a ``predict`` that was
 writing beside the output, and a ``fit -`` the whole copy of its standard
 input (161 MB) in ``TMPDIR``, which nothing removes later.

@@ -3,7 +3,7 @@ a C locale without UTF-8, cp1252 for a Windows redirection) gets it escaped,
 ``\\xe2``, as Python writes stderr: the command succeeds. The ``--json``
 document is ASCII whatever the names hold, and reads back to them.
 
-Found by an operations trial: ``PYTHONIOENCODING=ascii logistic fit d.csv
+What this guards against: ``PYTHONIOENCODING=ascii logistic fit d.csv
 -t y`` with a column ``âge`` wrote its model, then failed printing the
 results table with exit 65 ("'ascii' codec can't encode character") as if
 the data were bad; ``summary`` of that model did the same.

@@ -3,7 +3,7 @@
 whether the failing write is one the copy makes or the last, buffered one
 that fails only when the copy is closed.
 
-Found by an operations trial: ``cat d.csv | TMPDIR=/full logistic fit -``
+What this guards against: ``cat d.csv | TMPDIR=/full logistic fit -``
 on a 5 KB file (one buffered write) printed ``error: [Errno 28] No space
 left on device`` and nothing else, while a larger input got the message
 naming standard input. ``/dev/full`` (Linux) fails every write with ENOSPC,

@@ -3,9 +3,9 @@ the library (this test file), as Python's ``warnings.warn(stacklevel=)`` is
 meant to be used, so that Jupyter and a script's output show the cell or line
 that caused it, not a line inside the package.
 
-Each warning here had a fixed ``stacklevel`` that counted the frames of one
-call path and pointed inside the package: ``LogisticRegressionCV.fit``'s
-``GridEdgeWarning`` at ``model_selection.py``, ``InferenceResults
+A fixed ``stacklevel`` counts the frames of one call path and points inside
+the package from another, as it would for each warning here:
+``LogisticRegressionCV.fit``'s ``GridEdgeWarning`` at ``model_selection.py``, ``InferenceResults
 .hosmer_lemeshow``'s separation note at ``inference/_results.py`` and
 ``load``'s ``VersionMismatchWarning`` at ``io/__init__.py``.
 """
