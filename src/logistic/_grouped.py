@@ -49,6 +49,7 @@ from .backends.in_memory import InMemory
 __all__ = [
     "GroupedData",
     "GroupedSummary",
+    "file_on_counts",
     "fitted_on_counts",
     "grouped_data",
     "mark_fitted_on_counts",
@@ -120,6 +121,13 @@ def fitted_on_counts(model: Any) -> bool:
     stats = getattr(model, "fit_statistics_", None)
     grouped = stats is not None and getattr(stats, "grouped", None) is not None
     return grouped or bool(getattr(model, _MARK, False))
+
+
+def file_on_counts(mf: Any) -> bool:
+    """Whether the model file ``mf`` (a :class:`~logistic.io.ModelFile`) holds
+    a fit on grouped counts: its model's mark (``model.grouped``) or a
+    command-line file's ``encoding.binomial`` (``--trials``, ``cbind``)."""
+    return fitted_on_counts(mf.model) or bool((mf.encoding or {}).get("binomial"))
 
 
 def mark_fitted_on_counts(model: Any, counts: bool = True) -> None:

@@ -32,13 +32,15 @@ def attach_statistics(mf: Any, path: str) -> None:
     draws the others' intervals)."""
     import numpy as np
 
+    from .._grouped import file_on_counts
+
     model, cov = mf.model, mf.covariance
     if (
         cov is None
         or len(model.classes_) > 2
         or getattr(model, "fit_statistics_", None) is not None
         or not np.isnan(np.diag(cov)).any()
-        or (mf.encoding or {}).get("binomial")
+        or file_on_counts(mf)
     ):
         return
     stats = file_statistics(mf, path)
@@ -56,13 +58,12 @@ def file_statistics(mf: Any, path: str) -> Any:
     kept = (mf.training or {}).get(KEY)
     if kept is None or mf.covariance is None:
         return None
-    from .._grouped import fitted_on_counts
+    from .._grouped import file_on_counts
     from ..inference._model_interval import stored_covariance
 
     fit_intercept = bool(mf.model.fit_intercept)
     matrix = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
-    counts = fitted_on_counts(mf.model) or bool((mf.encoding or {}).get("binomial"))
-    return statistics_from_dict(kept, matrix, fit_intercept, path, counts)
+    return statistics_from_dict(kept, matrix, fit_intercept, path, file_on_counts(mf))
 
 
 def with_file_statistics(mf: Any, path: str) -> None:
@@ -136,13 +137,14 @@ def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
     computes them; None when the file already has them or keeps no
     statistics (penalized fits, grouped counts, more than two classes: their
     summaries read other fields)."""
+    from .._grouped import file_on_counts
     from .._multiclass import is_multiclass
 
     training, fitted = mf.training or {}, mf.model
     if (
         training.get("statistics")
         or is_multiclass(fitted)
-        or (mf.encoding or {}).get("binomial")
+        or file_on_counts(mf)
     ):
         return None
     import copy

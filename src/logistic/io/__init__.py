@@ -71,7 +71,7 @@ from .._exceptions import (
 )
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular
-from .._grouped import fitted_on_counts, mark_fitted_on_counts
+from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
 from ._consistency import check_covariance_names, check_theta, names_to_write
@@ -562,7 +562,7 @@ def load(
         Written by a newer major format version.
     """
     mf = read_model_file(path, strict=strict, max_bytes=max_bytes)
-    if mf.encoding and mf.encoding.get("binomial"):
+    if file_on_counts(mf):
         # fitted on grouped counts (logistic fit --trials or cbind): the
         # estimator's score() refuses it, as it does for a fit with trials=
         mark_fitted_on_counts(mf.model)
