@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from _cli_signals import signal_when, start_cli, writing_output
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -30,28 +29,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _start(tmp_path: Path, argv: list[str], **kwargs) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "logistic.cli.app", *argv]
-    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(tmp_path / "tmp")}
-    (tmp_path / "tmp").mkdir(exist_ok=True)
-    return subprocess.Popen(
-        cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env=env, text=True, **kwargs,
-    )  # fmt: skip
-
-
-def _hang_up_when(proc: subprocess.Popen, seen, timeout: float = 60) -> str:
-    try:
-        deadline = time.monotonic() + timeout
-        while not seen() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.005)
-        assert proc.poll() is None, proc.communicate()[1]
-        proc.send_signal(signal.SIGHUP)
-        return proc.communicate(timeout=60)[1]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+def _tmp(tmp_path: Path) -> Path:
+    """The commands' TMPDIR, a folder of its own: a test lists what is left."""
+    return tmp_path / "tmp"
 
 
 def _model_and_data(tmp_path: Path, n: int) -> None:
@@ -69,25 +49,17 @@ def _model_and_data(tmp_path: Path, n: int) -> None:
 
 def test_sighup_while_predict_writes_leaves_no_temporary_file(tmp_path):
     _model_and_data(tmp_path, 1_500_000)
-    proc = _start(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"])
-
-    def writing() -> bool:
-        for p in tmp_path.iterdir():
-            try:
-                if p.name.endswith(".tmp") and p.stat().st_size > 0:
-                    return True
-            except FileNotFoundError:  # renamed or removed meanwhile
-                continue
-        return False
-
-    err = _hang_up_when(proc, writing)
+    proc = start_cli(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"], _tmp(tmp_path))
+    err = signal_when(proc, writing_output(tmp_path), signal.SIGHUP)
     assert (proc.returncode, err) == (129, "error: hung up (SIGHUP)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "m.json", "tmp"]
 
 
 def test_sighup_while_standard_input_is_copied_removes_the_copy(tmp_path):
     read_end, write_end = os.pipe()
-    proc = _start(tmp_path, ["fit", "-", "-t", "y", "-o", "m.json"], stdin=read_end)
+    proc = start_cli(
+        tmp_path, ["fit", "-", "-t", "y", "-o", "m.json"], _tmp(tmp_path), stdin=read_end
+    )
     os.close(read_end)
     with os.fdopen(write_end, "wb") as feed:
         feed.write(b"x,y\n" + b"0.5,1\n-0.5,0\n" * 50_000)
@@ -96,20 +68,20 @@ def test_sighup_while_standard_input_is_copied_removes_the_copy(tmp_path):
         def copying() -> bool:  # the copy exists, standard input still open
             return any((tmp_path / "tmp").glob("logistic-input-*/*"))
 
-        err = _hang_up_when(proc, copying)
+        err = signal_when(proc, copying, signal.SIGHUP)
     assert (proc.returncode, err) == (129, "error: hung up (SIGHUP)\n")
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not (tmp_path / "m.json").exists()
 
 
 def test_a_command_under_nohup_runs_on(tmp_path):
-    _model_and_data(tmp_path, 1_000)
-    proc = _start(
-        tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"],
+    _model_and_data(tmp_path, 1_500_000)
+    proc = start_cli(
+        tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"], _tmp(tmp_path),
         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
     )  # fmt: skip
-    time.sleep(0.5)
-    proc.send_signal(signal.SIGHUP)  # ignored, as under nohup
-    _, err = proc.communicate(timeout=120)
+    # sent while the output is being written (the command still running):
+    # ignored, as under nohup
+    err = signal_when(proc, writing_output(tmp_path), signal.SIGHUP)
     assert proc.returncode == 0, err
     assert (tmp_path / "p.csv").exists()

@@ -9,45 +9,18 @@ time (a trial's report).
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
+
+from _cli_signals import signal_when, start_cli, writing_output
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-def _start(tmp_path: Path, argv: list[str]) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "logistic.cli.app", *argv]
-    env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1", "TMPDIR": str(tmp_path)}
-    return subprocess.Popen(
-        cmd, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env=env, text=True,
-    )  # fmt: skip
-
-
-def _terminate_when(proc: subprocess.Popen, seen, timeout: float = 60) -> str:
-    """SIGTERM to ``proc`` (its PID only, as ``timeout`` and ``kill`` send it)
-    once ``seen()``; its stderr."""
-    try:
-        deadline = time.monotonic() + timeout
-        while not seen() and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.005)
-        assert proc.poll() is None, proc.communicate()[1]
-        proc.send_signal(signal.SIGTERM)
-        return proc.communicate(timeout=60)[1]
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_sigterm_during_a_fit_keeps_the_checkpoint_and_leaves_no_model(tmp_path):
@@ -60,8 +33,8 @@ def test_sigterm_during_a_fit_keeps_the_checkpoint_and_leaves_no_model(tmp_path)
     )
     argv = ["fit", "d.parquet", "-t", "y", "--solver", "gd", "--tol", "1e-14"]
     argv += ["--max-iter", "1000000", "--checkpoint", "c.ckpt", "-o", "m.json", "-q"]
-    proc = _start(tmp_path, argv)
-    err = _terminate_when(proc, (tmp_path / "c.ckpt").exists)
+    proc = start_cli(tmp_path, argv)
+    err = signal_when(proc, (tmp_path / "c.ckpt").exists)
     assert (proc.returncode, err) == (143, "error: terminated (SIGTERM)\n")
     left = sorted(p.name for p in tmp_path.iterdir())
     assert "m.json" not in left and "c.ckpt" in left
@@ -80,18 +53,9 @@ def test_sigterm_while_predict_writes_leaves_no_temporary_file(tmp_path):
     frame = pd.DataFrame(x[:500], columns=["a", "b"])
     labels = rng.uniform(size=500) < 1 / (1 + np.exp(-x[:500, 0]))
     save(LogisticRegression().fit(frame, labels), tmp_path / "m.json")
-    proc = _start(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"])
+    proc = start_cli(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"])
 
-    def writing() -> bool:  # killed mid-write, as the report's timeout did
-        for p in tmp_path.iterdir():
-            try:
-                if p.name.endswith(".tmp") and p.stat().st_size > 0:
-                    return True
-            except FileNotFoundError:  # renamed or removed meanwhile
-                continue
-        return False
-
-    err = _terminate_when(proc, writing)
+    err = signal_when(proc, writing_output(tmp_path))  # killed mid-write
     assert (proc.returncode, err) == (143, "error: terminated (SIGTERM)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "m.json"]
 
