@@ -18,14 +18,13 @@ from .._typing import FloatArray
 from ._cell_text import (
     ECHO_ROWS,
     ECHO_WHERE,
-    hidden_rows,
-    markdown_cell,
     markdown_text,
     pvalue_text,
 )
 from ._coef_table import shown_name
 from ._order import display_order
 from ._separation_notes import FIRTH, separated_margins_note
+from ._table_markup import Block, html_tables, markdown_tables
 from ._wald import WaldTable, wald_frame, wald_table
 
 __all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects"]
@@ -212,21 +211,10 @@ class MarginalEffects:
         """The table of :meth:`summary` as GitHub-flavoured Markdown: the
         header as a table of statistics, then each block's table under its
         title (pipes in cells escaped)."""
-
-        def line(cells: list[str]) -> str:
-            return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
-
-        table = self.wald_table(alpha)
-        label, _, _ = self._layout(alpha)
-        columns = ["term", *self._columns(alpha)]
-        out = [f"**{markdown_text(self.title)}**", "", "| statistic | value |"]
-        out += ["|---|---|"]
-        out += [line([k, str(v)]) for k, v in self._header() + self._set_values()]
-        for title, start in self._blocks():
-            out += [""] + ([f"**{markdown_text(title)}**", ""] if title else [])
-            out += [line(columns), "|---|" + "---:|" * (len(columns) - 1)]
-            out += [line(c) for c in self._row_cells(table, label, start)]
-        return "\n".join(out + [f"\n{markdown_text(n)}" for n in self._footer()])
+        blocks = self._markup_blocks(alpha, ["term", *self._columns(alpha)])
+        header = self._header() + self._set_values()
+        tail = [f"\n{markdown_text(n)}" for n in self._footer()]
+        return markdown_tables(self.title, header, blocks, tail)
 
     def as_html(
         self, alpha: float = 0.05, max_rows: int | None = None, where: str = ""
@@ -238,38 +226,21 @@ class MarginalEffects:
         Jupyter shows its first rows (``_repr_html_``)."""
         import html  # here: a text table needs no html module
 
-        esc = html.escape
-        table = self.wald_table(alpha)
+        blocks = self._markup_blocks(alpha, ["", *self._columns(alpha)])
+        header = self._header() + self._set_values()
+        tail = [f"<p>{html.escape(n)}</p>" for n in self._footer()]
+        return html_tables(self.title, header, blocks, tail, max_rows, where)
+
+    def _markup_blocks(self, alpha: float, columns: list[str]) -> list[Block]:
+        """Each block's rows as text cells under ``columns``, for
+        :mod:`._table_markup`."""
+        table = self.wald_table(alpha)  # checks alpha before the header uses it
         label, _, _ = self._layout(alpha)
-        stats = "".join(
-            f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>"
-            for k, v in self._header() + self._set_values()
-        )
-        head = "".join(f"<th>{esc(c)}</th>" for c in ["", *self._columns(alpha)])
-        tables = ""
-        for title, start in self._blocks():
-            cells = self._row_cells(table, label, start)
-            hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
-            rows = "".join(
-                f"<tr><th>{esc(name)}</th>"
-                + "".join(f"<td>{esc(c)}</td>" for c in numbers)
-                + "</tr>"
-                for name, *numbers in cells[: len(cells) - hidden]
-            )
-            of = " of this block" if title else ""
-            more = hidden_rows(hidden, len(cells), where, of)
-            caption = f"<caption>{esc(title)}</caption>" if title else ""
-            tables += (
-                f'<table class="simpletable">{caption}<thead><tr>{head}</tr>'
-                f"</thead><tbody>{rows}</tbody></table>"
-                + (f"<p>{esc(more)}</p>" if hidden else "")
-            )
-        return (
-            f'<div class="logistic-summary"><table class="simpletable">'
-            f"<caption>{esc(self.title)}</caption>{stats}</table>{tables}"
-            + "".join(f"<p>{esc(n)}</p>" for n in self._footer())
-            + "</div>"
-        )
+        return [
+            Block(title or "", columns, self._row_cells(table, label, start),
+                  of=" of this block" if title else "")
+            for title, start in self._blocks()
+        ]  # fmt: skip
 
     def _repr_html_(self) -> str:
         return self.as_html(max_rows=ECHO_ROWS, where=ECHO_WHERE)

@@ -34,7 +34,6 @@ from ._cell_text import (
     ECHO_WHERE,
     fixed,
     hidden_rows,
-    markdown_cell,
     markdown_text,
     nobs_text,
     pvalue_text,
@@ -44,6 +43,7 @@ from ._coef_table import shown_name
 from ._covariance import few_clusters
 from ._order import equations_display_order
 from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
+from ._table_markup import Block, html_tables, markdown_tables
 
 __all__ = ["MultinomialSummary", "equation_title"]
 
@@ -197,19 +197,13 @@ class MultinomialSummary:
     def as_markdown(self) -> str:
         """GitHub-flavoured Markdown: the statistics table, then one table per
         equation under its title (pipes in cells escaped)."""
-
-        def line(cells: list[str]) -> str:
-            return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
-
-        out = [f"**{markdown_text(self.title)}**", "", "| statistic | value |"]
-        out += ["|---|---|", *(line([k, v]) for k, v in self.header)]
-        for title, rows in self.blocks:
-            out += ["", f"**{markdown_text(title)}**", ""]
-            out += [line(["term", *self.columns[1:]])]
-            out += ["|---|" + "---:|" * (len(self.columns) - 1)]
-            out += [line(self._cells(row)) for row in rows]
-        out += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
-        return "\n".join(out)
+        columns = ["term", *self.columns[1:]]
+        blocks = [
+            Block(title, columns, [self._cells(row) for row in rows])
+            for title, rows in self.blocks
+        ]
+        tail = [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
+        return markdown_tables(self.title, self.header, blocks, tail)
 
     def as_html(self, max_rows: int | None = None, where: str = "") -> str:
         """HTML: a statistics table, then one coefficient table per equation
@@ -217,36 +211,13 @@ class MultinomialSummary:
         :meth:`as_text`."""
         import html  # here: a text summary needs no html module
 
-        esc = html.escape
-
-        def cells(row: list[str]) -> str:
-            name, *numbers = row
-            tds = "".join(f"<td>{esc(c)}</td>" for c in numbers)
-            return f"<tr><th>{esc(name)}</th>{tds}</tr>"
-
-        stats = "".join(
-            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
-        )
-        head = "".join(f"<th>{esc(c)}</th>" for c in self.columns)
-
-        def table(title: str, rows: list[Any]) -> str:
-            hidden = 0 if max_rows is None else max(0, len(rows) - max_rows)
-            more = hidden_rows(hidden, len(rows), where, " of this equation")
-            return (
-                f'<table class="simpletable"><caption>{esc(title)}</caption>'
-                f"<thead><tr>{head}</tr></thead><tbody>"
-                + "".join(cells(self._cells(row)) for row in rows[: len(rows) - hidden])
-                + "</tbody></table>"
-                + (f"<p>{esc(more)}</p>" if hidden else "")
-            )
-
-        tables = "".join(table(title, rows) for title, rows in self.blocks)
-        return (
-            f'<div class="logistic-summary"><table class="simpletable">'
-            f"<caption>{esc(self.title)}</caption>{stats}</table>{tables}"
-            + "".join(f"<p><b>Note:</b> {esc(n)}</p>" for n in self.notes)
-            + "</div>"
-        )
+        blocks = [
+            Block(title, list(self.columns), [self._cells(row) for row in rows],
+                  of=" of this equation")
+            for title, rows in self.blocks
+        ]  # fmt: skip
+        tail = [f"<p><b>Note:</b> {html.escape(n)}</p>" for n in self.notes]
+        return html_tables(self.title, self.header, blocks, tail, max_rows, where)
 
     def _repr_html_(self) -> str:
         return self.as_html(ECHO_ROWS, ECHO_WHERE)

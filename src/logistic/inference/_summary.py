@@ -26,7 +26,6 @@ from ._cell_text import (
     ECHO_WHERE,
     fixed,
     hidden_rows,
-    markdown_cell,
     markdown_text,
     nobs_text,
     pvalue_text,
@@ -48,6 +47,7 @@ from ._separation_notes import (
     unchecked_note,
 )
 from ._stochastic import header_value, stochastic_note, stochastic_solver
+from ._table_markup import Block, html_tables, markdown_rule, markdown_tables
 
 __all__ = ["Summary"]
 
@@ -469,20 +469,12 @@ class Summary:
     # -- markdown ------------------------------------------------------------------
     def as_markdown(self) -> str:
         """GitHub-flavoured Markdown: a statistics table then the coefficient table."""
-        title = markdown_text(self.title)
-        out = [f"**{title}**", "", "| statistic | value |", "|---|---|"]
-        out += [f"| {markdown_cell(k)} | {markdown_cell(v)} |" for k, v in self.header]
-        cols = ["term", *self.columns[1:7], "signif."]
-        out += [
-            "",
-            "| " + " | ".join(markdown_cell(c) for c in cols) + " |",
-            "|---|" + "---:|" * 6 + "---|",
-        ]
-        for c in self._cells():
-            out.append("| " + " | ".join(markdown_cell(x) for x in c) + " |")
-        out += ["", SIGNIF_LEGEND.replace("*", "\\*")]  # stars, not emphasis
-        out += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
-        return "\n".join(out)
+        columns = ["term", *self.columns[1:7], "signif."]
+        rule = markdown_rule(7) + "---|"  # the stars left-aligned
+        tail = ["", SIGNIF_LEGEND.replace("*", "\\*")]  # stars, not emphasis
+        tail += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
+        block = Block("", columns, self._cells(), rule)
+        return markdown_tables(self.title, self.header, [block], tail)
 
     # -- html --------------------------------------------------------------------------
     def as_html(self, max_rows: int | None = None, where: str = "") -> str:
@@ -491,29 +483,11 @@ class Summary:
         import html  # here: a text summary needs no html module
 
         esc = html.escape
-        cells = self._cells()
-        hidden = 0 if max_rows is None else max(0, len(cells) - max_rows)
-        more = f"<p>{esc(hidden_rows(hidden, len(cells), where))}</p>" if hidden else ""
-        stats_rows = "".join(
-            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in self.header
-        )
-        head = "".join(f"<th>{esc(c)}</th>" for c in ["", *self.columns[1:7], ""])
-        body = "".join(
-            "<tr><th>"
-            + esc(c[0])
-            + "</th>"
-            + "".join(f"<td>{esc(x)}</td>" for x in c[1:])
-            + "</tr>"
-            for c in cells[: len(cells) - hidden]
-        )
-        return (
-            f'<div class="logistic-summary"><table class="simpletable">'
-            f"<caption>{esc(self.title)}</caption>{stats_rows}</table>"
-            f'<table class="simpletable"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>{more}<p>{esc(SIGNIF_LEGEND)}</p>"
-            + "".join(f"<p><b>Note:</b> {esc(n)}</p>" for n in self.notes)
-            + "</div>"
-        )
+        columns = ["", *self.columns[1:7], ""]
+        tail = [f"<p>{esc(SIGNIF_LEGEND)}</p>"]
+        tail += [f"<p><b>Note:</b> {esc(n)}</p>" for n in self.notes]
+        block = Block("", columns, self._cells())
+        return html_tables(self.title, self.header, [block], tail, max_rows, where)
 
     def _repr_html_(self) -> str:
         return self.as_html(ECHO_ROWS, ECHO_WHERE)
