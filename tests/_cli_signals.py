@@ -13,11 +13,23 @@ from pathlib import Path
 from typing import Any
 
 
+def terminal_signals() -> None:
+    """In a child before it runs: SIGHUP and SIGINT at their default action,
+    as in a terminal's session, whatever the test run inherited (a suite
+    started under ``nohup`` ignores SIGHUP, one started with ``&`` SIGINT,
+    and a command keeps an ignored signal ignored)."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_cli(
     cwd: Path, argv: list[str], tmpdir: Path | None = None, **kwargs: Any
 ) -> subprocess.Popen:
     """``logistic ARGV`` in ``cwd`` without progress lines, its ``TMPDIR``
-    ``tmpdir`` (``cwd`` by default), stderr captured as text."""
+    ``tmpdir`` (``cwd`` by default), stderr captured as text, its terminal
+    signals at their defaults (:func:`terminal_signals`) unless ``kwargs``
+    give another ``preexec_fn``."""
+    kwargs.setdefault("preexec_fn", terminal_signals)
     tmp = cwd if tmpdir is None else tmpdir
     tmp.mkdir(exist_ok=True)
     cmd = [sys.executable, "-m", "logistic.cli.app", *argv]

@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from _cli_signals import terminal_signals
+
 pytest.importorskip("distributed")
 pq = pytest.importorskip("pyarrow.parquet")
 pa = pytest.importorskip("pyarrow")
@@ -87,6 +89,7 @@ def test_a_terminal_signal_to_the_process_group_prints_one_line(
         env=env,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's job
+        preexec_fn=terminal_signals,
     )
     try:
         deadline = time.monotonic() + 30
