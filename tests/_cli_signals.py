@@ -75,3 +75,21 @@ def writing_output(folder: Path) -> Callable[[], bool]:
         return False
 
     return seen
+
+
+def predict_inputs(tmp_path: Path, n: int) -> None:
+    """``d.parquet`` of ``n`` rows of two columns and ``m.json``, a model of
+    them, in ``tmp_path``: a predict long enough to signal mid-write."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from logistic import LogisticRegression, save
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(n, 2))
+    pq.write_table(pa.table({"a": x[:, 0], "b": x[:, 1]}), tmp_path / "d.parquet")
+    frame = pd.DataFrame(x[:500], columns=["a", "b"])
+    labels = rng.uniform(size=500) < 1 / (1 + np.exp(-x[:500, 0]))
+    save(LogisticRegression().fit(frame, labels), tmp_path / "m.json")

@@ -19,6 +19,7 @@ import sys
 
 import pytest
 
+from _root_access import without_root_access
 from conftest import run_cli
 
 
@@ -35,17 +36,6 @@ def test_a_name_too_long_is_exit_73_naming_the_limit(workdir, capsys):
     assert out == "" and list(workdir.iterdir()) == []
 
 
-def _without_root_access() -> list[str]:
-    """The command prefix that drops root's file-access capabilities."""
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        pytest.skip("as root this needs setpriv")
-    caps = "-dac_override,-dac_read_search"
-    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}", "--"]
-
-
 @pytest.mark.parametrize("with_copy", [False, True], ids=["empty", "data-copy-there"])
 def test_a_folder_without_write_permission_is_refused_before_it_is_announced(
     tmp_path, with_copy
@@ -60,7 +50,7 @@ def test_a_folder_without_write_permission_is_refused_before_it_is_announced(
     env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1"}
     args = [sys.executable, "-m", "logistic.cli.app", "demo", "--output-dir", "ro"]
     done = subprocess.run(
-        [*_without_root_access(), *args],
+        [*without_root_access(), *args],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     ro.chmod(0o755)

@@ -14,31 +14,19 @@ As root the commands run without root's file-access capabilities
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import subprocess
 import sys
 
-import pytest
-
+from _root_access import without_root_access
 from conftest import data_path
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 
 
-def _prefix() -> list[str]:
-    if os.geteuid() != 0:
-        return []
-    setpriv = shutil.which("setpriv")
-    if not setpriv:
-        pytest.skip("as root this needs setpriv")
-    caps = "-dac_override,-dac_read_search"
-    return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}", "--"]
-
-
 def _cli(folder, *args):
     env = {**os.environ, "LOGISTIC_NO_PROGRESS": "1"}
-    command = [*_prefix(), sys.executable, "-m", "logistic.cli.app", *map(str, args)]
+    command = [*without_root_access(), sys.executable, "-m", "logistic.cli.app", *map(str, args)]
     return subprocess.run(
         command, cwd=folder, env=env, capture_output=True, text=True, timeout=120
     )

@@ -16,10 +16,9 @@ import os
 import signal
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from _cli_signals import signal_when, start_cli, writing_output
+from _cli_signals import predict_inputs, signal_when, start_cli, writing_output
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -34,21 +33,8 @@ def _tmp(tmp_path: Path) -> Path:
     return tmp_path / "tmp"
 
 
-def _model_and_data(tmp_path: Path, n: int) -> None:
-    import pandas as pd
-
-    from logistic import LogisticRegression, save
-
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(n, 2))
-    pq.write_table(pa.table({"a": x[:, 0], "b": x[:, 1]}), tmp_path / "d.parquet")
-    frame = pd.DataFrame(x[:500], columns=["a", "b"])
-    labels = rng.uniform(size=500) < 1 / (1 + np.exp(-x[:500, 0]))
-    save(LogisticRegression().fit(frame, labels), tmp_path / "m.json")
-
-
 def test_sighup_while_predict_writes_leaves_no_temporary_file(tmp_path):
-    _model_and_data(tmp_path, 1_500_000)
+    predict_inputs(tmp_path, 1_500_000)
     proc = start_cli(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"], _tmp(tmp_path))
     err = signal_when(proc, writing_output(tmp_path), signal.SIGHUP)
     assert (proc.returncode, err) == (129, "error: hung up (SIGHUP)\n")
@@ -75,7 +61,7 @@ def test_sighup_while_standard_input_is_copied_removes_the_copy(tmp_path):
 
 
 def test_a_command_under_nohup_runs_on(tmp_path):
-    _model_and_data(tmp_path, 1_500_000)
+    predict_inputs(tmp_path, 1_500_000)
     proc = start_cli(
         tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"], _tmp(tmp_path),
         preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),

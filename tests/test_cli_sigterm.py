@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pytest
 
-from _cli_signals import signal_when, start_cli, writing_output
+from _cli_signals import predict_inputs, signal_when, start_cli, writing_output
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -42,19 +42,8 @@ def test_sigterm_during_a_fit_keeps_the_checkpoint_and_leaves_no_model(tmp_path)
 
 
 def test_sigterm_while_predict_writes_leaves_no_temporary_file(tmp_path):
-    from logistic import LogisticRegression, save
-
-    n = 1_500_000
-    rng = np.random.default_rng(1)
-    x = rng.normal(size=(n, 2))
-    pq.write_table(pa.table({"a": x[:, 0], "b": x[:, 1]}), tmp_path / "d.parquet")
-    import pandas as pd
-
-    frame = pd.DataFrame(x[:500], columns=["a", "b"])
-    labels = rng.uniform(size=500) < 1 / (1 + np.exp(-x[:500, 0]))
-    save(LogisticRegression().fit(frame, labels), tmp_path / "m.json")
+    predict_inputs(tmp_path, 1_500_000)
     proc = start_cli(tmp_path, ["predict", "m.json", "d.parquet", "-o", "p.csv"])
-
     err = signal_when(proc, writing_output(tmp_path))  # killed mid-write
     assert (proc.returncode, err) == (143, "error: terminated (SIGTERM)\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.parquet", "m.json"]
