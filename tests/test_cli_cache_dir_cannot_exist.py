@@ -81,3 +81,33 @@ def test_a_missing_cache_folder_is_listed_empty_and_not_made(tmp_path, capsys):
     assert code == 0, err
     assert out.startswith(f"{folder}: 0 entries")
     assert not folder.exists()
+
+
+@pytest.mark.parametrize("kind", ["a-file", "below-a-file", "a-loop"])
+def test_a_streamed_fit_refuses_the_variable_as_it_refuses_the_option(
+    tmp_path, capsys, monkeypatch, folders, kind
+):
+    # ``fit --stream`` with LOGISTIC_CACHE_DIR naming a file fitted with a
+    # warning quoting the raw errno ("[Errno 17] File exists") while
+    # ``cache list`` and ``fit --cache-dir`` refused the same folder
+    folder, words = folders[kind]
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(folder))
+    args = [*COMMANDS["fit"], "-o", tmp_path / "m.json"]
+    code, out, err = run_cli(capsys, args)
+    assert code == 2, err
+    assert err.startswith(f"error: LOGISTIC_CACHE_DIR {folder}: ") and words in err, err
+    assert out == "" and not (tmp_path / "m.json").exists()
+    # --no-cache and --cache-dir each take the variable's place
+    for extra in (["--no-cache"], ["--cache-dir", tmp_path / "rows"]):
+        code, _, err = run_cli(capsys, [*args, "--force", *extra])
+        assert code == 0, err
+        assert (tmp_path / "m.json").exists()
+        (tmp_path / "m.json").unlink()
+
+
+def test_an_in_memory_fit_does_not_read_the_variable(tmp_path, capsys, monkeypatch, folders):
+    folder, _ = folders["a-file"]
+    monkeypatch.setenv("LOGISTIC_CACHE_DIR", str(folder))
+    args = [*COMMANDS["fit"][:-1], "-o", tmp_path / "m.json"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 0, err

@@ -525,6 +525,16 @@ def check_cache_options(no_cache: bool, cache_dir: Path | None, dask: bool) -> N
         refuse_cache_folder(cache_dir, "--cache-dir")
 
 
+def refuse_variable_cache_folder() -> None:
+    """:func:`refuse_cache_folder` of ``$LOGISTIC_CACHE_DIR`` where it is set
+    and chooses a streamed fit's row cache (no ``--cache-dir``, no
+    ``--no-cache``): the folder the user named by the variable is refused as
+    the same folder named by ``--cache-dir`` is, not warned about."""
+    env = os.environ.get("LOGISTIC_CACHE_DIR")
+    if env:
+        refuse_cache_folder(Path(env), "LOGISTIC_CACHE_DIR")
+
+
 def refuse_cache_folder(root: Path, given: str) -> None:
     """Refuse a row-cache folder that cannot exist (exit 2, naming ``given``,
     where it came from: ``--cache-dir``, ``LOGISTIC_CACHE_DIR``): one that

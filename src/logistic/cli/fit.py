@@ -400,6 +400,8 @@ def _fit_streamed(
     from ._stream_backends import dask_client
     from ._stream_plan import NotStreamable
 
+    if cluster is None and streaming["cache"] and streaming["cache_dir"] is None:
+        opt.refuse_variable_cache_folder()
     model = _estimator(options, True)
     checkpoint = streaming["checkpoint"]
     from .._checkpoint_paths import recorded_resumes, resume_source
