@@ -45,3 +45,16 @@ def test_library_warning_names_the_parameters(tmp_path, full_disk):
         UserWarning, match=r"\(cache=False turns the cache off, cache_dir="
     ):
         Chunked.from_csv(data, target="y", cache_dir=tmp_path / "c")
+
+
+
+def test_a_folder_that_cannot_be_made_is_named_in_words(tmp_path):
+    # the warning quoted Python's "[Errno 20] Not a directory: '/x/afile/c'"
+    data = _csv(tmp_path / "d.csv")
+    afile = tmp_path / "afile"
+    afile.write_text("x\n")
+    with pytest.warns(UserWarning, match="not caching the decoded rows") as seen:
+        Chunked.from_csv(data, target="y", cache_dir=afile / "c").map_reduce(lambda b: b.X.shape[0])
+    text = " ".join(str(w.message) for w in seen)
+    assert "Errno" not in text, text
+    assert f"not caching the decoded rows ({afile / 'c'}: Not a directory)" in text, text

@@ -303,12 +303,23 @@ class EntryWriter:
         self._close_dir()
         if reason is not None:
             warnings.warn(
-                f"{self.source_name}: not caching the decoded rows ({reason}); every "
+                f"{self.source_name}: not caching the decoded rows "
+                f"({_in_words(reason)}); every "
                 f"pass reads the source instead (cache=False turns the cache off, "
                 f"cache_dir= puts it elsewhere)",
                 UserWarning,
                 stacklevel=user_stacklevel(),
             )
+
+
+def _in_words(reason: BaseException) -> str:
+    """Why the cache was abandoned: an operating system error as ``path:
+    its description`` (``/x/rows: Permission denied``), not Python's
+    ``[Errno 13] Permission denied: '/x/rows'``; anything else as given."""
+    if isinstance(reason, OSError) and reason.strerror:
+        where = f"{reason.filename}: " if reason.filename else ""
+        return f"{where}{reason.strerror}"
+    return str(reason)
 
 
 def _same_folder(path: Path, fd: int) -> bool:
