@@ -62,7 +62,7 @@ def test_two_classes_markdown_and_html_hold_statsmodels_effects(two_class):
     md, page = me.as_markdown(), me.as_html()
     assert md.startswith("**Logistic regression marginal effects**")
     assert "| Method | dydx |" in md and "| At | overall |" in md
-    assert "| term | dy/dx | std err | z | P>\\|z\\| | [0.025 | 0.975] |" in md
+    assert "| term | dy/dx | std err | z | P>\\|z\\| | \\[0.025 | 0.975] |" in md
     for rows in (_markdown_rows(md), _html_rows(page)):
         assert [r[0] for r in rows] == ["GPA", "TUCE", "PSI (d)"]
         _check_numbers(rows, np.asarray(ref.margeff), np.asarray(ref.margeff_se))
@@ -77,7 +77,7 @@ def test_two_classes_markdown_and_html_hold_statsmodels_effects(two_class):
 
 def test_the_level_sets_the_interval_headers(two_class):
     me, _ = two_class
-    assert "| [0.05 | 0.95] |" in me.as_markdown(alpha=0.1)
+    assert "| \\[0.05 | 0.95] |" in me.as_markdown(alpha=0.1)
     assert "<th>[0.05</th><th>0.95]</th>" in me.as_html(alpha=0.1)
 
 

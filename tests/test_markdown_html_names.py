@@ -76,3 +76,22 @@ def test_significance_legend_renders_its_stars():
     page = _render(LogisticRegression().fit(X, y).summary(X, y).as_markdown())
     assert "0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1" in page
     assert "<em>" not in page and "<strong>Signif" not in page
+
+
+MARKUP_NAMES = ["_x_", "*a*", "`code`", "[link](http://example.com)", "~~gone~~", "a\\b"]
+
+
+@pytest.mark.parametrize("classes", [["no", "yes"], ["a", "b", "c"]])
+def test_markdown_punctuation_in_names_renders_as_text(classes):
+    # a column "_x_" rendered as an italic x, "[link](...)" as a link, "`code`"
+    # as code: CommonMark's inline constructs, each escaped by a backslash
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({n: rng.normal(size=300) for n in MARKUP_NAMES})
+    y = rng.choice(classes, size=300)
+    res = LogisticRegression().fit(X, y).inference(X, y)
+    for md in (res.summary().as_markdown(), res.get_margeff().as_markdown()):
+        page = _render(md)
+        for tag in ("<em>", "<code>", "<a ", "<del>", "<s>"):
+            assert tag not in page, (tag, page)
+        for name in MARKUP_NAMES:
+            assert f"<td>{html.escape(name, quote=False)}</td>" in page, (name, page)

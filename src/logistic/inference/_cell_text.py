@@ -113,12 +113,22 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+#: Characters that open an inline construct of CommonMark or GFM (emphasis
+#: ``*`` ``_``, code spans, links and images ``[``, strikethrough ``~``) and
+#: the backslash that escapes them: each written after a backslash (a ``]``
+#: without its ``[`` opens nothing: ``0.975]`` stays as it is).
+_MARKDOWN_PUNCTUATION = str.maketrans({c: "\\" + c for c in "\\`*_[~"})
+
+
 def markdown_text(text: str) -> str:
     """``text`` as Markdown that renders as itself: ``&`` and ``<`` written as
     the entities ``&amp;`` and ``&lt;`` (CommonMark renders inline HTML, which
     opens with ``<``, and ``&lt;`` typed in a name would render as ``<``);
-    ``>`` opens nothing inside a line and stays (``P>|z|``)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    the punctuation of emphasis, code, links and strikethrough escaped by a
+    backslash (a column ``_x_`` rendered as an italic x, ``[a](b)`` as a
+    link); ``>`` opens nothing inside a line and stays (``P>|z|``)."""
+    escaped = text.translate(_MARKDOWN_PUNCTUATION)
+    return escaped.replace("&", "&amp;").replace("<", "&lt;")
 
 
 def markdown_cell(text: str) -> str:

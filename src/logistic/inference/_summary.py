@@ -471,7 +471,7 @@ class Summary:
         """GitHub-flavoured Markdown: a statistics table then the coefficient table."""
         columns = ["term", *self.columns[1:7], "signif."]
         rule = markdown_rule(7) + "---|"  # the stars left-aligned
-        tail = ["", SIGNIF_LEGEND.replace("*", "\\*")]  # stars, not emphasis
+        tail = ["", markdown_text(SIGNIF_LEGEND)]  # stars, not emphasis
         tail += [f"\n**Note:** {markdown_text(n)}" for n in self.notes]
         block = Block("", columns, self._cells(), rule)
         return markdown_tables(self.title, self.header, [block], tail)
