@@ -175,6 +175,27 @@ def test_grouped_mistakes_are_one_line(grouped_file, capsys, args, message, exit
     assert not (workdir / "m.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "role"),
+    [
+        (["-t", "successes", "--trials", "n_trials", "--features", "x1"], "--trials"),
+        (["-t", "successes", "--trials", "n_trials"], "--trials"),
+        (["--formula", "successes ~ x1", "--trials", "n_trials"], "--trials"),
+        (["--formula", "cbind(successes, n_trials) ~ x1"], "cbind() failures"),
+    ],
+)
+def test_an_absent_count_column_is_named_by_its_role(grouped_file, capsys, args, role):
+    """A --trials or cbind() failures column absent from the file is a data
+    error naming that role and column, not an internal error (a KeyError from
+    the column lookup, exit 1) nor a "--drop column" the user never gave."""
+    workdir, _ = grouped_file
+    code, out, err = run_cli(capsys, ["fit", "g.csv", "-o", "m.json", *args])
+    assert code == EX_DATAERR and out == ""
+    assert err.startswith(f"error: {role} column 'n_trials' not found in g.csv")
+    assert "did you mean 'trials'?" in err and err.count("\n") == 1
+    assert not (workdir / "m.json").exists()
+
+
 def test_positive_does_not_apply_to_counts(grouped_file, capsys):
     workdir, _ = grouped_file
     code, out, err = run_cli(

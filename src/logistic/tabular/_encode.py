@@ -46,6 +46,7 @@ from ._columns import (
     column_kind,
     nonnegative_column,
     numeric_column,
+    require_columns,
     string_column,
     unusable_type_error,
 )
@@ -72,6 +73,9 @@ from ._screen import screen_features
 from ._stored_text import check_printable, leave_out_remedy
 
 __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
+
+#: How messages name the column of a grouped fit's trials or failures.
+_COUNT_ROLES = {"trials": "--trials", "failures": "cbind() failures"}
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
@@ -259,6 +263,9 @@ def fit_design(
     target, rhs, variables = _resolve_target(target, formula, features, drop)
     screened: list[str] = []
     counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
+    for role, name in sorted((binomial or {}).items()):
+        if role != "successes":  # named by its option, not as a --drop column
+            require_columns(raw, [name], _COUNT_ROLES[role])
     if counts and rhs is None and not features:
         drop = [*(drop or []), *counts]
     if rhs is not None:
