@@ -103,6 +103,44 @@ def test_offset_in_a_formula_is_refused_pointing_to_the_offset_option(workdir, c
     assert "calls offset()" in err and "--offset COLUMN" in err
 
 
+def test_strata_in_a_formula_says_conditional_logistic_is_not_offered(workdir, capsys):
+    """R's ``clogit(y ~ x + strata(set))``: the refusal says conditional
+    logistic regression is not offered, what ``C(set)`` would fit instead and
+    where to fit matched sets, rather than only listing the functions."""
+    _write(workdir / "s.csv")
+    code, _, err = run_cli(
+        capsys, ["fit", "s.csv", "--formula", "y ~ x1 + strata(code)", "-o", "s.json"]
+    )
+    assert code == 2 and not (workdir / "s.json").exists()
+    assert "calls strata()" in err and "conditional logistic regression" in err
+    assert "C(code)" in err and "ConditionalLogit" in err and err.count("\n") == 1
+
+
+def test_stratum_intercepts_double_the_log_odds_ratio_of_matched_pairs():
+    """The claim that message makes: on 1:1 matched pairs, one intercept per
+    pair (unconditional maximum likelihood) gives twice the conditional
+    estimate (the incidental-parameters bias, Andersen 1970), here twice statsmodels'
+    ConditionalLogit on the same pairs."""
+    from statsmodels.discrete.conditional_models import ConditionalLogit
+
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    pairs = 200
+    x = rng.normal(size=(pairs, 2)) + rng.normal(size=(pairs, 1))
+    case = (rng.random(pairs) < 1 / (1 + np.exp(-0.7 * (x[:, 1] - x[:, 0])))) * 1
+    y = np.zeros((pairs, 2), dtype=int)
+    y[np.arange(pairs), case] = 1
+    stratum = np.repeat(np.arange(pairs), 2)
+    conditional = ConditionalLogit(y.ravel(), x.reshape(-1, 1), groups=stratum)
+    beta = conditional.fit(method="newton", tol=1e-12, disp=0).params[0]
+    dummies = (stratum[:, None] == np.arange(1, pairs)).astype(float)
+    fixed = LogisticRegression(max_iter=200).fit(
+        np.column_stack([x.ravel(), dummies]), y.ravel()
+    )
+    np.testing.assert_allclose(fixed.coef_[0, 0], 2 * beta, rtol=1e-6)
+
+
 def test_patsy_q_is_refused_pointing_to_backquotes(workdir, capsys):
     """patsy's ``Q('my x')`` for a name with a space: refused, naming the
     spelling formulas here take (backquotes), which then fits."""

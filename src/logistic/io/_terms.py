@@ -136,6 +136,11 @@ _CALL_HINTS = {
     "offset": "; an offset is not a term: give its column as --offset COLUMN",
     "Q": "; a column whose name is not a Python name is written in backquotes: "
     "`{column}`",
+    "strata": "; conditional logistic regression (R's survival::clogit with "
+    "strata()) is not offered: C({column}) as a term gives each stratum its own "
+    "intercept, the unconditional model, whose estimates are biased when the "
+    "strata are small (twice the log odds ratio for 1:1 matched pairs); for "
+    "matched sets use statsmodels' ConditionalLogit or R's clogit",
 }
 
 
@@ -173,9 +178,11 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
             return {"op": FUNCTIONS[name], "arg": arg}
         shown = name if name is not None else ast.unparse(node.func)
         quoted = node.args[0] if len(node.args) == 1 else None
-        column = "my x"  # Q('name'): that name
+        column = "my x" if name == "Q" else "stratum"  # Q('name'): that name
         if isinstance(quoted, ast.Constant) and isinstance(quoted.value, str):
             column = quoted.value
+        elif isinstance(quoted, ast.Name) and not quoted.id.startswith("__logistic"):
+            column = quoted.id  # strata(set): C(set)
         hint = _CALL_HINTS.get(name or "", "").format(column=column)
         raise TermError(
             f"{text!r} calls {shown}(), which formulas may not use; allowed: "
