@@ -123,6 +123,28 @@ def test_frequency_weights_match_statsmodels_freq_weights():
     np.testing.assert_allclose(infl.dfbetas, sm_infl.dfbetas, **TOL)
 
 
+def test_frequency_weighted_measures_against_leaving_out_the_whole_row():
+    """What the page says of frequency weights, against the one-step change
+    of leaving out row i and its weight s, written here with numpy (a Newton
+    step from the fitted estimates, solved with the other rows' information):
+    that step is sqrt(s) d_params and its Cook's distance s D."""
+    X, y = lbw()
+    w = np.random.default_rng(0).integers(1, 5, size=len(y)).astype(float)
+    res = LogisticRegression().fit(X, y, sample_weight=w).inference(X, y, w)
+    infl = res.get_influence()
+    Xt = np.column_stack([np.ones(len(y)), np.asarray(X, float)])
+    mu = 1 / (1 + np.exp(-Xt @ np.asarray(res.params)))
+    info = Xt.T @ (Xt * (w * mu * (1 - mu))[:, None])
+    k = Xt.shape[1]
+    for i in (0, 17, 101):
+        x, s = Xt[i], w[i]
+        rest = info - s * mu[i] * (1 - mu[i]) * np.outer(x, x)
+        step = np.linalg.solve(rest, s * x * (y[i] - mu[i]))
+        np.testing.assert_allclose(np.sqrt(s) * infl.d_params[i], step, rtol=1e-8)
+        cooks = step @ info @ step / k
+        np.testing.assert_allclose(s * infl.cooks_distance[0][i], cooks, rtol=1e-8)
+
+
 def test_robust_results_scale_dfbetas_by_their_bse():
     X, y = spector()
     res = LogisticRegression().fit(X, y).inference(X, y, cov_type="HC0")

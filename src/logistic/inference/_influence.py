@@ -12,8 +12,11 @@ the Fisher information and ``k`` the number of parameters:
 * leverage (hat value) ``h = s w x̃ᵀ I⁻¹ x̃``; studentized residual
   ``r_P / sqrt(1 - h)``; Cook's distance ``r_stud² h / ((1 - h) k)`` with
   the p-value of ``F(k, df_resid)`` (statsmodels returns both as
-  ``cooks_distance``); one-step change of the estimates when row i is left
-  out ``Δθ_i = I⁻¹ x̃ sqrt(s) (y - μ) / (1 - h)`` (``d_params``);
+  ``cooks_distance``); ``d_params`` ``Δθ_i = I⁻¹ x̃ sqrt(s) (y - μ) / (1 - h)``,
+  the one-step change of the estimates when row i is left out for ``s = 1``
+  (statsmodels' ``freq_weights`` scaling otherwise: leaving out the row and
+  its weight ``s`` changes them by ``sqrt(s) Δθ_i``, its Cook's distance is
+  ``s`` times the one here);
   ``dfbetas = Δθ / bse`` with the results' ``bse`` (its ``cov_type``);
   ``dffits_internal = x̃ᵀΔθ / se(z)`` with ``se(z)`` from the results'
   covariance. ``I⁻¹`` is the model-based covariance whatever the
