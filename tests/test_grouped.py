@@ -145,6 +145,17 @@ def test_proportions_without_trials_say_how_to_pass_them():
         LogisticRegression().fit(X, [0.25, 0.5, 0.5, 0.75])
 
 
+def test_statsmodels_two_column_counts_say_how_to_pass_them(star):
+    """statsmodels' GLM Binomial takes grouped data as endog = [successes,
+    failures]; given here, the refusal of a 2-column y says how this fit takes
+    it, and that call gives statsmodels' estimates."""
+    X, k, f, _, ref = star
+    with pytest.raises(DataValidationError, match=r"trials=successes \+ failures"):
+        LogisticRegression().fit(X, np.column_stack([k, f]))
+    model = LogisticRegression().fit(X, k, trials=k + f)
+    np.testing.assert_allclose(model.coef_.ravel(), ref.params[1:], rtol=1e-6)
+
+
 def test_proportions_times_trials_is_the_documented_alternative():
     rng = np.random.default_rng(3)
     X = rng.standard_normal((40, 2))

@@ -98,10 +98,18 @@ def label_array(y: Any) -> np.ndarray:
         )
         y = y.ravel()
     if y.ndim != 1:
+        counts = y.ndim == 2 and y.shape[1] == 2  # statsmodels' [successes, failures]
         raise DataValidationError(
             f"y must be 1-D (one label per sample); got shape {y.shape}. Multi-output "
             "(multilabel) targets are not supported; two or more classes are, as "
             "one column of labels."
+            + (
+                " Grouped binomial counts as two columns (successes, failures: "
+                "statsmodels' GLM Binomial endog) are fitted by "
+                "fit(X, successes, trials=successes + failures)."
+                if counts
+                else ""
+            )
         )
     return y
 
