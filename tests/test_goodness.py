@@ -293,8 +293,29 @@ def test_grouped_fit_deviance_and_pearson_tests_match_statsmodels():
     assert gof.pearson_pvalue == pytest.approx(
         chi2.sf(ref.pearson_chi2, ref.df_resid), rel=1e-6, abs=1e-300
     )
-    with pytest.raises(InvalidParameterError, match="use goodness_of_fit"):
+    with pytest.raises(InvalidParameterError, match=r"goodness_of_fit\(\)"):
         model.inference().hosmer_lemeshow()
+
+
+def test_grouped_fit_refusal_of_hosmer_lemeshow_gives_the_trials_test():
+    """The refusal of res.hosmer_lemeshow() for a grouped fit names a call
+    that works; that call is R's hoslem.test on the data expanded to one 0/1
+    row per trial (pandas qcut breaks, as test_hl_equals_independent_computations)."""
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(40, 1))
+    n = rng.integers(1, 7, size=40)
+    k = rng.binomial(n, 1 / (1 + np.exp(-(0.3 + 1.1 * x[:, 0]))))
+    model = LogisticRegression().fit(x, k, trials=n)
+    with pytest.raises(InvalidParameterError) as refused:
+        model.inference().hosmer_lemeshow()
+    call = "hosmer_lemeshow(successes / trials, model.predict_proba(X)[:, 1], trials)"
+    assert call in str(refused.value)
+    hl = hosmer_lemeshow(k / n, model.predict_proba(x)[:, 1], n, method="r")
+    rows = np.repeat(np.arange(40), n)
+    y = np.concatenate([[1.0] * a + [0.0] * (b - a) for a, b in zip(k, n, strict=True)])
+    p = model.predict_proba(x)[rows, 1]
+    stat, groups = _hl_from_groups(y, p, pd.qcut(p, 10, duplicates="drop"))
+    assert hl.statistic == pytest.approx(stat, rel=1e-10) and hl.groups == groups
 
 
 def test_grouped_fit_that_fits_has_a_large_p_value():

@@ -106,8 +106,10 @@ F64 = np.float64
 HL_METHODS = ("stata", "r")
 
 GROUPED_HL = (
-    "the Hosmer-Lemeshow test groups 0/1 rows; for a grouped binomial fit "
-    "(trials=) use goodness_of_fit() (deviance and Pearson tests)"
+    "the inference of a grouped binomial fit (trials=) keeps no rows for the "
+    "Hosmer-Lemeshow test: logistic.inference.hosmer_lemeshow(successes / trials, "
+    "model.predict_proba(X)[:, 1], trials) gives it on the trials (as logistic "
+    "evaluate), goodness_of_fit() the deviance and Pearson tests"
 )
 BINARY_NOTE = (
     "the deviance and Pearson goodness-of-fit tests need grouped binomial data "
