@@ -177,6 +177,42 @@ def test_class_weight_and_out_of_core_data_are_refused(tmp_path):
         LogisticRegression().fit(str(path), "y", trials=[3, 3])
 
 
+def test_grouped_profile_refusal_names_a_refit_that_gives_r_s_confint():
+    """Profile intervals of a grouped fit are refused (its inference keeps no
+    rows), naming a refit on two rows a group; that refit's profile bounds are
+    those of the grouped binomial likelihood, here profiled independently with
+    statsmodels' GLM on [successes, failures] (the coefficient held fixed as
+    an offset) and scipy's brentq, as R's confint(glm(cbind(k, n - k) ~ x))."""
+    from scipy.optimize import brentq
+    from scipy.stats import chi2
+
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(25, 1))
+    n = rng.integers(2, 8, size=25).astype(float)
+    k = rng.binomial(n.astype(int), 1 / (1 + np.exp(-(0.4 - 0.9 * x[:, 0])))) * 1.0
+    res = LogisticRegression().fit(x, k, trials=n).inference()
+    with pytest.raises(InvalidParameterError, match="two rows a group"):
+        res.conf_int(method="profile")
+    X2 = np.vstack([x, x])
+    y2 = np.r_[np.ones(25), np.zeros(25)]
+    refit = LogisticRegression().fit(X2, y2, sample_weight=np.r_[k, n - k])
+    ci = np.asarray(refit.inference(X2, y2, np.r_[k, n - k]).conf_int(method="profile"))
+    endog = np.column_stack([k, n - k])
+    Xc = sm.add_constant(x)
+    full = sm.GLM(endog, Xc, family=sm.families.Binomial()).fit(tol=1e-13)
+
+    def excess(b, j):
+        rest = sm.GLM(endog, np.delete(Xc, j, axis=1), family=sm.families.Binomial(),
+                      offset=b * Xc[:, j]).fit(tol=1e-13)  # fmt: skip
+        return 2 * (full.llf - rest.llf) - chi2.ppf(0.95, 1)
+
+    for j in range(2):
+        b, se = full.params[j], full.bse[j]
+        lo = brentq(excess, b - 6 * se, b, args=(j,), xtol=1e-12)
+        hi = brentq(excess, b, b + 6 * se, args=(j,), xtol=1e-12)
+        np.testing.assert_allclose(ci[j], [lo, hi], rtol=1e-7)
+
+
 def test_grouped_inference_with_data_or_robust_covariance_is_refused(star):
     X, k, f, model, _ = star
     with pytest.raises(InvalidParameterError, match="without data"):
