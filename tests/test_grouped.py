@@ -224,6 +224,12 @@ def test_grouped_inference_with_data_or_robust_covariance_is_refused(star):
             model.inference(cov_type=cov_type, groups=groups)
         assert "scale='X2'" in str(err.value)
         assert "pass X, y" not in str(err.value)
+    # so are sampling weights (as logistic fit --weights-kind sampling refuses
+    # grouped counts), with or without the data, never sent to the data
+    for data in ((), (X, k)):
+        with pytest.raises(InvalidParameterError, match="grouped binomial") as err:
+            model.inference(*data, sample_weight_kind="sampling")
+        assert "pass X, y" not in str(err.value)
 
 
 def test_grouped_predictions_are_success_probabilities(star):

@@ -156,6 +156,13 @@ def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
             "sample_weight_kind='sampling' is not available for Firth fits (their "
             "inference is the inverse Fisher information, as logistf)"
         )
+    if sampling and fitted_on_counts(model):  # as logistic fit --weights-kind
+        raise InvalidParameterError(
+            "sample_weight_kind='sampling' is not available for a grouped binomial "
+            "fit (trials=): its sample_weight multiplies groups as frequency "
+            "weights; call model.inference() without data (cov_type='nonrobust'; "
+            "scale='X2' for counts that vary more than binomial)"
+        )
     if cov_type not in COV_TYPES:
         raise InvalidParameterError(
             f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
