@@ -232,6 +232,37 @@ def test_grouped_inference_with_data_or_robust_covariance_is_refused(star):
         assert "pass X, y" not in str(err.value)
 
 
+def test_grouped_results_never_send_to_the_data_they_refuse():
+    """What needs rows from a grouped fit's inference (in-sample predictions,
+    margins at the median, at the mean with an offset) says how to get it,
+    not 'call model.inference(X, y, ...)', which a grouped fit refuses; the
+    refit it names gives statsmodels' GLM Binomial prediction intervals."""
+    rng = np.random.default_rng(12)
+    x = rng.normal(size=(30, 1))
+    n = rng.integers(2, 9, size=30).astype(float)
+    k = rng.binomial(n.astype(int), 1 / (1 + np.exp(-(0.2 + 0.8 * x[:, 0])))) * 1.0
+    off = np.linspace(-0.4, 0.4, 30)
+    res = LogisticRegression().fit(x, k, trials=n, offset=off).inference()
+    asks = [
+        (res.get_prediction, "needs X"),
+        (lambda: res.get_margeff(at="median"), "two rows a group"),
+        (lambda: res.get_margeff(at="mean"), "two rows a group"),
+    ]
+    for ask, remedy in asks:
+        with pytest.raises(InvalidParameterError, match=remedy) as err:
+            ask()
+        assert "model.inference(X, y" not in str(err.value)
+    X2, y2, w2 = np.vstack([x, x]), np.r_[np.ones(30), np.zeros(30)], np.r_[k, n - k]
+    refit = LogisticRegression().fit(X2, y2, sample_weight=w2, offset=np.r_[off, off])
+    frame = refit.inference(X2, y2, w2, offset=np.r_[off, off]).get_prediction()
+    glm = sm.GLM(np.column_stack([k, n - k]), sm.add_constant(x),
+                 family=sm.families.Binomial(), offset=off).fit(tol=1e-13)  # fmt: skip
+    ref = glm.get_prediction(sm.add_constant(x), offset=off).summary_frame()
+    np.testing.assert_allclose(frame.summary_frame()["mean"][:30], ref["mean"], rtol=1e-8)
+    np.testing.assert_allclose(frame.summary_frame()["mean_ci_lower"][:30],
+                               ref["mean_ci_lower"], rtol=1e-7)  # fmt: skip
+
+
 def test_grouped_predictions_are_success_probabilities(star):
     X, k, f, model, ref = star
     np.testing.assert_array_equal(model.classes_, [0, 1])

@@ -313,17 +313,16 @@ def _point(results: Any, at: str) -> Block:
             if data is None:
                 raise InvalidParameterError(
                     "at='mean' of a fit with an offset needs the training data for "
-                    "the mean offset: call model.inference(X, y, sample_weight, "
-                    "offset) with the data given to fit()"
+                    f"the mean offset: {results._remedy}"
                 )
             offset = offset_mean(data)
     else:
         rows = results._rows
         if rows is None:
+            how = "" if results.grouped else ", as arrays"
             raise InvalidParameterError(
                 "at='median' needs the training rows in memory (a median is not a "
-                "sum over blocks): call model.inference(X, y, ...) with arrays"
-                + _or_at_mean(results)
+                f"sum over blocks): {results._remedy}{how}" + _or_at_mean(results)
             )
         X = rows.X.toarray() if hasattr(rows.X, "toarray") else np.asarray(rows.X)
         n = X.shape[0]

@@ -185,11 +185,26 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
     def _data(self, what: str) -> LogisticObjective:
         """The training data's objective, or an error saying ``what`` needs it."""
         if self._objective is None:
-            raise InvalidParameterError(
-                f"{what} needs the training data: call model.inference(X, y, "
-                "sample_weight, offset, ...) with the data given to fit()"
-            )
+            remedy = self._remedy
+            raise InvalidParameterError(f"{what} needs the training data: {remedy}")
         return self._objective
+
+    @property
+    def _remedy(self) -> str:
+        """How to give results without rows the training data: pass it to
+        ``inference``, or, for a grouped fit, whose inference takes none, refit
+        on its 0/1 rows (the same coefficients and, up to a constant, the same
+        likelihood)."""
+        if self.grouped:
+            return (
+                "the inference of a grouped binomial fit (trials=) takes none; refit "
+                "on two rows a group, y = 1 with sample_weight = successes and y = 0 "
+                "with trials - successes"
+            )
+        return (
+            "call model.inference(X, y, sample_weight, offset, ...) with the data "
+            "given to fit()"
+        )
 
     @property
     def _pd(self) -> Any:
@@ -486,6 +501,11 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
             if offset is not None:
                 raise InvalidParameterError(
                     "offset is given without X: the training rows carry their own"
+                )
+            if self.grouped and self._objective is None:
+                raise InvalidParameterError(
+                    "get_prediction() of a grouped binomial fit (trials=) needs X, "
+                    "the groups' rows: its inference keeps none"
                 )
             backend = self._data("get_prediction() without X").data
             return predict_training_rows(
