@@ -359,3 +359,11 @@ def test_docs_example_runs():
     np.testing.assert_allclose(
         namespace["table"].conf_int[2], np.exp([0.1602959439, 1.464142727]), rtol=2e-4
     )
+    # the odds ratio per 100 GRE points, after it: R's coef 0.002264426 and
+    # confint 0.0001375921 0.004435874 (UCLA OARC page), times 100
+    code = text.split("```python\n")[2].split("```")[0]
+    exec(compile(code, "goodness-of-fit.md", "exec"), namespace)
+    assert namespace["or_c"] == pytest.approx(np.exp(0.2264426), rel=1e-6)
+    np.testing.assert_allclose(
+        namespace["ci_c"], np.exp([0.01375921, 0.4435874]), rtol=2e-4
+    )

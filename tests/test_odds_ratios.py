@@ -67,6 +67,29 @@ def test_profile_odds_ratios_match_r_confint_and_are_roots():
     np.testing.assert_allclose(t.odds_ratio, res.odds_ratios().odds_ratio)
 
 
+def test_odds_ratio_per_c_units_is_the_refit_on_the_column_over_c():
+    """docs/goodness-of-fit.md's recipe for the odds ratio per 100 GRE points,
+    exp(100 coef) with exp(100 bounds), against the fit of gre / 100 (Wald
+    bounds from statsmodels on that column) and R's profile confint, times 100."""
+    X, y = ucla()
+    res = LogisticRegression().fit(X, y).inference(X, y)
+    j = res.term_names.index("gre")
+    scaled = np.asarray(X, float).copy()
+    scaled[:, j - 1] /= 100
+    ref = _sm(scaled, y)
+    np.testing.assert_allclose(np.exp(100 * np.asarray(res.params)[j]),
+                               np.exp(ref.params[j]), rtol=1e-9)  # fmt: skip
+    np.testing.assert_allclose(np.exp(100 * np.asarray(res.conf_int())[j]),
+                               np.exp(ref.conf_int()[j]), rtol=1e-8)  # fmt: skip
+    profile = np.asarray(res.conf_int(method="profile", terms=["gre"]))[j]
+    # MASS's confint interpolates a spline (about 1e-4 relative, as above)
+    np.testing.assert_allclose(np.exp(100 * profile), np.exp(100 * np.array(R_PROFILE[1])),
+                               rtol=2e-4)  # fmt: skip
+    again = LogisticRegression().fit(scaled, y).inference(scaled, y)
+    np.testing.assert_allclose(np.asarray(again.conf_int(method="profile", terms=[j]))[j],
+                               100 * profile, rtol=1e-7)  # fmt: skip
+
+
 def test_dataframe_rows_and_bad_method():
     X, y = spector()
     t = LogisticRegression().fit(X, y).inference().odds_ratios(alpha=0.1)
