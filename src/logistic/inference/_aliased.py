@@ -409,6 +409,7 @@ class AliasedParameters:
         names = self._obj_names()
         dropped = {names[j] for j in np.flatnonzero(self._aliased)}
         constant = [c for c in self._constant_columns if c not in dropped]
+        separation = getattr(self, "separation", None)
         try:
             cov_kk, self.rcond = invert_information(
                 self._information[np.ix_(kept, kept)],
@@ -418,9 +419,9 @@ class AliasedParameters:
                 singular=singular_limit(self._stats),
                 scale=self._column_rms()[kept],
                 far_from_zero=self._far_from_zero(names),
+                separated=separation if separation in SEPARATED_OR_SUSPECTED else None,
             )
         except CollinearityError as exc:
-            separation = getattr(self, "separation", None)
             if separation is None or exc.reason != "dependent":
                 raise
             state = (

@@ -436,6 +436,7 @@ def invert_information(
     singular: float = SINGULAR_RCOND,
     scale: FloatArray | None = None,
     far_from_zero: dict[str, float] | None = None,
+    separated: str | None = None,
 ) -> tuple[FloatArray, float]:
     """``I⁻¹`` after checking that ``I`` has full rank (a reciprocal condition
     above ``singular``: :data:`SINGULAR_RCOND`, or for a fit's kept
@@ -460,6 +461,10 @@ def invert_information(
         from where their values lie (:func:`._information_range.far_from_zero_note`).
     constant_columns : list of str, optional
         Feature columns found constant beside an intercept (reported first).
+    separated : str, optional
+        The fit's separation (``"complete"``, ...): the information vanishes
+        along the separating direction, so a near collinearity is said to be
+        possibly that direction's, not the columns'.
     capacity : ndarray of shape (k,), optional
         The most information each parameter can carry, ``Σ s x_j² / 4`` (``Σs/4``
         for the intercept). A parameter carries no information when its
@@ -538,6 +543,13 @@ def invert_information(
                 f"singular and standard errors do not exist.{note or ' ' + remedy}",
                 involved,
                 "dependent",
+            )
+        if separated is not None:  # the diverging direction, not the data
+            state = "looks" if separated == "suspected" else "is"
+            note += (
+                f" The fit {state} separated ({separated}): the information "
+                "vanishes along the separating direction, which such a relation "
+                "may be rather than a dependency among the columns."
             )
         warnings.warn(
             f"the {name_list(involved)} are nearly collinear ({detail}; reciprocal "
