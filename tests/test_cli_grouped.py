@@ -145,6 +145,29 @@ def test_predict_and_evaluate_a_grouped_model(grouped_file, capsys):
 
 
 @pytest.mark.parametrize(
+    ("args", "column", "role"),
+    [(BY_TRIALS, "trials", "--trials"), (BY_CBIND, "failures", "cbind() failures")],
+)
+def test_scoring_without_the_count_column_names_its_role(grouped_file, capsys,
+                                                         args, column, role):  # fmt: skip
+    """evaluate and margins of a grouped model on a file without its trials
+    (or failures) column: the error calls the column what it is to the model,
+    not a "model input"; predict, which reads no counts, still scores it."""
+    workdir, _ = grouped_file
+    _fit(capsys, *args, "-o", "a.json")
+    lines = (workdir / "g.csv").read_text().splitlines()
+    at = lines[0].split(",").index(column)
+    cut = [",".join(f for i, f in enumerate(line.split(",")) if i != at) for line in lines]
+    (workdir / "cut.csv").write_text("\n".join(cut) + "\n")
+    for command in ("evaluate", "margins"):
+        code, _, err = run_cli(capsys, [command, "a.json", "cut.csv"])
+        assert code == EX_DATAERR
+        assert err.startswith(f"error: the model's {role} column {column!r} not found")
+    code, _, err = run_cli(capsys, ["predict", "a.json", "cut.csv"])
+    assert code == EX_OK, err
+
+
+@pytest.mark.parametrize(
     ("args", "message", "exit_code"),
     [
         (

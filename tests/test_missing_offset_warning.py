@@ -110,6 +110,18 @@ def test_command_line_model_names_its_column(data, glm, tmp_path, capsys):
     np.testing.assert_allclose(p1, glm.predict(exog, offset=data.o), rtol=1e-6)
 
 
+def test_command_line_predict_without_the_offset_column_names_it(data, tmp_path, capsys):
+    """logistic predict reads the offset column from DATA; a file without it
+    is an error calling the column the model's offset, not a model input."""
+    csv, out = tmp_path / "d.csv", tmp_path / "m.json"
+    data.to_csv(csv, index=False)
+    assert run_cli(capsys, ["fit", csv, "-t", "y", "--offset", "o", "-o", out, "-q"])[0] == 0
+    data[["x"]].to_csv(tmp_path / "new.csv", index=False)
+    code, _, err = run_cli(capsys, ["predict", out, tmp_path / "new.csv"])
+    assert code == 65
+    assert err.startswith("error: the model's offset column 'o' not found in ")
+
+
 def test_cross_validated_fit_with_offset_warns(data):
     pytest.importorskip("sklearn")
     from logistic import LogisticRegressionCV

@@ -125,6 +125,8 @@ def apply_design(
     if with_target and binomial:
         extra += [c for k, c in sorted(binomial.items()) if k != "successes"]
     extra += [c for c in (encoding.get("offset"),) if c]
+    for role, column in _count_and_offset_columns(encoding, with_target):
+        require_columns(raw, [column], role)  # named by what it is to the model
     require_model_inputs(
         raw, needed + extra, target if with_target else None, target_needed
     )
@@ -269,6 +271,21 @@ def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
         names = [n for n, _ in unseen]
         raise _unseen_message(raw, names, unseen[0][1])
     return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
+
+
+def _count_and_offset_columns(
+    encoding: dict[str, Any], with_target: bool
+) -> list[tuple[str, str]]:
+    """``(role, column)`` of the columns DATA must hold besides the features
+    and the target: the offset, and with the target a grouped fit's trials or
+    failures, each role as messages name it."""
+    offset = encoding.get("offset")
+    pairs = [("the model's offset", offset)] if offset else []
+    binomial = (encoding.get("binomial") or {}) if with_target else {}
+    words = {"trials": "--trials", "failures": "cbind() failures"}
+    pairs += [(f"the model's {words[k]}", c) for k, c in sorted(binomial.items())
+              if k in words]  # fmt: skip
+    return pairs
 
 
 #: Why a command reads the target column of DATA, for the message that it is
