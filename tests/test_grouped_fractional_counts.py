@@ -46,3 +46,21 @@ def test_counts_that_round_off_are_whole():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         LogisticRegression().fit(X, k, trials=np.full(6, 100.0))
+
+
+def test_proportions_given_as_successes_are_named_in_the_warning():
+    """Proportions with trials (R's glm(p ~ x, weights = n) spelling) fit a
+    different model, p successes of n; the warning says how to pass them, and
+    that call gives statsmodels' fit of the counts [p n, n - p n]."""
+    k = np.array([1, 1, 2, 0, 3, 2.0])
+    p = k / N
+    with pytest.warns(UserWarning, match=r"y = p \* trials"):
+        LogisticRegression().fit(X, p, trials=N)
+    m = LogisticRegression().fit(X, p * N, trials=N)
+    sm = pytest.importorskip("statsmodels.api")
+    ref = sm.GLM(np.c_[k, N - k], sm.add_constant(X), family=sm.families.Binomial()).fit()
+    np.testing.assert_allclose(np.r_[m.intercept_, m.coef_.ravel()], ref.params, rtol=1e-6)
+    # fractional counts above 1 are not read as proportions
+    with pytest.warns(UserWarning) as w:
+        LogisticRegression().fit(X, np.array([1.5, 1, 2, 0, 3, 1]), trials=N)
+    assert "proportions" not in str(w[0].message)

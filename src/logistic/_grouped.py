@@ -185,13 +185,21 @@ def _counts(y: Any, trials: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
     )
     if fractional.size:
         i = int(fractional[0])
+        # y <= 1 on every row beside more trials: proportions given as counts
+        # (R's glm(p ~ x, weights = n) spelling), a different, wrong model
+        shares = bool((k <= 1).all() and (t > 1).any())
+        hint = (
+            "; y is at most 1 on every row: if it holds proportions, pass the "
+            "successes y = p * trials (R's glm(p ~ x, weights = n) spelling)"
+            if shares
+            else ""
+        )
         warnings.warn(
             f"{fractional.size:,} group(s) have a non-integer count of successes or "
             f"trials (row {i}, an index from 0: {float(k[i])!r} of "
             f"{float(t[i]):g}): the binomial likelihood is used as written, as "
             "R's glm fits them with its warning 'non-integer #successes in a "
-            "binomial glm!'; counts of events are whole "
-            "numbers",
+            f"binomial glm!'; counts of events are whole numbers{hint}",
             UserWarning,
             stacklevel=user_stacklevel(),
         )
