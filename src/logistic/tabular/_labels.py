@@ -347,9 +347,17 @@ def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
     """Refuse a target of K > 2 values that does not look like classes
     (non-integral numbers first: a continuous target, however many values)."""
     if values.dtype.kind == "f" and not np.all(values == np.round(values)):
+        shares = bool(np.all((values >= 0) & (values <= 1)))  # proportions?
         raise DataValidationError(
             f"{where} holds non-integral numbers ({describe_values(values, counts)}): "
             "a continuous target, not classes"
+            + (
+                "; proportions of grouped trials are fitted from their counts: "
+                "--target SUCCESSES --trials TRIALS, or the formula "
+                "'cbind(successes, failures) ~ ...'"
+                if shares
+                else ""
+            )
         )
     if len(values) > MAX_CLASSES:
         raise DataValidationError(
