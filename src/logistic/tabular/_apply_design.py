@@ -32,7 +32,7 @@ from ._design import (
 )
 from ._factor_values import factor_values, level_columns
 from ._formula import apply_formula, unseen_levels
-from ._grouped import grouped_counts
+from ._grouped import COUNT_OPTIONS, grouped_counts
 from ._inputs import text_input_columns
 from ._labels import apply_labels
 from ._missing import check_missing, missing_mask
@@ -282,9 +282,9 @@ def _count_and_offset_columns(
     offset = encoding.get("offset")
     pairs = [("the model's offset", offset)] if offset else []
     binomial = (encoding.get("binomial") or {}) if with_target else {}
-    words = {"trials": "--trials", "failures": "cbind() failures"}
-    pairs += [(f"the model's {words[k]}", c) for k, c in sorted(binomial.items())
-              if k in words]  # fmt: skip
+    for role, column in sorted(binomial.items()):
+        if role in COUNT_OPTIONS:  # the successes are the target
+            pairs.append((f"the model's {COUNT_OPTIONS[role]}", column))
     return pairs
 
 

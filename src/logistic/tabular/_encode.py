@@ -64,7 +64,7 @@ from ._formula import (
     formula_columns,
     parse_formula,
 )
-from ._grouped import grouped_counts
+from ._grouped import COUNT_OPTIONS, grouped_counts
 from ._labels import fit_target_labels
 from ._missing import check_missing, missing_mask
 from ._pandas_index import leave_out_index, unnamed_note
@@ -73,9 +73,6 @@ from ._screen import screen_features
 from ._stored_text import check_printable, leave_out_remedy
 
 __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
-
-#: How messages name the column of a grouped fit's trials or failures.
-_COUNT_ROLES = {"trials": "--trials", "failures": "cbind() failures"}
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
@@ -265,7 +262,7 @@ def fit_design(
     counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
     for role, name in sorted((binomial or {}).items()):
         if role != "successes":  # named by its option, not as a --drop column
-            require_columns(raw, [name], _COUNT_ROLES[role])
+            require_columns(raw, [name], COUNT_OPTIONS[role])
     if counts and rhs is None and not features:
         drop = [*(drop or []), *counts]
     if rhs is not None:

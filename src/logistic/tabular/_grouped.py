@@ -18,7 +18,11 @@ from .._exceptions import DataValidationError
 from ._columns import nonnegative_column
 from ._read import RawData, position
 
-__all__ = ["grouped_counts"]
+__all__ = ["COUNT_OPTIONS", "grouped_counts"]
+
+#: How messages name a grouped fit's trials or failures column: by the option
+#: or formula part that gave it.
+COUNT_OPTIONS = {"trials": "--trials", "failures": "cbind() failures"}
 
 
 def _counts(raw: RawData, name: str, role: str) -> np.ndarray:
