@@ -362,3 +362,22 @@ def test_penalized_lr_test_refuses_a_smaller_fit_of_other_labels():
     other = firth(X[["EH"]], 1 - y).inference(X[["EH"]], 1 - y)
     with pytest.raises(InvalidParameterError, match="other labels"):
         full.lr_test(other)
+
+
+def test_the_odds_ratio_table_of_a_firth_fit_names_its_penalized_lr_tests():
+    # sex2's dia: Wald p 0.065 beside a profile interval excluding 1, while
+    # logistf's penalized LR test (published above: chi2 7.90, p 0.005) rejects;
+    # the table's z and P>|z| are Wald's and its note says where logistf's are
+    X, y, w = sex2()
+    res = firth(X, y, w).inference(X, y, sample_weight=w)
+    table = res.odds_ratios(method="profile")
+    dia = table.term_names.index("dia")
+    assert table.pvalues[dia] > 0.05 and table.conf_int[dia, 0] > 1.0
+    assert abs(np.asarray(res.pvalues_lr())[dia] - 0.005) <= 0.0005
+    text = table.as_text()
+    assert "Firth fit: z and P>|z| are Wald tests; res.pvalues_lr() gives" in text
+    assert "Firth fit" in repr(res.odds_ratios(terms=["dia"]))  # kept by row picks
+    from logistic import LogisticRegression
+
+    ml = LogisticRegression(penalty=None).fit(X, y, sample_weight=w)
+    assert "Firth" not in ml.inference(X, y, sample_weight=w).odds_ratios().as_text()

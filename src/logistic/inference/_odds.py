@@ -72,6 +72,9 @@ class OddsRatioTable:
     reference : str or None
         The class the relative-risk ratios are against (the printed title
         names it); None for odds ratios.
+    tests_note : str
+        A sentence the printed note ends with about the tests (a Firth fit's:
+        where its penalized likelihood-ratio tests are); "" for none.
     """
 
     term_names: list[str]
@@ -84,6 +87,7 @@ class OddsRatioTable:
     method: str
     label: str = "odds ratio"
     reference: str | None = None
+    tests_note: str = ""
 
     def wald(self) -> WaldTable:
         """The same numbers as a :class:`WaldTable` on the odds-ratio scale
@@ -161,7 +165,7 @@ class OddsRatioTable:
                 SIGNIF_LEGEND,
                 f"Note: std err by the delta method ({self.label} x std err of "
                 f"coef); z and P>|z| test coef = 0; the interval is exp of the "
-                f"coefficient's {how} interval.",
+                f"coefficient's {how} interval.{self.tests_note}",
             ]
         )
 
@@ -187,11 +191,12 @@ def odds_ratio_table(
     method: str = "wald",
     label: str = "odds ratio",
     reference: str | None = None,
+    tests_note: str = "",
 ) -> OddsRatioTable:
     """Odds ratios from a Wald table; ``conf_int`` (k × 2, coefficient scale)
     replaces the Wald interval (the profile bounds); ``label`` names the
     ratio's column (``"RRR"`` for relative-risk ratios, against the class
-    ``reference``)."""
+    ``reference``); ``tests_note`` ends the printed note."""
     check_method(method)
     ci = wald.conf_int if conf_int is None else np.asarray(conf_int, dtype=np.float64)
     with np.errstate(over="ignore"):
@@ -208,6 +213,7 @@ def odds_ratio_table(
         method,
         label,
         reference,
+        tests_note,
     )
 
 
@@ -224,4 +230,5 @@ def table_rows(table: OddsRatioTable, rows: list[int]) -> OddsRatioTable:
         table.method,
         table.label,
         table.reference,
+        table.tests_note,
     )

@@ -82,6 +82,13 @@ from ._residual_methods import ResidualMethods
 from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 
+#: The odds-ratio table's word on a Firth fit's tests: its z and P>|z| are
+#: Wald's, which logistf does not report for penalized fits.
+FIRTH_OR_TESTS = (
+    " Firth fit: z and P>|z| are Wald tests; res.pvalues_lr() gives logistf's "
+    "penalized likelihood-ratio tests (summary(X, y, odds_ratios=True) shows them)."
+)
+
 __all__ = ["InferenceResults"]
 
 F64 = np.float64
@@ -526,7 +533,10 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
         from ._order import term_positions
 
         ci = self.conf_int(alpha, "profile", terms) if method == "profile" else None
-        table = odds_ratio_table(self.term_names, self.wald_table(alpha), ci, method)
+        note = FIRTH_OR_TESTS if self.method == "Firth" else ""
+        table = odds_ratio_table(
+            self.term_names, self.wald_table(alpha), ci, method, tests_note=note
+        )
         if terms is None:
             return table
         rows = sorted(set(term_positions(self.term_names, terms).tolist()))
