@@ -17,7 +17,9 @@ Conventions (owned here):
   spaces work as printed; text starting with a digit is a number, so a name
   that starts with a digit (or any name) can be quoted with backticks:
   ``"`0` = `1`"``; a quoted name may hold ``=``, ``,`` and ``;``
-  (``"`dose=high` = 0"``).
+  (``"`dose=high` = 0"``). An equation may stand in one pair of parentheses
+  (statsmodels' ``"(x1 = 0), (x2 = 0)"``); parentheses inside an expression
+  are not read.
 * Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁺ (Rβ̂ - q)`` with ``V`` the
   covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rank of
   ``R V Rᵀ`` (statsmodels ``wald_test(..., use_f=False)``). The rank is
@@ -39,7 +41,7 @@ from __future__ import annotations
 import difflib
 import re
 import warnings
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -51,6 +53,7 @@ from .._exceptions import (
 from .._typing import FloatArray
 from ._aliased import aliased_list
 from ._distributions import chi2_sf
+from ._same_data import check_same_observations
 
 __all__ = [
     "LRTestResult",
@@ -260,12 +263,28 @@ def _split(text: str, separators: str) -> list[str]:
     return pieces
 
 
+def _unwrapped(equation: str) -> str:
+    """``equation`` without one pair of parentheses around the whole of it:
+    statsmodels' ``f_test``/``wald_test`` documents ``"(x1 = 0), (x2 = 0)"``."""
+    text = equation.strip()
+    if not (text.startswith("(") and text.endswith(")")):
+        return equation
+    depth, quoted = 0, False
+    for i, ch in enumerate(text):  # the first "(" must close at the end
+        quoted = quoted != (ch == "`")
+        depth += 0 if quoted else (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(text) - 1:
+            return equation  # "(a) = (b)": names with parentheses
+    return text[1:-1]
+
+
 def parse_constraints(
     hypothesis: Any, names: list[str]
 ) -> tuple[FloatArray, FloatArray]:
     """``(R, q)`` from text such as ``"rank3 = rank4, gre = 0"`` (see module docs)."""
     parts = [hypothesis] if isinstance(hypothesis, str) else list(hypothesis)
-    equations = [e for part in parts for e in _split(part, ",;") if e.strip()]
+    equations = [_unwrapped(e) for part in parts for e in _split(part, ",;")]
+    equations = [e for e in equations if e.strip()]
     if not equations:
         raise InvalidParameterError("the hypothesis is empty")
     rows, rhs = [], []
@@ -413,76 +432,6 @@ def warn_robust(what: str, cov_types: tuple[str, ...]) -> None:
             UserWarning,
             stacklevel=user_stacklevel(),
         )
-
-
-def check_same_observations(nobs_a: float, nobs_b: float) -> None:
-    """Refuse a likelihood-ratio test of fits of another ``nobs``."""
-    if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
-        refuse_other_data(f"nobs {nobs_a:g} vs {nobs_b:g}")
-
-
-def refuse_other_data(differ: str) -> NoReturn:
-    raise InvalidParameterError(
-        f"the models were fitted on different data ({differ}); a likelihood-ratio "
-        "test needs the same observations"
-    )
-
-
-def check_same_data(a: Any, b: Any) -> None:
-    """Refuse a likelihood-ratio test of two binary fits' inference results
-    whose stored statistics show other observations: other ``nobs``; other
-    label sums ``Σ s y`` (other labels or weights); an offset in one fit
-    only; other counts of rows of positive weight; or, where both fits named
-    their columns, another weighted mean of a column both have (other rows
-    or weights). Equal statistics cannot prove the same data, but a
-    difference proves other data (R's ``anova`` drops such a model, Stata's
-    ``lrtest`` refuses)."""
-    check_same_observations(a.nobs, b.nobs)
-    la, lb = a._stats.labels, b._stats.labels
-    if not np.isclose(la.positive, lb.positive, rtol=1e-9, atol=0):
-        refuse_other_data(
-            "other labels or weights: Σ weight·y "
-            f"{la.positive:.6g} vs {lb.positive:.6g}"
-        )
-    if la.has_offset != lb.has_offset:
-        refuse_other_data("an offset in one only")
-    if np.isfinite(la.rows) and np.isfinite(lb.rows) and la.rows != lb.rows:
-        refuse_other_data(f"rows of positive weight {la.rows:g} vs {lb.rows:g}")
-    if a._labelled and b._labelled:  # columns named by position are not comparable
-        check_shared_means(
-            (a.feature_names, a._stats.mean), (b.feature_names, b._stats.mean)
-        )
-
-
-def check_same_class_data(a: Any, b: Any) -> None:
-    """:func:`check_same_data` of two K-class fits' inference results: other
-    ``nobs``, other class totals ``Σ s [y = k]`` (other labels or weights),
-    or, where both fits named their columns, another weighted mean of a
-    column both have."""
-    check_same_observations(a.nobs, b.nobs)
-    ta, tb = a._stats.class_totals, b._stats.class_totals
-    if not np.allclose(ta, tb, rtol=1e-9, atol=0):
-        refuse_other_data(
-            f"other labels or weights: class totals {ta.tolist()} vs {tb.tolist()}"
-        )
-    if a._named and b._named:  # the features' names, the intercept aside
-        check_shared_means((a._features, a._stats.mean), (b._features, b._stats.mean))
-
-
-def check_shared_means(a: tuple[Any, Any], b: tuple[Any, Any]) -> None:
-    """Refuse two fits' ``(names, weighted column means)`` whose means of a
-    column both name differ (other rows, values or weights): the shared part
-    of :func:`check_same_data` and the K-class check."""
-    if a[1] is None or b[1] is None:
-        return
-    mean_b = dict(zip(b[0], b[1], strict=True))
-    for name, ma in zip(a[0], a[1], strict=True):
-        mb = mean_b.get(name)
-        if mb is not None and not np.isclose(ma, mb, rtol=1e-9, atol=1e-12):
-            refuse_other_data(
-                f"column {name!r} has weighted mean {ma:.6g} vs {mb:.6g}: other "
-                "rows, values or weights"
-            )
 
 
 def lr_test(

@@ -71,7 +71,6 @@ from ._hypothesis import (
     LRTestResult,
     TermTests,
     WaldTestResult,
-    check_same_class_data,
     chi2_sf,
     lr_test,
     term_columns,
@@ -88,6 +87,7 @@ from ._multinomial_refusals import BinaryOnlyMethods, refusal
 from ._multinomial_summary import MultinomialSummary
 from ._odds import OddsRatioTable, odds_ratio_table, table_rows
 from ._order import equations_display_order
+from ._same_data import check_same_class_data
 from ._stored import MAX_STORED_PARAMS
 from ._wald import WaldTable, wald_frame, wald_table
 

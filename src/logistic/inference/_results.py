@@ -71,7 +71,6 @@ from ._covariance import robust_covariance
 from ._hypothesis import (
     LRTestResult,
     WaldTestResult,
-    check_same_data,
     chi2_sf,
     lr_test,
     wald_test,
@@ -79,6 +78,7 @@ from ._hypothesis import (
 from ._likelihoods import LikelihoodStatistics
 from ._order import display_order, term_positions
 from ._residual_methods import ResidualMethods
+from ._same_data import check_same_data
 from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 

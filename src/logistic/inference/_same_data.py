@@ -1,0 +1,96 @@
+"""Whether two fits' inference results are of the same observations, for a
+likelihood-ratio test between them.
+
+Convention (owned here): a likelihood-ratio test is refused when the stored
+statistics of the two fits show other data (other ``nobs``, label sums or
+class totals, an offset in one only, other counts of rows of positive
+weight, another weighted mean of a column both name). Equal statistics
+cannot prove the same data, but a difference proves other data (R's
+``anova`` drops such a model, Stata's ``lrtest`` refuses).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError
+
+__all__ = [
+    "check_same_class_data",
+    "check_same_data",
+    "check_same_observations",
+    "check_shared_means",
+    "refuse_other_data",
+]
+
+
+def check_same_observations(nobs_a: float, nobs_b: float) -> None:
+    """Refuse a likelihood-ratio test of fits of another ``nobs``."""
+    if not np.isclose(nobs_a, nobs_b, rtol=1e-12, atol=0):
+        refuse_other_data(f"nobs {nobs_a:g} vs {nobs_b:g}")
+
+
+def refuse_other_data(differ: str) -> NoReturn:
+    raise InvalidParameterError(
+        f"the models were fitted on different data ({differ}); a likelihood-ratio "
+        "test needs the same observations"
+    )
+
+
+def check_same_data(a: Any, b: Any) -> None:
+    """Refuse a likelihood-ratio test of two binary fits' inference results
+    whose stored statistics show other observations: other ``nobs``; other
+    label sums ``Σ s y`` (other labels or weights); an offset in one fit
+    only; other counts of rows of positive weight; or, where both fits named
+    their columns, another weighted mean of a column both have (other rows
+    or weights). Equal statistics cannot prove the same data, but a
+    difference proves other data (R's ``anova`` drops such a model, Stata's
+    ``lrtest`` refuses)."""
+    check_same_observations(a.nobs, b.nobs)
+    la, lb = a._stats.labels, b._stats.labels
+    if not np.isclose(la.positive, lb.positive, rtol=1e-9, atol=0):
+        refuse_other_data(
+            "other labels or weights: Σ weight·y "
+            f"{la.positive:.6g} vs {lb.positive:.6g}"
+        )
+    if la.has_offset != lb.has_offset:
+        refuse_other_data("an offset in one only")
+    if np.isfinite(la.rows) and np.isfinite(lb.rows) and la.rows != lb.rows:
+        refuse_other_data(f"rows of positive weight {la.rows:g} vs {lb.rows:g}")
+    if a._labelled and b._labelled:  # columns named by position are not comparable
+        check_shared_means(
+            (a.feature_names, a._stats.mean), (b.feature_names, b._stats.mean)
+        )
+
+
+def check_same_class_data(a: Any, b: Any) -> None:
+    """:func:`check_same_data` of two K-class fits' inference results: other
+    ``nobs``, other class totals ``Σ s [y = k]`` (other labels or weights),
+    or, where both fits named their columns, another weighted mean of a
+    column both have."""
+    check_same_observations(a.nobs, b.nobs)
+    ta, tb = a._stats.class_totals, b._stats.class_totals
+    if not np.allclose(ta, tb, rtol=1e-9, atol=0):
+        refuse_other_data(
+            f"other labels or weights: class totals {ta.tolist()} vs {tb.tolist()}"
+        )
+    if a._named and b._named:  # the features' names, the intercept aside
+        check_shared_means((a._features, a._stats.mean), (b._features, b._stats.mean))
+
+
+def check_shared_means(a: tuple[Any, Any], b: tuple[Any, Any]) -> None:
+    """Refuse two fits' ``(names, weighted column means)`` whose means of a
+    column both name differ (other rows, values or weights): the shared part
+    of :func:`check_same_data` and the K-class check."""
+    if a[1] is None or b[1] is None:
+        return
+    mean_b = dict(zip(b[0], b[1], strict=True))
+    for name, ma in zip(a[0], a[1], strict=True):
+        mb = mean_b.get(name)
+        if mb is not None and not np.isclose(ma, mb, rtol=1e-9, atol=1e-12):
+            refuse_other_data(
+                f"column {name!r} has weighted mean {ma:.6g} vs {mb:.6g}: other "
+                "rows, values or weights"
+            )
