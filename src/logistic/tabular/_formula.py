@@ -7,12 +7,12 @@ Convention (owned here): ``"y ~ a + C(b)"``: the left side must be one column
 or ``Treatment(reference=ref)`` makes ``ref`` the reference, stored as the
 first level; a factor no term reduces, as in ``0 + C(b, Treatment(ref))``,
 has every level as a column: :mod:`._formula_contrasts`) to decide each
-categorical factor's coding; R's ``factor(b)``
-is refused, suggesting ``C(b)``; before anything is materialised every
-factor must belong to the closed grammar of :mod:`logistic.io._terms`
-(columns, numbers, ``+ - * / **``, ``I()``, ``C(column)``, ``center``,
-``scale``, a fixed list of numpy functions). ``{...}`` blocks and any other
-call are refused.
+categorical factor's coding; R's ``factor(b)`` and Stata's ``i.b`` are
+refused, suggesting ``C(b)`` (:mod:`._formula_spellings`); before anything
+is materialised every factor must belong to the closed grammar of
+:mod:`logistic.io._terms` (columns, numbers, ``+ - * / **``, ``I()``,
+``C(column)``, ``center``, ``scale``, a fixed list of numpy functions).
+``{...}`` blocks and any other call are refused.
 
 The stored encoding holds the factors and terms as data (their learnt state
 included: levels, means, standard deviations). The design matrix, at fit and
@@ -44,6 +44,11 @@ from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
+from ._formula_spellings import (
+    refuse_r_factor,
+    stata_interaction_hint,
+    stata_prefix_hint,
+)
 from ._read import position
 
 #: A frame row's place in its file ("line 7"), for messages.
@@ -176,22 +181,6 @@ def _refuse_quoted_keywords(formula: str) -> None:
             )
 
 
-#: R's ``factor(x)`` / ``as.factor(x)``, which formulas spell ``C(x)``.
-_R_FACTOR = re.compile(r"(?<![\w.])(as\.factor|factor)\(\s*([^()]*?)\s*\)")
-
-
-def _refuse_r_factor(formula: str) -> None:
-    """R's ``factor(rank)``: one line suggesting ``C(rank)``."""
-    match = _R_FACTOR.search(formula)
-    if match is not None:
-        raise InvalidParameterError(
-            f"--formula {formula!r}: {match.group(0)!r} is R's spelling; a "
-            f"categorical column is written C({match.group(2)}) here (e.g. "
-            f"'admit ~ gre + C(rank)'), and C({match.group(2)}, Treatment(level)) "
-            "chooses the reference level"
-        )
-
-
 def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     """``(target, rhs, factors)``: formulaic's parse, every factor checked."""
     from formulaic import Formula
@@ -212,7 +201,7 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
             "allowed; write arithmetic inside I(...), e.g. I(x ** 2)"
         )
     _refuse_quoted_keywords(formula)
-    _refuse_r_factor(formula)
+    refuse_r_factor(formula)
     if not formula.split("~", 1)[0].strip():
         raise InvalidParameterError(
             f"--formula {formula!r} has no target on the left of '~'; write it as "
@@ -225,6 +214,8 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
         reason = _one_line(exc)
         if isinstance(exc, SyntaxError) and exc.text and exc.text.strip():
             reason = f"{exc.text.strip()!r} is not a term ({exc.msg})"
+        stata = stata_interaction_hint(formula)
+        reason = reason if stata is None else f"{reason.rstrip('.')}; {stata}"
         raise InvalidParameterError(
             f"--formula {formula!r} cannot be parsed: {reason}"
         ) from None
@@ -299,9 +290,12 @@ def formula_columns(columns: list[str], variables: set[str]) -> list[str]:
 def _unknown_columns(names: set[str], path: str, columns: list[str]) -> str:
     import difflib
 
-    name = sorted(names)[0]
+    # Stata's i.rank first: its "did you mean 'rank'" would make rank a number
+    stata = [n for n in sorted(names) if stata_prefix_hint(n) is not None]
+    name = (stata or sorted(names))[0]
     close = difflib.get_close_matches(name, columns, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = f": {stata_prefix_hint(name)}" if stata else hint
     shown = ", ".join(repr(c) for c in columns[:20])
     more = f", ... ({len(columns) - 20} more)" if len(columns) > 20 else ""
     return (
