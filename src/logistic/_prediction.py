@@ -24,6 +24,7 @@ import numpy as np
 
 from . import _logits, _math
 from ._exceptions import DataValidationError, InvalidParameterError
+from ._file_marks import refuse_formula_inputs
 from ._frame_encoding import apply_encoding
 from ._grouped import fitted_on_counts
 from ._kernels_xp import is_device_array
@@ -76,6 +77,7 @@ def checked_X(model: Any, X: Any) -> Any:
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)  # text columns, as in fit
+    refuse_formula_inputs(model, X)  # a formula file's raw columns
     check_feature_names(getattr(model, "feature_names_in_", None), X, name)
     X = check_X(X, estimator=name, for_prediction=True)
     if X.shape[1] != model.n_features_in_:

@@ -32,7 +32,7 @@ import numpy as np
 
 from .. import _memory
 from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
-from .._file_marks import TRAINING_TOTALS_ATTR
+from .._file_marks import TRAINING_TOTALS_ATTR, refuse_formula_inputs
 from .._firth import FirthObjective
 from .._frame_encoding import apply_encoding
 from .._labels import labels_shown
@@ -398,6 +398,7 @@ def prepare(
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)
+    refuse_formula_inputs(model, X)  # a formula file's raw columns
     try:
         data = check_fit_data(
             X,

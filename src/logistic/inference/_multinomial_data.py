@@ -45,6 +45,7 @@ import numpy as np
 
 from .._block_sums import block_hessian
 from .._exceptions import DataValidationError, InvalidParameterError
+from .._file_marks import refuse_formula_inputs
 from .._frame_encoding import apply_encoding
 from .._labels import labels_shown
 from .._multinomial import (
@@ -214,6 +215,7 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
     encoding = getattr(model, "encoding_", None)
     if encoding is not None and not isinstance(X, Backend):
         X = apply_encoding(encoding, X)
+    refuse_formula_inputs(model, X)  # a formula file's raw columns
     class_weight = getattr(model, "class_weight", None)
     backend = as_backend(
         X,
