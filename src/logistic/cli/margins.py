@@ -180,12 +180,17 @@ Output = Annotated[
 ]
 
 
-def _choice(option: str, value: str, allowed: tuple[str, ...]) -> str:
-    """``value`` as ``allowed`` spells it (case aside), else exit 2."""
+def _choice(
+    option: str, value: str, allowed: tuple[str, ...], hint: Any = None
+) -> str:
+    """``value`` as ``allowed`` spells it (case aside), else exit 2 (with
+    ``hint(value, cli=True)`` at the end of the message, where given)."""
     value = str(opt.spelled_as(value, allowed))
     if value not in allowed:
+        more = "" if hint is None else hint(value, cli=True)
         raise CLIError(
-            f"{option} must be one of {', '.join(allowed)}; got {value!r}", EX_USAGE
+            f"{option} must be one of {', '.join(allowed)}; got {value!r}{more}",
+            EX_USAGE,
         )
     return value
 
@@ -457,6 +462,7 @@ def margins(
     Example: logistic margins model.json train.csv --dummy --at overall
     """
     from ..inference import COV_TYPES
+    from ..inference._covariance import cov_type_hint
     from ..inference._margins import ATS, CATEGORICAL, METHODS
     from ..tabular._formula_margins import by_variable
     from ._apply import encoding_of
@@ -472,7 +478,7 @@ def margins(
         )
     categorical = _choice("--categorical", categorical or "levels", CATEGORICAL)
     if cov_type is not None:
-        cov_type = _choice("--cov-type", cov_type, COV_TYPES)
+        cov_type = _choice("--cov-type", cov_type, COV_TYPES, cov_type_hint)
     cluster = one_cluster(clusters)
     check_cluster_option(cov_type, cluster)
     require_inputs(data=data, model=model)

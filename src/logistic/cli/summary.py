@@ -118,6 +118,7 @@ def _check_options(
 ) -> None:
     """Refuse a combination of options before anything is printed (exit 2)."""
     from ..inference import COV_TYPES
+    from ..inference._covariance import cov_type_hint
     from ._training_rows import check_cluster_option, check_counts
 
     robust = cov_type not in (None, "nonrobust") or cluster is not None
@@ -130,7 +131,9 @@ def _check_options(
         )
     if cov_type is not None and cov_type not in COV_TYPES:
         raise CLIError(
-            f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}", EX_USAGE
+            f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}"
+            f"{cov_type_hint(cov_type, cli=True)}",
+            EX_USAGE,
         )
     check_cluster_option(cov_type, cluster)
     check_counts(mf, model, cov_type)

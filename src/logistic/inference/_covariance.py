@@ -94,6 +94,7 @@ __all__ = [
     "CollinearityError",
     "check_cov_request",
     "cluster_meat",
+    "cov_type_hint",
     "few_clusters",
     "group_meat",
     "hc1_factor",
@@ -105,6 +106,9 @@ __all__ = [
 ]
 
 COV_TYPES = ("nonrobust", "HC0", "HC1", "cluster")
+#: Names of other packages' covariances that are not ``COV_TYPES`` (lower case).
+_STATA_ROBUST = ("robust", "vce(robust)", "stata")
+_NOT_OFFERED = ("hc2", "hc3")
 #: What sample weights are: counts of identical rows, or sampling weights.
 WEIGHT_KINDS = ("frequency", "sampling")
 SINGULAR_RCOND = 1e-12
@@ -276,6 +280,33 @@ def group_meat(
     return S.T @ S, n_groups
 
 
+def cov_type_hint(cov_type: Any, cli: bool = False) -> str:
+    """What to write for a ``cov_type`` that is not one of :data:`COV_TYPES`
+    but names one elsewhere: Stata's ``vce(robust)`` (``"cluster"`` with every
+    row its own group, ``cli``: on a column that differs on every row), a
+    case (``"hc1"`` is ``"HC1"``), HC2/HC3 (not offered). Empty otherwise;
+    else ``"; "`` and the remedy, for the end of the refusal."""
+    text = str(cov_type).strip().lower()
+    if text in _STATA_ROBUST:
+        how = (
+            "--cov-type cluster --cluster COL with a column that differs on every "
+            "row (an id)"
+            if cli
+            else "cov_type='cluster' with groups=np.arange(n_rows)"
+        )
+        return (
+            f"; Stata's vce(robust) (n/(n-1) x HC0) is {how}; HC0 is the sandwich "
+            "itself and HC1 R's sandwich::vcovHC(type='HC1')"
+        )
+    if text in _NOT_OFFERED:
+        return "; HC2 and HC3 (leverage-adjusted) are not offered: use HC0 or HC1"
+    # the command line reads them case aside (cli._options.spelled_as)
+    spelled = [c for c in COV_TYPES if c.lower() == text and c != cov_type]
+    if spelled and not cli:
+        return f"; the names are case-sensitive: {spelled[0]!r}"
+    return ""
+
+
 def check_cov_request(
     cov_type: str, groups: Any, allowed: tuple[str, ...] = COV_TYPES
 ) -> None:
@@ -284,7 +315,7 @@ def check_cov_request(
     if cov_type not in allowed:
         raise InvalidParameterError(
             f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
-            f"Got {cov_type!r} instead."
+            f"Got {cov_type!r} instead{cov_type_hint(cov_type)}."
         )
     if (groups is not None) != (cov_type == "cluster"):
         raise InvalidParameterError(

@@ -67,6 +67,7 @@ from ._covariance import (
     COV_TYPES,
     WEIGHT_KINDS,
     check_cov_request,
+    cov_type_hint,
     warn_few_clusters,
 )
 from ._dispersion import ESTIMATED, check_scale, dispersion
@@ -166,7 +167,7 @@ def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
     if cov_type not in COV_TYPES:
         raise InvalidParameterError(
             f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
-            f"Got {cov_type!r} instead."
+            f"Got {cov_type!r} instead{cov_type_hint(cov_type)}."
         )
     firth = getattr(model, "penalty", None) == "firth"
     if firth and cov_type != "nonrobust":
