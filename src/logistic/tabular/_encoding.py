@@ -13,9 +13,9 @@ Convention (owned here):
 * A byte that does not decode is reported by :func:`decode_error`
   (:mod:`logistic._text_decoding`, which the streamed readers share).
 * Files that are not CSV text are named, not parsed: UTF-16/32 text
-  (:func:`refuse_utf16`), spreadsheets, Parquet read with ``--format csv`` and
-  other binary files (:func:`refuse_binary`), and JSON documents — a model
-  file given as data above all (:func:`refuse_json`, a
+  (:func:`refuse_utf16`), spreadsheets, Stata and SPSS data files, Parquet
+  read with ``--format csv`` and other binary files (:func:`refuse_binary`),
+  and JSON documents — a model file given as data above all (:func:`refuse_json`, a
   :class:`NotDataError`, so a command taking ``MODEL DATA`` can say so).
 """
 
@@ -114,7 +114,28 @@ def refuse_utf16(
 _BINARY_KINDS = {
     b"PK\x03\x04": "a zip archive (an Excel .xlsx or .ods workbook?)",
     b"\xd0\xcf\x11\xe0": "an old Excel/Office file (.xls)",
+    b"<stata_dta>": "a Stata data file (.dta, format 117 or later)",
+    b"$FL2": "an SPSS data file (.sav)",
+    b"$FL3": "an SPSS data file (.zsav)",
 }
+#: How the statistics packages' own files convert (``kind`` starts so).
+_CONVERT = {
+    "a Stata": "Stata's export delimited, or pandas.read_stata(PATH).to_parquet(...)",
+    "an SPSS": "pandas.read_spss(PATH).to_parquet(...)",
+}
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a binary file is, from its first bytes, or None. A Stata .dta of
+    formats 104 to 115 starts with its format number, then its byte order
+    (1 or 2), file type 1 and a zero byte (Stata's dta documentation)."""
+    for magic, kind in _BINARY_KINDS.items():
+        if head.startswith(magic):
+            return kind
+    if len(head) >= 4 and 104 <= head[0] <= 115 and head[1] in (1, 2):
+        if head[2:4] == b"\x01\x00":
+            return "a Stata data file (.dta)"
+    return None
 
 
 def refuse_binary(head: bytes, path: str, encoding: str = UTF8) -> None:
@@ -124,12 +145,14 @@ def refuse_binary(head: bytes, path: str, encoding: str = UTF8) -> None:
             f"{path} is a Parquet file (it starts with PAR1), not CSV text; leave "
             "out --format csv and it is read as Parquet"
         )
-    for magic, kind in _BINARY_KINDS.items():
-        if head.startswith(magic):
-            raise DataValidationError(
-                f"{path} is {kind}, not a data file this tool reads; export it as "
-                "CSV (UTF-8) or Parquet"
-            )
+    kind = _binary_kind(head)
+    if kind is not None:
+        how = [v for k, v in _CONVERT.items() if kind.startswith(k)]
+        raise DataValidationError(
+            f"{path} is {kind}, not a data file this tool reads; export it as "
+            "CSV (UTF-8) or Parquet"
+            + (f" ({how[0].replace('PATH', repr(path))})" if how else "")
+        )
     if not is_wide(encoding) and b"\x00" in head[:8192]:
         raise DataValidationError(
             f"{path} is binary (it holds NUL bytes), not CSV text; the tool reads "
