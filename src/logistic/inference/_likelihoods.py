@@ -29,7 +29,12 @@ or computed from the data again it reads):
   pseudo R² under ``pweight``; a Wald test is the valid overall test).
 * Grouped binomial fits add ``Σ log C(n_i, k_i)`` to ``ℓ`` and ``ℓ_0``; for
   Firth fits ``llf`` is the ordinary log-likelihood at the estimate (see
-  :mod:`._results` for both).
+  :mod:`._results` for both). McFadden's pseudo R² leaves that constant out
+  of both: it is the pseudo R² of the same data as one 0/1 row per trial
+  (Stata's ``blogit``), whatever the grouping (the LR statistic
+  ``2 (ℓ - ℓ_0)`` is, the constant cancelling in it), where
+  ``1 - ℓ/ℓ_0`` with the constant grows as the same trials are put in fewer
+  groups (statsmodels' GLM ``pseudo_rsquared("mcf")`` of the grouped data).
 """
 
 from __future__ import annotations
@@ -195,9 +200,10 @@ class LikelihoodStatistics:
 
     @property
     def pseudo_rsquared(self) -> float:
-        """McFadden's ``1 - ℓ/ℓ_0``."""
+        """McFadden's ``1 - ℓ/ℓ_0``, of the log-likelihoods without the
+        grouped constant ``Σ log C(n_i, k_i)``."""
         self._refuse_pseudo("pseudo_rsquared")
-        return 1.0 - self.llf / self.llnull
+        return 1.0 - self._llf_kernel / self._llnull_kernel
 
     prsquared = pseudo_rsquared
 
