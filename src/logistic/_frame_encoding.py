@@ -18,9 +18,13 @@ the first such value, its row and index label, never a categorical column;
 a text column of numbers written with a decimal comma (``"13,2"``) is
 refused the same way, naming ``pd.read_csv(..., decimal=",")``. Any other
 mix of numbers and text is an error naming the column. A ``category``
-column is categorical whatever its categories, and its levels are the values
-present, sorted as text (as the CLI sorts them), not the category order. The
-estimator then
+column is categorical whatever its categories, and its levels are the
+categories present, in the category order, the first the reference (as
+``pd.get_dummies(drop_first=True)``, statsmodels' and R's formulas: ordering
+the categories is how pandas chooses a reference level, and categories of
+numbers, ``[2, 10, 30]``, keep their numeric order, as the CLI's ``C(g)``);
+other text columns' levels are sorted as text (as the CLI sorts a file's
+text columns). The estimator then
 
 * keeps the encoding in ``encoding_`` (the ``"columns"`` encoding of the CLI's
   model file: each column's name, kind and levels, plus ``input_columns`` and
@@ -396,6 +400,17 @@ def _check_include(include: Any, columns: list[Any]) -> None:
         )
 
 
+def _levels(col: Any) -> list[str]:
+    """A categorical column's levels as text, the reference first: a
+    ``category`` column's categories present, in the category order; any
+    other column's values, sorted."""
+    if str(col.dtype) != "category":
+        return sorted_levels(col.tolist())
+    present = {str(v) for v in col.tolist()}
+    levels = [str(c) for c in col.cat.categories if str(c) in present]
+    return list(dict.fromkeys(levels))  # categories that read alike, once
+
+
 def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
     """``(encoded frame, encoding)``: X with its text columns one-hot encoded
     (a pandas DataFrame with the expanded names and X's index) and the
@@ -413,7 +428,7 @@ def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
             names.append(name)
             continue
         _check_text_missing(X, name)
-        levels = sorted_levels(X[name].tolist())
+        levels = _levels(X[name])
         specs.append(
             {
                 "name": name,
