@@ -149,7 +149,9 @@ def test_text_shows_the_json_numbers_and_notes(ucla, capsys):
         line = next(x for x in text.splitlines() if x.startswith(row["term"] + " "))
         assert line.split()[1:4] == cells[:3] and line.split()[5:7] == cells[3:]
     notes = [x[len("Note: ") :] for x in text.splitlines() if x.startswith("Note: ")]
-    assert notes == block["notes"] and len(notes) == 1 and "4 clusters" in notes[0]
+    assert notes == block["notes"] and len(notes) == 2 and "4 clusters" in notes[1]
+    # the LR note without a Wald test: 4 clusters give a singular covariance
+    assert notes[0].endswith("do not use the cluster covariance.")
     # 4 clusters for 6 parameters: the library warns; the JSON lists it, stderr
     # prints it, in both modes
     assert block["warnings"] and "4 clusters for 6 parameters" in block["warnings"][0]

@@ -135,6 +135,8 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
             )
         )
     if r.method != "Firth":
+        if r.cov_type != "nonrobust":
+            notes.append(_robust_overall_note(r))
         return out + [
             (f"LR chi2({r.df_model:g})", fixed(r.llr, 2)),
             ("LLR p-value", pvalue_text(r.llr_pvalue)),
@@ -151,6 +153,41 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
             ]
     needs = "needs 0/1 rows" if r.grouped else "needs the data"
     return out + [("Penalized LR chi2", needs)]
+
+
+def _robust_overall_note(r: Any) -> str:
+    """Under a robust ``cov_type`` the header's LR test is still the
+    likelihood's (as statsmodels prints it; ``lr_test`` warns so): the note
+    says so and gives the Wald test of every slope on the robust covariance,
+    the overall test Stata's ``logit, vce(robust)`` reports (``Wald chi2``),
+    where that covariance has full rank on them."""
+    import warnings
+
+    text = (
+        "LR chi2 and its p-value are likelihood-based and do not use the "
+        f"{r.cov_type} covariance"
+    )
+    params = np.asarray(r.params, dtype=np.float64)
+    slopes = [
+        j
+        for j, name in enumerate(r.term_names)
+        if name != "Intercept" and np.isfinite(params[j])
+    ]
+    if not slopes:
+        return text + "."
+    R = np.zeros((len(slopes), len(params)))
+    R[np.arange(len(slopes)), slopes] = 1.0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a rank-deficient covariance: no test
+            test = r.wald_test(R)
+    except Exception:
+        return text + "."
+    return (
+        f"{text}; the Wald test on it that every slope is 0 (the Wald chi2 of "
+        f"Stata's header under a robust vce): chi2({test.df}) = "
+        f"{fixed(test.statistic, 2)}, p = {pvalue_text(test.pvalue)}."
+    )
 
 
 #: ``k² · nobs`` up to which a Firth summary computes logistf's tests and

@@ -1,0 +1,70 @@
+"""A summary under a robust covariance says that its LR test is not robust,
+and gives the Wald test of every slope on that covariance.
+
+The header's ``LR chi2`` is the likelihood's whatever ``cov_type`` is (as
+statsmodels prints it); ``lr_test`` warns after a robust ``cov_type`` and
+Stata's ``logit, vce(robust)`` header reports the Wald chi2 of the slopes
+instead. The summary printed the LR test alone, as under ``nonrobust``. The
+reference for the Wald statistic: statsmodels ``Logit(...).fit(cov_type=
+"HC0").wald_test`` of the slopes on the MASS birthwt data; Stata's
+``vce(robust)`` covariance is ``n/(n-1)`` times HC0 ([R] vce_option), so its
+statistic is the HC0 one times ``(n-1)/n`` (the recipe ``cov_type="cluster"``
+with every row its own group, docs/inference.md).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import data_path
+from logistic import LogisticRegression
+
+LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
+FEATURES = ["age", "lwt", "smoke", "ht", "ui"]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    frame = pd.read_csv(LBW)
+    X, y = frame[FEATURES].astype(float), frame["low"]
+    return LogisticRegression().fit(X, y), X, y
+
+
+def _wald_note(summary):
+    notes = [n for n in summary.notes if n.startswith("LR chi2 and its p-value")]
+    assert len(notes) == 1, summary.notes
+    found = re.search(r"chi2\((\d+)\) = ([0-9.]+)", notes[0])
+    assert found, notes[0]
+    return int(found.group(1)), float(found.group(2))
+
+
+def _statsmodels_hc0(X, y):
+    sm = pytest.importorskip("statsmodels.api")
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, cov_type="HC0")
+    R = np.eye(len(ref.params))[1:]
+    return float(np.squeeze(ref.wald_test(R, scalar=True).statistic))
+
+
+def test_hc0_summary_gives_the_robust_wald_test(fitted):
+    model, X, y = fitted
+    df, stat = _wald_note(model.inference(X, y, cov_type="HC0").summary())
+    assert df == len(FEATURES)
+    assert stat == pytest.approx(_statsmodels_hc0(X, y), abs=0.006)  # 2 decimals
+
+
+def test_stata_robust_recipe_gives_stata_wald_chi2(fitted):
+    model, X, y = fitted
+    n = len(y)
+    res = model.inference(X, y, cov_type="cluster", groups=np.arange(n))
+    _, stat = _wald_note(res.summary())
+    assert stat == pytest.approx(_statsmodels_hc0(X, y) * (n - 1) / n, abs=0.006)
+
+
+def test_nonrobust_summary_has_no_such_note(fitted):
+    model, X, y = fitted
+    notes = model.inference(X, y).summary().notes
+    assert not any(n.startswith("LR chi2 and its p-value") for n in notes)
