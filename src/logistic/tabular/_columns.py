@@ -61,6 +61,7 @@ __all__ = [
     "numeric_column",
     "refuse_infinite",
     "string_column",
+    "text_levels",
     "unusable_type_error",
     "nonnegative_column",
     "require_columns",
@@ -518,6 +519,25 @@ def string_column(raw: RawData, name: str) -> np.ndarray:
     if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
         col = pc.cast(col, pa.string())
     return objects(col)
+
+
+def text_levels(raw: RawData, name: str) -> list[str]:
+    """The levels of text column ``name``, the reference first: the values
+    sorted; for an Arrow dictionary (a pandas ``Categorical`` or an R factor
+    written to Parquet, whose dictionary is its categories in order) the
+    values present in the dictionary's order, as the DataFrame encoding
+    (:mod:`logistic._frame_encoding`) takes a ``category`` column's."""
+    import pyarrow as pa
+
+    from .._onehot import sorted_levels
+
+    values = sorted_levels(v for v in string_column(raw, name) if v is not None)
+    col = raw.table.column(name)
+    if not pa.types.is_dictionary(col.type) or col.num_chunks == 0:
+        return values
+    order = col.unify_dictionaries().chunk(0).dictionary.to_pylist()
+    present = set(values)
+    return list(dict.fromkeys(str(v) for v in order if str(v) in present))
 
 
 def nonnegative_column(

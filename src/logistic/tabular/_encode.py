@@ -36,7 +36,7 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column, positional_names
 from .._messages import name_list, option_value
-from .._onehot import dummy_names, encoded_name_clash, sorted_levels
+from .._onehot import dummy_names, encoded_name_clash
 from ..columns import ColumnPlan, arrow_kind, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
@@ -47,7 +47,7 @@ from ._columns import (
     nonnegative_column,
     numeric_column,
     require_columns,
-    string_column,
+    text_levels,
     unusable_type_error,
 )
 from ._design import (
@@ -126,7 +126,7 @@ def _fit_columns(
             names.append(name)
             specs.append({"name": name, "kind": "numeric"})
             continue
-        levels = sorted_levels(string_column(raw, name))
+        levels = text_levels(raw, name)
         if len(levels) > MAX_LEVELS:
             term = formula_name(name)
             formula = (
