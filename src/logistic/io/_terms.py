@@ -194,9 +194,11 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
         if isinstance(node, (ast.BinOp, ast.UnaryOp))
         else f"{type(node).__name__.lower()} expressions are"
     )
+    power = isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor)
     raise TermError(
         f"{text!r}: {what} not allowed in formulas (only column names, numbers, "
         "+ - * / ** and the allowed functions)"
+        + ("; a power is written ** (R's I(x^2) is I(x**2))" if power else "")
     )
 
 
