@@ -9,6 +9,9 @@ f.csv`` (:func:`logistic.columns.require_columns`) says, most specific first:
   the header's exact text and the fix, removing the spaces in the header
   line. Columns are never renamed behind the user's back: ``' y'`` and
   ``'y'`` are different names.
+* **Names separated by spaces.** A requested name whose words are each a
+  column (``--features "gre gpa rank"``, a Stata varlist): the hint says
+  that list options separate names with commas and writes the list so.
 * **A close spelling** otherwise: a name equal but for case, else (one
   absent name) the closest by :func:`difflib.get_close_matches`.
 * **The wrong delimiter.** A header read as one column whose text splits
@@ -35,6 +38,7 @@ __all__ = [
     "comma_name_hint",
     "delimiter_hint",
     "runs_of_spaces",
+    "space_list_hint",
     "spaced_name_hint",
     "unicode_form_hint",
 ]
@@ -69,6 +73,7 @@ def absent_column_hint(
     hint = (
         spaced_name_hint(absent, available)
         or comma_name_hint(absent, available)
+        or space_list_hint(absent, available)
         or unicode_form_hint(absent, available)
     )
     if not hint and absent:
@@ -97,6 +102,27 @@ def comma_name_hint(absent: Sequence[str], available: Sequence[str]) -> str:
             return (
                 f" ({column!r} is one column, its name holds a comma: write that "
                 f"comma as \\, as in '{escaped}')"
+            )
+    return ""
+
+
+def space_list_hint(absent: Sequence[str], available: Sequence[str]) -> str:
+    """`` ('a b' is 2 columns separated by spaces ...)`` when an absent name's
+    words are each a column (a Stata varlist given to a list option, which
+    separates names with commas), else ``""``.
+
+    >>> space_list_hint(["gre gpa"], ["admit", "gre", "gpa"])[-36:]
+    'separates them with commas: gre,gpa)'
+    >>> space_list_hint(["first name"], ["first", "last"])
+    ''
+    """
+    known = set(available)
+    for name in absent:
+        words = name.split()
+        if len(words) > 1 and all(w in known for w in words):
+            return (
+                f" ({name!r} is {len(words)} columns separated by spaces; a list of "
+                f"columns separates them with commas: {','.join(words)})"
             )
     return ""
 
