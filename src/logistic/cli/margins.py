@@ -248,6 +248,12 @@ def at_values(
                 if examples
                 else ""
             )
+            several = "=" in name and "=" not in "".join(names)
+            if several:  # "gpa=3.5 gre=600": Stata's at(gpa=3.5 gre=600)
+                each = " ".join(
+                    f"--at-value {p}" for p in re.split(r"[\s,;]+", item) if p
+                )
+                levels = f"; give one COL=VALUE per --at-value: {each}"
             raise CLIError(
                 f"--at-value names {name!r}, which is not a feature of the model "
                 f"({shown}){levels}",
@@ -255,8 +261,17 @@ def at_values(
             )
         value = number_value(text)
         if value is None or not np.isfinite(value):
+            # Stata's at(gpa=(2 3 4)) or at(gpa=(2(1)4)): a list of values
+            listed = any(c in text for c in "( ,")
+            more = (
+                "; one value per command: Stata's at(x=(2 3 4)) is one run "
+                "for each value"
+                if listed
+                else ""
+            )
             raise CLIError(
-                f"--at-value {name}=VALUE needs a finite number as VALUE; got {text!r}",
+                f"--at-value {name}=VALUE needs a finite number as VALUE; got "
+                f"{text!r}{more}",
                 EX_USAGE,
             )
         out[name] = value

@@ -1,0 +1,53 @@
+"""Stata's ``at()`` lists given to ``--at-value`` are answered with the
+options that do it.
+
+``margins, dydx(*) at(gpa=3.5 gre=600)`` sets two variables; ``--at-value
+"gpa=3.5 gre=600"`` was refused as a feature named 'gpa=3.5 gre'. The
+message now writes one ``--at-value`` per variable, which is checked against
+statsmodels: the average of ``p(1-p)·b_gpa`` over the rows with gpa = 3.5
+and gre = 600 (``smf.logit(...).predict`` on the moved data). Stata's
+``at(gpa=(2 3 4))``, several values, is named as one run per value.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import data_path, run_cli
+
+UCLA = data_path("ucla-admissions", "binary.csv")
+FORMULA = "admit ~ gre + gpa + C(rank)"
+
+
+@pytest.fixture
+def model(workdir, capsys):
+    argv = ["fit", UCLA, "--formula", FORMULA, "-o", "m.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    return "m.json"
+
+
+def test_two_settings_in_one_option_name_both_options(model, capsys):
+    smf = pytest.importorskip("statsmodels.formula.api")
+    argv = ["margins", model, UCLA, "--at-value", "gpa=3.5 gre=600"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2, err
+    said = "give one COL=VALUE per --at-value: --at-value gpa=3.5 --at-value gre=600"
+    assert said in err, err
+    argv = ["margins", model, UCLA, "--at-value", "gpa=3.5", "--at-value", "gre=600"]
+    code, out, err = run_cli(capsys, [*argv, "--json", "-q"])
+    assert code == 0, err
+    effects = {e["term"]: e["effect"] for e in json.loads(out)["effects"]}
+    frame = pd.read_csv(UCLA)
+    ref = smf.logit(FORMULA, frame).fit(disp=0)
+    p = ref.predict(frame.assign(gpa=3.5, gre=600))
+    assert effects["gpa"] == pytest.approx((p * (1 - p)).mean() * ref.params["gpa"], rel=1e-6)
+
+
+def test_a_list_of_values_is_one_run_each(model, capsys):
+    argv = ["margins", model, UCLA, "--at-value", "gpa=(2 3 4)"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2, err
+    assert "one value per command: Stata's at(x=(2 3 4)) is one run" in err, err
