@@ -81,6 +81,7 @@ def test_significance_legend_renders_its_stars():
 MARKUP_NAMES = ["_x_", "*a*", "`code`", "[link](http://example.com)", "~~gone~~", "a\\b"]
 
 
+@pytest.mark.filterwarnings("ignore:.*look like columns a formula made")  # "(...)"
 @pytest.mark.parametrize("classes", [["no", "yes"], ["a", "b", "c"]])
 def test_markdown_punctuation_in_names_renders_as_text(classes):
     # a column "_x_" rendered as an italic x, "[link](...)" as a link, "`code`"
