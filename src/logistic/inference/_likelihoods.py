@@ -25,8 +25,9 @@ or computed from the data again it reads):
   weighted pseudo-log-likelihoods (Stata's "log pseudolikelihood"), so the
   statistics that read them as likelihoods, ``aic``, ``bic``,
   ``pseudo_rsquared``, ``llr`` and ``llr_pvalue``, raise
-  ``InvalidParameterError`` as ``lr_test`` does (Stata reports no LR chi2 or
-  pseudo R² under ``pweight``; a Wald test is the valid overall test).
+  ``InvalidParameterError`` as ``lr_test`` does (Stata reports a Wald chi2
+  in place of the LR chi2 under ``pweight``; a Wald test is the valid
+  overall test).
 * Grouped binomial fits add ``Σ log C(n_i, k_i)`` to ``ℓ`` and ``ℓ_0``; for
   Firth fits ``llf`` is the ordinary log-likelihood at the estimate (see
   :mod:`._results` for both). McFadden's pseudo R² leaves that constant out
