@@ -18,7 +18,9 @@ Convention (owned here):
 * **A file**: content first, then the name.
 
   1. The first bytes ``PAR1`` make it Parquet; ``1f 8b`` (gzip) and ``BZh``
-     (bz2) make it compressed text (:func:`compression_of`).
+     (bz2) make it compressed text (:func:`compression_of`). Data compressed
+     otherwise (zstd, xz, lz4) or zipped is refused by name when read
+     (:func:`refuse_packed`), not parsed.
   2. The name, without a compression suffix (``.gz``, ``.gzip``, ``.bz2``):
      a Parquet suffix → ``"parquet"``; ``.svm``, ``.libsvm``, ``.svmlight``
      → ``"libsvm"``; ``.csv``, ``.tsv``, ``.tab`` → ``"csv"``, the last two
@@ -72,6 +74,7 @@ __all__ = [
     "no_parquet_files",
     "parquet_files",
     "read_head",
+    "refuse_packed",
     "reports_ragged_row",
     "sniff_format",
     "strip_compression",
@@ -85,6 +88,13 @@ CSV_SUFFIXES = (".csv", ".tsv", ".tab")
 COMPRESSION_SUFFIXES = (".gz", ".gzip", ".bz2")
 #: The CSV suffixes whose delimiter is a tab.
 TAB_SUFFIXES = (".tsv", ".tab")
+#: Compressions the readers do not decompress, by their magic bytes: the
+#: codec's name and the command that decompresses it (:func:`refuse_packed`).
+_OTHER_COMPRESSIONS = {
+    b"\x28\xb5\x2f\xfd": ("zstd", "zstd -d"),
+    b"\xfd7zXZ\x00": ("xz", "xz -d"),
+    b"\x04\x22\x4d\x18": ("lz4", "lz4 -d"),
+}
 #: Bytes of (decompressed) text read to recognise LibSVM data.
 HEAD_BYTES = 65536
 
@@ -148,6 +158,32 @@ def compression_of(head: bytes) -> str | None:
     if head.startswith(b"BZh"):
         return "bz2"
     return None
+
+
+def refuse_packed(head: bytes, name: str) -> None:
+    """Refuse, naming what it is, a file the readers would parse as garbage
+    (``head``: its first bytes as stored): data compressed with a codec they
+    do not decompress (:data:`_OTHER_COMPRESSIONS`), or a zip archive whose
+    first entry is a data file (a zipped export: its local file header holds
+    the entry's name, length at offset 26, name from offset 30; a workbook's
+    first entry is ``[Content_Types].xml`` or ``mimetype``, left to the
+    caller)."""
+    for magic, (codec, command) in _OTHER_COMPRESSIONS.items():
+        if head.startswith(magic):
+            raise DataValidationError(
+                f"{name} is {codec}-compressed, which this tool does not read (it "
+                f"reads plain, gzip and bz2 files); decompress it first (e.g. "
+                f"{command} FILE), or compress it with gzip"
+            )
+    if not head.startswith(b"PK\x03\x04") or len(head) < 30:
+        return
+    size = int.from_bytes(head[26:28], "little")
+    entry = head[30 : 30 + size].decode("utf-8", "replace")
+    if format_of_name(entry) is not None or entry.lower().endswith(".txt"):
+        raise DataValidationError(
+            f"{name} is a zip archive holding {entry!r}; unzip it first (e.g. "
+            "unzip FILE) and give the file it holds"
+        )
 
 
 def decompressed(fh: BinaryIO, compression: str | None) -> BinaryIO:

@@ -43,6 +43,7 @@ from ..formats import (
     natural_key,
     no_parquet_files,
     parquet_files,
+    refuse_packed,
     reports_ragged_row,
 )
 from ._column_spec import _ColumnSpec
@@ -442,7 +443,9 @@ class _CSVSource:
 
         with open_data(self.path) as fh:
             try:
-                compression = compression_of(fh.read(3))
+                head = fh.read(1024)
+                refuse_packed(head, str(self.path))  # zstd, xz, a zipped CSV
+                compression = compression_of(head)
                 fh.seek(0)
                 with pa.input_stream(fh, compression=compression) as stream:
                     reader = csv.open_csv(stream, **options)

@@ -14,8 +14,10 @@ Convention (owned here):
   (:mod:`logistic._text_decoding`, which the streamed readers share).
 * Files that are not CSV text are named, not parsed: UTF-16/32 text
   (:func:`refuse_utf16`), spreadsheets, Stata and SPSS data files, Parquet
-  read with ``--format csv`` and other binary files (:func:`refuse_binary`),
-  and JSON documents — a model file given as data above all (:func:`refuse_json`, a
+  read with ``--format csv``, zipped data and data compressed with zstd, xz
+  or lz4 (:func:`logistic.formats.refuse_packed`) and other binary files
+  (:func:`refuse_binary`), and JSON documents — a model file given as data
+  above all (:func:`refuse_json`, a
   :class:`NotDataError`, so a command taking ``MODEL DATA`` can say so).
 """
 
@@ -27,6 +29,7 @@ import re
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._text_decoding import UTF8, decode_error, find_decode_error
+from ..formats import refuse_packed
 
 __all__ = [
     "UTF8",
@@ -145,6 +148,7 @@ def refuse_binary(head: bytes, path: str, encoding: str = UTF8) -> None:
             f"{path} is a Parquet file (it starts with PAR1), not CSV text; leave "
             "out --format csv and it is read as Parquet"
         )
+    refuse_packed(head, path)
     kind = _binary_kind(head)
     if kind is not None:
         how = [v for k, v in _CONVERT.items() if kind.startswith(k)]
