@@ -78,6 +78,8 @@ __all__ = [
     "reports_ragged_row",
     "sniff_format",
     "strip_compression",
+    "unclosed_quote",
+    "unclosed_quote_line",
 ]
 
 #: The formats a data file can have.
@@ -310,6 +312,96 @@ def csv_rows(
 
     with csv_text(path, compression, encoding) as text:
         yield csv.reader(text, delimiter=delimiter)
+
+
+def _quote_count(path: str, compression: str | None) -> int:
+    """The number of ``"`` bytes in the decompressed file."""
+    count = 0
+    with (
+        open_regular(path, what="input file") as fh,
+        decompressed(fh, compression) as raw,
+    ):
+        while chunk := raw.read(1 << 20):
+            count += chunk.count(b'"')
+    return count
+
+
+def unclosed_quote_line(
+    path: str, compression: str | None, delimiter: str, encoding: str = "utf-8"
+) -> int | None:
+    """The line (header = 1) on which a quoted value opens that the file ends
+    inside, or None.
+
+    Quoting as pyarrow's CSV reader and RFC 4180 read it: ``"`` opens a quoted
+    value at the start of a field only (first in the file or on a line, or
+    after the delimiter), ``""`` inside one is a quote, and the next lone
+    ``"`` closes it; any other ``"`` is text. A reader takes everything after
+    such a quote, line breaks and delimiters included, as that one value:
+    the rows after it are lost without an error. An even number of ``"`` in
+    the file is taken to close every value it opens (one C-speed count);
+    only an odd one is followed quote by quote. Lines are counted by ``\n``;
+    a UTF-16/32 file, whose bytes are not its characters, is not read.
+    """
+    if "16" in encoding or "32" in encoding:
+        return None
+    if _quote_count(path, compression) % 2 == 0:
+        return None
+    starts = set(delimiter.encode(encoding)[:1] + b"\n\r")
+    inside = pending = False  # in a quoted value; a quote ended the last chunk
+    before: int | None = None  # the byte before a chunk (None: the file's start)
+    opened = newlines = 0  # the open value's line; line breaks before the chunk
+    with (
+        open_regular(path, what="input file") as fh,
+        decompressed(fh, compression) as raw,
+    ):
+        while chunk := raw.read(1 << 20):
+            i = 0
+            if before is None and chunk.startswith(b"\xef\xbb\xbf"):
+                i = 3  # a byte-order mark: the first field starts after it
+            if pending:  # the quote that ended the last chunk: '""' or a close
+                pending, inside = False, chunk[:1] == b'"'
+                i = 1 if inside else 0
+            while (j := chunk.find(b'"', i)) >= 0:
+                if inside:
+                    if j + 1 == len(chunk):
+                        pending = True
+                    elif chunk[j + 1] == 0x22:  # '""': a quote inside the value
+                        j += 1
+                    else:
+                        inside = False
+                else:
+                    prior = chunk[j - 1] if j > 0 else before
+                    if before is None and j == i == 3:  # after a byte-order mark
+                        prior = None
+                    if prior is None or prior in starts:
+                        inside = True
+                        opened = newlines + chunk.count(b"\n", 0, j) + 1
+                i = j + 1
+            newlines += chunk.count(b"\n")
+            before = chunk[-1]
+    return opened if inside and not pending else None
+
+
+def unclosed_quote(
+    name: str, path: str, compression: str | None, delimiter: str, encoding: str
+) -> DataValidationError | None:
+    """The error for a quoted value the file ends inside
+    (:func:`unclosed_quote_line`; ``name``: the file as messages name it), or
+    None. pyarrow's reader raises none: allowing line breaks in values it
+    takes the rest of the file as that value; not allowing them (the
+    in-memory reader's first, parallel parse), it drops the rows from the
+    quote to the end of its block, the value's row included."""
+    try:
+        line = unclosed_quote_line(path, compression, delimiter, encoding)
+    except (OSError, EOFError):
+        return None
+    if line is None:
+        return None
+    return DataValidationError(
+        f"{name}: the quoted value opened on line {line} is never closed (a stray "
+        '"?): the rest of the file would be read as that one value and its rows '
+        'lost; close the quote, or write a " inside a quoted value as ""'
+    )
 
 
 def reports_ragged_row(message: str) -> bool:

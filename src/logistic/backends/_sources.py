@@ -45,6 +45,7 @@ from ..formats import (
     parquet_files,
     refuse_packed,
     reports_ragged_row,
+    unclosed_quote,
 )
 from ._column_spec import _ColumnSpec
 from ._column_words import PARQUET_NAMES, refuse_beyond_float
@@ -416,7 +417,22 @@ class _CSVSource:
             n for n, t in zip(names, types, strict=True) if pa.types.is_boolean(t)
         }
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
+        if any(pa.types.is_string(t) for t in types):  # where a quote left open
+            self._refuse_unclosed_quote()  # hides: the rows after it lost
         self.unchanged = UnchangedFiles([self.path])  # from pass to pass
+
+    def _refuse_unclosed_quote(self) -> None:
+        """Refuse a file that ends inside a quoted value, which the streaming
+        reader takes, the rest of the file with it, as that one value
+        (:func:`logistic.formats.unclosed_quote`): one count of the file's
+        quotes, done where its first block holds text."""
+        with open_data(self.path) as fh:
+            compression = compression_of(fh.read(3))
+        error = unclosed_quote(
+            self.name, str(self.path), compression, self.parse.delimiter, "utf-8"
+        )
+        if error is not None:
+            raise error
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
         """The file and the decoding options that name this source's row cache."""

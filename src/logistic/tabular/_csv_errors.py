@@ -15,11 +15,16 @@ from typing import Any
 
 from .._column_hints import runs_of_spaces
 from .._exceptions import DataValidationError
-from ..formats import find_ragged_line, reports_ragged_row
+from ..formats import find_ragged_line, reports_ragged_row, unclosed_quote
 from ._encoding import decode_error
 from ._lines import find_long_line, preamble_line
 
-__all__ = ["csv_error", "maybe_undecodable", "undecodable"]
+__all__ = [
+    "csv_error",
+    "holds_text",
+    "maybe_undecodable",
+    "undecodable",
+]
 
 
 def _arrow_message(exc: Exception) -> str:
@@ -40,6 +45,15 @@ def undecodable(
         f"{name}: cannot decode the text as {encoding}; pass the file's encoding "
         "with --encoding"
     )
+
+
+def holds_text(table: Any) -> bool:
+    """Whether ``table`` has a text column: where a quote left open hides (a
+    value it opens cannot be a number or a boolean)."""
+    import pyarrow as pa
+
+    types = table.schema.types
+    return any(pa.types.is_string(t) or pa.types.is_large_string(t) for t in types)
 
 
 def maybe_undecodable(table: Any) -> bool:
@@ -69,6 +83,10 @@ def csv_error(
     (``block_bytes``: the reader's block size, past which a line straddles)."""
     msg = _arrow_message(exc)
     hint = ""
+    if reports_ragged_row(msg) or "straddl" in msg:  # may be a quote left open
+        error = unclosed_quote(name, path, compression, delimiter, encoding)
+        if error is not None:
+            return error
     if reports_ragged_row(msg):
         first = preamble_line(path, compression, delimiter, encoding)  # #, sep=;
         ragged = first or find_ragged_line(path, compression, delimiter, encoding)

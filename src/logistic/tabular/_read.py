@@ -62,8 +62,14 @@ from ..formats import (
     is_tab_separated,
     read_head,
     sniff_format,
+    unclosed_quote,
 )
-from ._csv_errors import csv_error, maybe_undecodable, undecodable
+from ._csv_errors import (
+    csv_error,
+    holds_text,
+    maybe_undecodable,
+    undecodable,
+)
 from ._encoding import (
     UTF8,
     check_encoding,
@@ -186,6 +192,10 @@ def _read_csv(
         ) from None
     if encoding == UTF8 and maybe_undecodable(table):
         error = decode_error(name, path, compression, encoding)
+        if error is not None:
+            raise error
+    if holds_text(table):  # rows lost to a quote left open?
+        error = unclosed_quote(name, path, compression, delimiter, encoding)
         if error is not None:
             raise error
     lines = LineMap(table, (path, compression, delimiter, encoding))

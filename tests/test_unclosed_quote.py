@@ -1,0 +1,107 @@
+"""A CSV file that ends inside a quoted value (a stray ``"`` opening a value
+that nothing closes) is refused naming the line the value opens on, by the
+in-memory reader and the streamed one. pyarrow raises nothing for it: the
+streamed reader took the rest of the file as that one value (a fit on the
+101 rows before it, of 600,000), the in-memory reader's parallel parse dropped
+the rows from the quote to the end of its 4 MiB block (a fit on 429,789 rows),
+both without a word.
+
+The reference is pandas' C parser, which refuses such text ("EOF inside
+string starting at row N"); files whose quotes all close (line breaks inside
+quoted values, a literal ``"`` inside an unquoted value) are read whole.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import run_cli
+from logistic import DataValidationError
+from logistic.backends import Chunked
+from logistic.formats import unclosed_quote_line
+from logistic.tabular import read_data
+
+ROWS = 600_000
+
+
+def _rows(n: int) -> list[str]:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=n).round(4)
+    y = rng.integers(0, 2, size=n)
+    return [f"{a},{b},note{i}" for i, (a, b) in enumerate(zip(x, y, strict=True))]
+
+
+@pytest.fixture(scope="module")
+def stray(tmp_path_factory):
+    """600,000 rows (about 14 MB, several of the reader's blocks), row 100's
+    note opening a quote on line 102 that nothing closes."""
+    rows = _rows(ROWS)
+    rows[100] = rows[100].replace("note", '"note')
+    path = tmp_path_factory.mktemp("stray") / "stray.csv"
+    path.write_text("x,y,note\n" + "\n".join(rows) + "\n")
+    with pytest.raises(pd.errors.ParserError, match="EOF inside string"):
+        pd.read_csv(path, engine="c")
+    return path
+
+
+MESSAGE = (
+    "the quoted value opened on line 102 is never closed (a stray \"?): the rest "
+    'of the file would be read as that one value and its rows lost; close the '
+    'quote, or write a " inside a quoted value as ""'
+)
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["memory", "stream"])
+def test_cli_refuses_the_open_quote(stray, capsys, monkeypatch, stream):
+    monkeypatch.chdir(stray.parent)
+    args = ["fit", "stray.csv", "-t", "y", "--drop", "note", "-o", "m.json"]
+    code, _, err = run_cli(capsys, [*args, *(["--stream", "--no-cache"] if stream else [])])
+    assert (code, err) == (65, f"error: stray.csv: {MESSAGE}\n")
+    assert not (stray.parent / "m.json").exists()
+
+
+def test_python_readers_refuse_the_open_quote(stray):
+    with pytest.raises(DataValidationError) as read:
+        read_data(stray)
+    with pytest.raises(DataValidationError) as streamed:
+        Chunked.from_csv(stray, target="y", features=["x"])
+    assert str(read.value) == str(streamed.value) == f"{stray}: {MESSAGE}"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('h,g\n1,"a\n2,b\n', 2),  # the value runs to the end
+        ('h,g\n1,"a\nb""c\n', 2),  # '""' inside the open value is a quote
+        ('h,g\n1,a""b\n2,"c\n', 3),  # literal quotes first, then an open one
+        ('\ufeff"h",g\n1,"x\n', 2),  # after a byte-order mark and a quoted name
+    ],
+)
+def test_open_quote_found_as_pandas_finds_it(tmp_path, text, line):
+    (tmp_path / "d.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(pd.errors.ParserError, match="EOF inside string"):
+        pd.read_csv(io.StringIO(text.lstrip("\ufeff")), engine="c")
+    assert unclosed_quote_line(str(tmp_path / "d.csv"), None, ",") == line
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'x,y,note\n1,0,"two\nlines"\n2,1,"say ""hi"""\n3,0,a\n4,1,b\n',
+        'x,y,note\n1,0,TV 55" LED\n2,1,a\n3,0,b\n4,1,c\n',  # a literal quote
+        'x;y;note\n1;0;"a;b"\n2;1;x,"y\n3;0;c\n4;1;d\n',  # '"' after ',' is text
+    ],
+    ids=["quoted line break", "literal quote", "semicolons"],
+)
+@pytest.mark.parametrize("stream", [False, True], ids=["memory", "stream"])
+def test_closed_quotes_read_whole(workdir, capsys, text, stream):
+    (workdir / "d.csv").write_text(text)
+    assert len(pd.read_csv(io.StringIO(text), sep=None, engine="python")) == 4
+    args = ["fit", "d.csv", "-t", "y", "--drop", "note", "--json", "-o", "m.json"]
+    code, out, err = run_cli(capsys, [*args, *(["--stream", "--no-cache"] if stream else [])])
+    assert code == 0, err
+    assert '"rows_used": 4' in out
