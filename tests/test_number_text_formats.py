@@ -24,10 +24,8 @@ from conftest import run_cli
 from logistic import LogisticRegression
 from logistic._exceptions import DataValidationError
 from logistic._number_text import (
-    COMMA_NUMBER,
+    FORMATTED_PATTERNS,
     NUMBER,
-    PERCENT_NUMBER,
-    THOUSANDS_NUMBER,
     comma_reading,
     formatted_numbers,
 )
@@ -58,8 +56,7 @@ def _flags(*values: str) -> tuple[tuple[np.ndarray, ...], int]:
     def match(pattern: str) -> np.ndarray:
         return np.array([re.match(pattern, v) is not None for v in values])
 
-    patterns = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
-    return tuple(match(p) for p in patterns), int(match(NUMBER).sum())
+    return tuple(match(p) for p in FORMATTED_PATTERNS), int(match(NUMBER).sum())
 
 
 @pytest.mark.parametrize(

@@ -64,9 +64,8 @@ from ._frame_array import frame_kind, refuse_dates
 from ._messages import name_list
 from ._number_text import (
     COMMA_NUMBER,
+    FORMATTED_PATTERNS,
     NUMBER,
-    PERCENT_NUMBER,
-    THOUSANDS_NUMBER,
     comma_reading,
     decimal_comma_column,
     formatted_numbers,
@@ -206,6 +205,9 @@ _FORMATTED_REMEDY = {
     "percent": "percent signs (e.g. {example}): convert the column to numbers, "
     "e.g. col.str.rstrip('%').astype(float) (percentage points), or give it the "
     "'category' dtype to encode it as categories",
+    "currency": "currency signs (e.g. {example}): convert the column to "
+    "numbers, without the signs and any thousands separators, or give it the "
+    "'category' dtype to encode it as categories",
     "either": "commas in groups of three (e.g. {example}): read the data with "
     "pd.read_csv(..., thousands=',') if the commas separate thousands, or "
     "decimal=',' if they are decimal commas",
@@ -215,9 +217,10 @@ _FORMATTED_REMEDY = {
 def _check_formatted(
     name: str, col: Any, present: Any, numbers: np.ndarray
 ) -> None:
-    """Refuse a text column of numbers written with thousands separators or
-    as percentages (:func:`logistic._number_text.formatted_numbers`)."""
-    patterns = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
+    """Refuse a text column of numbers written with thousands separators,
+    currency signs or as percentages
+    (:func:`logistic._number_text.formatted_numbers`)."""
+    patterns = FORMATTED_PATTERNS
     flags = tuple(_number_flags(present, p) for p in patterns)
     got = formatted_numbers(flags, int(numbers.sum()), len(present))
     if got is None:

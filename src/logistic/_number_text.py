@@ -19,8 +19,10 @@ DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
 
 * a value matching :data:`THOUSANDS_NUMBER` (``1,200.50``, ``1,234,567``,
   ``3,400``: groups of three after a first group that does not start with
-  0) is a number written with thousands separators, and one matching
-  :data:`PERCENT_NUMBER` (``43.4%``) a percentage. A text column in which at
+  0) is a number written with thousands separators, one matching
+  :data:`PERCENT_NUMBER` (``43.4%``) a percentage, and one matching
+  :data:`CURRENCY_NUMBER` (``$1,200.50``, ``12,50 €``) an amount of money
+  (its sign before or after the number). A text column in which at
   least half of the present values are numbers, plain or in one of these
   forms, some in it (:func:`formatted_numbers`), is refused naming the form
   and how to write the numbers, rather than one-hot encoded. ``3,400``
@@ -44,6 +46,8 @@ import numpy as np
 
 __all__ = [
     "COMMA_NUMBER",
+    "CURRENCY_NUMBER",
+    "FORMATTED_PATTERNS",
     "NUMBER",
     "PERCENT_NUMBER",
     "THOUSANDS_NUMBER",
@@ -90,6 +94,16 @@ COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
 THOUSANDS_NUMBER = r"^\s*[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?\s*$"
 #: A percentage (``43.4%``, ``-5 %``).
 PERCENT_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)\s*%\s*$"
+#: An amount with a currency sign before or after it (``$1,200.50``, ``-$5``,
+#: ``€12``, ``12,50 €``, ``£3.2``), its number plain, with thousands
+#: separators or with a decimal comma.
+_AMOUNT = r"(\d{1,3}(,\d{3})+(\.\d+)?|\d{1,3}(\.\d{3})+(,\d+)?|\d+([.,]\d+)?|[.,]\d+)"
+CURRENCY_NUMBER = (
+    rf"^\s*[+-]?\s*([$€£¥₹]\s*[+-]?\s*{_AMOUNT}|{_AMOUNT}\s*[$€£¥₹])\s*$"
+)
+
+#: The patterns whose matches :func:`formatted_numbers` takes, in its order.
+FORMATTED_PATTERNS = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER, CURRENCY_NUMBER)
 
 
 def mostly_numbers(n_numbers: int, n_valid: int) -> bool:
@@ -111,15 +125,17 @@ def formatted_numbers(
     """``(form, index of its first value)`` when a text column of
     ``n_valid`` present values, ``n_plain`` of them :data:`NUMBER`, is
     numbers written with thousands separators (``"thousands"``), as
-    percentages (``"percent"``), or with commas either reading fits
-    (``"either"``: ``3,400``); else None (see the module docstring).
-    ``flags`` are boolean arrays over the column's values: matches of
-    :data:`PERCENT_NUMBER`, :data:`THOUSANDS_NUMBER` and
-    :data:`COMMA_NUMBER`."""
-    percent, thousands, comma = (np.asarray(f, dtype=bool) for f in flags)
-    n_percent = int(percent.sum())
-    if n_percent > 0 and mostly_numbers(n_percent + n_plain, n_valid):
-        return "percent", int(np.flatnonzero(percent)[0])
+    percentages (``"percent"``), with a currency sign (``"currency"``), or
+    with commas either reading fits (``"either"``: ``3,400``); else None
+    (see the module docstring). ``flags`` are boolean arrays over the
+    column's values: matches of :data:`PERCENT_NUMBER`,
+    :data:`THOUSANDS_NUMBER`, :data:`COMMA_NUMBER` and
+    :data:`CURRENCY_NUMBER` (:data:`FORMATTED_PATTERNS`, in that order)."""
+    percent, thousands, comma, currency = (np.asarray(f, dtype=bool) for f in flags)
+    for form, flagged in (("percent", percent), ("currency", currency)):
+        n_flagged = int(flagged.sum())
+        if n_flagged > 0 and mostly_numbers(n_flagged + n_plain, n_valid):
+            return form, int(np.flatnonzero(flagged)[0])
     n_thousands = int(thousands.sum())
     if n_thousands == 0 or (comma & ~thousands).any():
         return None  # none, or a decimal comma beyond doubt: 0,125 or 13,2

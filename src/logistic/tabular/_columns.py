@@ -37,9 +37,8 @@ from .._exceptions import DataValidationError
 from .._messages import name_list
 from .._number_text import (
     COMMA_NUMBER,
+    FORMATTED_PATTERNS,
     NUMBER,
-    PERCENT_NUMBER,
-    THOUSANDS_NUMBER,
     comma_reading,
     decimal_comma_column,
     formatted_numbers,
@@ -186,6 +185,9 @@ FORMATTED_REMEDY = {
     "percent": "as percentages (e.g. {example}): remove the % signs (the column "
     "then holds percentage points) or write them as fractions (C(column) in "
     "--formula makes them categories)",
+    "currency": "with a currency sign (e.g. {example}): remove the currency "
+    "signs (and any thousands separators; C(column) in --formula makes them "
+    "categories)",
     "either": "with commas in groups of three (e.g. {example}): if the commas "
     "separate thousands, remove them; if they are decimal commas, pass --decimal ,",
 }
@@ -193,7 +195,7 @@ FORMATTED_REMEDY = {
 
 def formatted_number(raw: RawData, name: str) -> tuple[str, str] | None:
     """``(form, first value and where)`` when text column ``name`` holds
-    numbers written with thousands separators or as percentages
+    numbers written with thousands separators, currency signs or as percentages
     (:func:`logistic._number_text.formatted_numbers`), else None."""
     if not is_text(raw, name):
         return None
@@ -204,7 +206,7 @@ def formatted_number(raw: RawData, name: str) -> tuple[str, str] | None:
     def flags(pattern: str) -> np.ndarray:
         return booleans(pc.match_substring_regex(col, pattern))
 
-    patterns = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER)
+    patterns = FORMATTED_PATTERNS
     n_valid = len(col) - col.null_count
     got = formatted_numbers(
         tuple(flags(p) for p in patterns), int(flags(NUMBER).sum()), n_valid
@@ -216,8 +218,8 @@ def formatted_number(raw: RawData, name: str) -> tuple[str, str] | None:
 
 
 def check_decimal_commas(raw: RawData, names: list[str]) -> None:
-    """Refuse, naming them all, columns of numbers with thousands separators
-    or percent signs (:func:`formatted_number`), columns of numbers with a
+    """Refuse, naming them all, columns of numbers with thousands separators,
+    currency or percent signs (:func:`formatted_number`), columns of numbers with a
     decimal comma, and columns of numbers with a decimal point left as text
     by ``--decimal ,``."""
     formatted = [(n, got) for n in names if (got := formatted_number(raw, n))]
