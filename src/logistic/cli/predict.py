@@ -90,6 +90,30 @@ def _writable(column: Any) -> Any:
     return column
 
 
+def _refuse_unwritable_csv(table: Any, keep: list[str] | None) -> None:
+    """Refuse ``--keep`` columns a CSV file cannot hold (lists, structs, maps,
+    intervals: pyarrow's CSV writer has no text for them), naming each and
+    its type, before anything is written; a Parquet output keeps them."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    bad = []
+    for name in keep or []:
+        try:
+            pacsv.write_csv(table.select([name]).slice(0, 0), io.BytesIO())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            bad.append(f"{name!r} ({table.schema.field(name).type})")
+    if bad:
+        raise CLIError(
+            f"--keep {', '.join(bad)}: a CSV file cannot hold such values; write "
+            "the predictions as Parquet (-o FILE.parquet) or leave "
+            f"{'it' if len(bad) == 1 else 'them'} out of --keep",
+            EX_USAGE,
+        )
+
+
 def excel_safe(column: Any) -> Any:
     """Prefix ``'`` to text starting with = + - @ TAB CR (CSV formula injection).
 
@@ -424,6 +448,8 @@ def predict(
     )
     extra = None if interval is None else interval_columns(applied, model, interval)
     table = _table(applied, threshold, kept, excel, missing, extra)
+    if out is None or out.suffix.lower() == ".csv":
+        _refuse_unwritable_csv(table, kept)
     tell_unscored(applied, data, missing, unknown)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
