@@ -223,9 +223,8 @@ def read_head(
 
 
 def _looks_libsvm(head: bytes) -> bool:
-    lines = [
-        ln for ln in head.decode("utf-8", "replace").splitlines()[:20] if ln.strip()
-    ]
+    text = head.decode("utf-8-sig", "replace")  # a byte-order mark skipped
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
     if len(head) == HEAD_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut off
     return (

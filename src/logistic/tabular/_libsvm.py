@@ -179,6 +179,8 @@ def read_libsvm(path: str, compression: str | None, name: str | None = None) -> 
             f"(byte {exc.start} of the file); LibSVM files are plain text"
         ) from None
     del data
+    if text.startswith("\ufeff"):  # a UTF-8 byte-order mark: skipped, as in CSV
+        text = text[1:]
     lines = text.splitlines()
     labels: list[str] = []
     tokens: list[str] = []
