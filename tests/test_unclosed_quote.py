@@ -105,3 +105,20 @@ def test_closed_quotes_read_whole(workdir, capsys, text, stream):
     code, out, err = run_cli(capsys, [*args, *(["--stream", "--no-cache"] if stream else [])])
     assert code == 0, err
     assert '"rows_used": 4' in out
+
+
+def test_dask_refuses_the_open_quote(tmp_path):
+    # pandas' C parser, which Dask's tasks run, says "EOF inside string starting
+    # at row 101" of a partition, or fails Dask's sample of the file
+    pytest.importorskip("distributed")
+    from conftest import run_cli_process
+
+    rows = _rows(2_000)
+    rows[100] = rows[100].replace("note", '"note')
+    (tmp_path / "d.csv").write_text("x,y,note\n" + "\n".join(rows) + "\n")
+    args = ["fit", "d.csv", "-t", "y", "--drop", "note", "--workers", "1", "-q"]
+    assert run_cli_process(tmp_path, [*args, "-o", "m.json"]) == (
+        65,
+        "",
+        f"error: d.csv: {MESSAGE}\n",
+    )

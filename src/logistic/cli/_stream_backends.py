@@ -101,6 +101,7 @@ def dask_backend(
     from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
 
     later: Any = NOT_READ  # what the target holds after Dask's sample of integers
+    _refuse_unclosed_quote(plan)
     try:
         try:
             return _dask(plan, chunk_rows, progress, positive, client)
@@ -183,6 +184,25 @@ def _csv_target_error(
             "names a class (0/1, 1/2, yes/no); fix the value, or drop the row"
         )
     return streamed_garbage(plan.path, plan.delimiter, plan.target, header)
+
+
+def _refuse_unclosed_quote(plan: StreamPlan) -> None:
+    """Refuse, as the streamed and in-memory readers do, a CSV file that ends
+    inside a quoted value (:func:`logistic.formats.unclosed_quote`), before
+    Dask reads it: pandas' "EOF inside string" names a row of a partition,
+    or fails Dask's sample of the file. Checked where the file's first block
+    holds a text column (a value such a quote opens is text)."""
+    if plan.format != "csv" or "text" not in plan.columns.kinds.values():
+        return
+    from ..formats import compression_of, open_regular, unclosed_quote
+
+    with open_regular(plan.path, what="input file") as fh:
+        compression = compression_of(fh.read(3))
+    error = unclosed_quote(
+        plan.path, plan.path, compression, plan.delimiter or ",", "utf-8"
+    )
+    if error is not None:
+        raise error
 
 
 def _csv_text_error(plan: StreamPlan, exc: Exception) -> Exception | None:
