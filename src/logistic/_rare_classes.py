@@ -1,12 +1,13 @@
-"""Rare classes of a target of more than two classes, and its labels spelt
-several ways.
+"""Rare classes of a target of more than two classes, and its labels (or a
+one-hot encoded column's levels) spelt several ways.
 
 A class is rare below :data:`RARE_CLASS_ROWS` rows or below
 :data:`RARE_CLASS_SHARE` of the rows (and a tenth of an even split): often a
 typo or a stray value. Levels that differ only in case and surrounding
 spaces (``'Yes'``, ``'yes '``) are twins, almost always one answer spelt
-several ways. The command line warns of both (``cli._common``); labels are
-written as :func:`logistic._labels.label_text` writes them.
+several ways. The command line warns of both (``cli._common``), and of
+twin levels of a feature (:func:`twin_level_warnings`); labels are written
+as :func:`logistic._labels.label_text` writes them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = [
     "rare_class_text",
     "rare_classes",
     "twin_groups",
+    "twin_level_warnings",
 ]
 
 #: A class of a target of more than two classes is "rare" below this many rows
@@ -55,6 +57,26 @@ def twin_groups(levels: Sequence[Any]) -> list[list[int]]:
     for i, v in enumerate(levels):
         groups.setdefault(label_text(v).strip().casefold(), []).append(i)
     return [g for g in groups.values() if len(g) > 1]
+
+
+def twin_level_warnings(columns: Sequence[dict[str, Any]]) -> list[str]:
+    """A warning per group of twin levels (:func:`twin_groups`) of each
+    one-hot encoded column of a file encoding's ``columns``: each is a level
+    with a coefficient of its own, and a level of a few rows separates the
+    fit (``'Yes'`` among ``'yes'``/``'no'``)."""
+    out = []
+    for spec in columns:
+        if spec.get("kind") != "categorical":
+            continue
+        levels = spec["levels"]
+        for group in twin_groups(levels):
+            shown = ", ".join(f"{label_text(levels[i])!r:.60}" for i in group)
+            out.append(
+                f"column {spec['name']!r:.60}: the levels {shown} differ only in "
+                "case or spaces, so each is a level of its own (a coefficient "
+                "each); if they are one value, correct those values in the file"
+            )
+    return out
 
 
 def rare_class_text(levels: Sequence[Any], counts: Sequence[int], k: int) -> str:

@@ -111,6 +111,7 @@ def _training_facts(
     messages: list[str],
     inference: Any = None,
 ) -> dict[str, Any]:
+    from .._rare_classes import twin_level_warnings
     from ..io._fields import escaped
 
     messages = _unexplained(messages, inference)
@@ -127,6 +128,7 @@ def _training_facts(
         "rows_rejected": design.rows_dropped,
         "options": {k: v for k, v in options.items() if not isinstance(v, dict)},
         "warnings": rare_class_warnings(design, model)
+        + twin_level_warnings(design.encoding.get("columns") or [])
         + binary_classes_named(messages, design),
         "converged": bool(getattr(model, "converged_", True)),
     }
