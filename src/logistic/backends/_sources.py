@@ -16,8 +16,8 @@ bz2) is recognised from the first bytes. The files of a Parquet directory are
 those :func:`logistic.formats.parquet_files` lists. Boolean columns (Parquet
 ``bool``; CSV columns of ``true``/``false`` that pyarrow reads as booleans in
 the file's first block) are numbers 0 and 1. Messages name a row by its 1-based
-position: a CSV file's line (:func:`csv_line`), a Parquet file's row
-(:func:`data_row`).
+position: a CSV file's line (``_CSVSource.position``: blank lines and quoted
+line breaks counted, as in memory), a Parquet file's row (:func:`data_row`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from ..formats import (
     parquet_files,
     refuse_packed,
     reports_ragged_row,
+    row_line,
     unclosed_quote,
 )
 from ._column_spec import _ColumnSpec
@@ -382,9 +383,6 @@ class _ParquetSource:
 class _CSVSource:
     """A CSV file read with pyarrow's streaming reader (header row required)."""
 
-    #: Messages name a data row by its line in the file.
-    position = staticmethod(csv_line)
-
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -433,6 +431,16 @@ class _CSVSource:
         )
         if error is not None:
             raise error
+
+    def position(self, row: int) -> str:
+        """Data row ``row`` (0-based) as its line in the file, as the
+        in-memory reader names it: blank lines and quoted line breaks counted
+        (:func:`logistic.formats.row_line`, reading the file again up to it;
+        ``row + 2`` where it cannot be read)."""
+        with open_data(self.path) as fh:
+            compression = compression_of(fh.read(3))
+        line = row_line(str(self.path), compression, self.parse.delimiter, row)
+        return csv_line(row) if line is None else f"line {line}"
 
     def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
         """The file and the decoding options that name this source's row cache."""
@@ -521,7 +529,7 @@ class _CSVSource:
                         "not UTF-8 text; convert the file to UTF-8"
                     )
                 yield _batch_to_chunk(
-                    batch, self.spec, str(self.path), row0, dtype, csv_line
+                    batch, self.spec, str(self.path), row0, dtype, self.position
                 )
                 row0 += batch.num_rows
                 self._rows_read = row0
