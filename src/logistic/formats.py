@@ -68,6 +68,7 @@ __all__ = [
     "decompress_error",
     "decompressed",
     "find_ragged_line",
+    "find_long_line",
     "format_of_name",
     "is_tab_separated",
     "natural_key",
@@ -440,6 +441,52 @@ def row_line(
     except (OSError, EOFError, csv.Error, StopIteration):
         return None
     return None
+
+
+def find_long_line(
+    path: str, compression: str | None, limit: int, delimiter: str = ","
+) -> str:
+    """``"line N is longer than ... bytes ..."`` for the first line over ``limit``
+    bytes (pyarrow's reader needs a whole row in one block), else ``"the row
+    starting on line N holds a value longer than ..."`` for the first row with
+    a quoted value over ``limit`` characters (its line breaks inside it), or
+    "". The value is found by Python's :mod:`csv` with its field size limit
+    raised to ``limit`` for the search, restored after it."""
+    import csv
+
+    try:
+        with (
+            open_regular(path, what="input file") as fh,
+            decompressed(fh, compression) as stream,
+        ):
+            for number, line in enumerate(
+                iter(lambda: stream.readline(limit + 1), b"")
+            ):
+                if len(line) > limit and not line.endswith(b"\n"):
+                    return (
+                        f"line {number + 1} is longer than {limit} bytes, the most "
+                        "one line may hold; is the file CSV text with line breaks?"
+                    )
+    except (OSError, EOFError):
+        return ""
+    previous = csv.field_size_limit(limit)
+    before = 0
+    try:
+        with csv_rows(path, compression, delimiter) as reader:
+            for _ in reader:
+                before = reader.line_num
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            return (
+                f"the row starting on line {before + 1} holds a value longer than "
+                f"{limit} bytes (a quoted value across lines), the most one row "
+                "may hold"
+            )
+    except (OSError, EOFError):
+        pass
+    finally:
+        csv.field_size_limit(previous)
+    return ""
 
 
 def reports_ragged_row(message: str) -> bool:

@@ -39,6 +39,7 @@ from .._screen_rules import pandas_index_columns
 from .._text_decoding import undecodable_csv
 from ..formats import (
     compression_of,
+    find_long_line,
     find_ragged_line,
     natural_key,
     no_parquet_files,
@@ -490,12 +491,18 @@ class _CSVSource:
                 names = getattr(self, "file_columns", None)
                 rows = getattr(self, "_rows_read", None)
                 ragged = ""  # a row of another number of fields: named by its line
+                delimiter = self.parse.delimiter
                 if reports_ragged_row(str(exc)):
-                    delimiter = self.parse.delimiter
                     ragged = find_ragged_line(
                         str(self.path), compression, delimiter, option="delimiter"
                     )
                     ragged += f" (delimiter {delimiter!r})" if ragged else ""
+                elif "straddl" in str(exc):  # a row longer than the reader's block
+                    block = options.get("read_options")
+                    size = getattr(block, "block_size", None) or 1 << 20
+                    ragged = find_long_line(
+                        str(self.path), compression, size, delimiter
+                    )
                 raise _reader_error(self.path, exc, names, rows, ragged) from None
 
     def chunks(self, dtype: Any) -> Iterator[RawChunk]:

@@ -15,9 +15,14 @@ from typing import Any
 
 from .._column_hints import runs_of_spaces
 from .._exceptions import DataValidationError
-from ..formats import find_ragged_line, reports_ragged_row, unclosed_quote
+from ..formats import (
+    find_long_line,
+    find_ragged_line,
+    reports_ragged_row,
+    unclosed_quote,
+)
 from ._encoding import decode_error
-from ._lines import find_long_line, preamble_line
+from ._lines import preamble_line
 
 __all__ = [
     "csv_error",
@@ -102,7 +107,7 @@ def csv_error(
     if "newlines_in_values" in msg or "out of sync" in msg:
         msg = "a quoted value spans lines in a way the reader cannot follow"
     if "straddl" in msg or "Empty CSV file or block" in msg:
-        msg = find_long_line(path, compression, block_bytes) or msg
+        msg = find_long_line(path, compression, block_bytes, delimiter) or msg
     if msg.startswith("CSV parse error: Empty CSV file or block"):
         # the file is not blank (refused before): its one line has no line
         # break after it, which pyarrow reads as no header at all

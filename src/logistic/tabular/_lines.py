@@ -29,7 +29,6 @@ __all__ = [
     "LineMap",
     "count_newlines",
     "delimiter_line_header",
-    "find_long_line",
     "preamble_line",
 ]
 
@@ -85,24 +84,6 @@ def delimiter_line_header(names: list[str], delimiter: str) -> str:
     :func:`preamble_line` cannot tell it by its fields; else ""."""
     if len(names) == 2 and names[0].strip().lower() == "sep=" and not names[1]:
         return delimiter_line_words(names[0] + delimiter)
-    return ""
-
-
-def find_long_line(path: str, compression: str | None, limit: int) -> str:
-    """``"line N is longer than ... bytes ..."`` for the first line over ``limit``
-    bytes (pyarrow's reader needs a whole line in one block), or ""."""
-    try:
-        with open_data(path) as fh, decompressed(fh, compression) as stream:
-            for number, line in enumerate(
-                iter(lambda: stream.readline(limit + 1), b"")
-            ):
-                if len(line) > limit and not line.endswith(b"\n"):
-                    return (
-                        f"line {number + 1} is longer than {limit} bytes, the most "
-                        "one line may hold; is the file CSV text with line breaks?"
-                    )
-    except (OSError, EOFError):
-        return ""
     return ""
 
 
