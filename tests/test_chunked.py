@@ -245,7 +245,8 @@ def test_nan_deep_in_stream_names_file_row_and_column(tmp_path, data):
     # row 2345 (0-based, of all files) is row 46 of part-2 (rows 2300 on),
     # 1-based as in memory and as the missing-value message names it
     with pytest.raises(
-        DataValidationError, match=r"'x3' in .*part-2\.parquet .*at row 46;"
+        DataValidationError,
+        match=r"missing values in .*part-2\.parquet: column 'x3' \(first at row 46\)",
     ):
         as_backend(d, "label")
 

@@ -559,6 +559,12 @@ def _check_finite(
     if bad.any():
         i, j = (int(v[0]) for v in np.nonzero(bad))
         col = names[j] if names else j
+        if position is not None and np.isnan(X[i, j]):  # a float's missing value
+            raise DataValidationError(  # (Parquet NaN): the in-memory wording
+                f"missing values in {where}: column {col!r} (first at "
+                f"{position(row0 + i)}); fill them in, or drop those rows "
+                "(`logistic fit --missing drop` does, for a fit in memory)"
+            )
         if position is not None:  # the in-memory reader's wording
             raise DataValidationError(
                 f"column {col!r} in {where} has a non-finite value ({X[i, j]}) at "
