@@ -201,7 +201,8 @@ def _raise_garbage(name: str, col: Any, present: Any, numbers: np.ndarray) -> No
 #: How to read the numbers of a column refused by :func:`_check_formatted`.
 _FORMATTED_REMEDY = {
     "thousands": "thousands separators (e.g. {example}): read the data with "
-    "pd.read_csv(..., thousands=',') or convert the column to numbers",
+    "pd.read_csv(..., thousands=',') (or the separator written) or convert the "
+    "column to numbers",
     "percent": "percent signs (e.g. {example}): convert the column to numbers, "
     "e.g. col.str.rstrip('%').astype(float) (percentage points), or give it the "
     "'category' dtype to encode it as categories",

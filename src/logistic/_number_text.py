@@ -19,7 +19,8 @@ DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
 
 * a value matching :data:`THOUSANDS_NUMBER` (``1,200.50``, ``1,234,567``,
   ``3,400``: groups of three after a first group that does not start with
-  0) is a number written with thousands separators, one matching
+  0) or :data:`GROUPED_NUMBER` (``18 111,50``, ``12'345``: spaces or
+  apostrophes) is a number written with thousands separators, one matching
   :data:`PERCENT_NUMBER` (``43.4%``) a percentage, and one matching
   :data:`CURRENCY_NUMBER` (``$1,200.50``, ``12,50 €``) an amount of money
   (its sign before or after the number). A text column in which at
@@ -48,6 +49,7 @@ __all__ = [
     "COMMA_NUMBER",
     "CURRENCY_NUMBER",
     "FORMATTED_PATTERNS",
+    "GROUPED_NUMBER",
     "NUMBER",
     "PERCENT_NUMBER",
     "THOUSANDS_NUMBER",
@@ -92,6 +94,12 @@ def numeric(value: Any) -> float | None:
 COMMA_NUMBER = r"^\s*[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+([eE][+-]?\d+)?\s*$"
 #: A number with comma thousands separators (``3,400``, ``-1,234,567.5``).
 THOUSANDS_NUMBER = r"^\s*[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?\s*$"
+#: A number with thousands separated by a space, a no-break space or a narrow
+#: one (French and other locales' exports) or an apostrophe (Swiss), and a
+#: decimal point or comma: ``18 111,50``, ``12'345``.
+GROUPED_NUMBER = (  # the separators as characters: RE2 (pyarrow) has no \u escape
+    r"^\s*[+-]?[1-9]\d{0,2}(" + "[ \u00a0\u202f'\u2019]" + r"\d{3})+([.,]\d+)?\s*$"
+)
 #: A percentage (``43.4%``, ``-5 %``).
 PERCENT_NUMBER = r"^\s*[+-]?(\d+\.?\d*|\.\d+)\s*%\s*$"
 #: An amount with a currency sign before or after it (``$1,200.50``, ``-$5``,
@@ -103,7 +111,13 @@ CURRENCY_NUMBER = (
 )
 
 #: The patterns whose matches :func:`formatted_numbers` takes, in its order.
-FORMATTED_PATTERNS = (PERCENT_NUMBER, THOUSANDS_NUMBER, COMMA_NUMBER, CURRENCY_NUMBER)
+FORMATTED_PATTERNS = (
+    PERCENT_NUMBER,
+    THOUSANDS_NUMBER,
+    COMMA_NUMBER,
+    CURRENCY_NUMBER,
+    GROUPED_NUMBER,
+)
 
 
 def mostly_numbers(n_numbers: int, n_valid: int) -> bool:
@@ -129,13 +143,20 @@ def formatted_numbers(
     with commas either reading fits (``"either"``: ``3,400``); else None
     (see the module docstring). ``flags`` are boolean arrays over the
     column's values: matches of :data:`PERCENT_NUMBER`,
-    :data:`THOUSANDS_NUMBER`, :data:`COMMA_NUMBER` and
-    :data:`CURRENCY_NUMBER` (:data:`FORMATTED_PATTERNS`, in that order)."""
-    percent, thousands, comma, currency = (np.asarray(f, dtype=bool) for f in flags)
+    :data:`THOUSANDS_NUMBER`, :data:`COMMA_NUMBER`, :data:`CURRENCY_NUMBER`
+    and :data:`GROUPED_NUMBER` (:data:`FORMATTED_PATTERNS`, in that order);
+    a column of grouped numbers is ``"thousands"``, its decimal commas
+    (``871,50`` beside ``18 111,50``) counted with them."""
+    percent, thousands, comma, currency, grouped = (
+        np.asarray(f, dtype=bool) for f in flags
+    )
     for form, flagged in (("percent", percent), ("currency", currency)):
         n_flagged = int(flagged.sum())
         if n_flagged > 0 and mostly_numbers(n_flagged + n_plain, n_valid):
             return form, int(np.flatnonzero(flagged)[0])
+    n_near = int((grouped | comma).sum())  # decimal commas under a thousand too
+    if grouped.any() and mostly_numbers(n_near + n_plain, n_valid):
+        return "thousands", int(np.flatnonzero(grouped)[0])
     n_thousands = int(thousands.sum())
     if n_thousands == 0 or (comma & ~thousands).any():
         return None  # none, or a decimal comma beyond doubt: 0,125 or 13,2
@@ -150,6 +171,8 @@ def comma_reading(value: object) -> str | None:
     (``1,200.50``), ``"decimal"`` (``13,2``, ``0,125``), ``"either"``
     (``3,400``), or None (not a number with a comma)."""
     text = str(value)
+    if re.match(GROUPED_NUMBER, text) is not None:
+        return "thousands"
     thousands = re.match(THOUSANDS_NUMBER, text) is not None
     decimal = re.match(COMMA_NUMBER, text) is not None
     if thousands and decimal:
