@@ -122,3 +122,11 @@ def test_dask_refuses_the_open_quote(tmp_path):
         "",
         f"error: d.csv: {MESSAGE}\n",
     )
+
+
+def test_no_quoting_asked_for_is_not_checked(stray):
+    # csv_options without quoting: a '"' is text, so no value is left open
+    source = Chunked.from_csv(
+        stray, target="y", features=["x"], csv_options={"quote_char": False}, cache=False
+    )
+    assert source.n_features == 1

@@ -416,8 +416,9 @@ class _CSVSource:
             n for n, t in zip(names, types, strict=True) if pa.types.is_boolean(t)
         }
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
-        if any(pa.types.is_string(t) for t in types):  # where a quote left open
-            self._refuse_unclosed_quote()  # hides: the rows after it lost
+        quoted = self.parse.quote_char == '"'  # not csv_options' own quoting
+        if quoted and any(pa.types.is_string(t) for t in types):  # where a quote
+            self._refuse_unclosed_quote()  # left open hides: the rows after it lost
         self.unchanged = UnchangedFiles([self.path])  # from pass to pass
 
     def _refuse_unclosed_quote(self) -> None:
