@@ -116,6 +116,42 @@ def test_export_of_an_offset_model_adds_the_offset(tmp_path):
     assert np.allclose(proba[:, 1], expected, rtol=0, atol=1e-7)
 
 
+def test_a_python_fit_with_an_offset_exports_the_offset_input(tmp_path):
+    """A model fitted in Python with ``offset=`` (and saved) gets the graph's
+    ``offset`` input by default, from ``to_onnx`` and from ``logistic
+    export``, as its ``predict_proba`` warns without the offset: a graph
+    without it scores every row at offset 0. Reference: statsmodels' Logit
+    with ``offset=``."""
+    import pandas as pd
+
+    from logistic.onnx_export import to_onnx_bytes
+
+    sm = pytest.importorskip("statsmodels.api")
+    frame = pd.read_csv(logistic.datasets.ucla_admissions_path())
+    X = frame[["gre", "gpa"]].to_numpy(float)
+    off = np.linspace(-1.0, 1.0, len(frame))
+    ref = sm.Logit(frame["admit"], sm.add_constant(X), offset=off).fit(disp=0)
+    expected = ref.predict(sm.add_constant(X), offset=off)
+    m = logistic.LogisticRegression().fit(X, frame["admit"].to_numpy(), offset=off)
+    model, out = tmp_path / "py.json", tmp_path / "py.onnx"
+    logistic.save(m, model)
+    assert main(["export", str(model), "--onnx", str(out), "--double"]) == 0
+    for session in (
+        _session(out),
+        ort.InferenceSession(
+            to_onnx_bytes(m, double=True), providers=["CPUExecutionProvider"]
+        ),
+    ):
+        assert [i.name for i in session.get_inputs()] == ["X", "offset"]
+        _, proba, _ = session.run(None, {"X": X, "offset": off})
+        assert np.allclose(proba[:, 1], expected, rtol=0, atol=1e-7)
+    at_zero = ort.InferenceSession(
+        to_onnx_bytes(m, double=True, offset=False),
+        providers=["CPUExecutionProvider"],
+    )
+    assert [i.name for i in at_zero.get_inputs()] == ["X"]
+
+
 def test_multinomial_export_with_an_offset_adds_it_to_every_logit():
     from scipy.special import softmax
 

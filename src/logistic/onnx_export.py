@@ -11,10 +11,14 @@ and ``label`` (N,) int64 index into ``classes_`` (1 where ``z > 0``, as
 logit gives finite probabilities) and ``label`` (N,) the index of the largest
 logit (ONNX ``ArgMax``: the first on ties, as ``numpy.argmax`` and
 ``predict``). Feature names and classes are stored in the model's metadata.
-A model fitted with an offset (``offset=True``) takes a second input,
-``offset`` (N,) for two classes or (N, K) for K, added to the logits before
-the probabilities, as ``predict_proba(X, offset=...)`` adds it: without it the
-graph would score every row as if its offset were 0.
+A model fitted with an offset takes a second input, ``offset`` (N,) for two
+classes or (N, K) for K, added to the logits before the probabilities, as
+``predict_proba(X, offset=...)`` adds it: without it the graph would score
+every row as if its offset were 0. ``offset=None`` (the default) gives the
+graph that input where the model's fit had an offset (``fit(X, y,
+offset=...)``, a command-line fit with ``--offset``, a model file that records
+one: :mod:`logistic._offset_use`); ``offset=True`` or ``False`` says so
+explicitly (False: a graph at offset 0, as ``predict_proba(X, offset=0)``).
 Opset 13.
 """
 
@@ -38,17 +42,21 @@ def to_onnx(
     feature_names: list[str] | None = None,
     double: bool = False,
     classes: list[Any] | None = None,
-    offset: bool = False,
+    offset: bool | None = None,
 ) -> Any:
     """An ``onnx.ModelProto`` computing the model's logits, probabilities and
     labels (two classes or K; see the module docstring). ``classes``: the
     labels written to the metadata in place of ``model.classes_`` (e.g. the
     command line's target levels of a model fitted on class codes);
-    ``offset``: add the input ``offset`` to the logits (a model fitted with
-    an offset)."""
+    ``offset``: add the input ``offset`` to the logits (None: where the
+    model's fit had an offset)."""
     import onnx
     from onnx import TensorProto, helper
 
+    from ._offset_use import fit_offset
+
+    if offset is None:
+        offset = fit_offset(model)[0]
     dtype = np.float64 if double else np.float32
     elem = TensorProto.DOUBLE if double else TensorProto.FLOAT
     build = _multinomial_graph if is_multiclass(model) else _binary_graph
@@ -176,7 +184,7 @@ def to_onnx_bytes(
     feature_names: list[str] | None = None,
     double: bool = False,
     classes: list[Any] | None = None,
-    offset: bool = False,
+    offset: bool | None = None,
 ) -> bytes:
     """Serialized :func:`to_onnx`."""
     return to_onnx(

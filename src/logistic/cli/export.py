@@ -52,8 +52,9 @@ def export(
 
     The ONNX graph applies the linear model only: give it the encoded
     features (feature names are in the model file and the ONNX metadata).
-    A model fitted with --offset COL takes a second input 'offset' (n,),
-    the column's values, added to the logit.
+    A model fitted with an offset (--offset COL, or offset= in Python)
+    takes a second input 'offset' (n,), the rows' offsets, added to the
+    logit.
 
     Example: logistic export model.json --onnx model.onnx
     """
@@ -79,8 +80,8 @@ def export(
             # the target's labels (not the class codes) in the metadata; a
             # model saved from Python keeps its own classes
             classes=classes,
-            # predict adds the --offset column to the logit: so must the graph
-            offset=bool((mf.encoding or {}).get("offset")),
+            # offset: None, the graph adds an offset where the fit had one (a
+            # --offset column, or a model fitted in Python with offset=)
         )
     except ImportError as exc:
         raise CLIError(
