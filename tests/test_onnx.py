@@ -221,3 +221,16 @@ def test_two_class_metadata_writes_whole_number_labels_as_predict_does(tmp_path)
     meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
     assert meta["classes"] == "[1, 2]"
     assert json.loads(meta["classes"]) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "make", [logistic.LogisticRegression, logistic.LogisticRegressionCV]
+)
+def test_export_of_an_unfitted_estimator_is_not_fitted_error(make):
+    """An unfitted estimator is refused with scikit-learn's NotFittedError, as
+    its predictions are, not an AttributeError naming ``n_features_in_``."""
+    from logistic.onnx_export import to_onnx_bytes
+
+    sk_exceptions = pytest.importorskip("sklearn.exceptions")
+    with pytest.raises(sk_exceptions.NotFittedError, match="not fitted yet"):
+        to_onnx_bytes(make())

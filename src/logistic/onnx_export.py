@@ -19,6 +19,8 @@ graph that input where the model's fit had an offset (``fit(X, y,
 offset=...)``, a command-line fit with ``--offset``, a model file that records
 one: :mod:`logistic._offset_use`); ``offset=True`` or ``False`` says so
 explicitly (False: a graph at offset 0, as ``predict_proba(X, offset=0)``).
+An unfitted estimator is refused with ``NotFittedError``, as its predictions
+are.
 Opset 13.
 """
 
@@ -55,6 +57,9 @@ def to_onnx(
 
     from ._offset_use import fit_offset
 
+    check_fitted = getattr(model, "_check_fitted", None)
+    if check_fitted is not None:
+        check_fitted()
     if offset is None:
         offset = fit_offset(model)[0]
     dtype = np.float64 if double else np.float32
