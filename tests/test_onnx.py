@@ -234,3 +234,15 @@ def test_export_of_an_unfitted_estimator_is_not_fitted_error(make):
     sk_exceptions = pytest.importorskip("sklearn.exceptions")
     with pytest.raises(sk_exceptions.NotFittedError, match="not fitted yet"):
         to_onnx_bytes(make())
+
+
+def test_export_refuses_feature_names_of_another_length():
+    """``feature_names`` names the graph's input columns in its metadata: a
+    list of another length than the model's columns is refused naming both
+    counts, not written as the metadata of a graph with other columns."""
+    from logistic.onnx_export import to_onnx_bytes
+
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    m = logistic.LogisticRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"feature_names lists 1 names .* 5 input"):
+        to_onnx_bytes(m, feature_names=["gre"])

@@ -20,7 +20,7 @@ offset=...)``, a command-line fit with ``--offset``, a model file that records
 one: :mod:`logistic._offset_use`); ``offset=True`` or ``False`` says so
 explicitly (False: a graph at offset 0, as ``predict_proba(X, offset=0)``).
 An unfitted estimator is refused with ``NotFittedError``, as its predictions
-are.
+are, and ``feature_names`` must name every input column.
 Opset 13.
 """
 
@@ -60,6 +60,12 @@ def to_onnx(
     check_fitted = getattr(model, "_check_fitted", None)
     if check_fitted is not None:
         check_fitted()
+    if feature_names is not None and len(feature_names) != model.n_features_in_:
+        raise ValueError(
+            f"feature_names lists {len(feature_names)} names but the model has "
+            f"{model.n_features_in_} input columns (one coefficient each): give "
+            "one name a column"
+        )
     if offset is None:
         offset = fit_offset(model)[0]
     dtype = np.float64 if double else np.float32
