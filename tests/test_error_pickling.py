@@ -61,3 +61,27 @@ def test_a_worker_s_not_training_data_error_reaches_the_caller():
     with pytest.raises(NotTrainingDataError) as info:
         joblib.Parallel(n_jobs=2)(joblib.delayed(bootstrap)(i) for i in range(2))
     assert info.value.detail
+
+
+def _predict_unfitted(rows):
+    import sklearn.exceptions  # noqa: F401  (a worker that has scikit-learn loaded)
+
+    return LogisticRegression().predict(np.zeros((rows, 2)))
+
+
+def test_a_not_fitted_error_pickles_as_scikit_learn_s():
+    """With scikit-learn loaded, NotFittedError is also scikit-learn's (a class
+    made at run time, which pickle cannot find by its name): it crosses a
+    ``multiprocessing`` pool, which pickles with plain pickle (not joblib's
+    cloudpickle), as that error, not a PicklingError."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    sk_exceptions = pytest.importorskip("sklearn.exceptions")
+    with pytest.raises(sk_exceptions.NotFittedError) as raised:
+        LogisticRegression().predict(np.zeros((2, 2)))
+    back = pickle.loads(pickle.dumps(raised.value))
+    assert isinstance(back, sk_exceptions.NotFittedError)
+    assert type(back) is type(raised.value) and back.args == raised.value.args
+    with ProcessPoolExecutor(1) as pool:
+        with pytest.raises(sk_exceptions.NotFittedError, match="not fitted yet"):
+            pool.submit(_predict_unfitted, 3).result()

@@ -51,9 +51,24 @@ def _not_fitted_error_class() -> type:
         return NotFittedError
     if sk_cls not in _COMBINED_NOT_FITTED:
         _COMBINED_NOT_FITTED[sk_cls] = type(
-            "NotFittedError", (NotFittedError, sk_cls), {"__module__": __name__}
+            "NotFittedError",
+            (NotFittedError, sk_cls),
+            {"__module__": __name__, "__reduce__": _reduce_not_fitted},
         )
     return _COMBINED_NOT_FITTED[sk_cls]
+
+
+def _reduce_not_fitted(error: BaseException) -> tuple[object, ...]:
+    # the combined class is made at run time, so pickle cannot find it by its
+    # name (the module's NotFittedError is the plain one): an error raised in
+    # a process pool's worker is rebuilt from its message as the class of the
+    # receiving process, scikit-learn's too where that process has it loaded
+    return _rebuilt_not_fitted, (error.args,), error.__dict__ or None
+
+
+def _rebuilt_not_fitted(args: tuple[Any, ...]) -> NotFittedError:
+    error: NotFittedError = _not_fitted_error_class()(*args)
+    return error
 
 
 class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
