@@ -118,7 +118,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     fit_intercept : bool, default=True
     class_weight : dict, "balanced" or None, default=None
         Multiplies each sample's weight by its class's weight; "balanced"
-        uses ``Σs / (2 Σ_{class} s)`` (``n / (2 n_c)`` without sample weights).
+        uses ``Σs / (K Σ_{class} s)`` for K classes (``n / (K n_c)`` unweighted).
     tol : float ≥ 0 or None, default=None
         Stop when the gradient's max-norm (KKT residual with an L1 term) in
         standardized coordinates (column j scaled by ``sqrt(s_j² + 4·λ₂)``,
@@ -163,7 +163,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         float32 for float32 X (scikit-learn's convention; the solver works in
         float64), float64 otherwise.
     intercept_ : ndarray of shape (1,) or (K,), the dtype of ``coef_``
-    classes_ : ndarray of shape (2,)
+    classes_ : ndarray of shape (2,), or (K,) (sorted) for K > 2 classes
         ``[negative, positive]``: sorted labels for in-memory data (the larger
         is positive), a backend's order otherwise (its ``positive=``).
     n_features_in_ : int
@@ -372,12 +372,12 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             collection or a backend (see
             :func:`logistic.backends.as_backend`; y then names the label
             column, or is None).
-        y : array-like of shape (n_samples,), two distinct labels
+        y : array-like of shape (n_samples,), two distinct labels or K > 2
             With ``trials``: the number of successes of each row.
         sample_weight : array-like of shape (n_samples,), optional
             Non-negative; combined with ``class_weight`` by multiplication.
-        offset : array-like of shape (n_samples,), optional
-            Added to the linear predictor with a fixed coefficient of 1.
+        offset : array-like of shape (n_samples,) or (n_samples, K), optional
+            Added to the logit (K classes: column k to class k's), coefficient 1.
         trials : array-like of shape (n_samples,), optional
             Grouped binomial data: row i is ``y_i`` successes out of
             ``trials_i > 0`` (in-memory arrays; see :mod:`logistic._grouped`).
