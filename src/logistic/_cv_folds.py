@@ -22,6 +22,7 @@ from .estimator import LogisticRegression
 __all__ = [
     "FoldPoint",
     "check_fold_classes",
+    "check_fold_scores",
     "point_model",
     "in_memory",
     "refuse_streamed",
@@ -180,6 +181,37 @@ def neg_log_losses(
         return -losses.mean(axis=0)
     w = np.asarray(w_te, dtype=np.float64)
     return -(w @ losses) / w.sum()
+
+
+def check_fold_scores(scores: np.ndarray, scoring: Any) -> None:
+    """Refuse fold scores (n_folds, n_points) whose mean is finite at no
+    point of the grid: a scorer undefined on a fold's test rows (ROC AUC of a
+    test fold holding one class: NaN, with scikit-learn's
+    UndefinedMetricWarning) makes every mean of the CV curve NaN, and the
+    strength chosen from them would be the grid's first whatever the data,
+    as for a fold whose test rows hold no weight (:func:`check_fold_classes`).
+    A grid with some finite means chooses among those."""
+    with np.errstate(invalid="ignore"):
+        if np.isfinite(scores.mean(axis=0)).any():
+            return
+    bad = np.flatnonzero(~np.isfinite(scores).all(axis=1)) + 1
+    named = scoring if isinstance(scoring, str) else getattr(scoring, "__name__", None)
+    many, k = bad.size > 1, scores.shape[0]
+    folds = ", ".join(str(i) for i in bad[:10].tolist())
+    if bad.size > 10:  # leave-one-out: one fold a row
+        folds += f" and {bad.size - 10} more"
+    where = (
+        f"all {k} cross-validation folds"
+        if bad.size == k > 1
+        else f"cross-validation fold{'s' if many else ''} {folds} of {k}"
+    )
+    raise DataValidationError(
+        f"{where}: the scoring {named or scoring!r} gave {'them' if many else 'it'} "
+        "no finite score (a metric undefined on the test rows, e.g. ROC AUC of "
+        "a test fold holding one class), so the mean score is NaN at every "
+        "strength and none can be chosen; use a stratified, shuffled split "
+        "(cv=5, StratifiedKFold(5, shuffle=True)), fewer folds, or another scoring"
+    )
 
 
 def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int]:

@@ -59,6 +59,7 @@ from ._block_moments import warn_weight_span
 from ._constraints import Options, validate_params
 from ._cv_folds import (
     check_fold_classes,
+    check_fold_scores,
     fold_backend,
     fold_scorer,
     fold_seeds,
@@ -482,6 +483,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         """Choose the strength, refit, then assign every fitted attribute (a
         failed refit leaves the estimator as it was)."""
         scores = np.array([s for s, _ in out])
+        check_fold_scores(scores, self.scoring)
         k = scores.shape[0]
         mean = scores.mean(axis=0)
         std_err = (
