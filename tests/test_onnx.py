@@ -246,3 +246,30 @@ def test_export_refuses_feature_names_of_another_length():
     m = logistic.LogisticRegression().fit(X, y)
     with pytest.raises(ValueError, match=r"feature_names lists 1 names .* 5 input"):
         to_onnx_bytes(m, feature_names=["gre"])
+
+
+def test_a_float32_graph_of_coefficients_beyond_float32_is_refused(tmp_path):
+    """A column on a tiny scale (values ~1e-40) gets a coefficient ~1e39,
+    beyond float32's 3.4e38: cast, it is infinite, and the float32 graph's
+    logits are ±inf (probabilities 0 and 1) where the model's are moderate.
+    The float32 export is refused naming double=True, from Python and from
+    ``logistic export`` (exit 65); the float64 graph agrees with the model."""
+    from logistic.onnx_export import to_onnx_bytes
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = (X[:, 0] + rng.logistic(size=300) > 0).astype(int)
+    X[:, 1] *= 1e-40
+    m = logistic.LogisticRegression().fit(X, y)
+    assert np.abs(m.coef_).max() > np.finfo(np.float32).max
+    with pytest.raises(ValueError, match=r"beyond float32's range .* double=True"):
+        to_onnx_bytes(m)
+    model, out = tmp_path / "tiny.json", tmp_path / "tiny.onnx"
+    logistic.save(m, model)
+    assert main(["export", str(model), "--onnx", str(out)]) == 65
+    assert not out.exists()
+    session = ort.InferenceSession(
+        to_onnx_bytes(m, double=True), providers=["CPUExecutionProvider"]
+    )
+    _, proba, _ = session.run(None, {"X": X})
+    assert np.allclose(proba, m.predict_proba(X), rtol=0, atol=1e-12)

@@ -20,7 +20,9 @@ offset=...)``, a command-line fit with ``--offset``, a model file that records
 one: :mod:`logistic._offset_use`); ``offset=True`` or ``False`` says so
 explicitly (False: a graph at offset 0, as ``predict_proba(X, offset=0)``).
 An unfitted estimator is refused with ``NotFittedError``, as its predictions
-are, and ``feature_names`` must name every input column.
+are, and ``feature_names`` must name every input column; a float32 graph of
+coefficients beyond float32's range (infinite once cast) is refused, naming
+``double=True``.
 Opset 13.
 """
 
@@ -68,6 +70,8 @@ def to_onnx(
         )
     if offset is None:
         offset = fit_offset(model)[0]
+    if not double:
+        _check_float32_range(model)
     dtype = np.float64 if double else np.float32
     elem = TensorProto.DOUBLE if double else TensorProto.FLOAT
     build = _multinomial_graph if is_multiclass(model) else _binary_graph
@@ -86,6 +90,26 @@ def to_onnx(
         entry.key, entry.value = key, value
     onnx.checker.check_model(proto)
     return proto
+
+
+def _check_float32_range(model: Any) -> None:
+    """Refuse a float32 graph of coefficients beyond float32's range: cast,
+    they would be infinite, and so every logit they touch (probabilities 0 and
+    1 where the model's are not). A column on a tiny scale (values ~1e-40)
+    gives such a coefficient; float64 holds it."""
+    with np.errstate(invalid="ignore"):
+        values = np.abs(np.concatenate([
+            np.ravel(np.asarray(model.coef_, dtype=np.float64)),
+            np.ravel(np.asarray(model.intercept_, dtype=np.float64)),
+        ]))
+    largest = float(np.max(values, initial=0.0))
+    if largest > float(np.finfo(np.float32).max):
+        raise ValueError(
+            f"the model's coefficients reach {largest:.3g}, beyond float32's "
+            "range (3.4e+38), so a float32 graph would compute infinite logits: "
+            "export with double=True (logistic export --double), or rescale the "
+            "columns on a tiny scale and refit"
+        )
 
 
 def _class_labels(model: Any, classes: list[Any] | None) -> list[Any]:
