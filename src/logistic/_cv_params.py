@@ -14,7 +14,9 @@ import numpy as np
 from ._constraints import as_float64
 from ._exceptions import InvalidParameterError
 
-__all__ = ["check_splits", "is_cv", "is_grid", "require_sklearn", "scoring_ok"]
+__all__ = [
+    "check_splits", "is_cs", "is_cv", "is_grid", "require_sklearn", "scoring_ok",
+]
 
 
 def is_cv(v: Any) -> bool:
@@ -93,6 +95,20 @@ def is_grid(v: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a)))
+
+
+def is_cs(v: Any) -> bool:
+    """None, an int ≥ 1 or a sequence of positive numbers (inf: no penalty)"""
+    # C = inf is LogisticRegression's C=np.inf and alpha = 0 of an alphas
+    # grid, which scikit-learn's Cs take too; an integer beyond float64
+    # (10**400) is still refused, not read as inf (numpy's OverflowError)
+    if is_grid(v):
+        return True
+    try:
+        a = np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a) | (a == np.inf)))
 
 
 def scoring_ok(v: Any) -> bool:

@@ -72,7 +72,7 @@ from ._cv_folds import (
 )
 from ._cv_labels import cv_score, scored_labels
 from ._cv_layout import sklearn_layout
-from ._cv_params import check_splits, is_cv, is_grid, require_sklearn, scoring_ok
+from ._cv_params import check_splits, is_cs, is_cv, is_grid, require_sklearn, scoring_ok
 from ._cv_routing import (
     cv_metadata_routing,
     refuse_groups_request,
@@ -135,7 +135,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
     penalty : {"l2", "l1", "elasticnet"}, default="l2"
     l1_ratio : float in [0, 1], default=0.5
         Mixing of ``penalty="elasticnet"`` (ignored otherwise).
-    Cs : int, array-like of float > 0 or None, default=None
+    Cs : int, array-like of float > 0 (inf: no penalty) or None, default=None
         scikit-learn's inverse strengths (an int k: ``logspace(-4, 4, k)``).
     alphas : array-like of float ≥ 0 or None, default=None
         Strengths on the mean-loss scale, the same for every fold.
@@ -246,7 +246,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
     # checked as ``path`` checks them
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [Options(("l2", "l1", "elasticnet"))],
-        "Cs": [is_grid],
+        "Cs": [is_cs],
         "alphas": [is_grid],
         "cv": [is_cv],
         "scoring": [scoring_ok],

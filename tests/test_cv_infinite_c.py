@@ -1,0 +1,48 @@
+"""``LogisticRegressionCV(Cs=[..., np.inf])``: a grid holding ``C = inf``, no
+penalty (``LogisticRegression(penalty="l2", C=np.inf)``, ``alphas=[..., 0]``),
+which scikit-learn's ``LogisticRegressionCV`` takes. It was refused as not "a
+sequence of positive numbers". Reference: scikit-learn's on the same folds
+(newton-cholesky, tol 1e-12, negative log loss); an integer beyond float64
+(``10**400``) is still refused, not read as inf.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn.linear_model import LogisticRegressionCV as SkCV  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+import logistic  # noqa: E402
+from logistic import InvalidParameterError, LogisticRegressionCV  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
+@pytest.mark.parametrize("Cs", [[0.01, 1.0, np.inf], [np.inf, 0.01, 1.0]])
+@pytest.mark.parametrize("refit", [True, False])
+def test_a_grid_with_infinite_c_agrees_with_scikit_learn(data, Cs, refit):
+    X, y = data
+    ours = LogisticRegressionCV(Cs=Cs, cv=StratifiedKFold(3), refit=refit).fit(X, y)
+    theirs = SkCV(
+        Cs=Cs, cv=StratifiedKFold(3), l1_ratios=(0.0,), use_legacy_attributes=False,
+        scoring="neg_log_loss", solver="newton-cholesky", tol=1e-12, refit=refit,
+    ).fit(X, y)  # fmt: skip
+    assert np.array_equal(ours.Cs_, theirs.Cs_)
+    assert float(ours.C_[0]) == theirs.C_
+    assert np.allclose(ours.scores_[1], theirs.scores_.reshape(3, -1), rtol=0, atol=1e-8)
+    assert np.allclose(ours.coef_, theirs.coef_, rtol=0, atol=1e-7)
+    assert np.allclose(ours.intercept_, theirs.intercept_, rtol=0, atol=1e-7)
+
+
+@pytest.mark.parametrize("Cs", [[np.nan], [-np.inf], [0.1, 10**400]])
+def test_other_non_finite_cs_are_still_refused(data, Cs):
+    X, y = data
+    with pytest.raises(InvalidParameterError, match="'Cs' parameter"):
+        LogisticRegressionCV(Cs=Cs, cv=3).fit(X, y)
