@@ -60,13 +60,15 @@ def test_default_l2_grid_reaches_the_cv_optimum_on_wells(wells):
 
 
 @pytest.mark.parametrize(
-    "grid, side, hint",
+    "grid, side, point, hint",
     [
-        ({"alphas": [1.0, 0.5, 0.2]}, "weakest", "alphas reaching lower"),
-        ({"Cs": [1e-6, 1e-5]}, "weakest", "Cs reaching higher C"),
+        ({"alphas": [1.0, 0.5, 0.2]}, "weakest", "(alpha = 0.2)", "alphas reaching lower"),
+        ({"Cs": [1e-6, 1e-5]}, "weakest", "(C = 1e-05)", "Cs reaching higher C"),
     ],
 )
-def test_best_at_an_edge_of_the_grid_warns(wells, grid, side, hint):
+def test_best_at_an_edge_of_the_grid_warns(wells, grid, side, point, hint):
+    # the point is named as the grid was given: a grid of Cs named its edge
+    # by alpha, a number the user never wrote
     X, y = wells
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -74,7 +76,7 @@ def test_best_at_an_edge_of_the_grid_warns(wells, grid, side, hint):
     messages = [
         str(w.message) for w in caught if issubclass(w.category, GridEdgeWarning)
     ]
-    assert any(side in m and hint in m for m in messages), messages
+    assert any(side in m and point in m and hint in m for m in messages), messages
     # every fit converged: the advice is not a convergence failure, so code
     # that makes ConvergenceWarning an error still fits
     assert not any(issubclass(w.category, ConvergenceWarning) for w in caught)

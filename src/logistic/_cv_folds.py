@@ -224,9 +224,12 @@ def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int
     return best, one_se
 
 
-def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> None:
+def warn_at_edge(
+    alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str, C: float
+) -> None:
     """Warn when the best point is an edge of the grid beyond which the
-    score could still improve (see the module docstring)."""
+    score could still improve (see the module docstring), naming the point
+    as the grid was given: ``C`` for a grid of ``Cs``, alpha otherwise."""
     weakest = best == len(alphas) - 1 and alphas[best] > 0
     strongest = best == 0 and len(alphas) > 1 and nnz[0] > 0
     if not (weakest or strongest):
@@ -242,9 +245,10 @@ def warn_at_edge(alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str) -> N
         else f"pass alphas reaching {way}"
         + (" or a smaller eps (alpha_min/alpha_max)" if weakest else "")
     )
+    point = f"C = {C:.6g}" if kind == "C" else f"alpha = {alphas[best]:.6g}"
     warnings.warn(
         f"LogisticRegressionCV: the best score is at the {side} penalty strength "
-        f"of the grid (alpha = {alphas[best]:.6g}); the optimum may lie beyond "
+        f"of the grid ({point}); the optimum may lie beyond "
         f"it: widen the grid ({how})",
         GridEdgeWarning,
         stacklevel=user_stacklevel(),
