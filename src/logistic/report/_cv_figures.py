@@ -4,6 +4,8 @@ Convention (as :mod:`._figures`): plain arrays in, PNG bytes out, matplotlib's
 object API only. Both figures put ``log10(alpha)`` on the x axis, decreasing
 to the right (glmnet's orientation: the model grows from left to right), and
 mark the best point (solid line) and the one-standard-error point (dashed).
+The labelled coefficient paths each take a :func:`._figures.series_style`
+(colour, marker, dash pattern), so that they read without colour.
 """
 
 from __future__ import annotations
@@ -12,9 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from ._figures import _figure, _png, shown_label
+from ._figures import _figure, _png, series_style, shown_label
 
-__all__ = ["coefficient_path_png", "cv_curve_png", "cv_section"]
+__all__ = [
+    "coefficient_path_figure",
+    "coefficient_path_png",
+    "cv_curve_png",
+    "cv_section",
+]
 
 #: The path figure labels at most this many curves (the largest at the end).
 MAX_LABELS = 8
@@ -28,7 +35,15 @@ def _marks(ax: Any, x: np.ndarray, best: int, one_se: int) -> None:
 def coefficient_path_png(
     alphas: np.ndarray, coefs: np.ndarray, names: list[str], best: int, one_se: int
 ) -> bytes:
-    """Each coefficient against log10(alpha)."""
+    """The coefficient path (:func:`coefficient_path_figure`) as PNG bytes."""
+    return _png(coefficient_path_figure(alphas, coefs, names, best, one_se))
+
+
+def coefficient_path_figure(
+    alphas: np.ndarray, coefs: np.ndarray, names: list[str], best: int, one_se: int
+) -> Any:
+    """Each coefficient against log10(alpha); the :data:`MAX_LABELS` largest
+    at the end labelled, each in its own style, the others grey."""
     x = np.log10(alphas)
     fig = _figure(6.5, 4.0)
     ax = fig.subplots()
@@ -36,9 +51,9 @@ def coefficient_path_png(
     top = set(np.argsort(last)[::-1][: min(MAX_LABELS, coefs.shape[1])].tolist())
     shown = 0
     for j in range(coefs.shape[1]):
-        if j in top and last[j] > 0:  # a labelled curve: its own colour
+        if j in top and last[j] > 0:  # labelled: its own colour, marker, dashes
             label = shown_label(names[j])
-            ax.plot(x, coefs[:, j], lw=1, color=f"C{shown}", label=label)
+            ax.plot(x, coefs[:, j], lw=1, label=label, **series_style(shown))
             shown += 1
         else:  # the others grey, so that no colour names two curves
             ax.plot(x, coefs[:, j], lw=0.8, color="0.75")
@@ -51,7 +66,7 @@ def coefficient_path_png(
         title="Coefficient path (all rows)",
     )
     ax.legend(fontsize="small", loc="upper left")
-    return _png(fig)
+    return fig
 
 
 def cv_curve_png(

@@ -29,6 +29,12 @@ characters loses its middle to an ellipsis, so that its start and its end
 (a one-hot level, ``[T.yes]``) stay (the tables beside the figures give it
 whole).
 
+Series told apart by colour are also told apart without it (a greyscale
+print, a reader who does not see the colours): each of several curves (one
+ROC curve a class, the labelled coefficient paths) has its own marker and
+dash pattern beside its colour (:func:`series_style`), which its legend
+entry shows.
+
 Aliased terms (rows whose ``estimate`` is None: R's NA, a column exactly
 collinear with earlier ones) have no estimate to draw: the plot draws the
 other terms, with the reduced model's intervals, and a note under it names
@@ -46,7 +52,9 @@ import numpy as np
 
 __all__ = [
     "roc_png",
+    "roc_ovr_figure",
     "roc_ovr_png",
+    "series_style",
     "pr_png",
     "calibration_png",
     "coefficients_figure",
@@ -70,6 +78,24 @@ def shown_label(name: Any, width: int = LABEL_WIDTH) -> str:
     return text.replace("$", r"\$")
 
 
+#: Markers and dash patterns of :func:`series_style`.
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">")
+_DASHES = ("-", "--", "-.", ":")
+
+
+def series_style(k: int) -> dict[str, Any]:
+    """Line properties of the ``k``-th series: colour ``C{k}``, a marker every
+    tenth of the axes' diagonal and a dash pattern, so that the first 20
+    series differ in marker or dash, not in colour alone."""
+    return {
+        "color": f"C{k % 10}",
+        "marker": _MARKERS[k % len(_MARKERS)],
+        "ls": _DASHES[k % len(_DASHES)],
+        "markevery": 0.1,
+        "ms": 5,
+    }
+
+
 def _figure(width: float = 5.0, height: float = 4.0) -> Any:
     from matplotlib.figure import Figure
 
@@ -90,11 +116,17 @@ def _png(fig: Any) -> bytes:
 
 
 def roc_png(fpr: np.ndarray, tpr: np.ndarray, auc: float) -> bytes:
-    return _roc_curves([("model", fpr, tpr, auc)], "ROC curve", _figure())
+    return _png(_roc_curves([("model", fpr, tpr, auc)], "ROC curve", _figure()))
 
 
 def roc_ovr_png(curves: list[tuple[str, np.ndarray, np.ndarray, float]]) -> bytes:
-    """One ROC curve per class against the rest: ``(label, fpr, tpr, auc)``."""
+    """The ROC curves of :func:`roc_ovr_figure` as PNG bytes."""
+    return _png(roc_ovr_figure(curves))
+
+
+def roc_ovr_figure(curves: list[tuple[str, np.ndarray, np.ndarray, float]]) -> Any:
+    """One ROC curve per class against the rest: ``(label, fpr, tpr, auc)``,
+    each in its own :func:`series_style`."""
     title = "ROC curves, each class against the rest"
     return _roc_curves(curves, title, _figure(5.5, 4.5), fontsize=8)
 
@@ -104,11 +136,12 @@ def _roc_curves(
     title: str,
     fig: Any,
     fontsize: float | None = None,
-) -> bytes:
+) -> Any:
     ax = fig.subplots()
     for k, (label, fpr, tpr, auc) in enumerate(curves):
         name = shown_label(label)
-        ax.plot(fpr, tpr, color=f"C{k % 10}", lw=2, label=f"{name} (AUC = {auc:.3f})")
+        style = series_style(k) if len(curves) > 1 else {"color": "C0"}
+        ax.plot(fpr, tpr, lw=2, label=f"{name} (AUC = {auc:.3f})", **style)
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
     ax.set(
         xlabel="false positive rate",
@@ -118,7 +151,7 @@ def _roc_curves(
         ylim=(0, 1.01),
     )
     ax.legend(loc="lower right", fontsize=fontsize)
-    return _png(fig)
+    return fig
 
 
 def pr_png(
