@@ -274,8 +274,11 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
     else:
         ax.set_xscale("symlog", linthresh=t, linscale=1.0)
         ax.axvspan(-t, t, color="0.92", zorder=0, lw=0)
+        _decade_ticks(ax, t)
+        # two lines: beside long term names the axes is narrow, and one line
+        # ran past the figure's right edge, cutting off the threshold
         ax.set_xlabel(
-            f"coefficient (log-odds; symmetric log scale, linear within ±{t:g})"
+            f"coefficient (log-odds)\nsymmetric log scale, linear within ±{t:g}"
         )
     if note:
         fig.supxlabel("\n".join(note), fontsize=8, ha="left", x=0.02)
@@ -283,6 +286,34 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
     # left never push it off the edge (an axes title would be clipped)
     fig.suptitle(title)
     return fig
+
+
+#: A symmetric-log axis labels at most this many decades on each side of zero.
+MAX_DECADE_TICKS = 4
+
+
+def _decade_ticks(ax: Any, t: float) -> None:
+    """Ticks of a symmetric-log axis: 0 and, on each side, ±t and every
+    decade beyond when they are at most :data:`MAX_DECADE_TICKS` (matplotlib's
+    own ticks), else every ``s``-th decade from ``t`` on, ``s`` the stride that
+    keeps them to that many and ±t left to the shaded band (matplotlib labels
+    every decade: across the twelve decades of a separated term's interval,
+    ±1e4 beside a band of ±0.01, the labels ran into each other); no minor
+    ticks."""
+    from matplotlib.ticker import NullLocator
+
+    lo, hi = ax.get_xlim()
+    first = round(math.log10(t))
+    ticks = [0.0]
+    for sign, end in ((1.0, hi), (-1.0, -lo)):
+        if end < t:
+            continue
+        last = math.floor(math.log10(end) + 1e-9)
+        stride = max(1, math.ceil((last - first + 1) / MAX_DECADE_TICKS))
+        start = first if stride == 1 else first + stride
+        ticks += [sign * 10.0**k for k in range(start, last + 1, stride)]
+    ax.set_xticks(sorted(ticks))
+    ax.xaxis.set_minor_locator(NullLocator())
 
 
 def symlog_threshold(lo: np.ndarray, hi: np.ndarray) -> float | None:
