@@ -189,3 +189,28 @@ def test_summary_counts_a_weighted_fit_as_its_sum_of_weights(
     assert code == 0, err
     assert f"observations {wnobs:.10g}, df model 1, " in out
     assert f"df residuals {ref.df_resid:.10g}, " in out
+
+
+def test_curves_leave_out_rows_of_weight_zero():
+    """The ROC and precision-recall curves are scikit-learn's, point for point
+    and threshold for threshold (``drop_intermediate=False``), which drops rows
+    of weight 0 first. Kept, the top-scored rows of weight 0 added a
+    precision-recall point (precision 0, recall 0) that scikit-learn's curve
+    lacks, drawn in the report as a drop to precision 0 at recall 0, and every
+    weight-0 score a threshold."""
+    y, z, w = _scores()
+    top = np.argsort(z)[-5:]
+    w[top] = 0.0  # the five highest scores
+    w[::7] = 0.0
+    fpr, tpr, thr = M.roc_curve(y, z, w)
+    sk_fpr, sk_tpr, sk_thr = skm.roc_curve(y, z, sample_weight=w, drop_intermediate=False)
+    np.testing.assert_allclose(fpr, sk_fpr)
+    np.testing.assert_allclose(tpr, sk_tpr)
+    np.testing.assert_array_equal(thr[1:], sk_thr[1:])  # the first: inf in both
+    precision, recall, pr_thr = M.precision_recall_curve(y, z, w)
+    sk_p, sk_r, sk_pr_thr = skm.precision_recall_curve(
+        y, z, sample_weight=w, drop_intermediate=False
+    )
+    np.testing.assert_allclose(precision, sk_p)
+    np.testing.assert_allclose(recall, sk_r)
+    np.testing.assert_array_equal(pr_thr, sk_pr_thr)

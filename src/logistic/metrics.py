@@ -169,6 +169,14 @@ def brier_score(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
 def _binary_clf_curve(
     y: np.ndarray, s: np.ndarray, w: np.ndarray
 ) -> tuple[np.ndarray, ...]:
+    """Cumulative (weighted) false and true positives at each distinct score,
+    highest first. Rows of weight 0 are left out, as scikit-learn's
+    ``_binary_clf_curve`` does: their scores would add thresholds that move
+    no count, and one above every weighted row would add a precision-recall
+    point of precision 0/0 (drawn as 0)."""
+    kept = w > 0
+    if not kept.all():
+        y, s, w = y[kept], s[kept], w[kept]
     order = np.argsort(s, kind="mergesort")[::-1]
     y, s, w = y[order], s[order], w[order]
     distinct = np.flatnonzero(np.diff(s))
