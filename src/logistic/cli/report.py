@@ -161,8 +161,10 @@ def _meta(
     """The report's header lines: model file, (formula,) data, rows (``head``),
     the solver (``no finite MLE (separation)`` for a fit whose MLE does not
     exist, as ``summary`` says, with where the fit stopped against its tol),
-    the weights and offset columns, and the warnings the fit recorded
-    (``summary``'s ``fit warning:`` lines)."""
+    the weights column (or, when the fit had one DATA lacks, that the rows
+    are not weighted: the page is read without the command's stderr) and the
+    offset column, and the warnings the fit recorded (``summary``'s ``fit
+    warning:`` lines)."""
     from .._messages import cap_line  # a stored warning may quote a long name
 
     meta = [
@@ -190,6 +192,14 @@ def _meta(
     if weights:
         meta.append(
             ("weights", f"column {weights!r}, sum {count_text(m['sum_of_weights'])}")
+        )
+    elif info.get("weights"):  # fit weighted its rows; DATA lacks the column
+        meta.append(
+            (
+                "weights",
+                f"none: {head[1]} has no column {info['weights']!r} (the model's "
+                "fit --weights), so the rows are not weighted",
+            )
         )
     if info.get("offset") is not None:  # read from DATA, in every logit
         meta.append(("offset", f"column {info['offset']!r}, added to each row's logit"))
@@ -222,7 +232,7 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
     column = label.get("column", "?")
     target = _multiclass.target_text(model, column, levels, sep=", ")
-    at = len(meta) - 1 if applied.weights else len(meta)
+    at = next((i for i, (k, _) in enumerate(meta) if k == "weights"), len(meta))
     meta[at:at] = [("target", target), ("penalty", _multiclass.penalty_text(model))]
     stats = _multiclass.fit_statistics(mf)
     if stats:
