@@ -153,7 +153,11 @@ def build_report(
             "pr",
         ),
         _img(
-            F.calibration_png(metrics["calibration"], _hl_label(hl, training)),
+            F.calibration_png(
+                metrics["calibration"],
+                _hl_label(hl, training),
+                _size_by(metrics, weights),
+            ),
             "Calibration plot",
             "calibration",
         ),
@@ -290,6 +294,14 @@ def build_multiclass_report(
         f'<p id="omitted">{html.escape(omitted)}</p>'
         "</body></html>\n"
     )
+
+
+def _size_by(metrics: dict[str, Any], weights: str | None) -> str:
+    """What a calibration bin's marker size counts: the rows' weight, the
+    trials of grouped counts, or rows."""
+    if weights:
+        return "weight"
+    return "trials" if metrics.get("grouped") else "rows"
 
 
 def _aliased_terms(coefficients: list[dict[str, Any]]) -> list[str]:

@@ -56,6 +56,7 @@ __all__ = [
     "roc_ovr_png",
     "series_style",
     "pr_png",
+    "calibration_figure",
     "calibration_png",
     "coefficients_figure",
     "coefficients_png",
@@ -181,14 +182,28 @@ def pr_png(
     return _png(fig)
 
 
-def calibration_png(rows: list[dict[str, float]], annotation: str = "") -> bytes:
+def calibration_png(
+    rows: list[dict[str, float]], annotation: str = "", size_by: str = "rows"
+) -> bytes:
+    """The calibration plot (:func:`calibration_figure`) as PNG bytes."""
+    return _png(calibration_figure(rows, annotation, size_by))
+
+
+def calibration_figure(
+    rows: list[dict[str, float]], annotation: str = "", size_by: str = "rows"
+) -> Any:
     """Observed rate against mean predicted probability per bin; ``annotation``
-    (the Hosmer–Lemeshow test) is written in the lower right corner."""
+    (the Hosmer–Lemeshow test) is written in the lower right corner.
+
+    A bin's marker grows with its ``weight`` (its rows when unweighted; older
+    tables: ``count``), from a floor that keeps a bin of one row in sight, so
+    its area is not proportional: the legend says "larger = more
+    ``size_by``" (``rows``, ``weight`` or ``trials``), and the calibration
+    table gives the numbers."""
     fig = _figure()
     ax = fig.subplots()
     pred = [r["mean_predicted"] for r in rows]
     obs = [r["observed_rate"] for r in rows]
-    # a bin's marker by its weight (its rows when unweighted; older tables: count)
     sizes = np.array([r.get("weight", r["count"]) for r in rows], dtype=float)
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="perfect calibration")
     ax.plot(pred, obs, color="C2", lw=1.5)
@@ -198,7 +213,7 @@ def calibration_png(rows: list[dict[str, float]], annotation: str = "") -> bytes
         s=20 + 200 * sizes / (sizes.max() if sizes.max() > 0 else 1.0),
         color="C2",
         zorder=3,
-        label="bins (area ~ count)",
+        label=f"bins (larger = more {size_by})",
     )
     ax.set(
         xlabel="mean predicted probability",
@@ -212,7 +227,7 @@ def calibration_png(rows: list[dict[str, float]], annotation: str = "") -> bytes
         ax.text(0.98, 0.03, annotation, transform=ax.transAxes, ha="right",
                 va="bottom", fontsize=9,
                 bbox={"boxstyle": "round", "fc": "white", "ec": "0.7"})  # fmt: skip
-    return _png(fig)
+    return fig
 
 
 #: A term is too small to see on a linear axis when its interval (or its
