@@ -5,7 +5,8 @@ PNG images embedded as ``data:`` URIs, styles inline, every text escaped.
 Sections: header (model, data), metrics, summary table, ROC, precision-recall,
 calibration (annotated with the Hosmer–Lemeshow test, whose table of groups
 follows the calibration table), coefficients with 95% intervals (when the
-rows carry them: ``ci_low``/``ci_high``), convergence history (objective and
+rows carry them: ``ci_low``/``ci_high``; of a wide model the terms of
+largest |z|, :data:`._figures.MAX_TERMS`), convergence history (objective and
 gradient norm per iteration), the most influential rows (Cook's distance,
 leverage, Pearson residual; or why they are absent) and, when the strength
 was cross-validated (``logistic fit --cv``), the coefficient path and the CV
@@ -337,6 +338,16 @@ def _coefficients_caption(coefficients: list[dict[str, Any]]) -> str:
         text = "Coefficients (the model file stores no covariance: no intervals)"
     if aliased:
         text += f"; not drawn: {', '.join(aliased)} (aliased, NA)"
+    from ._figures import MAX_TERMS, ranked_by
+
+    terms = [
+        r
+        for r in coefficients
+        if r["term"] != "Intercept" and r.get("estimate") is not None
+    ]
+    if len(terms) > MAX_TERMS:
+        by = ranked_by(terms)
+        text += f"; the {MAX_TERMS} of {len(terms)} terms with the largest {by} drawn"
     return text
 
 

@@ -247,16 +247,18 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
     summary rows but the intercept, one row a term, on one log-odds axis:
     linear, or symmetric-log when terms differ by orders of magnitude (see
     the module docstring). Aliased rows (``estimate`` None) are not drawn;
-    a note names them."""
+    a note names them. Of more than :data:`MAX_TERMS` terms, those of
+    largest ``|z|`` are drawn (:func:`_drawn_terms`), which a note says."""
     aliased = [str(r["term"]) for r in rows if r["estimate"] is None]
     rows = [r for r in rows if r["estimate"] is not None]
     rows = [r for r in rows if r["term"] != "Intercept"] or rows
+    rows, drawn_note = _drawn_terms(rows)
     est = np.array([r["estimate"] for r in rows], dtype=float)
     has_ci = bool(rows) and rows[0].get("ci_low") is not None
     lo = np.array([r["ci_low"] for r in rows], dtype=float) if has_ci else est
     hi = np.array([r["ci_high"] for r in rows], dtype=float) if has_ci else est
     t = symlog_threshold(lo, hi)
-    note = [] if t is None else _scale_note(t)
+    note = drawn_note + ([] if t is None else _scale_note(t))
     if aliased:
         them = "it" if len(aliased) == 1 else "them"
         note += textwrap.wrap(
@@ -329,6 +331,40 @@ def _decade_ticks(ax: Any, t: float) -> None:
         ticks += [sign * 10.0**k for k in range(start, last + 1, stride)]
     ax.set_xticks(sorted(ticks))
     ax.xaxis.set_minor_locator(NullLocator())
+
+
+#: The coefficient plot draws at most this many terms.
+MAX_TERMS = 50
+
+
+def ranked_by(rows: list[dict[str, Any]]) -> str:
+    """What picks the drawn terms of a wide model: ``|z|`` when every row
+    has one, else ``|estimate|`` (no covariance stored)."""
+    return "|z|" if all(r.get("z") is not None for r in rows) else "|estimate|"
+
+
+def _drawn_terms(
+    rows: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The rows the coefficient plot draws, in the table's order, and the
+    note saying which: all of them, or the :data:`MAX_TERMS` of largest
+    ``|z|`` (``|estimate|`` without standard errors). A plot of every term
+    of a wide model is no figure to read (8,000 terms: a PNG 280,000 pixels
+    tall, 19 MB, drawn in about two minutes); the summary table lists all."""
+    if len(rows) <= MAX_TERMS:
+        return rows, []
+    by = ranked_by(rows)
+    key = np.abs(
+        np.array([r["z" if by == "|z|" else "estimate"] for r in rows], dtype=float)
+    )
+    key = np.where(np.isnan(key), -1.0, key)  # an undefined z last
+    top = np.sort(np.argsort(-key, kind="stable")[:MAX_TERMS])
+    note = textwrap.wrap(
+        f"Drawn: the {MAX_TERMS} of {len(rows)} terms with the largest {by}, in "
+        "the summary table's order; the table lists every term.",
+        100,
+    )
+    return [rows[i] for i in top], note
 
 
 def symlog_threshold(lo: np.ndarray, hi: np.ndarray) -> float | None:
