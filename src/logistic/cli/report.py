@@ -339,13 +339,16 @@ def report(
         target=target,
     )
     tell_unscored(applied, data, missing, unknown, task="report on")
+    from .._files import STDIN_NAME
+
     write_report(
         applied,
         out,
         force=force,
         threshold=threshold,
         model_path=str(model),
-        data_path=str(data),
+        # the page names standard input as messages do, not by its '-'
+        data_path=STDIN_NAME if str(data) == "-" else str(data),
         groups=groups,
     )
     note(f"report written to {out}")
