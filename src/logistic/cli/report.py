@@ -50,8 +50,11 @@ def write_report(
     model_path: str = "",
     data_path: str = "",
     groups: int = 10,
+    unscored: str | None = None,
 ) -> None:
-    """Compute metrics, draw figures, write the HTML atomically."""
+    """Compute metrics, draw figures, write the HTML atomically. ``unscored``
+    (:func:`._apply.unscored_line`) counts the rows of DATA left out, which
+    the header says beside the rows scored."""
     import numpy as np
 
     try:
@@ -68,7 +71,7 @@ def write_report(
 
     if _multiclass.is_multiclass(applied.model_file.model):
         _multiclass.check_threshold(threshold, groups)
-        text = _multiclass_report(applied, model_path, data_path)
+        text = _multiclass_report(applied, model_path, data_path, unscored)
         with writing(out, force=force) as tmp:
             tmp.write_text(text, encoding="utf-8")
         return
@@ -86,7 +89,7 @@ def write_report(
             f"{count_text(m['n_rows'])} ({count_text(m['n_samples'])} trials, "
             f"{count_text(m['n_positive'])} successes)"
         )
-    meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
+    meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows], unscored)
     if info["label_mapping"]:
         from .._labels import label_shown
 
@@ -157,10 +160,13 @@ def _meta(
     m: dict[str, Any],
     weights: str | None,
     head: list[str],
+    unscored: str | None = None,
 ) -> list[tuple[str, str]]:
     """The report's header lines: model file, (formula,) data, rows (``head``),
-    the solver (``no finite MLE (separation)`` for a fit whose MLE does not
-    exist, as ``summary`` says, with where the fit stopped against its tol),
+    the rows of DATA not scored (``unscored``: left out by --missing or
+    --unknown-levels, which stderr alone said), the solver (``no finite MLE
+    (separation)`` for a fit whose MLE does not exist, as ``summary`` says,
+    with where the fit stopped against its tol),
     the weights column (or, when the fit had one DATA lacks, that the rows
     are not weighted: the page is read without the command's stderr) and the
     offset column, and the warnings the fit recorded (``summary``'s ``fit
@@ -171,6 +177,7 @@ def _meta(
         ("model file", head[0]),
         ("data", head[1]),
         ("rows", head[2]),
+        *([("rows not scored", unscored)] if unscored else []),
         (
             "solver",
             f"{info['solver']}, {info['n_iter']} iterations, "
@@ -206,7 +213,9 @@ def _meta(
     return meta
 
 
-def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
+def _multiclass_report(
+    applied: Any, model_path: str, data_path: str, unscored: str | None = None
+) -> str:
     """The HTML report of a model of more than two classes
     (:func:`logistic.report.build_multiclass_report`)."""
     import numpy as np
@@ -229,7 +238,7 @@ def _multiclass_report(applied: Any, model_path: str, data_path: str) -> str:
     info = summary_dict(mf)
     label = (mf.encoding or {}).get("label") or {}
     rows = f"{count_text(m['n_samples'])}, {len(levels)} classes"
-    meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows])
+    meta = _meta(info, mf, m, applied.weights, [model_path, data_path, rows], unscored)
     column = label.get("column", "?")
     target = _multiclass.target_text(model, column, levels, sep=", ")
     at = next((i for i, (k, _) in enumerate(meta) if k == "weights"), len(meta))
@@ -340,6 +349,7 @@ def report(
     )
     tell_unscored(applied, data, missing, unknown, task="report on")
     from .._files import STDIN_NAME
+    from ._apply import unscored_line
 
     write_report(
         applied,
@@ -350,6 +360,7 @@ def report(
         # the page names standard input as messages do, not by its '-'
         data_path=STDIN_NAME if str(data) == "-" else str(data),
         groups=groups,
+        unscored=unscored_line(applied.design, missing, unknown, output=False),
     )
     note(f"report written to {out}")
 
