@@ -212,7 +212,8 @@ def build_report(
         f"{_table(_na_rows(coefficients), 'summary')}"
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
         "<h2>Calibration "
-        f"table</h2>{_table(metrics['calibration'], 'calibration-table')}"
+        f"table</h2>{_bins_line(metrics['calibration'])}"
+        f"{_table(metrics['calibration'], 'calibration-table')}"
         f"{_hl_section(hl, training, skipped)}{_influence_section(influence)}"
         "</body></html>\n"
     )
@@ -295,6 +296,23 @@ def build_multiclass_report(
         f'<p id="omitted">{html.escape(omitted)}</p>'
         "</body></html>\n"
     )
+
+
+def _bins_line(rows: list[dict[str, Any]]) -> str:
+    """How the calibration table bins the rows (:func:`logistic.metrics.
+    calibration_table`), so that it can be recomputed: which end of a bin is
+    closed decides where a probability on an edge goes, and scikit-learn's
+    ``calibration_curve`` puts it in the bin below."""
+    if not rows:
+        return ""
+    n_bins = round(1.0 / (rows[0]["bin_high"] - rows[0]["bin_low"]))
+    text = (
+        f"{n_bins} bins of equal width of the predicted probability p: a bin holds "
+        "bin_low <= p < bin_high (the last one p = 1 too); empty bins are left "
+        "out. mean_predicted and observed_rate are the bin's means of p and of "
+        "the outcome (weighted, as the metrics, under weights or grouped counts)."
+    )
+    return f'<p id="calibration-bins">{html.escape(text)}</p>'
 
 
 def _size_by(metrics: dict[str, Any], weights: str | None) -> str:
