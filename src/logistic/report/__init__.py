@@ -205,7 +205,7 @@ def build_report(
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>"
         f'<h1>{html.escape(title)}</h1><ul class="meta">{meta_html}</ul>'
         f"<h2>Metrics</h2>{_weights_line(weights, without_hl=bool(skipped))}"
-        f"{_table(scores, 'metrics')}"
+        f"{_table(scores, 'metrics')}{_definitions(metrics['threshold'])}"
         f"<p>Confusion matrix at threshold {metrics['threshold']:g}:</p>"
         f"{_table(confusion, 'confusion')}"
         f"<h2>Summary</h2>{_note(coefficient_note)}"
@@ -296,6 +296,27 @@ def build_multiclass_report(
         f'<p id="omitted">{html.escape(omitted)}</p>'
         "</body></html>\n"
     )
+
+
+def _definitions(threshold: float) -> str:
+    """What each number of the metrics table is (:mod:`logistic.metrics`),
+    so that a reviewer recomputes the same ones: pr_auc is average precision,
+    not the trapezoidal area under the precision-recall curve
+    (``sklearn.metrics.auc(recall, precision)``), and log_loss comes from the
+    logits, unclipped, where scikit-learn's ``log_loss`` of probabilities
+    clips them at its eps (a fitted probability of exactly 0 or 1)."""
+    text = (
+        f"accuracy: share of rows with p > {threshold:g} exactly when the outcome "
+        "is positive; log_loss: mean of -log P(outcome), computed from the "
+        "logits (not clipped); roc_auc and pr_auc rank the rows by their logit "
+        "(probabilities that round to 1 are not tied); roc_auc: area under the "
+        "ROC curve (trapezoidal, ties counting one half); pr_auc: average "
+        "precision, the sum over "
+        "thresholds of (R_k - R_k-1) x P_k (scikit-learn's "
+        "average_precision_score), not the trapezoidal area under the "
+        "precision-recall curve; brier: mean of (p - outcome)^2."
+    )
+    return f'<p id="metric-definitions">{html.escape(text)}</p>'
 
 
 def _bins_line(rows: list[dict[str, Any]]) -> str:
