@@ -73,3 +73,26 @@ def test_separated_fit_influence_table_carries_the_caveat(tmp_path, capsys):
     section = text.split("<h2>Influential rows</h2>")[1]
     assert section.startswith("<p>The fit is separated (no finite MLE)")
     assert '<table id="influence">' in section
+
+
+def test_fewer_rows_than_groups_are_not_called_ties(tmp_path, capsys):
+    """Five held-out rows of distinct fitted probabilities (the UCLA model on
+    the file's first five rows) make five groups of one row: the report said
+    "tied fitted probabilities left 5 of them", of probabilities that are
+    all different. Reference: the five rows' probabilities, counted with numpy."""
+    from conftest import data_path, fit_ucla_model
+
+    model = fit_ucla_model(tmp_path)
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv")).head(5)
+    frame.to_csv(tmp_path / "five.csv", index=False)
+    predictions = tmp_path / "p.csv"
+    code, _, err = run_cli(capsys, ["predict", model, tmp_path / "five.csv", "-o", predictions, "-q"])
+    assert code == 0, err
+    assert len(set(pd.read_csv(predictions)["proba"])) == 5
+    code, _, err = run_cli(
+        capsys, ["report", model, tmp_path / "five.csv", "-o", tmp_path / "r.html", "-q"]
+    )
+    assert code == 0, err
+    text = html.unescape((tmp_path / "r.html").read_text())
+    assert "group(10); the 5 rows, fewer than the groups, left 5 of them)" in text
+    assert "tied fitted probabilities" not in text

@@ -476,11 +476,13 @@ def _hl_section(
 
     outsample = float(chi2_sf(hl.statistic, hl.groups))
     asked = hl.requested or hl.groups
-    merged = (
-        f"; tied fitted probabilities left {hl.groups} of them"
-        if asked != hl.groups
-        else ""
+    rows = float(np.sum(hl.count))  # rows (weights as frequencies)
+    why = (
+        f"the {_cell('', rows)} rows, fewer than the groups,"
+        if rows < asked
+        else "tied fitted probabilities"
     )
+    merged = f"; {why} left {hl.groups} of them" if asked != hl.groups else ""
     rule = (
         f"{asked} groups by quantiles of the fitted probability (Stata's "
         f"estat gof, group({asked}){merged})."
