@@ -515,7 +515,14 @@ def _hl_section(
     if hl.note:  # groups of fitted probability 0 or 1
         note = f'<p id="hosmer-lemeshow-note">Note: {html.escape(hl.note)}.</p>'
     table = _table(hl.table(), "hosmer-lemeshow")
-    return f"{head}<p>{html.escape(text)}</p>{note}{table}"
+    columns = (
+        "Columns: prob, the largest fitted probability in the group; obs_1 "
+        "and exp_1, the observed and expected (sum of fitted "
+        "probabilities) events; obs_0 and exp_0, the same for non-events; total, "
+        "the group's rows (weights counted as frequencies)."
+    )
+    columns_html = f'<p id="hosmer-lemeshow-columns">{html.escape(columns)}</p>'
+    return f"{head}<p>{html.escape(text)}</p>{note}{columns_html}{table}"
 
 
 def _influence_section(section: InfluenceSection | None) -> str:
