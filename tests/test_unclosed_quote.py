@@ -130,3 +130,25 @@ def test_no_quoting_asked_for_is_not_checked(stray):
         stray, target="y", features=["x"], csv_options={"quote_char": False}, cache=False
     )
     assert source.n_features == 1
+
+
+def test_checked_once_and_not_from_a_valid_row_cache(tmp_path, monkeypatch):
+    # the check reads the whole file again (decompressing a .gz one): once per
+    # fit, by the first read of the rows, and not by a fit whose rows come
+    # from a valid row cache, which reads none of the file's bytes
+    import logistic.backends._sources as sources
+
+    path = tmp_path / "d.csv"
+    path.write_text("x,y,note\n" + "\n".join(_rows(200)) + "\n")
+    calls = []
+    check = sources.unclosed_quote
+    monkeypatch.setattr(
+        sources, "unclosed_quote", lambda *a: calls.append(a) or check(*a)
+    )
+    opts = {"target": "y", "features": ["x"], "cache_dir": tmp_path / "cache"}
+    first = Chunked.from_csv(path, **opts)
+    sum(len(b.y) for b in first.blocks())  # a pass after the scan
+    assert len(calls) == 1
+    cached = Chunked.from_csv(path, **opts)
+    assert cached.n_samples == 200
+    assert len(calls) == 1

@@ -416,16 +416,15 @@ class _CSVSource:
             n for n, t in zip(names, types, strict=True) if pa.types.is_boolean(t)
         }
         self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
-        quoted = self.parse.quote_char == '"'  # not csv_options' own quoting
-        if quoted and any(pa.types.is_string(t) for t in types):  # where a quote
-            self._refuse_unclosed_quote()  # left open hides: the rows after it lost
+        text = any(pa.types.is_string(t) for t in types)  # '"' quotes? (csv_options)
+        self._quote_unchecked = text and self.parse.quote_char == '"'  # by chunks()
         self.unchanged = UnchangedFiles([self.path])  # from pass to pass
 
     def _refuse_unclosed_quote(self) -> None:
-        """Refuse a file that ends inside a quoted value, which the streaming
-        reader takes, the rest of the file with it, as that one value
-        (:func:`logistic.formats.unclosed_quote`): one count of the file's
-        quotes, done where its first block holds text."""
+        """Refuse, once, a file ending inside a quoted value, which the reader
+        takes, the rest of the file with it, as one value (formats.unclosed_quote)."""
+        if not self._quote_unchecked:
+            return
         with open_data(self.path) as fh:
             compression = compression_of(fh.read(3))
         error = unclosed_quote(
@@ -433,6 +432,7 @@ class _CSVSource:
         )
         if error is not None:
             raise error
+        self._quote_unchecked = False
 
     def position(self, row: int) -> str:
         """Data row ``row`` (0-based) as its line in the file, as the
@@ -523,6 +523,7 @@ class _CSVSource:
         row0 = 0
         self._rows_read: int | None = 0
         self.unchanged.check()
+        self._refuse_unclosed_quote()
         with self._reader(
             read_options=csv.ReadOptions(block_size=self.block_bytes),
             parse_options=self.parse,
