@@ -123,7 +123,8 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
     grouped : bool
         Whether the model was fitted on grouped binomial data.
     pseudo_rsquared (alias prsquared) : float
-        McFadden's ``1 - llf/llnull``.
+        McFadden's ``1 - llf/llnull``; of a grouped fit, without the constant
+        ``Σ log C(n, k)`` both hold (:mod:`._likelihoods`).
     llr, llr_pvalue : float
         LR statistic of the model against the null model, and its p-value.
     method : {"MLE", "Firth"}
