@@ -361,12 +361,10 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
         warn_robust("pvalues_lr() or a profile interval", (self.cov_type,))
         if self.grouped:
             raise InvalidParameterError(
-                "profile intervals and LR p-values need rows, which the inference of "
-                "a grouped binomial fit (trials=) does not keep: refit the model on "
-                "two rows a group, y = 1 with sample_weight = successes and y = 0 "
-                "with trials - successes (the same likelihood up to a constant: its "
-                "profile intervals are R's confint of the grouped glm), or use the "
-                "Wald intervals (method='wald')"
+                f"profile intervals and LR p-values need rows: {self._remedy} (the "
+                "same likelihood up to a constant: its profile intervals are R's "
+                "confint of the grouped glm), or use the Wald intervals "
+                "(method='wald')"
             )
         objective = self._data(what)
         if self.method == "Firth":
