@@ -78,6 +78,7 @@ __all__ = [
     "refuse_packed",
     "reports_ragged_row",
     "row_line",
+    "scanned_row_lines",
     "sniff_format",
     "strip_compression",
     "unclosed_quote",
@@ -436,18 +437,35 @@ def row_line(
                 tail = chunk[-2:]
             else:
                 return row + 2
-        with csv_rows(path, compression, delimiter) as reader:
-            next(reader)
-            before, found = reader.line_num, 0
-            for record in reader:
-                if record:
-                    if found == row:
-                        return before + 1
-                    found += 1
-                before = reader.line_num
+        lines = scanned_row_lines(path, compression, delimiter, row)
     except (OSError, EOFError, csv.Error, StopIteration):
         return None
-    return None
+    return lines[row] if row < len(lines) else None
+
+
+def scanned_row_lines(
+    path: str,
+    compression: str | None,
+    delimiter: str,
+    row: int,
+    encoding: str = "utf-8",
+) -> list[int]:
+    """The lines (header = 1) on which data rows ``0 … row`` start, read with
+    Python's :mod:`csv` (a blank line holds no row; line breaks inside quoted
+    values counted); fewer where the file ends first. Raises what reading
+    raises (``OSError``, ``EOFError``, ``csv.Error``; ``StopIteration``
+    without a header)."""
+    lines: list[int] = []
+    with csv_rows(path, compression, delimiter, encoding) as reader:
+        next(reader)
+        before = reader.line_num
+        for record in reader:
+            if record:
+                lines.append(before + 1)
+                if len(lines) > row:
+                    break
+            before = reader.line_num
+    return lines
 
 
 def find_long_line(

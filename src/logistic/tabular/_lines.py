@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..formats import csv_rows, csv_text, decompressed
+from ..formats import csv_text, decompressed, scanned_row_lines
 from ._encoding import UTF8
 from ._raw import open_data
 
@@ -203,18 +203,8 @@ class LineMap:
 
         if self._source is None or _identity(self._source[0]) != self._identity:
             return None
-        path, compression, delimiter, encoding = self._source
-        lines: list[int] = []
         try:
-            with csv_rows(path, compression, delimiter, encoding) as reader:
-                next(reader)
-                before = reader.line_num
-                for record in reader:
-                    if record:
-                        lines.append(before + 1)
-                        if len(lines) > row:
-                            break
-                    before = reader.line_num
+            lines = scanned_row_lines(*self._source[:3], row, self._source[3])
         except (OSError, EOFError, csv.Error, StopIteration):
             return None
         self._scanned = lines
