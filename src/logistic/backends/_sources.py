@@ -117,11 +117,7 @@ def _column_to_numpy(
     if col.null_count:
         first = int(np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))[0])
         if position is not None:  # the in-memory reader's wording
-            raise DataValidationError(
-                f"missing values in {where}: column {name!r} (first at "
-                f"{position(row0 + first)}); fill them in, or drop those rows "
-                "(`logistic fit --missing drop` does, for a fit in memory)"
-            )
+            raise _missing_error(where, name, position(row0 + first))
         raise DataValidationError(
             f"{where}: column {name!r} has a missing value at row {row0 + first} "
             f"(0-based, global); drop or impute missing values first"
@@ -549,6 +545,14 @@ class _CSVSource:
 # -- the backend -----------------------------------------------------------------
 
 
+def _missing_error(where: str, column: Any, at: str) -> DataValidationError:
+    """A null, or a float's NaN (Parquet), in the in-memory reader's words."""
+    return DataValidationError(
+        f"missing values in {where}: column {column!r} (first at {at}); fill them in, "
+        "or drop those rows (`logistic fit --missing drop` does, for a fit in memory)"
+    )
+
+
 def _check_finite(
     X: np.ndarray,
     where: str,
@@ -561,12 +565,8 @@ def _check_finite(
     if bad.any():
         i, j = (int(v[0]) for v in np.nonzero(bad))
         col = names[j] if names else j
-        if position is not None and np.isnan(X[i, j]):  # a float's missing value
-            raise DataValidationError(  # (Parquet NaN): the in-memory wording
-                f"missing values in {where}: column {col!r} (first at "
-                f"{position(row0 + i)}); fill them in, or drop those rows "
-                "(`logistic fit --missing drop` does, for a fit in memory)"
-            )
+        if position is not None and np.isnan(X[i, j]):  # a float's missing
+            raise _missing_error(where, col, position(row0 + i))  # (Parquet NaN)
         if position is not None:  # the in-memory reader's wording
             raise DataValidationError(
                 f"column {col!r} in {where} has a non-finite value ({X[i, j]}) at "
