@@ -57,3 +57,17 @@ def test_cli_grouped_summary_pseudo_rsquared(workdir, capsys, expanded_prsquared
     assert code == 0, err
     stored = json.loads(out)["training"]["statistics"]["pseudo_rsquared"]
     assert np.isclose(stored, expanded_prsquared, rtol=1e-9)
+
+
+def test_the_summary_says_why_its_pseudo_r2_is_not_one_minus_the_ratio():
+    # the header's LL and LL-null hold the constant and its Pseudo R-sq. does
+    # not: 1 - LL/LL-null of the printed numbers differs, so the note says why
+    X, k, n = _grouped(["smoke", "ht", "ui", "ptl"])
+    res = LogisticRegression(penalty=None).fit(X, k, trials=n).inference()
+    assert abs((1 - res.llf / res.llnull) - res.pseudo_rsquared) > 0.1
+    text = str(res.summary())
+    assert "Pseudo R-sq. leaves it out" in " ".join(text.split())
+    frame = pd.read_csv(LBW)
+    rows = frame[["smoke", "ht", "ui", "ptl"]].astype(float)
+    plain = LogisticRegression(penalty=None).fit(rows, frame["low"]).summary(rows, frame["low"])
+    assert "Grouped counts" not in str(plain)

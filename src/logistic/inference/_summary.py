@@ -155,6 +155,14 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
     return out + [("Penalized LR chi2", needs)]
 
 
+#: Why a grouped fit's pseudo R² is not 1 - LL/LL-null of its header.
+GROUPED_PSEUDO_NOTE = (
+    "Grouped counts: the log-likelihoods, AIC and BIC include sum log C(n, k), "
+    "as R's glm; Pseudo R-sq. leaves it out, so it is that of the same trials "
+    "as 0/1 rows whatever their grouping (Stata's blogit)."
+)
+
+
 def _robust_overall_note(r: Any) -> str:
     """Under a robust ``cov_type`` the header's LR test is still the
     likelihood's (as statsmodels prints it; ``lr_test`` warns so): the note
@@ -181,7 +189,7 @@ def _robust_overall_note(r: Any) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a rank-deficient covariance: no test
             test = r.wald_test(R)
-    except Exception:
+    except (Warning, ValueError, np.linalg.LinAlgError):  # rank, non-finite
         return text + "."
     return (
         f"{text}; the Wald test on it that every slope is 0 (the Wald chi2 of "
@@ -426,6 +434,7 @@ class Summary:
                 ("Pearson chi2", fixed(r.pearson_chi2, 2)),
                 ("Pearson chi2/df", fixed(r.dispersion, 4)),
             ]
+            self.notes.append(GROUPED_PSEUDO_NOTE)
         if r.cov_type == "cluster":
             from ._covariance import few_clusters
 
