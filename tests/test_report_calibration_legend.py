@@ -49,3 +49,19 @@ def test_the_legend_names_what_the_sizes_count(metrics, weights, what):
     assert _size_by(metrics, weights) == what
     _, label = _bins(calibration_figure(UCLA_BINS, size_by=_size_by(metrics, weights)))
     assert label == f"bins (larger = more {what})"
+
+
+def test_a_bin_at_a_rate_of_zero_shows_its_whole_marker():
+    # UCLA's first bin has an observed rate of 0: with the axes ending at 0 its
+    # marker was half cut off; the axes leave a margin round [0, 1] as
+    # scikit-learn's CalibrationDisplay does, wider than the largest marker
+    fig = calibration_figure(UCLA_BINS)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    (points,) = ax.collections
+    radius_pt = np.sqrt(points.get_sizes().max() / np.pi)  # marker area in pt²
+    radius_px = radius_pt * fig.dpi / 72.0
+    to_px = ax.transData.transform
+    y_zero = to_px((0.0820, 0.0))[1]
+    bottom = ax.bbox.y0
+    assert y_zero - bottom >= radius_px, (y_zero - bottom, radius_px)

@@ -219,8 +219,10 @@ def calibration_figure(
         xlabel="mean predicted probability",
         ylabel="observed positive rate",
         title="Calibration",
-        xlim=(0, 1),
-        ylim=(0, 1),
+        # a margin round [0, 1], as scikit-learn's CalibrationDisplay: a bin
+        # whose rate is 0 or 1 shows its whole marker, not half of it
+        xlim=(-0.05, 1.05),
+        ylim=(-0.05, 1.05),
     )
     ax.legend(loc="upper left")
     if annotation:
