@@ -88,6 +88,10 @@ def test_counts_rows_not_weights(fitted):
     text = str(res.summary())
     assert "sampling weights" in text and "not valid" in text
     assert f"{rows}" in text
+    # Stata's logit [pw=] labels the weighted log-likelihood so
+    assert "Log pseudolikelihood:" in text and "Log-likelihood:" not in text
+    plain = str(model.inference(X, y, w).summary())
+    assert "Log-likelihood:" in plain and "pseudolikelihood" not in plain
 
 
 def test_frequency_default_unchanged(fitted):

@@ -419,7 +419,8 @@ class Summary:
             left.append(("Estimates", header_value(stochastic)))
             self.notes.append(stochastic_note(stochastic))
         right = [
-            ("Log-likelihood", fixed(r.llf, 4)),
+            # under sampling weights a weighted pseudo-likelihood (Stata's label)
+            ("Log pseudolikelihood" if sampling else "Log-likelihood", fixed(r.llf, 4)),
             ("LL-null", fixed(r.llnull, 4)),
             *_overall_test(r, self.notes),
             ("Deviance", fixed(r.deviance, 2)),
