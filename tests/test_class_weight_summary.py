@@ -91,3 +91,28 @@ def test_message_count_format(value, shown):
     from logistic._messages import count_text
 
     assert count_text(value) == shown
+
+
+@pytest.mark.parametrize("classes", [2, 3])
+def test_residual_df_is_written_as_the_observations_are(classes):
+    # non-integer frequency weights: "No. observations 340.3354" stood beside
+    # "Df residuals 337.335" (6 significant digits); both are sums of weights
+    # less a count, written by one rule; balanced class weights stay integers
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = rng.integers(0, classes, 300)
+    w = rng.uniform(0.5, 1.8, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = LogisticRegression().fit(X, y, sample_weight=w).inference(X, y, w)
+        text = " ".join(str(res.summary()).split())
+    assert f"Df residuals: {res.df_resid:.4f}" in text.replace("Df residuals ", "Df residuals: ")
+    assert f"{res.nobs:.4f}" in text
+    X, y, _ = datasets.load_ucla_admissions()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = str(LogisticRegression(class_weight="balanced").fit(X, y).summary(X, y))
+    shown = text.split("Df residuals:")[1].split()[0]
+    assert shown.isdigit(), shown  # e.g. 394, never 394.0000

@@ -233,7 +233,7 @@ def _header(r: Any, separated: bool) -> list[tuple[str, str]]:
         ("No. observations", nobs_text(r.nobs)),
         ("Reference class", str(r.classes[0])),
         ("Df model", f"{r.df_model:g}"),
-        ("Df residuals", f"{r.df_resid:g}"),
+        ("Df residuals", nobs_text(float(r.df_resid))),
         ("Covariance type", cov),
         ("Log-likelihood", fixed(r.llf, 4)),
         ("LL-null", fixed(r.llnull, 4)),

@@ -409,7 +409,7 @@ class Summary:
             ("Method", r.method),
             ("No. groups" if r.grouped else "No. observations", nobs),
             ("Df model", f"{r.df_model:g}"),
-            ("Df residuals", f"{r.df_resid:g}"),
+            ("Df residuals", nobs_text(float(r.df_resid))),
             ("Covariance type", cov),
             ("Converged", _converged(r)),
             ("Iterations", f"{r.n_iter} ({r.solver})" if r.solver else f"{r.n_iter}"),
