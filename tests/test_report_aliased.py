@@ -162,3 +162,15 @@ def test_cli_report_of_a_collinear_fit_matches_statsmodels_and_summary(
             assert cells[row["term"]] == ["NA"] * 6
         else:
             _check_row(cells[row["term"]], row)
+
+
+def test_the_plot_names_a_few_aliased_terms_and_counts_the_rest():
+    # the note listed every aliased name, growing with the design (40 aliased
+    # one-hot columns made a note of 40 names under the plot); the page's
+    # coefficient table keeps every one as an NA row
+    rows = [{"term": "Intercept", "estimate": -1.0}, {"term": "a", "estimate": 0.5}]
+    rows += [{"term": f"g[T.{i}]", "estimate": None} for i in range(40)]
+    fig = F.coefficients_figure(rows)
+    note = fig.get_supxlabel().replace("\n", " ")
+    assert "Not drawn: g[T.0], g[T.1], g[T.2], g[T.3], g[T.4] and 35 more, aliased" in note
+    assert "g[T.5]" not in note

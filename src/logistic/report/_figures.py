@@ -232,6 +232,18 @@ def calibration_figure(
     return fig
 
 
+#: Aliased terms a coefficient plot's note names; the rest are counted.
+NOTE_NAMES = 5
+
+
+def _few(names: list[str]) -> str:
+    """At most :data:`NOTE_NAMES` of ``names`` and a count of the others (the
+    page's table lists every one)."""
+    shown = ", ".join(shown_label(a) for a in names[:NOTE_NAMES])
+    rest = len(names) - NOTE_NAMES
+    return shown + (f" and {rest:,} more" if rest > 0 else "")
+
+
 #: A term is too small to see on a linear axis when its interval (or its
 #: estimate, without one) lies within this fraction of the axis around zero.
 SMALL_FRACTION = 0.01
@@ -264,7 +276,7 @@ def coefficients_figure(rows: list[dict[str, Any]]) -> Any:
     if aliased:
         them = "it" if len(aliased) == 1 else "them"
         note += textwrap.wrap(
-            f"Not drawn: {', '.join(shown_label(a) for a in aliased)}, aliased "
+            f"Not drawn: {_few(aliased)}, aliased "
             "(NA: exactly collinear "
             "with earlier columns, not estimable); the others are the estimates "
             f"of the model without {them}, as R's glm.",
