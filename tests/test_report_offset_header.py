@@ -6,21 +6,14 @@ said so. The reference is the command line that fitted the model.
 
 from __future__ import annotations
 
-import html
-import re
-
 import numpy as np
 import pandas as pd
 import pytest
 
+from _report_page import header_items
 from conftest import data_path, run_cli
 
 pytest.importorskip("matplotlib")
-
-
-def _meta(page: str) -> dict[str, str]:
-    found = re.findall(r"<li><b>([^<]*)</b>: ([^<]*)</li>", page)
-    return {html.unescape(k): html.unescape(v) for k, v in found}
 
 
 @pytest.mark.parametrize("offset", [True, False])
@@ -33,7 +26,7 @@ def test_the_report_names_the_offset_column(workdir, capsys, offset):
     assert code == 0, err
     code, _, err = run_cli(capsys, ["report", "model.json", "d.csv", "-o", "r.html", "-q"])
     assert code == 0, err
-    meta = _meta((workdir / "r.html").read_text())
+    meta = dict(header_items((workdir / "r.html").read_text()))
     if offset:
         assert meta["offset"] == "column 'o', added to each row's logit"
     else:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _report_page import header_items
 from conftest import data_path
 from logistic.cli.app import main
 
@@ -27,8 +28,8 @@ pytest.importorskip("matplotlib")
 
 def _meta(page: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for key, value in re.findall(r"<li><b>([^<]*)</b>: ([^<]*)</li>", page):
-        found.setdefault(html.unescape(key), []).append(html.unescape(value))
+    for key, value in header_items(page):
+        found.setdefault(key, []).append(value)
     return found
 
 

@@ -9,20 +9,13 @@ pandas (a missing gre, a rank not seen at fit).
 
 from __future__ import annotations
 
-import html
-import re
-
 import pandas as pd
 import pytest
 
+from _report_page import header_items
 from conftest import data_path, fit_ucla_model, run_cli
 
 pytest.importorskip("matplotlib")
-
-
-def _meta(page: str) -> dict[str, str]:
-    found = re.findall(r"<li><b>([^<]*)</b>: ([^<]*)</li>", page)
-    return {html.unescape(k): html.unescape(v) for k, v in found}
 
 
 @pytest.mark.parametrize("k_class", [False, True])
@@ -45,7 +38,7 @@ def test_rows_left_out_are_counted_in_the_header(workdir, capsys, k_class):
             "--unknown-levels", "na", "-q"]  # fmt: skip
     code, _, err = run_cli(capsys, args)
     assert code == 0, err
-    meta = _meta((workdir / "r.html").read_text())
+    meta = dict(header_items((workdir / "r.html").read_text()))
     assert meta["rows not scored"] == (
         f"15 of {len(frame)} rows not scored: {missing} with missing values "
         "(--missing na: left out), 10 with categories not seen at fit time "

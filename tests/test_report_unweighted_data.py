@@ -10,7 +10,6 @@ scikit-learn's unweighted ``roc_auc_score`` on the model's probabilities.
 
 from __future__ import annotations
 
-import html
 import io
 import re
 
@@ -19,14 +18,10 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
+from _report_page import header_items
 from conftest import data_path, run_cli
 
 pytest.importorskip("matplotlib")
-
-
-def _meta(page: str) -> list[tuple[str, str]]:
-    found = re.findall(r"<li><b>([^<]*)</b>: ([^<]*)</li>", page)
-    return [(html.unescape(k), html.unescape(v)) for k, v in found]
 
 
 def _metric(page: str, name: str) -> float:
@@ -48,7 +43,7 @@ def test_two_class_report_says_the_rows_are_not_weighted(files, capsys):
     code, _, err = run_cli(capsys, ["report", "model.json", "nw.csv", "-o", "r.html", "-q"])
     assert code == 0, err
     page = (files / "r.html").read_text()
-    meta = dict(_meta(page))
+    meta = dict(header_items(page))
     assert meta["weights"] == (
         "none: nw.csv has no column 'w' (the model's fit --weights), so the rows "
         "are not weighted"
@@ -60,7 +55,7 @@ def test_two_class_report_says_the_rows_are_not_weighted(files, capsys):
     # with the column, the line names it as before
     code, _, err = run_cli(capsys, ["report", "model.json", "d.csv", "-o", "w.html", "-q"])
     assert code == 0, err
-    assert dict(_meta((files / "w.html").read_text()))["weights"] == "column 'w', sum 1000"
+    assert dict(header_items((files / "w.html").read_text()))["weights"] == "column 'w', sum 1000"
 
 
 def test_k_class_report_says_the_rows_are_not_weighted(files, capsys):
@@ -73,6 +68,6 @@ def test_k_class_report_says_the_rows_are_not_weighted(files, capsys):
     assert code == 0, err
     code, _, err = run_cli(capsys, ["report", "model.json", "nw.csv", "-o", "r.html", "-q"])
     assert code == 0, err
-    keys = [k for k, _ in _meta((files / "r.html").read_text())]
+    keys = [k for k, _ in header_items((files / "r.html").read_text())]
     assert "target" in keys and keys.index("target") < keys.index("weights")
-    assert "not weighted" in dict(_meta((files / "r.html").read_text()))["weights"]
+    assert "not weighted" in dict(header_items((files / "r.html").read_text()))["weights"]
