@@ -16,7 +16,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import data_path, run_cli
+from conftest import data_path, fit_ucla_model, run_cli
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 FORMULA = "admit ~ gre + gpa + C(rank)"
@@ -24,9 +24,9 @@ FORMULA = "admit ~ gre + gpa + C(rank)"
 
 @pytest.fixture
 def model(workdir, capsys):
-    argv = ["fit", UCLA, "--formula", FORMULA, "-o", "m.json", "-q"]
-    assert run_cli(capsys, argv)[0] == 0
-    return "m.json"
+    path = fit_ucla_model(workdir)  # FORMULA's fit
+    capsys.readouterr()  # its summary, not the tests' output
+    return path
 
 
 def test_two_settings_in_one_option_name_both_options(model, capsys):

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 import logistic
-from conftest import data_path, run_cli
+from conftest import data_path, fit_ucla_model
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 FORMULA = "admit ~ gre + gpa + C(rank)"
@@ -25,9 +25,9 @@ FORMULA = "admit ~ gre + gpa + C(rank)"
 
 @pytest.fixture
 def model_file(workdir, capsys):
-    argv = ["fit", UCLA, "--formula", FORMULA, "-o", "m.json", "-q"]
-    assert run_cli(capsys, argv)[0] == 0
-    return workdir / "m.json"
+    path = fit_ucla_model(workdir)  # FORMULA's fit
+    capsys.readouterr()  # its summary, not the tests' output
+    return path
 
 
 def _says_formula(info):
