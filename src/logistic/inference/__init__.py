@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._checks import NotTrainingDataError
+    from ._contrasts import ContrastResults
     from ._covariance import COV_TYPES, CollinearityError
     from ._fit import fit_inference
     from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
 #: (``fit`` keeps its statistics through ``_stored`` without loading the
 #: margins, influence, goodness-of-fit or multinomial modules).
 _LAZY = {
+    "ContrastResults": "_contrasts",
     "COV_TYPES": "_covariance",
     "CollinearityError": "_covariance",
     "fit_inference": "_fit",
@@ -104,6 +106,7 @@ _LAZY = {
 
 __all__ = [
     "COV_TYPES",
+    "ContrastResults",
     "CollinearityError",
     "GoodnessOfFit",
     "HosmerLemeshowResult",

@@ -338,10 +338,13 @@ def _check_finite(R: FloatArray, q: FloatArray, names: list[str]) -> None:
             )
 
 
-def wald_test(
-    params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
-) -> WaldTestResult:
-    """Wald χ² test of ``R β = q`` (``R`` a matrix or text; see module docs)."""
+def restrictions(
+    params: FloatArray, R: Any, q: Any, names: list[str]
+) -> tuple[FloatArray, FloatArray]:
+    """``(R, q)`` of a hypothesis given as text or as a matrix and optional
+    ``q`` (see module docs), checked: one column per parameter, one ``q`` a
+    row, finite numbers, and no restriction on an aliased coefficient (NaN
+    in ``params``)."""
     k = params.shape[0]
     if isinstance(R, str) or (
         isinstance(R, (list, tuple)) and R and isinstance(R[0], str)
@@ -368,6 +371,22 @@ def wald_test(
             f"q must have {R.shape[0]} entries; got shape {q.shape}"
         )
     _check_finite(R, q, names)
+    aliased = np.any(R != 0, axis=0) & np.isnan(np.asarray(params, dtype=np.float64))
+    if aliased.any():
+        raise InvalidParameterError(
+            f"the hypothesis involves "
+            f"{aliased_list([names[j] for j in np.flatnonzero(aliased)])}, "
+            "not estimable: aliased columns (not defined because of singularities, "
+            "as R's NA) have no estimate to test"
+        )
+    return R, q
+
+
+def wald_test(
+    params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
+) -> WaldTestResult:
+    """Wald χ² test of ``R β = q`` (``R`` a matrix or text; see module docs)."""
+    R, q = restrictions(params, R, q, names)
     if np.linalg.matrix_rank(R) < R.shape[0]:
         raise InvalidParameterError(
             "the restrictions (rows of R) are linearly dependent; "
@@ -378,14 +397,6 @@ def wald_test(
         np.asarray(cov, dtype=np.float64),
     )
     used = np.any(R != 0, axis=0)
-    aliased = used & np.isnan(params)
-    if aliased.any():
-        raise InvalidParameterError(
-            f"the hypothesis involves "
-            f"{aliased_list([names[j] for j in np.flatnonzero(aliased)])}, "
-            "not estimable: aliased columns (not defined because of singularities, "
-            "as R's NA) have no estimate to test"
-        )
     Ru, params, cov = R[:, used], params[used], cov[np.ix_(used, used)]
     diff = Ru @ params - q
     inv, df = _pinv_rank(Ru @ cov @ Ru.T)

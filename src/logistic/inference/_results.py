@@ -429,6 +429,16 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
         """
         return wald_test(self._params(), self._cov_display(), R, q, self.term_names)
 
+    def t_test(self, R: Any, q: Any = None) -> Any:
+        """Each row of ``R β = q`` estimated and tested alone (statsmodels'
+        ``t_test``, normal; Stata's ``lincom``): a :class:`ContrastResults`,
+        e.g. ``t_test("rank3 - rank4")``; see :mod:`._contrasts`."""
+        from ._coef_table import covariance_label
+        from ._contrasts import contrasts
+
+        names, cov = self.term_names, covariance_label(self)
+        return contrasts(self._params(), self._cov_display(), R, q, names, cov)
+
     def wald_test_terms(self) -> Any:
         """Joint Wald test per term (one-hot levels ``x[T.l]`` together), a
         ``{term: WaldTestResult}``; see :func:`._hypothesis.wald_test_terms`."""
