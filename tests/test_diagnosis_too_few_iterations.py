@@ -52,3 +52,21 @@ def test_a_plateau_is_still_slow_convergence():
         warnings.simplefilter("ignore")  # the separation check's own warnings
         msg = _warning(LogisticRegression(solver="gd", max_iter=200), X, y)
     assert "Likely cause: slow convergence (an ill-conditioned problem" in msg
+
+
+def test_lbfgs_stopped_by_scipy_is_not_told_to_raise_max_iter():
+    # tol=0 is below every fit's floor: scipy's L-BFGS-B (ftol=0) stops itself
+    # on the UCLA data after 14 of 1000 iterations ("CONVERGENCE: RELATIVE
+    # REDUCTION OF F <= FACTR*EPSMCH": a step that did not decrease J); the
+    # warning said "too few iterations ... increase max_iter", as gd and
+    # newton do not at the same floor
+    from logistic import datasets
+
+    X, y, _ = datasets.load_ucla_admissions()
+    model = LogisticRegression(solver="lbfgs", tol=0.0, max_iter=1000)
+    msg = _warning(model, X, y)
+    assert model.n_iter_[0] < 1000
+    assert "L-BFGS-B stopped" in model.fit_status_
+    assert "increase max_iter" not in msg
+    assert "too few iterations" not in msg and "slow convergence" not in msg
+    assert "Likely cause: conditioning" in msg and "loosen tol" in msg

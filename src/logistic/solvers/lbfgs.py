@@ -397,8 +397,18 @@ class LBFGS(Solver):
                 "L-BFGS-B stopped: the objective no longer changes beyond "
                 "rounding (precision limit)"
             )
-        else:
+        elif res.status == 1:  # scipy's iteration or evaluation limit
             status = f"scipy L-BFGS-B stopped: {res.message}"
+        else:
+            # scipy stopped itself: with ftol=0 its "RELATIVE REDUCTION OF F"
+            # means a step that did not decrease J at all, and "ABNORMAL" or
+            # "ROUNDING ERRORS" a line search that found no decrease; in the
+            # project's words, so that the diagnosis reads a stall, not a
+            # max_iter too small (it said "increase max_iter" at 14 of 1000)
+            status = (
+                "L-BFGS-B stopped: its line search found no decrease of the "
+                f"objective (scipy: {res.message})"
+            )
         return self._finish(
             fit,
             coef=coef,
