@@ -1,14 +1,13 @@
 """scikit-learn compatible binary ``LogisticRegression``: the one fit path.
 
 Convention: ``__init__`` stores arguments unchanged; ``fit`` validates them
-(:mod:`logistic._estimator_params`; the data: :mod:`logistic._validation`)
-and is the only code that drives a fit, for arrays, files, block callables
-and Dask collections alike:
+(:mod:`logistic._estimator_params`; the data: :mod:`logistic._validation`) and is
+the only code that drives a fit, for arrays, files, block callables and Dask
+collections alike:
 
-1. the data become a backend (:class:`logistic._typing.Backend`): validated
-   in-memory arrays an :class:`~logistic.backends.InMemory` with labels
-   encoded once (:mod:`logistic._labels`), anything else
-   :func:`logistic.backends.as_backend`;
+1. the data become a backend (:class:`logistic._typing.Backend`): validated in-memory
+   arrays an :class:`~logistic.backends.InMemory` with labels encoded once
+   (:mod:`logistic._labels`), anything else :func:`logistic.backends.as_backend`;
 2. one :class:`~logistic._objective.LogisticObjective`, whose penalty comes
    from :meth:`~logistic._objective.LogisticObjective.from_penalty` (Σs and
    ``alpha = 1/(C·Σs)`` are the objective's);
@@ -16,22 +15,20 @@ and Dask collections alike:
    data's :class:`~logistic._typing.DataDescription` and the penalty;
 4. the standardized view (:class:`~logistic._scaling.ScaledObjective`), built
    once by the solver's ``view_of``, handed to :func:`logistic.solvers.solve`
-   (with the checkpoint and the progress ``callback``) and to the separation
-   check;
+   (with the checkpoint and the progress ``callback``) and to the separation check;
 5. :meth:`LogisticRegression._store`, the one place fitted state is written.
 
 The penalty is
 
     objective = (1/Σs) Σ s_i L_i + alpha·(l1_ratio·‖w‖₁ + (1-l1_ratio)/2·‖w‖²)
 
-(the intercept is never penalised), so ``LogisticRegression(penalty="l2",
-C=C)`` minimises the same function as scikit-learn's
-``LogisticRegression(C=C)``. ``fit`` is validate-then-mutate: every fitted
-attribute is assigned only after the solver has returned, so a failed ``fit``
-leaves the estimator as it was. scikit-learn is not needed to use this class;
-it is imported lazily, only inside ``__sklearn_tags__``. The prediction
-methods (:mod:`logistic._prediction_methods`) delegate to
-:mod:`logistic._prediction`.
+(the intercept is never penalised), so ``LogisticRegression(penalty="l2", C=C)``
+minimises the same function as scikit-learn's ``LogisticRegression(C=C)``. ``fit``
+is validate-then-mutate: every fitted attribute is assigned only after the solver
+has returned, so a failed ``fit`` leaves the estimator as it was. scikit-learn is
+not needed to use this class; it is imported lazily, only inside
+``__sklearn_tags__``. The prediction methods (:mod:`logistic._prediction_methods`)
+delegate to :mod:`logistic._prediction`.
 """
 
 from __future__ import annotations
@@ -141,6 +138,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         be repeated (its model file stores ``random_state`` null). The
         deterministic solvers use no randomness.
     verbose : int, default=0
+        > 0 prints each iteration's ``history_`` entry on standard output.
     n_jobs : int or None, default=None
         Threads for the passes of ``fit``, ``partial_fit`` and
         ``inference(X, y)`` over in-memory and out-of-core data: k > 0 (at
@@ -190,6 +188,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     converged_ : bool
     solver_ : str
     objective_ : float
+        J at the returned coefficients: weighted mean loss + penalty (above; the
+        log-likelihood of an unpenalized fit is ``-objective_·Σs``; partial_fit: NaN).
     history_ : list of dict
         Per iteration: objective, gradient max-norm (``tol``'s: in
         standardized coordinates, not ``max_j |∂J/∂w_j|``), step, time; Newton's
