@@ -7,12 +7,14 @@ at ``tol=1e-12`` on the same data and penalty (C = 1).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 from conftest import data_path, load_libsvm
-from logistic import LogisticRegression
+from logistic import ConvergenceWarning, LogisticRegression
 from logistic.solvers import lbfgs as lbfgs_module
 from logistic.solvers._linesearch import unresolved
 
@@ -89,3 +91,19 @@ def test_no_cut_before_the_floor(a9a, monkeypatch):
     assert not any(
         unresolved(b, a) for a, b in zip(accepted, accepted[1:], strict=False)
     )
+
+
+def test_the_polish_stays_within_max_iter():
+    # 300 rows of 8 correlated columns, tol=0: scipy stopped itself at
+    # iteration 23 of max_iter=23 and the polish took a 24th (n_iter_ 24 >
+    # max_iter, "After n_iter=24 iterations (max_iter=23)"); max_iter is the
+    # most iterations, polish steps included
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 8)) @ rng.normal(size=(8, 8))
+    y = (rng.random(300) < 0.4).astype(int)
+    for max_iter in range(18, 28):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # tol=0: expected
+            m = LogisticRegression(solver="lbfgs", tol=0.0, max_iter=max_iter).fit(X, y)
+        assert m.n_iter_[0] <= max_iter
+        assert len(m.history_) - 1 == m.n_iter_[0]

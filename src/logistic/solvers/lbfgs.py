@@ -39,7 +39,8 @@ Hessian-vector products, one pass each, and one value+gradient pass at the
 point each step lands on, which the next step starts from; accepted only
 when they reduce the gradient norm). They need no objective comparisons and
 converge quadratically this close to the optimum. Each is recorded in
-``history`` with ``polish=1``.
+``history`` with ``polish=1`` and counts as an iteration: with scipy's ones
+they stay within ``max_iter``.
 
 Sampled subspace steps (option ``subspace_steps``, :mod:`._subspace`): a fit
 from its start (not a resumed one, no L1 term) on dense data in memory with
@@ -354,7 +355,10 @@ class LBFGS(Solver):
         fun = fit.coords
         # ev.residual leaves ev at x: its value and gradient are those at x
         gn = ev.residual(x)
-        for _ in range(self.options.polish_steps):
+        # each step is an iteration of the fit: max_iter bounds them too (a
+        # stall at iteration 23 of max_iter=23 took a 24th here)
+        left = self.max_iter - (len(fit.history) - 1)
+        for _ in range(max(0, min(self.options.polish_steps, left))):
             d, _ = conjugate_gradients(
                 partial(fun.hessian_vector, x),
                 ev.g,
