@@ -70,3 +70,24 @@ def test_lbfgs_stopped_by_scipy_is_not_told_to_raise_max_iter():
     assert "increase max_iter" not in msg
     assert "too few iterations" not in msg and "slow convergence" not in msg
     assert "Likely cause: conditioning" in msg and "loosen tol" in msg
+
+
+def test_a_rate_near_one_is_shown_below_one():
+    # gd on unscaled columns like ISLR's Default data (student, balance,
+    # income; 3 % positive): after 400 iterations the gradient falls by
+    # ×0.996 an iteration, which the message printed with two significant
+    # digits as "still falling (×1 an iteration lately)"
+    rng = np.random.default_rng(0)
+    n = 2000
+    student = (rng.random(n) < 0.3).astype(float)
+    income = np.where(
+        student == 1, rng.normal(17000, 5000, n), rng.normal(40000, 10000, n)
+    )
+    balance = np.abs(rng.normal(835, 480, n))
+    z = -10.9 + 0.0057 * balance - 0.65 * student + 3e-6 * income
+    y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
+    X = np.c_[student, balance, income]
+    msg = _warning(LogisticRegression(solver="gd", max_iter=400), X, y)
+    found = re.search(r"still falling \(×([0-9.e-]+) an iteration lately\)", msg)
+    assert found, msg
+    assert 0.99 < float(found.group(1)) < 1.0

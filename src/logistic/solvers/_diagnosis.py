@@ -271,7 +271,7 @@ def likely_cause(
             estimate = f"; if it keeps that rate, about {more} more {reach} tol"
         return (
             f"Likely cause: too few iterations: the gradient's max-norm was still "
-            f"falling (×{rate:.2g} an iteration lately){estimate}. Remedies: "
+            f"falling (×{_rate_text(rate)} an iteration lately){estimate}. Remedies: "
             f"increase max_iter, loosen tol{other}."
         )
     return (
@@ -287,6 +287,16 @@ FEW_MORE = 20
 #: gradient descent's first steps fall faster than its later ones (a 3-class
 #: fit fell ×0.31 an iteration over its first three, then needed 256 more).
 FEW_TO_TELL = 10
+
+
+def _rate_text(rate: float) -> str:
+    """A falling rate (below 1) with the digits that show it below 1: two
+    significant digits, more near 1 (0.99653 is "0.9965", where ``.2g``
+    printed "1", "still falling (×1 an iteration)")."""
+    digits = 2
+    if 0.0 < rate < 1.0:
+        digits = max(digits, int(np.ceil(-np.log10(1.0 - rate))) + 1)
+    return f"{rate:.{digits}g}"
 
 
 def _iterations_left(
