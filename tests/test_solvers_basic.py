@@ -45,6 +45,28 @@ def test_gradient_descent_reproduces_r_on_ucla_admissions():
     assert set(model.predict(X)) <= {0.0, 1.0}
 
 
+@pytest.mark.parametrize("max_backtracks", [1, 2])
+def test_gradient_descent_with_few_backtracks_still_takes_the_one_over_l_step(
+    max_backtracks,
+):
+    # gd tries twice its last step first; with max_backtracks=1 (or 2) the
+    # trials stopped above 1/L and the fit ended at iteration 1 (or 4) with
+    # "line search could not decrease the objective (precision limit)" at a
+    # gradient of 0.18, where the 1/L step always decreases J: it now reaches
+    # R's estimates as with the default
+    from logistic.solvers import solve
+
+    X, y, _ = datasets.load_ucla_admissions()
+    obj = LogisticObjective.from_arrays(X, y.astype(float))
+    options = {"max_backtracks": max_backtracks}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        result = solve("gd", obj, np.zeros(6), tol=None, max_iter=1000, options=options)
+    assert result.converged
+    got = np.r_[result.coef[-1], result.coef[:-1]]
+    np.testing.assert_array_equal(np.round(got, 6), list(R_UCLA.values()))
+
+
 @pytest.mark.parametrize("solver", FULL_BATCH)
 def test_full_batch_solvers_reproduce_stata_on_spector(solver):
     X, y = load_spector()

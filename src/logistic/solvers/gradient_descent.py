@@ -9,7 +9,8 @@ the Lipschitz constant of the gradient (from ``σ(z)σ(-z) ≤ 1/4``), estimated
 power iteration on :meth:`LogisticObjective.majorizer_vector`. Each iteration
 first tries a larger step (twice the last accepted one) and backtracks with
 the Armijo rule ``J(θ - t g) ≤ J(θ) - t/2 ‖g‖²``, which the ``1/L`` step always
-satisfies. Near the optimum, once the decrease a 1/L step would make is below
+satisfies (tried last where ``max_backtracks`` stops the halvings above it).
+Near the optimum, once the decrease a 1/L step would make is below
 the floating-point resolution of ``J``, the Armijo test is noise: the 1/L step
 is then taken untested, so the gradient keeps shrinking to its own precision
 floor instead of stalling at the objective's.
@@ -145,6 +146,11 @@ class GradientDescent(IterativeSolver):
         accepted, out = backtrack(
             trial, 2.0 * state.t, max_backtracks=self.options.max_backtracks
         )
+        if not accepted and out is not None and out[0] > state.min_step:
+            # the trials stopped above 1/L (fewer max_backtracks than halvings
+            # down to it): the 1/L step, which the descent lemma guarantees,
+            # decides; its rejection alone is the precision limit
+            accepted, out = trial(state.min_step)
         if accepted and out is not None:
             t, theta, f_new, g_new = out
             return self._state(fit, theta, f_new, g_new, t, state.min_step)
