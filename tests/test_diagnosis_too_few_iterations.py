@@ -91,3 +91,18 @@ def test_a_rate_near_one_is_shown_below_one():
     found = re.search(r"still falling \(×([0-9.e-]+) an iteration lately\)", msg)
     assert found, msg
     assert 0.99 < float(found.group(1)) < 1.0
+
+
+def test_a_fall_of_one_ulp_has_no_rate():
+    # the second half of a 10-iteration history falls by one ulp: its rate
+    # per iteration, (1 - 2**-53)**(1/5), rounds to 1.0, and the estimate
+    # divided by log(1.0) = 0 (a numpy RuntimeWarning, then OverflowError
+    # from int(-inf) inside fit's ConvergenceWarning); it is a plateau
+    from logistic.solvers._diagnosis import _iterations_left
+
+    g0 = 1e-3
+    history = [{"iter": i, "grad_max_norm": g0} for i in range(11)]
+    history[-1]["grad_max_norm"] = float(np.nextafter(g0, 0.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _iterations_left(history, history[-1]["grad_max_norm"], 1e-10) is None

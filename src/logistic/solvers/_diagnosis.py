@@ -319,6 +319,8 @@ def _iterations_left(
     if not last[-1] < last[0]:
         return None  # not falling: no rate to extrapolate
     rate = (last[-1] / last[0]) ** (1.0 / (len(last) - 1))
+    if not rate < 1.0:  # a fall of a few ulps over several iterations rounds to 1
+        return None
     more = int(np.ceil(np.log(tol / grad_max_norm) / np.log(rate)))
     return (more, rate, made) if 0 < more <= FEW_MORE * made else None
 
