@@ -234,6 +234,25 @@ def test_convergence_warning_names_divergence_of_a_step_too_long(l2):
     assert "Likely cause: stochastic gradients" in str(rec[0].message)
 
 
+@pytest.mark.parametrize("rate", [1e-6, 1e-3])
+def test_convergence_warning_names_a_step_too_short(rate):
+    # the converse of the test above: with learning_rate=1e-6 (1e-3) the
+    # gradient's max-norm after 20 epochs was 100 % (99.7 %) of its start's,
+    # and the warning said "stochastic gradients: mini-batch steps reach the
+    # optimum only to within their noise. Remedies: loosen tol, ..."
+    X, y = _data(seed=10)
+    obj = LogisticObjective.from_arrays(X, y.astype(float))
+    with pytest.warns(ConvergenceWarning) as rec:
+        result = logistic.solvers.solve(
+            "sgd", obj, np.zeros(obj.n_params), options={"learning_rate": rate},
+            tol=1e-3, max_iter=20, random_state=0,
+        )  # fmt: skip
+    assert result.grad_max_norm >= 0.5 * result.history[0]["grad_max_norm"]
+    msg = str(rec[0].message)
+    assert "Likely cause: steps too short" in msg and "raise learning_rate" in msg
+    assert "stochastic gradients" not in msg
+
+
 def test_sgd_noise_after_a_warm_start_is_not_called_divergence():
     # from an optimum the start's gradient is tiny (1e-7): SGD's noise grew it a
     # thousandfold and the warning said the coefficients ran away

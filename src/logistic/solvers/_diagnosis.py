@@ -31,6 +31,11 @@ Causes are checked in this order:
   coefficients, a near dependency does not; separation along the near
   dependency itself shows both, and the message names the separation check
   that then follows);
+* stochastic fits: **steps too short** (the converse of divergence, an SGD
+  ``learning_rate`` far below the default 1/L) when the gradient's max-norm
+  ended between ``CRAWLED_SHARE`` of its start's and its start's and more
+  than ``CRAWLED_ABOVE_TOL`` times tol, else **stochastic gradients** (the
+  steps' noise);
 * **conditioning**: a stall at the floating-point floor or a failed line
   search on an otherwise ordinary problem (nearly collinear columns);
 * otherwise **too few iterations** when the gradient's max-norm fell over
@@ -155,6 +160,38 @@ def _divergence(
     )
 
 
+#: A stochastic fit whose gradient's max-norm ends at this share of its
+#: start's or more (and not above it) hardly moved: SGD's default step (1/L)
+#: takes it below a quarter of its start's in one epoch (UCLA: ×0.25, a
+#: 5000 × 20 problem: ×0.03).
+CRAWLED_SHARE = 0.5
+#: ... while still this many times tol: near tol it is the steps' noise.
+CRAWLED_ABOVE_TOL = 10.0
+
+
+def _crawled(
+    now: dict[str, Any], start: dict[str, Any] | None, tol: float | None
+) -> str | None:
+    """The cause of a stochastic fit that hardly moved from its start (steps
+    too short: a ``learning_rate`` far below the default), else None."""
+    if start is None or tol is None:
+        return None
+    old, new = start.get("grad_max_norm"), now.get("grad_max_norm")
+    if old is None or new is None or not (np.isfinite(old) and np.isfinite(new)):
+        return None
+    old, new = float(old), float(new)
+    if not (CRAWLED_SHARE * old <= new <= old and new > CRAWLED_ABOVE_TOL * tol):
+        return None
+    return (
+        f"Likely cause: steps too short: the gradient's max-norm is still "
+        f"{new:.3g}, {new / old:.0%} of its {old:.3g} at the start, so the "
+        f"coefficients hardly moved (the default step, 1/L, typically takes it "
+        f"below half of that in one epoch). Remedies: raise learning_rate (or leave "
+        f"it unset: 1/L of the standardized problem), or use a full-batch solver "
+        f"('lbfgs', 'newton')."
+    )
+
+
 #: How :func:`_divergence` names a history entry's keys.
 _SAID = {"objective": "objective", "grad_max_norm": "gradient's max-norm"}
 
@@ -215,6 +252,9 @@ def likely_cause(
             f"use penalty='firth'."
         )
     if stochastic:
+        crawled = _crawled(now, start, tol)
+        if crawled is not None:
+            return crawled
         return (
             "Likely cause: stochastic gradients: mini-batch steps reach the optimum "
             "only to within their noise. Remedies: loosen tol, increase max_iter "
