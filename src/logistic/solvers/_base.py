@@ -439,7 +439,12 @@ class Solver:
         lam = None
         if self.capabilities.supports_l1:
             lam = np.zeros(objective.n_params)
-            lam[: objective.n_features] = self.l1 / view.scale
+            # a column of subnormal spread has a scale near 2.2e-308: its
+            # weight l1/σ overflows for l1 ≥ 4, and inf·0 is NaN in the
+            # penalty Σ λ_j |θ'_j|; the largest float pins it at 0 as well
+            with np.errstate(over="ignore"):
+                weights = self.l1 / view.scale
+            lam[: objective.n_features] = np.minimum(weights, np.finfo(np.float64).max)
         tol = self.tol
         if tol is None:
             tol = self.default_tol(objective.data.dtype)

@@ -92,7 +92,9 @@ class FISTA(IterativeSolver):
         noise = rounding_noise(fv, fit.value_eps)
 
         def trial(L: float) -> tuple[bool, tuple[Any, ...]]:
-            theta = soft_threshold(v - gv / L, lam / L)
+            with np.errstate(over="ignore"):  # a weight near the largest float:
+                threshold = lam / L  # inf, which keeps the coordinate at 0
+            theta = soft_threshold(v - gv / L, threshold)
             f, g = fit.view.value_and_gradient(theta)
             d = theta - v
             bound = fv + float(gv @ d) + 0.5 * L * float(d @ d)
