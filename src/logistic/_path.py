@@ -142,7 +142,7 @@ def path(
         Length of the default sequence.
     eps : float in (0, 1) or None, default=None
         ``alpha_min / alpha_max`` of the default sequence; None: 1e-4 when
-        n_samples > n_features, else 1e-2 (glmnet).
+        n_samples ≥ n_features, else 1e-2 (glmnet).
     sample_weight, offset : array-like of shape (n_samples,), optional
     class_weight : dict, "balanced" or None
         Multiplies the sample weights, as in ``LogisticRegression``.

@@ -52,8 +52,9 @@ def alpha_max(grad: FloatArray, l1_ratio: float) -> float:
 
 
 def default_eps(n_samples: int, n_features: int) -> float:
-    """glmnet's ``lambda.min.ratio``: 1e-4 when n > p, else 1e-2."""
-    return 1e-4 if n_samples > n_features else 1e-2
+    """glmnet's ``lambda.min.ratio``, ``ifelse(nobs < nvars, 1e-2, 1e-4)``:
+    1e-2 when there are more features than rows, else 1e-4 (n = p included)."""
+    return 1e-2 if n_samples < n_features else 1e-4
 
 
 def check_grid_points(owner: str, name: str, count: int, n_features: int) -> None:

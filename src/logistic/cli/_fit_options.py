@@ -522,7 +522,7 @@ CVEps = Annotated[
         metavar="RATIO",
         help="With --cv: the grid's smallest strength as a share of the largest "
         "(alpha_min = eps x alpha_max; glmnet's lambda.min.ratio, scikit-learn's "
-        "eps), 0 < eps < 1. Default 1e-4 (1e-2 when features >= rows; l2 grids "
+        "eps), 0 < eps < 1. Default 1e-4 (1e-2 when features > rows; l2 grids "
         "also reach C = 1e4). Smaller reaches weaker penalties.",
     ),
 ]
