@@ -71,8 +71,14 @@ def refuse_lazy(X: Any, name: str = "X") -> None:
         )
 
 
-def frame_to_array(X: Any) -> Any:
-    """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns."""
+#: Callers that take numbers only and have no fitted model (a text column's
+#: message then names the estimators that encode it).
+NUMBERS_ONLY = ("path", "PathResult")
+
+
+def frame_to_array(X: Any, estimator: str = "LogisticRegression") -> Any:
+    """DataFrames (pandas, polars, pyarrow) to a 2-D ndarray, naming bad columns
+    (``estimator``: the caller, as messages name it)."""
     refuse_lazy(X)
     # a pyarrow Table read through pandas below is not the caller's pandas
     # frame: its message is the other frames' (convert it with to_pandas)
@@ -111,7 +117,12 @@ def frame_to_array(X: Any) -> Any:
                     np.asarray(X[col], dtype=np.float64)
             except (TypeError, ValueError):
                 hint = (
-                    "fit encodes a pandas DataFrame's text and categorical "
+                    f"{estimator} takes numbers only (LogisticRegression.fit and "
+                    "LogisticRegressionCV.fit encode a pandas DataFrame's text and "
+                    "categorical columns themselves): encode it first (e.g. "
+                    "one-hot) or drop it"
+                    if estimator in NUMBERS_ONLY
+                    else "fit encodes a pandas DataFrame's text and categorical "
                     "columns itself, but partial_fit (which sees one chunk's "
                     "levels at a time) and a model fitted on numbers take "
                     "numbers only: encode it with a fixed set of levels (e.g. "

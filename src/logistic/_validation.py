@@ -211,10 +211,10 @@ def _ragged_row(X: Any) -> tuple[int, int, int] | None:
     return None
 
 
-def _dense_array(X: Any) -> np.ndarray:
+def _dense_array(X: Any, estimator: str) -> np.ndarray:
     refuse_masked(X, "X")
     try:
-        X = np.asarray(frame_to_array(X))
+        X = np.asarray(frame_to_array(X, estimator))
     except DataValidationError:
         raise  # a named column's fault
     except ValueError as exc:
@@ -292,7 +292,7 @@ def check_X(
             X = checked_structure(X)
         data, shape = X.data, X.shape
     else:
-        X = _dense_array(X)
+        X = _dense_array(X, estimator)
         data, shape = X, X.shape
     if shape[0] < min_samples:
         raise DataValidationError(
