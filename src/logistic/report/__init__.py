@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from .._feature_names import positional_names
+from .._labels import label_text
 from ._diagnostics import InfluenceSection, influence_section
 
 __all__ = [
@@ -184,7 +185,9 @@ def build_report(
     ]
     cm = metrics["confusion_matrix"]
     label = metrics.get("label_mapping") or {}  # the classes as the data spells them
-    neg, pos = label.get("negative", 0), label.get("positive", 1)
+    # as every command writes a label (-1 and 1, true: not -1.0 or True)
+    neg = label_text(label.get("negative", 0))
+    pos = label_text(label.get("positive", 1))
     confusion = [
         {
             "": f"actual {neg}",
@@ -243,7 +246,7 @@ def build_multiclass_report(
     from .. import metrics as M
     from . import _figures as F
 
-    classes = [str(c) for c in metrics["classes"]]
+    classes = [label_text(c) for c in metrics["classes"]]
     curves = []
     for k, row in enumerate(metrics["per_class"]):
         if row["roc_auc"] is None:  # the class is absent, or is every row
