@@ -244,6 +244,11 @@ def warn_at_edge(
         if kind == "C"
         else f"pass alphas reaching {way}"
         + (" or a smaller eps (alpha_min/alpha_max)" if weakest else "")
+        if len(alphas) > 1
+        # one strength: the default sequence of n_alphas=1 is alpha_max alone,
+        # whatever eps
+        else "pass alphas reaching lower, or n_alphas of 2 or more for the "
+        "default sequence (n_alphas=1 is alpha_max alone, whatever eps)"
     )
     point = f"C = {C:.6g}" if kind == "C" else f"alpha = {alphas[best]:.6g}"
     warnings.warn(

@@ -191,6 +191,12 @@ def _widen(alphas: Any, message: str) -> str:
     (L2: to C = 1e4 at least), so ``--eps`` reaches weaker penalties; a
     stronger one than ``alpha_max`` only a chosen ``--alpha`` or ``--C``."""
     grid = f"; the grid has {len(alphas)} strengths (--n-alphas)"
+    if len(alphas) == 1:  # alpha_max alone, whatever --eps
+        return (
+            "; the grid has 1 strength (--n-alphas 1: alpha_max alone, whatever "
+            "--eps): to go beyond it, give --n-alphas 2 or more, or fit a chosen "
+            "strength with --alpha or --C"
+        )
     if "weakest" in message:
         ratio = float(alphas[-1] / alphas[0])
         return (
