@@ -55,3 +55,23 @@ def test_l1_fit_with_a_subnormal_column(solver: str, layout: object) -> None:
     assert model.coef_[0, 1] == 0.0
     np.testing.assert_allclose(model.coef_[0, 0], w, rtol=1e-5)
     np.testing.assert_allclose(model.intercept_[0], b, rtol=1e-5, atol=1e-6)
+
+
+# Three classes: the multinomial fit lays the same weights out per class
+# (``_multinomial_fit``), and failed the same way. Reference: scikit-learn's
+# saga (multinomial, L1, ``C = 1/(alpha·n)``) on the ordinary column alone,
+# the subnormal column's coefficients being 0 by the KKT conditions.
+Y3 = (2 * X_MAIN + RNG.standard_normal(N)).round().clip(-1, 1).astype(int)
+
+
+@pytest.mark.parametrize("solver", ["auto", "newton-cd", "fista"])
+def test_multinomial_l1_fit_with_a_subnormal_column(solver: str) -> None:
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    model = LogisticRegression(penalty="l1", alpha=ALPHA, solver=solver).fit(X, Y3)
+    assert model.converged_
+    ref = sklearn.LogisticRegression(
+        C=1 / (ALPHA * N), l1_ratio=1.0, solver="saga", tol=1e-14, max_iter=200_000
+    ).fit(X[:, :1], Y3)
+    assert np.all(model.coef_[:, 1] == 0.0)
+    np.testing.assert_allclose(model.coef_[:, 0], ref.coef_[:, 0], atol=1e-7)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, atol=1e-7)

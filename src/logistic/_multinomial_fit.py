@@ -44,6 +44,7 @@ from .solvers._auto import (
     hessian_fits_memory,
     newton_cost_in_passes,
 )
+from .solvers._base import l1_weights
 
 __all__ = ["MULTINOMIAL_SOLVERS", "choose_solver", "fit_multinomial", "initial_theta"]
 
@@ -131,7 +132,7 @@ def _with_row_weights(name: str) -> type[Solver]:
             fit: Fit = base.begin(self, objective, view, on_iteration)
             if fit.lam is not None:
                 row = np.zeros(objective.n_coef)
-                row[: objective.n_features] = self.l1 / fit.view.scale
+                row[: objective.n_features] = l1_weights(self.l1, fit.view.scale)
                 fit.lam = np.tile(row, objective.n_equations)
             return fit
 

@@ -66,6 +66,7 @@ __all__ = [
     "register",
     "get_solver",
     "kkt_residual",
+    "l1_weights",
     "soft_threshold",
 ]
 
@@ -139,6 +140,18 @@ class SolverResult:
     status: str = ""
     n_passes: int = 0
     warning: str = ""
+
+
+def l1_weights(l1: float, scale: FloatArray) -> FloatArray:
+    """The L1 weights of the columns in standardized coordinates, ``l1/σ_j``.
+
+    A column of subnormal spread has its scale floored near 2.2e-308
+    (:mod:`logistic._scaling`), so ``l1/σ_j`` overflows for ``l1`` above about
+    4, and ``inf·0`` is NaN in the penalty ``Σ λ_j |θ'_j|``; the largest
+    finite float keeps that coefficient at 0 as well."""
+    with np.errstate(over="ignore"):
+        weights = l1 / np.asarray(scale, dtype=np.float64)
+    return np.minimum(weights, np.finfo(np.float64).max)
 
 
 def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
@@ -439,12 +452,7 @@ class Solver:
         lam = None
         if self.capabilities.supports_l1:
             lam = np.zeros(objective.n_params)
-            # a column of subnormal spread has a scale near 2.2e-308: its
-            # weight l1/σ overflows for l1 ≥ 4, and inf·0 is NaN in the
-            # penalty Σ λ_j |θ'_j|; the largest float pins it at 0 as well
-            with np.errstate(over="ignore"):
-                weights = self.l1 / view.scale
-            lam[: objective.n_features] = np.minimum(weights, np.finfo(np.float64).max)
+            lam[: objective.n_features] = l1_weights(self.l1, view.scale)
         tol = self.tol
         if tol is None:
             tol = self.default_tol(objective.data.dtype)
