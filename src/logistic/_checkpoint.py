@@ -83,7 +83,12 @@ from ._checkpoint_columns import EXPLANATORY, columns_changed, other_columns
 from ._checkpoint_columns import other_data as _other_data
 from ._checkpoint_columns import other_positive as _other_positive
 from ._checkpoint_paths import note_resumed, previous_path, resume_source
-from ._checkpoint_payload import FINGERPRINT, FORMAT_VERSION, HISTORY_FIELDS
+from ._checkpoint_payload import (
+    FINGERPRINT,
+    FORMAT_VERSION,
+    HISTORY_FIELDS,
+    in_record_order,
+)
 from ._checkpoint_payload import decoded as decoded_payload
 from ._exceptions import IntegrityError, user_stacklevel
 
@@ -93,6 +98,7 @@ __all__ = [
     "HISTORY_FIELDS",
     "MAX_BYTES",
     "atomic_write",
+    "in_record_order",
     "resume_source",
     "run_with_checkpoint",
     "size_limit",

@@ -2,8 +2,12 @@
 load (the file is treated as written by an attacker): its keys, format
 version, data fingerprint, configuration values, iteration count and
 history entries (:func:`decoded`); and the one list of the fields a
-solver's history entry may record (:data:`HISTORY_FIELDS`). The writer and
-the reader of the files are :class:`logistic._checkpoint.Checkpointer`."""
+solver's history entry may record (:data:`HISTORY_FIELDS`), with the order
+an entry's fields take (:func:`in_record_order`: a fresh fit's entries and
+a resumed fit's entries read back from the file, whose JSON sorts the keys,
+lay them out alike, so that a model file saved after a resume is the same
+bytes as one saved after the uninterrupted fit). The writer and the reader
+of the files are :class:`logistic._checkpoint.Checkpointer`."""
 
 from __future__ import annotations
 
@@ -18,7 +22,14 @@ from ._checkpoint_codec import shown as _shown
 from ._checkpoint_codec import text as _text
 from ._exceptions import IntegrityError
 
-__all__ = ["FINGERPRINT", "FORMAT_VERSION", "HISTORY_FIELDS", "MAX_PASSES", "decoded"]
+__all__ = [
+    "FINGERPRINT",
+    "FORMAT_VERSION",
+    "HISTORY_FIELDS",
+    "MAX_PASSES",
+    "decoded",
+    "in_record_order",
+]
 
 FORMAT_VERSION = 1
 
@@ -56,6 +67,23 @@ HISTORY_FIELDS: Mapping[str, str] = MappingProxyType(
         "polish": "1 for an L-BFGS Newton-CG polish step",
     }
 )
+
+#: The fields ``Solver._record`` adds to every entry, last, in this order.
+_RECORD_TAIL = ("time", "n_passes")
+#: The order of a history entry's fields: the solver's own in the order of
+#: :data:`HISTORY_FIELDS`, then :data:`_RECORD_TAIL`.
+_RECORD_ORDER = tuple(k for k in HISTORY_FIELDS if k not in _RECORD_TAIL) + _RECORD_TAIL
+
+
+def in_record_order(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """``entry`` (a history entry of declared fields) with its fields in
+    :data:`_RECORD_ORDER`: the one layout of every entry, recorded by a fit
+    (``Solver._record``) or read back from a checkpoint, whose JSON holds
+    the keys sorted. The order reaches the model file's bytes
+    (``model.history``), so a resumed fit's file equals the uninterrupted
+    fit's."""
+    return {k: entry[k] for k in _RECORD_ORDER if k in entry}
+
 
 #: Bound on a history entry's pass count (exact in a float64 and far beyond
 #: any fit's: a forged 10**30 would become the fit's ``n_passes_``).
@@ -161,7 +189,7 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
             if name not in out:
                 raise IntegrityError(f"{where}: history[{i}] has no field {name!r}")
         passes = out["n_passes"]
-        decoded.append(out)
+        decoded.append(in_record_order(out))
     return decoded
 
 

@@ -39,7 +39,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from .._checkpoint import HISTORY_FIELDS
+from .._checkpoint import HISTORY_FIELDS, in_record_order
 from .._constraints import Interval, validate_params
 from .._exceptions import (
     ConvergenceWarning,
@@ -559,6 +559,8 @@ class Solver:
             )
         entry["time"] = time.perf_counter() - fit.t0
         entry["n_passes"] = fit.n_passes
+        # one layout of the fields, also of entries a resume reads back
+        entry = in_record_order(entry)
         fit.history.append(entry)
         if self.verbose:
             parts = " ".join(
