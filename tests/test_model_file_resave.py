@@ -81,7 +81,9 @@ def _changed_lines(first, second) -> list[bytes]:
     return [x for x, y in zip(a, b, strict=True) if x != y]
 
 
-@pytest.mark.parametrize("kind", ["weights-offset", "three-classes", "python"])
+@pytest.mark.parametrize(
+    "kind", ["weights-offset", "three-classes", "python", "formula"]
+)
 def test_saved_again_a_file_has_the_same_bytes_but_created_and_checksum(
     workdir, capsys, kind
 ):
@@ -94,6 +96,8 @@ def test_saved_again_a_file_has_the_same_bytes_but_created_and_checksum(
         argv = ["fit", "d.csv", "-t", "admit", "--weights", "w", "--offset", "o"]
         if kind == "three-classes":
             argv = ["fit", str(IRIS), "-t", "species"]
+        if kind == "formula":  # as typed, not as its terms render it
+            argv = ["fit", "d.csv", "--formula", "admit ~ gre*gpa+I(gpa**2) + level"]
         code, _, err = run_cli(capsys, [*argv, "-q", "-o", "m.json"])
         assert code == 0, err
     assert json.loads((workdir / "m.json").read_text())["covariance"] is not None
@@ -102,3 +106,21 @@ def test_saved_again_a_file_has_the_same_bytes_but_created_and_checksum(
     for copy in ("again.json", "third.json"):
         changed = _changed_lines(workdir / "m.json", workdir / copy)
         assert all(b'"created":' in x or b'"value":' in x for x in changed), changed[:4]
+
+
+def test_a_formula_file_saved_again_keeps_the_formula_as_typed(workdir, capsys):
+    """The loaded model shows the text its terms render to (what predicts);
+    a save of it wrote that text over the file's own formula, so a copy's
+    bytes differed from the file's (``admit ~ gre*gpa`` became ``admit ~ gre
+    + gpa + gre:gpa``)."""
+    frame = _frame()
+    frame.to_csv("d.csv", index=False)
+    typed = "admit ~ gre*gpa"
+    code, _, err = run_cli(capsys, ["fit", "d.csv", "--formula", typed, "-q"])
+    assert code == 0, err
+    logistic.save(logistic.load("model.json"), "again.json")
+    again = json.loads((workdir / "again.json").read_text())
+    assert again["encoding"]["formula"] == typed
+    code, out, err = run_cli(capsys, ["summary", "again.json"])
+    assert code == 0, err
+    assert "formula: admit ~ gre + gpa + gre:gpa" in out

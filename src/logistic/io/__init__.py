@@ -63,7 +63,6 @@ import numpy as np
 
 from .._atomic import atomic_output, atomic_write_bytes
 from .._exceptions import (
-    IntegrityError,
     ModelFormatError,
     UnsupportedVersionError,
     VersionMismatchWarning,
@@ -83,7 +82,7 @@ from ._fields import check_no_control
 from ._file_record import apply_encoding, keep_record, recorded_sections
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
-from ._parse import HEAD_BYTES, check_head, first_non_finite, parse_document
+from ._parse import HEAD_BYTES, check_checksum, check_head, parse_document
 from ._schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -271,6 +270,9 @@ class ModelFile:
     library_version: str
     created: str
     warnings: list[str] = field(default_factory=list)
+    #: A formula file's ``encoding.formula`` as written (``encoding`` holds the
+    #: text its terms render to): what a save of the loaded model writes back.
+    formula_text: str | None = None
 
 
 def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
@@ -368,25 +370,6 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     return notes
 
 
-def _check_checksum(doc: dict[str, Any], path: str) -> None:
-    checksum = doc.get("checksum")
-    if not isinstance(checksum, dict) or checksum.get("algorithm") != "sha256":
-        raise IntegrityError(f"model file {path} has no sha256 checksum")
-    try:
-        actual = hashlib.sha256(_canonical(doc)).hexdigest()
-    except ValueError:  # NaN/Infinity literals, or a number beyond float64
-        where = first_non_finite(doc)
-        raise ModelFormatError(
-            f"model file {path}: field '{where}' holds a non-finite number (NaN, "
-            "Infinity or a number beyond float64); no field of a model file does"
-        ) from None
-    if actual != checksum.get("value"):
-        raise IntegrityError(
-            f"model file {path} is corrupt: its sha256 checksum does not match its "
-            "content (edited, truncated or damaged); re-create it with 'logistic fit'"
-        )
-
-
 def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
     major, minor = (int(v) for v in version.split("."))
     if (major, minor) < MULTICLASS_VERSION:
@@ -469,7 +452,7 @@ def read_model_bytes(
         raise ModelFormatError(f"model file {p} is empty")
     doc = parse_document(raw, p)
     notes = _check_version(doc, p, strict)
-    _check_checksum(doc, p)
+    check_checksum(doc, p)
     check_text_fields(doc, p)
     if strict:
         extra = set(doc) - {
@@ -529,6 +512,11 @@ def read_model_bytes(
         library_version=_text_field(doc, "library_version", p),
         created=_text_field(doc, "created", p),
         warnings=notes,
+        formula_text=(
+            doc["encoding"]["formula"]
+            if (encoding or {}).get("kind") == "formula"
+            else None
+        ),
     )
 
 

@@ -59,7 +59,12 @@ def keep_record(model: Any, mf: Any, derived: dict[str, Any]) -> None:
     covariance = None
     if mf.covariance is not None:
         covariance = (mf.covariance, mf.covariance_names)
-    setattr(model, FILE_RECORD_ATTR, (mf.encoding, mf.training, covariance, derived))
+    encoding = mf.encoding
+    if encoding is not None and mf.formula_text is not None:
+        # the file's formula as written, not the text its terms render to
+        # (what load shows): a save writes the file's bytes again
+        encoding = {**encoding, "formula": mf.formula_text}
+    setattr(model, FILE_RECORD_ATTR, (encoding, mf.training, covariance, derived))
 
 
 def file_covariance(model: Any) -> tuple[Any, list[str] | None] | None:

@@ -10,21 +10,25 @@ runs out of memory, nests too deeply, holds an integer beyond Python's digit
 limit, or is not JSON is refused in words that say which (a file that starts
 as a model file does is called truncated or corrupt). The document must name
 its format. :func:`first_non_finite` names the field of a NaN or Infinity
-(JSON has neither; Python's ``json`` reads them).
+(JSON has neither; Python's ``json`` reads them). :func:`check_checksum`
+checks the document's sha256 against its canonical JSON
+(:func:`._schema._canonical`, what ``save`` hashes).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any
 
 from .._exceptions import IntegrityError, ModelFormatError
-from ._schema import FORMAT_NAME
+from ._schema import FORMAT_NAME, _canonical
 
 __all__ = [
     "HEAD_BYTES",
     "MAX_CONTAINERS",
+    "check_checksum",
     "check_head",
     "first_non_finite",
     "parse_document",
@@ -160,3 +164,24 @@ def first_non_finite(doc: Any) -> str:
         elif isinstance(value, list):
             stack.extend(reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)]))
     return "?"
+
+
+def check_checksum(doc: dict[str, Any], path: str) -> None:
+    """Refuse ``doc`` unless its ``checksum`` is the sha256 of its canonical
+    JSON (every field but ``checksum``)."""
+    checksum = doc.get("checksum")
+    if not isinstance(checksum, dict) or checksum.get("algorithm") != "sha256":
+        raise IntegrityError(f"model file {path} has no sha256 checksum")
+    try:
+        actual = hashlib.sha256(_canonical(doc)).hexdigest()
+    except ValueError:  # NaN/Infinity literals, or a number beyond float64
+        where = first_non_finite(doc)
+        raise ModelFormatError(
+            f"model file {path}: field '{where}' holds a non-finite number (NaN, "
+            "Infinity or a number beyond float64); no field of a model file does"
+        ) from None
+    if actual != checksum.get("value"):
+        raise IntegrityError(
+            f"model file {path} is corrupt: its sha256 checksum does not match its "
+            "content (edited, truncated or damaged); re-create it with 'logistic fit'"
+        )
