@@ -75,6 +75,13 @@ def test_a_refitted_model_does_not_write_the_file_it_was_loaded_from(workdir, ca
     assert doc["encoding"] is None and "data" not in doc["training"]
 
 
+def _libsvm(frame: pd.DataFrame, path: str) -> None:
+    """``frame``'s admit (as -1/+1), gre and gpa in LibSVM text."""
+    with open(path, "w") as fh:
+        for admit, gre, gpa in frame[["admit", "gre", "gpa"]].itertuples(index=False):
+            fh.write(f"{2 * admit - 1:+d} 1:{gre / 100:g} 2:{gpa:g}\n")
+
+
 def _changed_lines(first, second) -> list[bytes]:
     a, b = first.read_bytes().splitlines(), second.read_bytes().splitlines()
     assert len(a) == len(b)
@@ -82,7 +89,8 @@ def _changed_lines(first, second) -> list[bytes]:
 
 
 @pytest.mark.parametrize(
-    "kind", ["weights-offset", "three-classes", "python", "formula"]
+    "kind",
+    ["weights-offset", "three-classes", "python", "formula", "libsvm", "grouped"],
 )
 def test_saved_again_a_file_has_the_same_bytes_but_created_and_checksum(
     workdir, capsys, kind
@@ -98,6 +106,13 @@ def test_saved_again_a_file_has_the_same_bytes_but_created_and_checksum(
             argv = ["fit", str(IRIS), "-t", "species"]
         if kind == "formula":  # as typed, not as its terms render it
             argv = ["fit", "d.csv", "--formula", "admit ~ gre*gpa+I(gpa**2) + level"]
+        if kind == "libsvm":  # its file has no 'weights' and 'offset' fields
+            _libsvm(frame, "d.svm")
+            argv = ["fit", "d.svm"]
+        if kind == "grouped":  # 'binomial' in the file's key order
+            frame["k"], frame["n"] = frame["admit"] + frame["w"] - 1, frame["w"] + 1
+            frame.to_csv("d.csv", index=False)
+            argv = ["fit", "d.csv", "--formula", "cbind(k, n) ~ gre + level"]
         code, _, err = run_cli(capsys, [*argv, "-q", "-o", "m.json"])
         assert code == 0, err
     assert json.loads((workdir / "m.json").read_text())["covariance"] is not None

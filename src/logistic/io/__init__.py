@@ -270,9 +270,10 @@ class ModelFile:
     library_version: str
     created: str
     warnings: list[str] = field(default_factory=list)
-    #: A formula file's ``encoding.formula`` as written (``encoding`` holds the
-    #: text its terms render to): what a save of the loaded model writes back.
-    formula_text: str | None = None
+    #: The ``encoding`` object as the file holds it (``encoding`` is what the
+    #: readers get): what a save of the loaded model writes back keeps its
+    #: formula text and fields (:func:`._file_record.keep_record`).
+    file_encoding: Any = None
 
 
 def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
@@ -512,11 +513,7 @@ def read_model_bytes(
         library_version=_text_field(doc, "library_version", p),
         created=_text_field(doc, "created", p),
         warnings=notes,
-        formula_text=(
-            doc["encoding"]["formula"]
-            if (encoding or {}).get("kind") == "formula"
-            else None
-        ),
+        file_encoding=doc.get("encoding"),
     )
 
 

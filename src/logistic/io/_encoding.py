@@ -190,7 +190,7 @@ def _binomial(value: Any, target: Any, path: str) -> dict[str, str] | None:
             "encoding.binomial",
             'must be null, {"successes", "trials"} or {"successes", "failures"}',
         )
-    out = {k: _name(value[k], path, f"encoding.binomial.{k}") for k in keys}
+    out = {k: _name(value[k], path, f"encoding.binomial.{k}") for k in value}
     if out["successes"] != target:
         raise _bad(path, "encoding.binomial.successes", "must be the target column")
     return out

@@ -12,10 +12,11 @@ file's (:func:`recorded_sections`): the label mapping, the weights and offset
 columns, the data's fingerprint, the options and warnings of the fit survive a
 ``save(load(path), other)``, whose ``encoding`` the command line reads (an
 offset column left out would be left out of ``predict``'s logits, silently).
-The fields ``load`` derived are not written into ``model`` a second time, and
-the covariance written is the file's own (:func:`file_covariance`), so
-that such a save writes the file's bytes again but for ``created`` and the
-checksum.
+The fields ``load`` derived are not written into ``model`` a second time, the
+``encoding`` written is the file's as it holds it (:func:`as_written`: the
+formula as typed, no field filled in that it lacks) and the covariance the
+file's own (:func:`file_covariance`), so that such a save writes the file's
+bytes again but for ``created`` and the checksum.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from typing import Any
 from .._file_marks import FILE_RECORD_ATTR
 from ._statistics import KEY as STATISTICS_KEY
 
-__all__ = ["apply_encoding", "file_covariance", "keep_record", "recorded_sections"]
+__all__ = [
+    "apply_encoding",
+    "as_written",
+    "file_covariance",
+    "keep_record",
+    "recorded_sections",
+]
 
 
 def apply_encoding(model: Any, encoding: dict[str, Any] | None) -> dict[str, Any]:
@@ -59,12 +66,22 @@ def keep_record(model: Any, mf: Any, derived: dict[str, Any]) -> None:
     covariance = None
     if mf.covariance is not None:
         covariance = (mf.covariance, mf.covariance_names)
-    encoding = mf.encoding
-    if encoding is not None and mf.formula_text is not None:
-        # the file's formula as written, not the text its terms render to
-        # (what load shows): a save writes the file's bytes again
-        encoding = {**encoding, "formula": mf.formula_text}
+    encoding = as_written(mf.encoding, mf.file_encoding)
     setattr(model, FILE_RECORD_ATTR, (encoding, mf.training, covariance, derived))
+
+
+def as_written(checked: Any, written: Any) -> Any:
+    """The checked ``encoding`` of a file (what the readers get) as the file
+    ``written`` holds it, for a save to write back: the formula as typed, not
+    the text its terms render to (what ``load`` shows), and no field the
+    reader filled in as null where the file has none (a LibSVM file's
+    ``weights`` and ``offset``)."""
+    if not isinstance(checked, dict) or not isinstance(written, dict):
+        return checked
+    out = {k: v for k, v in checked.items() if k in written or v is not None}
+    if checked.get("kind") == "formula" and isinstance(written.get("formula"), str):
+        out["formula"] = written["formula"]
+    return out
 
 
 def file_covariance(model: Any) -> tuple[Any, list[str] | None] | None:
