@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).parents[1] / "docs"
-PAGES = ["paths.md", "grouped.md", "inference.md", "multinomial.md"]
+PAGES = ["paths.md", "grouped.md", "inference.md", "multinomial.md", "reliability.md"]
 SKIPPED_EXTRAS = {"dask", "torch", "cupy", "onnx"}
 
 FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
