@@ -373,14 +373,15 @@ def parse_list(values: list[str] | None, option: str | None = None) -> list[str]
 
 
 def data_sha256(path: Path) -> str:
-    """sha256 of a file, or of a directory's Parquet files in name order."""
+    """sha256 of a file, or of the Parquet files a fit of directory ``path``
+    reads, in its order (:func:`logistic.formats.parquet_files`; no marker or
+    hidden file): each one's path below ``path``, a NUL byte, its bytes."""
     import hashlib
 
     from .._files import open_regular
+    from ..formats import parquet_files
 
-    files = (
-        sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
-    )
+    files = parquet_files(path) if path.is_dir() else [path]
     h = hashlib.sha256()
     for f in files:
         if path.is_dir():
