@@ -19,6 +19,7 @@ import pytest
 pytest.importorskip("sklearn")
 
 from sklearn import metrics as sk  # noqa: E402
+from sklearn.calibration import calibration_curve  # noqa: E402
 
 from logistic import metrics  # noqa: E402
 
@@ -73,3 +74,27 @@ def test_k_class_metrics_refuse_a_nan_row():
             f(y, P)
     with pytest.raises(ValueError, match=r"must lie in \[0, 1\]; row 0"):
         metrics.multiclass_log_loss(y, np.array([[1.2, -0.1, -0.1], [0.2, 0.5, 0.3], [0.1, 0.1, 0.8]]))
+
+
+LOGITS = np.array([-3.0, 0.6, -0.4, 2.5])
+
+
+def test_thresholded_and_binned_metrics_refuse_logits():
+    """A data scientist's trial passed logits where probabilities belong:
+    ``calibration_table`` put the logit -3 in the bin [0, 0.1) with a mean
+    predicted "probability" of -1.7, and ``accuracy``/``confusion_matrix``
+    cut the logits at 0.5 (half the rows counted wrong), all without a word.
+    scikit-learn's ``calibration_curve`` raises on the same values."""
+    with pytest.raises(ValueError, match=r"outside \[0, 1\]"):
+        calibration_curve(Y, LOGITS)
+    for f in (metrics.calibration_table, metrics.accuracy, metrics.confusion_matrix):
+        with pytest.raises(ValueError, match=r"must lie in \[0, 1\]; row 0 \(0-based\) holds \[-3\.0\] \(3 row\(s\) outside\).*1 / \(1 \+ exp\(-z\)\)"):
+            f(Y, LOGITS)
+    # the same values as probabilities: scikit-learn's numbers
+    p = 1 / (1 + np.exp(-LOGITS))
+    assert metrics.accuracy(Y, p) == sk.accuracy_score(Y, p > 0.5)
+    assert metrics.confusion_matrix(Y, p).tolist() == sk.confusion_matrix(Y, p > 0.5).tolist()
+    rows = metrics.calibration_table(Y, p, n_bins=2)
+    prob_true, prob_pred = calibration_curve(Y, p, n_bins=2)
+    assert [r["observed_rate"] for r in rows] == pytest.approx(prob_true)
+    assert [r["mean_predicted"] for r in rows] == pytest.approx(prob_pred)

@@ -2,9 +2,12 @@
 
 Convention (owned here): ``y_true`` holds 0/1 (1 = the positive class,
 ``classes_[1]``); scores are probabilities of the positive class, or logits
-where a function says so (log loss is exact from logits: no clipping).
-Optional ``sample_weight`` weights every sum. A row is predicted positive
-when ``proba > threshold`` (strictly, so threshold 0.5 agrees with
+where a function says so (log loss is exact from logits: no clipping);
+where a probability is expected (log loss, Brier score, accuracy, confusion
+matrix, calibration table) a value outside [0, 1], such as a logit, is
+refused, as scikit-learn's ``calibration_curve`` refuses it. Optional
+``sample_weight`` weights every sum. A row is predicted positive when
+``proba > threshold`` (strictly, so threshold 0.5 agrees with
 ``LogisticRegression.predict``, which thresholds the logit at 0). Curves and
 areas follow scikit-learn's definitions (ROC AUC by the trapezoidal rule over
 distinct thresholds, PR AUC as average precision ``Σ (R_k − R_{k−1}) P_k``),
@@ -77,20 +80,28 @@ def _refuse_nan(scores: np.ndarray) -> None:
         )
 
 
-def _probabilities(p: np.ndarray) -> np.ndarray:
+def _probabilities(
+    p: np.ndarray, logits: str = "logits go to log_loss_from_logits"
+) -> np.ndarray:
     """``p`` where every value is a probability, in [0, 1]; else the
-    ValueError scikit-learn's ``log_loss`` and ``brier_score_loss`` also
-    raise (a log of a negative number, or a squared error against a value
-    no model predicts, is no loss of the model's)."""
+    ValueError scikit-learn's ``log_loss``, ``brier_score_loss`` and
+    ``calibration_curve`` also raise (a log of a negative number, a squared
+    error against a value no model predicts, a logit binned or cut at a
+    probability's threshold, is no measure of the model's). ``logits`` says
+    where logits belong instead."""
     outside = np.flatnonzero(((p < 0) | (p > 1)).reshape(p.shape[0], -1).any(axis=1))
     if outside.size:
         i = int(outside[0])
         raise ValueError(
             f"the probabilities must lie in [0, 1]; row {i} (0-based) holds "
             f"{np.ravel(p[i]).tolist()[:5]} ({outside.size} row(s) outside): pass "
-            "predict_proba's values (logits go to log_loss_from_logits)"
+            f"predict_proba's values ({logits})"
         )
     return p
+
+
+#: Where logits go instead of the probabilities of a thresholded or binned metric.
+_FROM_LOGITS = "logits: 1 / (1 + exp(-z)), or evaluate(y_true, z)"
 
 
 def _weights(sample_weight: Any, n: int) -> np.ndarray:
@@ -142,6 +153,7 @@ def accuracy(
 ) -> float:
     """Weighted share of rows with ``(proba > threshold) == y_true``."""
     y, p, w = _prep(y_true, proba, sample_weight)
+    _probabilities(p, _FROM_LOGITS)
     return _mean(((p > threshold) == (y == 1)).astype(float), w)
 
 
@@ -238,7 +250,7 @@ def confusion_matrix(
 ) -> np.ndarray:
     """``[[tn, fp], [fn, tp]]`` (rows: true class 0, 1; columns: predicted)."""
     y, p, w = _prep(y_true, proba, sample_weight)
-    pred = p > threshold
+    pred = _probabilities(p, _FROM_LOGITS) > threshold
     pos = y == 1
     return np.array(
         [
@@ -261,6 +273,7 @@ def calibration_table(
     ``count`` is its rows, those of weight 0 included.
     """
     y, p, w = _prep(y_true, proba, sample_weight)
+    _probabilities(p, _FROM_LOGITS)
     # k/n_bins as division rounds it, so that p = 0.3 = 3/10 opens bin 3
     # (numpy.linspace's edge there is 0.30000000000000004)
     edges = np.arange(n_bins + 1) / n_bins
