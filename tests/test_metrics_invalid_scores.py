@@ -98,3 +98,46 @@ def test_thresholded_and_binned_metrics_refuse_logits():
     prob_true, prob_pred = calibration_curve(Y, p, n_bins=2)
     assert [r["observed_rate"] for r in rows] == pytest.approx(prob_true)
     assert [r["mean_predicted"] for r in rows] == pytest.approx(prob_pred)
+
+
+@pytest.mark.parametrize("threshold", [np.nan, -0.1, 1.5, None, "0.5x"])
+def test_a_threshold_outside_0_1_is_refused(threshold):
+    """A NaN threshold compares false with every probability: ``evaluate``
+    called every row negative (tn 2, fn 2 for the rows below) and printed
+    ``'threshold': nan`` beside the numbers; 1.5 did the same, -0.1 called
+    every row positive. ``logistic predict --threshold`` refuses them all
+    ("must be a probability in [0, 1]"); so do these now."""
+    p = np.array([0.1, 0.6, 0.4, 0.9])
+    z = np.log(p / (1 - p))
+    match = r"threshold must be a probability in \[0, 1\], got "
+    with pytest.raises(ValueError, match=match):
+        metrics.evaluate(Y, z, threshold=threshold)
+    with pytest.raises(ValueError, match=match):
+        metrics.accuracy(Y, p, threshold=threshold)
+    with pytest.raises(ValueError, match=match):
+        metrics.confusion_matrix(Y, p, threshold=threshold)
+
+
+def test_the_threshold_ends_are_kept():
+    p = np.array([0.0, 0.6, 0.4, 1.0])
+    for t in (0, 1, 0.0, np.float32(1.0)):
+        assert metrics.accuracy(Y, p, threshold=t) == sk.accuracy_score(Y, p > t)
+        cm = metrics.confusion_matrix(Y, p, threshold=t)
+        assert cm.tolist() == sk.confusion_matrix(Y, p > t, labels=[0, 1]).tolist()
+
+
+@pytest.mark.parametrize("n_bins", [0, -3, 2.5, True])
+def test_n_bins_below_one_is_refused(n_bins):
+    """With ``n_bins=0`` the calibration table had no row (``evaluate`` gave
+    ``'calibration': []``) and said nothing; scikit-learn's
+    ``calibration_curve`` requires "an int in the range [1, inf)"."""
+    p = np.array([0.1, 0.6, 0.4, 0.9])
+    if not isinstance(n_bins, bool):
+        with pytest.raises(ValueError, match=r"an int in the range \[1, inf\)"):
+            calibration_curve(Y, p, n_bins=n_bins)
+    with pytest.raises(ValueError, match=r"n_bins must be an int >= 1, got "):
+        metrics.calibration_table(Y, p, n_bins=n_bins)
+    with pytest.raises(ValueError, match=r"n_bins must be an int >= 1, got "):
+        metrics.evaluate(Y, np.log(p / (1 - p)), n_bins=n_bins)
+    rows = metrics.calibration_table(Y, p, n_bins=np.int64(1))
+    assert [r["count"] for r in rows] == [4]

@@ -8,7 +8,9 @@ matrix, calibration table) a value outside [0, 1], such as a logit, is
 refused, as scikit-learn's ``calibration_curve`` refuses it. Optional
 ``sample_weight`` weights every sum. A row is predicted positive when
 ``proba > threshold`` (strictly, so threshold 0.5 agrees with
-``LogisticRegression.predict``, which thresholds the logit at 0). Curves and
+``LogisticRegression.predict``, which thresholds the logit at 0; a threshold
+outside [0, 1] or NaN is refused, as ``logistic predict --threshold`` refuses
+it, and so is a calibration table of fewer than 1 bin). Curves and
 areas follow scikit-learn's definitions (ROC AUC by the trapezoidal rule over
 distinct thresholds, PR AUC as average precision ``Σ (R_k − R_{k−1}) P_k``),
 and the tests compare with scikit-learn.
@@ -100,6 +102,32 @@ def _probabilities(
     return p
 
 
+def _threshold(threshold: Any) -> float:
+    """``threshold`` as a float in [0, 1] (a ValueError naming it otherwise, in
+    the words of ``logistic predict --threshold``): a NaN compares false with
+    every probability and so would call every row negative."""
+    try:
+        t = float(threshold)
+    except (TypeError, ValueError):
+        t = math.nan
+    if not 0.0 <= t <= 1.0:
+        raise ValueError(
+            f"threshold must be a probability in [0, 1], got {threshold!r}: a row "
+            "is predicted positive when its probability exceeds it"
+        )
+    return t
+
+
+def _n_bins(n_bins: Any) -> int:
+    """``n_bins`` as an int >= 1 (scikit-learn's ``calibration_curve`` rule):
+    with 0 bins, or fewer, the table had no row and said nothing."""
+    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
+        raise ValueError(f"n_bins must be an int >= 1, got {n_bins!r}")
+    if n_bins < 1:
+        raise ValueError(f"n_bins must be an int >= 1, got {n_bins!r}")
+    return int(n_bins)
+
+
 #: Where logits go instead of the probabilities of a thresholded or binned metric.
 _FROM_LOGITS = "logits: 1 / (1 + exp(-z)), or evaluate(y_true, z)"
 
@@ -154,7 +182,7 @@ def accuracy(
     """Weighted share of rows with ``(proba > threshold) == y_true``."""
     y, p, w = _prep(y_true, proba, sample_weight)
     _probabilities(p, _FROM_LOGITS)
-    return _mean(((p > threshold) == (y == 1)).astype(float), w)
+    return _mean(((p > _threshold(threshold)) == (y == 1)).astype(float), w)
 
 
 def log_loss(y_true: Any, proba: Any, sample_weight: Any = None) -> float:
@@ -250,7 +278,7 @@ def confusion_matrix(
 ) -> np.ndarray:
     """``[[tn, fp], [fn, tp]]`` (rows: true class 0, 1; columns: predicted)."""
     y, p, w = _prep(y_true, proba, sample_weight)
-    pred = _probabilities(p, _FROM_LOGITS) > threshold
+    pred = _probabilities(p, _FROM_LOGITS) > _threshold(threshold)
     pos = y == 1
     return np.array(
         [
@@ -274,6 +302,7 @@ def calibration_table(
     """
     y, p, w = _prep(y_true, proba, sample_weight)
     _probabilities(p, _FROM_LOGITS)
+    n_bins = _n_bins(n_bins)
     # k/n_bins as division rounds it, so that p = 0.3 = 3/10 opens bin 3
     # (numpy.linspace's edge there is 0.30000000000000004)
     edges = np.arange(n_bins + 1) / n_bins
@@ -307,6 +336,7 @@ def evaluate(
     from ._math import sigmoid
 
     y, z, w = _prep(y_true, z, sample_weight)
+    threshold, n_bins = _threshold(threshold), _n_bins(n_bins)
     p = sigmoid(z)
     positive = float(np.sum(w * y))
     # both classes carry weight (a class present only at weight 0 is absent)
