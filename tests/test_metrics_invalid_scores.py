@@ -141,3 +141,34 @@ def test_n_bins_below_one_is_refused(n_bins):
         metrics.evaluate(Y, np.log(p / (1 - p)), n_bins=n_bins)
     rows = metrics.calibration_table(Y, p, n_bins=np.int64(1))
     assert [r["count"] for r in rows] == [4]
+
+
+def test_text_labels_and_text_values_are_named():
+    """A fraud analyst passed the labels as written (``"fraud"``/``"ok"``):
+    every metric answered numpy's ``could not convert string to float:
+    'fraud'``, naming neither ``y_true`` nor what it must hold; text among
+    the scores or the weights read the same, and a K-class ``y_true`` of text
+    ``invalid literal for int() with base 10``. Each now names its argument,
+    the row and the value, and says how to encode labels."""
+    p = np.array([0.1, 0.6, 0.4, 0.9])
+    text = np.array(["ok", "fraud", "fraud", "ok"])
+    with pytest.raises(ValueError, match=r"y_true must hold only 0 and 1 \(1 the positive class\); row 0 \(0-based\) holds 'ok'"):
+        metrics.roc_auc(text, p)
+    with pytest.raises(ValueError, match=r"\(y == positive_label\)\.astype\(int\)"):
+        metrics.evaluate(list(text), np.log(p / (1 - p)))
+    with pytest.raises(ValueError, match=r"y_true must hold only 0 and 1 .* row 2 \(0-based\) holds nan"):
+        metrics.log_loss([0, 1, np.nan, 0], p)
+    with pytest.raises(ValueError, match=r"the scores must hold numbers; row 1 \(0-based\) holds 'x'"):
+        metrics.average_precision(Y, [0.1, "x", 0.4, 0.9])
+    with pytest.raises(ValueError, match=r"sample_weight must hold numbers; row 3 \(0-based\) holds 'heavy'"):
+        metrics.brier_score(Y, p, sample_weight=[1, 2, 1, "heavy"])
+    P = np.array([[0.2, 0.3, 0.5], [0.1, 0.5, 0.4], [0.1, 0.1, 0.8]])
+    with pytest.raises(ValueError, match=r"y_true must hold class indices 0\.\.2 .* row 0 \(0-based\) holds 'a'.*searchsorted"):
+        metrics.multiclass_log_loss(["a", "b", "c"], P)
+    with pytest.raises(ValueError, match=r"y_true must hold class indices 0\.\.2 .* row 1 \(0-based\) holds 1\.5"):
+        metrics.multiclass_accuracy([0, 1.5, 2], P)
+    with pytest.raises(ValueError, match=r"y_true must hold class indices 0\.\.2 .* row 2 \(0-based\) holds 3"):
+        metrics.multiclass_roc_auc([0, 1, 3], P)
+    # labels that are numbers still work: 0/1 as floats or bools, indices as floats
+    assert metrics.roc_auc([False, True, True, False], p) == sk.roc_auc_score(Y, p)
+    assert metrics.multiclass_accuracy([2.0, 1.0, 2.0], P) == pytest.approx(1.0)

@@ -55,15 +55,46 @@ __all__ = [
 ]
 
 
+#: What a two-class ``y_true`` must hold, and how text labels become it.
+_BINARY_LABELS = "only 0 and 1 (1 the positive class)"
+_ENCODE_BINARY = ": encode labels first, e.g. (y == positive_label).astype(int)"
+
+
+def _numbers(values: Any, name: str, expected: str, remedy: str = "") -> np.ndarray:
+    """``values`` as a float64 array, or a ValueError naming ``name``, the
+    first value that is no number (text labels, ``None``), what ``name``
+    must hold and the ``remedy`` (numpy's own error names neither the
+    argument nor the row)."""
+    try:
+        return np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        pass
+    flat = np.asarray(values, dtype=object).ravel()
+    for i, v in enumerate(flat):
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must hold {expected}; row {i} (0-based) holds {v!r}"
+                f"{remedy}"
+            ) from None
+    raise ValueError(f"{name} must hold {expected}{remedy}")  # no row to name
+
+
 def _prep(y_true: Any, score: Any, sample_weight: Any) -> tuple[np.ndarray, ...]:
-    y = np.asarray(y_true, dtype=np.float64).ravel()
-    s = np.asarray(score, dtype=np.float64).ravel()
+    y = _numbers(y_true, "y_true", _BINARY_LABELS, _ENCODE_BINARY).ravel()
+    s = _numbers(score, "the scores", "numbers").ravel()
     if y.shape != s.shape:
         raise ValueError(f"y_true has {y.size} values but the scores have {s.size}")
     if y.size == 0:
         raise ValueError("metrics need at least one sample")
-    if not np.isin(y, (0.0, 1.0)).all():
-        raise ValueError("y_true must hold only 0 and 1")
+    other = np.flatnonzero(~np.isin(y, (0.0, 1.0)))
+    if other.size:
+        i = int(other[0])
+        raise ValueError(
+            f"y_true must hold {_BINARY_LABELS}; row {i} (0-based) holds "
+            f"{y[i]:g}{_ENCODE_BINARY}"
+        )
     _refuse_nan(s)
     return y, s, _weights(sample_weight, y.size)
 
@@ -137,7 +168,7 @@ def _weights(sample_weight: Any, n: int) -> np.ndarray:
     of positive sum (a ValueError naming ``sample_weight`` otherwise)."""
     if sample_weight is None:
         return np.ones(n)
-    w = np.asarray(sample_weight, float).ravel()
+    w = _numbers(sample_weight, "sample_weight", "numbers").ravel()
     if w.size != n:
         raise ValueError(f"sample_weight has {w.size} values, expected {n}")
     if not np.isfinite(w).all():
@@ -367,7 +398,7 @@ def _prep_multiclass(
     y_true: Any, scores: Any, sample_weight: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(y, S, w)``: class indices, the (n, K) scores and the row weights."""
-    S = np.asarray(scores, dtype=np.float64)
+    S = _numbers(scores, "the scores", "numbers")
     if S.ndim != 2 or S.shape[1] < 2:
         raise ValueError(f"scores must be an (n, K) matrix, K >= 2; got {S.shape}")
     raw = np.asarray(y_true).ravel()
@@ -377,10 +408,18 @@ def _prep_multiclass(
         )
     if raw.size == 0:
         raise ValueError("metrics need at least one sample")
-    y = raw.astype(np.intp)
     K = S.shape[1]
-    if not (np.array_equal(y, raw) and y.min() >= 0 and y.max() < K):
-        raise ValueError(f"y_true must hold class indices 0..{K - 1}")
+    expected = f"class indices 0..{K - 1} (the order of the model's classes_)"
+    remedy = ": encode labels first, e.g. np.searchsorted(model.classes_, y)"
+    values = _numbers(raw, "y_true", expected, remedy)
+    y = np.where(np.isfinite(values), values, -1).astype(np.intp)
+    other = np.flatnonzero((y != values) | (y < 0) | (y >= K))
+    if other.size:
+        i = int(other[0])
+        raise ValueError(
+            f"y_true must hold {expected}; row {i} (0-based) holds "
+            f"{values[i]:g}{remedy}"
+        )
     _refuse_nan(S)
     return y, S, _weights(sample_weight, y.size)
 
