@@ -105,3 +105,34 @@ def roles_line(encoding: dict[str, Any] | None) -> str | None:
             "from DATA)"
         )
     return "; ".join(parts) if parts else None
+
+
+def class_weight_line(model: Any, encoding: dict[str, Any] | None) -> str | None:
+    """``class weights: 'fraud' 50, 'ok' 1; ...`` for a model fitted with
+    ``class_weight`` (``fit --class-weight``), or None: its observations and
+    fit statistics count each row at its weight times its class's, which the
+    file's reader cannot otherwise tell (35112 observations of 23597 rows).
+    The keys are the fit's class codes where the file maps them to labels
+    (``encoding.label``: ``negative``/``positive``, or ``levels``), else the
+    model's labels as stored."""
+    from .._labels import label_shown
+
+    weights = getattr(model, "class_weight", None)
+    if weights is None:
+        return None
+    if isinstance(weights, str):
+        shown = f"{weights} (class c weighs sum of weights / (K x c's sum))"
+    else:
+        label = (encoding or {}).get("label") or {}
+        names: dict[Any, Any] = dict(enumerate(label.get("levels") or ()))
+        if "positive" in label:
+            names = {0: label.get("negative"), 1: label.get("positive")}
+        shown = ", ".join(
+            f"{label_shown(names.get(key, key))} {value:g}"
+            for key, value in weights.items()
+        )
+    return (
+        f"class weights: {shown}; each row's weight is multiplied by its class's, "
+        "and the observations, fit statistics and standard errors count the "
+        "combined weights as frequency weights"
+    )

@@ -50,6 +50,7 @@ from ._render import (
 from ._scale import Scale, apply_scale, scale_line
 from ._summary_json import data_inference, inference_dict
 from ._summary_lines import (
+    class_weight_line,
     gof_line,
     grouped_line,
     roles_line,
@@ -426,6 +427,8 @@ def summary(
         )
     if (roles := roles_line(mf.encoding)) is not None:
         console.print(roles, markup=False)
+    if (weighted := class_weight_line(mf.model, mf.encoding)) is not None:
+        console.print(weighted, markup=False)
     if not multiclass and mf.model.penalty is not None:
         console.print(f"penalty {penalty_text(mf.model)}", markup=False)
     binomial = (mf.encoding or {}).get("binomial")
