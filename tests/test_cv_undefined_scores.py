@@ -59,3 +59,56 @@ def test_leave_one_out_with_roc_auc_is_refused_in_one_line():
             match=r"^all 400 cross-validation folds: the scoring 'roc_auc'",
         ):
             cv.fit(X[:400], y[:400])
+
+
+def _rare(n_positive: int):
+    """200 rows of the UCLA data (the first rows of each class), the first
+    ``n_positive`` of them admitted: a rare class of ``n_positive`` rows."""
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    rows = np.r_[np.flatnonzero(y == 0)[:200], np.flatnonzero(y == 1)[:n_positive]]
+    return X[rows], y[rows]
+
+
+def test_a_rare_class_of_fewer_rows_than_folds_names_the_folds_that_work():
+    """A data scientist's trial with 4 positives and the default ``cv=5``
+    (stratified): scikit-learn's ``StratifiedKFold`` leaves one test fold
+    without a positive, its ROC AUC is NaN, and the refusal advised "a
+    stratified, shuffled split (cv=5, StratifiedKFold(5, shuffle=True))":
+    the very split that failed. It now names the fold's class and says that
+    4 rows make at most 4 folds with one each."""
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = _rare(4)
+    tests = [te for _, te in StratifiedKFold(5).split(X, y)]
+    assert [int(y[te].sum()) for te in tests].count(0) == 1  # the reference's split
+    fold = [int(y[te].sum()) for te in tests].index(0) + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cv = LogisticRegressionCV(Cs=[1e-3, 1.0], cv=5, scoring="roc_auc")
+        with pytest.raises(logistic.DataValidationError) as err:
+            cv.fit(X, y)
+        message = str(err.value)
+        assert f"fold {fold} of 5: the scoring 'roc_auc' gave it no finite" in message
+        assert (
+            f"fold {fold}'s test rows hold only class 0: class 1 has 4 rows, fewer "
+            "than the 5 folds, so some test fold holds none of it; use at most 4 "
+            "stratified folds (cv=4), or a scoring defined on one class" in message
+        )
+        assert "cv=5, StratifiedKFold" not in message
+        # the advice holds: 4 stratified folds give each test fold a positive
+        LogisticRegressionCV(Cs=[1e-3, 1.0], cv=4, scoring="roc_auc").fit(X, y)
+
+
+def test_leave_one_out_names_its_one_row_folds():
+    from sklearn.model_selection import LeaveOneOut
+
+    X, y = _rare(4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cv = LogisticRegressionCV(Cs=[1.0], cv=LeaveOneOut(), scoring="roc_auc")
+        with pytest.raises(
+            logistic.DataValidationError,
+            match=r"fold 1's test rows hold only class 0, in one row; use fewer, "
+            r"larger folds \(cv=5\)",
+        ):
+            cv.fit(X, y)

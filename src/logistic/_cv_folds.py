@@ -183,14 +183,20 @@ def neg_log_losses(
     return -(w @ losses) / w.sum()
 
 
-def check_fold_scores(scores: np.ndarray, scoring: Any) -> None:
+def check_fold_scores(
+    scores: np.ndarray, scoring: Any, splits: Any = None, data: Any = None
+) -> None:
     """Refuse fold scores (n_folds, n_points) whose mean is finite at no
     point of the grid: a scorer undefined on a fold's test rows (ROC AUC of a
     test fold holding one class: NaN, with scikit-learn's
     UndefinedMetricWarning) makes every mean of the CV curve NaN, and the
     strength chosen from them would be the grid's first whatever the data,
     as for a fold whose test rows hold no weight (:func:`check_fold_classes`).
-    A grid with some finite means chooses among those."""
+    A grid with some finite means chooses among those. Given the folds'
+    ``splits`` (train, test) and the fit's ``data``, the refusal names a
+    failing fold's test rows that hold one class, and where a class has
+    fewer rows than folds (a rare class: 4 rows, 5 folds), the most folds
+    that give each test fold one."""
     with np.errstate(invalid="ignore"):
         if np.isfinite(scores.mean(axis=0)).any():
             return
@@ -205,12 +211,55 @@ def check_fold_scores(scores: np.ndarray, scoring: Any) -> None:
         if bad.size == k > 1
         else f"cross-validation fold{'s' if many else ''} {folds} of {k}"
     )
+    remedy = (
+        "use a stratified, shuffled split (cv=5, StratifiedKFold(5, "
+        "shuffle=True)), fewer folds, or another scoring"
+    )
+    if splits is not None and data is not None:
+        remedy = _one_class_remedy(splits, data, int(bad[0]) - 1) or remedy
     raise DataValidationError(
         f"{where}: the scoring {named or scoring!r} gave {'them' if many else 'it'} "
         "no finite score (a metric undefined on the test rows, e.g. ROC AUC of "
-        "a test fold holding one class), so the mean score is NaN at every "
-        "strength and none can be chosen; use a stratified, shuffled split "
-        "(cv=5, StratifiedKFold(5, shuffle=True)), fewer folds, or another scoring"
+        f"a test fold holding one class), so the mean score is NaN at every "
+        f"strength and none can be chosen; {remedy}"
+    )
+
+
+def _one_class_remedy(folds: list[Any], data: Any, i: int) -> str | None:
+    """What to do when fold ``i``'s test rows hold one class only (None
+    otherwise): with a class of fewer rows than folds no split gives every
+    test fold a row of it (``cv=5`` is then no remedy: it is the split that
+    failed), so say how many folds can; else a stratified split can."""
+    classes = np.asarray(data.classes).tolist()
+    present = np.unique(data.y01[folds[i][1]]).astype(np.intp)
+    if present.size != 1:
+        return None
+    only = label_shown(classes[present[0]])
+    held = f"fold {i + 1}'s test rows hold only class {only}"
+    if np.asarray(data.y01[folds[i][1]]).size == 1:  # leave-one-out
+        return (
+            f"{held}, in one row; use fewer, larger folds (cv=5) or a scoring "
+            "defined on one class (the default, log loss)"
+        )
+    counts = np.bincount(data.y01.astype(np.intp), minlength=len(classes))
+    rare = int(np.argmin(counts))
+    m = int(counts[rare])
+    if m < len(folds):
+        named = f"class {label_shown(classes[rare])}"
+        if m == 1:
+            return (
+                f"{held}: {named} has 1 row, so no split gives every test fold a "
+                "row of it; use a scoring defined on one class (the default, log "
+                "loss)"
+            )
+        return (
+            f"{held}: {named} has {m} rows, fewer than the {len(folds)} folds, so "
+            f"some test fold holds none of it; use at most {m} stratified folds "
+            f"(cv={m}), or a scoring defined on one class (the default, log loss)"
+        )
+    return (
+        f"{held}; use a stratified, shuffled split (cv={len(folds)}, "
+        f"StratifiedKFold({len(folds)}, shuffle=True)), or another scoring"
     )
 
 

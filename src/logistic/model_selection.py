@@ -472,6 +472,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
                 )
                 for (tr, te), seed in zip(folds, seeds, strict=True)
             )
+        check_fold_scores(np.array([s for s, _ in out]), self.scoring, folds, data)
         self._store_cv(data, weights, kind, grid, out, encoding)
         mark_fit_offset(self, data.offset is not None)  # predictions warn without
         return self
