@@ -136,6 +136,33 @@ def test_stream_a_directory_of_parquet_files(workdir, capsys, parquet_file):
     np.testing.assert_allclose(_params("dir.json"), _params("mem.json"), atol=1e-8)
 
 
+@pytest.mark.parametrize("how", ["--stream", "--workers"])
+def test_output_that_is_a_file_of_the_parquet_folder_refused(workdir, capsys, how):
+    # `fit parts --stream -o parts/p.1.parquet --force` wrote the model over
+    # one of the data files: only the folder itself was compared with the output
+    table = _table()
+    (workdir / "parts").mkdir()
+    for i, start in enumerate(range(0, N_ROWS, 500)):
+        pq.write_table(table.slice(start, 500), workdir / "parts" / f"p.{i}.parquet")
+    pq.write_table(table.slice(0, 10), workdir / "outside.parquet")
+    (workdir / "parts" / "p.2.parquet").symlink_to(workdir / "outside.parquet")
+    (workdir / "hard.json").hardlink_to(workdir / "parts" / "p.0.parquet")
+    before = {p: p.read_bytes() for p in workdir.rglob("*.parquet")}
+    extra = ["--stream"] if how == "--stream" else ["--workers", "1"]
+    for out, read in [
+        ("parts/p.1.parquet", "parts/p.1.parquet"),
+        ("hard.json", "parts/p.0.parquet"),  # a hard link to one of them
+        ("outside.parquet", "parts/p.2.parquet"),  # the target of a link in it
+    ]:
+        argv = ["fit", "parts", "-t", "y", "-o", out, "--force", *extra]
+        code, _, err = run_cli(capsys, argv)
+        assert (code, err) == (
+            73,
+            f"error: refusing to write {out}: it is the input file {read}\n",
+        )
+    assert {p: p.read_bytes() for p in workdir.rglob("*.parquet")} == before
+
+
 def test_checkpoint_written_and_resumed(workdir, capsys, parquet_file):
     _fit(capsys, parquet_file, "mem.json")
     extra = ["--stream", "--solver", "gd", "--checkpoint", "fit.ckpt"]
