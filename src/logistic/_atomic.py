@@ -10,12 +10,29 @@ An existing target that is not a regular file (a device such as /dev/null, a
 FIFO, a socket, a directory) is refused: renaming over it would replace the
 device node itself.
 
-The temporary file is named ``.<target>.<host>-<pid>.<random>.tmp``. An
-exception, Ctrl-C or SIGTERM removes it; a process killed outright (SIGKILL,
-the out-of-memory killer, a power loss) cannot, so the next write of the
-same target removes the temporary files of that target left by processes of
-this host that no longer run (POSIX; a process of another host sharing the
-folder, or one still running, keeps its own).
+The temporary file lies in a private folder of its own beside the target,
+``.<target>.<host>-<pid>.<random>.tmp/`` (made with mode 0700 and refused
+unless this user's: no other user can replace an entry in it), under a
+second random name that no other user can list; it is renamed from there
+onto the target (the same file system). The caller, the fsync and the
+mode's change open it again by name: in a folder shared with other users
+(writable, no sticky bit) a temporary file beside the target could be
+swapped for a symbolic link between two of those opens, and the content
+written into, or the mode changed of, a file of the writer that the link
+names. The write's own steps reach the file through a handle on the
+private folder, without following a link. Another user can still rename
+the private folder itself and put a link in its place (a rename within a
+writable folder needs no permission on the folder renamed), but cannot know
+the file's name in it: the caller's open then makes a new file elsewhere
+and writes into no existing one, and the folder's name, checked before the
+file is published, no longer leads to the folder made: refused
+(``PermissionError``), the target untouched. An exception, Ctrl-C or
+SIGTERM removes the file and its folder; a process killed outright
+(SIGKILL, the out-of-memory killer, a power loss) cannot, so the next write
+of the same target removes the temporary folders (and plain files, as
+earlier versions made them) of that target left by processes of this host
+that no longer run (POSIX; a process of another host sharing the folder,
+or one still running, keeps its own).
 """
 
 from __future__ import annotations
@@ -231,7 +248,12 @@ def _remove_left_behind(directory: Path, target: str, host: str) -> None:
             continue
         if not _running(int(pid_text)):
             with contextlib.suppress(OSError):
-                os.unlink(directory / name)
+                if os.path.isdir(directory / name) and not os.path.islink(
+                    directory / name
+                ):
+                    _remove_left_folder(directory / name)
+                else:
+                    os.unlink(directory / name)
 
 
 #: A temporary file's creation: new and ours alone (as ``tempfile.mkstemp``).
@@ -301,38 +323,137 @@ def atomic_output(
         )
     host = _host()
     _remove_left_behind(directory, target.name, host)
-    # the name is chosen before the file exists (the process id and 48
+    # the names are chosen before anything exists (the process id and 48
     # random bits: no other file has it), so that an interrupt (Ctrl-C,
-    # SIGTERM) raised at any point after the file's creation, even before the
-    # call that created it returns, finds the name to remove
+    # SIGTERM) raised at any point after the folder's creation, even before
+    # the call that created it returns, finds the name to remove
     token = f"{os.getpid()}.{secrets.token_hex(6)}"
-    tmp = directory / f"{_mark(target.name, host)}{token}.tmp"
-    ours = True
+    private = directory / f"{_mark(target.name, host)}{token}.tmp"
+    inner = f"{secrets.token_hex(8)}.tmp"  # unknown to anyone who cannot list it
+    made = True
+    folder: int | None = None
     try:
         try:
-            fd = os.open(tmp, _CREATE_FLAGS, 0o600)
+            os.mkdir(private, 0o700)
         except FileExistsError:
-            ours = False  # another file of that name: not ours to remove
+            made = False  # another file of that name: not ours to remove
             raise
         except OSError as exc:  # named by the folder and the target, not the temp
             why = folder_problem(directory, exc.errno or 0)
             if why is None:
                 raise
             raise type(exc)(exc.errno, why, str(target)) from None
-        os.close(fd)
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        # the mode last: a read-only target's 0444 would refuse the writer
-        # (and the fsync's write handle); the rename needs only the folder
-        os.chmod(tmp, _new_file_mode(target))
-        _publish(tmp, target, overwrite)
+        folder = _open_private(private)
+        os.close(_open_in(folder, private, inner, _CREATE_FLAGS))
+        yield private / inner
+        _check_private(private, folder, target)
+        fd = _open_in(folder, private, inner, os.O_RDWR | _NOFOLLOW)
+        try:
+            os.fsync(fd)
+            # the mode last: a read-only target's 0444 would refuse the writer
+            # (and the fsync's write handle); the rename needs only the folder
+            if folder is None:  # pragma: no cover - Windows: no fchmod
+                os.chmod(private / inner, _new_file_mode(target))
+            else:
+                os.fchmod(fd, _new_file_mode(target))
+        finally:
+            os.close(fd)
+        _publish(private / inner, target, overwrite)
         _fsync_dir(directory)
-    except BaseException:
-        if ours:
+    finally:
+        if made:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                _remove_private(private, folder)
+        if folder is not None:
+            os.close(folder)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+#: Whether a file can be opened relative to a folder's handle (POSIX).
+_AT = os.open in os.supports_dir_fd and os.unlink in os.supports_dir_fd
+
+
+def _open_private(private: Path) -> int | None:
+    """A handle on the private folder just made (none where the system opens
+    no folders), refused unless this user owns it (another user's folder
+    renamed into its place would let that user swap the file in it); a file
+    system that maps every owner to one (FAT, SMB, NFS's squashed root)
+    gives it the owner of the folder it lies in, which is accepted too. Its
+    mode is not checked: such file systems show a fixed one."""
+    if not _AT:  # pragma: no cover - Windows
+        return None
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
+    folder = os.open(private, flags | getattr(os, "O_CLOEXEC", 0))
+    try:
+        owner = os.fstat(folder).st_uid
+        if owner != os.geteuid() and owner != os.stat(private.parent).st_uid:
+            raise PermissionError(
+                errno.EPERM,
+                f"the temporary folder {private} is not this user's (owner "
+                f"{owner}): another user put a folder in its place",
+                str(private),
+            )
+    except BaseException:
+        os.close(folder)
         raise
+    return folder
+
+
+def _open_in(folder: int | None, private: Path, name: str, flags: int) -> int:
+    """Open ``name`` in the private folder, through its handle where there is
+    one (no link on the way is followed), with mode 0600 if it is created."""
+    if folder is None:  # pragma: no cover - Windows
+        return os.open(private / name, flags, 0o600)
+    return os.open(name, flags, 0o600, dir_fd=folder)
+
+
+def _check_private(private: Path, folder: int | None, target: Path) -> None:
+    """Refuse to publish where ``private``'s name no longer leads to the
+    folder made (another user renamed it and put something in its place
+    while the caller wrote: the content went elsewhere)."""
+    if folder is None:  # pragma: no cover - Windows
+        return
+    try:
+        same = os.path.samestat(os.lstat(private), os.fstat(folder))
+    except OSError:
+        same = False
+    if not same:
+        raise PermissionError(
+            errno.EPERM,
+            f"refusing to write {target}: its temporary folder {private} was "
+            "replaced while the file was written (by another user of the folder?)",
+            str(target),
+        )
+
+
+def _remove_private(private: Path, folder: int | None) -> None:
+    """Remove a private temporary folder and the files in it, through its
+    handle ``folder`` (no link followed), and the folder itself only where
+    its name still leads to it. Without a handle nothing was made in it (on
+    POSIX): it is removed by name, as an empty folder."""
+    if folder is None:
+        if not _AT:  # pragma: no cover - Windows
+            for entry in os.scandir(private):
+                os.unlink(entry.path)
+        os.rmdir(private)
+        return
+    for name in os.listdir(folder):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=folder)
+    if os.path.samestat(os.lstat(private), os.fstat(folder)):
+        os.rmdir(private)
+
+
+def _remove_left_folder(private: Path) -> None:
+    """Remove a private temporary folder of a process no longer running
+    (:func:`_remove_private`, through a handle opened here)."""
+    folder = _open_private(private)
+    try:
+        _remove_private(private, folder)
+    finally:
+        if folder is not None:
+            os.close(folder)
 
 
 def link_replace(source: Path, target: Path) -> bool:
