@@ -568,6 +568,33 @@ def test_excel_safe_covers_every_text_type(workdir, capsys, kind):
         assert got.column("n").to_pylist() == [-1, 2, -3, 4, 5, 6, 7]
 
 
+def test_excel_safe_prefixes_the_header_cells_of_kept_columns(workdir, capsys):
+    # the values under a kept column named "=cmd|' /C calc'!A0" were prefixed,
+    # its header cell, a cell a spreadsheet runs too, was written raw
+    names = ["=cmd|' /C calc'!A0", "+x", "-y", "@z", "-3", "id"]
+    header = ",".join(f'"{n}"' for n in names)
+    (workdir / "d.csv").write_text(
+        f"{header},x,y\n"
+        + "".join(f"=a{i},{i},{i},{i},{i},{i},{i},{i % 2}\n" for i in range(6))
+    )
+    code, _, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "--features", "x",
+                                    "--penalty", "l2", "-o", "m.json"])  # fmt: skip
+    assert code == 0, err
+    for name in names:
+        code, out, err = run_cli(
+            capsys, ["predict", "m.json", "d.csv", "--keep", name, "--excel-safe"]
+        )
+        assert code == 0, err
+        first = out.splitlines()[0]
+        expected = name if name in ("-3", "id") else "'" + name
+        assert first.startswith(f'"{expected}",'), first
+    # two kept columns that the prefix would give one name: refused
+    (workdir / "e.csv").write_text('"=a","\'=a",x,y\n1,2,0,0\n1,2,1,1\n1,2,0,1\n')
+    argv = ["predict", "m.json", "e.csv", "--keep", "=a,'=a", "--excel-safe"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2 and "both are written as \"'=a\"" in err, err
+
+
 def test_predict_into_a_closed_pipe_exits_quietly(tmp_path):
     rows = "x,y\n" + "".join(f"{i % 7},{i % 2}\n" for i in range(50_000))
     (tmp_path / "d.csv").write_text(rows)

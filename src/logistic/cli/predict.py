@@ -80,6 +80,19 @@ def _prefix_risky(column: Any) -> Any:
     return safe if kind == work else pc.cast(safe, kind)
 
 
+def excel_safe_name(name: str) -> str:
+    """A column name as a CSV header cell under ``--excel-safe``: ``'`` before
+    a name starting with = + - @ TAB CR, as :func:`_prefix_risky` prefixes
+    the values under it; a plain number (``-3``) is unchanged."""
+    import re
+
+    if not re.match(r"[=+\-@\t\r]", name):
+        return name
+    if re.fullmatch(_PLAIN_NUMBER.strip("^$"), name):
+        return name
+    return "'" + name
+
+
 def _writable(column: Any) -> Any:
     """string_view as string: arrow's CSV writer has no view types."""
     import pyarrow as pa
@@ -90,10 +103,11 @@ def _writable(column: Any) -> Any:
     return column
 
 
-def _refuse_unwritable_csv(table: Any, keep: list[str] | None) -> None:
+def _refuse_unwritable_csv(table: Any, keep: list[str] | None, safe: bool) -> None:
     """Refuse ``--keep`` columns a CSV file cannot hold (lists, structs, maps,
     intervals: pyarrow's CSV writer has no text for them), naming each and
-    its type, before anything is written; a Parquet output keeps them."""
+    its type, before anything is written; a Parquet output keeps them. With
+    ``safe`` (``--excel-safe``) a column is found under its written name."""
     import io
 
     import pyarrow as pa
@@ -101,10 +115,11 @@ def _refuse_unwritable_csv(table: Any, keep: list[str] | None) -> None:
 
     bad = []
     for name in keep or []:
+        header = excel_safe_name(name) if safe else name
         try:
-            pacsv.write_csv(table.select([name]).slice(0, 0), io.BytesIO())
+            pacsv.write_csv(table.select([header]).slice(0, 0), io.BytesIO())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            bad.append(f"{name!r} ({table.schema.field(name).type})")
+            bad.append(f"{name!r} ({table.schema.field(header).type})")
     if bad:
         raise CLIError(
             f"--keep {', '.join(bad)}: a CSV file cannot hold such values; write "
@@ -305,7 +320,14 @@ def _table(
         column = _writable(column)
         if not rows.all():
             column = column.filter(bool_array(rows))
-        columns[name] = excel_safe(column) if safe else column
+        header = excel_safe_name(name) if safe else name
+        if header != name and header in (keep or []):
+            raise CLIError(
+                f"--keep {name!r} and {header!r}: with --excel-safe both are "
+                f"written as {header!r}; leave one of them out of --keep",
+                EX_USAGE,
+            )
+        columns[header] = excel_safe(column) if safe else column
     empty = ~scored
     for name, values in probas.items():
         columns[name] = float_array(values, mask=empty)
@@ -348,8 +370,8 @@ def predict(
         typer.Option(
             "--excel-safe",
             metavar="",
-            help="Prefix ' to text values of the --keep columns and of the label "
-            "column that start with = + - @, a tab or a carriage return "
+            help="Prefix ' to text values (and names) of the --keep columns and "
+            "to labels that start with = + - @, a tab or a carriage return "
             "(spreadsheets would run them as formulas); a column of plain numbers "
             "is unchanged.",
         ),
@@ -449,7 +471,7 @@ def predict(
     extra = None if interval is None else interval_columns(applied, model, interval)
     table = _table(applied, threshold, kept, excel, missing, extra)
     if out is None or out.suffix.lower() == ".csv":
-        _refuse_unwritable_csv(table, kept)
+        _refuse_unwritable_csv(table, kept, excel)
     tell_unscored(applied, data, missing, unknown)
     if out is None:
         sink = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
