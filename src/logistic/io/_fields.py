@@ -132,11 +132,12 @@ _IS_NESTED = frozenset(_NESTED).__contains__
 
 
 def _has_control(text: str) -> bool:
-    """Whether ``text`` holds a :data:`CONTROL` character (ASCII text: one
-    C-speed test, ``isprintable`` refusing exactly its C0 controls and DEL)."""
+    """Whether ``text`` holds a :data:`CONTROL` character or a lone surrogate
+    (ASCII text: one C-speed test, ``isprintable`` refusing exactly its C0
+    controls and DEL)."""
     if text.isascii():
         return not text.isprintable()
-    return CONTROL.search(text) is not None
+    return _UNSTORABLE.search(text) is not None
 
 
 def _where(at: Any) -> str:
@@ -151,6 +152,14 @@ def _where(at: Any) -> str:
 def _control_error(
     path: str, at: Any, text: str, match: re.Match[str], what: str = ""
 ) -> ModelFormatError:
+    if CONTROL.match(match.group()) is None:  # a lone surrogate
+        return _bad(
+            path,
+            f"field '{_where(at)}'{what} holds the lone surrogate "
+            f"{match.group()!r} (character {match.start()} of {text!r:.60}), which "
+            "UTF-8 text cannot hold (an undecodable byte of a name?). Rename the "
+            "column, recode the value or the file name",
+        )
     return _bad(
         path,
         f"field '{_where(at)}'{what} holds the control character "
@@ -161,20 +170,21 @@ def _control_error(
 
 
 def check_no_control(value: Any, path: str, where: str) -> None:
-    """Refuse a control character (:data:`CONTROL`) in any string of
-    ``value`` (object keys included): a :class:`ModelFormatError` naming the
-    file ``path``, the field (``where``, then keys and indices) and the
-    character. Numbers and other values are skipped."""
+    """Refuse a control character (:data:`CONTROL`) or a lone surrogate in
+    any string of ``value`` (object keys included): a
+    :class:`ModelFormatError` naming the file ``path``, the field (``where``,
+    then keys and indices) and the character. Numbers and other values are
+    skipped."""
     stack: list[tuple[Any, Any]] = [(value, where)]
     while stack:
         v, at = stack.pop()
         kind = type(v)
         if kind is str:
-            if match := CONTROL.search(v):
+            if match := _UNSTORABLE.search(v):
                 raise _control_error(path, at, v, match)
         elif kind is dict:
             for k, x in v.items():
-                if isinstance(k, str) and (match := CONTROL.search(k)):
+                if isinstance(k, str) and (match := _UNSTORABLE.search(k)):
                     raise _control_error(path, at, k, match, " has a key that")
                 if type(x) in _NESTED:
                     stack.append((x, (at, k)))
@@ -189,7 +199,7 @@ def check_no_control(value: Any, path: str, where: str) -> None:
             else:
                 if _has_control(joined):
                     for i, x in enumerate(v):
-                        if match := CONTROL.search(x):
+                        if match := _UNSTORABLE.search(x):
                             raise _control_error(path, (at, i), x, match)
 
 

@@ -9,10 +9,13 @@ object (Python keeps the last value, other readers the first); a file that
 runs out of memory, nests too deeply, holds an integer beyond Python's digit
 limit, or is not JSON is refused in words that say which (a file that starts
 as a model file does is called truncated or corrupt). The document must name
-its format. :func:`first_non_finite` names the field of a NaN or Infinity
-(JSON has neither; Python's ``json`` reads them). :func:`check_checksum`
-checks the document's sha256 against its canonical JSON
-(:func:`._schema._canonical`, what ``save`` hashes).
+its format. A string with a lone surrogate (``"\\ud800"``: valid JSON, but
+text UTF-8 cannot encode, which no command could print and ``save`` could
+not write back) is refused naming its field, anywhere in the document.
+:func:`first_non_finite` names the field of a NaN or Infinity (JSON has
+neither; Python's ``json`` reads them). :func:`check_checksum` checks the
+document's sha256 against its canonical JSON (:func:`._schema._canonical`,
+what ``save`` hashes).
 """
 
 from __future__ import annotations
@@ -146,7 +149,43 @@ def parse_document(raw: bytes, path: str) -> dict[str, Any]:
         raise ModelFormatError(
             f'{path} is not a logistic model file (no "format": "{FORMAT_NAME}" field)'
         )
+    if _SURROGATE_ESCAPE.search(raw):  # else no string can hold one
+        _refuse_lone_surrogate(doc, path)
     return doc
+
+
+#: A JSON escape of a UTF-16 surrogate: two of them, paired, are one character
+#: beyond the BMP; one alone is a lone surrogate in the parsed string. (The
+#: bytes are strict UTF-8, which encodes no surrogate: an escape is the only
+#: way in.)
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_lone_surrogate(doc: dict[str, Any], path: str) -> None:
+    """Refuse the first string (a value or a key) of ``doc`` holding a lone
+    surrogate, naming its field (``training.options.solver``)."""
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, where = stack.pop()
+        texts: list[tuple[str, str, str]] = []  # (text, field, what)
+        if isinstance(value, str):
+            texts.append((value, where, ""))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                texts.append((k, where, " has a key that"))
+                stack.append((v, f"{where}.{k}" if where else str(k)))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(value))
+        for text, field, what in texts:
+            if match := _LONE_SURROGATE.search(text):
+                raise ModelFormatError(
+                    f"model file {path}: field '{field or '(document)'}'{what} holds "
+                    f"the lone surrogate {match.group()!r} (character "
+                    f"{match.start()} of {text!r:.60}), which UTF-8 text cannot "
+                    "hold: no command could print it nor save write it back; "
+                    "correct the field, or re-create the file with 'logistic fit'"
+                )
 
 
 def first_non_finite(doc: Any) -> str:
