@@ -5,6 +5,10 @@
   failed with "'utf-8' codec can't encode character" naming neither file nor
   field, and ``save(load(p))`` raised a bare ``UnicodeEncodeError``. Refused
   at load now, naming the field; ``save`` refuses one in a name it stores.
+* The free-form ``training`` section nested ~970 levels and loaded; from
+  ~500 on, ``summary --json`` ended in "internal error: RecursionError" and
+  ``save(load(p))`` raised ``RecursionError``. At most 32 levels now
+  (``io._fields.MAX_DEPTH``), at load and at save.
 """
 
 from __future__ import annotations
@@ -80,3 +84,38 @@ def test_save_refuses_a_lone_surrogate_in_a_feature_name(tmp_path):
     with pytest.raises(ModelFormatError, match=r"'model\.feature_names\[0\]' holds the lone"):
         logistic.save(model, tmp_path / "m.json")
     assert list(tmp_path.iterdir()) == []
+
+
+def _nested(levels: int):
+    """A value opening ``levels`` arrays, one inside the other."""
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_training_nested_past_the_limit_is_refused_naming_the_field(saved, capsys):
+    # ~970 levels loaded; from ~500 on, summary --json ended in "internal
+    # error: RecursionError" and save(load(p)) raised RecursionError
+    from logistic.io._fields import MAX_DEPTH
+
+    for levels in (MAX_DEPTH - 2, 600):  # training 1, options 2, then the arrays
+        _rewrite(saved, lambda d, n=levels: d["training"]["options"].update(solver=_nested(n)))
+        if levels < MAX_DEPTH:
+            logistic.load(saved)  # 32 levels in all: loads
+            continue
+        with pytest.raises(ModelFormatError, match=r"field 'training\.options\.solver\[0\]"
+                           r"(\[0\])*' nests arrays and objects more than 32 levels"):  # fmt: skip
+            logistic.load(saved)
+        code, out, _ = run_cli(capsys, ["summary", str(saved), "--json"])
+        assert code == 65 and "more than 32 levels deep in 'training'" in out, out
+        assert "RecursionError" not in out
+
+
+def test_save_refuses_training_nested_past_the_limit(saved, tmp_path):
+    model = logistic.load(saved)
+    logistic.save(model, tmp_path / "ok.json", training={"x": _nested(31)})
+    assert logistic.load(tmp_path / "ok.json").coef_.shape == (1, 5)
+    with pytest.raises(ModelFormatError, match="more than 32 levels deep"):
+        logistic.save(model, tmp_path / "deep.json", training={"x": _nested(32)})
+    assert not (tmp_path / "deep.json").exists()

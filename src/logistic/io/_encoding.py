@@ -41,7 +41,7 @@ from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
 from ._consistency import check_factor_names, check_unique
 from ._environment import check_environment
-from ._fields import MAX_ROWS
+from ._fields import MAX_ROWS, check_depth
 from ._terms import (
     TermError,
     check_factors,
@@ -511,12 +511,12 @@ def _match_coding(
 
 # -- training facts --------------------------------------------------------------------
 def training_from_dict(value: Any, path: str) -> dict[str, Any]:
-    """``training``: free-form, except the fields that commands display."""
+    """``training``: free-form (at most ``MAX_DEPTH`` levels), but the fields shown."""
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise _bad(path, "training", "must be an object")
-    out = dict(value)
+    out = dict(check_depth(value, path, "training"))
     for key in ("data", "streaming"):
         if out.get(key) is not None and not isinstance(out[key], dict):
             raise _bad(path, f"training.{key}", "must be null or an object")

@@ -29,6 +29,7 @@ __all__ = [
     "_field",
     "_finite_list",
     "_jsonable",
+    "check_depth",
     "check_no_control",
     "is_finite_number",
 ]
@@ -201,6 +202,34 @@ def check_no_control(value: Any, path: str, where: str) -> None:
                     for i, x in enumerate(v):
                         if match := _UNSTORABLE.search(x):
                             raise _control_error(path, (at, i), x, match)
+
+
+#: Deepest nesting of arrays and objects in a model file's free-form
+#: ``training`` section (``training`` itself the first level). Its own fields
+#: nest a few levels (``training.fit_statistics...``); deeper nesting is no
+#: record of a fit, and past a few hundred levels a recursive reader (``save``,
+#: ``summary --json``) runs out of stack.
+MAX_DEPTH = 32
+_DEEP = (dict, list)
+
+
+def check_depth(value: Any, path: str, where: str, limit: int = MAX_DEPTH) -> Any:
+    """``value`` (the section ``where``), refused where its arrays and objects
+    nest more than ``limit`` levels: a :class:`ModelFormatError` naming the
+    field that opens the level past the limit."""
+    stack: list[tuple[Any, Any, int]] = [(value, where, 1)]
+    while stack:
+        v, at, depth = stack.pop()
+        if depth > limit:
+            raise _bad(
+                path,
+                f"field '{_where(at):.200}' nests arrays and objects more than "
+                f"{limit} levels deep in '{where}'; a model file's '{where}' "
+                f"nests at most {limit} (its own fields a few)",
+            )
+        items = v.items() if type(v) is dict else enumerate(v)
+        stack.extend((x, (at, k), depth + 1) for k, x in items if type(x) in _DEEP)
+    return value
 
 
 def refuse_unknown(d: dict[str, Any], known: Any, where: str, path: str) -> None:
