@@ -84,14 +84,25 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+#: A thread count beyond any machine's CPUs (an ``OMP_NUM_THREADS`` of more
+#: than 18 digits).
+_MANY = 2**63 - 1
+
+
 def env_threads(text: str | None) -> int | None:
     """The thread count of an ``OMP_NUM_THREADS`` value (its first entry),
     or None when it is unset (None) or not a positive integer of ASCII
     digits."""
     first = (text or "").split(",")[0].strip()
-    if not (first.isascii() and first.isdecimal()) or int(first) < 1:
+    if not (first.isascii() and first.isdecimal()):
         return None
-    return int(first)
+    digits = first.lstrip("0")
+    if not digits:
+        return None
+    # more threads than any machine has CPUs: no cap below them (and no int()
+    # of 4300 digits or more, which Python refuses)
+    return int(digits) if len(digits) <= 18 else _MANY
+
 
 
 def _start_value(name: str) -> str | None:

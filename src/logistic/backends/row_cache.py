@@ -51,7 +51,8 @@ Conventions (owned here)
 * **Cap.** ``$LOGISTIC_CACHE_MAX_BYTES`` (bytes, or with a ``K``/``M``/``G``/
   ``T`` suffix of powers of 1024, decimals allowed: ``512M``, ``1.5G``; ``0``
   keeps no entry but the one being written), else :data:`DEFAULT_MAX_BYTES`
-  (20 GiB) when unset or empty. Any other value (``-1``, ``1e3``, ``abc``) is
+  (20 GiB) when unset or empty. Any other value (``-1``, ``1e3``, ``abc``, 8 EiB
+  or more) is
   an :class:`~logistic.InvalidParameterError` naming the variable (exit 2 on
   the command line), raised before a cached fit reads a row.
 """
@@ -85,6 +86,8 @@ __all__ = [
 DEFAULT_MAX_BYTES = 20 * 2**30
 #: The environment variable that sets the cap (see *Cap*).
 MAX_BYTES_ENV = "LOGISTIC_CACHE_MAX_BYTES"
+#: Sizes from here on are refused (a file system's sizes are signed 64-bit).
+_LARGEST = 2.0**63
 _SIZE = re.compile(
     r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([KMGT]?)i?B?\s*$", re.IGNORECASE | re.ASCII
 )  # ASCII digits only: Python's float() reads other scripts' digits too
@@ -118,11 +121,18 @@ def max_bytes() -> int:
         raise InvalidParameterError(
             f"{MAX_BYTES_ENV} must be a size in bytes >= 0: a number of bytes, "
             "or a number with a K, M, G or T suffix (powers of 1024, "
-            f"e.g. 512M, 20G, 1.5T), got {text!r}; unset it for the default "
+            f"e.g. 512M, 20G, 1.5T), got {text[:100]!r}; unset it for the default "
             f"({DEFAULT_MAX_BYTES // 2**30} GiB)"
         )
     unit = "KMGT".find(match.group(2).upper()) + 1 if match.group(2) else 0
-    return int(float(match.group(1)) * 1024**unit)
+    size = float(match.group(1)) * 1024**unit
+    if not size < _LARGEST:  # 400 digits: inf, which int() refuses
+        raise InvalidParameterError(
+            f"{MAX_BYTES_ENV} must be a size below 8 EiB (2**63 bytes), got "
+            f"{text[:100]!r}; unset it for the default "
+            f"({DEFAULT_MAX_BYTES // 2**30} GiB)"
+        )
+    return int(size)
 
 
 def folder_bytes(folder: Path) -> int:

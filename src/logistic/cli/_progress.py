@@ -91,7 +91,8 @@ def progress_interval() -> float:
         from ._codes import EX_USAGE, CLIError
 
         raise CLIError(
-            f"{INTERVAL_ENV} must be a number of seconds >= 0, got {text!r}", EX_USAGE
+            f"{INTERVAL_ENV} must be a number of seconds >= 0, got {text[:100]!r}",
+            EX_USAGE,
         )
     return value
 

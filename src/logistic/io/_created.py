@@ -36,12 +36,14 @@ def created_time() -> str:
     if not text:
         now = _dt.datetime.now(_dt.timezone.utc)
         return now.isoformat(timespec="seconds")
-    if not (text.isascii() and text.isdigit()) or int(text) > _LAST:
+    digits = text.lstrip("0") if text.isascii() and text.isdigit() else None
+    # the length first: int() of 4300 digits or more raises its own error
+    if digits is None or len(digits) > len(str(_LAST)) or int(digits or 0) > _LAST:
         raise InvalidParameterError(
             f"environment variable {SOURCE_DATE_EPOCH} must be an integer number "
             "of seconds since 1970-01-01 UTC from 0 to "
             f"{_LAST} (year 9999), as 'date +%s' prints it, got {text[:100]!r}; "
             "unset it to write the time of writing"
         )
-    when = _dt.datetime.fromtimestamp(int(text), _dt.timezone.utc)
+    when = _dt.datetime.fromtimestamp(int(digits or 0), _dt.timezone.utc)
     return when.isoformat(timespec="seconds")
