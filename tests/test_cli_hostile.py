@@ -595,6 +595,28 @@ def test_excel_safe_prefixes_the_header_cells_of_kept_columns(workdir, capsys):
     assert code == 2 and "both are written as \"'=a\"" in err, err
 
 
+def test_file_names_in_success_messages_are_escaped(workdir, capsys):
+    # "model written to o\x1b[1m.json" went to the terminal as typed: the
+    # escape acted on it (error messages already took control characters out)
+    (workdir / "d.csv").write_text(TINY_CSV)
+    model, preds = "o\x1b[1m.json", "p\x1b[31m.csv"
+    runs = [
+        ["fit", "d.csv", "-t", "y", "-o", model, "-q"],
+        ["predict", model, "d.csv", "-o", preds],
+        ["summary", model],
+    ]
+    said = ""
+    for argv in runs:
+        code, out, err = run_cli(capsys, argv)
+        assert code == 0, err
+        assert "\x1b" not in out + err
+        said += out + err
+    assert "model written to o\\x1b[1m.json\n" in said
+    assert "predictions written to p\\x1b[31m.csv\n" in said
+    assert "model file o\\x1b[1m.json (format " in said
+    assert (workdir / model).exists() and (workdir / preds).exists()
+
+
 def test_predict_into_a_closed_pipe_exits_quietly(tmp_path):
     rows = "x,y\n" + "".join(f"{i % 7},{i % 2}\n" for i in range(50_000))
     (tmp_path / "d.csv").write_text(rows)

@@ -26,6 +26,7 @@ __all__ = [
     "integer_text",
     "name_list",
     "option_value",
+    "printable",
     "short_text",
 ]
 
@@ -68,6 +69,16 @@ def short_text(text: str, limit: int = 60) -> str:
     """``text`` (a name from the data) cut to ``limit`` characters, ending
     with ``…`` where cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def printable(text: str) -> str:
+    """``text`` with each unprintable character (line breaks, tabs, terminal
+    escapes, other control characters) written as Python's escape
+    (``a\\nb``, ``o\\x1b[1m.json``): a name from the command line, a file or
+    a model file shown as it is spelt, never acted on by the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def cap_line(text: str, limit: int = MAX_LINE) -> str:

@@ -234,25 +234,29 @@ def mark_said(lines: list[str]) -> None:
 
 
 def warn(message: str) -> None:
-    """A warning line on stderr (capped like :func:`error_message`); within
+    """A warning line on stderr (capped like :func:`error_message`, control
+    characters escaped: :func:`logistic._messages.printable`); within
     :func:`routed_warnings`, a line already printed is not printed again, nor
     a separation warning after one already said."""
-    from .._messages import cap_line
+    from .._messages import cap_line, printable
 
     if _printed is not None:
         if message in _printed or _separation_said(message, _printed):
             return
         _printed.add(message)
-    err_console.print(
-        f"warning: {cap_line(message)}", markup=False, highlight=False, soft_wrap=True
-    )
+    line = f"warning: {printable(cap_line(message))}"
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def note(message: str) -> None:
-    """An informational line on stderr (capped like :func:`error_message`)."""
-    from .._messages import cap_line
+    """An informational line on stderr (capped like :func:`error_message`):
+    a file name typed on the command line (``model written to NAME``) is
+    shown with its control characters escaped
+    (:func:`logistic._messages.printable`), never acted on by the terminal."""
+    from .._messages import cap_line, printable
 
-    err_console.print(cap_line(message), markup=False, highlight=False, soft_wrap=True)
+    line = printable(cap_line(message))
+    err_console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def parse_list(values: list[str] | None, option: str | None = None) -> list[str] | None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from .._messages import printable
 from ._codes import EX_USAGE, CLIError
 from ._common import note
 from ._options import refuse_cache_folder
@@ -27,17 +28,11 @@ def _size(nbytes: int) -> str:
     raise AssertionError  # pragma: no cover
 
 
-def _printable(text: str) -> str:
-    """``text`` with its control characters escaped: ``meta.json`` is the cache
-    folder's, which another process may have written."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def _names(sources: tuple[str, ...]) -> str:
     if len(sources) == 1:
-        return _printable(sources[0])
+        return printable(sources[0])
     try:  # a directory of Parquet files
-        return f"{_printable(os.path.commonpath(sources))} ({len(sources)} files)"
+        return f"{printable(os.path.commonpath(sources))} ({len(sources)} files)"
     except ValueError:  # none, or absolute and relative paths mixed
         return "?"
 
@@ -114,4 +109,4 @@ def _unmarked(root: Path, folders: list[Path]) -> None:
         f"entries):"
     )
     for folder in folders:
-        note(f"  {_printable(str(folder))}")
+        note(f"  {printable(str(folder))}")

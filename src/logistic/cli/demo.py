@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from .._messages import printable
 from . import _options as opt
 from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
 from ._common import console
@@ -88,7 +89,8 @@ def _refuse_existing(outputs: list[Path]) -> None:
 
 
 def _step(text: str) -> None:
-    console.print(f"\n$ {text}", markup=False, style="bold", soft_wrap=True)
+    line = f"\n$ {printable(text)}"  # a folder's name: control characters escaped
+    console.print(line, markup=False, style="bold", soft_wrap=True)
 
 
 def demo(
@@ -136,7 +138,8 @@ def demo(
         plots = importlib.util.find_spec("matplotlib") is not None
         _refuse_existing([model, predictions, *([html] if plots else [])])
     data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
-    console.print(f"output directory: {output_dir}", markup=False)  # it takes files
+    shown = printable(str(output_dir))
+    console.print(f"output directory: {shown}", markup=False)  # it takes files
     _step(f'logistic fit {q(data)} --formula "{FORMULA}" -o {q(model)}')
     fit(data, formula=FORMULA, output=model, force=force)
     _step(f"logistic summary {q(model)}")

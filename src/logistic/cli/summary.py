@@ -29,6 +29,7 @@ from typing import Annotated, Any
 import typer
 
 from .._feature_names import positional_names
+from .._messages import printable
 from . import _options as opt
 from ._aliased_file import (
     aliased_inference,
@@ -399,7 +400,7 @@ def summary(
         typer.echo(json_text(info, default=str))
         return
     console.print(
-        f"model file {model} (format {mf.format_version}, logistic "
+        f"model file {printable(str(model))} (format {mf.format_version}, logistic "
         f"{mf.library_version}, created {mf.created})",
         markup=False,
     )

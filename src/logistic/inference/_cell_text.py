@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._messages import FULL_DIGITS_LIMIT, count_text
+from .._messages import FULL_DIGITS_LIMIT, count_text, printable
 
 __all__ = [
     "ECHO_ROWS",
@@ -103,14 +103,6 @@ def shown(v: float, spec: str) -> str:
         v = 0.0
     text = format(v, spec)
     return text[1:] if text.startswith("-") and float(text) == 0 else text
-
-
-def printable(text: str) -> str:
-    """``text`` with each unprintable character (line breaks, tabs, other
-    control characters) written as Python's escape (``a\\nb``)."""
-    if text.isprintable():
-        return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 #: Characters that open an inline construct of CommonMark or GFM (emphasis

@@ -53,7 +53,7 @@ def significance_stars(p: float) -> str:
 def shown_name(name: Any, width: int = MAX_NAME_WIDTH) -> str:
     """``name`` as a text table shows it: at most ``width`` characters, a
     longer one cut in the middle with ``...`` (:data:`MAX_NAME_WIDTH`), its
-    unprintable characters escaped (:func:`._cell_text.printable`)."""
+    unprintable characters escaped (:func:`logistic._messages.printable`)."""
     text = printable(str(name))
     if len(text) <= width:
         return text
