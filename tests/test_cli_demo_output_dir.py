@@ -57,3 +57,27 @@ def test_a_folder_without_write_permission_is_refused_before_it_is_announced(
     assert done.returncode == 73, done.stderr
     assert done.stdout == ""
     assert done.stderr == "error: cannot write to --output-dir ro: directory ro is not writable\n"
+
+
+@pytest.mark.parametrize("link", ["ucla_admissions.csv", "model.json", "predictions.csv"])
+def test_force_refuses_a_planted_link_before_writing_anything(workdir, capsys, link):
+    # `demo --force` replaced a ucla_admissions.csv link with a plain file,
+    # then stopped at the model.json link: the folder half-written
+    (workdir / "secret.txt").write_text("secret")
+    out = workdir / "out"
+    out.mkdir()
+    (out / link).symlink_to(workdir / "secret.txt")
+    if link != "model.json":
+        (out / "model.json").symlink_to(workdir / "secret.txt")
+    before = sorted(p.name for p in out.iterdir())
+    code, stdout, err = run_cli(capsys, ["demo", "--output-dir", "out", "--force"])
+    first = min(link, "model.json", key=["ucla_admissions.csv", "model.json",
+                                          "predictions.csv"].index)  # fmt: skip
+    assert (code, err) == (
+        73,
+        f"error: refusing to write out/{first}: it is a symbolic link\n",
+    )
+    assert stdout == ""
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert all((out / name).is_symlink() for name in before)
+    assert (workdir / "secret.txt").read_text() == "secret"

@@ -74,6 +74,18 @@ def _check_output_dir(output_dir: Path) -> None:
         raise CLIError(message, EX_CANTCREAT)
 
 
+def _refuse_unwritable(outputs: list[Path]) -> None:
+    """With ``--force``, refuse to start where any output (the data's copy
+    included) cannot be replaced as its command would (a symbolic link, a
+    directory, a device: :func:`._output_path.check_output`'s refusals, exit
+    73), before the first file is written: else the data's copy replaced a
+    link and the fit stopped at ``model.json``, the folder half-written."""
+    from ._common import check_output
+
+    for path in outputs:
+        check_output(path, force=True, names=())
+
+
 def _refuse_existing(outputs: list[Path]) -> None:
     """Refuse to start when any of the demo's outputs exists (before its
     first step, as each command refuses its own output before its work), so
@@ -134,10 +146,15 @@ def demo(
     model = output_dir / "model.json"
     predictions = output_dir / "predictions.csv"
     html = output_dir / "report.html"
-    if not force:  # the report only where it will be written (matplotlib)
-        plots = importlib.util.find_spec("matplotlib") is not None
-        _refuse_existing([model, predictions, *([html] if plots else [])])
-    data = _data_copy(Path(datasets.ucla_admissions_path()), output_dir, force)
+    bundled = Path(datasets.ucla_admissions_path())
+    # the report only where it will be written (matplotlib)
+    plots = importlib.util.find_spec("matplotlib") is not None
+    outputs = [model, predictions, *([html] if plots else [])]
+    if force:  # nothing replaced before every output is known to be replaceable
+        _refuse_unwritable([output_dir / bundled.name, *outputs])
+    else:
+        _refuse_existing(outputs)
+    data = _data_copy(bundled, output_dir, force)
     shown = printable(str(output_dir))
     console.print(f"output directory: {shown}", markup=False)  # it takes files
     _step(f'logistic fit {q(data)} --formula "{FORMULA}" -o {q(model)}')
