@@ -100,6 +100,8 @@ def test_a_rare_class_of_fewer_rows_than_folds_names_the_folds_that_work():
 
 
 def test_leave_one_out_names_its_one_row_folds():
+    """The folds advised are ones that work: with 4 positives, 4 stratified
+    folds (cv=5 leaves a test fold without one: the test above)."""
     from sklearn.model_selection import LeaveOneOut
 
     X, y = _rare(4)
@@ -109,6 +111,26 @@ def test_leave_one_out_names_its_one_row_folds():
         with pytest.raises(
             logistic.DataValidationError,
             match=r"fold 1's test rows hold only class 0, in one row; use fewer, "
-            r"larger folds \(cv=5\)",
+            r"larger folds \(cv=4\)",
         ):
             cv.fit(X, y)
+
+
+@pytest.mark.parametrize(("n_positive", "advice"), [(12, "cv=5"), (3, "cv=3")])
+def test_leave_one_out_advice_fits_the_rare_class(n_positive, advice):
+    """Leave-one-out's advice names at most 5 folds and never more than the
+    rare class's rows; scikit-learn's StratifiedKFold with that many folds
+    gives every test fold a positive (the reference)."""
+    from types import SimpleNamespace
+
+    from sklearn.model_selection import LeaveOneOut, StratifiedKFold
+
+    from logistic._cv_folds import _one_class_remedy
+
+    y = np.r_[np.zeros(40), np.ones(n_positive)]
+    data = SimpleNamespace(classes=np.array([0, 1]), y01=y)
+    folds = list(LeaveOneOut().split(y[:, None]))
+    text = _one_class_remedy(folds, data, 0)
+    assert text is not None and f"larger folds ({advice})" in text
+    k = int(advice.removeprefix("cv="))
+    assert all(y[te].sum() > 0 for _, te in StratifiedKFold(k).split(y[:, None], y))

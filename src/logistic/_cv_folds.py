@@ -236,14 +236,15 @@ def _one_class_remedy(folds: list[Any], data: Any, i: int) -> str | None:
         return None
     only = label_shown(classes[present[0]])
     held = f"fold {i + 1}'s test rows hold only class {only}"
-    if np.asarray(data.y01[folds[i][1]]).size == 1:  # leave-one-out
-        return (
-            f"{held}, in one row; use fewer, larger folds (cv=5) or a scoring "
-            "defined on one class (the default, log loss)"
-        )
     counts = np.bincount(data.y01.astype(np.intp), minlength=len(classes))
     rare = int(np.argmin(counts))
     m = int(counts[rare])
+    if np.asarray(data.y01[folds[i][1]]).size == 1 and m > 1:  # leave-one-out
+        # cv=5 only where the rare class fills 5 stratified test folds
+        return (
+            f"{held}, in one row; use fewer, larger folds (cv={min(5, m)}) or a "
+            "scoring defined on one class (the default, log loss)"
+        )
     if m < len(folds):
         named = f"class {label_shown(classes[rare])}"
         if m == 1:
