@@ -83,6 +83,7 @@ CALLS = {
     "pvalues_lr": [{}],
     "summary": [{}, {"alpha": 0.1}, {"title": "T"}, {"odds_ratios": True},
                 {"odds_ratios": "profile"}],
+    "t_test": [{"R": lambda f, r: np.eye(r.k_params)[:2]}],
     "to_dataframe": [{}, {"alpha": 0.1}],
     "wald_table": [{}, {"alpha": 0.1}],
     "wald_test": [{"R": lambda f, r: np.eye(r.k_params)[:1]}],

@@ -111,3 +111,37 @@ def test_bad_shapes_name_what_is_expected():
         res.t_test(np.ones(6), q=[0.0, 1.0])
     with pytest.raises(InvalidParameterError, match="unknown term"):
         res.t_test("rank5 - rank4")
+
+
+def test_k_class_rows_match_statsmodels_mnlogit_t_test():
+    """Three classes: ``t_test`` over the flat parameters (``param_names``,
+    equation by equation), as ``wald_test``; statsmodels' ``MNLogit.t_test``
+    on the same rows is the reference (its columns: constant first)."""
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(3)
+    n = 500
+    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n)})
+    logits = np.column_stack(
+        [np.zeros(n), X @ [0.8, -0.5] + 0.3, X @ [-0.4, 0.6] - 0.2]
+    )
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    y = (rng.uniform(size=n)[:, None] > np.cumsum(p, axis=1)).sum(axis=1)
+    res = LogisticRegression(penalty=None, tol=1e-10).fit(X, y).inference()
+    names = list(res.param_names)
+    assert names == ["1:a", "1:b", "1:Intercept", "2:a", "2:b", "2:Intercept"]
+    R = np.zeros((2, 6))
+    R[0, [0, 3]] = 1, -1  # 1:a - 2:a
+    R[1, [1, 5]] = 2, 1  # 2*1:b + 2:Intercept = 0.5
+    q = np.array([0.0, 0.5])
+    got = res.t_test(R, q)
+    ref = sm.MNLogit(y, sm.add_constant(X.to_numpy())).fit(disp=0, method="newton")
+    order = [1, 2, 0, 4, 5, 3]  # statsmodels' (const, a, b) per equation
+    R_sm = np.zeros_like(R)
+    R_sm[:, order] = R
+    expected = ref.t_test((R_sm, q)).summary_frame(alpha=0.05)
+    np.testing.assert_allclose(got.effect, expected["coef"], rtol=1e-6)
+    np.testing.assert_allclose(got.sd, expected["std err"], rtol=1e-6)
+    np.testing.assert_allclose(got.pvalues, expected["P>|z|"], rtol=1e-6)
+    bounds = expected[["Conf. Int. Low", "Conf. Int. Upp."]].to_numpy()
+    np.testing.assert_allclose(got.conf_int(0.05), bounds, rtol=1e-6)
+    assert got.names == ["1:a - 2:a", "2*1:b + 2:Intercept = 0.5"]

@@ -296,6 +296,17 @@ class MultinomialInference(BinaryOnlyMethods):
         text such as ``"`2:age` = `3:age`, `2:educ` = 0"`` (see module)."""
         return wald_test(self._flat, self._cov, R, q, self.param_names)
 
+    def t_test(self, R: Any, q: Any = None) -> Any:
+        """Each row of ``R θ = q`` over the flat parameters (``param_names``
+        order, as :meth:`wald_test`) estimated and tested alone: a
+        :class:`~._contrasts.ContrastResults` (statsmodels' ``MNLogit``
+        ``t_test``), e.g. ``t_test("`2:age` - `3:age`")``."""
+        from ._coef_table import covariance_label
+        from ._contrasts import contrasts
+
+        cov = covariance_label(self)
+        return contrasts(self._flat, self._cov, R, q, self.param_names, cov)
+
     @property
     def prsquared(self) -> float:
         """``pseudo_rsquared`` under statsmodels' name."""
