@@ -115,7 +115,10 @@ class ContrastResults:
 
     def summary_frame(self, alpha: float = 0.05) -> Any:
         """A pandas DataFrame indexed by combination: ``coef``, ``std err``,
-        ``z``, ``P>|z|`` and the bounds (statsmodels' column names)."""
+        ``z``, ``P>|z|`` (statsmodels' names) and the bounds named as in the
+        coefficient table, ``[0.025`` and ``0.975]`` (statsmodels'
+        ``ContrastResults.summary_frame`` names them ``Conf. Int. Low`` and
+        ``Conf. Int. Upp.``)."""
         return wald_frame(
             self.wald_table(alpha), self.names, index_name="combination",
             caller="summary_frame()",
