@@ -562,3 +562,25 @@ def test_moments_sparse_equal_dense_and_ignore_zero_weight_rows():
     ref = np.sqrt(np.cov(X[keep].T, aweights=s[keep], ddof=0).diagonal())
     np.testing.assert_allclose(dense[1], ref, rtol=1e-12)
     assert dense[1][5] == 0 and dense[0][5] == 2.5
+
+
+def test_a_warm_start_near_the_optimum_with_the_default_step_is_not_too_short():
+    # from R's estimates on the UCLA data moved by 1e-4, sgd's default step
+    # (1/L) ends at 52 % of its start's gradient (the steps' noise floor,
+    # 7.7e-4 from any start that near): the warning said "steps too short:
+    # ... raise learning_rate (or leave it unset ...)", advice for a step the
+    # caller never set; it is the steps' noise. Reference: R's glm estimates.
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    obj = LogisticObjective.from_arrays(X, y.astype(float))
+    r_glm = np.array([0.002264426, 0.804037549, -0.675442928, -1.340203916,
+                      -1.551463677, -3.989979073])  # fmt: skip
+    theta = r_glm + 1e-4 * np.random.default_rng(0).normal(size=6)
+    with pytest.warns(ConvergenceWarning) as rec:
+        result = logistic.solvers.solve(
+            "sgd", obj, theta, tol=1e-8, max_iter=20, random_state=0
+        )
+    start = result.history[0]["grad_max_norm"]
+    assert 0.5 * start <= result.grad_max_norm <= start  # hardly moved
+    msg = str(rec[0].message)
+    assert "Likely cause: stochastic gradients" in msg
+    assert "steps too short" not in msg

@@ -501,6 +501,7 @@ class Solver:
                 objective_value=objective_value,
                 history=fit.history,
                 tol=fit.tol,
+                step_given=getattr(self.options, "learning_rate", None) is not None,
             )
             warnings.warn(
                 f"Solver {self.name!r} did not converge: {status}. After "

@@ -32,10 +32,10 @@ Causes are checked in this order:
   dependency itself shows both, and the message names the separation check
   that then follows);
 * stochastic fits: **steps too short** (the converse of divergence, an SGD
-  ``learning_rate`` far below the default 1/L) when the gradient's max-norm
-  ended between ``CRAWLED_SHARE`` of its start's and its start's and more
-  than ``CRAWLED_ABOVE_TOL`` times tol, else **stochastic gradients** (the
-  steps' noise);
+  ``learning_rate`` far below the default 1/L; only where one was given) when
+  the gradient's max-norm ended between ``CRAWLED_SHARE`` of its start's and
+  its start's and more than ``CRAWLED_ABOVE_TOL`` times tol, else
+  **stochastic gradients** (the steps' noise);
 * **conditioning**: a stall at the floating-point floor or a failed line
   search on an otherwise ordinary problem (nearly collinear columns);
 * otherwise **too few iterations** when the gradient's max-norm fell over
@@ -210,13 +210,16 @@ def likely_cause(
     objective_value: float | None = None,
     history: list[dict[str, Any]] | None = None,
     tol: float | None = None,
+    step_given: bool = False,
 ) -> str:
     """``"Likely cause: …. Remedies: …."`` for a fit that did not converge
     (``view``: the fit's standardized view, built here when None; ``start``:
     the history entry of the fit's start, when known, with the final
     ``objective_value``; ``history`` and ``tol``: the fit's, from which a fit
     stopped by max_iter while its gradient fell steadily is told how many
-    more iterations would reach tol, :func:`_iterations_left`)."""
+    more iterations would reach tol, :func:`_iterations_left`;
+    ``step_given``: a stochastic fit ran with a ``learning_rate`` of the
+    caller's, not the default 1/L, so its steps may be too short)."""
     scaled = ScaledObjective(objective) if view is None else view
     mean, std = objective.column_moments()
     cause = _scale_cause(np.asarray(mean), np.asarray(std), solver)
@@ -252,7 +255,9 @@ def likely_cause(
             f"use penalty='firth'."
         )
     if stochastic:
-        crawled = _crawled(now, start, tol)
+        # with the default step (1/L) a gradient that hardly fell is the
+        # steps' noise: a warm start near the optimum ends about where it began
+        crawled = _crawled(now, start, tol) if step_given else None
         if crawled is not None:
             return crawled
         return (
