@@ -25,7 +25,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
 @pytest.fixture
 def shared(tmp_path):
     """A folder anyone may write (no sticky bit) and a file of the writer."""
-    folder = tmp_path / "shared"
+    folder = tmp_path / "common"
     folder.mkdir()
     folder.chmod(0o777)
     victim = tmp_path / "victim.txt"
