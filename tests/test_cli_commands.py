@@ -360,3 +360,34 @@ def test_missing_optional_extra_is_a_usage_error(
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith(message)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "m.json"]
+
+
+@pytest.mark.parametrize(
+    ("module", "argv", "package"),
+    [
+        ("typer", ["--help"], "typer"),  # the command line itself
+        ("typer", ["fit", "d.csv", "-t", "y", "-o", "n.json"], "typer"),
+        ("pyarrow", ["fit", "d.csv", "-t", "y", "-o", "n.json"], "pyarrow"),
+        (
+            "formulaic",
+            ["fit", "d.csv", "--formula", "y ~ x", "-o", "n.json"],
+            "formulaic",
+        ),
+    ],
+)
+def test_missing_cli_extra_names_it(
+    tmp_path, capsys, monkeypatch, module, argv, package
+):
+    """Without the cli extra's modules a command said 'internal error:
+    ModuleNotFoundError: No module named ...' (exit 1); it names the extra."""
+    (tmp_path / "d.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: this command needs the 'cli' extra, not installed: pip install "
+        f"'logistic[cli]' (from a clone: pip install '.[cli]') or pip install {package} ("
+    ), err
+    assert "internal error" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]

@@ -40,6 +40,7 @@ __all__ = [
     "Terminated",
     "exit_code_for",
     "is_cluster_fault",
+    "missing_extra",
 ]
 
 EX_OK = 0
@@ -88,6 +89,42 @@ def is_cluster_fault(exc: BaseException) -> bool:
     from ..backends._dask_errors import DaskClusterError
 
     return isinstance(exc, DaskClusterError)
+
+
+#: The optional modules a command imports, by top-level name: the extra of
+#: pyproject.toml that installs each and the package pip would install alone.
+EXTRA_OF_MODULE = {
+    "typer": ("cli", "typer"),
+    "click": ("cli", "typer"),
+    "rich": ("cli", "rich"),
+    "pyarrow": ("cli", "pyarrow"),
+    "formulaic": ("cli", "formulaic"),
+    "matplotlib": ("plot", "matplotlib"),
+    "sympy": ("derive", "sympy"),
+    "sklearn": ("sklearn", "scikit-learn"),
+    "dask": ("dask", "'dask[distributed]'"),
+    "distributed": ("dask", "'dask[distributed]'"),
+    "onnx": ("onnx", "onnx"),
+    "onnxruntime": ("onnx", "onnxruntime"),
+}
+
+
+def missing_extra(exc: BaseException) -> CLIError | None:
+    """A usage error (exit 2) naming the extra to install, for ``exc`` an
+    import of a module of an optional extra that is not installed (the
+    command line itself without the ``cli`` extra, a Parquet file without
+    pyarrow, ``--formula`` without formulaic); None for any other error."""
+    name = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
+    extra = EXTRA_OF_MODULE.get(str(name).partition(".")[0]) if name else None
+    if extra is None:
+        return None
+    key, package = extra
+    return CLIError(
+        f"this command needs the '{key}' extra, not installed: pip install "
+        f"'logistic[{key}]' (from a clone: pip install '.[{key}]') or pip "
+        f"install {package} ({exc})",
+        EX_USAGE,
+    )
 
 
 def exit_code_for(exc: BaseException) -> int:

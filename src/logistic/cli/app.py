@@ -246,9 +246,10 @@ def _output_closed() -> int:
 
 
 def _fail(exc: BaseException, json_out: bool) -> int:
-    from ._codes import exit_code_for
+    from ._codes import exit_code_for, missing_extra
     from ._common import error_message
 
+    exc = missing_extra(exc) or exc  # an extra not installed: which to install
     code = exit_code_for(exc)
     # one line whatever the exception holds (file content can reach a message)
     message = re.sub(r"[\x00-\x1f\x7f]+", " ", error_message(exc)).strip()
