@@ -385,9 +385,10 @@ def test_missing_cli_extra_names_it(
     monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith(
-        "error: this command needs the 'cli' extra, not installed: pip install "
-        f"'logistic[cli]' (from a clone: pip install '.[cli]') or pip install {package} ("
-    ), err
+    assert err.startswith("error: "), err
+    assert (
+        " needs the 'cli' extra, not installed: pip install 'logistic[cli]' "
+        f"(from a clone: pip install '.[cli]') or pip install {package} ("
+    ) in err, err
     assert "internal error" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]

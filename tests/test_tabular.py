@@ -315,3 +315,28 @@ def test_many_ignored_columns_give_a_short_note(tmp_path):
         "ignored 200 columns: 'extra_column_0', 'extra_column_1', 'extra_column_2', "
         "'extra_column_3', 'extra_column_4', … and 195 more: not used by the model"
     ]
+
+
+def test_missing_pyarrow_or_formulaic_names_the_extra(tmp_path, monkeypatch):
+    """read_data without pyarrow raised "No module named 'pyarrow'" and a
+    formula without formulaic "No module named 'formulaic'"; each names the
+    extra to install."""
+    import re
+    import sys
+
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    raw = read_data(path)
+    extra = re.escape(
+        "needs the 'cli' extra, not installed: pip install 'logistic[cli]'"
+    )
+    monkeypatch.setitem(sys.modules, "formulaic", None)
+    with pytest.raises(
+        ImportError, match=rf"^a formula {extra}.*pip install formulaic"
+    ):
+        fit_design(raw, target=None, formula="y ~ x")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(
+        ImportError, match=rf"^reading a data file .*{extra}.*pip install pyarrow"
+    ):
+        read_data(path)

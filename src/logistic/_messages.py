@@ -21,8 +21,10 @@ from collections.abc import Sequence
 
 __all__ = [
     "MAX_LINE",
+    "EXTRAS",
     "cap_line",
     "count_text",
+    "extra_needed",
     "integer_text",
     "name_list",
     "option_value",
@@ -117,3 +119,38 @@ def integer_text(value: int, digits: int = 20) -> str:
     if size <= digits:
         return text
     return f"{text[: digits - 2 + len(text) - size]}… ({size:,} digits)"
+
+
+#: The optional modules, by top-level name: the extra of pyproject.toml that
+#: installs each and what pip would install alone.
+EXTRAS = {
+    "typer": ("cli", "typer"),
+    "click": ("cli", "typer"),
+    "rich": ("cli", "rich"),
+    "pyarrow": ("cli", "pyarrow"),
+    "formulaic": ("cli", "formulaic"),
+    "matplotlib": ("plot", "matplotlib"),
+    "sympy": ("derive", "sympy"),
+    "sklearn": ("sklearn", "scikit-learn"),
+    "dask": ("dask", "'dask[distributed]'"),
+    "distributed": ("dask", "'dask[distributed]'"),
+    "onnx": ("onnx", "onnx"),
+    "onnxruntime": ("onnx", "onnxruntime"),
+}
+
+
+def extra_needed(who: str, exc: ImportError) -> str | None:
+    """What to install, for ``exc`` a failed import of a module of an
+    optional extra: ``"<who> needs the 'cli' extra, not installed: pip
+    install 'logistic[cli]' (from a clone: pip install '.[cli]') or pip
+    install pyarrow (No module named 'pyarrow')"``; None for another module."""
+    name = exc.name or ""
+    extra = EXTRAS.get(name.partition(".")[0])
+    if extra is None:
+        return None
+    key, package = extra
+    return (
+        f"{who} needs the '{key}' extra, not installed: pip install "
+        f"'logistic[{key}]' (from a clone: pip install '.[{key}]') or pip "
+        f"install {package} ({exc})"
+    )

@@ -91,40 +91,19 @@ def is_cluster_fault(exc: BaseException) -> bool:
     return isinstance(exc, DaskClusterError)
 
 
-#: The optional modules a command imports, by top-level name: the extra of
-#: pyproject.toml that installs each and the package pip would install alone.
-EXTRA_OF_MODULE = {
-    "typer": ("cli", "typer"),
-    "click": ("cli", "typer"),
-    "rich": ("cli", "rich"),
-    "pyarrow": ("cli", "pyarrow"),
-    "formulaic": ("cli", "formulaic"),
-    "matplotlib": ("plot", "matplotlib"),
-    "sympy": ("derive", "sympy"),
-    "sklearn": ("sklearn", "scikit-learn"),
-    "dask": ("dask", "'dask[distributed]'"),
-    "distributed": ("dask", "'dask[distributed]'"),
-    "onnx": ("onnx", "onnx"),
-    "onnxruntime": ("onnx", "onnxruntime"),
-}
-
-
 def missing_extra(exc: BaseException) -> CLIError | None:
     """A usage error (exit 2) naming the extra to install, for ``exc`` an
     import of a module of an optional extra that is not installed (the
     command line itself without the ``cli`` extra, a Parquet file without
     pyarrow, ``--formula`` without formulaic); None for any other error."""
-    name = getattr(exc, "name", None) if isinstance(exc, ImportError) else None
-    extra = EXTRA_OF_MODULE.get(str(name).partition(".")[0]) if name else None
-    if extra is None:
+    from .._messages import extra_needed
+
+    if not isinstance(exc, ImportError):
         return None
-    key, package = extra
-    return CLIError(
-        f"this command needs the '{key}' extra, not installed: pip install "
-        f"'logistic[{key}]' (from a clone: pip install '.[{key}]') or pip "
-        f"install {package} ({exc})",
-        EX_USAGE,
-    )
+    if "pip install 'logistic[" in str(exc):  # the library named it already
+        return CLIError(str(exc), EX_USAGE)
+    text = extra_needed("this command", exc)
+    return None if text is None else CLIError(text, EX_USAGE)
 
 
 def exit_code_for(exc: BaseException) -> int:
