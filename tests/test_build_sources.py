@@ -68,3 +68,14 @@ def test_setup_declares_the_compiled_modules():
 def test_every_included_file_is_a_declared_dependency(module):
     missing = _local_includes(f"{module}.pyx") - set(_declared().get(module, []))
     assert not missing, f"setup.py: kernel({module!r}, ...) misses {sorted(missing)}"
+
+
+def test_package_is_marked_typed():
+    """The package ships the PEP 561 marker that pyproject.toml's package-data
+    lists: without it mypy skips an installed logistic ("module is installed,
+    but missing library stubs or py.typed marker") and its annotations go
+    unused."""
+    from importlib.resources import files
+
+    assert (files("logistic") / "py.typed").is_file()
+    assert "py.typed" in (ROOT / "pyproject.toml").read_text()
