@@ -273,3 +273,18 @@ def test_a_float32_graph_of_coefficients_beyond_float32_is_refused(tmp_path):
     )
     _, proba, _ = session.run(None, {"X": X})
     assert np.allclose(proba, m.predict_proba(X), rtol=0, atol=1e-12)
+
+
+def test_to_onnx_without_onnx_names_the_extra(monkeypatch):
+    """to_onnx without onnx installed raised a bare "No module named 'onnx'";
+    it names the extra to install."""
+    import sys
+
+    from logistic import LogisticRegression
+    from logistic.onnx_export import to_onnx
+
+    model = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1])
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ImportError, match=r"^to_onnx needs the 'onnx' extra") as info:
+        to_onnx(model)
+    assert "pip install 'logistic[onnx]'" in str(info.value)
