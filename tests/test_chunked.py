@@ -560,7 +560,9 @@ def _no_source_reads(backend, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
-def test_cache_is_written_once_then_mapped_with_identical_sums(tmp_path, data, monkeypatch, fmt):
+def test_cache_is_written_once_then_mapped_with_identical_sums(
+    tmp_path, data, monkeypatch, fmt
+):
     X, y, w = make_data(n=2500, seed=7, weights=True)
     if fmt == "parquet":
         path = write_parquet_dir(tmp_path / "d", X, y, w, sizes=(900, 1600))
@@ -601,7 +603,9 @@ def test_cache_follows_the_positive_class_and_dtype(tmp_path, data):
     assert list(flipped.classes_) == [1, 0] and flipped.fingerprint == ref.fingerprint
     theta = np.zeros(X.shape[1] + 1) + 0.1
     assert _vg(flipped, theta)[0] == _vg(ref, theta)[0]
-    single = Chunked.from_parquet(path, target="label", cache_dir=cache, dtype=np.float32)
+    single = Chunked.from_parquet(
+        path, target="label", cache_dir=cache, dtype=np.float32
+    )
     assert single.cache_path != flipped.cache_path  # its own entry
     assert next(single.blocks()).X.dtype == np.float32
 
@@ -651,7 +655,9 @@ def test_a_half_written_cache_is_never_trusted(tmp_path, data):
     assert _vg(third, theta)[0] == _vg(ref, theta)[0]
 
 
-def test_a_cache_that_does_not_fit_on_disk_falls_back_with_a_warning(tmp_path, data, monkeypatch):
+def test_a_cache_that_does_not_fit_on_disk_falls_back_with_a_warning(
+    tmp_path, data, monkeypatch
+):
     import shutil
     from collections import namedtuple
 
@@ -660,9 +666,15 @@ def test_a_cache_that_does_not_fit_on_disk_falls_back_with_a_warning(tmp_path, d
     X, y, _ = data
     path = write_parquet_dir(tmp_path / "d", X, y)
     usage = namedtuple("usage", "total used free")
-    monkeypatch.setattr(_cache.shutil, "disk_usage", lambda _p: usage(2**40, 2**40, 2**20))
-    with pytest.warns(UserWarning, match=r"not caching the decoded rows .*MiB are free"):
-        backend = Chunked.from_parquet(path, target="label", cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(
+        _cache.shutil, "disk_usage", lambda _p: usage(2**40, 2**40, 2**20)
+    )
+    with pytest.warns(
+        UserWarning, match=r"not caching the decoded rows .*MiB are free"
+    ):
+        backend = Chunked.from_parquet(
+            path, target="label", cache_dir=tmp_path / "cache"
+        )
     assert backend.cache_path is None
     assert list((tmp_path / "cache").iterdir()) == []  # nothing half-written left
     model = LogisticRegression(penalty="l2", alpha=1e-2).fit(backend, None)
@@ -703,7 +715,9 @@ def test_a_path_without_its_label_column_names_the_way_to_pass_it(tmp_path):
     path.write_text("a,b,y\n1,2,0\n3,4,1\n")
     with pytest.raises(DataValidationError) as info:
         LogisticRegression().fit(str(path), None)
-    assert "fit(path, 'COLUMN')" in str(info.value) and "['a', 'b', 'y']" in str(info.value)
+    assert "fit(path, 'COLUMN')" in str(info.value) and "['a', 'b', 'y']" in str(
+        info.value
+    )
     model = LogisticRegression().fit(str(path), "y")  # the remedy works
     assert model.n_features_in_ == 2
     with pytest.raises(DataValidationError, match="target='COLUMN' of Chunked"):
@@ -721,8 +735,12 @@ def test_labels_turning_from_integers_to_decimals_are_named_as_such(tmp_path):
                        for i, (v, c) in enumerate(zip(x, y, strict=True))]  # fmt: skip
     path = tmp_path / "lab.csv"
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(DataValidationError, match="holds integers in its first rows") as info:
-        LogisticRegression().fit(Chunked.from_csv(str(path), target="y", chunk_bytes=2**16), None)
+    with pytest.raises(
+        DataValidationError, match="holds integers in its first rows"
+    ) as info:
+        LogisticRegression().fit(
+            Chunked.from_csv(str(path), target="y", chunk_bytes=2**16), None
+        )
     assert "non-numeric" not in str(info.value)
 
 
@@ -757,9 +775,30 @@ def test_a_column_retyped_between_files_names_file_and_column(
         LogisticRegression().fit(as_backend(d, "label"), None)
 
 
-def test_a_feature_of_integers_in_one_file_and_floats_in_another_is_one_kind(tmp_path, data):
+def test_a_feature_of_integers_in_one_file_and_floats_in_another_is_one_kind(
+    tmp_path, data
+):
     X, y, _ = data
     d = write_parquet_dir(tmp_path / "d", X, y)
     t = pq.read_table(d / "part-2.parquet")
-    pq.write_table(_retyped(t, "x1", np.round(t["x1"].to_numpy()).astype(np.int64)), d / "part-2.parquet")
+    pq.write_table(
+        _retyped(t, "x1", np.round(t["x1"].to_numpy()).astype(np.int64)),
+        d / "part-2.parquet",
+    )
     LogisticRegression().fit(as_backend(d, "label"), None)
+
+
+@pytest.mark.parametrize("reader", ["from_csv", "from_parquet"])
+def test_readers_without_pyarrow_name_the_extra(tmp_path, monkeypatch, reader):
+    """Chunked.from_csv / from_parquet without pyarrow raised a bare "No module
+    named 'pyarrow'"; each names the extra to install."""
+    from logistic.backends import Chunked
+
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n1,0\n2,1\n")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(
+        ImportError, match=rf"^Chunked\.{reader} needs the 'cli' extra"
+    ) as info:
+        getattr(Chunked, reader)(path, target="y")
+    assert "pip install 'logistic[cli]'" in str(info.value)

@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = [
     "MAX_LINE",
@@ -25,6 +27,7 @@ __all__ = [
     "cap_line",
     "count_text",
     "extra_needed",
+    "import_extra",
     "integer_text",
     "name_list",
     "option_value",
@@ -154,3 +157,17 @@ def extra_needed(who: str, exc: ImportError) -> str | None:
         f"'logistic[{key}]' (from a clone: pip install '.[{key}]') or pip "
         f"install {package} ({exc})"
     )
+
+
+def import_extra(module: str, who: str) -> Any:
+    """``module`` imported, or a ModuleNotFoundError saying which extra
+    installs it (:func:`extra_needed`, ``who`` the caller that needs it; the
+    error's ``name`` kept); a failed import of a module of no extra propagates
+    as it is."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        text = extra_needed(who, exc)
+        if text is None:  # a module of no extra (one the installed one imports)
+            raise
+        raise ModuleNotFoundError(text, name=exc.name) from None

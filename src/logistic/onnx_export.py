@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from ._messages import extra_needed
+from ._messages import import_extra
 from ._multiclass import is_multiclass
 
 __all__ = ["to_onnx", "to_onnx_bytes"]
@@ -55,14 +55,8 @@ def to_onnx(
     command line's target levels of a model fitted on class codes);
     ``offset``: add the input ``offset`` to the logits (None: where the
     model's fit had an offset)."""
-    try:
-        import onnx
-        from onnx import TensorProto, helper
-    except ImportError as exc:
-        text = extra_needed("to_onnx", exc)
-        if text is None:  # onnx there, one of its own imports failed
-            raise
-        raise ModuleNotFoundError(text, name=exc.name) from None
+    onnx = import_extra("onnx", "to_onnx")
+    from onnx import TensorProto, helper
 
     from ._offset_use import fit_offset
 

@@ -68,6 +68,7 @@ from .._labels import (
     encode,
     resolve_classes,
 )
+from .._messages import import_extra
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
 from . import _cache_lock, row_cache
@@ -228,6 +229,7 @@ class Chunked:
         **opts: Any,
     ) -> Chunked:
         """Stream a Parquet file or a directory of Parquet files (name order)."""
+        import_extra("pyarrow", "Chunked.from_parquet")
         source = _ParquetSource(
             path, target=target, features=features, weight=weight, offset=offset
         )
@@ -247,6 +249,7 @@ class Chunked:
         **opts: Any,
     ) -> Chunked:
         """Stream a CSV file with a header row (pyarrow's streaming reader)."""
+        import_extra("pyarrow", "Chunked.from_csv")
         source = _CSVSource(
             path,
             target=target,

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
-from .._messages import extra_needed
+from .._messages import import_extra
 from ..io._encoding import MAX_TEXT as MAX_FORMULA
 from ..io._terms import TermError, evaluate, parse_factor
 from ._design import UnseenLevelsError
@@ -184,14 +184,9 @@ def _refuse_quoted_keywords(formula: str) -> None:
 
 def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
     """``(target, rhs, factors)``: formulaic's parse, every factor checked."""
-    try:
-        from formulaic import Formula
-        from formulaic.formula import SimpleFormula
-    except ImportError as exc:
-        text = extra_needed("a formula", exc)
-        if text is None:  # formulaic there, one of its own imports failed
-            raise
-        raise ModuleNotFoundError(text, name=exc.name) from None
+    import_extra("formulaic", "a formula")
+    from formulaic import Formula
+    from formulaic.formula import SimpleFormula
 
     if len(formula) > MAX_FORMULA:  # before any data is read or fitted
         raise InvalidParameterError(

@@ -55,7 +55,7 @@ from typing import Any
 from .._column_hints import runs_of_spaces
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._files import STDIN, check_input, spooled
-from .._messages import extra_needed
+from .._messages import import_extra
 from ..formats import (
     FORMATS,
     decompress_error,
@@ -520,7 +520,7 @@ def read_data(
     path = os.fspath(path)
     if fmt is not None and fmt not in FORMATS:
         raise DataValidationError(f"fmt must be one of {FORMATS}, got {fmt!r}")
-    _require_pyarrow()
+    import_extra("pyarrow", "reading a data file (logistic.tabular.read_data)")
     encoding = check_encoding(encoding)
     check_decimal(decimal)
     with spooled(path, file_name=_copy_name(path, fmt), on_wait=on_wait) as src:
@@ -552,14 +552,3 @@ def read_data(
     raw.sha256 = src.sha256
     return raw
 
-
-def _require_pyarrow() -> None:
-    """pyarrow (the ``cli`` extra) importable, or an ImportError naming the
-    extra to install (every format is read with it)."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError as exc:
-        text = extra_needed("reading a data file (logistic.tabular.read_data)", exc)
-        if text is None:  # pyarrow there, one of its own imports failed
-            raise
-        raise ModuleNotFoundError(text, name=exc.name) from None
