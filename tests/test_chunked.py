@@ -802,3 +802,16 @@ def test_readers_without_pyarrow_name_the_extra(tmp_path, monkeypatch, reader):
     ) as info:
         getattr(Chunked, reader)(path, target="y")
     assert "pip install 'logistic[cli]'" in str(info.value)
+
+
+def test_dask_from_parquet_without_dask_names_the_extra(tmp_path, monkeypatch):
+    """Dask.from_parquet without dask raised a bare "No module named 'dask'";
+    it names the extra to install."""
+    from logistic.backends import Dask
+
+    monkeypatch.setitem(sys.modules, "dask", None)
+    with pytest.raises(
+        ImportError, match=r"^Dask\.from_parquet needs the 'dask' extra"
+    ) as info:
+        Dask.from_parquet(tmp_path / "d.parquet", target="y")
+    assert "pip install 'logistic[dask]'" in str(info.value)

@@ -58,6 +58,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._labels import PositiveRule
+from .._messages import import_extra
 from .._typing import BackendCapabilities, Block, is_dask_collection
 from ..formats import no_parquet_files
 from ._column_words import PARQUET_NAMES, refuse_complex, refuse_text_frame_columns
@@ -306,7 +307,8 @@ class Dask:
         **opts: Any,
     ) -> Dask:
         """One partition per Parquet file (name order), each loaded by its task."""
-        import dask
+        dask = import_extra("dask", "Dask.from_parquet")
+        import_extra("pyarrow", "Dask.from_parquet")
         import pyarrow.parquet as pq
 
         root = Path(path)
