@@ -297,7 +297,14 @@ def _parse(
         source = stream if compression is None else bounded(stream, name or path)
         if on_progress is not None:
             source = counting(source, fh, on_progress)
-        held = sys.getrefcount(source)
+
+        def references() -> int:
+            # one call, made alike before and after the read: its count
+            # compares on every Python (3.10 holds one more reference to an
+            # argument while a call runs than 3.11 and later)
+            return sys.getrefcount(source)
+
+        held = references()
         try:
             return pacsv.read_csv(
                 source,
@@ -313,7 +320,7 @@ def _parse(
             )
         finally:
             if source is not stream:
-                _await_release(source, held)
+                _await_release(references, held)
 
 
 def _serial(fh: Any, compression: str | None) -> bool:
@@ -326,8 +333,11 @@ def _serial(fh: Any, compression: str | None) -> bool:
     return compression is None and os.fstat(fh.fileno()).st_size <= SERIAL_CSV_BYTES
 
 
-def _await_release(source: Any, held: int, timeout: float = 5.0) -> None:
-    """Wait until pyarrow's reader has dropped its reference to ``source``.
+def _await_release(
+    references: Callable[[], int], held: int, timeout: float = 5.0
+) -> None:
+    """Wait until pyarrow's reader has dropped its reference to ``source``
+    (``references()`` is back to ``held``).
 
     ``read_csv`` wraps a Python stream (the progress counter) in a C++ file
     that its thread pool may destroy just after ``read_csv`` returned; that
@@ -335,12 +345,16 @@ def _await_release(source: Any, held: int, timeout: float = 5.0) -> None:
     command failing right after the read) the thread is killed mid-C++ and
     the process aborts ("terminate called without an active exception",
     exit 134). Waiting here, with the GIL released by ``sleep``, lets the
-    destructor run while Python is still alive. ``held`` is
-    ``sys.getrefcount(source)`` in the caller before the reader got it (this
-    function's own parameter adds one reference).
+    destructor run while Python is still alive. ``references`` counts the
+    references to ``source`` (``sys.getrefcount`` in the caller) and ``held``
+    is its count before the reader got it: the same call both times, so the
+    counts compare whatever references the interpreter itself holds to a
+    call's argument (a count measured here, one call deeper, was one higher
+    on Python 3.10 for good, so every read with progress waited the full
+    ``timeout``).
     """
     deadline = time.monotonic() + timeout
-    while sys.getrefcount(source) - 1 > held and time.monotonic() < deadline:
+    while references() > held and time.monotonic() < deadline:
         time.sleep(0.001)
 
 
