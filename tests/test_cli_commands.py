@@ -392,3 +392,26 @@ def test_missing_cli_extra_names_it(
     ) in err, err
     assert "internal error" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]
+
+
+def test_an_extra_too_old_is_not_called_missing(tmp_path, capsys, monkeypatch):
+    """An installed extra's module that lacks a name (too old a version)
+    raises ImportError, not ModuleNotFoundError: it was reported as 'the 'cli'
+    extra, not installed'; it is no missing extra."""
+    import importlib
+
+    (tmp_path / "d.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
+    monkeypatch.chdir(tmp_path)
+    real = importlib.import_module
+
+    def old_formulaic(name, *args, **kwargs):
+        if name == "formulaic":
+            raise ImportError("cannot import name 'Formula'", name="formulaic")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib, "import_module", old_formulaic)
+    code = main(["fit", "d.csv", "--formula", "y ~ x", "-o", "n.json"])
+    err = capsys.readouterr().err
+    assert "not installed" not in err, err
+    assert "cannot import name 'Formula'" in err
+    assert code != 0

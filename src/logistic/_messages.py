@@ -142,11 +142,15 @@ EXTRAS = {
 }
 
 
-def extra_needed(who: str, exc: ImportError) -> str | None:
+def extra_needed(who: str, exc: BaseException) -> str | None:
     """What to install, for ``exc`` a failed import of a module of an
     optional extra: ``"<who> needs the 'cli' extra, not installed: pip
     install 'logistic[cli]' (from a clone: pip install '.[cli]') or pip
-    install pyarrow (No module named 'pyarrow')"``; None for another module."""
+    install pyarrow (No module named 'pyarrow')"``; None for another module,
+    and for an extra's module that is installed but failed to import (a name
+    it lacks: too old a version), which is no missing extra."""
+    if not isinstance(exc, ModuleNotFoundError):
+        return None
     name = exc.name or ""
     extra = EXTRAS.get(name.partition(".")[0])
     if extra is None:

@@ -102,7 +102,7 @@ def missing_extra(exc: BaseException) -> CLIError | None:
         return None
     if "pip install 'logistic[" in str(exc):  # the library named it already
         return CLIError(str(exc), EX_USAGE)
-    text = extra_needed("this command", exc)
+    text = extra_needed("this command", exc)  # None unless not installed
     return None if text is None else CLIError(text, EX_USAGE)
 
 
