@@ -316,6 +316,22 @@ def test_invalid_data_named():
         LogisticRegression().fit(_strict(X), y[:-1])
 
 
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_empty_x_refused_as_numpy_refuses_it(ns):
+    # no rows: not "only one class: None"; no columns: not numpy's reshape error
+    X, y = logistic_problem(2, n=50)
+    c = NAMESPACES[ns]
+    for shape in [(0, 5), (50, 0)]:
+        with pytest.raises(DataValidationError) as want:
+            LogisticRegression().fit(np.zeros(shape), y[: shape[0]])
+        with pytest.raises(DataValidationError) as got:
+            LogisticRegression().fit(c(np.zeros(shape)), c(y[: shape[0]]))
+        assert str(got.value) == str(want.value)
+    model = LogisticRegression().fit(X, y)
+    with pytest.raises(DataValidationError, match=r"0 sample\(s\) \(shape=\(0, 5\)\)"):
+        model.predict_proba(c(np.zeros((0, 5))))
+
+
 @pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 def test_sparse_torch_refused_naming_cupy_csr():
     torch = pytest.importorskip("torch")

@@ -294,6 +294,14 @@ def check_X(
     else:
         X = _dense_array(X, estimator)
         data, shape = X, X.shape
+    check_shape(shape, estimator, min_samples)
+    if check_finite:
+        _check_finite(data, X, names)
+    return X
+
+
+def check_shape(shape: tuple[int, ...], estimator: str, min_samples: int = 1) -> None:
+    """At least ``min_samples`` rows and one column in X's 2-D ``shape``."""
     if shape[0] < min_samples:
         raise DataValidationError(
             f"Found array with {shape[0]} sample(s) (shape={shape}) while a minimum of "
@@ -304,9 +312,6 @@ def check_X(
             f"Found array with 0 feature(s) (shape={shape}) while a minimum of 1 is "
             f"required by {estimator}."
         )
-    if check_finite:
-        _check_finite(data, X, names)
-    return X
 
 
 def check_vector(v: Any, n: int, name: str, *, nonnegative: bool = False) -> np.ndarray:

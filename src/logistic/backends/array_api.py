@@ -44,7 +44,7 @@ from .._exceptions import DataValidationError, InvalidParameterError
 from .._labels import check_y_classes
 from .._multiclass import binary_only
 from .._typing import BackendCapabilities, Block
-from .._validation import check_vector, combined_weights
+from .._validation import check_shape, check_vector, combined_weights
 from ._reduce import tree_sum
 
 __all__ = [
@@ -116,8 +116,10 @@ def _detached(X: Any) -> Any:
 
 
 def check_device_X(X: Any, estimator: str = "LogisticRegression") -> Any:
-    """A 2-D, finite, floating array-API X on its device (ints become float64;
-    a torch tensor that records gradients detached from its graph)."""
+    """A 2-D, finite, real array-API X of at least one row and one column on its
+    device, as :func:`logistic._validation.check_X` requires of numpy X (ints
+    become float64; a torch tensor that records gradients detached from its
+    graph)."""
     X = _check_sparse(_detached(X))
     xp = _namespace(X)
     if len(X.shape) != 2:
@@ -125,6 +127,7 @@ def check_device_X(X: Any, estimator: str = "LogisticRegression") -> Any:
             f"Expected a 2D array for X of {estimator}, got an array of shape "
             f"{tuple(X.shape)}; reshape a single feature with X.reshape(-1, 1)"
         )
+    check_shape(tuple(X.shape), estimator)
     if kx.is_sparse(X):
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
