@@ -332,6 +332,20 @@ def test_empty_x_refused_as_numpy_refuses_it(ns):
         model.predict_proba(c(np.zeros((0, 5))))
 
 
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_complex_x_refused_not_cast_to_its_real_part(ns):
+    # numpy refuses complex X; the device cast kept the real part silently
+    X, y = logistic_problem(2, n=50)
+    Xc = X + 1j * X[:, ::-1]
+    with pytest.raises(DataValidationError, match="Complex data not supported: X"):
+        LogisticRegression().fit(Xc, y)
+    with pytest.raises(DataValidationError, match="Complex data not supported: X"):
+        LogisticRegression().fit(NAMESPACES[ns](Xc), y)
+    model = LogisticRegression().fit(X, y)
+    with pytest.raises(DataValidationError, match="Complex data not supported: X"):
+        model.predict(NAMESPACES[ns](Xc))
+
+
 @pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 def test_sparse_torch_refused_naming_cupy_csr():
     torch = pytest.importorskip("torch")

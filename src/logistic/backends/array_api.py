@@ -129,10 +129,18 @@ def check_device_X(X: Any, estimator: str = "LogisticRegression") -> Any:
         )
     check_shape(tuple(X.shape), estimator)
     if kx.is_sparse(X):
+        if np.dtype(X.dtype).kind == "c":  # astype would drop the imaginary part
+            raise DataValidationError(
+                f"Complex data not supported: X has a complex dtype ({X.dtype})"
+            )
         if X.dtype not in (np.float32, np.float64):
             X = X.astype(np.float64)
         values = X.data
     else:
+        if xp.isdtype(X.dtype, "complex floating"):  # astype would drop it too
+            raise DataValidationError(
+                f"Complex data not supported: X has a complex dtype ({X.dtype})"
+            )
         if X.dtype not in (xp.float32, xp.float64):
             X = xp.astype(X, xp.float64)
         values = X
