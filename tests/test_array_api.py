@@ -274,6 +274,29 @@ def test_log_proba_and_score_on_device_input(ns):
     assert model.score(c(X), c(y)) == model.score(X, y)
 
 
+@pytest.mark.parametrize("dtype", [np.bool_, np.int64, np.int32, np.float32])
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_predict_returns_the_labels_in_their_dtype(ns, dtype):
+    # boolean labels came back as 0/1 int64, int32 and float32 ones widened
+    from logistic._kernels_xp import to_numpy
+
+    X, y = logistic_problem(2, n=200)
+    c = NAMESPACES[ns]
+    labels = y.astype(dtype)
+    want = LogisticRegression().fit(X, labels).predict(X)
+    got = LogisticRegression().fit(c(X), c(labels)).predict(c(X))
+    assert type(got) is type(c(X))
+    assert to_numpy(got).dtype == want.dtype == dtype
+    np.testing.assert_array_equal(to_numpy(got), want)
+    # a K-class model fitted from numpy predicts device X in its labels' dtype
+    labels3 = (np.arange(200) % 3).astype(dtype) if dtype != np.bool_ else None
+    if labels3 is not None:
+        model = LogisticRegression().fit(X, labels3)
+        got = model.predict(c(X))
+        assert to_numpy(got).dtype == dtype
+        np.testing.assert_array_equal(to_numpy(got), model.predict(X))
+
+
 def test_string_labels_predict_on_the_host():
     X, y = logistic_problem(2, n=300)
     names = np.where(y == 1, "yes", "no")

@@ -164,11 +164,12 @@ def labels(Z: Any, classes: np.ndarray) -> Any:
         )
     if is_device_array(Z):
         from . import _kernels_xp as kx
+        from .backends.array_api import label_dtype
 
         xp = kx.namespace(Z)
         top = xp.argmax(Z, axis=1)
         if classes.dtype.kind not in "biuf":
             return classes[kx.to_numpy(top)]
-        dt = xp.float64 if classes.dtype.kind == "f" else xp.int64
+        dt = label_dtype(xp, classes.dtype)
         return xp.take(kx.to_device(classes, xp, kx.device_of(Z), dt), top)
     return _block_labels(Z, classes)

@@ -51,6 +51,7 @@ __all__ = [
     "ArrayAPI",
     "decision_function",
     "host_array",
+    "label_dtype",
     "predict",
     "predict_log_proba",
     "predict_proba",
@@ -326,12 +327,23 @@ def host_array(v: Any) -> Any:
     return kx.to_numpy(v) if kx.is_device_array(v) else v
 
 
+def label_dtype(xp: Any, dtype: np.dtype) -> Any:
+    """The dtype of namespace ``xp`` for numeric or boolean labels of numpy
+    ``dtype``: the same (bool, int32, float32, ...) where ``xp`` has it, else
+    float64 or int64."""
+    same = getattr(xp, dtype.name, None)
+    if same is not None:
+        return same
+    return xp.float64 if dtype.kind == "f" else xp.int64
+
+
 def predict(z: Any, classes: np.ndarray) -> Any:
     """``classes[1]`` where ``z > 0``, else ``classes[0]``: on z's device for
-    numeric labels, a numpy array for other labels (strings)."""
+    numeric and boolean labels, in ``classes``' dtype where the namespace has
+    it (as numpy's ``predict`` returns them), a numpy array for other labels
+    (strings)."""
     if classes.dtype.kind not in "biuf":
         return classes[(kx.to_numpy(z) > 0).astype(np.intp)]
     xp, dev = kx.namespace(z), kx.device_of(z)
-    dt = xp.float64 if classes.dtype.kind == "f" else xp.int64
-    c = kx.to_device(classes, xp, dev, dt)
+    c = kx.to_device(classes, xp, dev, label_dtype(xp, classes.dtype))
     return xp.where(z > 0, c[1], c[0])
