@@ -378,6 +378,34 @@ def test_sparse_torch_refused_naming_cupy_csr():
         LogisticRegression().fit(Xs, y)
 
 
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
+@pytest.mark.parametrize("host_x", [True, False], ids=["numpy-X", "torch-X"])
+def test_sparse_torch_vectors_refused_by_name(host_x):
+    # torch's "can't convert Sparse layout tensor to numpy" named no input
+    torch = pytest.importorskip("torch")
+    X, y = logistic_problem(2, n=50)
+    Xg = X if host_x else torch.from_numpy(X)
+    model = LogisticRegression().fit(X, y)
+
+    def sparse(v):
+        return torch.from_numpy(v).to_sparse()
+
+    ones = np.ones(50)
+    for name, call in [
+        ("y", lambda: LogisticRegression().fit(Xg, sparse(y))),
+        ("sample_weight", lambda: LogisticRegression().fit(Xg, y, sparse(ones))),
+        ("offset", lambda: LogisticRegression().fit(Xg, y, offset=sparse(ones))),
+        ("y", lambda: model.score(Xg, sparse(y))),
+        ("offset", lambda: model.predict_proba(Xg, offset=sparse(ones))),
+    ]:
+        with pytest.raises(
+            DataValidationError,
+            match=rf"^{name} is a sparse torch tensor \(torch\.sparse_coo\) of shape "
+            rf"\(50,\), but {name} must be dense .*: pass {name}\.to_dense\(\)$",
+        ):
+            call()
+
+
 def test_integer_x_fits_as_float64():
     X, y = logistic_problem(2, n=300)
     Xi = np.round(X * 10).astype(np.int64)

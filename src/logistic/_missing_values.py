@@ -2,7 +2,8 @@
 ``pd.NA``, ``NaT``), a missing label refused naming its row, and a numpy
 masked array whose mask hides values refused (its hidden values would
 otherwise be read as data), as is a scipy sparse matrix given for a 1-D input
-(labels, weights, offsets), which ``np.asarray`` would read as one 0-d value.
+(labels, weights, offsets), which ``np.asarray`` would read as one 0-d value,
+or a sparse torch tensor, which it cannot convert.
 
 Convention (owned here): a missing value is None, a float NaN, ``pd.NA`` or
 ``NaT``, recognised without importing pandas (:func:`is_missing`), and
@@ -83,12 +84,19 @@ def refuse_sparse(v: Any, name: str) -> None:
     """Refuse a scipy sparse ``v`` given for the 1-D input ``name`` (``y``,
     ``sample_weight``, ``offset``), as scikit-learn refuses it: ``np.asarray``
     makes a 0-d object array of a sparse matrix, so a later check would name
-    a shape of ``()`` or a failed conversion instead."""
+    a shape of ``()`` or a failed conversion instead; a sparse torch tensor
+    too (``np.asarray`` raises torch's TypeError, which names no input)."""
     if issparse(v):
         raise DataValidationError(
             f"{name} is a scipy sparse {type(v).__name__} of shape {v.shape}, but "
             f"{name} must be dense (one value per sample): pass "
             f"{name}.toarray().ravel()"
+        )
+    layout = str(getattr(v, "layout", "torch.strided"))
+    if type(v).__module__.split(".")[0] == "torch" and layout != "torch.strided":
+        raise DataValidationError(
+            f"{name} is a sparse torch tensor ({layout}) of shape {tuple(v.shape)}, "
+            f"but {name} must be dense (one value per sample): pass {name}.to_dense()"
         )
 
 

@@ -323,7 +323,11 @@ def predict_log_proba(z: Any) -> Any:
 
 
 def host_array(v: Any) -> Any:
-    """``v`` as a numpy array when it is a device array, else ``v`` unchanged."""
+    """``v`` as a numpy array when it is a dense device array, else ``v``
+    unchanged (a sparse torch tensor is left to the 1-D checks to refuse by
+    name: :func:`logistic._missing_values.refuse_sparse`)."""
+    if str(getattr(v, "layout", "torch.strided")) != "torch.strided":
+        return v
     return kx.to_numpy(v) if kx.is_device_array(v) else v
 
 
