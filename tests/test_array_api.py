@@ -406,6 +406,28 @@ def test_sparse_torch_vectors_refused_by_name(host_x):
             call()
 
 
+def test_bfloat16_labels_weights_and_offsets_of_torch_x():
+    # numpy has no bfloat16: the host copy stopped with torch's TypeError
+    torch = pytest.importorskip("torch")
+    X, y = logistic_problem(2, n=200)
+    sw, off = np.linspace(0.5, 2.0, 200), np.linspace(-0.5, 0.5, 200)
+
+    def bf16(v):
+        return torch.from_numpy(v).to(torch.bfloat16)
+
+    sw16, off16 = (bf16(v).float().double().numpy() for v in (sw, off))  # rounded
+    want = LogisticRegression().fit(X, y, sample_weight=sw16, offset=off16)
+    Xt = torch.from_numpy(X)
+    got = LogisticRegression().fit(Xt, bf16(y), sample_weight=bf16(sw), offset=bf16(off))
+    np.testing.assert_allclose(got.coef_, want.coef_, rtol=1e-10, atol=1e-12)
+    assert got.score(Xt, bf16(y), bf16(sw), bf16(off)) == want.score(X, y, sw16, off16)
+    np.testing.assert_allclose(
+        _host(want.predict_proba(Xt, offset=bf16(off))),
+        want.predict_proba(X, offset=off16),
+        rtol=1e-12,
+    )
+
+
 def test_integer_x_fits_as_float64():
     X, y = logistic_problem(2, n=300)
     Xi = np.round(X * 10).astype(np.int64)

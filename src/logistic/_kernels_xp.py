@@ -115,9 +115,12 @@ def accumulation_dtype(xp: Any, device: Any, dtype: Any) -> Any:
 
 
 def to_numpy(x: Any) -> np.ndarray:
-    """A device array copied to the host as a numpy array of its own dtype."""
+    """A device array copied to the host as a numpy array of its own dtype
+    (torch's bfloat16 and float8, which numpy lacks, as float32: exact)."""
     mod = type(x).__module__.split(".")[0]
     if mod == "torch":
+        if str(x.dtype).startswith(("torch.bfloat16", "torch.float8")):
+            x = x.float()
         return np.asarray(x.detach().cpu().numpy())
     if mod == "cupy":
         return np.asarray(x.get())
