@@ -297,6 +297,22 @@ def test_predict_returns_the_labels_in_their_dtype(ns, dtype):
         np.testing.assert_array_equal(to_numpy(got), model.predict(X))
 
 
+@pytest.mark.parametrize("k", [2, 3])
+@pytest.mark.parametrize("ns", sorted(NAMESPACES))
+def test_unnamed_device_x_warns_as_numpy_x_for_a_model_fitted_with_names(ns, k):
+    # numpy X warned (scikit-learn's words), device X did not
+    pd = pytest.importorskip("pandas")
+    X, _ = logistic_problem(2, n=90)
+    frame = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    model = LogisticRegression().fit(frame, np.arange(90) % k)
+    words = "X does not have valid feature names, but LogisticRegression was fitted"
+    for method in ("predict", "predict_proba", "decision_function"):
+        with pytest.warns(UserWarning, match=words):
+            getattr(model, method)(X)
+        with pytest.warns(UserWarning, match=words):
+            getattr(model, method)(NAMESPACES[ns](X))
+
+
 def test_string_labels_predict_on_the_host():
     X, y = logistic_problem(2, n=300)
     names = np.where(y == 1, "yes", "no")

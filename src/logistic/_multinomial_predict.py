@@ -38,7 +38,7 @@ from ._offset_use import prediction_offset
 from ._prediction import checked_X
 from ._row_alignment import check_rows_aligned
 from ._typing import is_dask_collection
-from ._validation import check_offset_matrix
+from ._validation import check_feature_names, check_offset_matrix
 
 __all__ = ["decision_matrix", "labels", "log_proba", "proba"]
 
@@ -92,6 +92,7 @@ def _device_logits(
     from .backends.array_api import check_device_X, host_array
 
     name = type(model).__name__
+    check_feature_names(getattr(model, "feature_names_in_", None), X, name)
     X = check_device_X(X, name)
     if X.shape[1] != model.n_features_in_:
         raise DataValidationError(

@@ -48,6 +48,7 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
     if is_device_array(X):  # torch, CuPy, ...: float64 logits on X's device
         from .backends.array_api import decision_function as on_device
 
+        check_feature_names(getattr(model, "feature_names_in_", None), X, name)
         p = model.n_features_in_
         return on_device(X, coef, b, offset, n_features=p, estimator=name)
     check_rows_aligned(X, offset=offset)  # as fit pairs them: by position
