@@ -444,6 +444,31 @@ def test_bfloat16_labels_weights_and_offsets_of_torch_x():
     )
 
 
+@pytest.mark.parametrize("how", ["device1", "torch"])
+def test_path_cv_and_partial_fit_copy_device_arrays_to_the_host(how):
+    # they read X, y through numpy: RuntimeError "Can't convert array on the
+    # device1 device" / "Can't call numpy() on Tensor that requires grad"
+    def c(a):
+        if how == "device1":
+            return xs.asarray(a, device=xs.Device("device1"))
+        torch = pytest.importorskip("torch")
+        return torch.tensor(a, requires_grad=a.dtype.kind == "f")
+
+    from logistic import LogisticRegressionCV, path
+
+    X, y = logistic_problem(2, n=200)
+    k3 = np.arange(200) % 3
+    np.testing.assert_array_equal(path(c(X), c(y)).coefs, path(X, y).coefs)
+    for labels, classes in [(y, [0.0, 1.0]), (k3, [0, 1, 2])]:
+        want = LogisticRegression(random_state=0).partial_fit(X, labels, classes)
+        got = LogisticRegression(random_state=0).partial_fit(c(X), c(labels), classes)
+        np.testing.assert_array_equal(got.coef_, want.coef_)
+    pytest.importorskip("sklearn")
+    want = LogisticRegressionCV(cv=3).fit(X, y)
+    got = LogisticRegressionCV(cv=3).fit(c(X), c(y))
+    np.testing.assert_array_equal(got.coef_, want.coef_)
+
+
 def test_integer_x_fits_as_float64():
     X, y = logistic_problem(2, n=300)
     Xi = np.round(X * 10).astype(np.int64)

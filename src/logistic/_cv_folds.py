@@ -139,7 +139,12 @@ def refuse_streamed(X: Any, name: str) -> None:
 
 def in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:
     """``(values with Dask collections computed, whether any was Dask)``: one
-    ``dask.compute`` for all, so that a shared graph is evaluated once."""
+    ``dask.compute`` for all, so that a shared graph is evaluated once. Device
+    arrays (torch, CuPy, array-API) are copied to the host (detached from an
+    autograd graph, from any device), as numpy reads a CPU tensor."""
+    from .backends.array_api import host_array
+
+    values = tuple(host_array(v) for v in values)
     if not any(is_dask_collection(v) for v in values):
         return values, False
     import dask

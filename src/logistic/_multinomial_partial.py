@@ -84,6 +84,9 @@ def partial_fit_multinomial(
     est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
 ) -> Any:
     """The body of ``LogisticRegression.partial_fit`` for K > 2 classes."""
+    from .backends.array_api import host_array  # device arrays: a host copy
+
+    X, y, sample_weight, offset = map(host_array, (X, y, sample_weight, offset))
     est._validate_params()
     state = stream_state(est)
     if state is None and classes is None:

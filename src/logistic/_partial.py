@@ -333,6 +333,9 @@ def partial_fit(
     est: Any, X: Any, y: Any, classes: Any, sample_weight: Any, offset: Any
 ) -> Any:
     """The body of ``LogisticRegression.partial_fit`` (see the module docstring)."""
+    from .backends.array_api import host_array  # device arrays: a host copy
+
+    X, y, sample_weight, offset = map(host_array, (X, y, sample_weight, offset))
     est._validate_params()
     state = stream_state(est)
     fitted_before = state is None and hasattr(est, "coef_")

@@ -182,6 +182,9 @@ def path(
         "random_state": random_state,
     }  # fmt: skip
     validate_params("path", params, _CONSTRAINTS)
+    from .backends.array_api import host_array  # device arrays: a host copy
+
+    X, y, sample_weight, offset = map(host_array, (X, y, sample_weight, offset))
     check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
     with hand_off_scope():  # X's structure checked once, for this path's backend
         data = check_fit_data(
