@@ -469,6 +469,24 @@ def test_path_cv_and_partial_fit_copy_device_arrays_to_the_host(how):
     np.testing.assert_array_equal(got.coef_, want.coef_)
 
 
+@pytest.mark.parametrize("how", ["device1", "torch"])
+def test_numpy_x_fit_copies_device_labels_weights_and_offsets(how):
+    # numpy read them: "Can't convert array on the device1 device" / "Can't
+    # call numpy() on Tensor that requires grad"
+    def c(a):
+        if how == "device1":
+            return xs.asarray(a, device=xs.Device("device1"))
+        torch = pytest.importorskip("torch")
+        return torch.tensor(a, requires_grad=a.dtype.kind == "f")
+
+    X, y = logistic_problem(2, n=200)
+    y = y.astype(np.float64)
+    sw, off = np.linspace(0.5, 2.0, 200), np.linspace(-0.5, 0.5, 200)
+    want = LogisticRegression().fit(X, y, sample_weight=sw, offset=off)
+    got = LogisticRegression().fit(X, c(y), sample_weight=c(sw), offset=c(off))
+    np.testing.assert_array_equal(got.coef_, want.coef_)
+
+
 def test_integer_x_fits_as_float64():
     X, y = logistic_problem(2, n=300)
     Xi = np.round(X * 10).astype(np.int64)

@@ -138,7 +138,12 @@ def in_memory(
     :class:`InMemory` backend (K ≥ 2 classes with ``multiclass``). X's
     NaN/±inf check (dense or sparse) is the backend's, folded into its first
     pass or settled by a caller's sums of every value
-    (:meth:`InMemory.settle_finite`)."""
+    (:meth:`InMemory.settle_finite`). Device arrays given as y, weights or
+    offsets of a numpy X are copied to the host first (detached, from any
+    device: :func:`logistic.backends.array_api.host_array`)."""
+    from .array_api import host_array
+
+    y, sample_weight, offset = map(host_array, (y, sample_weight, offset))
     with hand_off_scope():  # X's structure checked once: its verdict ends here
         d = check_fit_data(
             X,
