@@ -487,6 +487,35 @@ def test_numpy_x_fit_copies_device_labels_weights_and_offsets(how):
     np.testing.assert_array_equal(got.coef_, want.coef_)
 
 
+@pytest.mark.parametrize("how", ["device1", "torch"])
+def test_numpy_x_predictions_and_inference_copy_device_offsets(how):
+    # numpy read the offset: "Can't convert array on the device1 device" /
+    # "Can't call numpy() on Tensor that requires grad"
+    def c(a):
+        if how == "device1":
+            return xs.asarray(a, device=xs.Device("device1"))
+        torch = pytest.importorskip("torch")
+        return torch.tensor(a, requires_grad=True)
+
+    X, y = logistic_problem(2, n=200)
+    y = y.astype(np.float64)
+    off = np.linspace(-0.5, 0.5, 200)
+    model = LogisticRegression(penalty=None).fit(X, y, offset=off)
+    np.testing.assert_array_equal(
+        model.predict_proba(X, offset=c(off)), model.predict_proba(X, offset=off)
+    )
+    assert model.score(X, y, offset=c(off)) == model.score(X, y, offset=off)
+    np.testing.assert_array_equal(
+        model.inference(X, c(y), offset=c(off)).bse,
+        model.inference(X, y, offset=off).bse,
+    )
+    k3 = LogisticRegression().fit(X, np.arange(200) % 3)
+    off3 = np.tile(off[:, None], (1, 3))
+    np.testing.assert_array_equal(
+        k3.predict_proba(X, offset=c(off3)), k3.predict_proba(X, offset=off3)
+    )
+
+
 def test_integer_x_fits_as_float64():
     X, y = logistic_problem(2, n=300)
     Xi = np.round(X * 10).astype(np.int64)

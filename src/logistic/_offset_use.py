@@ -80,7 +80,12 @@ def prediction_offset(model: Any, offset: Any) -> Any:
     """The offset a prediction of ``model`` adds: ``offset`` as given, None
     for ``offset=0`` (predictions at offset 0, asked for); None with a
     :class:`~logistic.MissingOffsetWarning` where ``offset`` is None and the
-    model's fit had one."""
+    model's fit had one. A device array (torch, CuPy, array-API) comes back as
+    a host copy (detached, from any device), which numpy reads and the device
+    predictions put back on X's device, as fit's offsets."""
+    from .backends.array_api import host_array
+
+    offset = host_array(offset)
     if _is_zero(offset):
         return None
     if offset is None:

@@ -394,7 +394,11 @@ def prepare(
     model: Any, X: Any, y: Any, sample_weight: Any, offset: Any
 ) -> tuple[Any, FloatArray, FloatArray | None, FloatArray | None]:
     """Validate the data as ``fit`` did (same weights, incl. ``class_weight``;
-    a DataFrame's text columns encoded with the fit's levels)."""
+    a DataFrame's text columns encoded with the fit's levels; device y,
+    weights and offsets of a numpy X copied to the host, as fit copies them)."""
+    from ..backends.array_api import host_array
+
+    y, sample_weight, offset = map(host_array, (y, sample_weight, offset))
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
         X = apply_encoding(encoding, X)
