@@ -444,15 +444,25 @@ def test_bfloat16_labels_weights_and_offsets_of_torch_x():
     )
 
 
+def _away(how, every_dtype_grad=False):
+    """A converter of numpy arrays to arrays numpy cannot read directly: on
+    array-api-strict's ``device1`` (``how="device1"``), or torch tensors that
+    record gradients (floating ones, or every one with ``every_dtype_grad``)."""
+
+    def convert(a):
+        if how == "device1":
+            return xs.asarray(a, device=xs.Device("device1"))
+        torch = pytest.importorskip("torch")
+        return torch.tensor(a, requires_grad=every_dtype_grad or a.dtype.kind == "f")
+
+    return convert
+
+
 @pytest.mark.parametrize("how", ["device1", "torch"])
 def test_path_cv_and_partial_fit_copy_device_arrays_to_the_host(how):
     # they read X, y through numpy: RuntimeError "Can't convert array on the
     # device1 device" / "Can't call numpy() on Tensor that requires grad"
-    def c(a):
-        if how == "device1":
-            return xs.asarray(a, device=xs.Device("device1"))
-        torch = pytest.importorskip("torch")
-        return torch.tensor(a, requires_grad=a.dtype.kind == "f")
+    c = _away(how)
 
     from logistic import LogisticRegressionCV, path
 
@@ -473,11 +483,7 @@ def test_path_cv_and_partial_fit_copy_device_arrays_to_the_host(how):
 def test_numpy_x_fit_copies_device_labels_weights_and_offsets(how):
     # numpy read them: "Can't convert array on the device1 device" / "Can't
     # call numpy() on Tensor that requires grad"
-    def c(a):
-        if how == "device1":
-            return xs.asarray(a, device=xs.Device("device1"))
-        torch = pytest.importorskip("torch")
-        return torch.tensor(a, requires_grad=a.dtype.kind == "f")
+    c = _away(how)
 
     X, y = logistic_problem(2, n=200)
     y = y.astype(np.float64)
@@ -491,11 +497,7 @@ def test_numpy_x_fit_copies_device_labels_weights_and_offsets(how):
 def test_numpy_x_predictions_and_inference_copy_device_offsets(how):
     # numpy read the offset: "Can't convert array on the device1 device" /
     # "Can't call numpy() on Tensor that requires grad"
-    def c(a):
-        if how == "device1":
-            return xs.asarray(a, device=xs.Device("device1"))
-        torch = pytest.importorskip("torch")
-        return torch.tensor(a, requires_grad=True)
+    c = _away(how, every_dtype_grad=True)
 
     X, y = logistic_problem(2, n=200)
     y = y.astype(np.float64)
