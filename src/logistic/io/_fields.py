@@ -24,6 +24,7 @@ from .._constraints import as_float64
 from .._exceptions import ModelFormatError
 
 __all__ = [
+    "LONE_SURROGATE",
     "MAX_ROWS",
     "_bad",
     "_field",
@@ -118,6 +119,9 @@ CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\
 #: What a model file's text cannot hold as it is: :data:`CONTROL` and lone
 #: surrogates (an undecodable byte of a file name, which UTF-8 cannot encode).
 _UNSTORABLE = re.compile(CONTROL.pattern[:-1] + "\ud800-\udfff]")
+#: A lone surrogate alone: what no string of a model file may hold, free text
+#: included (UTF-8 cannot encode it, so no command could print it).
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def escaped(text: str) -> str:
@@ -132,13 +136,14 @@ _NESTED = (str, dict, list)
 _IS_NESTED = frozenset(_NESTED).__contains__
 
 
-def _has_control(text: str) -> bool:
-    """Whether ``text`` holds a :data:`CONTROL` character or a lone surrogate
-    (ASCII text: one C-speed test, ``isprintable`` refusing exactly its C0
-    controls and DEL)."""
+def _has_control(text: str, refused: re.Pattern[str] = _UNSTORABLE) -> bool:
+    """Whether ``text`` may hold a character of ``refused`` (by default a
+    :data:`CONTROL` character or a lone surrogate; the characters it holds are
+    ones ``isprintable`` refuses): for ASCII text one C-speed test,
+    ``isprintable`` refusing exactly its C0 controls and DEL."""
     if text.isascii():
         return not text.isprintable()
-    return _UNSTORABLE.search(text) is not None
+    return refused.search(text) is not None
 
 
 def _where(at: Any) -> str:
@@ -147,7 +152,7 @@ def _where(at: Any) -> str:
     while isinstance(at, tuple):
         at, key = at
         parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
-    return at + "".join(reversed(parts))
+    return (at + "".join(reversed(parts))).removeprefix(".") or "(document)"
 
 
 def _control_error(
@@ -170,22 +175,25 @@ def _control_error(
     )
 
 
-def check_no_control(value: Any, path: str, where: str) -> None:
-    """Refuse a control character (:data:`CONTROL`) or a lone surrogate in
-    any string of ``value`` (object keys included): a
+def check_no_control(
+    value: Any, path: str, where: str, refused: re.Pattern[str] = _UNSTORABLE
+) -> None:
+    """Refuse a control character (:data:`CONTROL`) or a lone surrogate (the
+    characters of ``refused``: :data:`LONE_SURROGATE` alone for a section of
+    free text) in any string of ``value`` (object keys included): a
     :class:`ModelFormatError` naming the file ``path``, the field (``where``,
-    then keys and indices) and the character. Numbers and other values are
-    skipped."""
+    then keys and indices; ``""`` for the whole document) and the character.
+    Numbers and other values are skipped."""
     stack: list[tuple[Any, Any]] = [(value, where)]
     while stack:
         v, at = stack.pop()
         kind = type(v)
         if kind is str:
-            if match := _UNSTORABLE.search(v):
+            if match := refused.search(v):
                 raise _control_error(path, at, v, match)
         elif kind is dict:
             for k, x in v.items():
-                if isinstance(k, str) and (match := _UNSTORABLE.search(k)):
+                if isinstance(k, str) and (match := refused.search(k)):
                     raise _control_error(path, at, k, match, " has a key that")
                 if type(x) in _NESTED:
                     stack.append((x, (at, k)))
@@ -198,9 +206,9 @@ def check_no_control(value: Any, path: str, where: str) -> None:
                         (x, (at, i)) for i, x in enumerate(v) if type(x) in _NESTED
                     )
             else:
-                if _has_control(joined):
+                if _has_control(joined, refused):
                     for i, x in enumerate(v):
-                        if match := _UNSTORABLE.search(x):
+                        if match := refused.search(x):
                             raise _control_error(path, (at, i), x, match)
 
 

@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from .._exceptions import IntegrityError, ModelFormatError
+from ._fields import LONE_SURROGATE, check_no_control
 from ._schema import FORMAT_NAME, _canonical
 
 __all__ = [
@@ -150,7 +151,7 @@ def parse_document(raw: bytes, path: str) -> dict[str, Any]:
             f'{path} is not a logistic model file (no "format": "{FORMAT_NAME}" field)'
         )
     if _SURROGATE_ESCAPE.search(raw):  # else no string can hold one
-        _refuse_lone_surrogate(doc, path)
+        check_no_control(doc, path, "", LONE_SURROGATE)
     return doc
 
 
@@ -159,33 +160,6 @@ def parse_document(raw: bytes, path: str) -> dict[str, Any]:
 #: bytes are strict UTF-8, which encodes no surrogate: an escape is the only
 #: way in.)
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _refuse_lone_surrogate(doc: dict[str, Any], path: str) -> None:
-    """Refuse the first string (a value or a key) of ``doc`` holding a lone
-    surrogate, naming its field (``training.options.solver``)."""
-    stack: list[tuple[Any, str]] = [(doc, "")]
-    while stack:
-        value, where = stack.pop()
-        texts: list[tuple[str, str, str]] = []  # (text, field, what)
-        if isinstance(value, str):
-            texts.append((value, where, ""))
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                texts.append((k, where, " has a key that"))
-                stack.append((v, f"{where}.{k}" if where else str(k)))
-        elif isinstance(value, list):
-            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(value))
-        for text, field, what in texts:
-            if match := _LONE_SURROGATE.search(text):
-                raise ModelFormatError(
-                    f"model file {path}: field '{field or '(document)'}'{what} holds "
-                    f"the lone surrogate {match.group()!r} (character "
-                    f"{match.start()} of {text!r:.60}), which UTF-8 text cannot "
-                    "hold: no command could print it nor save write it back; "
-                    "correct the field, or re-create the file with 'logistic fit'"
-                )
 
 
 def first_non_finite(doc: Any) -> str:
