@@ -45,6 +45,8 @@ def _is_text(t: Any) -> bool:
 
 #: A plain number (``-3``, ``+4.5e2``), which a spreadsheet reads as a number.
 _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+#: The start of a text a spreadsheet would run as a formula: = + - @ TAB CR.
+_RISKY_START = r"^[=+\-@\t\r]"
 
 
 def _all_numbers(text: Any) -> bool:
@@ -74,7 +76,7 @@ def _prefix_risky(column: Any) -> Any:
     text = column if kind == work else pc.cast(column, work)
     if _all_numbers(text):
         return column
-    risky = pc.match_substring_regex(text, r"^[=+\-@\t\r]")
+    risky = pc.match_substring_regex(text, _RISKY_START)
     quote, empty = pa.scalar("'", type=work), pa.scalar("", type=work)
     safe = pc.if_else(risky, pc.binary_join_element_wise(quote, text, empty), text)
     return safe if kind == work else pc.cast(safe, kind)
@@ -86,9 +88,7 @@ def excel_safe_name(name: str) -> str:
     the values under it; a plain number (``-3``) is unchanged."""
     import re
 
-    if not re.match(r"[=+\-@\t\r]", name):
-        return name
-    if re.fullmatch(_PLAIN_NUMBER.strip("^$"), name):
+    if not re.match(_RISKY_START, name) or re.fullmatch(_PLAIN_NUMBER, name):
         return name
     return "'" + name
 
