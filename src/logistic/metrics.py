@@ -152,9 +152,8 @@ def _threshold(threshold: Any) -> float:
 def _n_bins(n_bins: Any) -> int:
     """``n_bins`` as an int >= 1 (scikit-learn's ``calibration_curve`` rule):
     with 0 bins, or fewer, the table had no row and said nothing."""
-    if isinstance(n_bins, bool) or not isinstance(n_bins, (int, np.integer)):
-        raise ValueError(f"n_bins must be an int >= 1, got {n_bins!r}")
-    if n_bins < 1:
+    whole = isinstance(n_bins, (int, np.integer)) and not isinstance(n_bins, bool)
+    if not (whole and n_bins >= 1):
         raise ValueError(f"n_bins must be an int >= 1, got {n_bins!r}")
     return int(n_bins)
 
