@@ -104,7 +104,6 @@ def env_threads(text: str | None) -> int | None:
     return int(digits) if len(digits) <= 18 else _MANY
 
 
-
 def _start_value(name: str) -> str | None:
     """``name`` in the environment the process started with (Linux's
     ``/proc/self/environ``); ``os.environ``'s where that cannot be read."""

@@ -48,11 +48,11 @@ __all__ = [
     "load_model_file",
     "mark_said",
     "note",
-    "unusable_folder",
     "parse_list",
     "refuse_existing",
     "require_inputs",
     "typed_option",
+    "unusable_folder",
     "warn",
     "writing",
 ]
