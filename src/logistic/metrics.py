@@ -44,6 +44,7 @@ __all__ = [
     "precision_recall_curve",
     "average_precision",
     "confusion_matrix",
+    "classification_rates",
     "calibration_table",
     "evaluate",
     "multiclass_accuracy",
@@ -318,6 +319,30 @@ def confusion_matrix(
     )
 
 
+def classification_rates(
+    y_true: Any, proba: Any, threshold: float = 0.5, sample_weight: Any = None
+) -> dict[str, float | None]:
+    """Sensitivity, specificity and the predictive values at ``threshold``
+    (Stata's ``estat classification``), from :func:`confusion_matrix`:
+    ``sensitivity = tp / (tp + fn)`` (recall, the true positive rate),
+    ``specificity = tn / (tn + fp)``, ``ppv = tp / (tp + fp)`` (precision),
+    ``npv = tn / (tn + fn)``. A rate whose denominator has no weight (no
+    positive row, or no row predicted positive, ...) is None, where
+    scikit-learn's ``recall_score`` and ``precision_score`` warn and give 0."""
+    cm = confusion_matrix(y_true, proba, threshold, sample_weight)
+    (tn, fp), (fn, tp) = cm.tolist()
+
+    def rate(part: float, rest: float) -> float | None:
+        return part / (part + rest) if part + rest > 0 else None
+
+    return {
+        "sensitivity": rate(tp, fn),
+        "specificity": rate(tn, fp),
+        "ppv": rate(tp, fp),
+        "npv": rate(tn, fn),
+    }
+
+
 def calibration_table(
     y_true: Any, proba: Any, n_bins: int = 10, sample_weight: Any = None
 ) -> list[dict[str, float]]:
@@ -383,6 +408,7 @@ def evaluate(
         "roc_auc": roc_auc(y, z, w) if both else None,
         "pr_auc": average_precision(y, z, w) if both else None,
         "brier": brier_score(y, p, w),
+        **classification_rates(y, p, threshold, w),
         "confusion_matrix": {
             "tn": count(cm[0, 0]),
             "fp": count(cm[0, 1]),

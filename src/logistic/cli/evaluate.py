@@ -173,7 +173,8 @@ def shown_edges(m: dict[str, Any]) -> dict[str, Any]:
 
 
 def metrics_tables(m: dict[str, Any]) -> list[Table]:
-    """Rich tables: scores, confusion matrix, calibration."""
+    """Rich tables: scores, confusion matrix (the rates at its threshold as
+    its caption), calibration."""
     weighted = m.get("weights") is not None  # rates weighted, counts in rows
     n, positive = count_text(m["n_samples"]), count_text(m["n_positive"])
     if m.get("grouped"):  # trials and successes; a weight multiplies a row's
@@ -202,6 +203,9 @@ def metrics_tables(m: dict[str, Any]) -> list[Table]:
         conf.add_column(col, justify="right")
     conf.add_row(f"actual {neg}", count_text(cm["tn"]), count_text(cm["fp"]))
     conf.add_row(f"actual {pos}", count_text(cm["fn"]), count_text(cm["tp"]))
+    from ..report._rates import rates_line
+
+    conf.caption = rates_line(m)
     cal = Table(title="calibration")
     sizes = ("rows", "weight") if weighted else ("count",)
     for col in ("bin", *sizes, "mean predicted", "observed rate"):
@@ -236,7 +240,8 @@ def evaluate(
 ) -> None:
     """Accuracy, log loss, ROC AUC and confusion matrix of a model on DATA.
 
-    Two classes: also PR AUC, Brier score and calibration. A model of more
+    Two classes: also PR AUC, Brier score, sensitivity, specificity, PPV and
+    NPV at the threshold, and calibration. A model of more
     than two classes gets log loss, accuracy, per-class and macro ROC AUC
     (one-vs-rest) and the K x K confusion matrix.
 

@@ -38,6 +38,7 @@ import numpy as np
 from .._feature_names import positional_names
 from .._labels import label_text
 from ._diagnostics import InfluenceSection, influence_section
+from ._rates import rates_line
 
 __all__ = [
     "InfluenceSection",
@@ -211,6 +212,7 @@ def build_report(
         f"{_table(scores, 'metrics')}{_definitions(metrics['threshold'])}"
         f"<p>Confusion matrix at threshold {metrics['threshold']:g}:</p>"
         f"{_table(confusion, 'confusion')}"
+        f'<p id="classification-rates">{html.escape(rates_line(metrics))}</p>'
         f"<h2>Summary</h2>{_note(coefficient_note)}"
         f"{_table(_na_rows(coefficients), 'summary')}"
         f'<h2>Figures</h2><div class="figures">{"".join(figures)}</div>'
@@ -317,7 +319,9 @@ def _definitions(threshold: float) -> str:
         "precision, the sum over "
         "thresholds of (R_k - R_k-1) x P_k (scikit-learn's "
         "average_precision_score), not the trapezoidal area under the "
-        "precision-recall curve; brier: mean of (p - outcome)^2."
+        "precision-recall curve; brier: mean of (p - outcome)^2; under the "
+        "confusion matrix, sensitivity = tp / (tp + fn), specificity = "
+        "tn / (tn + fp), PPV = tp / (tp + fp), NPV = tn / (tn + fn)."
     )
     return f'<p id="metric-definitions">{html.escape(text)}</p>'
 
