@@ -23,6 +23,7 @@ COMMANDS = [
     "report",
     "summary",
     "margins",
+    "test",
     "export",
     "demo",
     "derive",

@@ -89,6 +89,7 @@ COMMANDS = (
     "report",
     "summary",
     "margins",
+    "test",
     "export",
     "demo",
     "derive",

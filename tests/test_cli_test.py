@@ -1,0 +1,170 @@
+"""``logistic test``: Wald tests and linear combinations of a model file's
+coefficients (Stata's ``test``, ``testparm``, ``lincom``).
+
+References: the UCLA IDRE page "Logit regression | R data analysis examples"
+(https://stats.oarc.ucla.edu/r/dae/logit-regression/) prints, for
+``glm(admit ~ gre + gpa + rank)`` with ``rank`` a factor, the joint Wald test of
+the rank terms, ``X2 = 20.9, df = 3, P(> X2) = 0.00011``, and of
+``rank2 = rank3``, ``X2 = 5.5, df = 1, P(> X2) = 0.019``; the full-precision
+values, the per-term tests and the linear combinations are statsmodels'
+(``Logit.wald_test``, ``wald_test_terms``, ``t_test``) on the same data, and
+for three classes statsmodels' ``MNLogit`` estimates and covariance.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import data_path, fit_ucla_model, run_cli
+
+sm = pytest.importorskip("statsmodels.formula.api")
+
+
+@pytest.fixture(scope="module")
+def ucla_statsmodels():
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    return sm.logit("admit ~ gre + gpa + C(rank)", frame).fit(disp=0)
+
+
+def _ucla(workdir, capsys):
+    """The UCLA model file, fit's own output discarded."""
+    model = fit_ucla_model(workdir)
+    capsys.readouterr()
+    return model
+
+
+def _json(capsys, *args):
+    code, out, err = run_cli(capsys, ["test", *args, "--json"])
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_joint_test_of_a_term_matches_published_and_statsmodels(
+    workdir, capsys, ucla_statsmodels
+):
+    model = _ucla(workdir, capsys)
+    doc = _json(capsys, model, "C(rank)")
+    assert doc["df"] == 3
+    assert round(doc["statistic"], 1) == 20.9 and round(doc["pvalue"], 5) == 0.00011
+    want = ucla_statsmodels.wald_test(
+        "C(rank)[T.2] = 0, C(rank)[T.3] = 0, C(rank)[T.4] = 0", scalar=True
+    )
+    assert doc["statistic"] == pytest.approx(float(want.statistic), rel=1e-6)
+    assert doc["pvalue"] == pytest.approx(float(want.pvalue), rel=1e-5)
+    assert doc["restrictions"] == [
+        "C(rank)[T.2] = 0", "C(rank)[T.3] = 0", "C(rank)[T.4] = 0"
+    ]
+    assert doc["covariance"] == "nonrobust"
+    # text output: the restrictions and the statistic
+    code, out, _ = run_cli(capsys, ["test", model, "C(rank)"])
+    assert code == 0
+    assert " (3) C(rank)[T.4] = 0" in out and "chi2(3) = 20.8953" in out
+
+
+def test_restriction_and_joint_hypotheses(workdir, capsys, ucla_statsmodels):
+    model = _ucla(workdir, capsys)
+    doc = _json(capsys, model, "C(rank)[T.2] = C(rank)[T.3]")
+    assert round(doc["statistic"], 1) == 5.5 and round(doc["pvalue"], 3) == 0.019
+    assert doc["restrictions"] == ["C(rank)[T.2] - C(rank)[T.3] = 0"]
+    # two hypotheses, one joint test (Stata's test (a) (b))
+    doc = _json(capsys, model, "C(rank)", "2*gre + gpa = 1")
+    want = ucla_statsmodels.wald_test(
+        "C(rank)[T.2] = 0, C(rank)[T.3] = 0, C(rank)[T.4] = 0, 2*gre + gpa = 1",
+        scalar=True,
+    )
+    assert doc["df"] == 4
+    assert doc["statistic"] == pytest.approx(float(want.statistic), rel=1e-6)
+    assert doc["restrictions"][-1] == "2*gre + gpa = 1"
+
+
+def test_each_term(workdir, capsys, ucla_statsmodels):
+    model = _ucla(workdir, capsys)
+    doc = _json(capsys, model, "--terms")
+    want = ucla_statsmodels.wald_test_terms(scalar=True).table
+    got = {t["term"]: t for t in doc["terms"]}
+    assert set(got) == set(want.index)
+    for term in want.index:
+        assert got[term]["df"] == int(want.loc[term, "df_constraint"])
+        assert got[term]["statistic"] == pytest.approx(
+            float(want.loc[term, "statistic"]), rel=1e-6
+        )
+
+
+@pytest.mark.parametrize("odds", [False, True])
+def test_lincom(workdir, capsys, ucla_statsmodels, odds):
+    model = _ucla(workdir, capsys)
+    args = [model, "--lincom", "C(rank)[T.2] - C(rank)[T.3]", "gpa = 1", "--level", "0.9"]
+    doc = _json(capsys, *args, *(["--odds-ratios"] if odds else []))
+    want = ucla_statsmodels.t_test("C(rank)[T.2] - C(rank)[T.3] = 0, gpa = 1")
+    low, high = want.conf_int(alpha=0.1).T
+    rows = doc["combinations"]
+    assert [r["combination"] for r in rows] == ["C(rank)[T.2] - C(rank)[T.3]", "gpa = 1"]
+    effect = np.ravel(want.effect)
+    if odds:
+        got = [r["odds_ratio"] for r in rows]
+        np.testing.assert_allclose(got, np.exp(effect), rtol=1e-6)
+        np.testing.assert_allclose([r["ci_low"] for r in rows], np.exp(low), rtol=1e-6)
+    else:
+        np.testing.assert_allclose([r["estimate"] for r in rows], effect, rtol=1e-6)
+        np.testing.assert_allclose(
+            [r["std_error"] for r in rows], np.ravel(want.sd), rtol=1e-6
+        )
+        np.testing.assert_allclose([r["ci_high"] for r in rows], high, rtol=1e-6)
+    np.testing.assert_allclose(
+        [r["p_value"] for r in rows], np.ravel(want.pvalue), rtol=1e-5
+    )
+
+
+def test_three_classes_against_mnlogit(workdir, capsys):
+    frame = pd.read_csv(data_path("iris", "iris.csv"))
+    argv = ["fit", data_path("iris", "iris.csv"), "--formula",
+            "species ~ sepal_width", "-o", "k.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    doc = _json(capsys, "k.json", "sepal_width")
+    codes = pd.Categorical(frame["species"]).codes
+    ref = sm.mnlogit("y ~ sepal_width", frame.assign(y=codes)).fit(disp=0, maxiter=200)
+    names = ref.cov_params().index
+    pick = [i for i, name in enumerate(names) if name[1] == "sepal_width"]
+    b = np.ravel(ref.params.loc["sepal_width"])
+    V = ref.cov_params().to_numpy()[np.ix_(pick, pick)]
+    assert doc["df"] == 2
+    assert doc["statistic"] == pytest.approx(float(b @ np.linalg.solve(V, b)), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        ([], "nothing to test"),
+        (["--terms", "gre"], "--terms tests every term"),
+        (["gre", "--odds-ratios"], "goes with --lincom"),
+        (["  "], "HYPOTHESIS is empty"),
+        (["foo = 1"], "unknown term 'foo'"),
+        (["--lincom", "gre", "--level", "2"], "--level must be in (0, 1)"),
+    ],
+)
+def test_usage_errors(workdir, capsys, argv, words):
+    model = _ucla(workdir, capsys)
+    code, _, err = run_cli(capsys, ["test", model, *argv])
+    assert code == 2 and words in err, err
+
+
+def test_models_without_tests_are_refused(workdir, capsys):
+    data = data_path("ucla-admissions", "binary.csv")
+    argv = ["fit", data, "--formula", "admit ~ gre + gpa", "--penalty", "l2",
+            "-o", "p.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    code, _, err = run_cli(capsys, ["test", "p.json", "gre"])
+    assert code == 2 and "penalized" in err
+    # separated: no maximum-likelihood estimate, no Wald test
+    pd.DataFrame({"x": [1.0, 2, 3, 4, 5, 6], "y": [0, 0, 0, 1, 1, 1]}).to_csv(
+        "s.csv", index=False
+    )
+    assert run_cli(capsys, ["fit", "s.csv", "-t", "y", "-o", "s.json", "-q"])[0] == 0
+    code, _, err = run_cli(capsys, ["test", "s.json", "x"])
+    assert code == 65 and "separated" in err, err
+    code, _, err = run_cli(capsys, ["test", "missing.json", "x"])
+    assert code == 66
