@@ -217,3 +217,46 @@ def test_a_separated_terms_profile_error_points_to_the_other_terms():
         ci = np.asarray(res.conf_int(method="profile", terms=["x"]))[2]
     beta_x = model.coef_.ravel()[1]
     assert np.isfinite(ci).all() and ci[0] < beta_x < ci[1]
+
+
+def test_a_separated_fits_profile_summary_error_names_a_call_that_works():
+    """``summary(X, y, odds_ratios="profile")`` profiles every term and takes
+    no ``terms=``; its error for the separated term once said only
+    ``(terms=[...])``, an argument the call the user made does not have. It
+    now names ``res.odds_ratios(method='profile', terms=[...])``, and that call
+    gives the other terms' profile odds-ratio intervals: exp of the profile
+    interval of ``x`` in the model on the d = 0 rows (the d = 1 rows tend to
+    log 1 = 0 along the separating direction), solved here with statsmodels."""
+    import pandas as pd
+    from scipy.optimize import brentq
+
+    from logistic import LogisticRegression, NumericalError
+
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(3)
+    n = 60
+    X = pd.DataFrame(
+        {"d": (rng.uniform(size=n) < 0.3).astype(float), "x": rng.normal(size=n)}
+    )
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-X.x))).astype(int)
+    y[X.d.to_numpy() == 1] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression().fit(X, y)
+        with pytest.raises(NumericalError) as info:
+            model.summary(X, y, odds_ratios="profile")
+        assert "odds_ratios(method='profile', terms=[" in str(info.value)
+        res = model.inference(X, y)
+        table = res.odds_ratios(method="profile", terms=["x"])
+    rest = X.d.to_numpy() == 0
+    Xr = sm.add_constant(X.x.to_numpy()[rest])
+    yr = np.asarray(y)[rest]
+    top = sm.Logit(yr, Xr).fit(disp=0, tol=1e-12).llf
+
+    def excess(c):
+        glm = sm.GLM(yr, Xr[:, :1], family=sm.families.Binomial(), offset=c * Xr[:, 1])
+        return 2 * (top - glm.fit(tol=1e-12).llf) - chi2.ppf(0.95, 1)
+
+    b = sm.Logit(yr, Xr).fit(disp=0).params[1]
+    ref = [brentq(excess, b - 10, b), brentq(excess, b, b + 10)]
+    np.testing.assert_allclose(table.conf_int[0], np.exp(ref), rtol=1e-6)

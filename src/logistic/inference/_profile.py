@@ -196,8 +196,10 @@ def _singular(name: str) -> NumericalError:
         "the profile path (fitted probabilities of 0 or 1: the data are "
         "separated, so the maximum likelihood estimate and its profile do not "
         "exist); use penalty='firth', whose profile penalized-likelihood "
-        "intervals exist (logistf), or name the other terms (terms=[...]): "
-        "their profiles may still be finite"
+        "intervals exist (logistf), or profile the other terms alone, whose "
+        "profiles may still be finite: res.conf_int(method='profile', "
+        "terms=[...]) or res.odds_ratios(method='profile', terms=[...]) "
+        "(summary(odds_ratios='profile') profiles every term)"
     )
 
 
