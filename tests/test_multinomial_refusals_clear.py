@@ -81,6 +81,7 @@ CALLS = {
     "lr_test": [{"other": _other}],
     "odds_ratios": [{}, {"alpha": 0.1}, {"method": "profile"}, {"terms": ["a"]}],
     "pvalues_lr": [{}],
+    "lr_test_terms": [{}],
     "summary": [{}, {"alpha": 0.1}, {"title": "T"}, {"odds_ratios": True},
                 {"odds_ratios": "profile"}],
     "t_test": [{"R": lambda f, r: np.eye(r.k_params)[:2]}],

@@ -70,8 +70,9 @@ _RANK_RTOL = 1e-10
 
 
 class TermTests(dict):  # type: ignore[type-arg]
-    """``{term: WaldTestResult}`` (``wald_test_terms``); an unknown term is a
-    KeyError naming it and the known terms."""
+    """``{term: WaldTestResult}`` (``wald_test_terms``) or ``{term:
+    LRTestResult}`` (``lr_test_terms``); an unknown term is a KeyError naming
+    it and the known terms."""
 
     def __missing__(self, key: Any) -> Any:
         known = ", ".join(repr(t) for t in self)

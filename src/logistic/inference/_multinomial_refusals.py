@@ -53,6 +53,12 @@ REFUSED: dict[str, tuple[str, str]] = {
         "pvalues (Wald) per equation, wald_test_terms() for a term in all "
         "equations, or lr_test() between nested K-class fits without the term",
     ),
+    "lr_test_terms()": (
+        "each test needs a constrained K-class refit per term, which is not "
+        "implemented",
+        "wald_test_terms() for a term in all equations, or lr_test() between "
+        "nested K-class fits without the term",
+    ),
     "conf_int(method='profile')": (
         "profile-likelihood intervals need constrained K-class refits, which are "
         "not implemented",
@@ -106,3 +112,7 @@ class BinaryOnlyMethods:
     def pvalues_lr(self) -> Any:
         """Refused for K classes (:data:`REFUSED`)."""
         raise refusal("pvalues_lr()")
+
+    def lr_test_terms(self) -> Any:
+        """Refused for K classes (:data:`REFUSED`)."""
+        raise refusal("lr_test_terms()")

@@ -65,6 +65,7 @@ from ._hypothesis import LRTestResult, chi2_sf
 
 __all__ = [
     "LikelihoodPoints",
+    "held_lr_statistics",
     "nested_firth_lr",
     "penalized_null_lr",
     "profile_conf_int",
@@ -317,20 +318,40 @@ def profile_lr_statistics(
 
     The per-coefficient likelihood-ratio statistics (logistf's default tests
     for Firth fits, with the full model's penalty); each is ``χ²(1)`` under
-    ``β_j = 0``.
+    ``β_j = 0``. See :func:`held_lr_statistics`, of which these are the
+    one-coefficient groups (``names``, objective order, name them in errors).
+    """
+    groups = [
+        (str(names[j]) if names is not None else f"coefficient {j}", np.array([j]))
+        for j in range(theta_hat.size)
+    ]
+    return held_lr_statistics(fo, theta_hat, groups, separated)
 
-    Each constrained maximum starts from ``β̂`` with ``β_j = 0``. A
+
+def held_lr_statistics(
+    fo: Any,
+    theta_hat: FloatArray,
+    groups: list[tuple[str, Any]],
+    separated: bool = False,
+) -> FloatArray:
+    """``2 [ℓ*(β̂) - max_{β_G = 0} ℓ*(β)]`` for each ``(name, G)`` of
+    ``groups`` (``G`` indices in objective order, held at 0 together: a
+    term's columns); each is ``χ²(|G|)`` under ``β_G = 0``. With the full
+    model's penalty for a Firth fit (logistf's ``drop1``/``anova``, method
+    "nested").
+
+    Each constrained maximum starts from ``β̂`` with ``β_G = 0``. A
     ``separated`` maximum-likelihood fit stops far out on its diverging path,
     where the rows the separation does not decide can sit at fitted
-    probabilities of 0 or 1 once ``β_j`` is set to 0: the information there is
+    probabilities of 0 or 1 once ``β_G`` is set to 0: the information there is
     (nearly) singular and the refit stalls at its start. Its refits therefore
     also start from 0 (information ``X̃ᵀX̃ / 4``) and keep the larger of the
-    two maxima, each a likelihood attained at some ``β`` with ``β_j = 0``, so
+    two maxima, each a likelihood attained at some ``β`` with ``β_G = 0``, so
     the larger is the closer to the constrained supremum. The fit's own
     log-likelihood stays the full model's even where its information is
     singular (every fitted probability 0 or 1: it is then near the supremum
     0). A refit singular from every start raises :class:`NumericalError`
-    naming the coefficient (``names``, objective order).
+    naming the group.
     """
     total = fo.objective.weight_sum
     hat = fo.point(theta_hat)
@@ -338,22 +359,21 @@ def profile_lr_statistics(
     starts = [hat.theta]
     if separated or hat.factor is None:
         starts.append(np.zeros_like(hat.theta))
-    out = np.empty(theta_hat.size)
-    for j in range(theta_hat.size):
+    out = np.empty(len(groups))
+    for g, (name, held) in enumerate(groups):
         best = np.inf
         for start in starts:
             try:
-                best = min(best, _constrained_max(fo, start, j, 0.0).value)
+                best = min(best, _constrained_max(fo, start, held, 0.0).value)
             except FloatingPointError as exc:
                 if str(exc) != SINGULAR_PATH:
                     raise
         if not np.isfinite(best):
-            name = str(names[j]) if names is not None else f"coefficient {j}"
             raise NumericalError(
                 f"likelihood-ratio p-value of {name!r}: the Fisher information is "
                 "singular on its constrained refit (fitted probabilities of 0 or 1: "
                 "the data are separated); use penalty='firth', whose penalized "
                 "likelihood-ratio tests exist (logistf)"
             )
-        out[j] = max(2.0 * total * (best - top), 0.0)
+        out[g] = max(2.0 * total * (best - top), 0.0)
     return out

@@ -69,16 +69,12 @@ from .._typing import Block, FloatArray
 from ._aliased import AliasedParameters
 from ._covariance import robust_covariance
 from ._hypothesis import (
-    LRTestResult,
-    WaldTestResult,
     chi2_sf,
-    lr_test,
-    wald_test,
 )
+from ._hypothesis_methods import HypothesisMethods
 from ._likelihoods import LikelihoodStatistics
 from ._order import display_order, term_positions
 from ._residual_methods import ResidualMethods
-from ._same_data import check_same_data
 from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 
@@ -94,7 +90,9 @@ __all__ = ["InferenceResults"]
 F64 = np.float64
 
 
-class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods):
+class InferenceResults(
+    LikelihoodStatistics, AliasedParameters, ResidualMethods, HypothesisMethods
+):
     """Estimates, standard errors, tests and fit statistics of one fit.
 
     Built by :func:`fit_inference` (or ``LogisticRegression.inference``).
@@ -419,55 +417,6 @@ class InferenceResults(LikelihoodStatistics, AliasedParameters, ResidualMethods)
         ``[α/2`` and ``1-α/2]`` (pandas is an optional dependency).
         """
         return wald_frame(self.wald_table(alpha), self.term_names, index_name="term")
-
-    # -- tests ---------------------------------------------------------------
-    def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:
-        """Wald χ² test of ``R β = q`` (matrix, or text like ``"rank3 = rank4"``).
-
-        See :mod:`logistic.inference._hypothesis` for the syntax and formula;
-        uses ``cov_params()`` of this result's ``cov_type``.
-        """
-        return wald_test(self._params(), self._cov_display(), R, q, self.term_names)
-
-    def t_test(self, R: Any, q: Any = None) -> Any:
-        """Each row of ``R β = q`` estimated and tested alone (statsmodels'
-        ``t_test``, normal; Stata's ``lincom``): a :class:`ContrastResults`,
-        e.g. ``t_test("rank3 - rank4")``; see :mod:`._contrasts`."""
-        from ._coef_table import covariance_label
-        from ._contrasts import contrasts
-
-        names, cov = self.term_names, covariance_label(self)
-        return contrasts(self._params(), self._cov_display(), R, q, names, cov)
-
-    def wald_test_terms(self) -> Any:
-        """Joint Wald test per term (one-hot levels ``x[T.l]`` together), a
-        ``{term: WaldTestResult}``; see :func:`._hypothesis.wald_test_terms`."""
-        from ._hypothesis import wald_test_terms
-
-        return wald_test_terms(self._params(), self._cov_display(), self.term_names)
-
-    def lr_test(self, other: InferenceResults) -> LRTestResult:
-        """Likelihood-ratio test against a fit nested in (or nesting) this one;
-        Firth fits: logistf's nested ``anova`` (:func:`._profile.nested_firth_lr`)."""
-        if not isinstance(other, InferenceResults):
-            got = type(other).__qualname__
-            raise InvalidParameterError(f"lr_test needs inference() results, got {got}")
-        for res in (self, other):
-            res._refuse_pseudo("lr_test")
-            res._refuse_scaled("lr_test")
-        if other.method != self.method:
-            raise InvalidParameterError(
-                f"cannot compare a {self.method} fit with a {other.method} fit"
-            )
-        check_same_data(self, other)
-        if self.method == "Firth":
-            from ._profile import nested_firth_lr
-
-            return nested_firth_lr(self, other)
-        return lr_test(
-            self.llf, self.k_params, other.llf, other.k_params, self.nobs, other.nobs,
-            (self.cov_type, other.cov_type), (self.term_names, other.term_names),
-        )  # fmt: skip
 
     def get_margeff(
         self,
