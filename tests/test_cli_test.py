@@ -168,3 +168,45 @@ def test_models_without_tests_are_refused(workdir, capsys):
     assert code == 65 and "separated" in err, err
     code, _, err = run_cli(capsys, ["test", "missing.json", "x"])
     assert code == 66
+
+
+def test_with_the_training_rows(workdir, capsys, ucla_statsmodels):
+    """--data: robust Wald tests (statsmodels' HC1 covariance) and the
+    likelihood-ratio test of each term (statsmodels refits without it)."""
+    model = _ucla(workdir, capsys)
+    data = data_path("ucla-admissions", "binary.csv")
+    doc = _json(capsys, model, "C(rank)", "--data", data, "--cov-type", "HC1")
+    frame = pd.read_csv(data)
+    # statsmodels' Logit "HC1" applies no n/(n-k) factor (docs/inference.md):
+    # its HC0 statistic times (n-k)/n is sandwich's HC1 one, n = 400, k = 6
+    robust = sm.logit("admit ~ gre + gpa + C(rank)", frame).fit(disp=0, cov_type="HC0")
+    want = robust.wald_test("C(rank)[T.2] = 0, C(rank)[T.3] = 0, C(rank)[T.4] = 0",
+                            scalar=True)  # fmt: skip
+    assert doc["covariance"] == "HC1" and doc["data"] == str(data)
+    hc1 = float(want.statistic) * (400 - 6) / 400
+    assert doc["statistic"] == pytest.approx(hc1, rel=1e-6)
+    doc = _json(capsys, model, "--terms", "--lr", "--data", data)
+    assert doc["test"] == "lr_terms"
+    got = {t["term"]: t for t in doc["terms"]}
+    for term, formula in (("gre", "admit ~ gpa + C(rank)"),
+                          ("C(rank)", "admit ~ gre + gpa")):  # fmt: skip
+        reduced = sm.logit(formula, frame).fit(disp=0)
+        lr = 2 * (ucla_statsmodels.llf - reduced.llf)
+        assert got[term]["statistic"] == pytest.approx(lr, rel=1e-8)
+    assert got["C(rank)"]["df"] == 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--terms", "--lr"], "--lr needs the training rows"),
+        (["gre", "--lr"], "it goes with --terms"),
+        (["gre", "--cov-type", "HC1"], "--cov-type needs the training rows"),
+        (["gre", "--cluster", "rank"], "--cluster needs the training rows"),
+        (["gre", "--sep", ";"], "--sep needs the training rows"),
+    ],
+)
+def test_data_options_need_data(workdir, capsys, argv, words):
+    model = _ucla(workdir, capsys)
+    code, _, err = run_cli(capsys, ["test", model, *argv])
+    assert code == 2 and words in err, err

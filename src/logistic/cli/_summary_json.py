@@ -66,11 +66,16 @@ class DataInference:
 
 
 def data_inference(
-    mf: Any, model: Path, data: Path, options: dict[str, Any]
+    mf: Any,
+    model: Path,
+    data: Path,
+    options: dict[str, Any],
+    command: str = "summary with DATA",
 ) -> DataInference:
     """The inference summary of the model on its training ``data`` (read and
     checked as ``logistic margins`` does), at ``options``' cov_type, cluster,
-    alpha and odds."""
+    alpha and odds; errors name ``command``. With ``options["summarize"]``
+    false (``logistic test --data``) the results alone: ``summary`` is None."""
     from .._exceptions import DataValidationError, InvalidParameterError
     from ._common import collect_warnings, require_inputs, warn
     from ._multiclass import (
@@ -84,7 +89,7 @@ def data_inference(
     from ._training_rows import check_model, not_training_data, training_rows
 
     require_inputs(data=data, model=model)
-    check_model(mf, model, "summary with DATA")
+    check_model(mf, model, command)
     reading = options.get("reading") or {}
     rows = training_rows(mf, data, options["cluster"], quiet=True, **reading)
     # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
@@ -100,16 +105,20 @@ def data_inference(
             if is_multiclass(mf.model):  # equations named by the target's levels
                 target = ((mf.encoding or {}).get("label") or {}).get("column")
                 results = name_classes(results, levels_of(mf), target)
-            summary = results.summary(options["alpha"], odds_ratios=options["odds"])
-            if is_multiclass(mf.model):
-                summary = cli_notes(summary, mf.model)
-            # a note may name a parameter: as the command line spells it
-            summary.notes = [cli_spelling(note) for note in summary.notes]
+            summary = None
+            if options.get("summarize", True):
+                summary = results.summary(
+                    options["alpha"], odds_ratios=options["odds"]
+                )
+                if is_multiclass(mf.model):
+                    summary = cli_notes(summary, mf.model)
+                # a note may name a parameter: as the command line spells it
+                summary.notes = [cli_spelling(note) for note in summary.notes]
         except InvalidParameterError as exc:
             raise CLIError(" ".join(str(exc).split()), EX_USAGE) from None
         except DataValidationError as exc:
             label = (mf.encoding or {}).get("label")
-            not_training_data(exc, data, model, "summary with DATA", label)
+            not_training_data(exc, data, model, command, label)
             raise
     for message in messages:
         warn(message)

@@ -134,6 +134,8 @@ def check_model(
         call = "inference(X, y).get_margeff()"
         if command.startswith("summary"):
             call = "summary(X, y)"
+        elif command.startswith("test"):
+            call = "inference(X, y).wald_test(...)"
         raise CLIError(
             f"{model} has no label mapping (saved from Python, not by logistic "
             f"fit), so {command} cannot read the target column of DATA; use "

@@ -19,13 +19,17 @@ restrictions separated by commas. A HYPOTHESIS that is a term's name
 
 Only models whose file stores the covariance have tests: unpenalized and
 Firth fits; a penalized model is refused (exit 2) as ``inference()`` refuses
-it. The covariance is the one the file stores (the model's ``cov_type`` at
-fit time); a robust covariance on the training rows is ``summary MODEL DATA
---cov-type`` and Python's ``wald_test``.
+it. Without ``--data`` the covariance is the one the file stores. With
+``--data FILE`` (the training file, read and checked as ``summary MODEL
+DATA`` reads it: :func:`._summary_json.data_inference`) the tests use the
+inference on its rows: ``--cov-type HC0|HC1|cluster --cluster COL`` for
+robust Wald tests, and ``--terms --lr`` for the likelihood-ratio test of
+each term (``lr_test_terms``, R's ``drop1``; Firth: logistf's).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -66,6 +70,41 @@ OddsRatios = Annotated[
         "exp'd interval and delta-method std. error (lincom ..., or).",
     ),
 ]
+TestData = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        metavar="FILE",
+        help="The data the model was fitted on: the tests then use the inference "
+        "on its rows (--cov-type, --cluster; --terms --lr).",
+        show_default=False,
+    ),
+]
+TestCovType = Annotated[
+    str | None,
+    typer.Option(
+        "--cov-type",
+        metavar="TYPE",
+        help="With --data: covariance of the Wald tests: nonrobust (the default; "
+        "HC0 for --weights-kind sampling), HC0, HC1 or cluster (with --cluster).",
+        show_default=False,
+    ),
+]
+TestCluster = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--cluster", metavar="COLUMN", help="With --data: column of cluster labels."
+    ),
+]
+LR = Annotated[
+    bool,
+    typer.Option(
+        "--lr",
+        metavar="",
+        help="With --terms and --data: likelihood-ratio tests of each term (a "
+        "refit without it: R's drop1) instead of Wald tests.",
+    ),
+]
 Lincom = Annotated[
     bool,
     typer.Option(
@@ -77,15 +116,22 @@ Lincom = Annotated[
 ]
 
 
-def _results(path: str) -> Any:
-    """The inference results of the model file's stored covariance: the file
-    checked as every command checks it (a missing or bad file: exit 66 or
-    65), then loaded as :func:`logistic.load` loads it, with the fit
-    statistics the file keeps."""
+def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
+    """The inference results: of the model file's stored covariance (the
+    file checked as every command checks it, a missing or bad file exit 66
+    or 65, then loaded as :func:`logistic.load` loads it, with the fit
+    statistics the file keeps), or with ``data`` of its training rows at
+    ``options``' cov_type and cluster."""
     from ..io import load
 
-    load_model_file(path)
-    res = load(path).inference()
+    mf = load_model_file(path)
+    if data is not None:
+        from ._summary_json import data_inference
+
+        found = data_inference(mf, Path(path), data, options, "test --data")
+        res = found.results
+    else:
+        res = load(path).inference()
     separation = getattr(res, "separation", None)
     firth = getattr(res, "method", None) == "Firth"  # K classes: no method
     if separation in ("complete", "quasi-complete") and not firth:
@@ -146,9 +192,10 @@ def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
     }
 
 
-def _terms(res: Any) -> dict[str, Any]:
+def _terms(res: Any, lr: bool) -> dict[str, Any]:
+    tests = res.lr_test_terms() if lr else res.wald_test_terms()
     return {
-        "test": "wald_terms",
+        "test": "lr_terms" if lr else "wald_terms",
         "terms": [
             {
                 "term": term,
@@ -156,7 +203,7 @@ def _terms(res: Any) -> dict[str, Any]:
                 "df": int(t.df),
                 "pvalue": float(t.pvalue),
             }
-            for term, t in res.wald_test_terms().items()
+            for term, t in tests.items()
         ],
     }
 
@@ -182,6 +229,27 @@ def _lincom(
         "combinations": rows,
         "text": str(combos.odds_ratios(alpha)) if odds else combos.summary(alpha),
     }
+
+
+def _check_data(
+    data: Path | None, given: dict[str, Any], lr: bool, terms: bool
+) -> None:
+    """Refuse options that need --data without it, and --lr without --terms."""
+    if lr and not terms:
+        raise CLIError(
+            "--lr tests each term by likelihood ratio: it goes with --terms (and "
+            "--data); a joint hypothesis is a Wald test",
+            EX_USAGE,
+        )
+    needs = [name for name, value in given.items() if value not in (None, ".")]
+    if lr:
+        needs.append("--lr")
+    if data is None and needs:
+        raise CLIError(
+            f"{needs[0]} needs the training rows: pass the training file with "
+            "--data FILE",
+            EX_USAGE,
+        )
 
 
 def _check(hypotheses: list[str], terms: bool, lincom: bool, odds: bool) -> None:
@@ -210,28 +278,39 @@ def _check(hypotheses: list[str], terms: bool, lincom: bool, odds: bool) -> None
             )
 
 
-def _print(doc: dict[str, Any], model: str, covariance: str) -> None:
+def _print(doc: dict[str, Any], source: str, covariance: str) -> None:
     def say(text: str) -> None:
         console.print(text, markup=False, highlight=False)
 
-    head = f"covariance {covariance}, stored in {printable(model)}"
+    head = f"covariance {covariance}, {source}"
     if doc["test"] == "wald":
         say(f"Wald test ({head})")
         for i, text in enumerate(doc["restrictions"], start=1):
             say(f" ({i}) {text}")
         say(f"chi2({doc['df']}) = {doc['statistic']:.4f}, p = {doc['pvalue']:.4g}")
+    elif doc["test"] == "lr_terms":
+        say(
+            "Likelihood-ratio tests of each term, all of its columns 0 (a refit "
+            f"without it), {source}"
+        )
+        _term_lines(doc, say)
     elif doc["test"] == "wald_terms":
         say(f"Wald tests of each term, all of its columns 0 ({head})")
-        names = [printable(t["term"]) for t in doc["terms"]]
-        width = max(len("term"), *map(len, names))
-        say(f"{'term':<{width}}  df       chi2    p_value")
-        for name, t in zip(names, doc["terms"], strict=True):
-            say(
-                f"{name:<{width}}  {t['df']:>2}  {t['statistic']:>9.4f}"
-                f"  {t['pvalue']:>9.4g}"
-            )
+        _term_lines(doc, say)
     else:
         say(doc["text"])
+
+
+def _term_lines(doc: dict[str, Any], say: Any) -> None:
+    """The per-term table: term, df, chi2, p-value."""
+    names = [printable(t["term"]) for t in doc["terms"]]
+    width = max(len("term"), *map(len, names))
+    say(f"{'term':<{width}}  df       chi2    p_value")
+    for name, t in zip(names, doc["terms"], strict=True):
+        say(
+            f"{name:<{width}}  {t['df']:>2}  {t['statistic']:>9.4f}"
+            f"  {t['pvalue']:>9.4g}"
+        )
 
 
 def test(
@@ -241,6 +320,14 @@ def test(
     lincom: Lincom = False,
     odds_ratios: OddsRatios = False,
     level: Level = 0.95,
+    data: TestData = None,
+    cov_type: TestCovType = None,
+    clusters: TestCluster = None,
+    lr: LR = False,
+    sep: opt.Sep = None,
+    fmt: opt.Format = None,
+    encoding: opt.Encoding = None,
+    decimal: opt.Decimal = ".",
     json_out: opt.Json = False,
 ) -> None:
     """Wald tests and linear combinations of a model's coefficients.
@@ -251,18 +338,40 @@ def test(
     term (all its columns 0); --lincom estimates each HYPOTHESIS alone with
     its std. error, z test and interval (--odds-ratios: exp of it).
 
+    With --data FILE (the training file) the tests use the inference on its
+    rows: --cov-type HC0|HC1|cluster --cluster COL for robust tests, and
+    --terms --lr for likelihood-ratio tests of each term (R's drop1).
+
     Example: logistic test model.json 'C(rank)'
     """
+    from ..inference import COV_TYPES
+    from ._training_rows import check_cluster_option, one_cluster
+
     hypotheses = list(hypotheses or [])
     _check(hypotheses, terms, lincom, odds_ratios)
+    cov_type = opt.spelled_as(cov_type, COV_TYPES)
+    cluster = one_cluster(clusters)
+    reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
+    given = {"--cov-type": cov_type, "--cluster": cluster, "--sep": sep,
+             "--format": fmt, "--encoding": encoding, "--decimal": decimal}  # fmt: skip
+    _check_data(data, given, lr, terms)
+    if cov_type is not None and cov_type not in COV_TYPES:
+        raise CLIError(
+            f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}",
+            EX_USAGE,
+        )
+    check_cluster_option(cov_type, cluster)
     alpha = alpha_of(level)
-    res = _results(str(model))
+    options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
+               "odds": False, "reading": reading, "summarize": False}  # fmt: skip
+    res = _results(str(model), data, options)
     if terms:
-        doc = _terms(res)
+        doc = _terms(res, lr)
     elif lincom:
         doc = _lincom(res, hypotheses, alpha, odds_ratios)
     else:
         doc = _joint(res, hypotheses)
+    doc["data"] = None if data is None else str(data)  # the rows tested on
     from ..inference._coef_table import covariance_label
 
     covariance = covariance_label(res)
@@ -271,4 +380,9 @@ def test(
         doc["covariance"] = covariance
         print(json_text(doc))
         return
-    _print(doc, str(model), covariance)
+    source = (
+        f"stored in {printable(str(model))}"
+        if data is None
+        else f"on the rows of {printable(str(data))}"
+    )
+    _print(doc, source, covariance)
