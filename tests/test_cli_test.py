@@ -210,3 +210,11 @@ def test_data_options_need_data(workdir, capsys, argv, words):
     model = _ucla(workdir, capsys)
     code, _, err = run_cli(capsys, ["test", model, *argv])
     assert code == 2 and words in err, err
+
+
+def test_lr_terms_of_three_classes_refused_in_cli_words(workdir, capsys):
+    data = data_path("iris", "iris.csv")
+    argv = ["fit", data, "--formula", "species ~ sepal_width", "-o", "k.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    code, _, err = run_cli(capsys, ["test", "k.json", "--terms", "--lr", "--data", data])
+    assert code == 2 and "--terms without --lr" in err, err
