@@ -179,6 +179,17 @@ Output = Annotated[
     ),
 ]
 
+ExcelSafe = Annotated[
+    bool,
+    typer.Option(
+        "--excel-safe",
+        metavar="",
+        help="With -o FILE (CSV): prefix ' to feature and class names that start "
+        "with = + - @, a tab or a carriage return (spreadsheets would run them as "
+        "formulas), as predict --excel-safe.",
+    ),
+]
+
 
 def _choice(
     option: str, value: str, allowed: tuple[str, ...], hint: Any = None
@@ -414,12 +425,20 @@ def _effect_row(
     return {**row, "discrete": discrete, "aliased": aliased}
 
 
-def _csv_text(doc: dict[str, Any]) -> str:
+def _csv_text(doc: dict[str, Any], safe: bool = False) -> str:
     """The effects as CSV, one row per feature (``discrete`` and ``aliased``
-    as 0/1; an aliased row's numbers empty)."""
+    as 0/1; an aliased row's numbers empty); ``safe`` (``--excel-safe``):
+    text cells as :func:`.predict.excel_safe_name` writes a risky name."""
+    from .predict import excel_safe_name
+
     buffer = io.StringIO()
     rows = [
-        {**r, "discrete": int(r["discrete"]), "aliased": int(r["aliased"])}
+        {
+            **{k: excel_safe_name(v) if safe and isinstance(v, str) else v
+               for k, v in r.items()},  # fmt: skip
+            "discrete": int(r["discrete"]),
+            "aliased": int(r["aliased"]),
+        }
         for r in doc["effects"]
     ]
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
@@ -457,6 +476,7 @@ def margins(
     scale: Scale = None,
     json_out: opt.Json = False,
     output: Output = None,
+    excel: ExcelSafe = False,
     force: opt.Force = False,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
@@ -505,6 +525,13 @@ def margins(
         output = None
     out = None if output is None else check_output(output, force=True,
                                                    inputs=(data, model))  # fmt: skip
+    if excel and (out is None or json_out):
+        raise CLIError(
+            "--excel-safe changes the CSV file of -o FILE: give -o FILE without "
+            "--json (JSON and the table on standard output are not read by "
+            "spreadsheets as formulas)",
+            EX_USAGE,
+        )
     mf = load_model_file(str(model), data)
     check_model(mf, model, counts=True)
     check_counts(mf, model, cov_type)
@@ -545,7 +572,7 @@ def margins(
     if json_out:
         text = json_text(doc) + "\n"
     elif out is not None:
-        text = _csv_text(doc)
+        text = _csv_text(doc, excel)
     else:
         text = me.summary(1.0 - level) + "\n"
         for said in me.notes:  # a note may name a parameter
