@@ -142,3 +142,49 @@ def test_residual_and_hessian_weight_together_equal_each_alone(dtype):
     assert r.dtype == d.dtype == dtype
     assert np.array_equal(r, _math.residual(y, z))
     assert np.array_equal(d, _math.hessian_weight(z))
+
+
+@pytest.mark.parametrize(
+    "dtype,zs",
+    [(np.float64, [-709.9, -710.0, -720.0, -744.0, -745.0]),
+     (np.float32, [-88.8, -90.0, -100.0, -103.0])],
+)  # fmt: skip
+def test_sigmoid_keeps_subnormal_probabilities(dtype, zs):
+    # σ(z) = e^z / (1 + e^z) is a representable subnormal number below
+    # z ≈ -709.78 (float32: -88.7), where 1/(1 + e^{-z}) overflows to 1/inf = 0
+    # (scipy's expit gives 0 there). Reference: mpmath at 50 digits, rounded to
+    # the dtype; a subnormal keeps fewer digits, so the tolerance is a few of
+    # its ulps (the dtype's smallest subnormal).
+    z = np.asarray(zs, dtype=dtype)
+    with np.errstate(all="raise", under="ignore"):
+        p = _math.sigmoid(z)
+        q = _math.sigmoid(-z)
+    assert p.dtype == dtype
+    smallest = float(np.finfo(dtype).smallest_subnormal)
+    for zi, pi in zip(z, p, strict=True):
+        ref = dtype(ref_sigmoid(float(zi)))
+        assert ref > 0
+        assert close(float(pi), float(ref), 4 * float(np.finfo(dtype).eps), 2 * smallest)
+    assert np.all(q == 1)
+    assert _math.sigmoid(z[0]) == p[0]  # a scalar stays a scalar
+    assert np.ndim(_math.sigmoid(z[0])) == 0
+
+
+def test_predict_proba_keeps_subnormal_probabilities():
+    # the small column of predict_proba at |z| = 710 and 745 is e^{-|z|}
+    # (4.476e-309 and 4.94e-324, mpmath), not 0; both columns sum to 1
+    from logistic import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 1))
+    y = (X[:, 0] + rng.normal(size=50) > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    model.coef_[:] = 1.0
+    model.intercept_[:] = 0.0
+    X_new = np.array([[710.0], [-710.0], [745.0], [-745.0]])
+    proba = model.predict_proba(X_new)
+    for i, z in enumerate(X_new[:, 0]):
+        small = float(1 / (1 + mpmath.exp(mpmath.mpf(abs(z)))))
+        assert proba[i].min() > 0
+        assert close(float(proba[i].min()), small, 1e-12, 2 * 5e-324)
+        assert proba[i].max() == 1.0

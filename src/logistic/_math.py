@@ -16,8 +16,9 @@ clips probabilities: ``log(1 + e^z)`` is evaluated as ``logaddexp(0, z)`` and
 to a few ulp and finite for every finite ``z``. σ and log σ are numpy
 expressions of scipy's own formulas (``scipy.special.expit`` and
 ``log_expit``: ``1/(1 + e^{-z})``; ``min(z, 0) - log1p(e^{-|z|})``), equal to
-them up to the last bit of ``exp``: importing ``scipy.special`` costs ≈ 0.3 s,
-more than a whole small fit.
+them up to the last bit of ``exp`` (except below z ≈ -709.78, where σ is
+``e^z``, a subnormal number, not ``expit``'s 0): importing ``scipy.special``
+costs ≈ 0.3 s, more than a whole small fit.
 """
 
 from __future__ import annotations
@@ -45,11 +46,20 @@ def _float(z: ArrayLike) -> NDArray[np.floating]:
 
 
 def sigmoid(z: ArrayLike) -> NDArray[np.floating]:
-    """σ(z) = 1 / (1 + e^{-z}) (``scipy.special.expit``'s formula; ``e^{-z}``
-    overflowing to inf gives 0, as there)."""
+    """σ(z) = 1 / (1 + e^{-z}) (``scipy.special.expit``'s formula), and
+    ``e^{z}`` where ``e^{-z}`` overflows (float64 z < -709.78, float32
+    z < -88.7): σ(z) is ``e^{z}`` to rounding there, a subnormal number down
+    to z ≈ -745 (float32: -103), where ``expit``'s 1/inf rounds it to 0 (the
+    device path's ``t/(1+t)`` keeps it too: :func:`logistic._kernels_xp.sigmoid`)."""
     z = _float(z)
     with np.errstate(over="ignore"):
-        return 1.0 / (1.0 + np.exp(-z))
+        t = np.exp(-z)
+        p = 1.0 / (1.0 + t)
+    overflowed = np.isinf(t)
+    if np.any(overflowed):  # z far below 0: e^{z} is finite (or 0) there
+        with np.errstate(under="ignore"):
+            p = np.where(overflowed, np.exp(np.minimum(z, 0)), p)[()]
+    return p
 
 
 def log_sigmoid(z: ArrayLike) -> NDArray[np.floating]:
