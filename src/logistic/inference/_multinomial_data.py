@@ -66,7 +66,8 @@ from ._checks import (
     refuse_absent_classes,
     warn_class_weight,
 )
-from ._covariance import check_cov_request, group_meat, hc1_factor
+from ._covariance import check_cov_request, hc1_factor
+from ._meat import group_meat
 from ._stored import constant_in_span
 
 __all__ = [

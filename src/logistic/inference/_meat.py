@@ -1,0 +1,176 @@
+"""The meat of the sandwich covariances: sums over the rows of the score's
+outer products (a step of :mod:`logistic.inference._covariance`, which owns the
+formulas and their weight kinds).
+
+* :func:`hc_meat`: ``Σ_i s_i r_i² x̃_i x̃_iᵀ`` (frequency weights) or
+  ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` (sampling weights), one pass over the blocks of
+  any backend;
+* :func:`cluster_meat` / :func:`group_meat`: ``Σ_g S_g S_gᵀ`` with
+  ``S_g = Σ_{i∈g} s_i r_i x̃_i`` over the groups holding positive weight (the
+  rows in memory, with their labels: :func:`encode_groups`).
+
+``x̃`` is the row with a trailing 1 when the model has an intercept and
+``r_i = σ(z_i) - y_i``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from .. import _math
+from .._exceptions import DataValidationError
+from .._missing_values import missing_mask
+from .._objective import block_logits
+from .._sparse import issparse
+from .._typing import Block, FloatArray
+
+__all__ = [
+    "cluster_meat",
+    "encode_groups",
+    "group_meat",
+    "hc_meat",
+    "row_residuals",
+]
+
+F64 = np.float64
+
+
+def row_residuals(block: Block, w: FloatArray, b: float) -> FloatArray:
+    """``r_i = σ(z_i) - y_i`` for every row of ``block`` (float64)."""
+    z = block_logits(block, w, b)
+    return _math.residual(block.y, z).astype(F64, copy=False)
+
+
+def _weighted_xtx(X: Any, d: FloatArray, fit_intercept: bool) -> FloatArray:
+    """``X̃ᵀ diag(d) X̃`` for dense or sparse X (float64)."""
+    p = X.shape[1]
+    if issparse(X):
+        import scipy.sparse as sp  # X is sparse: scipy.sparse is loaded
+
+        xtdx = np.asarray((X.T @ sp.diags(d) @ X).toarray(), dtype=F64)
+    else:
+        xtdx = np.asarray(X.T @ (X * d[:, None]), dtype=F64)
+    if not fit_intercept:
+        return xtdx
+    out = np.empty((p + 1, p + 1))
+    out[:p, :p] = xtdx
+    out[:p, p] = out[p, :p] = np.asarray(X.T @ d, dtype=F64).ravel()
+    out[p, p] = float(d.sum())
+    return out
+
+
+def _group_score_sums(
+    X: Any, v: FloatArray, codes: np.ndarray, n_groups: int, fit_intercept: bool
+) -> FloatArray:
+    """``S`` of shape (G, k): row g is ``Σ_{i∈g} v_i x̃_i``."""
+    import scipy.sparse as sp  # the group indicator (cluster covariances only)
+
+    n = X.shape[0]
+    ind = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
+    if issparse(X):
+        Sw = np.asarray((ind @ (sp.diags(v) @ X)).toarray(), dtype=F64)
+    else:
+        Sw = np.asarray(ind @ (X * v[:, None]), dtype=F64)
+    if not fit_intercept:
+        return Sw
+    return np.column_stack([Sw, ind @ v])
+
+
+def encode_groups(
+    groups: Any, n: int, weight: FloatArray | None
+) -> tuple[np.ndarray, int]:
+    """Integer codes of ``groups`` and the number of groups holding positive weight."""
+    g = np.asarray(groups)
+    if g.ndim == 2 and g.shape[0] == n and g.shape[1] > 1:
+        raise DataValidationError(
+            f"groups has {g.shape[1]} columns: clustering on more than one "
+            "variable (two-way, as statsmodels' groups of two columns) is not "
+            "supported; give one label per row: one of the variables (usually "
+            "the coarser), or their combination (each pair of labels a cluster)"
+        )
+    if g.ndim != 1 or g.shape[0] != n:
+        raise DataValidationError(
+            f"groups must be 1-D with one label per row (n_samples={n}); "
+            f"got shape {g.shape}"
+        )
+    missing = np.flatnonzero(missing_mask(groups if hasattr(groups, "isna") else g))
+    if missing.size:
+        raise DataValidationError(
+            f"groups contains {missing.size:,} missing label(s) (NaN, None or NA; "
+            f"the first at position {int(missing[0])}, 0-based); give every row a "
+            "cluster label"
+        )
+    try:
+        _, codes = np.unique(g, return_inverse=True)
+    except TypeError as exc:
+        raise DataValidationError(
+            f"groups labels must be mutually comparable: {exc}"
+        ) from None
+    codes = codes.ravel()
+    used = codes if weight is None else codes[weight > 0]
+    return codes, int(np.unique(used).size)
+
+
+def _block_hc_meat(
+    block: Block, w: FloatArray, b: float, fit_intercept: bool, sampling: bool = False
+) -> FloatArray:
+    """``Σ_i s_i r_i² x̃_i x̃_iᵀ`` (``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` when
+    ``sampling``) over one block."""
+    r = row_residuals(block, w, b)
+    s = block.sample_weight
+    if s is None:
+        d = r * r
+    else:
+        s = np.asarray(s, dtype=F64)
+        d = (s * r) ** 2 if sampling else s * r * r
+    return _weighted_xtx(block.X, d, fit_intercept)
+
+
+def hc_meat(
+    backend: Any, w: FloatArray, b: float, fit_intercept: bool, sampling: bool = False
+) -> FloatArray:
+    """``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` over every row of ``backend`` (one pass);
+    ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` for sampling weights (``sampling``)."""
+    fn = partial(_block_hc_meat, w=w, b=b, fit_intercept=fit_intercept)
+    return np.asarray(backend.map_reduce(partial(fn, sampling=sampling)), dtype=F64)
+
+
+def cluster_meat(
+    rows: Block, w: FloatArray, b: float, fit_intercept: bool, groups: Any
+) -> tuple[FloatArray, int]:
+    """``(Σ_g S_g S_gᵀ, G)`` over the groups holding positive weight."""
+    return group_meat(rows, row_residuals(rows, w, b), fit_intercept, groups)
+
+
+def group_meat(
+    rows: Block, residuals: FloatArray, fit_intercept: bool, groups: Any
+) -> tuple[FloatArray, int]:
+    """``(Σ_g S_g S_gᵀ, G)`` over the G groups holding positive weight, with
+    ``S_g = Σ_{i∈g} s_i r_i ⊗ x̃_i`` for ``residuals`` of shape (n,) or
+    (n, m) (m equations: ``S_g`` equation by equation, one column at a time
+    so that memory stays n × q)."""
+    s = (
+        None
+        if rows.sample_weight is None
+        else np.asarray(rows.sample_weight, dtype=F64)
+    )
+    codes, n_groups = encode_groups(groups, rows.n_rows, s)
+    if n_groups < 2:
+        raise DataValidationError(
+            "cov_type='cluster' needs at least 2 groups with positive weight; "
+            f"got {n_groups}"
+        )
+    R = np.asarray(residuals, dtype=F64).reshape(rows.n_rows, -1)
+    G = int(codes.max()) + 1
+    S = np.hstack(
+        [
+            _group_score_sums(
+                rows.X, R[:, e] if s is None else s * R[:, e], codes, G, fit_intercept
+            )
+            for e in range(R.shape[1])
+        ]
+    )
+    return S.T @ S, n_groups
