@@ -82,7 +82,7 @@ from .._exceptions import (
 from .._messages import name_list
 from .._typing import Block, FloatArray
 from ._information_range import far_from_zero_note, scale_problem
-from ._meat import cluster_meat, hc_meat
+from ._meat import cluster_meat, hc_meat, weight_scale
 
 __all__ = [
     "COV_TYPES",
@@ -192,6 +192,7 @@ def robust_covariance(
     groups: Any = None,
     sampling: bool = False,
     k: int | None = None,
+    mean_weight: float = 1.0,
 ) -> tuple[FloatArray, dict[str, Any]]:
     """Sandwich covariance ``cov · M · cov`` times the small-sample factor.
 
@@ -216,6 +217,11 @@ def robust_covariance(
     k : int, optional
         The number of parameters in HC1's ``n/(n-k)`` (the rank when ``cov``
         has zero rows for aliased columns); default ``cov``'s size.
+    mean_weight : float, optional
+        The rows' mean weight: a meat quadratic in the weights (sampling
+        weights' HC0/HC1, ``"cluster"``) is summed with the weights divided by
+        a power of two near it, :func:`._meat.weight_scale`, and the sandwich
+        scaled back (the same covariance, where weights of 1e160 overflowed).
 
     Returns
     -------
@@ -227,6 +233,7 @@ def robust_covariance(
     k = cov.shape[0] if k is None else k
     info: dict[str, Any] = {"n_groups": None}
     factor = 1.0
+    kappa = weight_scale(mean_weight) if sampling or cov_type == "cluster" else 1.0
     if cov_type == "cluster":
         if rows is None:
             raise InvalidParameterError(
@@ -234,15 +241,15 @@ def robust_covariance(
                 "group labels; this data is read block by block (out of core or "
                 "on Dask), where 'nonrobust', 'HC0' and 'HC1' are available"
             )
-        meat, n_groups = cluster_meat(rows, w, b, fit_intercept, groups)
+        meat, n_groups = cluster_meat(rows, w, b, fit_intercept, groups, kappa)
         factor = n_groups / (n_groups - 1.0)
         info["n_groups"] = n_groups
     else:
-        meat = hc_meat(backend, w, b, fit_intercept, sampling)
+        meat = hc_meat(backend, w, b, fit_intercept, sampling, kappa)
         if cov_type == "HC1":
             factor = hc1_factor(nobs, k)
     info["factor"] = factor
-    return sandwich(cov, meat, factor), info
+    return sandwich(kappa * cov, meat, factor), info
 
 
 def few_clusters(n_groups: int | None, k: int) -> str | None:

@@ -10,11 +10,14 @@ formulas and their weight kinds).
   rows in memory, with their labels: :func:`encode_groups`).
 
 ``x̃`` is the row with a trailing 1 when the model has an intercept and
-``r_i = σ(z_i) - y_i``.
+``r_i = σ(z_i) - y_i``. A meat quadratic in the weights takes them divided by
+:func:`weight_scale` (the caller scales the sandwich back), so that its sums
+neither overflow nor underflow for weights far from 1.
 """
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import Any
 
@@ -33,6 +36,7 @@ __all__ = [
     "group_meat",
     "hc_meat",
     "row_residuals",
+    "weight_scale",
 ]
 
 F64 = np.float64
@@ -115,42 +119,78 @@ def encode_groups(
 
 
 def _block_hc_meat(
-    block: Block, w: FloatArray, b: float, fit_intercept: bool, sampling: bool = False
+    block: Block,
+    w: FloatArray,
+    b: float,
+    fit_intercept: bool,
+    sampling: bool = False,
+    scale: float = 1.0,
 ) -> FloatArray:
-    """``Σ_i s_i r_i² x̃_i x̃_iᵀ`` (``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` when
+    """``Σ_i s_i r_i² x̃_i x̃_iᵀ`` (``Σ_i (s_i r_i / scale)² x̃_i x̃_iᵀ`` when
     ``sampling``) over one block."""
     r = row_residuals(block, w, b)
     s = block.sample_weight
+    if s is None and sampling and scale != 1.0:
+        s = np.ones(block.n_rows)
     if s is None:
         d = r * r
     else:
         s = np.asarray(s, dtype=F64)
-        d = (s * r) ** 2 if sampling else s * r * r
+        d = (s / scale * r) ** 2 if sampling else s * r * r
     return _weighted_xtx(block.X, d, fit_intercept)
 
 
 def hc_meat(
-    backend: Any, w: FloatArray, b: float, fit_intercept: bool, sampling: bool = False
+    backend: Any,
+    w: FloatArray,
+    b: float,
+    fit_intercept: bool,
+    sampling: bool = False,
+    scale: float = 1.0,
 ) -> FloatArray:
     """``M = Σ_i s_i r_i² x̃_i x̃_iᵀ`` over every row of ``backend`` (one pass);
-    ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ`` for sampling weights (``sampling``)."""
+    ``Σ_i (s_i r_i)² x̃_i x̃_iᵀ / scale²`` for sampling weights (``sampling``;
+    ``scale``: :func:`weight_scale`)."""
     fn = partial(_block_hc_meat, w=w, b=b, fit_intercept=fit_intercept)
-    return np.asarray(backend.map_reduce(partial(fn, sampling=sampling)), dtype=F64)
+    return np.asarray(
+        backend.map_reduce(partial(fn, sampling=sampling, scale=scale)), dtype=F64
+    )
 
 
 def cluster_meat(
-    rows: Block, w: FloatArray, b: float, fit_intercept: bool, groups: Any
+    rows: Block,
+    w: FloatArray,
+    b: float,
+    fit_intercept: bool,
+    groups: Any,
+    scale: float = 1.0,
 ) -> tuple[FloatArray, int]:
-    """``(Σ_g S_g S_gᵀ, G)`` over the groups holding positive weight."""
-    return group_meat(rows, row_residuals(rows, w, b), fit_intercept, groups)
+    """``(Σ_g S_g S_gᵀ / scale², G)`` over the groups holding positive weight."""
+    r = row_residuals(rows, w, b)
+    return group_meat(rows, r, fit_intercept, groups, scale)
+
+
+def weight_scale(mean_weight: float) -> float:
+    """The power of two at or below ``mean_weight`` (1 where it is not a
+    positive finite number; 1 for weights of 1): the divisor of the weights in
+    a meat quadratic in them, so that weights of 1e160 (squares beyond
+    float64's range) or 1e-200 (squares below it) sum as weights near 1, and
+    the sandwich is scaled back by its square exactly."""
+    if not (math.isfinite(mean_weight) and mean_weight > 0):
+        return 1.0
+    return math.ldexp(1.0, math.frexp(mean_weight)[1] - 1)
 
 
 def group_meat(
-    rows: Block, residuals: FloatArray, fit_intercept: bool, groups: Any
+    rows: Block,
+    residuals: FloatArray,
+    fit_intercept: bool,
+    groups: Any,
+    scale: float = 1.0,
 ) -> tuple[FloatArray, int]:
     """``(Σ_g S_g S_gᵀ, G)`` over the G groups holding positive weight, with
-    ``S_g = Σ_{i∈g} s_i r_i ⊗ x̃_i`` for ``residuals`` of shape (n,) or
-    (n, m) (m equations: ``S_g`` equation by equation, one column at a time
+    ``S_g = Σ_{i∈g} (s_i / scale) r_i ⊗ x̃_i`` for ``residuals`` of shape (n,)
+    or (n, m) (m equations: ``S_g`` equation by equation, one column at a time
     so that memory stays n × q)."""
     s = (
         None
@@ -164,12 +204,14 @@ def group_meat(
             f"got {n_groups}"
         )
     R = np.asarray(residuals, dtype=F64).reshape(rows.n_rows, -1)
+    if scale != 1.0:  # s / scale (1 / scale without weights)
+        R = R / scale if s is None else R * (s / scale)[:, None]
+    elif s is not None:
+        R = R * s[:, None]
     G = int(codes.max()) + 1
     S = np.hstack(
         [
-            _group_score_sums(
-                rows.X, R[:, e] if s is None else s * R[:, e], codes, G, fit_intercept
-            )
+            _group_score_sums(rows.X, R[:, e], codes, G, fit_intercept)
             for e in range(R.shape[1])
         ]
     )

@@ -277,6 +277,7 @@ class InferenceResults(
             groups=self._groups,
             sampling=self.sample_weight_kind == "sampling",
             k=self.k_params,
+            mean_weight=self._stats.weight_sum / self._stats.labels.rows,
         )
         return cov
 
