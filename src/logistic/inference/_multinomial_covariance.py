@@ -37,7 +37,9 @@ def _constant_terms(
                 break
             value = hjb / hbb
             tol = 1e-9 * max(abs(value), abs(float(mean[j])), 1e-300)
-            if hjb * hjb < (1 - 1e-10) * hjj * hbb or abs(value - mean[j]) > tol:
+            # hjb² < (1 - 1e-10) hjj hbb as ratios, which overflow nowhere
+            # (information of weights of 1e200: its squares would)
+            if (hjb / hjj) * value < 1 - 1e-10 or abs(value - mean[j]) > tol:
                 constant = False
                 break
         if constant and mean[j] != 0:
