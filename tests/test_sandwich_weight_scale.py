@@ -48,3 +48,29 @@ def test_sandwich_of_scaled_weights(factor):
     np.testing.assert_allclose(np.asarray(hc0.bse), ref_hc0, rtol=1e-9)
     for bse in clustered:
         np.testing.assert_allclose(np.asarray(bse), ref_cluster, rtol=1e-9)
+
+
+@pytest.mark.parametrize("factor", [1e200, 1e-200])
+def test_multinomial_cluster_of_scaled_weights(factor):
+    # K = 3 classes: statsmodels' MNLogit cluster covariance of the unweighted
+    # rows (a common weight changes no cluster sandwich), divided by its
+    # further (n-1)/(n-k); ours was NaN at 1e200 and 0 at 1e-200
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(9)
+    n = 300
+    X = rng.normal(size=(n, 2))
+    y = rng.integers(0, 3, size=n)
+    groups = rng.integers(0, 20, size=n)
+    ref = sm.MNLogit(y, sm.add_constant(X)).fit(
+        method="newton", tol=1e-14, disp=0, cov_type="cluster",
+        cov_kwds={"groups": groups},
+    )  # fmt: skip
+    ref_bse = np.asarray(ref.bse)[[1, 2, 0]].T / np.sqrt((n - 1) / (n - 6))
+    w = np.full(n, factor)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the weights' range note
+        model = LogisticRegression().fit(X, y, sample_weight=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = model.inference(X, y, w, cov_type="cluster", groups=groups)
+    np.testing.assert_allclose(np.asarray(res.bse), ref_bse, rtol=1e-7)

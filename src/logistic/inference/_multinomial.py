@@ -220,7 +220,7 @@ class MultinomialInference(BinaryOnlyMethods):
         self.cov_type = "nonrobust" if robust is None else robust.cov_type
         self.cov_info: dict[str, Any] = {"factor": 1.0, "n_groups": None}
         if robust is not None:
-            cov = sandwich(cov, robust.meat, robust.factor)
+            cov = sandwich(robust.scale * cov, robust.meat, robust.factor)
             self.cov_info = {"factor": robust.factor, "n_groups": robust.n_groups}
             if robust.cov_type == "cluster":
                 warn_few_clusters(robust.n_groups, int(self._flat.size))

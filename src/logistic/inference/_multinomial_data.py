@@ -67,7 +67,7 @@ from ._checks import (
     warn_class_weight,
 )
 from ._covariance import check_cov_request, hc1_factor
-from ._meat import group_meat
+from ._meat import group_meat, weight_scale
 from ._stored import constant_in_span
 
 __all__ = [
@@ -99,12 +99,17 @@ class RobustMeat:
         The small-sample factor (see module).
     n_groups : int or None
         Groups holding positive weight (``"cluster"`` only).
+    scale : float
+        The power of two the weights were divided by in ``meat`` (``"cluster"``,
+        quadratic in them: :func:`._meat.weight_scale` of the largest): the
+        covariance is ``factor · (scale I⁻¹) meat (scale I⁻¹)``.
     """
 
     cov_type: str
     meat: FloatArray
     factor: float
     n_groups: int | None = None
+    scale: float = 1.0
 
 
 def reference_theta(model: Any) -> FloatArray:
@@ -202,8 +207,11 @@ def _cluster_meat(
             "where 'nonrobust', 'HC0' and 'HC1' are available"
         )
     rows = backend.rows()
-    meat, n_groups = group_meat(rows, _residuals(rows, W, b), intercept, groups)
-    return RobustMeat("cluster", meat, n_groups / (n_groups - 1.0), n_groups)
+    s = rows.sample_weight  # weights of 1e200 square beyond float64: scaled
+    scale = 1.0 if s is None else weight_scale(float(np.max(s, initial=0.0)))
+    r = _residuals(rows, W, b)
+    meat, n_groups = group_meat(rows, r, intercept, groups, scale)
+    return RobustMeat("cluster", meat, n_groups / (n_groups - 1.0), n_groups, scale)
 
 
 def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
