@@ -87,11 +87,13 @@ class LabelSums(NamedTuple):
 
 def _pearson_terms(y: FloatArray, z: FloatArray) -> FloatArray:
     """``(y - p)² / (p (1 - p))`` with ``p = σ(z)``, stably: ``r² / (σ(z) σ(-z))``
-    (0 where both vanish, i.e. a label fitted exactly at an extreme logit)."""
+    (0 where both vanish, i.e. a label fitted exactly at an extreme logit; inf
+    where it is beyond float64's range, e^{|z|} of a label against |z| > 709.8)."""
     r, d = _math.residual_and_hessian_weight(y, z)
     num = r * r
     out = np.zeros_like(num)
-    np.divide(num, d, out=out, where=d > 0)
+    with np.errstate(over="ignore"):  # beyond float64: inf, its value
+        np.divide(num, d, out=out, where=d > 0)
     out[(d <= 0) & (num > 0)] = np.inf
     return out
 
@@ -111,14 +113,16 @@ def _block_label_sums(
     pearson = _pearson_terms(y, z)
     weight = weight_total(block.n_rows, s)
     if s is None:
-        sums = (float(y.sum()), weight, float(sat.sum()), float(pearson.sum()))
+        with np.errstate(over="ignore"):  # Pearson terms of 1e308: inf, its value
+            sums = (float(y.sum()), weight, float(sat.sum()), float(pearson.sum()))
         rows, fractional = float(block.n_rows), 0.0
     else:
         s = np.asarray(s, dtype=F64)
         positive = s > 0
         extreme &= positive
         pearson[~positive] = 0.0
-        sums = (float(s @ y), weight, float(s @ sat), float(s @ pearson))
+        with np.errstate(over="ignore"):  # weights of 1e300 times terms of 1e10
+            sums = (float(s @ y), weight, float(s @ sat), float(s @ pearson))
         rows = float(np.count_nonzero(positive))
         fractional = float(np.count_nonzero(np.floor(s) != s))
     offsets = float(block.offset is not None)
