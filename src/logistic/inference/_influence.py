@@ -231,9 +231,15 @@ class Influence:
 
     @cached_property
     def cooks_distance(self) -> tuple[FloatArray, FloatArray]:
-        """``(D, p)``: ``D = r_stud² h / ((1 - h) k)``, p of ``F(k, df_resid)``."""
+        """``(D, p)``: ``D = r_stud² h / ((1 - h) k)``, p of ``F(k, df_resid)``.
+
+        Taken as ``s (y - μ)² x̃ᵀ I⁻¹ x̃ / (k (1 - h)²)``, the same number
+        (``r_pearson² h = s (y - μ)² x̃ᵀ I⁻¹ x̃``): at a logit of ±700 against
+        its label the Pearson residual's square overflows while ``h`` is
+        ~e^-700, and their product was NaN, not the finite distance."""
         h = self.hat_matrix_diag
-        d = self.resid_studentized**2 / self.rank * h / (1.0 - h)
+        r = self.rows
+        d = r.s * r.response**2 * r.q / (self.rank * (1.0 - h) ** 2)
         return d, fdtrc(self.rank, self.df_resid, d)
 
     @cached_property
