@@ -202,9 +202,12 @@ class LikelihoodStatistics:
     @property
     def pseudo_rsquared(self) -> float:
         """McFadden's ``1 - ℓ/ℓ_0``, of the log-likelihoods without the
-        grouped constant ``Σ log C(n_i, k_i)``."""
+        grouped constant ``Σ log C(n_i, k_i)``; NaN where ``ℓ_0`` is 0 (a
+        class whose weight is below the other's rounding, 1e-20 beside 98:
+        the null model's fit is perfect in float64, and the ratio undefined)."""
         self._refuse_pseudo("pseudo_rsquared")
-        return 1.0 - self._llf_kernel / self._llnull_kernel
+        null = self._llnull_kernel
+        return 1.0 - self._llf_kernel / null if null != 0.0 else float("nan")
 
     prsquared = pseudo_rsquared
 
