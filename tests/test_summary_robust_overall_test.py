@@ -15,13 +15,14 @@ with every row its own group, docs/inference.md).
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from conftest import data_path
-from logistic import LogisticRegression
+from logistic import LogisticRegression, NumericalStabilityWarning
 
 LBW = data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv")
 FEATURES = ["age", "lwt", "smoke", "ht", "ui"]
@@ -68,3 +69,41 @@ def test_nonrobust_summary_has_no_such_note(fitted):
     model, X, y = fitted
     notes = model.inference(X, y).summary().notes
     assert not any(n.startswith("LR chi2 and its p-value") for n in notes)
+
+
+def test_the_note_leaves_the_process_warning_filters_alone(fitted, monkeypatch):
+    """``warnings.catch_warnings`` is process-wide, not per thread: the note's
+    ``simplefilter("error")`` turned every other thread's warnings into
+    exceptions while a summary was being built (a fit's ConvergenceWarning
+    raised in a web service's other request), and two summaries built at
+    once could leave the "error" filter installed for good. The filters
+    seen while the note's test runs are those of the caller."""
+    model, X, y = fitted
+    seen = []
+    eigh = np.linalg.eigh
+
+    def recording(a, *args, **kwargs):
+        seen.append(list(warnings.filters))
+        return eigh(a, *args, **kwargs)
+
+    monkeypatch.setattr(np.linalg, "eigh", recording)
+    before = list(warnings.filters)
+    _wald_note(model.inference(X, y, cov_type="HC0").summary())
+    assert seen, "the note's Wald test did not run"
+    assert all(filters == before for filters in seen)
+
+
+def test_rank_deficient_robust_covariance_gives_the_note_without_a_test(fitted):
+    """Two clusters: the cluster covariance has rank at most 1 < 5 slopes, so
+    the note gives no Wald test, and says nothing on the way."""
+    model, X, y = fitted
+    groups = np.arange(len(y)) % 2
+    res = model.inference(X, y, cov_type="cluster", groups=groups)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NumericalStabilityWarning)
+        notes = res.summary().notes
+    note = [n for n in notes if n.startswith("LR chi2 and its p-value")]
+    assert note == [
+        "LR chi2 and its p-value are likelihood-based and do not use the "
+        "cluster covariance."
+    ]

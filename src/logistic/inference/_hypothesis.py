@@ -386,7 +386,31 @@ def restrictions(
 def wald_test(
     params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
 ) -> WaldTestResult:
-    """Wald χ² test of ``R β = q`` (``R`` a matrix or text; see module docs)."""
+    """Wald χ² test of ``R β = q`` (``R`` a matrix or text; see module docs);
+    warns when ``R cov Rᵀ`` has less than full rank (:func:`_pinv_rank`)."""
+    result = wald_test_quiet(params, cov, R, q, names)
+    r = result.R.shape[0]
+    if result.df < r:
+        warnings.warn(
+            f"covariance of constraints does not have full rank: {r} constraints, "
+            f"rank is {result.df} (e.g. a cluster covariance from G clusters has "
+            f"rank at most G - 1); the test uses a pseudo-inverse and "
+            f"df = {result.df}",
+            NumericalStabilityWarning,
+            stacklevel=user_stacklevel(),
+        )
+    return result
+
+
+def wald_test_quiet(
+    params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
+) -> WaldTestResult:
+    """:func:`wald_test` without its rank warning (``df`` below the rows of
+    ``R`` says the rank fell short): for callers that decide themselves,
+    such as a summary's note, and must not touch the process-wide warning
+    filters (``warnings.catch_warnings`` is not thread-safe: a filter it
+    sets holds for every thread meanwhile, and two overlapping uses can
+    leave it installed for good)."""
     R, q = restrictions(params, R, q, names)
     if np.linalg.matrix_rank(R) < R.shape[0]:
         raise InvalidParameterError(
@@ -408,9 +432,7 @@ def wald_test(
 def _pinv_rank(V: FloatArray) -> tuple[FloatArray, int]:
     """``(V⁺, rank)`` of the symmetric ``V = R cov Rᵀ``: the rank counted on
     its correlation form, ``V⁺`` the Moore-Penrose inverse of ``V`` truncated
-    to its ``rank`` largest eigenvalues (see module docs); warns when the rank
-    is below the number of restrictions."""
-    r = V.shape[0]
+    to its ``rank`` largest eigenvalues (see module docs)."""
     V = 0.5 * (V + V.T)
     d = np.sqrt(np.clip(np.diag(V), 0.0, None))
     scale = np.where(d > 0, 1.0 / np.where(d > 0, d, 1.0), 0.0)
@@ -419,14 +441,6 @@ def _pinv_rank(V: FloatArray) -> tuple[FloatArray, int]:
     w, U = np.linalg.eigh(V)
     keep = np.argsort(-np.abs(w))[:rank]
     inv = (U[:, keep] / w[keep]) @ U[:, keep].T
-    if rank < r:
-        warnings.warn(
-            f"covariance of constraints does not have full rank: {r} constraints, "
-            f"rank is {rank} (e.g. a cluster covariance from G clusters has rank "
-            f"at most G - 1); the test uses a pseudo-inverse and df = {rank}",
-            NumericalStabilityWarning,
-            stacklevel=user_stacklevel(),
-        )
     return inv, rank
 
 

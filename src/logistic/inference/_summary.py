@@ -169,7 +169,7 @@ def _robust_overall_note(r: Any) -> str:
     says so and gives the Wald test of every slope on the robust covariance,
     the overall test Stata's ``logit, vce(robust)`` reports (``Wald chi2``),
     where that covariance has full rank on them."""
-    import warnings
+    from ._hypothesis import wald_test_quiet
 
     text = (
         "LR chi2 and its p-value are likelihood-based and do not use the "
@@ -185,12 +185,14 @@ def _robust_overall_note(r: Any) -> str:
         return text + "."
     R = np.zeros((len(slopes), len(params)))
     R[np.arange(len(slopes)), slopes] = 1.0
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # a rank-deficient covariance: no test
-            test = r.wald_test(R)
-    except (Warning, ValueError, np.linalg.LinAlgError):  # rank, non-finite
+    try:  # never through the warning filters: they are the process's
+        with np.errstate(all="ignore"):  # (numpy's is this thread's)
+            params, cov = r._params(), r._cov_display()
+            test = wald_test_quiet(params, cov, R, None, r.term_names)
+    except (ValueError, np.linalg.LinAlgError):  # non-finite
         return text + "."
+    if test.df < len(slopes) or not np.isfinite(test.statistic):
+        return text + "."  # a rank-deficient covariance: no test
     return (
         f"{text}; the Wald test on it that every slope is 0 (the Wald chi2 of "
         f"Stata's header under a robust vce): chi2({test.df}) = "
