@@ -218,6 +218,8 @@ class Fit:
     passes0: int = 0
     #: the NumericalStabilityWarning this fit gave (:meth:`warn_once`), or ""
     warning: str = ""
+    #: a fit whose warnings are not issued (the solver's ``quiet``)
+    quiet: bool = False
 
     @property
     def coords(self) -> Any:
@@ -265,11 +267,13 @@ class Fit:
         return 0.0 if self.lam is None else float(self.lam @ np.abs(theta_s))
 
     def warn_once(self, message: str) -> None:
-        """A :class:`NumericalStabilityWarning`, the first time in this fit only."""
+        """A :class:`NumericalStabilityWarning`, the first time in this fit
+        only (a ``quiet`` fit keeps the message in :attr:`warning` alone)."""
         if not self.warning:
-            warnings.warn(
-                message, NumericalStabilityWarning, stacklevel=user_stacklevel()
-            )
+            if not self.quiet:
+                warnings.warn(
+                    message, NumericalStabilityWarning, stacklevel=user_stacklevel()
+                )
             self.warning = message
 
 
@@ -331,6 +335,11 @@ class Solver:
     Options: ClassVar[type] = NoOptions
     #: Whether the solver iterates in standardized coordinates.
     standardized: ClassVar[bool] = True
+    #: Issue no warning (a fit whose failure its caller handles, such as
+    #: Newton's subsample start): set on the instance, in place of
+    #: ``warnings.catch_warnings``, whose filters are the whole process's,
+    #: every thread's, and can be left installed by two overlapping uses.
+    quiet: bool = False
 
     def __init__(
         self,
@@ -465,6 +474,7 @@ class Solver:
             history=[],
             on_iteration=on_iteration,
             passes0=int(objective.n_evaluations),
+            quiet=self.quiet,
         )
 
     def _run(
@@ -487,7 +497,7 @@ class Solver:
         :class:`ConvergenceWarning` naming the likely cause and the remedies
         (:func:`._diagnosis.likely_cause`)."""
         converged = bool(grad_max_norm <= fit.tol)
-        if not converged:
+        if not converged and not fit.quiet:
             cause = likely_cause(
                 fit.objective,
                 coef,

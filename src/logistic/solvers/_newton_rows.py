@@ -76,7 +76,6 @@ exact ones.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -369,7 +368,9 @@ def subsample_fit(
     ``SPARSE_START_TOL_SCALE / √rows``) within ``START_MAX_ITER``
     iterations, its Hessian from
     :func:`logistic._numerics.start_hessian_rows` of the rows; its warnings
-    are silenced (a failure only means: start from zero). Sparse rows take
+    are silenced (the solver's ``quiet``, never the process's warning
+    filters, which every thread shares; a failure only means: start from
+    zero). Sparse rows take
     the full data's column moments for their standardized view, which only
     measures the stopping rule there (Newton runs in original coordinates,
     and on sparse rows it evaluates ``θ = 0`` by a pass): no statistics pass
@@ -399,8 +400,8 @@ def subsample_fit(
     view = None
     if issparse(rows.X) and objective.has_data_stats:
         view = ScaledObjective(sub, moments=objective.column_moments())
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    solver.quiet = True  # not warnings.catch_warnings: that is every thread's
+    with np.errstate(all="ignore"):  # numpy's state is this thread's own
         try:
             result = solver.solve(sub, np.zeros(objective.n_params), view=view)
         except (NumericalError, LinAlgError, ValueError, FloatingPointError):
