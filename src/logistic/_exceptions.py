@@ -3,7 +3,11 @@
 Convention: every error derives from ``ValueError`` or ``TypeError`` so that
 scikit-learn tooling (which catches those) keeps working, and every message
 names the input (parameter, array, column, file), what was received, and what
-is expected or how to fix it. The library never changes global warning filters.
+is expected or how to fix it. The library never changes global warning filters
+(``warnings.catch_warnings`` included: its filters are every thread's, and two
+overlapping uses can leave one installed for good); where it holds back a
+warning of its own that a caller gives itself, :func:`held_back` marks the
+calling thread's context and :func:`warn` (the warning's call) honours it.
 
 :class:`ConvergenceWarning` and :class:`DataConversionWarning` derive from
 scikit-learn's warnings of the same names once scikit-learn is loaded
@@ -16,13 +20,20 @@ is never imported for it (``import logistic`` stays light).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
 import sys
+import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
 from types import FrameType
 
 __all__ = [
     "user_stacklevel",
+    "held_back",
+    "warn",
     "LogisticError",
     "DataValidationError",
     "NoWeightError",
@@ -250,3 +261,36 @@ def user_stacklevel() -> int:
         frame = frame.f_back
         level += 1
     return level
+
+
+#: The warnings this context holds back: ``(category, message pattern)`` pairs
+#: (:func:`held_back`), per thread and task, unlike ``warnings.filters``.
+_HELD: ContextVar[tuple[tuple[type[Warning], re.Pattern[str]], ...]] = ContextVar(
+    "logistic_held_warnings", default=()
+)
+
+
+@contextlib.contextmanager
+def held_back(category: type[Warning], message: str = "") -> Iterator[None]:
+    """Within the block, :func:`warn` of this thread (context) drops a warning
+    of ``category`` (or a subclass) whose message matches ``message`` at its
+    start, case-insensitive, as ``warnings.filterwarnings("ignore", message,
+    category)`` would: for a warning the caller gives itself (a model file's
+    covariance computed by :func:`logistic.io.save`, whose caveats are
+    inference's to give). Other threads' warnings are untouched."""
+    pattern = re.compile(message, re.IGNORECASE)
+    token = _HELD.set((*_HELD.get(), (category, pattern)))
+    try:
+        yield
+    finally:
+        _HELD.reset(token)
+
+
+def warn(message: str, category: type[Warning]) -> None:
+    """``warnings.warn(message, category)`` at the user's line
+    (:func:`user_stacklevel`), unless this context holds it back
+    (:func:`held_back`)."""
+    for held, pattern in _HELD.get():
+        if issubclass(category, held) and pattern.match(message):
+            return
+    warnings.warn(message, category, stacklevel=user_stacklevel())

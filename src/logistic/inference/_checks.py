@@ -25,13 +25,12 @@ along some direction: :func:`separation`).
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
 from .. import _memory
-from .._exceptions import DataValidationError, InvalidParameterError, user_stacklevel
+from .._exceptions import DataValidationError, InvalidParameterError, warn
 from .._file_marks import TRAINING_TOTALS_ATTR, refuse_formula_inputs
 from .._firth import FirthObjective
 from .._frame_encoding import apply_encoding
@@ -449,12 +448,11 @@ CLASS_WEIGHT_WARNING = "the model was fitted with class_weight"
 def warn_class_weight(model: Any) -> None:
     """Warn that a fit's class weights are treated as frequency weights."""
     if getattr(model, "class_weight", None) is not None:
-        warnings.warn(
+        warn(
             f"{CLASS_WEIGHT_WARNING}: inference treats the combined "
             "weights as frequency weights (row i counts as w_i identical "
             "observations, as statsmodels' freq_weights), which is rarely what "
             "class weights mean; the standard errors may be misleading. For "
             "inference with every row counted once, fit without class_weight.",
             UserWarning,
-            stacklevel=user_stacklevel(),
         )

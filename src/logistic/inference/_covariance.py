@@ -68,7 +68,6 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Literal
 
 import numpy as np
@@ -77,7 +76,7 @@ from .._exceptions import (
     DataValidationError,
     InvalidParameterError,
     NumericalStabilityWarning,
-    user_stacklevel,
+    warn,
 )
 from .._messages import name_list
 from .._typing import Block, FloatArray
@@ -276,7 +275,7 @@ def warn_few_clusters(n_groups: int | None, k: int) -> None:
     caveat when it applies."""
     text = few_clusters(n_groups, k)
     if text is not None:
-        warnings.warn(text, NumericalStabilityWarning, stacklevel=user_stacklevel())
+        warn(text, NumericalStabilityWarning)
 
 
 def hc1_factor(nobs: float, k: int) -> float:
@@ -443,12 +442,11 @@ def invert_information(
                 "vanishes along the separating direction, which such a relation "
                 "may be rather than a dependency among the columns."
             )
-        warnings.warn(
+        warn(
             f"the {name_list(involved)} are nearly collinear ({detail}; reciprocal "
             f"condition of the information matrix {rcond:.2g}); their standard errors "
             f"are large and imprecise.{note}",
             NumericalStabilityWarning,
-            stacklevel=user_stacklevel(),
         )
     inv_C = (evecs / evals) @ evecs.T
     cov = inv_C / np.outer(root, root)

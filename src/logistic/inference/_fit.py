@@ -46,6 +46,7 @@ from .._exceptions import (
     InvalidParameterError,
     PerfectSeparationWarning,
     user_stacklevel,
+    warn,
 )
 from .._feature_names import positional_names
 from .._grouped import fitted_on_counts
@@ -265,14 +266,13 @@ def _warn_fractional(model: Any, stats: FitStatistics, sampling: bool) -> None:
         return
     if stats.grouped is not None or not stats.labels.fractional > 0:
         return
-    warnings.warn(
+    warn(
         f"{int(stats.labels.fractional):,} rows have non-integer sample weights: "
         "inference treats them as frequency weights (row i counts as w_i identical "
         "observations, as statsmodels' freq_weights), so nobs is Σw and the "
         "standard errors assume Σw observations. For survey or inverse-probability "
         "weights pass sample_weight_kind='sampling' (CLI: --weights-kind sampling).",
         UserWarning,
-        stacklevel=user_stacklevel(),
     )
 
 

@@ -47,7 +47,6 @@ instead.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +54,7 @@ import numpy as np
 
 from .._exceptions import (
     InvalidParameterError,
-    user_stacklevel,
+    warn,
 )
 from .._feature_names import positional_names
 from .._labels import labels_shown
@@ -512,7 +511,7 @@ def warn_fractional(model: Any, stats: MultinomialStatistics) -> None:
         return
     if not (stats.fractional or 0.0) > 0:
         return
-    warnings.warn(
+    warn(
         f"{int(stats.fractional or 0):,} rows have non-integer sample weights: "
         "inference treats them as frequency weights (row i counts as w_i identical "
         "observations, as statsmodels' freq_weights), so nobs is Σw and the "
@@ -524,7 +523,6 @@ def warn_fractional(model: Any, stats: MultinomialStatistics) -> None:
         "(Stata's mlogit [pw=]; the likelihood-based statistics stay invalid), "
         "or fit one-vs-rest binary models with sample_weight_kind='sampling'.",
         UserWarning,
-        stacklevel=user_stacklevel(),
     )
 
 

@@ -5,12 +5,11 @@ the columns first, then to the whole information (see
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import NumericalStabilityWarning
+from .._exceptions import NumericalStabilityWarning, held_back
 from .._typing import FloatArray
 from ._covariance import CollinearityError, invert_information
 
@@ -77,8 +76,7 @@ def invert_multinomial(
     term_names = terms + (["Intercept"] if intercept else [])
     constant = _constant_terms(info, stats.mean, terms, q) if intercept else []
     blocks = sum(info[e * q : (e + 1) * q, e * q : (e + 1) * q] for e in range(m))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NumericalStabilityWarning)
+    with held_back(NumericalStabilityWarning):
         invert_information(
             np.asarray(blocks),
             term_names,
@@ -86,8 +84,7 @@ def invert_multinomial(
             capacity=np.diag(blocks).copy(),
         )
     if separated:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", NumericalStabilityWarning)
+        with held_back(NumericalStabilityWarning):
             try:
                 return invert_information(info, names, capacity=np.diag(info).copy())
             except CollinearityError as exc:

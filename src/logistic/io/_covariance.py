@@ -15,12 +15,19 @@ the save warns). A bad field raises
 
 from __future__ import annotations
 
+import contextlib
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import LogisticError, NumericalStabilityWarning, user_stacklevel
+from .._exceptions import (
+    LogisticError,
+    NumericalStabilityWarning,
+    held_back,
+    user_stacklevel,
+)
 from .._multiclass import is_multiclass
 from ._fields import _bad, _finite_list
 from ._file_record import file_covariance
@@ -244,14 +251,10 @@ def own_covariance(model: Any) -> tuple[Any, list[str] | None]:
         return _multinomial_covariance(model)
     if getattr(model, "fit_statistics_", None) is not None:
         from ..inference import fit_inference
-        from ..inference._checks import CLASS_WEIGHT_WARNING
         from ..inference._covariance import CollinearityError
 
         try:
-            with warnings.catch_warnings():  # said by inference, not by a save
-                warnings.filterwarnings("ignore", "[0-9,]+ rows have non-integer")
-                warnings.filterwarnings("ignore", CLASS_WEIGHT_WARNING)
-                warnings.simplefilter("ignore", NumericalStabilityWarning)
+            with _said_by_inference():
                 res = fit_inference(model)
         except (CollinearityError, LogisticError, FloatingPointError):
             return None, None  # penalized, singular information
@@ -263,14 +266,27 @@ def _multinomial_covariance(model: Any) -> tuple[Any, list[str] | None]:
     """A K-class reference fit's covariance (objective order; io._multinomial)."""
     if getattr(model, "fit_statistics_", None) is None:
         return None, None
-    from ..inference._checks import CLASS_WEIGHT_WARNING
     from ..inference._multinomial import multinomial_inference
 
     try:
-        with warnings.catch_warnings():  # said by inference, not by a save
-            warnings.filterwarnings("ignore", CLASS_WEIGHT_WARNING)
-            warnings.simplefilter("ignore", NumericalStabilityWarning)
+        with _said_by_inference():
             res = multinomial_inference(model)
     except (LogisticError, FloatingPointError):
         return None, None  # penalized, singular information
     return res.covariance(), list(res.param_names)
+
+
+@contextlib.contextmanager
+def _said_by_inference() -> Iterator[None]:
+    """Hold back, in this thread only (:func:`~logistic._exceptions.held_back`),
+    the caveats inference gives of the covariance a save computes (class
+    weights, non-integer weights, numerical stability): they are inference's
+    to give, not a save's."""
+    from ..inference._checks import CLASS_WEIGHT_WARNING
+
+    with (
+        held_back(Warning, "[0-9,]+ rows have non-integer"),
+        held_back(Warning, CLASS_WEIGHT_WARNING),
+        held_back(NumericalStabilityWarning),
+    ):
+        yield
