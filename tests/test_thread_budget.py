@@ -137,6 +137,23 @@ def test_bad_n_jobs_is_named(bad):
         LogisticRegression(n_jobs=bad).fit([[0.0], [1.0], [2.0]], [0, 1, 1])
 
 
+@pytest.mark.parametrize("bad", [0, True])
+def test_bad_n_jobs_of_the_cv_is_named(bad):
+    """LogisticRegressionCV took any integer: n_jobs=0 reached joblib, whose
+    ``ValueError: n_jobs == 0 in Parallel has no meaning`` named neither the
+    estimator nor what it accepts (after every fold was set up), and True
+    ran one thread. It is checked as LogisticRegression's, up front."""
+    from logistic import LogisticRegressionCV
+
+    X = [[float(i)] for i in range(20)]
+    y = [0, 1] * 10
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"'n_jobs' parameter of LogisticRegressionCV .* non-zero int",
+    ):
+        LogisticRegressionCV(n_jobs=bad).fit(X, y)
+
+
 def test_n_jobs_sets_the_threads_and_never_the_result(monkeypatch, pools, no_env):
     """n_jobs=2 asks for a pool of two threads; n_jobs=1 for none (and holds
     BLAS to one thread while it fits); the coefficients are the same bits."""

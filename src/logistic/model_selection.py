@@ -90,6 +90,7 @@ from ._penalty import penalty_strengths
 from ._prediction_methods import BinaryPredictions
 from ._row_alignment import check_rows_aligned
 from ._strong_rules import check_grid_points, default_alphas, default_eps
+from ._thread_budget import is_n_jobs
 from ._validation import FitData, check_fit_data, combined_weights
 from .solvers._auto import refuse_l1_solver
 
@@ -172,7 +173,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         The seed of a stochastic solver (``solver="sgd"``) at every point.
     n_jobs : int or None, default=None
         Folds run in parallel in this many joblib threads (Dask data with an
-        active ``distributed`` Client: as Dask tasks on its workers).
+        active ``distributed`` Client: as Dask tasks on its workers); a
+        non-zero int, -1 every CPU, as joblib counts them.
     include : list of str or None, default=None
         As for ``LogisticRegression``: a pandas DataFrame's text and
         categorical columns are one-hot encoded once, before the folds
@@ -252,7 +254,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         "scoring": [scoring_ok],
         "rule": [Options(("min", "1se"))],
         "refit": [bool, np.bool_],
-        "n_jobs": [None, numbers.Integral],
+        "n_jobs": [is_n_jobs],
         "include": [None, list, tuple],
         "use_legacy_attributes": [bool, np.bool_],
         **_PATH_CONSTRAINTS,
