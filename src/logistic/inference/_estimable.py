@@ -51,12 +51,11 @@ mostly roundoff along the separating direction, get no basis: no check.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._exceptions import NonEstimableWarning, user_stacklevel
+from .._exceptions import NonEstimableWarning, warn
 from .._typing import FloatArray
 
 __all__ = [
@@ -267,10 +266,9 @@ def warn_non_estimable(subject: str, aliased: list[str], consequence: str) -> No
     ``consequence``."""
     terms = ", ".join(repr(a) for a in aliased[:5])
     terms += ", ..." if len(aliased) > 5 else ""
-    warnings.warn(
+    warn(
         f"{subject} are not estimable: they need the aliased term(s) {terms}, "
         "which the training rows left undetermined (e.g. an empty cell of an "
         f"interaction); {consequence}",
         NonEstimableWarning,
-        stacklevel=user_stacklevel(),
     )

@@ -35,7 +35,6 @@ covariances and profile intervals make further passes when first asked for.
 from __future__ import annotations
 
 import os
-import warnings
 from typing import Any
 
 import numpy as np
@@ -45,7 +44,6 @@ from .._exceptions import (
     DataValidationError,
     InvalidParameterError,
     PerfectSeparationWarning,
-    user_stacklevel,
     warn,
 )
 from .._feature_names import positional_names
@@ -227,10 +225,9 @@ def _names(model: Any, p: int) -> list[str]:
 
 def _warn_not_converged(model: Any) -> None:
     if not bool(getattr(model, "converged_", True)):
-        warnings.warn(
+        warn(
             "the model did not converge; inference at these coefficients is unreliable",
             ConvergenceWarning,
-            stacklevel=user_stacklevel(),
         )
 
 
@@ -250,12 +247,11 @@ def _warn_separated(kind: str | None, cov_type: str) -> None:
             "rows fitted near 0 or 1 vanish, so every Wald test looks significant: "
             "it is not"
         )
-    warnings.warn(
+    warn(
         f"the training data are separated ({kind}): the maximum-likelihood "
         "estimate does not exist, so these coefficients, standard errors and "
         f"p-values are meaningless ({how}). Refit with penalty='firth'.",
         PerfectSeparationWarning,
-        stacklevel=user_stacklevel(),
     )
 
 

@@ -76,7 +76,6 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -84,11 +83,7 @@ from typing import Any
 import numpy as np
 
 from .. import _kernels_xp, _math
-from .._exceptions import (
-    InvalidParameterError,
-    PerfectSeparationWarning,
-    user_stacklevel,
-)
+from .._exceptions import InvalidParameterError, PerfectSeparationWarning, warn
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._cell_text import pvalue_text
@@ -438,10 +433,9 @@ def hosmer_lemeshow(
     df = (n_groups if method == "stata" else g) - 2
     pvalue = float(chi2_sf(statistic, df))  # df >= 1: 3 groups or more
     if note is not None:
-        warnings.warn(
+        warn(
             f"Hosmer-Lemeshow test: {note}",
             PerfectSeparationWarning,
-            stacklevel=user_stacklevel(),
         )
     return HosmerLemeshowResult(
         statistic,

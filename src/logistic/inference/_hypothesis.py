@@ -40,16 +40,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._exceptions import (
-    InvalidParameterError,
-    NumericalStabilityWarning,
-    user_stacklevel,
-)
+from .._exceptions import InvalidParameterError, NumericalStabilityWarning, warn
 from .._typing import FloatArray
 from ._aliased import aliased_list
 from ._distributions import chi2_sf
@@ -391,13 +386,12 @@ def wald_test(
     result = wald_test_quiet(params, cov, R, q, names)
     r = result.R.shape[0]
     if result.df < r:
-        warnings.warn(
+        warn(
             f"covariance of constraints does not have full rank: {r} constraints, "
             f"rank is {result.df} (e.g. a cluster covariance from G clusters has "
             f"rank at most G - 1); the test uses a pseudo-inverse and "
             f"df = {result.df}",
             NumericalStabilityWarning,
-            stacklevel=user_stacklevel(),
         )
     return result
 
@@ -450,13 +444,12 @@ def warn_robust(what: str, cov_types: tuple[str, ...]) -> None:
     to trust."""
     robust = sorted({c for c in cov_types if c != "nonrobust"})
     if robust:
-        warnings.warn(
+        warn(
             f"{what} after cov_type={robust[0]!r}: the likelihood-ratio test "
             "assumes the model-based (nonrobust) variance and ignores the robust "
             "covariance (Stata's lrtest refuses here); use wald_test on the "
             "coefficients (or Wald intervals) for a robust test",
             UserWarning,
-            stacklevel=user_stacklevel(),
         )
 
 
@@ -484,7 +477,6 @@ def lr_test(
     renamed, or columns that are linear combinations of the larger fit's),
     so the warning says what was checked and claims nothing more.
     """
-    import warnings
 
     check_same_observations(nobs_a, nobs_b)
     if k_a == k_b:
@@ -495,14 +487,13 @@ def lr_test(
     small, large = sorted(terms or ([], []), key=len)
     if terms is not None and not set(small) <= set(large):
         only = sorted(set(small) - set(large))[:5]
-        warnings.warn(
+        warn(
             "lr_test could not confirm from the term names that the fits are "
             f"nested: {only} are terms of the smaller fit only. Its chi-squared "
             "p-value holds when the smaller model is a restriction of the larger "
             "(its columns combinations of the larger fit's, renamed or not), and "
             "not otherwise",
             UserWarning,
-            stacklevel=user_stacklevel(),
         )
     warn_robust("lr_test", cov_types)
     (ll_full, k_full), (ll_small, k_small) = sorted(

@@ -48,13 +48,12 @@ docs/marginal-effects.md):
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError, user_stacklevel
+from .._exceptions import InvalidParameterError, warn
 from .._number_text import numeric
 from .._onehot import split_dummy_name
 from .._typing import Block, FloatArray
@@ -386,14 +385,13 @@ def _warn_formula_columns(names: list[str]) -> None:
     made = [n for n in names if _MADE.search(n)]
     if made:
         shown = ", ".join(made[:4]) + (", ..." if len(made) > 4 else "")
-        warnings.warn(
+        warn(
             f"{shown} look like columns a formula made of its variables "
             "(interactions, transforms, full-rank levels): these effects are per "
             "design column, as statsmodels' get_margeff, not per variable through "
             "every term as Stata's margins; for a formula model file use "
             "'logistic margins', which takes them per variable",
             UserWarning,
-            stacklevel=user_stacklevel(),
         )
 
 

@@ -9,7 +9,6 @@ to a finite supremum, so likelihood-ratio statistics stay usable.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from .._separation_kinds import SEPARATED_OR_SUSPECTED
@@ -120,15 +119,14 @@ def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
     """The separation of the fit behind marginal effects (``results.separation``
     where its MLE does not exist, else None), warned of with
     :func:`separated_margins_note` as a :class:`PerfectSeparationWarning`."""
-    from .._exceptions import PerfectSeparationWarning, user_stacklevel
+    from .._exceptions import PerfectSeparationWarning, warn
 
     kind = getattr(results, "separation", None)
     if kind not in SEPARATED_OR_SUSPECTED:
         return None
-    warnings.warn(
+    warn(
         separated_margins_warning(kind, remedy),
         PerfectSeparationWarning,
-        stacklevel=user_stacklevel(),
     )
     return str(kind)
 

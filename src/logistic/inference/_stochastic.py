@@ -18,10 +18,9 @@ no inference at all (:func:`._checks.refuse_stream`).
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
-from .._exceptions import ConvergenceWarning, user_stacklevel
+from .._exceptions import ConvergenceWarning, warn
 from .._numerics import DEFAULT_TOL, DEFAULT_TOL_FLOAT32
 
 __all__ = [
@@ -80,7 +79,5 @@ def warn_stochastic(model: Any) -> tuple[str, float | None] | None:
     fit is approximate; what :func:`stochastic_solver` found, or None."""
     found = stochastic_solver(model)
     if found is not None:
-        warnings.warn(
-            stochastic_note(found), ConvergenceWarning, stacklevel=user_stacklevel()
-        )
+        warn(stochastic_note(found), ConvergenceWarning)
     return found

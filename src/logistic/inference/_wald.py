@@ -25,12 +25,11 @@ statsmodels' column names, ``[0.025`` and ``0.975]`` for the bounds).
 from __future__ import annotations
 
 import numbers
-import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from .._exceptions import IntervalAlphaWarning, InvalidParameterError, user_stacklevel
+from .._exceptions import IntervalAlphaWarning, InvalidParameterError, warn
 from .._typing import FloatArray
 from ._distributions import normal_isf, normal_sf
 
@@ -121,11 +120,10 @@ def check_alpha(alpha: float) -> float:
     if not 0 < alpha < 1:
         raise InvalidParameterError(f"alpha must be in (0, 1); got {alpha!r}")
     if alpha > 0.5:
-        warnings.warn(
+        warn(
             f"alpha={alpha!r} gives {100 * (1 - alpha):.3g}% intervals: alpha is one "
             f"minus the coverage (alpha=0.05 for 95% intervals)",
             IntervalAlphaWarning,
-            stacklevel=user_stacklevel(),
         )
     return float(alpha)
 

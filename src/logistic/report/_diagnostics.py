@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from .._exceptions import held_back
 from .._math import sigmoid
 
 __all__ = [
@@ -89,15 +90,12 @@ def hosmer_lemeshow_of(
     rows, or None when fewer than three groups can be formed. Groups of fitted
     probability exactly 0 or 1 give no warning here: the result's ``note``
     says what they mean, and the report prints it beside the test."""
-    import warnings
-
     from .._exceptions import InvalidParameterError, PerfectSeparationWarning
     from ..inference import hosmer_lemeshow
 
     proba = sigmoid(np.asarray(z, dtype=np.float64))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PerfectSeparationWarning)
+    try:  # this thread's warning only: the process's filters are every thread's
+        with held_back(PerfectSeparationWarning):
             return hosmer_lemeshow(y, proba, sample_weight, groups=groups)
     except InvalidParameterError:  # fewer than three groups (y, proba are valid)
         return None
@@ -138,11 +136,8 @@ def influence_section(
             "leverage and Cook's distance here are those of the model-based "
             "covariance (frequency weights)"
         )  # fmt: skip
-    try:
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    try:  # caveats the summary gives; held back in this thread only
+        with held_back(Warning), np.errstate(all="ignore"):
             res = fit_inference(model, X, y, sample_weight, offset)
             frame = res.get_influence().most_influential(N_INFLUENTIAL)
     except DataValidationError as exc:
