@@ -43,6 +43,7 @@ import os
 import re
 import secrets
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -268,9 +269,33 @@ def _new_file_mode(target: Path) -> int:
     try:
         return target.stat().st_mode & 0o777
     except OSError:
-        mask = os.umask(0o022)
+        return 0o666 & ~_umask()
+
+
+#: Held while the umask is set to be read (:func:`_umask`'s fallback).
+_UMASK_LOCK = threading.Lock()
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux reports it
+    (``/proc/self/status``, Linux 4.7 on). ``os.umask`` can only read it by
+    setting it: the umask is the process's, so another thread's file made
+    between the set and the restore took the value set, and two writes
+    setting it at once could leave the temporary value as the process's (a
+    restrictive umask 077 gave 12 of 800 files saved by four threads the
+    mode 0644). Elsewhere it is set, to 077 (a file made meanwhile gets no
+    more permission than the owner's), and restored under a lock."""
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o077)
         os.umask(mask)
-        return 0o666 & ~mask
+    return mask
 
 
 #: Why a temporary file cannot be made in a folder, by errno (``{}``: the folder).
