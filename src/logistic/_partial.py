@@ -31,7 +31,8 @@ Convention (owned here):
   a class, weighted or not; a later chunk of total weight 0 changes nothing.
   After a ``fit``, the first ``partial_fit`` continues from the fitted
   coefficients and classes when the fit's classes and columns are the
-  stream's (two or K classes); a ``fit`` ends any earlier stream.
+  stream's (two or K classes); a ``fit`` ends any earlier stream (when it
+  succeeds: one refused or interrupted leaves the stream to go on).
 * A call works on a copy of the stream's state (:func:`stream_state`) and
   puts it in place with the fitted attributes (:func:`store_stream_fit`): a
   call stopped part-way (a ``KeyboardInterrupt``, a ``NumericalError``)

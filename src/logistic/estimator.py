@@ -434,7 +434,6 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     ) -> LogisticRegression:
         """:meth:`fit` once its parameters and row counts are checked, with
         the checkpoint's lock held (:mod:`logistic._checkpoint_lock`)."""
-        vars(self).pop("_partial_state", None)  # a fit ends a partial_fit stream
         target = getattr(y, "name", None)  # a pandas Series' name
         X, encoding = encode_for_fit(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
@@ -571,6 +570,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         (:mod:`logistic.inference._stored`), or None; ``encoding``: the
         DataFrame encoding (:mod:`logistic._frame_encoding`), or None.
         """
+        vars(self).pop("_partial_state", None)  # ends a stream; a fit that raises not
         backend = objective.data
         w, b = objective.split(result.coef)
         names = backend.feature_names
