@@ -218,3 +218,20 @@ def test_lr_terms_of_three_classes_refused_in_cli_words(workdir, capsys):
     assert run_cli(capsys, argv)[0] == 0
     code, _, err = run_cli(capsys, ["test", "k.json", "--terms", "--lr", "--data", data])
     assert code == 2 and "--terms without --lr" in err, err
+
+
+def test_a_hypothesis_warns_only_of_its_own_restrictions(workdir, capsys):
+    """A cluster covariance of 4 groups (UCLA's rank) has rank 3: the
+    joint test of the three C(rank) columns loses a degree of freedom and
+    warns, but a test of gre alone must not print that warning (it came
+    from the per-term tests run only to read a term's columns)."""
+    model = _ucla(workdir, capsys)
+    data = data_path("ucla-admissions", "binary.csv")
+    argv = ["test", model, "gre", "--data", data, "--cov-type", "cluster",
+            "--cluster", "rank"]  # fmt: skip
+    code, out, err = run_cli(capsys, argv)
+    assert code == 0 and "chi2(1)" in out, err
+    assert "3 constraints, rank is 2" not in err, err
+    code, out, err = run_cli(capsys, [*argv[:2], "C(rank)", *argv[3:]])
+    assert code == 0 and "chi2(2)" in out, err
+    assert "3 constraints, rank is 2" in err, err

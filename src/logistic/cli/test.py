@@ -161,10 +161,18 @@ def _restriction_text(row: Any, q: float, names: list[str]) -> str:
 
 def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
     """``(R, q)`` of every HYPOTHESIS stacked: a term's name gives its
-    columns' rows, any other text is parsed by ``wald_test``'s grammar."""
+    columns' rows, any other text is parsed by ``wald_test``'s grammar.
+    Only the rows of ``wald_test_terms`` are used here: the warnings of its
+    tests (a term whose restrictions a cluster covariance makes singular)
+    are not about the hypotheses asked, which the caller's own test warns
+    of."""
+    import warnings
+
     import numpy as np
 
-    terms = res.wald_test_terms()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        terms = res.wald_test_terms()
     rows, values = [], []
     for text in hypotheses:
         if text.strip() in terms:
