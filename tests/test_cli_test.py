@@ -235,3 +235,33 @@ def test_a_hypothesis_warns_only_of_its_own_restrictions(workdir, capsys):
     code, out, err = run_cli(capsys, [*argv[:2], "C(rank)", *argv[3:]])
     assert code == 0 and "chi2(2)" in out, err
     assert "3 constraints, rank is 2" in err, err
+
+
+def test_sampling_weights_without_data_use_the_stored_hc0(workdir, capsys):
+    """docs/cli.md: without --data the covariance is the one the file
+    stores, HC0 for --weights-kind sampling (as summary MODEL shows it).
+    Reference: statsmodels GLM(Binomial, var_weights=w).fit(cov_type="HC0"),
+    whose sandwich is the sampling-weights HC0."""
+    sm_api = pytest.importorskip("statsmodels.api")
+    frame = pd.read_csv(data_path("lbw-hosmer-lemeshow", "birthwt_MASS.csv"))
+    frame["w"] = np.arange(len(frame)) % 3 + 1.0
+    frame.to_csv("bw.csv", index=False)
+    formula = "low ~ age + lwt + smoke"
+    argv = ["fit", "bw.csv", "--formula", formula, "--weights", "w",
+            "--weights-kind", "sampling", "-o", "sw.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    glm = sm.glm(formula, frame, family=sm_api.families.Binomial(),
+                 var_weights=frame["w"]).fit(cov_type="HC0")  # fmt: skip
+    doc = _json(capsys, "sw.json", "smoke", "age = lwt")
+    want = glm.wald_test("smoke = 0, age = lwt", scalar=True)
+    assert doc["covariance"] == "HC0, sampling weights" and doc["data"] is None
+    assert doc["statistic"] == pytest.approx(float(want.statistic), rel=1e-6)
+    doc = _json(capsys, "sw.json", "--lincom", "age - lwt")
+    one = glm.t_test("age - lwt = 0")
+    row = doc["combinations"][0]
+    assert row["estimate"] == pytest.approx(float(np.ravel(one.effect)[0]), rel=1e-6)
+    assert row["std_error"] == pytest.approx(float(np.ravel(one.sd)[0]), rel=1e-6)
+    doc = _json(capsys, "sw.json", "--terms")
+    terms = glm.wald_test_terms(scalar=True).table["statistic"]
+    for t in doc["terms"]:
+        assert t["statistic"] == pytest.approx(float(terms[t["term"]]), rel=1e-6)

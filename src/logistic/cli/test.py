@@ -130,6 +130,8 @@ def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
 
         found = data_inference(mf, Path(path), data, options, "test --data")
         res = found.results
+    elif (mf.training or {}).get("sample_weight_kind") == "sampling":
+        res = _stored_sampling(mf, path)
     else:
         res = load(path).inference()
     separation = getattr(res, "separation", None)
@@ -144,6 +146,64 @@ def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
             EX_DATAERR,
         )
     return res
+
+
+class _StoredSampling:
+    """The tests of a two-class model fitted with ``--weights-kind sampling``
+    on the covariance its file stores (HC0, as ``summary MODEL`` shows it):
+    ``inference()`` recomputes that sandwich from the training rows only, so
+    without ``--data`` the stored matrix is the one there is."""
+
+    sample_weight_kind = "sampling"
+
+    def __init__(self, params: Any, cov: Any, names: list[str], mf: Any) -> None:
+        self._params, self._cov, self.term_names = params, cov, names
+        self.cov_type = str((mf.training or {}).get("cov_type") or "HC0")
+        self.separation = getattr(mf.model, "separation_", None)
+        self.method = "Firth" if mf.model.penalty == "firth" else "ML"
+
+    def wald_test(self, R: Any, q: Any = None) -> Any:
+        from ..inference._hypothesis import wald_test
+
+        return wald_test(self._params, self._cov, R, q, self.term_names)
+
+    def wald_test_terms(self) -> Any:
+        from ..inference._hypothesis import wald_test_terms
+
+        return wald_test_terms(self._params, self._cov, self.term_names)
+
+    def t_test(self, R: Any, q: Any = None) -> Any:
+        from ..inference._coef_table import covariance_label
+        from ..inference._contrasts import contrasts
+
+        label = covariance_label(self)
+        return contrasts(self._params, self._cov, R, q, self.term_names, label)
+
+
+def _stored_sampling(mf: Any, path: str) -> _StoredSampling:
+    """:class:`_StoredSampling` of a model file, or exit 2 asking for the
+    training rows where the file's matrix does not go with the coefficients
+    (more than two classes, aliased columns, none stored)."""
+    import numpy as np
+
+    from ._multiclass import is_multiclass
+    from .summary import _cov, feature_names
+
+    model = mf.model
+    cov = None if is_multiclass(model) else _cov(mf)
+    if cov is None or np.isnan(np.diag(cov)).any():
+        raise CLIError(
+            f"{printable(path)} was fitted with --weights-kind sampling and its "
+            "file keeps no covariance for these tests; pass the training file "
+            "with --data FILE (HC0 by default)",
+            EX_USAGE,
+        )
+    names = feature_names(mf)
+    params = np.asarray(model.coef_, dtype=float).ravel()
+    if model.fit_intercept:
+        names = ["Intercept", *names]
+        params = np.concatenate([[float(model.intercept_[0])], params])
+    return _StoredSampling(params, np.asarray(cov, dtype=float), names, mf)
 
 
 def _restriction_text(row: Any, q: float, names: list[str]) -> str:
