@@ -265,3 +265,23 @@ def test_sampling_weights_without_data_use_the_stored_hc0(workdir, capsys):
     terms = glm.wald_test_terms(scalar=True).table["statistic"]
     for t in doc["terms"]:
         assert t["statistic"] == pytest.approx(float(terms[t["term"]]), rel=1e-6)
+
+
+def test_lr_refusals_in_cli_words(workdir, capsys):
+    """--terms --lr of a sampling-weights fit and of a fit with an aliased
+    column: refused naming the command line's options, not Python's calls
+    (wald_test, conf_int(method='wald'), 'profile likelihoods')."""
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    frame["w"] = np.arange(len(frame)) % 3 + 1.0
+    frame["gre2"] = 2 * frame["gre"]  # aliased with gre
+    frame.to_csv("u.csv", index=False)
+    fits = {"sw.json": ["--features", "gre,gpa", "--weights", "w",
+                        "--weights-kind", "sampling"],
+            "al.json": ["--features", "gre,gre2,gpa"]}  # fmt: skip
+    for out, extra in fits.items():
+        argv = ["fit", "u.csv", "-t", "admit", *extra, "-o", out, "-q"]
+        assert run_cli(capsys, argv)[0] == 0
+    code, _, err = run_cli(capsys, ["test", "sw.json", "--terms", "--lr", "--data", "u.csv"])
+    assert code == 2 and "--weights-kind sampling" in err and "wald_test" not in err
+    code, _, err = run_cli(capsys, ["test", "al.json", "--terms", "--lr", "--data", "u.csv"])
+    assert code == 2 and "gre2" in err and "without --lr" in err, err

@@ -320,6 +320,28 @@ def _check_data(
         )
 
 
+def _check_lr(res: Any) -> None:
+    """Refuse ``--terms --lr`` in the command line's words where
+    ``lr_test_terms`` refuses: sampling weights (a pseudo-likelihood) and
+    aliased columns (no constrained refit of the reduced model)."""
+    if getattr(res, "sample_weight_kind", None) == "sampling":
+        raise CLIError(
+            "--lr: likelihood-ratio tests are not valid under --weights-kind "
+            "sampling (the weighted log-likelihood is a pseudo-likelihood); --terms "
+            "without --lr gives the robust Wald tests of each term",
+            EX_USAGE,
+        )
+    aliased = list(getattr(res, "aliased", None) or [])
+    if aliased:
+        raise CLIError(
+            f"--lr: likelihood-ratio tests of each term are not available with "
+            f"aliased columns ({', '.join(map(printable, aliased))}: not defined "
+            "because of singularities); refit without them, or use --terms "
+            "without --lr (Wald tests of the other terms)",
+            EX_USAGE,
+        )
+
+
 def _check(hypotheses: list[str], terms: bool, lincom: bool, odds: bool) -> None:
     """Refuse a combination of arguments before the model file is read."""
     if terms and (hypotheses or lincom):
@@ -442,6 +464,8 @@ def test(
             "without --lr gives the Wald tests of each term in all equations",
             EX_USAGE,
         )
+    if terms and lr:
+        _check_lr(res)
     if terms:
         doc = _terms(res, lr)
     elif lincom:
