@@ -41,3 +41,12 @@ def test_excel_safe_needs_a_csv_output(workdir, capsys):
         argv = ["margins", "m.json", "d.csv", "--excel-safe", *extra]
         code, _, err = run_cli(capsys, argv)
         assert code == 2 and "--excel-safe changes the CSV file of -o FILE" in err
+
+
+def test_parquet_named_output_refused(workdir, capsys):
+    """``-o x.parquet`` wrote CSV text under a Parquet name; margins writes
+    CSV or JSON only, so such a name is refused and nothing is written."""
+    _fit(workdir, capsys)
+    code, _, err = run_cli(capsys, ["margins", "m.json", "d.csv", "-o", "x.parquet"])
+    assert code == 2 and "not Parquet" in err, err
+    assert not (workdir / "x.parquet").exists()

@@ -71,6 +71,7 @@ if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
 
 import typer
 
+from .._messages import printable
 from . import _options as opt
 from ._codes import EX_USAGE, CLIError
 from ._common import (
@@ -525,6 +526,12 @@ def margins(
         output = None
     out = None if output is None else check_output(output, force=True,
                                                    inputs=(data, model))  # fmt: skip
+    if out is not None and out.suffix.lower() in (".parquet", ".pq"):
+        raise CLIError(
+            f"-o {printable(str(out))}: margins writes its table as CSV (JSON with "
+            "--json), not Parquet; name the file .csv (or .json)",
+            EX_USAGE,
+        )
     if excel and (out is None or json_out):
         raise CLIError(
             "--excel-safe changes the CSV file of -o FILE: give -o FILE without "

@@ -57,8 +57,8 @@ Terms = Annotated[
     typer.Option(
         "--terms",
         metavar="",
-        help="One joint Wald test per term (all of its columns 0), as "
-        "testparm or car::Anova type 3 Wald.",
+        help="One joint Wald test per term (all of its columns 0), the intercept "
+        "included, as car::Anova type 3 Wald (Stata's testparm per term).",
     ),
 ]
 OddsRatios = Annotated[
