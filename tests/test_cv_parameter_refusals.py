@@ -150,3 +150,35 @@ def test_the_command_line_names_its_n_alphas_option(workdir, capsys):
     assert code == 2 and out == ""
     assert err.startswith(f"error: --n-alphas {10**30}: a grid of that many strengths")
     assert "LogisticRegressionCV" not in err and "n_alphas" not in err
+
+
+# A count beyond float64's range (10**400) crashed the refusal itself: its
+# size in bytes went through float(), "OverflowError: int too large to convert
+# to float" (the command line's "internal error", exit 1).
+def test_a_grid_beyond_float_range_is_refused_naming_its_parameter(
+    data, monkeypatch, workdir, capsys
+):
+    from conftest import run_cli
+    from logistic import path
+
+    X, y = data
+    _no_folds(monkeypatch)
+    for name in ("Cs", "n_alphas"):
+        with pytest.raises(InvalidParameterError) as got:
+            LogisticRegressionCV(**{name: 10**400}).fit(X, y)
+        assert str(got.value).startswith(
+            f"The {name!r} parameter of LogisticRegressionCV is 1000000000000000000"
+            "0000000000000000000… (401 digits): a grid of that many strengths"
+        )
+        assert "e+38" in str(got.value)  # its bytes, about 10**388 TiB
+    with pytest.raises(InvalidParameterError, match="'n_alphas' parameter of path"):
+        path(X, y, n_alphas=10**400)
+    (workdir / "d.csv").write_text(
+        "x,y\n" + "".join(f"{v},{int(v > 0.3)}\n" for v in X[:60, 0].round(3))
+    )
+    code, out, err = run_cli(
+        capsys, ["fit", "d.csv", "-t", "y", "--cv", "3", "--n-alphas", str(10**400)]
+    )
+    assert code == 2 and out == ""
+    assert err.startswith("error: --n-alphas 1000000000000000000")
+    assert "(401 digits): a grid of that many strengths" in err

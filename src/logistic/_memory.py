@@ -13,6 +13,7 @@ switch to streaming) asks here. A leaf: the standard library only.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 __all__ = [
     "CGROUP_LIMIT_FILES",
@@ -132,8 +133,14 @@ def fits_memory(size: int) -> bool:
 
 def format_bytes(size: float) -> str:
     """``size`` in the largest binary unit it reaches (B, KiB, ... TiB), one
-    decimal below 10 of that unit, none above: "122 MiB", "1.5 GiB"."""
-    value, units = float(size), ["B", "KiB", "MiB", "GiB", "TiB"]
+    decimal below 10 of that unit, none above: "122 MiB", "1.5 GiB"; an
+    integer beyond float64's range (a grid of ``10**400`` points) in TiB
+    with three significant digits, "9.09e+387 TiB"."""
+    try:
+        value = float(size)
+    except OverflowError:
+        return f"{Decimal(size) / 1024**4:.2e} TiB"
+    units = ["B", "KiB", "MiB", "GiB", "TiB"]
     while value >= 1024 and len(units) > 1:
         value /= 1024
         units.pop(0)

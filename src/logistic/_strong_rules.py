@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._memory import fits_memory, format_bytes, process_memory
+from ._messages import integer_text
 from ._typing import FloatArray
 
 __all__ = [
@@ -72,8 +73,9 @@ def check_grid_points(owner: str, name: str, count: int, n_features: int) -> Non
 
     memory = process_memory() or 0
     most = memory // (8 * per_point)
+    shown = integer_text(count, 40)
     raise InvalidParameterError(
-        f"The {name!r} parameter of {owner} is {count}: a grid of that many "
+        f"The {name!r} parameter of {owner} is {shown}: a grid of that many "
         f"strengths, whose path keeps about {per_point} numbers of each ("
         f"{format_bytes(size)} in all), more than the memory this process may use "
         f"({format_bytes(memory)}). Give an int from 1 to {most} (each point is "
