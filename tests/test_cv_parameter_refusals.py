@@ -182,3 +182,27 @@ def test_a_grid_beyond_float_range_is_refused_naming_its_parameter(
     assert code == 2 and out == ""
     assert err.startswith("error: --n-alphas 1000000000000000000")
     assert "(401 digits): a grid of that many strengths" in err
+
+
+# ``alphas`` was checked by the rule of ``Cs`` (whose refusal read "must be
+# None, an int ≥ 1 or a sequence of positive numbers"): an empty or NaN
+# ``alphas`` was told an int would do, and an int was then refused in other
+# words; a strength of 0 (no penalty), which it takes, is no positive number.
+@pytest.mark.parametrize(
+    "alphas", [[], [np.nan, 0.1], [np.inf], 3, [-1.0, 0.1], [[0.1, 0.01]], "ab"]
+)
+def test_alphas_refusal_says_what_alphas_takes(data, monkeypatch, alphas):
+    X, y = data
+    _no_folds(monkeypatch)
+    with pytest.raises(InvalidParameterError) as got:
+        LogisticRegressionCV(alphas=alphas).fit(X, y)
+    assert str(got.value) == (
+        "The 'alphas' parameter of LogisticRegressionCV must be None or a non-empty "
+        f"sequence of finite numbers ≥ 0. Got {alphas!r} instead."
+    )
+
+
+def test_alphas_takes_zero(data):
+    X, y = data
+    got = LogisticRegressionCV(alphas=[0.1, 0.01, 0.0], cv=3).fit(X, y)
+    np.testing.assert_array_equal(got.alphas_, [0.1, 0.01, 0.0])

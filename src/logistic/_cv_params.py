@@ -15,7 +15,8 @@ from ._constraints import as_float64
 from ._exceptions import InvalidParameterError
 
 __all__ = [
-    "check_splits", "is_cs", "is_cv", "is_grid", "require_sklearn", "scoring_ok",
+    "check_splits", "is_alphas", "is_cs", "is_cv", "is_grid", "require_sklearn",
+    "scoring_ok",
 ]
 
 
@@ -95,6 +96,21 @@ def is_grid(v: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a)))
+
+
+def is_alphas(v: Any) -> bool:
+    """None or a non-empty sequence of finite numbers ≥ 0"""
+    # not is_grid: an int is no count of alphas here (n_alphas is), and a
+    # strength of 0 (no penalty) is allowed
+    if v is None:
+        return True
+    if isinstance(v, numbers.Number | str | bytes):
+        return False
+    try:
+        a = as_float64(v)  # an integer beyond float64 (10**400): inf, refused
+    except (TypeError, ValueError):
+        return False
+    return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a) & (a >= 0)))
 
 
 def is_cs(v: Any) -> bool:

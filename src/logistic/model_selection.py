@@ -72,7 +72,14 @@ from ._cv_folds import (
 )
 from ._cv_labels import cv_score, scored_labels
 from ._cv_layout import sklearn_layout
-from ._cv_params import check_splits, is_cs, is_cv, is_grid, require_sklearn, scoring_ok
+from ._cv_params import (
+    check_splits,
+    is_alphas,
+    is_cs,
+    is_cv,
+    require_sklearn,
+    scoring_ok,
+)
 from ._cv_routing import (
     cv_metadata_routing,
     refuse_groups_request,
@@ -249,7 +256,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [Options(("l2", "l1", "elasticnet"))],
         "Cs": [is_cs],
-        "alphas": [is_grid],
+        "alphas": [is_alphas],
         "cv": [is_cv],
         "scoring": [scoring_ok],
         "rule": [Options(("min", "1se"))],
@@ -331,18 +338,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
                     f"> 0. Got {self.Cs!r} instead."
                 )
             return "C", np.sort(Cs)
-        if self.alphas is not None:
-            if isinstance(self.alphas, numbers.Integral):
-                raise InvalidParameterError(
-                    "The 'alphas' parameter of LogisticRegressionCV must be a "
-                    f"sequence of numbers ≥ 0 or None. Got {self.alphas!r} instead."
-                )
+        if self.alphas is not None:  # checked by is_alphas
             a = np.asarray(self.alphas, dtype=np.float64)
-            if np.any(a < 0):
-                raise InvalidParameterError(
-                    f"The 'alphas' parameter of LogisticRegressionCV must hold "
-                    f"numbers ≥ 0. Got {self.alphas!r} instead."
-                )
             return "alpha", np.sort(a)[::-1].copy()
         full = FitData(data.X, data.y01, data.classes, weights, data.offset, None)
         ratio = self._ratio()
