@@ -84,3 +84,24 @@ def test_a_splitter_of_groups_given_none_says_how_to_pass_them(routing):
         for cv in (GroupKFold(3), StratifiedGroupKFold(3), LeaveOneGroupOut()):
             with pytest.raises(InvalidParameterError, match=r"fit\(X, y, groups=\.\.\.\)"):
                 LogisticRegressionCV(Cs=[0.1, 1.0], cv=cv).fit(X, y)
+
+
+# groups of another length than X's rows, or of two columns, reached the
+# splitter: scikit-learn's "Found input variables with inconsistent numbers of
+# samples: [120, 120, 119]" or numpy's "object too deep for desired array",
+# naming neither groups nor what they should be; now refused before any fold.
+@pytest.mark.parametrize(
+    ("groups", "shape"),
+    [
+        (np.arange(119) // 10, "(119,)"),
+        (np.arange(240).reshape(120, 2) // 20, "(120, 2)"),
+        ([1, 2, 3], "(3,)"),
+    ],
+)
+def test_groups_not_one_label_a_row_are_refused_naming_them(groups, shape):
+    X, y, _ = _data()
+    with pytest.raises(ValueError) as got:
+        LogisticRegressionCV(Cs=3, cv=GroupKFold(3)).fit(X, y, groups=groups)
+    assert str(got.value) == (
+        f"groups.shape == {shape}, expected (120,): one group label a row of X"
+    )

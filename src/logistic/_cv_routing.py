@@ -12,13 +12,21 @@ hand ``groups`` to ``fit``, which passes them to ``cv.split``.
 The scorer of ``scoring`` is no child: the folds' scores take the
 ``sample_weight`` given to ``fit`` (see :mod:`logistic.model_selection`), so
 it requests nothing of its own.
+
+``groups`` themselves (one label a row, :func:`check_groups`) are checked
+here too, before the splitter reads them.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["cv_metadata_routing", "refuse_groups_request", "refuse_unused_groups"]
+__all__ = [
+    "check_groups",
+    "cv_metadata_routing",
+    "refuse_groups_request",
+    "refuse_unused_groups",
+]
 
 
 def cv_metadata_routing(estimator: Any, own_requests: Any) -> Any:
@@ -89,3 +97,23 @@ def refuse_unused_groups(cv: Any, splitter: Any, groups: Any) -> None:
         "Pass a splitter that uses groups (cv=GroupKFold(5), "
         "StratifiedGroupKFold(5), LeaveOneGroupOut(), ...), or leave out groups"
     )
+
+
+def check_groups(groups: Any, n_samples: int) -> None:
+    """Refuse ``groups`` that are not one label a row (a DataValidationError
+    naming them, their shape and the rows expected): scikit-learn's splitters
+    said "Found input variables with inconsistent numbers of samples: [400,
+    400, 5]" or numpy's "object too deep for desired array", naming neither
+    ``groups`` nor what they should be."""
+    if groups is None:
+        return
+    import numpy as np
+
+    from ._exceptions import DataValidationError
+
+    shape = np.shape(groups)
+    if len(shape) != 1 or shape[0] != n_samples:
+        raise DataValidationError(
+            f"groups.shape == {shape}, expected ({n_samples},): one group label "
+            "a row of X"
+        )

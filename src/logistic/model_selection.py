@@ -81,6 +81,7 @@ from ._cv_params import (
     scoring_ok,
 )
 from ._cv_routing import (
+    check_groups,
     cv_metadata_routing,
     refuse_groups_request,
     refuse_unused_groups,
@@ -459,6 +460,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         labels = scored[data.y01.astype(np.intp)]
         cv = check_splits(self.cv, len(labels), name)
         splitter = check_cv(cv, labels, classifier=True)
+        check_groups(groups, len(labels))
         refuse_unused_groups(self.cv, splitter, groups)
         folds = list(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
