@@ -206,3 +206,28 @@ def test_alphas_takes_zero(data):
     X, y = data
     got = LogisticRegressionCV(alphas=[0.1, 0.01, 0.0], cv=3).fit(X, y)
     np.testing.assert_array_equal(got.alphas_, [0.1, 0.01, 0.0])
+
+
+# n_jobs=0 reached joblib ("n_jobs == 0 in Parallel has no meaning", after
+# the data were checked), True was refused only as "not an Integral", and
+# n_jobs=10**30 failed in joblib ("Expression '2 * 1000…' is too long");
+# LogisticRegression's n_jobs rule (a non-zero int or None) now applies, and
+# a large positive n_jobs runs the folds in one thread a fold.
+@pytest.mark.parametrize("n_jobs", [0, True, 1.0, "2"])
+def test_n_jobs_is_refused_as_logistic_regression_refuses_it(data, monkeypatch, n_jobs):
+    X, y = data
+    _no_folds(monkeypatch)
+    with pytest.raises(InvalidParameterError) as got:
+        LogisticRegressionCV(n_jobs=n_jobs).fit(X, y)
+    assert str(got.value) == (
+        "The 'n_jobs' parameter of LogisticRegressionCV must be a non-zero int "
+        f"(-1: every CPU) or None. Got {n_jobs!r} instead."
+    )
+
+
+def test_a_large_n_jobs_runs_one_thread_a_fold(data):
+    X, y = data
+    ref = LogisticRegressionCV(Cs=3, cv=3).fit(X, y)
+    for n_jobs in (10**30, 7, -(10**30)):
+        got = LogisticRegressionCV(Cs=3, cv=3, n_jobs=n_jobs).fit(X, y)
+        np.testing.assert_array_equal(got.scores_[1], ref.scores_[1])

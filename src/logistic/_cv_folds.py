@@ -27,6 +27,7 @@ __all__ = [
     "in_memory",
     "refuse_streamed",
     "fold_backend",
+    "fold_jobs",
     "fold_scorer",
     "fold_seeds",
     "neg_log_losses",
@@ -150,6 +151,15 @@ def in_memory(*values: Any) -> tuple[tuple[Any, ...], bool]:
     import dask
 
     return tuple(dask.compute(*values)), True
+
+
+def fold_jobs(n_jobs: int | None, n_folds: int) -> int | None:
+    """joblib's ``n_jobs`` for the folds: a positive ``n_jobs`` at most the
+    number of folds (more threads would idle; joblib refuses ``10**30`` with
+    "Expression ... is too long"), None and negative ones as given."""
+    if n_jobs is None or n_jobs < 0:
+        return n_jobs
+    return min(int(n_jobs), n_folds)
 
 
 def fold_backend(from_dask: bool) -> Any:

@@ -61,6 +61,7 @@ from ._cv_folds import (
     check_fold_classes,
     check_fold_scores,
     fold_backend,
+    fold_jobs,
     fold_scorer,
     fold_seeds,
     in_memory,
@@ -179,10 +180,10 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         Strong rules with a KKT check along each path.
     random_state : int ≥ 0, numpy Generator or RandomState, or None
         The seed of a stochastic solver (``solver="sgd"``) at every point.
-    n_jobs : int or None, default=None
-        Folds run in parallel in this many joblib threads (Dask data with an
-        active ``distributed`` Client: as Dask tasks on its workers); a
-        non-zero int, -1 every CPU, as joblib counts them.
+    n_jobs : non-zero int or None, default=None
+        Folds run in parallel in this many joblib threads, at most one a fold
+        (-1: every CPU; Dask data with an active ``distributed`` Client: as
+        Dask tasks on its workers).
     include : list of str or None, default=None
         As for ``LogisticRegression``: a pandas DataFrame's text and
         categorical columns are one-hot encoded once, before the folds
@@ -467,7 +468,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         scorer = fold_scorer(self.scoring, scored)
         seeds = fold_seeds(self.random_state, folds)
         with fold_backend(from_dask):
-            out = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            out = Parallel(n_jobs=fold_jobs(self.n_jobs, len(folds)), prefer="threads")(
                 delayed(self._fold)(
                     data, weights, kind, grid, tr, te, (scorer, scored), seed
                 )
