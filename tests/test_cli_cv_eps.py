@@ -100,3 +100,23 @@ def test_cv_with_a_target_of_three_classes_is_a_usage_error(capsys, workdir):
     assert code == 2
     assert "--cv 3 supports targets of two classes only so far" in err
     assert "target 'y' has 3 levels" in err and not (workdir / "model.json").exists()
+
+
+def test_the_edge_warning_is_a_warning_of_the_fit(capsys, strong_csv, workdir):
+    """The cross-validation's warnings were printed on stderr only: ``--json``
+    listed ``"warnings": []`` (and printed nothing else of them), and the
+    model file's ``training.warnings`` (``summary``'s ``fit warning:`` lines)
+    did not hold them. They are the fit's warnings now, as the others."""
+    path = strong_csv[0]
+    code, out, err = _fit(capsys, path, "--json")
+    assert code == 0, err
+    said = [m for m in json.loads(out)["warnings"] if "weakest penalty" in m]
+    assert len(said) == 1 and said[0].startswith("cross-validation: GridEdgeWarning")
+    assert "give a smaller --eps (below 0.0001)" in said[0]
+    stored = json.loads((workdir / "m.json").read_text())["training"]["warnings"]
+    assert said == [m for m in stored if "weakest penalty" in m]
+    code, out, err = run_cli(capsys, ["summary", "m.json"])
+    assert code == 0 and "fit warning: cross-validation: GridEdgeWarning" in out + err
+    # printed once without --json
+    code, out, err = _fit(capsys, path, "--force")
+    assert code == 0 and err.count("weakest penalty strength") == 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._codes import EX_USAGE, CLIError
-from ._common import collect_warnings, warn
+from ._common import collect_warnings
 from ._fit_options import CV_KEYS
 
 __all__ = [
@@ -32,13 +32,15 @@ __all__ = [
 
 def select_strength(
     design: Any, options: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
+) -> tuple[dict[str, Any], dict[str, Any] | None, list[str]]:
     """The estimator options (CV keys removed; with ``--cv``, the chosen
-    ``alpha``) and the CV record, or None without ``--cv``."""
+    ``alpha``), the CV record (None without ``--cv``) and the warnings of
+    the cross-validation, in the CLI's words: the fit's warnings, printed,
+    stored in the model file and listed by ``--json`` with the others."""
     est = {k: v for k, v in options.items() if k not in CV_KEYS}
     folds = options.get("cv")
     if folds is None:
-        return est, None
+        return est, None, []
     check_cv(design, options)
     label = design.encoding.get("label") or {}
     try:
@@ -74,13 +76,13 @@ def select_strength(
     sparse_class = _check_folds(folds, y, label)
     with collect_warnings() as messages:
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
+    said = [sparse_class] if sparse_class else []
     if sparse_class:  # said in the CLI's words, not StratifiedKFold's
         messages = [m for m in messages if "least populated class" not in m]
-        warn(sparse_class)
     for m in messages[:3]:
         if "strength of the grid" in m:
             m = m.split(": widen the grid")[0] + _widen(cv.cv_curve_.alphas, m)
-        warn(f"cross-validation: {m}")
+        said.append(f"cross-validation: {m}")
     curve = cv.cv_curve_
     chosen = curve.best_index if cv.rule == "min" else curve.index_1se
     coefs = None
@@ -118,7 +120,7 @@ def select_strength(
     est.update(penalty=penalty, alpha=float(cv.alpha_), C=None)
     if penalty == "elasticnet":
         est["l1_ratio"] = float(cv._ratio())
-    return est, record
+    return est, record, said
 
 
 def check_cv(design: Any, options: dict[str, Any]) -> None:

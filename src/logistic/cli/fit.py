@@ -61,11 +61,12 @@ def _train(
     quiet: bool = False,
     weights_kind: str = "frequency",
 ) -> tuple[Any, Any, list[str]]:
-    cv_record = None
+    cv_record: dict[str, Any] | None = None
+    cv_said: list[str] = []
     if "cv" in options:  # --cv K (fit adds the CV options only when given)
         from ._cv import select_strength
 
-        options, cv_record = select_strength(design, options)
+        options, cv_record, cv_said = select_strength(design, options)
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
     progress = FitProgress(quiet)
@@ -99,7 +100,7 @@ def _train(
         from ._cv import attach
 
         attach(model, cv_record)
-    return model, inference, messages
+    return model, inference, cv_said + messages
 
 
 def _training_facts(
