@@ -70,6 +70,29 @@ def test_fit_cv_chooses_the_strength_of_logistic_regression_cv(capsys, breast_cs
     np.testing.assert_allclose(coefs[ref.best_index_], ref.coef_.ravel(), atol=1e-6)
 
 
+def test_fit_cv_json_prints_the_cross_validation(capsys, breast_csv):
+    """``--json`` replaced the CV table by nothing: its output held neither
+    the chosen strength nor the curve. It now has the record the table
+    prints and the model file stores, under ``cross_validation``."""
+    path, X, y = breast_csv
+    code, out, err = run_cli(
+        capsys,
+        ["fit", path, "--target", "y", "--cv", "5", "--penalty", "l1",
+         "--n-alphas", "20", "--cv-rule", "1se", "--json", "-o", "m.json"],
+    )  # fmt: skip
+    assert code == 0, err
+    got = json.loads(out)["cross_validation"]
+    ref = LogisticRegressionCV(
+        penalty="l1", n_alphas=20, rule="1se",
+        cv=StratifiedKFold(5, shuffle=True, random_state=0),
+    ).fit(X, y)  # fmt: skip
+    assert got["alpha"] == pytest.approx(ref.alpha_, rel=1e-12)
+    assert got["chosen_index"] == ref.index_1se_ and got["rule"] == "1se"
+    np.testing.assert_allclose(got["mean"], ref.cv_curve_.mean, rtol=1e-9)
+    stored = json.loads((path.parent / "m.json").read_text())["model"]
+    assert got == stored["cross_validation"]
+
+
 def test_one_standard_error_rule_with_elastic_net(capsys, breast_csv):
     path, X, y = breast_csv
     code, out, err = run_cli(

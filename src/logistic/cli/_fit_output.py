@@ -96,6 +96,9 @@ def print_result(
             summary["intercept"] = np.asarray(model.intercept_).tolist()
         if "streaming" in facts:
             summary["streaming"] = facts["streaming"]
+        if getattr(model, "cross_validation_", None) is not None:
+            # --cv: the record the table prints (and the model file stores)
+            summary["cross_validation"] = model.cross_validation_
         typer.echo(json_text(summary))
         return
     for m in facts["warnings"]:
