@@ -35,3 +35,24 @@ def test_path_result_names_itself() -> None:
     result = logistic.path(FRAME[["a"]], Y, n_alphas=2)
     with pytest.raises(DataValidationError, match="PathResult takes numbers only"):
         result.decision_function(FRAME)
+
+
+def test_path_result_refuses_columns_in_another_order() -> None:
+    """A path fitted on a DataFrame predicted a DataFrame with the same
+    columns in another order by position, silently: the logits of other
+    columns' coefficients (LogisticRegression refuses such a frame). It now
+    keeps the names (``feature_names``) and refuses it, as scikit-learn's
+    estimators do; a plain array still predicts, with scikit-learn's warning."""
+    frame = FRAME[["a"]].assign(b=RNG.standard_normal(40))
+    result = logistic.path(frame, Y, n_alphas=3)
+    np.testing.assert_array_equal(result.feature_names, ["a", "b"])
+    z = result.decision_function(frame)
+    # the reference: the coefficients applied by name
+    np.testing.assert_allclose(
+        z, frame.to_numpy() @ result.coefs.T + result.intercepts, rtol=1e-12
+    )
+    with pytest.raises(DataValidationError, match="in the same order as they were"):
+        result.decision_function(frame[["b", "a"]])
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        np.testing.assert_array_equal(result.decision_function(frame.to_numpy()), z)
+    assert logistic.path(frame.to_numpy(), Y, n_alphas=3).feature_names is None

@@ -305,4 +305,5 @@ def _collect(
         l1_ratio=float(ps.l1_ratio),
         weight_sum=float(ps.full.weight_sum),
         classes=np.asarray(ps.columns.data.classes),
+        feature_names=ps.columns.data.names,
     )

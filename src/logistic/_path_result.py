@@ -10,7 +10,7 @@ import numpy as np
 
 from ._row_alignment import check_rows_aligned
 from ._typing import FloatArray
-from ._validation import check_vector, check_X
+from ._validation import check_feature_names, check_vector, check_X
 
 __all__ = ["PathResult"]
 
@@ -46,6 +46,10 @@ class PathResult:
         Σs, the total training weight (``C = 1/(alpha·Σs)``).
     classes : ndarray of shape (2,)
         ``[negative, positive]``; coefficients predict ``classes[1]``.
+    feature_names : ndarray of str or None
+        X's column names when it had them (a pandas DataFrame), else None:
+        :meth:`decision_function` refuses a DataFrame whose columns differ
+        or come in another order, as ``LogisticRegression`` does.
     """
 
     alphas: FloatArray
@@ -61,6 +65,7 @@ class PathResult:
     l1_ratio: float
     weight_sum: float
     classes: np.ndarray
+    feature_names: np.ndarray | None = None
 
     @property
     def Cs(self) -> FloatArray:
@@ -69,9 +74,13 @@ class PathResult:
             return 1.0 / (self.alphas * self.weight_sum)
 
     def decision_function(self, X: Any, offset: Any = None) -> FloatArray:
-        """Logits of every point: an array of shape (n_samples, n_alphas)."""
+        """Logits of every point: an array of shape (n_samples, n_alphas).
+        A DataFrame's columns must be those of the path's X, in its order
+        (:func:`~logistic._validation.check_feature_names`)."""
         check_rows_aligned(X, offset=offset)  # by position, as path() pairs them
+        given = X
         X = check_X(X, estimator="PathResult", for_prediction=True)
+        check_feature_names(self.feature_names, given, "PathResult")
         if X.shape[1] != self.coefs.shape[1]:
             raise ValueError(
                 f"X has {X.shape[1]} features; the path was fitted with "
