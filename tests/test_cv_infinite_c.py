@@ -46,3 +46,21 @@ def test_other_non_finite_cs_are_still_refused(data, Cs):
     X, y = data
     with pytest.raises(InvalidParameterError, match="'Cs' parameter"):
         LogisticRegressionCV(Cs=Cs, cv=3).fit(X, y)
+
+
+# A C so small that alpha = 1/(C·Σs) overflows reached the folds' paths as an
+# infinite alpha, refused in path's words ("The 'alphas' parameter of path must
+# be ... Got array([inf, 0.003125])"), naming a parameter the caller never
+# gave; LogisticRegression(C=1e-320) says its own C is too small.
+@pytest.mark.parametrize("Cs", [[1e-320, 1.0], [5e-324]])
+def test_a_c_whose_alpha_overflows_is_refused_naming_cs(Cs):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    with pytest.raises(InvalidParameterError) as got:
+        LogisticRegressionCV(Cs=Cs, cv=3).fit(X, y)
+    msg = str(got.value)
+    assert msg.startswith(
+        f"The 'Cs' parameter of LogisticRegressionCV holds C={Cs[0]!r}, too small"
+    )
+    assert "overflows" in msg and "'alphas' parameter" not in msg

@@ -15,8 +15,8 @@ from ._constraints import as_float64
 from ._exceptions import InvalidParameterError
 
 __all__ = [
-    "check_splits", "is_alphas", "is_cs", "is_cv", "is_grid", "require_sklearn",
-    "scoring_ok",
+    "check_splits", "cs_alphas", "is_alphas", "is_cs", "is_cv", "is_grid",
+    "require_sklearn", "scoring_ok",
 ]
 
 
@@ -125,6 +125,23 @@ def is_cs(v: Any) -> bool:
     except (TypeError, ValueError, OverflowError):
         return False
     return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a) | (a == np.inf)))
+
+
+def cs_alphas(Cs: np.ndarray, weight_sum: float) -> np.ndarray:
+    """The strengths ``alpha = 1/(C·Σs)`` of a grid of ``Cs`` (Σs: the rows
+    fitted, a fold's training rows or all), a ``C`` so small that its alpha
+    overflows refused naming ``Cs`` (as ``LogisticRegression`` refuses such a
+    ``C``), not passed on to :func:`logistic.path` as an infinite alpha."""
+    with np.errstate(over="ignore", divide="ignore"):
+        alphas = 1.0 / (Cs * weight_sum)
+    if np.all(np.isfinite(alphas)):
+        return alphas
+    C = float(Cs[np.flatnonzero(~np.isfinite(alphas))[0]])
+    raise InvalidParameterError(
+        f"The 'Cs' parameter of LogisticRegressionCV holds C={C!r}, too small: "
+        f"alpha = 1/(C·Σs) = 1/({C!r}·{weight_sum:g}) overflows (Σs: the total "
+        "weight of the rows fitted). Use a larger C (or alphas directly)."
+    )
 
 
 def scoring_ok(v: Any) -> bool:

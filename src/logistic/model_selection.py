@@ -75,6 +75,7 @@ from ._cv_labels import cv_score, scored_labels
 from ._cv_layout import sklearn_layout
 from ._cv_params import (
     check_splits,
+    cs_alphas,
     is_alphas,
     is_cs,
     is_cv,
@@ -364,7 +365,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
 
     @staticmethod
     def _alphas_for(kind: str, grid: np.ndarray, weight_sum: float) -> np.ndarray:
-        return 1.0 / (grid * weight_sum) if kind == "C" else grid
+        return cs_alphas(grid, weight_sum) if kind == "C" else grid
 
     # -- one fold ------------------------------------------------------------------
     def _fold(
