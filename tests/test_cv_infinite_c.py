@@ -64,3 +64,21 @@ def test_a_c_whose_alpha_overflows_is_refused_naming_cs(Cs):
         f"The 'Cs' parameter of LogisticRegressionCV holds C={Cs[0]!r}, too small"
     )
     assert "overflows" in msg and "'alphas' parameter" not in msg
+
+
+def test_an_alpha_whose_c_overflows_gives_c_inf_without_a_numpy_warning():
+    """alphas=[0.1, 1e-320]: C = 1/(alpha·Σs) is beyond float64's range,
+    inf as at alpha 0; numpy's "overflow encountered in divide"
+    RuntimeWarning leaked from LogisticRegressionCV.fit and PathResult.Cs."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    y = (X[:, 0] + rng.normal(size=60) > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", logistic.GridEdgeWarning)
+        cv = LogisticRegressionCV(alphas=[0.1, 1e-320], cv=3).fit(X, y)
+        Cs = logistic.path(X, y, alphas=[0.1, 1e-320]).Cs
+    assert np.isinf(cv.Cs_[-1]) and np.isinf(Cs[-1])
+    assert cv.Cs_[0] == pytest.approx(1 / (0.1 * 60)) == Cs[0]

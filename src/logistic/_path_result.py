@@ -69,8 +69,9 @@ class PathResult:
 
     @property
     def Cs(self) -> FloatArray:
-        """scikit-learn's ``C = 1/(alpha·Σs)`` of each point (inf at alpha 0)."""
-        with np.errstate(divide="ignore"):
+        """scikit-learn's ``C = 1/(alpha·Σs)`` of each point (inf at alpha 0,
+        and where it is beyond float64's range: an alpha of 1e-320)."""
+        with np.errstate(divide="ignore", over="ignore"):
             return 1.0 / (self.alphas * self.weight_sum)
 
     def decision_function(self, X: Any, offset: Any = None) -> FloatArray:

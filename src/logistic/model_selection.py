@@ -497,7 +497,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
         total = float(data.X.shape[0] if weights is None else weights.sum())
         alphas = self._alphas_for(kind, grid, total)
-        with np.errstate(divide="ignore"):  # alpha 0 is C = inf, as PathResult.Cs
+        with np.errstate(divide="ignore", over="ignore"):  # as PathResult.Cs
             Cs = grid if kind == "C" else 1.0 / (alphas * total)
         warn_at_edge(alphas, nnz, best, kind, float(Cs[best]))
         chosen = best if self.rule == "min" else one_se
