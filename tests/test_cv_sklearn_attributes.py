@@ -157,3 +157,23 @@ def test_multiclass_targets_are_refused_naming_the_classes():
     y = np.arange(len(X)) % 3
     with pytest.raises(DataValidationError, match="3 distinct values"):
         LogisticRegressionCV(Cs=CS, cv=FOLDS).fit(X, y)
+
+
+def test_tied_mean_scores_choose_the_strongest_as_glmnet():
+    """Of tied mean scores ``rule="min"`` takes the strongest strength
+    (glmnet's ``lambda.min``: the largest lambda at the minimum), whatever
+    the order of ``Cs``; scikit-learn's takes the first in the order given,
+    the difference docs/paths.md states (**Rule**). A scorer that scores
+    every strength alike ties them all."""
+    X, y = _breast_cancer()
+
+    def same(estimator, X, y):
+        return 0.5
+
+    for Cs in ([10.0, 1.0, 0.1], [0.1, 1.0, 10.0]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = LogisticRegressionCV(Cs=Cs, cv=FOLDS, scoring=same).fit(X, y)
+            sk = _sk(X, y, Cs=Cs, scoring=same, l1_ratios=(0.0,))
+        assert ours.C_[0] == 0.1 and ours.best_index_ == 0
+        assert sk.C_[0] == Cs[0]  # scikit-learn: the first given

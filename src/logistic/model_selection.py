@@ -164,8 +164,8 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         test rows' ``sample_weight`` when weights are given. ``score`` reports
         it too (as scikit-learn; accuracy when None).
     rule : {"min", "1se"}, default="min"
-        Choose the best mean score, or the largest strength within one
-        standard error of it.
+        Choose the best mean score (of tied ones the strongest, glmnet's
+        rule), or the largest strength within one standard error of it.
     refit : bool, default=True
         Refit on all rows at the chosen strength. False: as scikit-learn,
         average over the folds each fold's coefficients at its own best score
