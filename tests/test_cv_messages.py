@@ -71,6 +71,24 @@ def test_continuous_labels_say_what_the_cv_estimator_takes(fitted, scale):
     assert "LogisticRegressionCV does not take" in text or scale != 1.0
 
 
+@pytest.mark.parametrize("scale", [1.0, 10.0])
+def test_continuous_labels_say_what_path_takes(fitted, scale):
+    """logistic.path (binary only, no trials=) answered a continuous y with
+    LogisticRegression's words: "the labels of 3 or more classes ... for a
+    multinomial one, which fit() chooses by itself" and "pass ... the trials
+    with fit(X, y, trials=n)", neither of which path has."""
+    from logistic import path
+
+    X, y, _, _ = fitted
+    target = np.random.default_rng(0).random(len(y)) * scale
+    with pytest.raises(ValueError, match="Unknown label type: continuous") as got:
+        path(X, target, n_alphas=3)
+    text = str(got.value)
+    assert "path needs two class labels" in text
+    assert "multinomial" not in text and "fit() chooses" not in text
+    assert ("path does not take" in text) == (scale == 1.0)
+
+
 def test_other_data_errors_are_kept(fitted):
     X, y, _, _ = fitted
     with pytest.raises(ValueError, match="Only binary classification"):

@@ -189,7 +189,7 @@ def path(
     with hand_off_scope():  # X's structure checked once, for this path's backend
         data = check_fit_data(
             X, y, sample_weight, offset, class_weight=class_weight, estimator="path",
-            multiclass_hint=CROSS_VALIDATE_K_CLASSES,
+            multiclass_hint=CROSS_VALIDATE_K_CLASSES, binary_only="path",
         )  # fmt: skip
         if not getattr(_WEIGHTS, "warned", False):
             warn_weight_span(data.sample_weight)
