@@ -174,3 +174,23 @@ def test_report_shows_the_path_and_the_cv_curve(capsys, breast_csv):
     code, _, err = run_cli(capsys, ["report", "p.json", path, "-o", "p.html"])
     assert code == 0, err
     assert 'id="cv-curve"' not in open("p.html", encoding="utf-8").read()
+
+
+def test_the_stored_paths_warnings_are_the_fits_warnings(capsys, breast_csv):
+    """The coefficient path stored in the record (all rows, the CV grid) warned
+    outside the fit's warnings: with --json its ConvergenceWarning went to
+    stderr as a bare "warning: ConvergenceWarning: path: ..." and not into
+    the output's "warnings"; without, it was printed with nothing saying
+    which path stopped short. It is now one of the fit's warnings, named."""
+    path = breast_csv[0]
+    code, out, err = run_cli(
+        capsys,
+        ["fit", path, "--target", "y", "--cv", "3", "--penalty", "l1",
+         "--n-alphas", "6", "--max-iter", "2", "--json", "-o", "m.json"],
+    )  # fmt: skip
+    assert code == 0, err
+    assert "warning" not in err
+    said = json.loads(out)["warnings"]
+    stored = [m for m in said if m.startswith("coefficient path on all rows: ")]
+    assert len(stored) == 1 and "ConvergenceWarning: path:" in stored[0]
+    assert "did not converge within --max-iter 2" in stored[0]

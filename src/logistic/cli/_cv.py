@@ -87,16 +87,18 @@ def select_strength(
     chosen = curve.best_index if cv.rule == "min" else curve.index_1se
     coefs = None
     if len(curve.alphas) * cv.n_features_in_ <= MAX_PATH_VALUES:
-        full = path(
-            X, y, curve.alphas, l1_ratio=cv._ratio(),
-            sample_weight=design.sample_weight, offset=design.offset,
-            class_weight=common.get("class_weight"),
-            **{
-                k: common[k]
-                for k in ("solver", "tol", "max_iter", "random_state")
-                if k in common
-            },
-        )  # fmt: skip
+        with collect_warnings() as on_all_rows:  # the stored path's own
+            full = path(
+                X, y, curve.alphas, l1_ratio=cv._ratio(),
+                sample_weight=design.sample_weight, offset=design.offset,
+                class_weight=common.get("class_weight"),
+                **{
+                    k: common[k]
+                    for k in ("solver", "tol", "max_iter", "random_state")
+                    if k in common
+                },
+            )  # fmt: skip
+        said += [f"coefficient path on all rows: {m}" for m in on_all_rows[:3]]
         coefs = {"coefs": full.coefs.tolist()}
     record = {
         "folds": int(folds),
