@@ -124,3 +124,19 @@ def test_an_alpha_of_zero_is_c_inf_without_a_numpy_warning(wells):
     assert cv.alphas_[-1] == 0.0
     assert np.isinf(cv.cv_curve_.Cs[-1]) and np.isinf(cv.Cs_).sum() == 1
     assert -cv.cv_curve_.mean[-1] == pytest.approx(_sk_cv_loss(X, y, np.inf), abs=1e-6)
+
+
+def test_a_given_alphas_grid_is_widened_by_alphas_not_eps(wells):
+    """With alphas given, eps and n_alphas do nothing (they make the default
+    sequence), yet the edge warning advised "pass alphas reaching lower or a
+    smaller eps (alpha_min/alpha_max)". A given grid's advice is now to pass
+    other alphas; the default sequence's still names eps."""
+    X, y = wells
+    with pytest.warns(GridEdgeWarning) as caught:
+        LogisticRegressionCV(cv=FOLDS, alphas=[0.1, 0.05]).fit(X, y)
+    text = " ".join(str(w.message) for w in caught)
+    assert "weakest penalty strength" in text
+    assert text.endswith("widen the grid (pass alphas reaching lower)")
+    assert "eps" not in text
+    with pytest.warns(GridEdgeWarning, match="or a smaller eps"):
+        LogisticRegressionCV(cv=FOLDS, penalty="l1", n_alphas=5, eps=0.5).fit(X, y)

@@ -290,11 +290,14 @@ def standard_error_rule(mean: np.ndarray, std_err: np.ndarray) -> tuple[int, int
 
 
 def warn_at_edge(
-    alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str, C: float
-) -> None:
+    alphas: np.ndarray, nnz: np.ndarray, best: int, kind: str, C: float,
+    given: bool = False,
+) -> None:  # fmt: skip
     """Warn when the best point is an edge of the grid beyond which the
     score could still improve (see the module docstring), naming the point
-    as the grid was given: ``C`` for a grid of ``Cs``, alpha otherwise."""
+    as the grid was given: ``C`` for a grid of ``Cs``, alpha otherwise; a
+    grid of ``alphas`` given (``given``) is widened by passing others (eps
+    and n_alphas make the default sequence only)."""
     weakest = best == len(alphas) - 1 and alphas[best] > 0
     strongest = best == 0 and len(alphas) > 1 and nnz[0] > 0
     if not (weakest or strongest):
@@ -307,6 +310,8 @@ def warn_at_edge(
     how = (
         f"pass Cs reaching {'higher' if weakest else 'lower'} C"
         if kind == "C"
+        else f"pass alphas reaching {way}"
+        if given
         else f"pass alphas reaching {way}"
         + (" or a smaller eps (alpha_min/alpha_max)" if weakest else "")
         if len(alphas) > 1

@@ -499,7 +499,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
         alphas = self._alphas_for(kind, grid, total)
         with np.errstate(divide="ignore", over="ignore"):  # as PathResult.Cs
             Cs = grid if kind == "C" else 1.0 / (alphas * total)
-        warn_at_edge(alphas, nnz, best, kind, float(Cs[best]))
+        warn_at_edge(alphas, nnz, best, kind, float(Cs[best]), self.alphas is not None)
         chosen = best if self.rule == "min" else one_se
         paths = np.array([np.column_stack([r.coefs, r.intercepts]) for _, r in out])
         # a point solved in closed form (all-zero at alpha_max) counts one
