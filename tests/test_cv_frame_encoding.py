@@ -42,3 +42,26 @@ def test_text_column_of_a_frame_is_encoded():
         ours.predict_proba(X.iloc[::-1]), ref.predict_proba(dummies.iloc[::-1])
     )
     assert list(ours.predict(X.head(3))) == list(ref.predict(dummies.head(3)))
+
+
+def test_the_refits_path_of_a_frame_checks_its_columns():
+    """``path_`` of a CV fitted on a DataFrame was a PathResult without the
+    frame's column names: ``path_.decision_function(frame)`` warned "X has
+    feature names, but PathResult was fitted without feature names", and a
+    frame with the columns in another order was multiplied by position. It
+    now carries the design's names (those of ``feature_names_in_``)."""
+    import warnings
+
+    from logistic._exceptions import DataValidationError
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    y = (frame["a"] - frame["c"] + rng.logistic(size=120) > 0).astype(int)
+    cv = LogisticRegressionCV(Cs=[0.1, 1.0], cv=3).fit(frame, y)
+    np.testing.assert_array_equal(cv.path_.feature_names, cv.feature_names_in_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        z = cv.path_.decision_function(frame)[:, -1]
+    np.testing.assert_allclose(z, cv.decision_function(frame), rtol=1e-12)
+    with pytest.raises(DataValidationError, match="same order"):
+        cv.path_.decision_function(frame[["c", "b", "a"]])

@@ -49,7 +49,7 @@ loaded on first use of ``logistic.LogisticRegressionCV``).
 from __future__ import annotations
 
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -519,6 +519,7 @@ class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
                     tol=self.tol, max_iter=self.max_iter, screening=self.screening,
                     random_state=self.random_state,
                 )  # fmt: skip
+            res = replace(res, feature_names=data.names)  # path_ of a DataFrame
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
         else:
             # scikit-learn: each fold's coefficients at its own best score (the
