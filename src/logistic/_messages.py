@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,8 +32,10 @@ __all__ = [
     "integer_text",
     "name_list",
     "option_value",
+    "pad_text",
     "printable",
     "short_text",
+    "text_width",
 ]
 
 #: The longest line a message may print (characters).
@@ -84,6 +87,36 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def text_width(text: str) -> int:
+    """The terminal columns ``text`` takes, as terminals and rich count them:
+    2 for an East Asian wide or full-width character (``等``, ``Ａ``, most
+    emoji), 0 for a combining mark (the accent of ``e`` + U+0301) or a
+    zero-width format character, 1 for any other. Text tables align their
+    columns by it, not by ``len``: a term ``等级[T.一级]`` is 8 characters
+    wide on screen 12.
+
+    >>> text_width("gpa"), text_width("等级"), text_width("e\u0301")
+    (3, 4, 1)
+    """
+    if text.isascii():
+        return len(text)
+    width = 0
+    for c in text:
+        if unicodedata.east_asian_width(c) in "WF":
+            width += 2
+        elif unicodedata.category(c) not in ("Mn", "Me", "Cf"):
+            width += 1
+    return width
+
+
+def pad_text(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` terminal columns
+    (:func:`text_width`), left-aligned (``"<"``) or right-aligned (``">"``),
+    as ``format(text, f"{align}{width}")`` pads ASCII text."""
+    fill = max(0, width - text_width(text))
+    return " " * fill + text if align == ">" else text + " " * fill
 
 
 def cap_line(text: str, limit: int = MAX_LINE) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # numpy loads when a command runs, not for --help
     import numpy as np
 
-from .._messages import count_text
+from .._messages import count_text, pad_text, text_width
 from ._common import note
 
 __all__ = [
@@ -217,15 +217,18 @@ def text_table(rows: list[dict[str, Any]], title: str = "") -> str:
         return title
     keys = list(rows[0])
     cells = [[_fmt(r[k], k) for k in keys] for r in rows]
-    widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
+    widths = [
+        max(text_width(k), *(text_width(c[i]) for c in cells))
+        for i, k in enumerate(keys)
+    ]
 
-    def line(values: list[str]) -> str:
+    def line(values: list[str]) -> str:  # padded to terminal columns
         return "  ".join(
-            v.ljust(w) if i == 0 else v.rjust(w)
+            pad_text(v, w, "<" if i == 0 else ">")
             for i, (v, w) in enumerate(zip(values, widths, strict=True))
         )
 
-    rule = "-" * len(line(keys))
+    rule = "-" * text_width(line(keys))
     out = ([title] if title else []) + [line(keys), rule] + [line(c) for c in cells]
     return "\n".join(out)
 

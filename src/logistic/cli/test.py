@@ -34,7 +34,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .._messages import printable
+from .._messages import pad_text, printable, text_width
 from . import _options as opt
 from ._codes import EX_DATAERR, EX_USAGE, CLIError
 from ._common import console, load_model_file
@@ -394,11 +394,11 @@ def _print(doc: dict[str, Any], source: str, covariance: str) -> None:
 def _term_lines(doc: dict[str, Any], say: Any) -> None:
     """The per-term table: term, df, chi2, p-value."""
     names = [printable(t["term"]) for t in doc["terms"]]
-    width = max(len("term"), *map(len, names))
+    width = max(len("term"), *map(text_width, names))
     say(f"{'term':<{width}}  df       chi2    p_value")
     for name, t in zip(names, doc["terms"], strict=True):
         say(
-            f"{name:<{width}}  {t['df']:>2}  {t['statistic']:>9.4f}"
+            f"{pad_text(name, width)}  {t['df']:>2}  {t['statistic']:>9.4f}"
             f"  {t['pvalue']:>9.4g}"
         )
 

@@ -6,8 +6,9 @@ Convention (owned here): estimates, errors and bounds to 4 significant
 digits, z to 3 decimals, p as R's ``format.pval`` prints it; R's significance
 codes (``***`` p < 0.001, ``**`` p < 0.01, ``*`` p < 0.05, ``.`` p < 0.1); a
 term name cut in the middle past :data:`MAX_NAME_WIDTH` characters, its
-unprintable characters escaped; the covariance a table's numbers use, as its
-header names it (:func:`covariance_label`).
+unprintable characters escaped, padded to the columns a terminal shows it in
+(a CJK character takes two, a combining accent none); the covariance a
+table's numbers use, as its header names it (:func:`covariance_label`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._messages import pad_text, text_width
 from ._cell_text import fixed, printable, pvalue_text, sig4
 
 __all__ = [
@@ -101,13 +103,19 @@ def table_cells(rows: list[list[Any]], aliased: Any = ()) -> list[list[str]]:
 
 
 def table_widths(columns: list[str], cells: list[list[str]]) -> list[int]:
-    """The width of each of the 8 columns: its widest cell or header."""
-    return [max(len(columns[j]), *(len(c[j]) for c in cells)) for j in range(8)]
+    """The width of each of the 8 columns: its widest cell or header, in
+    terminal columns (:func:`logistic._messages.text_width`: a CJK
+    character takes two)."""
+    return [
+        max(text_width(columns[j]), *(text_width(c[j]) for c in cells))
+        for j in range(8)
+    ]
 
 
 def table_line(row: list[str], widths: list[int]) -> str:
     """One line of the table: the name left-aligned, the six numbers
-    right-aligned, the significance stars last, two spaces apart."""
-    first = f"{row[0]:<{widths[0]}}"
+    right-aligned, the significance stars last, two spaces apart (the name
+    padded to its terminal width, :func:`logistic._messages.pad_text`)."""
+    first = pad_text(row[0], widths[0])
     rest = [f"{c:>{widths[j + 1]}}" for j, c in enumerate(row[1:7])]
     return "  ".join([first, *rest, f"{row[7]:<{widths[7]}}"]).rstrip()

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._messages import pad_text, text_width
 from .._typing import FloatArray
 from ._cell_text import (
     ECHO_ROWS,
@@ -288,7 +289,7 @@ class MarginalEffects:
             f"{shown_name(n)} (d)" if j in marks else shown_name(n)
             for j, n in enumerate(self.names)
         ]
-        width = max([len(s) for s in label] + [12])
+        width = max([text_width(s) for s in label] + [12])
         head = f"{'':<{width}} " + " ".join(
             f"{c:>{w}}" for c, w in zip(self._columns(alpha), _WIDTHS, strict=True)
         )
@@ -317,7 +318,8 @@ class MarginalEffects:
     ) -> list[str]:
         """The text lines of :meth:`_row_cells`, aligned under the header."""
         return [
-            f"{name:<{width}} "
+            pad_text(name, width)
+            + " "
             + " ".join(f"{c:>{w}}" for c, w in zip(cells, _WIDTHS, strict=True))
             for name, *cells in cls._row_cells(t, label, start)
         ]

@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from .._messages import pad_text, text_width
 from .._separation_kinds import SEPARATION_FOUND
 from ._cell_text import (
     ECHO_ROWS,
@@ -170,10 +171,12 @@ class MultinomialSummary:
         """The text table; with ``max_rows``, the first that many rows of each
         equation and a line counting the others (``where`` says where they
         are)."""
-        width = max(len(shown_name(row[0])) for _, rows in self.blocks for row in rows)
+        width = max(
+            text_width(shown_name(row[0])) for _, rows in self.blocks for row in rows
+        )
         head = f"{'':<{width}} " + " ".join(f"{c:>10}" for c in self.columns[1:])
-        stats = [f"{k:<20} {v:>16}" for k, v in self.header]
-        rule = max(len(head), *(len(line) for line in stats))
+        stats = [f"{k:<20} {pad_text(v, 16, '>')}" for k, v in self.header]
+        rule = max(len(head), *(text_width(line) for line in stats))
         lines = [self.title, "=" * rule, *stats]
         for title, rows in self.blocks:
             lines += ["-" * rule, title, head]
@@ -181,7 +184,7 @@ class MultinomialSummary:
             for row in rows[: len(rows) - hidden]:
                 name, *cells = self._cells(row)
                 numbers = " ".join(f"{c:>10}" for c in cells)
-                lines.append(f"{shown_name(name):<{width}} {numbers}")
+                lines.append(f"{pad_text(shown_name(name), width)} {numbers}")
             if hidden:
                 lines.append(hidden_rows(hidden, len(rows), where, " of this equation"))
         lines.append("=" * rule)
