@@ -490,21 +490,26 @@ def rare_class_warnings(design: Any, model: Any = None) -> list[str]:
 def _twin_class_warnings(
     label: dict[str, Any], levels: Any, counts: list[int], rare: set[int]
 ) -> list[str]:
-    """A warning per group of classes that differ only in case or spaces
-    (``_rare_classes.twin_groups``) none of which is ``rare`` (a rare one's warning
-    names its twin already): ``Yes``, ``yes`` and ``YES`` make three classes."""
+    """A warning per group of classes that differ only in case, spaces or
+    Unicode form (``_rare_classes.twin_groups``) none of which is ``rare`` (a
+    rare one's warning names its twin already): ``Yes``, ``yes`` and ``YES``
+    make three classes."""
     from .._labels import label_text
-    from .._rare_classes import twin_groups
+    from .._rare_classes import twin_groups, twin_reason, twin_shown
 
     out = []
     for group in twin_groups(levels):
         if rare & set(group):
             continue
-        shown = ", ".join(f"{label_text(levels[i])!r:.60} ({counts[i]})" for i in group)
+        texts = [label_text(levels[i]) for i in group]
+        shown = ", ".join(
+            f"{twin_shown(t):.60} ({counts[i]})"
+            for t, i in zip(texts, group, strict=True)
+        )
         out.append(
-            f"target {label.get('column')!r:.60}: {shown} differ only in case or "
-            f"spaces, so each is a class of its own ({len(levels)} classes, a "
-            "multinomial model); if they are one answer, correct those values in "
-            "the file"
+            f"target {label.get('column')!r:.60}: {shown} differ only in "
+            f"{twin_reason(texts)}, so each is a class of its own ({len(levels)} "
+            "classes, a multinomial model); if they are one answer, correct those "
+            "values in the file"
         )
     return out
