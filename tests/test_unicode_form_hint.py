@@ -35,3 +35,37 @@ def test_levels_and_names_in_another_unicode_form_are_explained(tmp_path, capsys
     code, _, err = run_cli(capsys, ["predict", model, other_header, "-o", "-", "-q"])
     assert code == 65 and "look alike but differ in their Unicode form" in err
     assert "did you mean" not in err
+
+
+def _nfd_escaped(text: str) -> str:
+    """``text`` in NFD as the hint writes it: its code points escaped
+    (``ascii``), so that it does not read as the NFC twin beside it."""
+    return ascii(unicodedata.normalize("NFD", text))
+
+
+def test_a_name_typed_in_another_form_is_told_apart(tmp_path, capsys):
+    """The file's header is NFC, the name typed on the command line NFD: the
+    hint wrote both as 'région' and told the user to convert the file to
+    NFC, which it already was."""
+    data = tmp_path / "d.csv"
+    data.write_text(_rows(COLUMN_NFC, NFC), encoding="utf-8")
+    args = ["fit", data, "-t", "y", "--features", COLUMN_NFD, "-o", tmp_path / "m.json"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 65, err
+    assert f"{_nfd_escaped('région')} and 'région' look alike" in err
+    assert "the first writes its accents as a letter and a combining accent (NFD)" in err
+    assert "the second as one character (NFC)" in err
+
+
+def test_a_target_value_typed_in_another_form_is_explained(tmp_path, capsys):
+    """``--positive`` and ``--reference`` given in NFD against the file's NFC
+    values: 'Île' is not a value ...; values: 'Île' (n=4), with nothing said."""
+    for option, k in (("--positive", 2), ("--reference", 3)):
+        data = tmp_path / f"d{k}.csv"
+        values = (NFC, "Nord", "Sud")[:k]
+        rows = "".join(f"{i},{values[i % k]}\n" for i in range(12))
+        data.write_text("x,y\n" + rows, encoding="utf-8")
+        args = ["fit", data, "-t", "y", option, NFD, "-o", tmp_path / "m.json"]
+        code, _, err = run_cli(capsys, args)
+        assert code == 65, err
+        assert f"{_nfd_escaped('Île')} and 'Île' look alike" in err, err

@@ -37,6 +37,7 @@ __all__ = [
     "absent_column_hint",
     "comma_name_hint",
     "delimiter_hint",
+    "form_shown",
     "runs_of_spaces",
     "space_list_hint",
     "spaced_name_hint",
@@ -127,12 +128,35 @@ def space_list_hint(absent: Sequence[str], available: Sequence[str]) -> str:
     return ""
 
 
+def form_shown(text: str) -> str:
+    """``text`` as a message names it beside a look-alike: ``repr``, or
+    ``ascii`` (its code points escaped: ``'cafe\\u0301'``) where it is not
+    in NFC or holds a zero-width format character, which would read as its
+    twin (``'café'`` and ``'café'``)."""
+    if text.isascii():
+        return repr(text)
+    plain = unicodedata.is_normalized("NFC", text) and not any(
+        unicodedata.category(c) == "Cf" for c in text
+    )
+    return repr(text) if plain else ascii(text)
+
+
+def _form_of(text: str) -> str:
+    if unicodedata.is_normalized("NFC", text):
+        return "one character (NFC)"
+    if unicodedata.is_normalized("NFD", text):
+        return "a letter and a combining accent (NFD)"
+    return "another Unicode form"
+
+
 def unicode_form_hint(given: Sequence[str], known: Sequence[str]) -> str:
     """`` (... differ only in their Unicode form ...)`` when a given text and a
     known one look alike, their code points differing only by Unicode
     normalization (an accented letter as one character, NFC, or as a letter
     and a combining accent, NFD, as files from macOS often hold them); else
-    ``""``. Texts are compared exactly, so the hint says why they differ.
+    ``""``. Texts are compared exactly, so the hint says why they differ,
+    naming each with its code points escaped where it is not NFC
+    (:func:`form_shown`) and how each writes its accents.
 
     >>> "look alike" in unicode_form_hint(["re\u0301gion"], ["r\u00e9gion", "x"])
     True
@@ -144,10 +168,11 @@ def unicode_form_hint(given: Sequence[str], known: Sequence[str]) -> str:
         twin = forms.get(unicodedata.normalize("NFC", text))
         if twin is not None and twin != text:
             return (
-                f" ({text!r} and {twin!r} look alike but differ in their Unicode "
-                "form: an accented letter written as a letter and a combining "
-                "accent (NFD) or as one character (NFC); convert the file's text "
-                "to NFC, e.g. with Python's unicodedata.normalize)"
+                f" ({form_shown(text)} and {form_shown(twin)} look alike but "
+                "differ in their Unicode form: the first writes its accents as "
+                f"{_form_of(text)}, the second as {_form_of(twin)}; write both "
+                "alike, e.g. convert text to NFC with Python's "
+                "unicodedata.normalize)"
             )
     return ""
 

@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from ._column_hints import form_shown
 from ._labels import label_text
 
 __all__ = [
@@ -98,14 +99,10 @@ def twin_reason(texts: Sequence[str]) -> str:
 
 def twin_shown(text: str) -> str:
     """A twin level as a warning names it: ``repr``, or ``ascii`` (its code
-    points escaped: ``'e\u0301'``) where its Unicode form is not NFC or it
-    holds a zero-width character, which would read as its twin."""
-    if text.isascii():
-        return repr(text)
-    plain = unicodedata.is_normalized("NFC", text) and not any(
-        unicodedata.category(c) == "Cf" for c in text
-    )
-    return repr(text) if plain else ascii(text)
+    points escaped: ``'e\\u0301'``) where its Unicode form is not NFC or it
+    holds a zero-width character, which would read as its twin
+    (:func:`logistic._column_hints.form_shown`)."""
+    return form_shown(text)
 
 
 def twin_level_warnings(columns: Sequence[dict[str, Any]]) -> list[str]:

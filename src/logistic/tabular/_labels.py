@@ -132,6 +132,15 @@ def fit_labels(
 Counts = np.ndarray | Callable[[np.ndarray], np.ndarray] | None
 
 
+def _form_hint(given: str, values: np.ndarray) -> str:
+    """:func:`logistic._column_hints.unicode_form_hint` for an option's
+    value against the target's values (as text): ``'café'`` typed with a
+    combining accent against the file's one-character ``é``."""
+    from .._column_hints import unicode_form_hint
+
+    return unicode_form_hint([given], [label_text(v) for v in values.tolist()])
+
+
 def _rule(
     counts: Counts, where: str, positive: str | None
 ) -> Callable[[np.ndarray], Any]:
@@ -149,7 +158,7 @@ def _rule(
             if k is None:
                 raise DataValidationError(
                     f"--positive {positive!r} is not a value of the {where}; "
-                    f"values: {described(values)}"
+                    f"values: {described(values)}{_form_hint(positive, values)}"
                 )
             return values[k]
         k = recognised_positive(list(values))
@@ -311,7 +320,7 @@ def fit_class_labels(
         if found is None:
             raise DataValidationError(
                 f"--reference {reference!r} is not a value of the {where}; values: "
-                f"{describe_values(values, counts)}"
+                f"{describe_values(values, counts)}{_form_hint(reference, values)}"
             )
         k = found
     levels = [values[k], *np.delete(values, k)]
