@@ -2,7 +2,8 @@
 
 Stata's ``test``, ``testparm`` and ``lincom`` (R's ``car::linearHypothesis``
 and ``car::Anova(type = 3, test = "Wald")``) on the estimates and the
-covariance matrix stored in the model file; no data are read. The
+covariance matrix stored in the model file (no data are read unless
+``--data`` names the training file, below). The
 hypotheses use the grammar of :meth:`InferenceResults.wald_test`
 (:mod:`logistic.inference._hypothesis`): coefficients named as ``summary``
 names them, ``+ - *`` and numbers, ``= value`` (0 when left out), several
@@ -423,7 +424,7 @@ def test(
     """Wald tests and linear combinations of a model's coefficients.
 
     Stata's test, testparm and lincom on the estimates and covariance stored
-    in MODEL (no data read; unpenalized and Firth fits). By default every
+    in MODEL (unpenalized and Firth fits). By default every
     HYPOTHESIS is tested jointly in one Wald chi2 test; --terms tests each
     term (all its columns 0); --lincom estimates each HYPOTHESIS alone with
     its std. error, z test and interval (--odds-ratios: exp of it).
