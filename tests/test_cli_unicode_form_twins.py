@@ -87,3 +87,20 @@ def test_target_classes_that_differ_in_unicode_form_are_named(tmp_path, capsys):
 def test_distinct_non_ascii_levels_get_no_such_warning(tmp_path, capsys):
     warnings, _ = _fit(tmp_path, capsys, ["一级", "二级", "é", "è"] * 50)
     assert not [w for w in warnings if "differ only" in w]
+
+
+def test_two_target_classes_that_differ_in_unicode_form_are_told_apart(
+    tmp_path, capsys
+):
+    # Two classes, so no twin warning (the fit asks which is positive): the
+    # question and the label line named them 'café' and 'café', which no one
+    # can tell apart or answer.
+    frame = pd.DataFrame({"x": np.arange(40.0), "y": [NFC, NFD] * 20})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    args = ["fit", tmp_path / "d.csv", "-t", "y", "-o", tmp_path / "m.json"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 65
+    assert "values 'cafe\\u0301' (n=20), 'caf\u00e9' (n=20); which is the" in err
+    code, _, err = run_cli(capsys, [*args, "--positive", NFD])
+    assert code == 0, err
+    assert "positive class 'cafe\\u0301', negative 'caf\u00e9'" in err
