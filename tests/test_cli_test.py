@@ -285,3 +285,57 @@ def test_lr_refusals_in_cli_words(workdir, capsys):
     assert code == 2 and "--weights-kind sampling" in err and "wald_test" not in err
     code, _, err = run_cli(capsys, ["test", "al.json", "--terms", "--lr", "--data", "u.csv"])
     assert code == 2 and "gre2" in err and "without --lr" in err, err
+
+
+def test_sampling_weights_use_the_stored_sandwich(workdir, capsys):
+    """A fit with --weights-kind sampling stores the HC0 sandwich; ``test``
+    tested on it (it refused, asking for the training data it never reads).
+    Reference: statsmodels' GLM(Binomial, var_weights=w).fit(cov_type="HC0")
+    on the same rows gives wald_test = 11.957664796484988 (df 3, p
+    0.007529598999620105) and, for gre + gpa, the sum of its params with the
+    std. error from its cov_params()."""
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    frame.assign(w=1 + frame.index % 3).to_csv("w.csv", index=False)
+    argv = ["fit", "w.csv", "--formula", "admit ~ gre + gpa + C(rank)", "--weights",
+            "w", "--weights-kind", "sampling", "-o", "w.json", "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    doc = _json(capsys, "w.json", "C(rank)")
+    assert doc["covariance"] == "HC0, sampling weights"
+    assert doc["df"] == 3
+    assert doc["statistic"] == pytest.approx(11.957664796484988, rel=1e-6)
+    assert doc["pvalue"] == pytest.approx(0.007529598999620105, rel=1e-5)
+    smapi = pytest.importorskip("statsmodels.api")
+    ref = sm.glm(
+        "admit ~ gre + gpa + C(rank)", frame, family=smapi.families.Binomial(),
+        var_weights=1 + frame.index % 3,
+    ).fit(cov_type="HC0")  # fmt: skip
+    (row,) = _json(capsys, "w.json", "gre + gpa", "--lincom")["combinations"]
+    V = ref.cov_params().loc[["gre", "gpa"], ["gre", "gpa"]].to_numpy()
+    assert row["estimate"] == pytest.approx(ref.params["gre"] + ref.params["gpa"])
+    assert row["std_error"] == pytest.approx(float(np.sqrt(V.sum())), rel=1e-5)
+
+
+def test_a_covariance_without_fit_statistics_is_tested(
+    workdir, capsys, ucla_statsmodels
+):
+    """A model file whose covariance comes without the fit statistics (what
+    ``logistic fit`` writes above 500 parameters, where it stores the
+    covariance of up to 2048 but the statistics of at most 500; here, at a
+    small size, ``save(covariance=...)``): ``test`` refused, naming
+    ``save(covariance=...)`` and asking for X and y it never reads. Reference:
+    statsmodels' Logit on UCLA (the module's fixture)."""
+    from logistic import LogisticRegression, save
+
+    frame = pd.read_csv(data_path("ucla-admissions", "binary.csv"))
+    X = pd.get_dummies(frame["rank"], prefix="rank", drop_first=True, dtype=float)
+    X = pd.concat([frame[["gre", "gpa"]], X], axis=1)
+    model = LogisticRegression().fit(X, frame["admit"])
+    cov = model.inference(X, frame["admit"]).cov_params().to_numpy()
+    save(model, "c.json", covariance=cov)
+    doc = _json(capsys, "c.json", "rank_2 = rank_3")
+    want = ucla_statsmodels.wald_test("C(rank)[T.2] = C(rank)[T.3]", scalar=True)
+    assert doc["covariance"] == "nonrobust" and doc["df"] == 1
+    assert doc["statistic"] == pytest.approx(float(want.statistic), rel=1e-5)
+    terms = {t["term"]: t for t in _json(capsys, "c.json", "--terms")["terms"]}
+    z = ucla_statsmodels.params["gpa"] / ucla_statsmodels.bse["gpa"]
+    assert terms["gpa"]["statistic"] == pytest.approx(float(z) ** 2, rel=1e-5)

@@ -25,7 +25,11 @@ it. Without ``--data`` the covariance is the one the file stores. With
 DATA`` reads it: :func:`._summary_json.data_inference`) the tests use the
 inference on its rows: ``--cov-type HC0|HC1|cluster --cluster COL`` for
 robust Wald tests, and ``--terms --lr`` for the likelihood-ratio test of
-each term (``lr_test_terms``, R's ``drop1``; Firth: logistf's).
+each term (``lr_test_terms``, R's ``drop1``; Firth: logistf's). A
+two-class file whose ``inference()`` would need the training data (its
+covariance kept without the fit statistics, as ``logistic fit`` writes
+above 500 parameters, or the sandwich of sampling weights) is tested
+without ``--data`` on that covariance alone (:class:`_FileCovariance`).
 """
 
 from __future__ import annotations
@@ -131,10 +135,11 @@ def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
 
         found = data_inference(mf, Path(path), data, options, "test --data")
         res = found.results
-    elif (mf.training or {}).get("sample_weight_kind") == "sampling":
-        res = _stored_sampling(mf, path)
     else:
-        res = load(path).inference()
+        model = load(path)
+        res = _file_covariance(model)
+        if res is None:
+            res = model.inference()
     separation = getattr(res, "separation", None)
     firth = getattr(res, "method", None) == "Firth"  # K classes: no method
     if separation in ("complete", "quasi-complete") and not firth:
@@ -149,19 +154,36 @@ def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
     return res
 
 
-class _StoredSampling:
-    """The tests of a two-class model fitted with ``--weights-kind sampling``
-    on the covariance its file stores (HC0, as ``summary MODEL`` shows it):
-    ``inference()`` recomputes that sandwich from the training rows only, so
-    without ``--data`` the stored matrix is the one there is."""
+class _FileCovariance:
+    """The estimates and covariance a two-class model file stores, with the
+    Wald tests of :mod:`logistic.inference._hypothesis` on them: for a file
+    whose ``inference()`` needs the training data, either because it keeps
+    the covariance without the fit statistics (more than ``MAX_STORED_PARAMS``
+    parameters; ``logistic fit`` stores the covariance of up to
+    ``io._schema.MAX_COVARIANCE_PARAMS``) or because its covariance is the
+    sandwich of sampling weights. An aliased parameter (a NaN row of the
+    covariance) has no estimate, as ``inference()`` has none."""
 
-    sample_weight_kind = "sampling"
+    def __init__(self, model: Any, matrix: Any, names: list[str] | None) -> None:
+        import numpy as np
 
-    def __init__(self, params: Any, cov: Any, names: list[str], mf: Any) -> None:
-        self._params, self._cov, self.term_names = params, cov, names
-        self.cov_type = str((mf.training or {}).get("cov_type") or "HC0")
-        self.separation = getattr(mf.model, "separation_", None)
-        self.method = "Firth" if mf.model.penalty == "firth" else "ML"
+        from ..inference._fit import _names, _theta, weight_kind_facts
+        from ..inference._model_interval import stored_covariance
+        from ..inference._order import intercept_first
+
+        fit_intercept = bool(model.fit_intercept)
+        cov = stored_covariance(matrix, names, fit_intercept)
+        cov = intercept_first(cov, fit_intercept)
+        params = intercept_first(_theta(model), fit_intercept)
+        params[np.isnan(np.diag(cov))] = np.nan
+        self._params, self._cov = params, cov
+        features = _names(model, int(model.n_features_in_))
+        self.term_names = (["Intercept"] if fit_intercept else []) + features
+        facts = weight_kind_facts(model)
+        self.sample_weight_kind = facts.get("sample_weight_kind", "frequency")
+        self.cov_type = facts.get("cov_type", "nonrobust")
+        self.method = "Firth" if model.penalty == "firth" else "MLE"
+        self.separation = getattr(model, "separation_", None)
 
     def wald_test(self, R: Any, q: Any = None) -> Any:
         from ..inference._hypothesis import wald_test
@@ -181,30 +203,19 @@ class _StoredSampling:
         return contrasts(self._params, self._cov, R, q, self.term_names, label)
 
 
-def _stored_sampling(mf: Any, path: str) -> _StoredSampling:
-    """:class:`_StoredSampling` of a model file, or exit 2 asking for the
-    training rows where the file's matrix does not go with the coefficients
-    (more than two classes, aliased columns, none stored)."""
-    import numpy as np
+def _file_covariance(model: Any) -> _FileCovariance | None:
+    """The file's own covariance for a two-class model whose ``inference()``
+    without data would refuse (see :class:`_FileCovariance`), else None."""
+    from ..inference._fit import model_weight_kind
+    from ..inference._stored import STORED_COVARIANCE_ATTR
 
-    from ._multiclass import is_multiclass
-    from .summary import _cov, feature_names
-
-    model = mf.model
-    cov = None if is_multiclass(model) else _cov(mf)
-    if cov is None or np.isnan(np.diag(cov)).any():
-        raise CLIError(
-            f"{printable(path)} was fitted with --weights-kind sampling and its "
-            "file keeps no covariance for these tests; pass the training file "
-            "with --data FILE (HC0 by default)",
-            EX_USAGE,
-        )
-    names = feature_names(mf)
-    params = np.asarray(model.coef_, dtype=float).ravel()
-    if model.fit_intercept:
-        names = ["Intercept", *names]
-        params = np.concatenate([[float(model.intercept_[0])], params])
-    return _StoredSampling(params, np.asarray(cov, dtype=float), names, mf)
+    stored = getattr(model, STORED_COVARIANCE_ATTR, None)
+    if stored is None or len(getattr(model, "classes_", ())) != 2:
+        return None
+    kept = getattr(model, "fit_statistics_", None)
+    if kept is not None and model_weight_kind(model) != "sampling":
+        return None
+    return _FileCovariance(model, *stored)
 
 
 def _restriction_text(row: Any, q: float, names: list[str]) -> str:
