@@ -402,10 +402,29 @@ def test_name_list_summarizes():
 
 def test_cap_line_keeps_lines_readable():
     assert cap_line("a\nb") == "a b"
-    long = "x" * 5_000_000
+    long = "x " * 2_500_000
     capped = cap_line(long)
     assert len(capped) <= 2000
     assert capped.endswith(f"… ({5_000_000 - 1960:,} more characters)")
+
+
+def test_cap_line_keeps_what_follows_a_very_long_name():
+    """A column named with 10,000 characters filled the 2,000 characters of
+    the line: "missing values in f.csv: column 'bbbb… … (8,177 more
+    characters)", without the rows, the count or the remedy."""
+    name = "b" * 10_000
+    text = (
+        f"missing values in f.csv: column {name!r} (62 row(s), first at line 3); "
+        "drop those rows with --missing drop or fill them in"
+    )
+    capped = cap_line(text)
+    assert len(capped) < 400
+    assert capped.startswith("missing values in f.csv: column 'bbb")
+    assert f"'{'b' * 119}…[9,852 characters]…{'b' * 29}' (62 row(s)" in capped
+    assert capped.endswith("drop those rows with --missing drop or fill them in")
+    assert cap_line("y" * 5_000_000) == f"{'y' * 120}…[4,999,850 characters]…{'y' * 30}"
+    short = "a few words " * 100  # long, without long words: as before
+    assert cap_line(short) == short
 
 
 def test_cli_errors_and_warnings_are_capped(capsys):
@@ -436,3 +455,13 @@ def test_sep_for_a_parquet_file_is_refused_by_the_command_line(tmp_path, capsys,
     assert (code, out) == (65, "")
     assert err == f"error: --sep applies to CSV text; {tmp_path / 'd.parquet'} is parquet: leave it out\n"
     assert not (tmp_path / "m.json").exists()
+
+
+def test_cli_message_naming_a_very_long_column_keeps_its_remedy(workdir, capsys):
+    from conftest import run_cli
+
+    name = "b" * 10_000
+    (workdir / "f.csv").write_text(f"y,x,{name}\n1,0.5,u\n0,0.1,\n1,0.3,v\n0,0.2,u\n")
+    code, _, err = run_cli(capsys, ["fit", "f.csv", "-t", "y", "-o", "m.json"])
+    assert code == 65
+    assert "(1 row(s), first at line 3); drop those rows with --missing drop" in err

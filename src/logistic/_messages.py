@@ -4,7 +4,10 @@ Convention (owned here): a message that names things from the data (columns,
 levels, values) names at most a few and counts the rest
 (:func:`name_list`: ``"1,276 columns: 'a', 'b', 'c', … and 1,273 more"``),
 and no line written to stderr is longer than :data:`MAX_LINE` characters
-(:func:`cap_line` cuts it and says how much was left out). Only the standard
+(:func:`cap_line` cuts it and says how much was left out, cutting first
+in its middle any word of more than :data:`LONG_WORD` characters, such as
+a column name 10,000 characters long, so that the rest of the message
+survives). Only the standard
 library is used: any layer may import this module.
 
 Examples
@@ -18,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -25,6 +29,7 @@ from typing import Any
 __all__ = [
     "MAX_LINE",
     "EXTRAS",
+    "LONG_WORD",
     "cap_line",
     "count_text",
     "extra_needed",
@@ -119,11 +124,29 @@ def pad_text(text: str, width: int, align: str = "<") -> str:
     return " " * fill + text if align == ">" else text + " " * fill
 
 
+#: A word (a run without spaces) longer than this, in a line over the limit,
+#: is cut in its middle by :func:`cap_line`: a name from the data.
+LONG_WORD = 200
+
+
+def _shorter_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    head, tail = word[:120], word[-30:]
+    return f"{head}…[{len(word) - 150:,} characters]…{tail}"
+
+
 def cap_line(text: str, limit: int = MAX_LINE) -> str:
     """``text`` on one line (line breaks become spaces), at most ``limit``
-    characters: a longer text is cut and ends with how many characters were
-    left out."""
+    characters. In a longer text each word (a run without spaces) of more
+    than :data:`LONG_WORD` characters, such as a column or level name
+    thousands of characters long, is first cut in its middle, saying how many
+    characters it left out, so that what the message says after the name (a
+    count, the rows, the remedy) is kept; a text still too long is cut and
+    ends with how many characters were left out."""
     flat = " ".join(text.split("\n")) if "\n" in text else text
+    if len(flat) <= limit:
+        return flat
+    flat = re.sub(rf"\S{{{LONG_WORD + 1},}}", _shorter_word, flat)
     if len(flat) <= limit:
         return flat
     cut = limit - 40
