@@ -45,6 +45,7 @@ from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
+from ._formula_size import check_design_size
 from ._formula_spellings import (
     refuse_r_factor,
     stata_interaction_hint,
@@ -416,6 +417,7 @@ def fit_formula(
             _unknown_columns(absent, path, columns or list(frame.columns))
         )
     check_references(factors, frame)
+    check_design_size(rhs, factors, frame, formula)
     mm = _materialise(rhs, frame, formula)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
     X, names = build_design(frame, stored, terms, path, where)
