@@ -66,3 +66,20 @@ def test_one_row_of_each_class_names_no_number_of_folds(tmp_path, capsys):
         capsys, ["fit", path, "-t", "y", "--cv", 1, "-o", tmp_path / "m.json"]
     )
     assert code == 2 and "at least 2 folds" in err
+
+
+@pytest.mark.parametrize("rows", ["0,0.5\n1,1.5\n1,0.2\n", "0,0.5\n1,1.5\n1,0.2\n1,0.9\n1,0.1\n"])
+def test_a_class_of_one_row_names_no_number_of_folds(tmp_path, capsys, rows):
+    """One row of class 0 beside several of class 1: the error to --cv 5 said
+    "use --cv 2 or fewer" and --cv 2 or 3 went on to fail in its first fold
+    ("its training rows hold no rows of class 0"), as every --cv must: the
+    fold validating on that row trains without its class."""
+    path = tmp_path / "d.csv"
+    path.write_text("y,x\n" + rows)
+    for folds in (2, 3, 5):
+        code, _, err = run_cli(
+            capsys, ["fit", path, "-t", "y", "--cv", folds, "-o", tmp_path / "m.json"]
+        )
+        assert code == 2, err
+        assert "no number of folds can be made" in err and "or fewer" not in err
+        assert "fold 1" not in err

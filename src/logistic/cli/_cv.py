@@ -160,31 +160,31 @@ def _check_folds(folds: int, y: Any, label: dict[str, Any]) -> str:
     }
     fewest = min(counts, key=lambda k: counts[k])
     rows = counts[fewest]
+    held = (
+        f"the data hold {counts['negative']:,} rows of class {names['negative']!r} "
+        f"and {counts['positive']:,} of class {names['positive']!r}"
+    )
+    # a class of one row: the fold validating on it trains without that class
+    none = "no number of folds can be made: fit a chosen strength with --alpha or --C"
     if folds > n or folds > max(counts.values()):
         # 2 folds, the fewest there are, need 2 rows of a class
-        way = (
-            f"use --cv {max(2, rows)} or fewer"
-            if max(counts.values()) >= 2
-            else "no number of folds can be made: fit a chosen strength with "
-            "--alpha or --C"
-        )
+        way = f"use --cv {rows} or fewer" if rows >= 2 else none
         raise CLIError(
             f"--cv {folds}: stratified folds need at least {folds} rows of a class, "
-            f"and the data hold {counts['negative']:,} rows of class "
-            f"{names['negative']!r} and {counts['positive']:,} of class "
-            f"{names['positive']!r}: {way}",
+            f"and {held}: {way}",
+            EX_USAGE,
+        )
+    if rows < 2:
+        raise CLIError(
+            f"--cv {folds}: {held}; the fold that validates on the one row of class "
+            f"{names[fewest]!r} would train without that class, so {none}",
             EX_USAGE,
         )
     if folds > rows:
-        way = (
-            f"--cv {rows} or fewer gives every fold one"
-            if rows >= 2
-            else "no number of folds gives every fold one"
-        )
         return (
             f"cross-validation: --cv {folds} makes more folds than the {rows:,} "
-            f"row{'' if rows == 1 else 's'} of class {names[fewest]!r}, so some folds "
-            f"validate on no row of it; {way}"
+            f"rows of class {names[fewest]!r}, so some folds validate on no row of "
+            f"it; --cv {rows} or fewer gives every fold one"
         )
     return ""
 
