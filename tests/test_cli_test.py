@@ -339,3 +339,24 @@ def test_a_covariance_without_fit_statistics_is_tested(
     terms = {t["term"]: t for t in _json(capsys, "c.json", "--terms")["terms"]}
     z = ucla_statsmodels.params["gpa"] / ucla_statsmodels.bse["gpa"]
     assert terms["gpa"]["statistic"] == pytest.approx(float(z) ** 2, rel=1e-5)
+
+
+def test_long_names_are_cut_in_the_text_as_summary_cuts_them(workdir, capsys):
+    """A column named with 10,000 characters: ``summary`` cuts it in its
+    table, but ``test`` printed its restriction lines and its --terms table
+    10,000 characters wide (each term row padded to it). The text now cuts
+    names as the tables do (``shown_name``); --json keeps them whole."""
+    name = "a" * 10_000
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=200)
+    y = (rng.random(200) < 1 / (1 + np.exp(-x))).astype(int)
+    pd.DataFrame({"y": y, name: x, "z": rng.normal(size=200)}).to_csv(
+        "d.csv", index=False
+    )
+    assert run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])[0] == 0
+    for argv in ([name], ["--terms"], [f"{name} = z"]):
+        code, out, err = run_cli(capsys, ["test", "m.json", *argv])
+        assert code == 0, err
+        assert max(len(line) for line in out.splitlines()) < 200, argv
+    doc = _json(capsys, "m.json", name)
+    assert doc["restrictions"] == [f"{name} = 0"]

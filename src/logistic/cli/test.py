@@ -260,11 +260,17 @@ def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
     R, q = _restrictions(res, hypotheses)
     names = list(getattr(res, "param_names", res.term_names))  # K classes: flat
     result = res.wald_test(R, q)
+    from ..inference._coef_table import shown_name
+
+    shown = [shown_name(name) for name in names]  # the text's, cut as tables cut
     return {
         "test": "wald",
         "hypotheses": hypotheses,
         "restrictions": [
             _restriction_text(R[i], float(q[i]), names) for i in range(R.shape[0])
+        ],
+        "shown": [
+            _restriction_text(R[i], float(q[i]), shown) for i in range(R.shape[0])
         ],
         "statistic": float(result.statistic),
         "df": int(result.df),
@@ -387,7 +393,7 @@ def _print(doc: dict[str, Any], source: str, covariance: str) -> None:
     head = f"covariance {covariance}, {source}"
     if doc["test"] == "wald":
         say(f"Wald test ({head})")
-        for i, text in enumerate(doc["restrictions"], start=1):
+        for i, text in enumerate(doc["shown"], start=1):
             say(f" ({i}) {text}")
         say(f"chi2({doc['df']}) = {doc['statistic']:.4f}, p = {doc['pvalue']:.4g}")
     elif doc["test"] == "lr_terms":
@@ -404,8 +410,11 @@ def _print(doc: dict[str, Any], source: str, covariance: str) -> None:
 
 
 def _term_lines(doc: dict[str, Any], say: Any) -> None:
-    """The per-term table: term, df, chi2, p-value."""
-    names = [printable(t["term"]) for t in doc["terms"]]
+    """The per-term table: term (cut as the coefficient tables cut a name),
+    df, chi2, p-value."""
+    from ..inference._coef_table import shown_name
+
+    names = [shown_name(t["term"]) for t in doc["terms"]]
     width = max(len("term"), *map(text_width, names))
     say(f"{'term':<{width}}  df       chi2    p_value")
     for name, t in zip(names, doc["terms"], strict=True):
@@ -490,6 +499,7 @@ def test(
     covariance = covariance_label(res)
     if json_out:
         doc.pop("text", None)
+        doc.pop("shown", None)
         doc["covariance"] = covariance
         print(json_text(doc))
         return
