@@ -3,6 +3,9 @@
 Convention: each function does one step of the one fit path
 (:mod:`logistic.estimator`) and reads only what it is given:
 
+* :func:`check_fit_columns` — the data's column names
+  (:func:`~logistic._feature_names.check_fit_names`) and their number against
+  the memory a fit of that many columns holds (:data:`MIN_BYTES_PER_FEATURE`);
 * :func:`checked_solver` — the solver of a fit
   (:func:`~logistic.solvers._auto.resolve_solver`), checked against its
   declared capabilities and what the data offer;
@@ -32,10 +35,12 @@ from typing import Any
 
 import numpy as np
 
+from . import _memory
 from ._checkpoint import Checkpointer
 from ._checkpoint_columns import feature_names, layout_of, names_shown, reading_of
 from ._constraints import validate_params
-from ._exceptions import InvalidParameterError
+from ._exceptions import DataValidationError, InvalidParameterError
+from ._feature_names import check_fit_names
 from ._grouped import GroupedData
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
@@ -45,6 +50,8 @@ from .solvers import SolverResult, get_solver
 from .solvers._auto import describe, resolve_solver
 
 __all__ = [
+    "MIN_BYTES_PER_FEATURE",
+    "check_fit_columns",
     "design_aliasing",
     "check_fit_separation",
     "checked_solver",
@@ -53,6 +60,31 @@ __all__ = [
     "fit_statistics",
     "validate_once",
 ]
+
+
+#: The least memory a fit holds for each column of X: the column statistics'
+#: 8 accumulators, the coefficients, their gradient and the solver's vectors.
+MIN_BYTES_PER_FEATURE = 128
+
+
+def check_fit_columns(backend: Backend, fit_intercept: bool, owner: str) -> None:
+    """Refuse column names a fit cannot use (:func:`check_fit_names`) and more
+    columns than a fit can hold in the memory this process may use: a sparse
+    X of shape (4, 2**31 - 1) asked numpy for 128 GiB of column statistics
+    and ended in its ``MemoryError`` naming an array of shape (2147483647, 8)."""
+    check_fit_names(backend.feature_names, fit_intercept)
+    p = int(backend.n_features)
+    size = MIN_BYTES_PER_FEATURE * p
+    if _memory.fits_memory(size):
+        return
+    memory = _memory.format_bytes(_memory.process_memory() or 0)
+    raise DataValidationError(
+        f"X has {p:,} columns: a fit of {owner} holds at least "
+        f"{MIN_BYTES_PER_FEATURE} bytes for each (column statistics, coefficients, "
+        f"gradient), about {_memory.format_bytes(size)}, more than the memory this "
+        f"process may use ({memory}); give X fewer columns (a "
+        "sparse matrix counts every column of its shape, stored or not)"
+    )
 
 
 def checked_solver(

@@ -50,10 +50,10 @@ from ._estimator_params import (
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._exceptions import InvalidParameterError
-from ._feature_names import check_fit_names
 from ._file_marks import forget_file_marks
 from ._fit_aliased import aliased_at_zero
 from ._fit_steps import (
+    check_fit_columns,
     check_fit_separation,
     checked_solver,
     checkpointer,
@@ -438,7 +438,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         X, encoding = encode_for_fit(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         had_offset = offset is not None or backend_has_offset(backend)
-        check_fit_names(backend.feature_names, bool(self.fit_intercept))
+        check_fit_columns(backend, bool(self.fit_intercept), type(self).__name__)
         alpha, C = resolve_strength(
             self.penalty, self.alpha, self.C, type(self).__name__
         )
