@@ -326,10 +326,15 @@ def _stored(model: Any, cov_type: str) -> FitStatistics:
             "cov_type='nonrobust' is available"
         )
     if stats is None:
+        n_params = int(model.n_features_in_) + int(bool(model.fit_intercept))
         if getattr(model, STORED_COVARIANCE_ATTR, None) is not None:
             why = (
                 "it was loaded from a file whose covariance comes without them: "
                 "one passed to save(covariance=...), or a grouped binomial fit's"
+                if n_params <= MAX_STORED_PARAMS
+                else f"it was loaded from a file of a fit of {n_params} parameters, "
+                f"more than the {MAX_STORED_PARAMS} whose statistics a fit keeps; "
+                "the file keeps their covariance, which predict_interval uses"
             )
         else:
             why = (
