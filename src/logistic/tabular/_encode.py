@@ -205,6 +205,11 @@ def _fit_libsvm(raw: RawData, target: str | None, options: dict[str, Any]) -> De
         raw.labels, "label", raw.path, options.get("positive"), options.get("reference")
     )
     p = raw.X.shape[1]
+    if p == 0:  # labels only, as a CSV of the target alone
+        raise DataValidationError(
+            f"{raw.path}: 0 features (no line has an index:value pair after its "
+            "label); the file needs at least one feature"
+        )
     # x1 … xp by position, for zero-based files too: the names the fit's
     # tables, warnings and covariance give the columns of a sparse X
     names = positional_names(p)
