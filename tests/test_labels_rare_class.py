@@ -79,3 +79,24 @@ def test_balanced_multiclass_gets_no_warning(tmp_path, capsys):
     )
     assert code == 0
     assert "row of" not in err and "rows of" not in err
+
+
+@pytest.mark.parametrize(("n_rare", "more"), [(4, ""), (849, ", … and 844 more")])
+def test_many_rare_classes_are_one_warning(n_rare, more):
+    """A target of 1,000 classes, 849 of them under 5 rows, printed 849
+    warnings (317 KB of stderr), each listing the same ten 'others'. More
+    than MAX_RARE_WARNINGS rare classes now make one line naming five."""
+    from types import SimpleNamespace
+
+    from logistic.cli._common import MAX_RARE_WARNINGS, rare_class_warnings
+
+    common = 1000 - n_rare
+    levels = [str(k) for k in range(1000)]
+    y = np.r_[np.repeat(np.arange(common), 30), np.arange(common, 1000)]
+    design = SimpleNamespace(encoding={"label": {"column": "t", "levels": levels}}, y=y)
+    assert n_rare > MAX_RARE_WARNINGS
+    (line,) = rare_class_warnings(design)
+    assert f"{n_rare:,} classes have fewer than 5 rows" in line
+    assert f"'{common}' (1), '{common + 1}' (1)" in line
+    last = common + min(n_rare, 5) - 1
+    assert f"'{last}' (1){more}. If they are typos" in line

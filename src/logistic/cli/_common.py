@@ -453,6 +453,10 @@ def binary_classes_named(messages: list[str], design: Any) -> list[str]:
     return [re.sub(r"classes_\[([01])\]", named, text) for text in messages]
 
 
+#: More rare classes than this are warned of in one line that names a few.
+MAX_RARE_WARNINGS = 3
+
+
 def rare_class_warnings(design: Any, model: Any = None) -> list[str]:
     """A warning per rare class (``_rare_classes.rare_classes``) of a target of more
     than two classes: a stray value (one ``Yes`` among ``yes``/``no``)
@@ -464,7 +468,7 @@ def rare_class_warnings(design: Any, model: Any = None) -> list[str]:
     warning)."""
     import numpy as np
 
-    from .._rare_classes import rare_class_text, rare_classes
+    from .._rare_classes import RARE_CLASS_ROWS, rare_class_text, rare_classes
 
     label = design.encoding.get("label") or {}
     levels, y = label.get("levels"), getattr(design, "y", None)
@@ -478,13 +482,29 @@ def rare_class_warnings(design: Any, model: Any = None) -> list[str]:
             return []
         counts = np.rint(np.asarray(totals, dtype=np.float64)).astype(np.int64)
     rare = rare_classes(levels, counts.tolist())
+    head = f"target {label.get('column')!r:.60}: {len(levels)} classes, so the model"
+    advice = (
+        "correct or remove those rows for a two-class model; --positive VALUE "
+        "makes fit require exactly two classes"
+    )
+    twins = _twin_class_warnings(label, levels, counts.tolist(), set(rare))
+    if len(rare) > MAX_RARE_WARNINGS:  # one line, not one per class
+        from .._labels import label_text
+
+        shown = ", ".join(
+            f"{label_text(levels[k])!r:.60} ({int(counts[k])})" for k in rare[:5]
+        )
+        more = f", … and {len(rare) - 5:,} more" if len(rare) > 5 else ""
+        return [
+            f"{head} is multinomial; {len(rare):,} classes have fewer than "
+            f"{RARE_CLASS_ROWS} rows or a small share of the {int(counts.sum())}: "
+            f"{shown}{more}. If they are typos or stray values, {advice}"
+        ] + twins
     return [
-        f"target {label.get('column')!r:.60}: {len(levels)} classes, so the model "
-        f"is multinomial; {rare_class_text(levels, counts.tolist(), k)}. If that "
-        "class is a typo or a stray value, correct or remove those rows for a "
-        "two-class model; --positive VALUE makes fit require exactly two classes"
+        f"{head} is multinomial; {rare_class_text(levels, counts.tolist(), k)}. If "
+        f"that class is a typo or a stray value, {advice}"
         for k in rare
-    ] + _twin_class_warnings(label, levels, counts.tolist(), set(rare))
+    ] + twins
 
 
 def _twin_class_warnings(
