@@ -97,6 +97,12 @@ def series_style(k: int) -> dict[str, Any]:
     }
 
 
+#: A ROC figure of more curves than this names none in its legend: 60 entries
+#: outgrew the axes, and matplotlib's layout collapsed them to nothing (a
+#: blank figure and a UserWarning); the report's per-class table has each AUC.
+MAX_LEGEND_CURVES = 20
+
+
 def _figure(width: float = 5.0, height: float = 4.0) -> Any:
     from matplotlib.figure import Figure
 
@@ -139,15 +145,17 @@ def _roc_curves(
     fontsize: float | None = None,
 ) -> Any:
     ax = fig.subplots()
+    many = len(curves) > MAX_LEGEND_CURVES  # their AUCs: the per-class table
     for k, (label, fpr, tpr, auc) in enumerate(curves):
         name = shown_label(label)
         style = series_style(k) if len(curves) > 1 else {"color": "C0"}
-        ax.plot(fpr, tpr, lw=2, label=f"{name} (AUC = {auc:.3f})", **style)
+        entry = "_nolegend_" if many else f"{name} (AUC = {auc:.3f})"
+        ax.plot(fpr, tpr, lw=2, label=entry, **style)
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="chance")
     ax.set(
         xlabel="false positive rate",
         ylabel="true positive rate",
-        title=title,
+        title=f"{title}\n({len(curves)} classes: AUCs in the table)" if many else title,
         xlim=(0, 1),
         ylim=(0, 1.01),
     )
