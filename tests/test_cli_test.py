@@ -360,3 +360,20 @@ def test_long_names_are_cut_in_the_text_as_summary_cuts_them(workdir, capsys):
         assert max(len(line) for line in out.splitlines()) < 200, argv
     doc = _json(capsys, "m.json", name)
     assert doc["restrictions"] == [f"{name} = 0"]
+
+
+def test_a_joint_test_warns_of_its_own_rank_once(workdir, capsys):
+    """Two hypotheses tested jointly under a cluster covariance of 4 groups
+    (rank 3; the data of the test above): the joint test of 4 restrictions
+    has rank 2 and warns so, once. Each HYPOTHESIS was also tested alone to
+    read its rows, and the first one's own rank warning ('3 constraints,
+    rank is 2', a test not shown) was printed above the joint one's."""
+    model = _ucla(workdir, capsys)
+    data = data_path("ucla-admissions", "binary.csv")
+    argv = ["test", model, "gre = 0, gpa = 0, C(rank)[T.2] = 0",
+            "C(rank)[T.3] = 0", "--data", data, "--cov-type", "cluster",
+            "--cluster", "rank"]  # fmt: skip
+    code, out, err = run_cli(capsys, argv)
+    assert code == 0 and "chi2(2)" in out, err
+    assert "4 constraints, rank is 2" in err, err
+    assert err.count("does not have full rank") == 1, err

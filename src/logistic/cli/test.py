@@ -234,25 +234,26 @@ def _restriction_text(row: Any, q: float, names: list[str]) -> str:
 def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
     """``(R, q)`` of every HYPOTHESIS stacked: a term's name gives its
     columns' rows, any other text is parsed by ``wald_test``'s grammar.
-    Only the rows of ``wald_test_terms`` are used here: the warnings of its
-    tests (a term whose restrictions a cluster covariance makes singular)
-    are not about the hypotheses asked, which the caller's own test warns
-    of."""
-    import warnings
-
+    Only the rows of these tests are used here: their rank warnings (a
+    term's, or one HYPOTHESIS's, restrictions that a cluster covariance
+    makes singular) are not about the joint test asked, which the caller's
+    own test warns of; they are held back for this thread alone
+    (:func:`logistic._exceptions.held_back`, not the process's filters)."""
     import numpy as np
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        terms = res.wald_test_terms()
+    from .._exceptions import NumericalStabilityWarning, held_back
+    from ..inference._hypothesis import RANK_WARNING
+
     rows, values = [], []
-    for text in hypotheses:
-        if text.strip() in terms:
-            part = terms[text.strip()]
-        else:
-            part = res.wald_test(text)
-        rows.append(part.R)
-        values.append(part.q)
+    with held_back(NumericalStabilityWarning, RANK_WARNING):
+        terms = res.wald_test_terms()
+        for text in hypotheses:
+            if text.strip() in terms:
+                part = terms[text.strip()]
+            else:
+                part = res.wald_test(text)
+            rows.append(part.R)
+            values.append(part.q)
     return np.vstack(rows), np.concatenate(values)
 
 

@@ -62,6 +62,10 @@ __all__ = [
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _WORD = re.compile(r"[^\s+\-*=`]+")
 _RANK_RTOL = 1e-10
+#: The start of :func:`wald_test`'s warning that ``R cov Rᵀ`` has less than
+#: full rank (a caller that only reads a test's rows holds it back by it:
+#: :func:`logistic._exceptions.held_back`).
+RANK_WARNING = "covariance of constraints does not have full rank"
 
 
 class TermTests(dict):  # type: ignore[type-arg]
@@ -387,7 +391,7 @@ def wald_test(
     r = result.R.shape[0]
     if result.df < r:
         warn(
-            f"covariance of constraints does not have full rank: {r} constraints, "
+            f"{RANK_WARNING}: {r} constraints, "
             f"rank is {result.df} (e.g. a cluster covariance from G clusters has "
             f"rank at most G - 1); the test uses a pseudo-inverse and "
             f"df = {result.df}",
