@@ -377,3 +377,16 @@ def test_a_joint_test_warns_of_its_own_rank_once(workdir, capsys):
     assert code == 0 and "chi2(2)" in out, err
     assert "4 constraints, rank is 2" in err, err
     assert err.count("does not have full rank") == 1, err
+
+
+def test_lincom_of_a_terms_name_is_refused_naming_its_columns(workdir, capsys):
+    """A term's name stands for all of its columns at 0 in a joint test
+    (docs/cli.md); --lincom estimates one combination each, and 'C(rank)'
+    was refused as an 'unknown term' although the same words without
+    --lincom test it. A one-column term ('gre') is its coefficient."""
+    model = _ucla(workdir, capsys)
+    code, _, err = run_cli(capsys, ["test", model, "--lincom", "C(rank)"])
+    assert code == 2, err
+    assert "a term of 3 columns (C(rank)[T.2], C(rank)[T.3], C(rank)[T.4])" in err
+    assert "unknown term" not in err and "without --lincom" in err, err
+    assert _json(capsys, model, "--lincom", "gre")["combinations"][0]["estimate"]

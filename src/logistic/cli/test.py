@@ -241,11 +241,8 @@ def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
     (:func:`logistic._exceptions.held_back`, not the process's filters)."""
     import numpy as np
 
-    from .._exceptions import NumericalStabilityWarning, held_back
-    from ..inference._hypothesis import RANK_WARNING
-
     rows, values = [], []
-    with held_back(NumericalStabilityWarning, RANK_WARNING):
+    with _rank_held_back():
         terms = res.wald_test_terms()
         for text in hypotheses:
             if text.strip() in terms:
@@ -255,6 +252,40 @@ def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
             rows.append(part.R)
             values.append(part.q)
     return np.vstack(rows), np.concatenate(values)
+
+
+def _rank_held_back() -> Any:
+    """A block in which ``wald_test``'s rank warning is held back for this
+    thread (:func:`logistic._exceptions.held_back`): tests run only to read
+    their rows."""
+    from .._exceptions import NumericalStabilityWarning, held_back
+    from ..inference._hypothesis import RANK_WARNING
+
+    return held_back(NumericalStabilityWarning, RANK_WARNING)
+
+
+def _refuse_terms(res: Any, hypotheses: list[str]) -> None:
+    """Refuse (exit 2) a HYPOTHESIS of ``--lincom`` that names a term of
+    several columns (``C(rank)``): a joint hypothesis, not one combination."""
+    import numpy as np
+
+    names = list(getattr(res, "param_names", res.term_names))  # K classes: flat
+    with _rank_held_back():
+        terms = res.wald_test_terms()
+    for text in hypotheses:
+        term = text.strip()
+        if term in terms and term not in names:
+            columns = [names[j] for j in np.flatnonzero(terms[term].R.any(axis=0))]
+            shown = ", ".join(printable(c) for c in columns[:4])
+            shown += ", ..." if len(columns) > 4 else ""
+            raise CLIError(
+                f"--lincom {printable(term)}: a term of {len(columns)} columns "
+                f"({shown}), not one combination of the coefficients; --lincom "
+                "estimates each HYPOTHESIS alone: name one column, or test the "
+                f"term's columns jointly without --lincom (logistic test MODEL "
+                f"{printable(term)!r})",
+                EX_USAGE,
+            )
 
 
 def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
@@ -298,6 +329,7 @@ def _terms(res: Any, lr: bool) -> dict[str, Any]:
 def _lincom(
     res: Any, hypotheses: list[str], alpha: float, odds: bool
 ) -> dict[str, Any]:
+    _refuse_terms(res, hypotheses)
     combos = res.t_test(", ".join(hypotheses))
     if odds:
         rows = combos.odds_ratios(alpha).rows()
