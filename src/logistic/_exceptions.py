@@ -8,6 +8,10 @@ is expected or how to fix it. The library never changes global warning filters
 overlapping uses can leave one installed for good); where it holds back a
 warning of its own that a caller gives itself, :func:`held_back` marks the
 calling thread's context and :func:`warn` (the warning's call) honours it.
+Two places still set the process's filters, for other libraries' warnings
+that no :func:`warn` issues: ``tabular._formula._materialise`` (formulaic's,
+while a formula's design is built) and ``report._figures._png``
+(matplotlib's missing-glyph warnings, while a figure is drawn).
 
 :class:`ConvergenceWarning` and :class:`DataConversionWarning` derive from
 scikit-learn's warnings of the same names once scikit-learn is loaded
