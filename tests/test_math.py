@@ -188,3 +188,22 @@ def test_predict_proba_keeps_subnormal_probabilities():
         assert proba[i].min() > 0
         assert close(float(proba[i].min()), small, 1e-12, 2 * 5e-324)
         assert proba[i].max() == 1.0
+
+
+def test_sigmoid_allocates_no_array_beyond_scipys_formula():
+    """σ of a million float64 logits holds at most two arrays of them at
+    once, as ``1 / (1 + exp(-z))`` does in one expression (numpy reuses the
+    temporary of exp for the sum and the quotient). Keeping e^{-z} in a
+    variable to find where it overflowed held a third (peak 3.0 arrays,
+    and σ ran about 1.5 times as long: 0.14 s against 0.09 s for 20 calls)."""
+    import tracemalloc
+
+    z = np.random.default_rng(0).normal(scale=3.0, size=1_000_000)
+    _math.sigmoid(z)
+    tracemalloc.start()
+    try:
+        _math.sigmoid(z)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak / z.nbytes < 2.5

@@ -52,10 +52,11 @@ def sigmoid(z: ArrayLike) -> NDArray[np.floating]:
     to z ≈ -745 (float32: -103), where ``expit``'s 1/inf rounds it to 0 (the
     device path's ``t/(1+t)`` keeps it too: :func:`logistic._kernels_xp.sigmoid`)."""
     z = _float(z)
-    with np.errstate(over="ignore"):
-        t = np.exp(-z)
-        p = 1.0 / (1.0 + t)
-    overflowed = np.isinf(t)
+    with np.errstate(over="ignore"):  # one expression: numpy reuses e^{-z}'s
+        p = 1.0 / (1.0 + np.exp(-z))  # array for the sum and the quotient
+    # 1/(1 + t) is 0 only where t = e^{-z} is inf (1/(1 + max float) is a
+    # subnormal, not 0, in float64 and float32 alike)
+    overflowed = p == 0
     if np.any(overflowed):  # z far below 0: e^{z} is finite (or 0) there
         with np.errstate(under="ignore"):
             p = np.where(overflowed, np.exp(np.minimum(z, 0)), p)[()]
