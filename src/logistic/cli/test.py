@@ -218,19 +218,6 @@ def _file_covariance(model: Any) -> _FileCovariance | None:
     return _FileCovariance(model, *stored)
 
 
-def _restriction_text(row: Any, q: float, names: list[str]) -> str:
-    """One row of ``R β = q`` as text: ``gpa - 2*gre = 1``."""
-    parts: list[str] = []
-    for coef, name in zip(row, names, strict=True):
-        if coef == 0:
-            continue
-        sign = "-" if coef < 0 else "+"
-        size = abs(float(coef))
-        text = printable(name) if size == 1 else f"{size:g}*{printable(name)}"
-        parts.append(f"{sign} {text}" if parts else ("-" if coef < 0 else "") + text)
-    return f"{' '.join(parts)} = {q:g}"
-
-
 def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
     """``(R, q)`` of every HYPOTHESIS stacked: a term's name gives its
     columns' rows, any other text is parsed by ``wald_test``'s grammar.
@@ -289,6 +276,8 @@ def _refuse_terms(res: Any, hypotheses: list[str]) -> None:
 
 
 def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
+    from ..inference._contrasts import combination_text
+
     R, q = _restrictions(res, hypotheses)
     names = list(getattr(res, "param_names", res.term_names))  # K classes: flat
     result = res.wald_test(R, q)
@@ -299,7 +288,8 @@ def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
         "test": "wald",
         "hypotheses": hypotheses,
         "restrictions": [
-            _restriction_text(R[i], float(q[i]), names) for i in range(R.shape[0])
+            printable(combination_text(R[i], float(q[i]), names, equation=True))
+            for i in range(R.shape[0])
         ],
         "shown": [
             _restriction_text(R[i], float(q[i]), shown) for i in range(R.shape[0])

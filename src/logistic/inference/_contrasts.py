@@ -44,9 +44,13 @@ from ._wald import WaldTable, wald_frame, wald_table
 __all__ = ["ContrastResults", "contrasts"]
 
 
-def combination_text(row: FloatArray, q: float, names: list[str]) -> str:
+def combination_text(
+    row: FloatArray, q: float, names: list[str], equation: bool = False
+) -> str:
     """One restriction as text in the term names: ``rank3 - rank4``,
-    ``2*gpa - rank2 = 1`` (a coefficient of ±1 is left out)."""
+    ``2*gpa - rank2 = 1`` (a coefficient of ±1 is left out; ``= 0`` too,
+    unless ``equation``: ``rank3 - rank4 = 0``, as ``logistic test`` lists
+    the restrictions tested)."""
     terms = []
     for j in np.flatnonzero(row):
         size = abs(float(row[j]))
@@ -57,7 +61,7 @@ def combination_text(row: FloatArray, q: float, names: list[str]) -> str:
     else:
         text = ("-" if terms[0][0] == "-" else "") + terms[0][1]
         text += "".join(f" {sign} {name}" for sign, name in terms[1:])
-    return text if q == 0 else f"{text} = {q:g}"
+    return text if q == 0 and not equation else f"{text} = {q:g}"
 
 
 @dataclass(frozen=True, repr=False)
