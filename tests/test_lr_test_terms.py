@@ -77,3 +77,19 @@ def test_needs_the_rows_and_two_classes(ucla):
     res3 = LogisticRegression(penalty=None).fit(X, y3).inference(X, y3)
     with pytest.raises(MultiClassNotSupportedError, match="wald_test_terms"):
         res3.lr_test_terms()
+
+
+def test_robust_covariance_warning_names_the_call(ucla):
+    """The likelihood-ratio statistics ignore a robust covariance, and the
+    warning said so as 'pvalues_lr() or a profile interval after
+    cov_type=...' whatever was called: lr_test_terms() (and logistic test
+    --terms --lr) named a method the user never called."""
+    X, y = ucla
+    model = LogisticRegression(penalty=None).fit(X, y)
+    res = model.inference(X, y, cov_type="HC1")
+    with pytest.warns(UserWarning, match=r"^lr_test_terms\(\) after cov_type='HC1'"):
+        res.lr_test_terms()
+    with pytest.warns(UserWarning, match=r"^pvalues_lr\(\) after cov_type='HC1'"):
+        res.pvalues_lr()
+    with pytest.warns(UserWarning, match=r"^conf_int\(method='profile'\) after"):
+        res.conf_int(method="profile")

@@ -351,13 +351,14 @@ class InferenceResults(
     def _points(self, what: str = "a profile-likelihood computation") -> Any:
         """The likelihood at any parameters (Firth's penalized one for a Firth
         fit) over the training rows, for ``what`` (named in the error when
-        the results have no rows)."""
+        the results have no rows; its words before `` (`` name the call in
+        the robust-covariance warning)."""
         from ._hypothesis import warn_robust
         from ._profile import LikelihoodPoints
 
         self._refuse_pseudo("a likelihood-ratio test or profile interval")
         self._refuse_aliased("a likelihood-ratio test or profile interval")
-        warn_robust("pvalues_lr() or a profile interval", (self.cov_type,))
+        warn_robust(what.split(" (")[0], (self.cov_type,))
         if self.grouped:
             raise InvalidParameterError(
                 f"profile intervals and LR p-values need rows: {self._remedy} (the "
