@@ -390,3 +390,21 @@ def test_lincom_of_a_terms_name_is_refused_naming_its_columns(workdir, capsys):
     assert "a term of 3 columns (C(rank)[T.2], C(rank)[T.3], C(rank)[T.4])" in err
     assert "unknown term" not in err and "without --lincom" in err, err
     assert _json(capsys, model, "--lincom", "gre")["combinations"][0]["estimate"]
+
+
+def test_lr_with_a_robust_covariance_is_refused(workdir, capsys):
+    """--terms --lr --cov-type HC1 ran the likelihood-ratio tests, which no
+    covariance enters, and printed Python's caveat about them ('... after
+    cov_type=HC1 ...: use wald_test'); the command line now refuses the
+    pair (exit 2) before reading the data, as Stata's lrtest refuses after
+    a robust vce, and points to --terms without --lr."""
+    model = _ucla(workdir, capsys)
+    data = data_path("ucla-admissions", "binary.csv")
+    for extra in (["--cov-type", "HC1"], ["--cov-type", "cluster", "--cluster", "rank"]):
+        argv = ["test", model, "--terms", "--lr", "--data", data, *extra]
+        code, out, err = run_cli(capsys, argv)
+        assert code == 2 and not out, err
+        assert f"--lr with --cov-type {extra[1]}" in err, err
+        assert "--terms without --lr" in err and "wald_test" not in err, err
+    argv = ["test", model, "--terms", "--lr", "--data", data, "--cov-type", "nonrobust"]
+    assert run_cli(capsys, argv)[0] == 0

@@ -489,6 +489,14 @@ def test(
     given = {"--cov-type": cov_type, "--cluster": cluster, "--sep": sep,
              "--format": fmt, "--encoding": encoding, "--decimal": decimal}  # fmt: skip
     _check_data(data, given, lr, terms)
+    if lr and cov_type not in (None, "nonrobust"):
+        raise CLIError(
+            f"--lr with --cov-type {cov_type}: likelihood-ratio tests use the "
+            "likelihood, not a covariance, so a robust one changes nothing in "
+            "them (Stata's lrtest refuses after a robust vce); --terms without "
+            f"--lr gives the Wald tests of each term on --cov-type {cov_type}",
+            EX_USAGE,
+        )
     if cov_type is not None and cov_type not in COV_TYPES:
         raise CLIError(
             f"--cov-type {cov_type}: expected one of {', '.join(COV_TYPES)}",
