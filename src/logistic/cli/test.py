@@ -292,7 +292,8 @@ def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
             for i in range(R.shape[0])
         ],
         "shown": [
-            _restriction_text(R[i], float(q[i]), shown) for i in range(R.shape[0])
+            combination_text(R[i], float(q[i]), shown, equation=True)
+            for i in range(R.shape[0])
         ],
         "statistic": float(result.statistic),
         "df": int(result.df),
