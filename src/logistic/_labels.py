@@ -296,11 +296,10 @@ def label_text(v: Any) -> str:
 def label_shown(value: Any) -> str:
     """A label in a message: a number or a boolean as :func:`label_text`
     writes it (``1`` for ``1.0``, ``true`` for ``True``), text quoted
-    (``'a'``), with its code points escaped where it is not in NFC or holds
-    a zero-width character (``'cafe\\u0301'``, as
-    :func:`logistic._column_hints.form_shown` writes it: else ``'café'`` in
-    both forms reads the same); a numpy scalar as the Python value it holds
-    (never ``np.int64(0)`` or ``np.str_('a')``)."""
+    (``'a'``), its code points escaped where it is not in NFC or holds a
+    zero-width character (``'cafe\\u0301'``, as :func:`._column_hints.form_shown`
+    writes it: else ``'café'`` in both forms reads the same); a numpy scalar
+    as the Python value it holds (never ``np.int64(0)`` or ``np.str_('a')``)."""
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, (int, float, np.number, np.bool_)):
