@@ -169,12 +169,25 @@ def _robust_overall_note(r: Any) -> str:
     says so and gives the Wald test of every slope on the robust covariance,
     the overall test Stata's ``logit, vce(robust)`` reports (``Wald chi2``),
     where that covariance has full rank on them."""
-    from ._hypothesis import wald_test_quiet
-
     text = (
         "LR chi2 and its p-value are likelihood-based and do not use the "
         f"{r.cov_type} covariance"
     )
+    test = _slopes_wald(r)
+    if test is None:
+        return text + "."
+    return (
+        f"{text}; the Wald test on it that every slope is 0 (the Wald chi2 of "
+        f"Stata's header under a robust vce): {test}."
+    )
+
+
+def _slopes_wald(r: Any) -> str | None:
+    """``chi2(df) = statistic, p = p-value`` of the Wald test that every slope
+    is 0 on the results' covariance, or None where there is no slope or that
+    covariance is not of full rank on them (fewer clusters than slopes)."""
+    from ._hypothesis import wald_test_quiet
+
     params = np.asarray(r.params, dtype=np.float64)
     slopes = [
         j
@@ -182,7 +195,7 @@ def _robust_overall_note(r: Any) -> str:
         if name != "Intercept" and np.isfinite(params[j])
     ]
     if not slopes:
-        return text + "."
+        return None
     R = np.zeros((len(slopes), len(params)))
     R[np.arange(len(slopes)), slopes] = 1.0
     try:  # never through the warning filters: they are the process's
@@ -190,14 +203,11 @@ def _robust_overall_note(r: Any) -> str:
             params, cov = r._params(), r._cov_display()
             test = wald_test_quiet(params, cov, R, None, r.term_names)
     except (ValueError, np.linalg.LinAlgError):  # non-finite
-        return text + "."
+        return None
     if test.df < len(slopes) or not np.isfinite(test.statistic):
-        return text + "."  # a rank-deficient covariance: no test
-    return (
-        f"{text}; the Wald test on it that every slope is 0 (the Wald chi2 of "
-        f"Stata's header under a robust vce): chi2({test.df}) = "
-        f"{fixed(test.statistic, 2)}, p = {pvalue_text(test.pvalue)}."
-    )
+        return None  # a rank-deficient covariance: no test
+    statistic, pvalue = fixed(test.statistic, 2), pvalue_text(test.pvalue)
+    return f"chi2({test.df}) = {statistic}, p = {pvalue}"
 
 
 #: ``k² · nobs`` up to which a Firth summary computes logistf's tests and
@@ -453,12 +463,19 @@ class Summary:
         if not r.converged:
             self.notes.append("The fit did not converge.")
         if sampling:
+            wald = _slopes_wald(r)
             self.notes.append(
                 "Sampling weights: rows are the observations and the standard errors "
                 "are robust; the log-likelihood is a weighted pseudo-likelihood, so "
                 "likelihood-based statistics (LR chi2, LR tests, AIC/BIC, pseudo "
-                "R-sq.) are not valid and not shown; res.wald_test() tests "
-                "coefficients jointly."
+                "R-sq.) are not valid and not shown; "
+                + (
+                    "res.wald_test() tests coefficients jointly."
+                    if wald is None
+                    else f"the Wald test on the {r.cov_type} covariance that every "
+                    f"slope is 0 (the Wald chi2 of Stata's header under pweights): "
+                    f"{wald}."
+                )
             )
         if scale != 1.0:
             self.notes.append(scale_note(scale, r.scale_kind))
