@@ -153,3 +153,34 @@ def test_cli_margins_keep_the_files_weight_kind(csv, tmp_path, capsys):
     ref = model.inference(X, y, w, sample_weight_kind="sampling").get_margeff()
     se = [row["std_error"] for row in doc["effects"]]
     np.testing.assert_allclose(se, np.asarray(ref.margeff_se), rtol=1e-6)
+
+
+def test_cli_report_names_the_sampling_covariance_of_its_table(csv, tmp_path):
+    """The report's Summary table of a --weights-kind sampling file shows the
+    stored HC0 sandwich's standard errors, and the page never said so (no
+    word of sampling weights or of a robust covariance above the table, where
+    ``logistic summary`` prints one): a reader took them for model-based ones.
+    The header now carries summary's line. Reference for the HC0 standard
+    error: statsmodels ``GLM(var_weights=w).fit(cov_type="HC0")`` on the rows
+    of positive weight (docs/inference.md)."""
+    import html
+    import re
+
+    sm = pytest.importorskip("statsmodels.api")
+    model_path, page = tmp_path / "m.json", tmp_path / "r.html"
+    args = ["fit", str(csv), "--target", "y", "--weights", "w", "-o", str(model_path)]
+    assert main([*args, "--weights-kind", "sampling", "--quiet"]) == 0
+    assert main(["report", str(model_path), str(csv), "-o", str(page), "-q"]) == 0
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page.read_text())))
+    assert "covariance : sampling weights: covariance HC0 (robust)" in text
+    X, y, w = _data()
+    keep = w > 0
+    ref = sm.GLM(
+        y[keep],
+        sm.add_constant(X[keep]),
+        family=sm.families.Binomial(),
+        var_weights=w[keep],
+    ).fit(cov_type="HC0")
+    shown = re.search(r"Summary term .*? Intercept (\S+) (\S+)", text)
+    assert shown, text[:2000]
+    assert float(shown.group(2)) == pytest.approx(ref.bse[0], rel=1e-5)

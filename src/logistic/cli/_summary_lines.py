@@ -1,6 +1,7 @@
 """The one-line descriptions ``logistic summary`` prints above its table
 (and ``report`` reuses): where the model was trained, the columns of its
-weights and offset, its fit statistics, grouped data, goodness of fit."""
+weights and offset, its fit statistics, the covariance its standard errors
+come from, grouped data, goodness of fit."""
 
 from __future__ import annotations
 
@@ -136,3 +137,27 @@ def class_weight_line(model: Any, encoding: dict[str, Any] | None) -> str | None
         "and the observations, fit statistics and standard errors count the "
         "combined weights as frequency weights"
     )
+
+
+def covariance_line(training: dict[str, Any], has_covariance: bool) -> str | None:
+    """The covariance the stored standard errors come from, where it is not
+    the model-based one: a ``--weights-kind sampling`` fit's robust sandwich
+    (``sampling weights: covariance HC0 (robust), ...``) or another stored
+    robust ``cov_type``; None for the model-based covariance."""
+    if training.get("sample_weight_kind") == "sampling":
+        return (
+            "sampling weights: "
+            + (
+                f"covariance {training['cov_type']} (robust), "
+                if training.get("cov_type")
+                else "no covariance stored, "
+            )
+            + "observations are rows; likelihood-based statistics (LR tests, "
+            "AIC/BIC, pseudo R-squared) are not valid"
+        )
+    if has_covariance and training.get("cov_type") not in (None, "nonrobust"):
+        return (
+            f"standard errors: covariance {training['cov_type']}, as stored in the "
+            "model file"
+        )
+    return None

@@ -37,6 +37,7 @@ from ._common import (
 from ._progress import Quiet
 from ._render import converged_text, separation_table_note, stop_text
 from ._spelling import cli_spelling
+from ._summary_lines import covariance_line
 from .evaluate import HLGroups, check_groups, metrics_of, scored_outcomes
 from .summary import summary_dict
 
@@ -169,8 +170,9 @@ def _meta(
     with where the fit stopped against its tol),
     the weights column (or, when the fit had one DATA lacks, that the rows
     are not weighted: the page is read without the command's stderr) and the
-    offset column, and the warnings the fit recorded (``summary``'s ``fit
-    warning:`` lines)."""
+    offset column, the warnings the fit recorded (``summary``'s ``fit
+    warning:`` lines) and the covariance of the Summary table's standard errors
+    where it is not the model-based one (sampling weights' robust sandwich)."""
     from .._messages import cap_line  # a stored warning may quote a long name
 
     meta = [
@@ -210,6 +212,10 @@ def _meta(
         )
     if info.get("offset") is not None:  # read from DATA, in every logit
         meta.append(("offset", f"column {info['offset']!r}, added to each row's logit"))
+    # the Summary table's standard errors: say which covariance, as summary does
+    training = info.get("training") or {}
+    if (covariance := covariance_line(training, mf.covariance is not None)) is not None:
+        meta.append(("covariance", covariance))
     return meta
 
 

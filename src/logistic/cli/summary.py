@@ -52,6 +52,7 @@ from ._scale import Scale, apply_scale, scale_line
 from ._summary_json import data_inference, inference_dict
 from ._summary_lines import (
     class_weight_line,
+    covariance_line,
     gof_line,
     grouped_line,
     roles_line,
@@ -438,27 +439,8 @@ def summary(
     stats = training.get("statistics") or {}
     if stats:
         console.print(statistics_line(stats), markup=False)
-    if training.get("sample_weight_kind") == "sampling":
-        console.print(
-            "sampling weights: "
-            + (
-                f"covariance {training['cov_type']} (robust), "
-                if training.get("cov_type")
-                else "no covariance stored, "
-            )
-            + "observations are rows; likelihood-based statistics (LR tests, AIC/BIC, "
-            "pseudo R-squared) are not valid",
-            markup=False,
-        )
-    elif mf.covariance is not None and training.get("cov_type") not in (
-        None,
-        "nonrobust",
-    ):
-        console.print(
-            f"standard errors: covariance {training['cov_type']}, as stored in the "
-            "model file",
-            markup=False,
-        )
+    if (covariance := covariance_line(training, mf.covariance is not None)) is not None:
+        console.print(covariance, markup=False)
     if info.get("goodness_of_fit"):
         console.print(gof_line(info["goodness_of_fit"]), markup=False)
     if scaled is not None:
