@@ -144,6 +144,33 @@ def test_warns_on_non_integer_frequency_weights(fitted):
         integer.summary()
 
 
+def test_the_warning_without_data_names_a_call_that_takes_sampling(fitted):
+    """predict_interval (and inference() without data) warned "pass
+    sample_weight_kind='sampling'", which neither call takes and which
+    inference() without data refuses: the advice now names the call with the
+    training data, and that call's prediction interval is the sandwich's.
+    Reference: the delta-method standard error of the probability,
+    p (1 - p) sqrt(x V x'), with V the numpy sandwich written from the
+    formula above."""
+    model, X, y, w = fitted
+    with pytest.warns(UserWarning, match="non-integer sample weights") as record:
+        model.predict_interval(X[:3])
+    texts = [str(r.message) for r in record if "non-integer" in str(r.message)]
+    assert len(texts) == 1
+    advice = "model.inference(X, y, sample_weight, sample_weight_kind='sampling')"
+    assert advice in texts[0]
+    with pytest.raises(InvalidParameterError, match="needs the training data"):
+        model.inference(sample_weight_kind="sampling")  # the old advice, refused
+    res = model.inference(X, y, w, sample_weight_kind="sampling")
+    frame = res.get_prediction(X[:3]).summary_frame(0.05)
+    theta = np.asarray(res.params)
+    Xt = np.column_stack([np.ones(3), X[:3]])
+    p = 1 / (1 + np.exp(-(Xt @ theta)))
+    V = _numpy_sandwich(X, y, w, theta)
+    se = p * (1 - p) * np.sqrt(np.einsum("ij,jk,ik->i", Xt, V, Xt))
+    np.testing.assert_allclose(np.asarray(frame["mean_se"]), se, rtol=1e-6)
+
+
 def test_multiclass_refused():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(90, 2))

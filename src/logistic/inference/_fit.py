@@ -255,19 +255,30 @@ def _warn_separated(kind: str | None, cov_type: str) -> None:
     )
 
 
-def _warn_fractional(model: Any, stats: FitStatistics, sampling: bool) -> None:
+def _warn_fractional(
+    model: Any, stats: FitStatistics, sampling: bool, data: bool = True
+) -> None:
     """Warn that non-integer sample weights are taken as frequency weights
-    (class weights have their own warning)."""
+    (class weights have their own warning). Without the data (``data``
+    False: ``predict_interval``, ``inference()``) the sampling kind cannot
+    be asked for in the call made, so the advice names the call that can."""
     if sampling or getattr(model, "class_weight", None) is not None:
         return
     if stats.grouped is not None or not stats.labels.fractional > 0:
         return
+    how = (
+        "pass sample_weight_kind='sampling'"
+        if data
+        else "use the training data: model.inference(X, y, sample_weight, "
+        "sample_weight_kind='sampling'), whose get_prediction(X_new) gives "
+        "prediction intervals"
+    )
     warn(
         f"{int(stats.labels.fractional):,} rows have non-integer sample weights: "
         "inference treats them as frequency weights (row i counts as w_i identical "
         "observations, as statsmodels' freq_weights), so nobs is Σw and the "
         "standard errors assume Σw observations. For survey or inverse-probability "
-        "weights pass sample_weight_kind='sampling' (CLI: --weights-kind sampling).",
+        f"weights {how} (CLI: --weights-kind sampling).",
         UserWarning,
     )
 
@@ -459,7 +470,7 @@ def fit_inference(
             )
         stats = _stored(model, cov_type)
         warn_class_weight(model)  # as inference on the data warns
-        _warn_fractional(model, stats, sampling)
+        _warn_fractional(model, stats, sampling, data=False)
         kind = None if firth else separation(model, stats)
         _warn_separated(kind, cov_type)
         res = InferenceResults(
