@@ -35,7 +35,7 @@ from ._exceptions import DataValidationError
 from ._kernels_xp import is_device_array
 from ._logits import decision_logits
 from ._offset_use import prediction_offset
-from ._prediction import checked_X
+from ._prediction import check_dask_X, checked_X
 from ._row_alignment import check_rows_aligned
 from ._typing import is_dask_collection
 from ._validation import check_feature_names, check_offset_matrix
@@ -57,6 +57,7 @@ def decision_matrix(model: Any, X: Any, offset: Any = None) -> Any:
     coef = np.asarray(model.coef_)
     b = np.asarray(model.intercept_, dtype=np.float64)
     if is_dask_collection(X):
+        check_dask_X(model, X)
         return _dask_logits(X, coef, b, offset)
     if is_device_array(X):
         return _device_logits(model, X, coef, b, offset)

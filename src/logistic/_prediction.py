@@ -44,6 +44,7 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
     if is_dask_collection(X):
         from .backends.dask import decision_function as on_dask
 
+        check_dask_X(model, X)
         return on_dask(X, coef, b, offset)
     if is_device_array(X):  # torch, CuPy, ...: float64 logits on X's device
         from .backends.array_api import decision_function as on_device
@@ -55,6 +56,26 @@ def decision_function(model: Any, X: Any, offset: Any = None) -> Any:
     X = checked_X(model, X)
     off = None if offset is None else check_vector(offset, X.shape[0], "offset")
     return _logits.decision_logits(X, coef, b, off)
+
+
+def check_dask_X(model: Any, X: Any) -> None:
+    """Check a Dask DataFrame's columns against ``fit`` as :func:`checked_X`
+    checks a frame in memory (names and order; a model whose text columns
+    ``fit`` one-hot encoded is refused, naming them: the encoding needs the
+    rows in memory). Dask arrays have no names to check."""
+    if not hasattr(X, "columns"):
+        return
+    name = type(model).__name__
+    encoding = getattr(model, "encoding_", None) or {"columns": []}
+    text = [s["name"] for s in encoding["columns"] if s.get("kind") == "categorical"]
+    if text:
+        raise DataValidationError(
+            f"{name} was fitted on a DataFrame whose text column(s) {text} it "
+            "one-hot encoded; a Dask DataFrame X is not encoded: predict on its "
+            "rows in memory, all at once (X.compute()) or a partition at a time "
+            "(X.partitions[i].compute())"
+        )
+    check_feature_names(getattr(model, "feature_names_in_", None), X, name)
 
 
 def checked_X(model: Any, X: Any) -> Any:
@@ -93,6 +114,7 @@ def dask_proba(model: Any, X: Any, offset: Any) -> Any:
     """``predict_proba`` of a Dask collection, lazily (fitted ``model``)."""
     from .backends.dask import predict_proba
 
+    check_dask_X(model, X)
     offset = prediction_offset(model, offset)
     return predict_proba(X, model.coef_.ravel(), model.intercept_[0], offset)
 
