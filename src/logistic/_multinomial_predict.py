@@ -71,6 +71,8 @@ def decision_matrix(model: Any, X: Any, offset: Any = None) -> Any:
 
 def _dask_logits(X: Any, coef: np.ndarray, b: np.ndarray, offset: Any) -> Any:
     """Lazy (n, K) logits of a Dask array or DataFrame, one task per row block."""
+    from .backends._dask_predict import add_offset
+
     if hasattr(X, "to_dask_array"):
         X = X.to_dask_array()
     K, p = coef.shape
@@ -82,7 +84,7 @@ def _dask_logits(X: Any, coef: np.ndarray, b: np.ndarray, offset: Any) -> Any:
     )
     # one chunk across the K columns: softmax and argmax act on whole rows,
     # whatever the offset's column chunks
-    return Z if offset is None else (Z + offset).rechunk({1: -1})
+    return add_offset(Z, offset).rechunk({1: -1})
 
 
 def _device_logits(

@@ -38,7 +38,8 @@ class BinaryPredictions:
         logit, or a :class:`NumericalError` naming the row when the logit
         itself exceeds the float64 range
         (:func:`logistic._logits.decision_logits`). A Dask X gives a lazy
-        Dask array (``offset`` then a Dask array partitioned like X, or None).
+        Dask array (``offset`` then a Dask array, Series or DataFrame paired
+        with X's rows by position, an array in memory, a scalar, or None).
         A model fitted on a DataFrame with text columns encodes X's columns
         with the levels seen in ``fit`` (:mod:`logistic._frame_encoding`).
 

@@ -15,7 +15,7 @@ from .._exceptions import DataValidationError
 from .._logits import decision_logits
 from ._dask_tasks import proba_block
 
-__all__ = ["decision_function", "predict_proba"]
+__all__ = ["add_offset", "decision_function", "predict_proba"]
 
 
 def decision_function(
@@ -36,7 +36,68 @@ def decision_function(
     w = np.asarray(coef, dtype=np.float64)
     logits = partial(decision_logits, w=w, b=float(intercept))
     z = X.map_blocks(logits, drop_axis=1, dtype=np.float64)
-    return z if offset is None else z + offset
+    return add_offset(z, offset)
+
+
+def add_offset(z: Any, offset: Any) -> Any:
+    """``z + offset`` for lazy logits ``z`` (n,) or (n, K), the offset's rows
+    paired with X's by position: a scalar, an array of z's shape, or a Dask
+    array, DataFrame or Series. Where X's partition lengths or the offset's
+    are unknown, the offset's partitions are paired with X's one by one
+    (each pair checked to hold as many rows). Errors name ``offset``, what it
+    holds and what X needs."""
+    if offset is None:
+        return z
+    if not hasattr(offset, "dask") and np.ndim(offset) == 0:
+        return z + float(offset)
+    if hasattr(offset, "to_dask_array"):  # a Dask Series or DataFrame
+        offset = offset.to_dask_array()
+    elif not hasattr(offset, "dask"):
+        offset = np.asarray(offset, dtype=np.float64)
+    want = "(n_samples,)" if z.ndim == 1 else f"(n_samples, {z.shape[1]})"
+    if offset.ndim != z.ndim or (z.ndim == 2 and offset.shape[1] != z.shape[1]):
+        raise DataValidationError(
+            f"offset has shape {offset.shape}; expected {want}, one value per "
+            "row of X" + ("" if z.ndim == 1 else " and class")
+        )
+    n, m = z.shape[0], offset.shape[0]
+    if not (np.isnan(n) or np.isnan(m)):
+        if n != m:
+            raise DataValidationError(
+                f"offset has {m} rows but X has {n}; expected shape {want}"
+            )
+        return z + offset
+    if not hasattr(offset, "dask"):
+        raise DataValidationError(
+            "X's partition lengths are unknown, so an offset in memory cannot be "
+            "paired with its rows: pass offset as a Dask collection partitioned "
+            "like X (e.g. df['offset'] of the DataFrame X comes from)"
+        )
+    if offset.numblocks[0] != z.numblocks[0]:
+        raise DataValidationError(
+            f"X has {z.numblocks[0]} partitions but offset has "
+            f"{offset.numblocks[0]}; offset must hold the same rows as X, partition "
+            "by partition (take it from the DataFrame X comes from)"
+        )
+    if z.ndim == 2:
+        offset = offset.rechunk({1: -1})
+    from dask.array import blockwise
+
+    idx = "i" if z.ndim == 1 else "ij"
+    return blockwise(
+        _add_block, idx, z, idx, offset, idx, dtype=z.dtype, align_arrays=False
+    )
+
+
+def _add_block(z: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """One partition's ``z + offset``, refusing partitions of other lengths."""
+    if len(z) != len(offset):
+        raise DataValidationError(
+            f"a partition of X has {len(z)} rows but the offset's partition "
+            f"paired with it has {len(offset)}; offset must hold the same rows "
+            "as X, partition by partition (take it from the DataFrame X comes from)"
+        )
+    return z + np.asarray(offset, dtype=np.float64)
 
 
 def predict_proba(
