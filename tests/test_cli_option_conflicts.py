@@ -51,6 +51,24 @@ def test_a_class_weight_that_is_not_positive_is_a_usage_error(workdir, capsys, g
     assert not Path("m.json").exists()
 
 
+@pytest.mark.parametrize(
+    ("dask", "named"),
+    [(["--workers", "2"], "--workers 2"),
+     (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler tcp://127.0.0.1:1")],
+)  # fmt: skip
+def test_no_stream_with_dask_is_refused_at_once(workdir, capsys, dask, named):
+    """``--no-stream`` ("always reads it into memory", docs/cli.md) was
+    ignored beside --workers/--scheduler: the fit ran on Dask."""
+    started = time.monotonic()
+    code, out, err = run_cli(
+        capsys, ["fit", UCLA, "-t", "admit", "--no-stream", *dask, "-o", "m.json"]
+    )
+    assert code == 2
+    assert f"--no-stream and {named} both given" in err
+    assert time.monotonic() - started < 10
+    assert not Path("m.json").exists()
+
+
 def test_workers_and_scheduler_together_are_refused_at_once(workdir, capsys):
     started = time.monotonic()
     code, out, err = run_cli(

@@ -225,6 +225,13 @@ def fit(
             EX_USAGE,
         )
     distributed = workers is not None or scheduler is not None
+    if stream is False and distributed:
+        cluster = f"--workers {workers}" if workers else f"--scheduler {scheduler}"
+        raise CLIError(
+            f"--no-stream and {cluster} both given: --no-stream reads the data into "
+            f"memory, {cluster} fits on Dask; give one of them",
+            EX_USAGE,
+        )
     opt.check_cache_options(no_cache, cache_dir, distributed)
     stream = opt.check_reading(data, encoding, decimal, stream, distributed)
     if data.is_dir() and not (stream or distributed):
