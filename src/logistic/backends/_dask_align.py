@@ -80,11 +80,17 @@ def row_partitions(X: Any, *others: Any) -> list[tuple[Any, ...]]:
     has another number of partitions than X."""
     _refuse_sparse_chunks(X)
     given = [X, *others]
-    for v in given:
+    for name, v in zip(("X", *NAMES), given, strict=False):
         if v is not None and not is_dask_collection(v):
+            what, column = f"a {type(v).__name__}", ""
+            if isinstance(v, str):
+                what += f" ({v!r:.80})"
+                column = f" (a column of X's DataFrame: {name}=df[{v!r:.80}])"
+            elif hasattr(v, "shape"):
+                what += f" of shape {v.shape}"
             raise DataValidationError(
-                f"{type(v).__name__} given with a Dask X: pass y, sample_weight "
-                f"and offset as Dask collections partitioned like X"
+                f"{name} is {what} with a Dask X: pass y, sample_weight and "
+                "offset as Dask collections partitioned like X" + column
             )
     whole = [_whole_rows(v) for v in given if v is not None]
     lists = iter(_partition_lists(whole))
