@@ -121,7 +121,8 @@ def _compute(backend: Any, tasks: list[Any]) -> list[Any] | None:
     futures = client.compute(tasks)
     limit = backend.timeout if backend.timeout is not None else backend.cluster_timeout
     try:
-        wait(futures, timeout=limit)
+        with client.as_current():  # wait() asks for the default client
+            wait(futures, timeout=limit)
         if any(f.status != "finished" for f in futures):
             raise RuntimeError("a gather task did not finish")
         return list(client.gather(futures, direct=direct_gather(client)))

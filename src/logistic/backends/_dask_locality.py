@@ -120,7 +120,8 @@ def _persist_in_turn(
     while loading and any(queues.values()) and client.status == "running":
         try:
             futures = [f for _, fs in loading for f in fs]
-            wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
+            with client.as_current():  # wait() asks for the default client
+                wait(futures, timeout=timeout, return_when="FIRST_COMPLETED")
         except (TimeoutError, OSError, CancelledError):
             break
         done = [(a, fs) for a, fs in loading if all(f.done() for f in fs)]
