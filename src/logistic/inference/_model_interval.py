@@ -116,6 +116,14 @@ def _on_backend(model: Any, data: Any, offset: Any) -> PredictionResults:
         raise InvalidParameterError(
             "offset must be None when X is a backend: its blocks carry the offsets"
         )
+    caps = data.capabilities
+    if not (caps.blocks or caps.rows_in_memory):  # Dask: sums only
+        raise InvalidParameterError(
+            f"predict_interval reads a backend's rows block by block, and X "
+            f"({type(data).__name__}) only sums over its blocks: pass its rows in "
+            "memory (e.g. model.predict_interval(X_dask.compute())), a partition "
+            "at a time, or a logistic.backends.Chunked source"
+        )
     if data.n_features != model.n_features_in_:
         raise InvalidParameterError(
             f"X ({type(data).__name__}) has {data.n_features} features, but the "
