@@ -32,3 +32,18 @@ def test_predict_interval_of_a_dask_backend_names_what_it_takes() -> None:
     # the advice is followed to the in-memory intervals
     frame = model.predict_interval(np.asarray(Xd.compute()))
     assert frame.shape[0] == 400
+
+
+@pytest.mark.parametrize("method", ["predict_proba", "predict", "decision_function"])
+def test_predictions_of_a_dask_backend_point_to_the_collection(method: str) -> None:
+    """Predictions of a Dask backend pointed to predict_interval(backend),
+    which refuses Dask (above); they now point to the Dask collection."""
+    model = LogisticRegression().fit(X, Y)
+    Xd, yd = da.from_array(X, chunks=(100, 2)), da.from_array(Y, chunks=100)
+    with dask.config.set(scheduler="synchronous"):
+        with pytest.raises(InvalidParameterError) as err:
+            getattr(model, method)(Dask(Xd, yd))
+        assert "predict_interval" not in str(err.value)
+        assert "model.predict_proba(X_dask)" in str(err.value)
+        got = model.predict_proba(Xd).compute()  # the advice, followed
+    np.testing.assert_allclose(got, model.predict_proba(X), rtol=0, atol=1e-15)

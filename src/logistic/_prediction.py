@@ -91,10 +91,16 @@ def checked_X(model: Any, X: Any) -> Any:
             "score a file with the command line's 'logistic predict MODEL DATA'"
         )
     if isinstance(X, Backend):
+        how = (
+            "pass the Dask collection itself (model.predict_proba(X_dask) is a "
+            "lazy Dask array)"
+            if not (X.capabilities.blocks or X.capabilities.rows_in_memory)
+            else "model.predict_interval(backend) streams its rows block by "
+            "block (column 'mean' is the probability)"
+        )
         raise InvalidParameterError(
             f"{name} predicts rows in memory (arrays, DataFrames, Dask), not a "
-            f"{type(X).__name__} backend: model.predict_interval(backend) streams "
-            "its rows block by block (column 'mean' is the probability)"
+            f"{type(X).__name__} backend: {how}"
         )
     encoding = getattr(model, "encoding_", None)
     if encoding is not None:
