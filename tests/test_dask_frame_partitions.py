@@ -215,13 +215,11 @@ def test_arrays_keep_rechunk_advice(files):
     w = da.from_array(rows["w"].to_numpy(), chunks=30_000)
     with pytest.raises(DataValidationError, match="sample_weight has 2;") as info:
         Dask(X, y, sample_weight=w)
-    assert str(info.value).endswith("sample_weight.rechunk(X.chunks[0])")
+    assert "sample_weight.rechunk(X.chunks[0])" in str(info.value)
     series = dd.from_pandas(rows["label"], npartitions=2)
     with pytest.raises(DataValidationError) as info:
         Dask(X, series)
-    assert str(info.value).endswith(
-        "y.to_dask_array(lengths=True).rechunk(X.chunks[0])"
-    )
+    assert "y.to_dask_array(lengths=True).rechunk(X.chunks[0])" in str(info.value)
 
 
 def test_control_arrays_y_rechunk_advice(files):

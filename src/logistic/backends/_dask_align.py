@@ -116,12 +116,13 @@ def misaligned_remedy(
     ``x_kind`` and a ``name`` of ``kind`` (``"frame"``: a DataFrame or
     Series; ``"array"``). ``same_divisions_possible``: both frames have
     known divisions, so ``repartition(divisions=...)`` applies."""
+    unknown = " (X.compute_chunk_sizes() first where X's chunk sizes are unknown)"
     if x_kind == "array" and kind == "array":
-        return f"rechunk it like X, {name}.rechunk(X.chunks[0])"
+        return f"rechunk it like X, {name}.rechunk(X.chunks[0])" + unknown
     if x_kind == "array":
         return (
             f"make it an array chunked like X, "
-            f"{name}.to_dask_array(lengths=True).rechunk(X.chunks[0])"
+            f"{name}.to_dask_array(lengths=True).rechunk(X.chunks[0])" + unknown
         )
     if kind == "array":
         return (
