@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,3 +146,30 @@ def test_a_variance_negative_by_rounding_is_stored_as_zero(tmp_path):
             model, tmp_path / "m2.json", covariance=V, covariance_names=names
         )
     assert lio.read_model_file(path).covariance is None
+
+
+def test_older_writers_unsymmetrized_covariance_loads_as_its_mean():
+    """A 3-class iris fit saved by commit 307be620 (``logistic.save`` of
+    ``LogisticRegression().fit(iris X, species)``: a nearly separated fit),
+    whose writer stored the inverse information as computed, 1.03e-4 away from
+    symmetric (relative to sqrt(V[i][i] V[j][j])): it loaded there and loads
+    here, its covariance read as the mean of V and V^T (what a file written
+    now holds), its coefficients bit for bit. It was refused as 'edited or
+    damaged'."""
+    path = (
+        Path(__file__).parent
+        / "fixtures"
+        / "iris_multinomial_unsymmetric_cov_307be620.json"
+    )
+    doc = json.loads(path.read_text())
+    stored = np.array(doc["covariance"]["matrix"], dtype=float)
+    assert not np.array_equal(stored, stored.T)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = lio.load(path)
+        cov = lio.read_model_file(path).covariance
+    assert np.array_equal(cov, cov.T)
+    assert np.array_equal(cov, stored / 2 + stored.T / 2)
+    assert np.array_equal(np.diag(cov), np.diag(stored))
+    assert np.array_equal(model.coef_, np.array(doc["model"]["coef"], dtype=float))
+    assert np.array_equal(model.intercept_, np.array(doc["model"]["intercept"]))

@@ -7,7 +7,8 @@ clearly negative variance); the reduced model's covariance of a fit with
 aliased (exactly collinear) columns is written with null rows and columns at
 the aliased parameters, and read back as NaN there; every other entry must be
 a finite number, and the kept block symmetric to
-:data:`COVARIANCE_SYMMETRY_RTOL` and positive semidefinite to
+:data:`COVARIANCE_LEGACY_RTOL` (older writers stored the inverse unsymmetrized;
+it is read as the mean of ``V`` and ``V^T``) and positive semidefinite to
 :data:`COVARIANCE_PSD_TOL` (a covariance that is not is not written either:
 the save warns). A bad field raises
 :class:`~logistic.ModelFormatError` naming it.
@@ -35,6 +36,7 @@ from ._schema import MAX_COVARIANCE_PARAMS, _jsonable
 
 __all__ = [
     "COVARIANCE_PSD_TOL",
+    "COVARIANCE_LEGACY_RTOL",
     "COVARIANCE_SYMMETRY_RTOL",
     "_covariance_from_dict",
     "_covariance_to_dict",
@@ -119,6 +121,11 @@ def _covariance_from_dict(d: Any, n_params: int, path: str) -> tuple[Any, Any]:
     cov = _marked_matrix(matrix, n_params, path)
     kept = ~np.isnan(np.diag(cov))
     _check_covariance(cov[np.ix_(kept, kept)], path)
+    # Read as the library writes it: files written before the writer stored
+    # 0.5 * (V + V^T) hold the inverse as computed, symmetric only to its
+    # conditioning (COVARIANCE_LEGACY_RTOL); the mean of the two is that fit's
+    # covariance as a file written now holds it (NaN rows and columns stay).
+    cov = np.where(cov == cov.T, cov, cov / 2 + cov.T / 2)
     names = d.get("names")
     if names is not None and (
         not isinstance(names, list)
@@ -170,6 +177,14 @@ def _marked_matrix(matrix: list[Any], n_params: int, path: str) -> np.ndarray:
 #: share of ``sqrt(V[i][i] V[j][j])`` (the library writes it exactly symmetric).
 COVARIANCE_SYMMETRY_RTOL = 1e-8
 
+#: The asymmetry a file written before the library stored ``0.5 * (V + V^T)``
+#: (commit cbe3e9a5) may hold, as a share of ``sqrt(V[i][i] V[j][j])``: such
+#: files stored the inverse information as computed, and a nearly separated
+#: fit's inverse (a 3-class iris fit: 1.03e-4) is symmetric only to its
+#: conditioning. Within it the matrix loads as the mean of ``V`` and ``V^T``
+#: (what a file written now holds); beyond it, it is refused as edited.
+COVARIANCE_LEGACY_RTOL = 1e-3
+
 
 #: How far below 0 the smallest eigenvalue of a stored covariance's correlation
 #: matrix may be (rounding): see :func:`_semidefinite`.
@@ -201,7 +216,8 @@ def _semidefinite(cov: np.ndarray) -> bool:
 def _check_covariance(cov: np.ndarray, path: str) -> None:
     """Refuse a ``covariance.matrix`` that is no covariance: a negative
     variance on the diagonal, ``V[i][j] != V[j][i]`` beyond
-    :data:`COVARIANCE_SYMMETRY_RTOL`, or a matrix that is not positive
+    :data:`COVARIANCE_LEGACY_RTOL` (an older writer's rounding; the reader
+    then takes the mean of the two), or a matrix that is not positive
     semidefinite to rounding (:func:`_semidefinite`; an indefinite one gives
     negative variances of combinations, e.g. of predictions: standard errors,
     intervals and tests read it as symmetric positive semidefinite). Entries
@@ -217,7 +233,7 @@ def _check_covariance(cov: np.ndarray, path: str) -> None:
         )
     scale = np.sqrt(np.outer(diag, diag))
     gap = np.abs(cov - cov.T)
-    bad = gap > COVARIANCE_SYMMETRY_RTOL * scale
+    bad = gap > COVARIANCE_LEGACY_RTOL * scale
     if np.any(bad):
         i, j = (int(v) for v in np.argwhere(bad)[0])
         raise _bad(
@@ -225,7 +241,7 @@ def _check_covariance(cov: np.ndarray, path: str) -> None:
             f"field 'covariance.matrix' is not symmetric: entry [{i}][{j}] = "
             f"{float(cov[i, j])!r} but [{j}][{i}] = {float(cov[j, i])!r}; "
             "expected a symmetric matrix (relative tolerance "
-            f"{COVARIANCE_SYMMETRY_RTOL:g}; the file was edited or damaged: "
+            f"{COVARIANCE_LEGACY_RTOL:g}; the file was edited or damaged: "
             "save the model again from its fit)",
         )
     if not _semidefinite(cov):
