@@ -315,3 +315,25 @@ def test_an_unknown_state_field_is_refused(tmp_path, solver):
     match = r"unknown state field\(s\) \[str 'backdoor'"
     with pytest.raises(IntegrityError, match=match):
         model().fit(X, y, checkpoint=path)
+
+
+def test_a_checkpoint_from_before_pass_counts_says_so_and_how_to_start_afresh(tmp_path):
+    """A checkpoint written by commit b58c9b24 (its history entries have no
+    'n_passes'; format_version 1 as now) was refused naming only the missing
+    field: nothing said that an older logistic wrote it, nor how to fit
+    afresh."""
+    X, y = _dense()
+    path = tmp_path / "c.json"
+    _stopped(_model("newton"), X, y, path)
+
+    def drop_passes(payload):
+        for entry in payload["history"]:
+            entry.pop("n_passes")
+
+    _rewrite(path, drop_passes)
+    with pytest.raises(IntegrityError) as info:
+        _model("newton").fit(X, y, checkpoint=path)
+    text = str(info.value)
+    assert "has no field 'n_passes'" in text
+    assert "before it recorded" in text
+    assert text.endswith("delete it and its .prev copy to fit afresh")

@@ -104,6 +104,7 @@ __all__ = [
     "size_limit",
 ]
 
+
 def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so that ``path`` is old-complete or new-complete.
 
@@ -346,7 +347,11 @@ class Checkpointer:
             note_resumed(candidate)
             return decoded
         if errors:
-            raise IntegrityError("no valid checkpoint: " + "; ".join(errors))
+            raise IntegrityError(
+                "no valid checkpoint: "
+                + "; ".join(errors)
+                + "; delete it and its .prev copy to fit afresh"
+            )
         return None
 
     def _check_matches(self, payload: dict[str, Any], where: Path, force: bool) -> bool:

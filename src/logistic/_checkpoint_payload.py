@@ -187,7 +187,11 @@ def _checked_history(history: Any, n_iter: int, where: str) -> list[dict[str, An
             out[k] = value
         for name in ("iter", "n_passes"):
             if name not in out:
-                raise IntegrityError(f"{where}: history[{i}] has no field {name!r}")
+                raise IntegrityError(
+                    f"{where}: history[{i}] has no field {name!r}, expected in "
+                    "every entry (checkpoints of logistic before it recorded "
+                    "each entry's passes lack it: they are not resumed)"
+                )
         passes = out["n_passes"]
         decoded.append(in_record_order(out))
     return decoded
