@@ -124,10 +124,11 @@ Lincom = Annotated[
 def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
     """The inference results: of the model file's stored covariance (the
     file checked as every command checks it, a missing or bad file exit 66
-    or 65, then loaded as :func:`logistic.load` loads it, with the fit
-    statistics the file keeps), or with ``data`` of its training rows at
-    ``options``' cov_type and cluster."""
-    from ..io import load
+    or 65, then made the estimator :func:`logistic.load` returns, with the
+    fit statistics the file keeps: :func:`logistic.io.estimator_of`, the file
+    read once), or with ``data`` of its training rows at ``options``'
+    cov_type and cluster."""
+    from ..io import estimator_of
 
     mf = load_model_file(path)
     if data is not None:
@@ -136,7 +137,7 @@ def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
         found = data_inference(mf, Path(path), data, options, "test --data")
         res = found.results
     else:
-        model = load(path)
+        model = estimator_of(mf, path)
         res = _file_covariance(model)
         if res is None:
             res = model.inference()

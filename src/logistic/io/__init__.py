@@ -121,6 +121,7 @@ __all__ = [
     "load",
     "read_model_file",
     "read_model_bytes",
+    "estimator_of",
     "model_to_dict",
     "model_from_dict",
     "atomic_output",
@@ -546,7 +547,15 @@ def load(
     UnsupportedVersionError
         Written by a newer major format version.
     """
-    mf = read_model_file(path, strict=strict, max_bytes=max_bytes)
+    return estimator_of(read_model_file(path, strict=strict, max_bytes=max_bytes), path)
+
+
+def estimator_of(mf: Any, path: str | os.PathLike[str]) -> Any:
+    """The fitted estimator of a model file read by :func:`read_model_file`,
+    as :func:`load` returns it (classes as the target spells them, the
+    encoding, the stored covariance and fit statistics attached); ``path``
+    names the file in errors. For a caller that has read the file already
+    (the command line's ``test``), so that it is not read twice."""
     if file_on_counts(mf):
         # fitted on grouped counts (logistic fit --trials or cbind): the
         # estimator's score() refuses it, as it does for a fit with trials=
