@@ -29,7 +29,8 @@ each term (``lr_test_terms``, R's ``drop1``; Firth: logistf's). A
 two-class file whose ``inference()`` would need the training data (its
 covariance kept without the fit statistics, as ``logistic fit`` writes
 above 500 parameters, or the sandwich of sampling weights) is tested
-without ``--data`` on that covariance alone (:class:`_FileCovariance`).
+without ``--data`` on that covariance alone
+(:class:`logistic.inference._stored_tests.FileCovariance`).
 """
 
 from __future__ import annotations
@@ -155,58 +156,10 @@ def _results(path: str, data: Path | None, options: dict[str, Any]) -> Any:
     return res
 
 
-class _FileCovariance:
-    """The estimates and covariance a two-class model file stores, with the
-    Wald tests of :mod:`logistic.inference._hypothesis` on them: for a file
-    whose ``inference()`` needs the training data, either because it keeps
-    the covariance without the fit statistics (more than ``MAX_STORED_PARAMS``
-    parameters; ``logistic fit`` stores the covariance of up to
-    ``io._schema.MAX_COVARIANCE_PARAMS``) or because its covariance is the
-    sandwich of sampling weights. An aliased parameter (a NaN row of the
-    covariance) has no estimate, as ``inference()`` has none."""
-
-    def __init__(self, model: Any, matrix: Any, names: list[str] | None) -> None:
-        import numpy as np
-
-        from ..inference._fit import _names, _theta, weight_kind_facts
-        from ..inference._model_interval import stored_covariance
-        from ..inference._order import intercept_first
-
-        fit_intercept = bool(model.fit_intercept)
-        cov = stored_covariance(matrix, names, fit_intercept)
-        cov = intercept_first(cov, fit_intercept)
-        params = intercept_first(_theta(model), fit_intercept)
-        params[np.isnan(np.diag(cov))] = np.nan
-        self._params, self._cov = params, cov
-        features = _names(model, int(model.n_features_in_))
-        self.term_names = (["Intercept"] if fit_intercept else []) + features
-        facts = weight_kind_facts(model)
-        self.sample_weight_kind = facts.get("sample_weight_kind", "frequency")
-        self.cov_type = facts.get("cov_type", "nonrobust")
-        self.method = "Firth" if model.penalty == "firth" else "MLE"
-        self.separation = getattr(model, "separation_", None)
-
-    def wald_test(self, R: Any, q: Any = None) -> Any:
-        from ..inference._hypothesis import wald_test
-
-        return wald_test(self._params, self._cov, R, q, self.term_names)
-
-    def wald_test_terms(self) -> Any:
-        from ..inference._hypothesis import wald_test_terms
-
-        return wald_test_terms(self._params, self._cov, self.term_names)
-
-    def t_test(self, R: Any, q: Any = None) -> Any:
-        from ..inference._coef_table import covariance_label
-        from ..inference._contrasts import contrasts
-
-        label = covariance_label(self)
-        return contrasts(self._params, self._cov, R, q, self.term_names, label)
-
-
-def _file_covariance(model: Any) -> _FileCovariance | None:
+def _file_covariance(model: Any) -> Any:
     """The file's own covariance for a two-class model whose ``inference()``
-    without data would refuse (see :class:`_FileCovariance`), else None."""
+    without data would refuse (see
+    :class:`logistic.inference._stored_tests.FileCovariance`), else None."""
     from ..inference._fit import model_weight_kind
     from ..inference._stored import STORED_COVARIANCE_ATTR
 
@@ -216,7 +169,9 @@ def _file_covariance(model: Any) -> _FileCovariance | None:
     kept = getattr(model, "fit_statistics_", None)
     if kept is not None and model_weight_kind(model) != "sampling":
         return None
-    return _FileCovariance(model, *stored)
+    from ..inference._stored_tests import FileCovariance
+
+    return FileCovariance(model, *stored)
 
 
 def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
