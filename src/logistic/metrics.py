@@ -329,7 +329,11 @@ def classification_rates(
     ``npv = tn / (tn + fn)``. A rate whose denominator has no weight (no
     positive row, or no row predicted positive, ...) is None, where
     scikit-learn's ``recall_score`` and ``precision_score`` warn and give 0."""
-    cm = confusion_matrix(y_true, proba, threshold, sample_weight)
+    return _rates(confusion_matrix(y_true, proba, threshold, sample_weight))
+
+
+def _rates(cm: np.ndarray) -> dict[str, float | None]:
+    """:func:`classification_rates` of a :func:`confusion_matrix`."""
     (tn, fp), (fn, tp) = cm.tolist()
 
     def rate(part: float, rest: float) -> float | None:
@@ -408,7 +412,7 @@ def evaluate(
         "roc_auc": roc_auc(y, z, w) if both else None,
         "pr_auc": average_precision(y, z, w) if both else None,
         "brier": brier_score(y, p, w),
-        **classification_rates(y, p, threshold, w),
+        **_rates(cm),  # the rates of the matrix below, not a second count
         "confusion_matrix": {
             "tn": count(cm[0, 0]),
             "fp": count(cm[0, 1]),

@@ -232,13 +232,12 @@ def _refuse_terms(res: Any, hypotheses: list[str]) -> None:
 
 
 def _joint(res: Any, hypotheses: list[str]) -> dict[str, Any]:
+    from ..inference._coef_table import shown_name
     from ..inference._contrasts import combination_text
 
     R, q = _restrictions(res, hypotheses)
     names = list(getattr(res, "param_names", res.term_names))  # K classes: flat
     result = res.wald_test(R, q)
-    from ..inference._coef_table import shown_name
-
     shown = [shown_name(name) for name in names]  # the text's, cut as tables cut
     return {
         "test": "wald",
