@@ -46,8 +46,9 @@ def test_two_settings_in_one_option_name_both_options(model, capsys):
     assert effects["gpa"] == pytest.approx((p * (1 - p)).mean() * ref.params["gpa"], rel=1e-6)
 
 
-def test_a_list_of_values_is_one_run_each(model, capsys):
+def test_a_list_of_values_is_a_grid_of_predictive_margins(model, capsys):
     argv = ["margins", model, UCLA, "--at-value", "gpa=(2 3 4)"]
     code, _, err = run_cli(capsys, argv)
     assert code == 2, err
-    assert "one value per command: Stata's at(x=(2 3 4)) is one run" in err, err
+    said = "marginal effects take one value per variable; a list or range"
+    assert said in err and "--method pr" in err, err

@@ -82,6 +82,7 @@ CALLS = {
     "odds_ratios": [{}, {"alpha": 0.1}, {"method": "profile"}, {"terms": ["a"]}],
     "pvalues_lr": [{}],
     "lr_test_terms": [{}],
+    "predictive_margins": [{}, {"atexog": {0: [0.0, 1.0]}}, {"at": "mean"}],
     "summary": [{}, {"alpha": 0.1}, {"title": "T"}, {"odds_ratios": True},
                 {"odds_ratios": "profile"}],
     "t_test": [{"R": lambda f, r: np.eye(r.k_params)[:2]}],

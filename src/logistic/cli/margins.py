@@ -85,6 +85,13 @@ from ._common import (
     writing,
 )
 from ._json_text import json_text
+from ._margins_predictive import (
+    check_predictive,
+    predictive_csv,
+    predictive_dict,
+    predictive_of,
+)
+from ._margins_values import at_grid, at_values, check_multiclass
 from ._progress import Quiet, status
 from ._scale import Scale, overdispersion_note, scale_of, scale_results
 from ._spelling import cli_spelling
@@ -107,8 +114,9 @@ Method = Annotated[
     typer.Option(
         "--method",
         metavar="METHOD",
-        help="dydx (dp/dx, default), eyex (elasticity), dyex (dp/dln x) or eydx "
-        "(dln p/dx).",
+        help="dydx (dp/dx, default), eyex (elasticity), dyex (dp/dln x), eydx "
+        "(dln p/dx), or pr: predictive margins, the average predicted probability "
+        "at each point of --at-value's grid (Stata's margins, at(...)).",
     ),
 ]
 At = Annotated[
@@ -127,7 +135,9 @@ AtValue = Annotated[
         "--at-value",
         metavar="COL=VALUE",
         help="COL=VALUE: set feature COL to VALUE on every row first (repeat for "
-        "several); COL as 'summary' names the features, e.g. gpa=3.5.",
+        "several); COL as 'summary' names the features, e.g. gpa=3.5. With "
+        "--method pr, VALUE may be a list (200,300), a range (200:800:100) or * "
+        "(every level of a categorical term): the margins of every combination.",
     ),
 ]
 Dummy = Annotated[
@@ -207,89 +217,6 @@ def _choice(
     return value
 
 
-def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
-    """A model of more than two classes: effects on each class probability
-    (:mod:`logistic.inference._multinomial_margins`), which take ``--at``
-    overall, mean or zero and no ``--at-value`` (exit 2 otherwise)."""
-    from ..inference._multinomial_margins import ATS
-    from ._multiclass import is_multiclass
-
-    if not is_multiclass(mf.model):
-        return
-    if at not in ATS:
-        raise CLIError(
-            f"--at {at}: a model of more than two classes takes --at {', '.join(ATS)}",
-            EX_USAGE,
-        )
-    if at_value:
-        raise CLIError(
-            f"--at-value {at_value[0]} applies to two-class models; a model of "
-            "more than two classes sets no variable's value (its --at is overall, "
-            "mean or zero; overall only for a formula with interactions or "
-            "transforms)",
-            EX_USAGE,
-        )
-
-
-def at_values(
-    items: list[str] | None, names: list[str]
-) -> dict[str, float | str] | None:
-    """``["gpa=3.5", "rank=2"]`` → ``{"gpa": 3.5, "rank": "2"}``: a feature's
-    number, or the level of a one-hot term (``rank`` or ``C(rank)``, matched
-    to its columns by the library); names checked against the features."""
-    import numpy as np
-
-    from .._number_text import number_value
-    from ..inference._margins import level_terms, sets_a_level
-
-    if not items:
-        return None
-    out: dict[str, float | str] = {}
-    for item in items:
-        name, eq, text = item.rpartition("=")
-        if not eq or not name:
-            raise CLIError(f"--at-value must be COL=VALUE; got {item!r}", EX_USAGE)
-        if sets_a_level(name, names):
-            out[name] = text
-            continue
-        if name not in names:
-            shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
-            examples = list(level_terms(names).values())
-            levels = (
-                f"; a categorical term is set by its level, e.g. {examples[0]}"
-                if examples
-                else ""
-            )
-            several = "=" in name and "=" not in "".join(names)
-            if several:  # "gpa=3.5 gre=600": Stata's at(gpa=3.5 gre=600)
-                each = " ".join(
-                    f"--at-value {p}" for p in re.split(r"[\s,;]+", item) if p
-                )
-                levels = f"; give one COL=VALUE per --at-value: {each}"
-            raise CLIError(
-                f"--at-value names {name!r}, which is not a feature of the model "
-                f"({shown}){levels}",
-                EX_USAGE,
-            )
-        value = number_value(text)
-        if value is None or not np.isfinite(value):
-            # Stata's at(gpa=(2 3 4)) or at(gpa=(2(1)4)): a list of values
-            listed = any(c in text for c in "( ,")
-            more = (
-                "; one value per command: Stata's at(x=(2 3 4)) is one run "
-                "for each value"
-                if listed
-                else ""
-            )
-            raise CLIError(
-                f"--at-value {name}=VALUE needs a finite number as VALUE; got "
-                f"{text!r}{more}",
-                EX_USAGE,
-            )
-        out[name] = value
-    return out
-
-
 #: The library's parameter spellings in its messages → the options of this command.
 _SPELLING = (
     (re.compile(r"\bmethod='(\w+)'"), r"--method \1"),
@@ -335,6 +262,8 @@ def _effects(
             sample_weight_kind=kind,
         )
         results = scale_results(results, options.get("scale"))  # grouped fit's φ
+        if margeff["method"] == "pr":  # predictive margins over a grid
+            return predictive_of(results, mf, rows, str(data), margeff)
         if is_multiclass(mf.model):  # effects on every class, named by level
             target = ((mf.encoding or {}).get("label") or {}).get("column")
             results = name_classes(results, levels_of(mf), target)
@@ -500,12 +429,20 @@ def margins(
     from ..inference import COV_TYPES
     from ..inference._covariance import cov_type_hint
     from ..inference._margins import ATS, CATEGORICAL, METHODS
-    from ..tabular._formula_margins import by_variable
+    from ..tabular._formula_margins import (
+        by_variable,
+        formula_variables,
+        one_hot_levels,
+    )
     from ._apply import encoding_of
+    from ._multiclass import is_multiclass
 
     alpha_of(level)
-    _choice("--method", method, METHODS)
+    method = _choice("--method", method, (*METHODS, "pr"))
     _choice("--at", at, ATS)
+    predictive = method == "pr"
+    if predictive:  # predictive margins: no discrete changes
+        check_predictive(dummy, categorical, multiclass=False)
     if categorical is not None and not dummy:
         raise CLIError(
             f"--categorical {categorical} applies to discrete changes only: add "
@@ -542,13 +479,22 @@ def margins(
     mf = load_model_file(str(model), data)
     check_model(mf, model, counts=True)
     check_counts(mf, model, cov_type)
+    if predictive:
+        check_predictive(False, None, multiclass=is_multiclass(mf.model))
     check_multiclass(mf, at, at_value)
     scaled = scale_of(mf, str(model), scale, on_counts(mf))
     variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
+    names = feature_names(mf)
+    if predictive:  # a grid: lists, ranges and every level (*)
+        levels = one_hot_levels(encoding_of(mf))
+        grid_of = formula_variables(encoding_of(mf)) if variables else None
+        atexog: Any = at_grid(at_value, names, levels, grid_of)
+    else:
+        atexog = at_value if variables else at_values(at_value, names)
     margeff = {
         "at": at,
         "method": method,
-        "atexog": at_value if variables else at_values(at_value, feature_names(mf)),
+        "atexog": atexog,
         "dummy": dummy,
         "categorical": categorical,
     }
@@ -558,7 +504,8 @@ def margins(
         rows = per_trial(mf, rows, data, model)
     if out is not None:
         refuse_existing(out, force=force)
-    with collect_warnings() as messages, status("marginal effects ...", quiet):
+    what = "predictive margins" if predictive else "marginal effects"
+    with collect_warnings() as messages, status(f"{what} ...", quiet):
         options = {"cov_type": cov_type, "margeff": margeff, "scale": scaled}
         me = _effects(mf, rows, data, model, options)
     for message in _separation_words(messages, me):
@@ -573,13 +520,16 @@ def margins(
             "full-rank coding is taken per variable; a formula of plain terms gives "
             "a level column's derivative unless --dummy is given"
         )
-    elif not variables and not dummy and not quiet and not json_out:
-        _note_level_derivatives(feature_names(mf))  # the table's reader's note
-    doc = margins_dict(me, level, cluster, scaled)
+    elif not variables and not dummy and not quiet and not json_out and not predictive:
+        _note_level_derivatives(names)  # the table's reader's note
+    if predictive:
+        doc = predictive_dict(me, level, cluster, scaled)
+    else:
+        doc = margins_dict(me, level, cluster, scaled)
     if json_out:
         text = json_text(doc) + "\n"
     elif out is not None:
-        text = _csv_text(doc, excel)
+        text = predictive_csv(doc, excel) if predictive else _csv_text(doc, excel)
     else:
         text = me.summary(1.0 - level) + "\n"
         for said in me.notes:  # a note may name a parameter
@@ -589,4 +539,4 @@ def margins(
         return
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    note(f"marginal effects written to {out}")
+    note(f"{what} written to {out}")

@@ -24,6 +24,9 @@ Public entry points:
   marginal effects, effects at the means or at given values, discrete
   changes of dummies and one-hot levels, delta-method standard errors
   (conventions in ``_margins``, per-block sums in ``_margins_sums``);
+  ``InferenceResults.predictive_margins(...)`` → :class:`PredictiveMargins`:
+  average predicted probabilities over a grid of set values (Stata's
+  ``margins, at(...)``; ``_predictive_margins``);
 * :func:`predict_interval` (also ``LogisticRegression.predict_interval``) and
   ``InferenceResults.get_prediction`` → :class:`PredictionResults`:
   predictions with standard errors and intervals; ``InferenceResults``'
@@ -70,6 +73,7 @@ if TYPE_CHECKING:
     from ._odds import OddsRatioTable
     from ._order import display_order, intercept_first
     from ._prediction_interval import PredictionResults
+    from ._predictive_results import PredictiveMargins
     from ._results import InferenceResults
     from ._summary import Summary
     from ._wald import WaldTable, wald_table
@@ -98,6 +102,7 @@ _LAZY = {
     "display_order": "_order",
     "intercept_first": "_order",
     "PredictionResults": "_prediction_interval",
+    "PredictiveMargins": "_predictive_results",
     "InferenceResults": "_results",
     "Summary": "_summary",
     "WaldTable": "_wald",
@@ -118,6 +123,7 @@ __all__ = [
     "NotTrainingDataError",
     "OddsRatioTable",
     "PredictionResults",
+    "PredictiveMargins",
     "Summary",
     "WaldTable",
     "WaldTestResult",

@@ -36,6 +36,7 @@ LABELS = {
     "eyex": "d(lny)/d(lnx)",
     "dyex": "dy/d(lnx)",
     "eydx": "d(lny)/dx",
+    "pr": "Margin",
 }
 #: statsmodels' ``summary_frame`` names of the bounds (its spelling kept).
 FRAME_BOUNDS = ("Conf. Int. Low", "Cont. Int. Hi.")

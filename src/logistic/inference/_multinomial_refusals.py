@@ -59,6 +59,12 @@ REFUSED: dict[str, tuple[str, str]] = {
         "wald_test_terms() for a term in all equations, or lr_test() between "
         "nested K-class fits without the term",
     ),
+    "predictive_margins()": (
+        "its margins are one average probability per point, and a K-class fit "
+        "predicts K probabilities from K-1 equations (not implemented)",
+        "get_margeff() for the effects on every class probability, or "
+        "predict_proba on the rows with the values set, averaged",
+    ),
     "conf_int(method='profile')": (
         "profile-likelihood intervals need constrained K-class refits, which are "
         "not implemented",
@@ -116,3 +122,9 @@ class BinaryOnlyMethods:
     def lr_test_terms(self) -> Any:
         """Refused for K classes (:data:`REFUSED`)."""
         raise refusal("lr_test_terms()")
+
+    def predictive_margins(
+        self, atexog: Any = None, at: str = "overall", references: Any = None
+    ) -> Any:
+        """Refused for K classes (:data:`REFUSED`)."""
+        raise refusal("predictive_margins()")

@@ -451,6 +451,29 @@ class InferenceResults(
             categorical=categorical,
         )
 
+    def predictive_margins(
+        self, atexog: Any = None, at: str = "overall", references: Any = None
+    ) -> Any:
+        """Predictive margins: average predicted probabilities with columns set
+        to values, over a grid (Stata's ``margins, at(...)``), with
+        delta-method standard errors.
+
+        ``atexog``: ``{column or one-hot term: value or list of values}`` (the
+        grid of every combination; a term such as ``C(rank)`` or ``rank`` set
+        by its level), a list of such mappings, or None (the average
+        prediction); ``at``: ``"overall"`` (average over the training rows;
+        needs the data given to ``inference``), ``"mean"`` (Stata's
+        ``atmeans``), ``"median"`` or ``"zero"``; ``references``: ``{term:
+        reference level}``, so that a point may set a term to its reference
+        level (which has no column), by default from the model's
+        ``encoding_`` (a DataFrame with text columns). Returns a
+        :class:`~logistic.inference.PredictiveMargins`; see
+        :mod:`logistic.inference._predictive_margins`.
+        """
+        from ._predictive_margins import predictive_margins
+
+        return predictive_margins(self, atexog=atexog, at=at, references=references)
+
     # -- predictions, residuals, influence (_prediction_interval, _influence) -------
     def get_prediction(self, X: Any = None, offset: Any = None) -> Any:
         """Predictions with standard errors and intervals (statsmodels' name).

@@ -20,7 +20,14 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from ..io._terms import expression_columns
 
-__all__ = ["by_variable", "formula_margins", "formula_variables", "training_frame"]
+__all__ = [
+    "by_variable",
+    "formula_margins",
+    "formula_predictive_margins",
+    "formula_variables",
+    "one_hot_levels",
+    "training_frame",
+]
 
 
 def _columns(spec: dict[str, Any]) -> list[str]:
@@ -59,6 +66,31 @@ def by_variable(encoding: dict[str, Any] | None) -> bool:
             return True
         seen |= columns
     return False
+
+
+def one_hot_levels(encoding: dict[str, Any] | None) -> dict[str, list[str]]:
+    """Each one-hot term of a model file's encoding (by the name its columns
+    ``term[T.level]`` carry) with its levels as text, the reference (no
+    column) first: a text column of a ``"columns"`` encoding, a categorical
+    factor in treatment coding of a formula."""
+    if not encoding:
+        return {}
+    if encoding.get("kind") == "columns":
+        return {
+            str(spec["name"]): [str(v) for v in spec["levels"]]
+            for spec in encoding.get("columns", [])
+            if spec.get("kind") == "categorical" and spec.get("levels")
+        }
+    if encoding.get("kind") != "formula":
+        return {}
+    factors, out = encoding["factors"], {}
+    for block in encoding["terms"]:
+        if len(block) != 1 or not block[0]["reduced"]:
+            continue
+        name = block[0]["factor"]
+        if factors[name]["kind"] == "categorical":
+            out[name] = [str(v) for v in _levels(name, factors[name])]
+    return out
 
 
 def formula_variables(encoding: dict[str, Any]) -> list[Any]:
@@ -151,6 +183,39 @@ def formula_margins(
         offset=offset,
         **margeff,
     )
+
+
+def formula_predictive_margins(
+    results: Any,
+    encoding: dict[str, Any],
+    frame: Any,
+    *,
+    atexog: Any = None,
+    at: str = "overall",
+    sample_weight: Any = None,
+    offset: Any = None,
+    path: str = "<data>",
+) -> Any:
+    """``results``' predictive margins with the stored formula's raw variables
+    set to each point's values and every term re-encoded
+    (:func:`logistic.inference._predictive_margins.variable_predictive_margins`)."""
+    from ..inference._predictive_margins import (
+        grid_points,
+        variable_predictive_margins,
+    )
+    from ._formula import build_design
+
+    factors, terms = encoding["factors"], encoding["terms"]
+    for point in grid_points(atexog):
+        _check_set_values(point, factors, frame)
+
+    def design(rows: Any) -> np.ndarray:
+        return build_design(rows, factors, terms, path)[0]
+
+    return variable_predictive_margins(
+        results, frame, formula_variables(encoding), design, atexog=atexog, at=at,
+        sample_weight=sample_weight, offset=offset,
+    )  # fmt: skip
 
 
 def _texts(items: list[str]) -> dict[str, str]:

@@ -1,0 +1,126 @@
+"""``logistic margins --method pr``: predictive margins over a grid of values.
+
+Conventions (owned here):
+
+* The margins are the library's (``InferenceResults.predictive_margins``, or
+  for a formula taken per variable
+  :func:`logistic.tabular._formula_margins.formula_predictive_margins`) on
+  the training rows ``margins`` reads; the grid is :func:`._margins_values.at_grid`'s.
+* ``--json``: ``method`` ``"pr"``, ``at``, ``cov_type``, ``cluster``,
+  ``level``, ``nobs`` (and ``scale``), ``margins`` (one object per point:
+  ``at`` the values it sets, ``label``, ``margin``, ``std_error``, ``z``,
+  ``p_value``, ``ci_low``, ``ci_high``; a point that is not estimable has
+  null numbers and ``estimable`` false), ``cov`` (the margins' covariance,
+  for differences between points; null entries for points not estimable)
+  and ``notes``.
+* ``-o FILE`` (CSV): one row per point, a column per variable the grid sets
+  (empty where a point does not set it), then the numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from typing import Any
+
+from ._codes import EX_USAGE, CLIError
+
+__all__ = ["check_predictive", "predictive_csv", "predictive_dict", "predictive_of"]
+
+
+def check_predictive(dummy: bool, categorical: str | None, multiclass: bool) -> None:
+    """Refuse what predictive margins do not take (exit 2)."""
+    if dummy or categorical is not None:
+        option = "--dummy" if dummy else "--categorical"
+        raise CLIError(
+            f"{option} applies to marginal effects (discrete changes); --method pr "
+            "gives predicted probabilities, with each categorical term set to the "
+            "levels --at-value names (rank=* for every level)",
+            EX_USAGE,
+        )
+    if multiclass:
+        raise CLIError(
+            "--method pr (predictive margins) applies to two-class models; for a "
+            "model of more than two classes use --method dydx (effects on each "
+            "class probability) or predict on a file of the rows you want",
+            EX_USAGE,
+        )
+
+
+def predictive_of(
+    results: Any, mf: Any, rows: Any, data: str, margeff: dict[str, Any]
+) -> Any:
+    """The predictive margins of ``results`` on ``rows`` at the grid
+    ``margeff["atexog"]`` (``at`` from ``margeff["at"]``)."""
+    from ..tabular._formula_margins import formula_predictive_margins, one_hot_levels
+    from ._apply import encoding_of
+
+    grid, at = margeff["atexog"], margeff["at"]
+    encoding = encoding_of(mf)
+    if rows.frame is not None:  # a formula's variables, through every term
+        return formula_predictive_margins(
+            results, encoding, rows.frame, atexog=grid, at=at,
+            sample_weight=rows.sample_weight, offset=rows.offset, path=data,
+        )  # fmt: skip
+    references = {term: levels[0] for term, levels in one_hot_levels(encoding).items()}
+    return results.predictive_margins(grid, at=at, references=references)
+
+
+def _number(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def predictive_dict(
+    pm: Any, level: float, cluster: str | None, scaled: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """JSON-ready predictive margins at coverage ``level`` (module docstring)."""
+    from ._spelling import cli_spelling
+
+    table = pm.wald_table(1.0 - level)
+    rows = []
+    for i, (label, point) in enumerate(zip(pm.names, pm.points, strict=True)):
+        numbers = {"margin": float(table.params[i]), **table.row(i)}
+        estimable = math.isfinite(numbers["margin"])
+        rows.append({
+            "at": {str(k): v for k, v in point.items()},
+            "label": label,
+            **{k: _number(v) for k, v in numbers.items()},
+            "estimable": estimable,
+        })  # fmt: skip
+    cov = [[_number(float(v)) for v in row] for row in pm._cov]
+    return {
+        "method": "pr",
+        "effect": "Pr(y = 1)",
+        "at": pm.at,
+        "cov_type": pm.cov_type,
+        "cluster": cluster,
+        "level": level,
+        **({} if scaled is None else {"scale": scaled}),
+        "nobs": pm.nobs,
+        "margins": rows,
+        "cov": cov,
+        "notes": [cli_spelling(n) for n in pm.notes],
+    }
+
+
+def predictive_csv(doc: dict[str, Any], safe: bool = False) -> str:
+    """The margins as CSV: a column per variable the grid sets, then the
+    numbers (module docstring); ``safe`` as ``--excel-safe``."""
+    from .predict import excel_safe_name
+
+    def cell(v: Any) -> Any:
+        return excel_safe_name(v) if safe and isinstance(v, str) else v
+
+    keys: list[str] = []
+    for row in doc["margins"]:
+        keys += [k for k in row["at"] if k not in keys]
+    numbers = ["margin", "std_error", "z", "p_value", "ci_low", "ci_high"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([cell(k) for k in keys] + numbers + ["estimable"])
+    for row in doc["margins"]:
+        at = [cell(row["at"].get(k, "")) for k in keys]
+        values = ["" if row[k] is None else row[k] for k in numbers]
+        writer.writerow(at + values + [int(row["estimable"])])
+    return buffer.getvalue()

@@ -1,0 +1,398 @@
+"""Predictive margins: average predicted probabilities with covariates set to
+given values, over a grid of values, with delta-method standard errors.
+
+Conventions (owned here; a guide in docs/marginal-effects.md, "Predictive
+margins"):
+
+* A **point** sets columns (or one-hot terms by their level) to values on
+  every row, as ``get_margeff``'s ``atexog`` (:func:`._margins._atexog`).
+  ``atexog`` given as ``{key: value or list of values}`` makes the grid of
+  every combination, the first key varying slowest (Stata's
+  ``at(gre=(200(100)800) gpa=(3 4))``); a list of such mappings makes the
+  points of each in turn (Stata's repeated ``at()``); None is one point that
+  sets nothing (Stata's ``margins`` alone: the average prediction). At most
+  :data:`MAX_POINTS` points.
+* The margin of a point is ``P = Σ s σ(z_i) / Σ s`` over the training rows
+  with the point's values set (``at="overall"``, Stata's default; frequency
+  weights ``s``; offsets kept), or ``σ(z)`` at one row: the column means
+  (``"mean"``, Stata's ``atmeans``; the mean offset), the medians or zero,
+  with the point's values set on it. Its derivative in ``θ = [w, b]`` is
+  ``Σ s f(z_i) x̃_i / Σ s`` with ``f = σ(z)σ(-z)`` and ``x̃ = [x, 1]``
+  (values set), and the covariance of the margins is ``J V Jᵀ`` with the
+  results' ``V`` (its ``cov_type``): every point's margin and their
+  covariances, so differences between points have standard errors too.
+* One pass over the training data (any backend) serves every point; a row
+  that the point makes not estimable (a fit with aliased columns, the
+  point's values off the training rows' span, :mod:`._estimable`) makes
+  that margin NaN with a :class:`~logistic.NonEstimableWarning`, as Stata's
+  "not estimable".
+* A formula whose terms read a variable through interactions or transforms
+  sets the raw variable and re-encodes every term
+  (:func:`variable_predictive_margins`; the encoding is the caller's, as in
+  :mod:`._margins_terms`).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+
+from .._exceptions import InvalidParameterError
+from .._onehot import split_dummy_name
+from .._typing import Block, FloatArray
+from ._coef_table import covariance_label
+from ._estimable import Estimability, non_estimable, warn_non_estimable
+from ._predictive_results import PredictiveMargins
+from ._separation_notes import margins_separation
+
+__all__ = [
+    "MAX_POINTS",
+    "grid_points",
+    "predictive_margins",
+    "variable_predictive_margins",
+]
+
+F64 = np.float64
+#: The most points one call evaluates (each is a pass of arithmetic over the
+#: rows).
+MAX_POINTS = 10_000
+#: Rows re-encoded at a time by the formula path (bounds its memory).
+BLOCK_ROWS = 65536
+
+
+def _values_of(key: Any, value: Any) -> list[Any]:
+    """The values of one key: a scalar is one value; a list, tuple, range or
+    1-D array is several (a string is one value)."""
+    if isinstance(value, (str, bytes, bool, int, float, np.generic)):
+        return [value.item() if isinstance(value, np.generic) else value]
+    if isinstance(value, np.ndarray):
+        if value.ndim > 1:
+            raise InvalidParameterError(
+                f"atexog[{key!r}] must be a value or a 1-D list of values; got an "
+                f"array of shape {value.shape}"
+            )
+        value = value.tolist()
+    if isinstance(value, (Sequence, range)):
+        values = list(value)
+        if not values:
+            raise InvalidParameterError(
+                f"atexog[{key!r}] is an empty list: give at least one value"
+            )
+        return values
+    return [value]
+
+
+def grid_points(atexog: Any) -> list[dict[Any, Any]]:
+    """The points ``atexog`` asks for (module docstring), each a mapping of
+    keys to one value, in order."""
+    if atexog is None:
+        return [{}]
+    if isinstance(atexog, Mapping):
+        grids: list[Mapping[Any, Any]] = [atexog]
+    elif isinstance(atexog, Sequence) and not isinstance(atexog, (str, bytes)):
+        grids = list(atexog)
+        if not grids:
+            raise InvalidParameterError(
+                "atexog is an empty list: give a mapping {column: value or list "
+                "of values}, or a list of such mappings"
+            )
+        bad = [g for g in grids if not isinstance(g, Mapping)]
+        if bad:
+            raise InvalidParameterError(
+                "atexog as a list holds mappings {column: value or list of "
+                f"values}}; got an item of type {type(bad[0]).__name__}"
+            )
+    else:
+        raise InvalidParameterError(
+            "atexog must be a mapping {column: value or list of values}, a list of "
+            f"such mappings, or None; got {type(atexog).__name__}"
+        )
+    points: list[dict[Any, Any]] = []
+    for grid in grids:
+        keys = list(grid)
+        lists = [_values_of(k, grid[k]) for k in keys]
+        count = int(np.prod([len(v) for v in lists], dtype=float))
+        if len(points) + count > MAX_POINTS:
+            raise InvalidParameterError(
+                f"atexog asks for {len(points) + count} points; at most "
+                f"{MAX_POINTS} are evaluated in one call: give fewer values"
+            )
+        points += [dict(zip(keys, combo, strict=True))
+                   for combo in itertools.product(*lists)]  # fmt: skip
+    return points
+
+
+def point_label(point: Mapping[Any, Any]) -> str:
+    """``gre=200, C(rank)=2``; ``(as observed)`` for a point that sets nothing."""
+    from ._margins_results import _shown
+
+    if not point:
+        return "(as observed)"
+    return ", ".join(f"{k}={_shown(v)}" for k, v in point.items())
+
+
+def model_references(model: Any) -> dict[str, str]:
+    """The reference level of each one-hot term of a model fitted on a
+    DataFrame with text columns (its ``encoding_``, kind ``"columns"``), by
+    the term's name (the column's)."""
+    encoding = getattr(model, "encoding_", None)
+    if not isinstance(encoding, Mapping) or encoding.get("kind") != "columns":
+        return {}
+    return {
+        str(spec["name"]): str(spec["reference"])
+        for spec in encoding.get("columns", [])
+        if spec.get("kind") == "categorical" and "reference" in spec
+    }
+
+
+def _is_level(value: Any, level: str) -> bool:
+    """Whether ``value`` names the level ``level`` (as text, or as numbers
+    when both are numbers)."""
+    from .._number_text import numeric
+
+    if str(value) == level:
+        return True
+    number = numeric(value)
+    return number is not None and numeric(level) == number
+
+
+def _with_references(
+    point: Mapping[Any, Any], names: list[str], references: Mapping[str, str]
+) -> dict[Any, Any]:
+    """``point`` with a one-hot term set to its reference level (which has no
+    column) written as each of the term's level columns at 0."""
+    from ._margins import _term_of, _terms
+
+    terms = _terms(names)
+    out: dict[Any, Any] = {}
+    for key, value in point.items():
+        term = None if key in names else _term_of(key, terms)
+        ref = None if term is None else references.get(term, references.get(key))
+        if term is not None and ref is not None and _is_level(value, ref):
+            out.update({names[j]: 0.0 for j in terms[term]})
+            continue
+        if term is not None and ref is not None:
+            levels = [split_dummy_name(names[j])[1] for j in terms[term]]  # type: ignore[index]
+            if not any(_is_level(value, level) for level in levels):
+                shown = ", ".join([f"{ref} (the reference)", *levels])
+                raise InvalidParameterError(
+                    f"atexog sets {key} to {value!r}, which is not one of its "
+                    f"levels ({shown})"
+                )
+        out[key] = value
+    return out
+
+
+def _block_predictions(
+    block: Block,
+    theta: FloatArray,
+    fit_intercept: bool,
+    settings: tuple[tuple[tuple[int, float], ...], ...],
+    est: Estimability | None,
+) -> tuple[Any, ...]:
+    """``(Σ s, Σ s σ(z) per point, Σ s f x̃ per point, unestimable rows per
+    point)`` over one block."""
+    from ._margins_sums import _host_block, _with_values
+
+    X, s, off = _host_block(block)
+    p = X.shape[1]
+    w = theta[:p]
+    b = float(theta[-1]) if fit_intercept else 0.0
+    G, k = len(settings), theta.shape[0]
+    total, jac, unset = np.zeros(G), np.zeros((G, k)), np.zeros(G)
+    used = s > 0
+    for g, values in enumerate(settings):
+        Xg = _with_values(X, values)
+        if est is not None and values:
+            unset[g] = float(np.count_nonzero(non_estimable(Xg, est) & used))
+        z = np.asarray(Xg @ w, dtype=F64) + b
+        if off is not None:
+            z = z + off
+        sf = s * expit(z) * expit(-z)
+        total[g] = float(s @ expit(z))
+        jac[g, :p] = np.asarray(Xg.T @ sf, dtype=F64).ravel()
+        if fit_intercept:
+            jac[g, p] = float(sf.sum())
+    return float(s.sum()), total, jac, unset
+
+
+def _source(results: Any, at: str) -> Any:
+    """The rows the margins average over: the training data's backend
+    (``"overall"``), or the one row of ``at`` (a :class:`Block`)."""
+    from ._margins import _or_at_mean, _point
+
+    if at != "overall":
+        return _point(results, at)
+    if results._objective is None and results.grouped:
+        raise InvalidParameterError(
+            "at='overall' averages over the training rows, which the inference of "
+            "a grouped binomial fit (trials=) does not take: use at='mean' (no data "
+            "needed), or fit on the 0/1 rows for average predictions"
+        )
+    if results._objective is None:
+        raise InvalidParameterError(
+            "at='overall' averages over the training rows: call "
+            "model.inference(X, y, sample_weight, offset) with the data given to "
+            f"fit() (arrays or the backend){_or_at_mean(results)}"
+        )
+    return results._objective.data
+
+
+def predictive_margins(
+    results: Any,
+    atexog: Any = None,
+    at: str = "overall",
+    references: Mapping[str, str] | None = None,
+) -> PredictiveMargins:
+    """Predictive margins of ``results`` (an ``InferenceResults``); see
+    :meth:`InferenceResults.predictive_margins` and the module docstring.
+    ``references``: each one-hot term's reference level (by the term's name),
+    which a point may set (every level column 0); by default those of the
+    model's ``encoding_`` (:func:`model_references`)."""
+    from ._margins import ATS, _atexog, _choice
+
+    at = _choice("at", at, ATS)
+    names = list(results.feature_names)
+    points = grid_points(atexog)
+    if references is None:
+        references = model_references(getattr(results, "model", None))
+    settings = tuple(
+        _atexog(_with_references(point, names, references), names)
+        for point in points
+    )
+    est = results._estimability
+    theta = np.asarray(results._theta, dtype=F64)
+    fit_intercept = bool(results.fit_intercept)
+    fn = partial(_block_predictions, theta=theta, fit_intercept=fit_intercept,
+                 settings=settings, est=est)  # fmt: skip
+    source = _source(results, at)
+    parts = fn(source) if isinstance(source, Block) else source.map_reduce(fn)
+    weight, total, jac, unset = parts
+    points = [{_named(k, names): v for k, v in pt.items()} for pt in points]
+    return _finish(results, points, weight, total, jac, unset > 0, at)
+
+
+def _named(key: Any, names: list[str]) -> Any:
+    """A 0-based feature index as the feature's name (other keys as given)."""
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return names[int(key)]
+    return key
+
+
+def _finish(
+    results: Any,
+    points: list[dict[Any, Any]],
+    weight: float,
+    total: FloatArray,
+    jac: FloatArray,
+    unset: np.ndarray,
+    at: str,
+    variables: bool = False,
+) -> PredictiveMargins:
+    """The :class:`PredictiveMargins` of the sums: ``total / Σ s``, the
+    Jacobian ``jac / Σ s`` and ``J V Jᵀ``; margins of points that reach
+    rows that are not estimable are NaN (one warning names them)."""
+    from ._margins import _count
+
+    if not weight > 0:
+        raise InvalidParameterError("predictive margins need rows of positive weight")
+    margins = np.asarray(total, dtype=F64) / weight
+    jac = np.asarray(jac, dtype=F64) / weight
+    cov = jac @ results._cov @ jac.T
+    cov = 0.5 * (cov + cov.T)
+    labels = [point_label(pt) for pt in points]
+    if unset.any():
+        named = ", ".join(repr(labels[g]) for g in np.flatnonzero(unset)[:5])
+        more = ", ..." if int(unset.sum()) > 5 else ""
+        warn_non_estimable(
+            f"the predictive margin(s) at {named}{more}",
+            list(results.aliased),
+            "they are NaN (Stata's margins: 'not estimable')",
+        )
+        margins = np.where(unset, np.nan, margins)
+        cov[unset, :] = np.nan
+        cov[:, unset] = np.nan
+    return PredictiveMargins(
+        margins,
+        cov,
+        jac,
+        names=labels,
+        discrete=np.zeros(0, dtype=np.intp),
+        options={"method": "pr", "at": at, "atexog": None, "dummy": False,
+                 "categorical": "levels", "variables": variables},  # fmt: skip
+        cov_type=results.cov_type,
+        nobs=_count(results.nobs),
+        fit_intercept=bool(results.fit_intercept),
+        pandas=results._pd,
+        covariance=covariance_label(results),
+        separation=margins_separation(results),
+        points=points,
+    )
+
+
+def variable_predictive_margins(
+    results: Any,
+    frame: Any,
+    variables: list[Any],
+    design: Callable[[Any], FloatArray],
+    *,
+    atexog: Any = None,
+    at: str = "overall",
+    sample_weight: Any = None,
+    offset: Any = None,
+) -> PredictiveMargins:
+    """Predictive margins of a formula model whose points set the formula's
+    raw ``variables`` (:class:`._margins_terms.Variable`) and re-encode every
+    term with ``design(frame) -> X``; ``frame`` holds the variables' raw
+    values on the training rows (pandas). Only ``at="overall"``: the mean of
+    a categorical variable is not a row."""
+    from ._margins import ATS, _choice
+    from ._margins_terms import _set_values, _with
+
+    at = _choice("at", at, ATS)
+    if at != "overall":
+        raise InvalidParameterError(
+            f"at={at!r}: the predictive margins of a formula whose terms read a "
+            "variable through interactions or transforms average over the training "
+            "rows, at='overall'; set a variable's value on every row with atexog"
+        )
+    points = grid_points(atexog)
+    settings = [_set_values(point, variables) for point in points]
+    base = frame.reset_index(drop=True)
+    n = len(base)
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=F64)
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=F64)
+    theta = np.asarray(results._theta, dtype=F64)
+    p = len(results.feature_names)
+    k = theta.shape[0]
+    est = results._estimability
+    total, jac, unset = np.zeros(len(points)), np.zeros((len(points), k)), np.zeros(
+        len(points), dtype=bool
+    )
+    for start in range(0, n, BLOCK_ROWS):
+        rows = slice(start, start + BLOCK_ROWS)
+        sb, ob, used = s[rows], off[rows], s[rows] > 0
+        for g, values in enumerate(settings):
+            part = base.iloc[rows]
+            for column, value in values.items():
+                part = _with(part, column, value)
+            X = np.asarray(design(part), dtype=F64)
+            if X.shape != (len(part), p):
+                raise InvalidParameterError(
+                    f"the formula makes {X.shape[1]} columns, the model has {p}"
+                )
+            if values and np.any(non_estimable(X, est) & used):
+                unset[g] = True
+            z = X @ theta[:p] + ob + (theta[p] if k > p else 0.0)
+            sf = sb * expit(z) * expit(-z)
+            total[g] += float(sb @ expit(z))
+            jac[g, :p] += sf @ X
+            if k > p:
+                jac[g, p] += float(sf.sum())
+    return _finish(results, points, float(s.sum()), total, jac, unset, at, True)
+
