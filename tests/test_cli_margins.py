@@ -198,7 +198,8 @@ def test_unknown_at_value_column_is_a_usage_error(ucla_files, capsys):
     assert err.startswith("error: --at-value names 'rnk', which is not a feature")
     assert "C(rank)[T.r2]" in err and "set by its level, e.g. rank=r2" in err
     code, err = run_error(capsys, plain, path, "--at-value", "rank=2")  # no level 2
-    assert code == 2 and "sets C(rank) to '2', which is not one of" in err
+    said = "--at-value sets rank to '2', which is not one of its levels (r1 (the "
+    assert code == 2 and said + "reference), r2, r3, r4)" in err, err
     code, err = run_error(capsys, plain, path, "--at-value", "gpa=high")
     assert code == 2 and "--at-value gpa=VALUE needs a finite number" in err
     # a number as the data readers read one: ASCII digits, no '_', 'inf' or 'nan'

@@ -169,3 +169,25 @@ def test_refusals(models, capsys, options, said):
     code, _, err = run_cli(capsys, ["margins", models["plain"], UCLA, *options])
     assert code == 2, err
     assert said in err, err
+
+
+def test_levels_with_spaces_and_commas_are_one_value(capsys, tmp_path):
+    """A level written with a space or a comma is that level, for effects and
+    for a grid (it is not read as a list)."""
+    frame = pd.read_csv(UCLA)
+    names = {1: "New York", 2: "c,d", 3: "e", 4: "f"}
+    frame["place"] = frame["rank"].map(names)
+    data = tmp_path / "places.csv"
+    frame.drop(columns="rank").to_csv(data, index=False)
+    model = tmp_path / "m.json"
+    code, _, err = run_cli(capsys, ["fit", data, "-o", model, "-q", "--target",
+                                    "admit", "--features", "gre,gpa,place"])  # fmt: skip
+    assert code == 0, err
+    doc = _json(capsys, model, data, "--at-value", "place=c,d", "--at", "mean")
+    assert [m["at"]["place"] for m in doc["margins"]] == ["c,d"]
+    assert doc["margins"][0]["margin"] == pytest.approx(RANK_AT_MEANS[1], abs=5e-7)
+    code, out, err = run_cli(capsys, ["margins", model, data, "--json", "-q",
+                                      "--at-value", "place=New York"])  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["at_values"] == {"place[T.c,d]": 0.0, "place[T.e]": 0.0,
+                                            "place[T.f]": 0.0}  # fmt: skip

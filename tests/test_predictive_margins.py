@@ -271,3 +271,17 @@ def test_streamed_file_equals_in_memory(tmp_path):
         memory.predictive_margins(grid, at="mean").margeff,
         rtol=1e-10,
     )
+
+
+def test_get_margeff_sets_the_reference_level_too(ucla):
+    """``atexog={"rank": "1"}`` (the reference, which has no column) is every
+    rank column at 0: statsmodels' ``get_margeff(atexog=...)`` with those
+    columns 0 (its keys count the constant as column 0)."""
+    d, X, model, sm_fit = ucla
+    ours = model.inference(X, d["admit"]).get_margeff(atexog={"rank": "1"})
+    ref = sm_fit.get_margeff(atexog={1: 0.0, 2: 0.0, 3: 0.0})
+    order = ["gre", "gpa"]  # statsmodels: C(rank)[T.2..4], gre, gpa
+    np.testing.assert_allclose(ours.margeff[order], ref.margeff[3:], rtol=1e-6)
+    np.testing.assert_allclose(ours.margeff_se[order], ref.margeff_se[3:], rtol=1e-5)
+    with pytest.raises(InvalidParameterError, match=r"1 \(the reference\), 2, 3, 4"):
+        model.inference(X, d["admit"]).get_margeff(atexog={"rank": "9"})

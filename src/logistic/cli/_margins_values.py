@@ -164,19 +164,33 @@ def _unknown(name: str, item: str, names: list[str]) -> CLIError:
 
 
 def at_values(
-    items: list[str] | None, names: list[str]
+    items: list[str] | None,
+    names: list[str],
+    levels: dict[str, list[str]] | None = None,
 ) -> dict[str, float | str] | None:
     """``["gpa=3.5", "rank=2"]`` → ``{"gpa": 3.5, "rank": "2"}``: a feature's
     number, or the level of a one-hot term (``rank`` or ``C(rank)``, matched
-    to its columns by the library); names checked against the features. One
-    value each: a list is refused, naming ``--method pr``."""
-    from ..inference._margins import sets_a_level
+    to its columns by the library; its reference level, known from
+    ``levels``, as every level column at 0); names checked against the
+    features. One value each: a list is refused, naming ``--method pr``."""
+    from .._exceptions import InvalidParameterError
+    from ..inference._margins import sets_a_level, with_references
 
     if not items:
         return None
+    references = {term: values[0] for term, values in (levels or {}).items()}
     out: dict[str, float | str] = {}
     for item in items:
         name, text = _split(item)
+        if sets_a_level(name, names):  # a level's text as it is (spaces, commas)
+            try:
+                out.update(with_references({name: text}, names, references))
+            except InvalidParameterError as exc:
+                said = str(exc).replace("atexog", "--at-value", 1)
+                raise CLIError(said, EX_USAGE) from None
+            continue
+        if name not in names:
+            raise _unknown(name, item, names)
         if _is_list(text) or "(" in text or " " in text.strip():
             raise CLIError(
                 f"--at-value {name}={text}: marginal effects take one value per "
@@ -184,11 +198,6 @@ def at_values(
                 "grid of predictive margins, --method pr",
                 EX_USAGE,
             )
-        if sets_a_level(name, names):
-            out[name] = text
-            continue
-        if name not in names:
-            raise _unknown(name, item, names)
         out[name] = _number(name, text)
     return out
 
@@ -251,6 +260,9 @@ def at_grid(
                     EX_USAGE,
                 )
             out[name] = list(term_levels)
+            continue
+        if term_levels is not None and text in term_levels:  # one level, as written
+            out[name] = [text]
             continue
         text = _unwrapped(text)
         ranged = _range(name, text)

@@ -485,12 +485,12 @@ def margins(
     scaled = scale_of(mf, str(model), scale, on_counts(mf))
     variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
     names = feature_names(mf)
+    levels = one_hot_levels(encoding_of(mf))
     if predictive:  # a grid: lists, ranges and every level (*)
-        levels = one_hot_levels(encoding_of(mf))
         grid_of = formula_variables(encoding_of(mf)) if variables else None
         atexog: Any = at_grid(at_value, names, levels, grid_of)
     else:
-        atexog = at_value if variables else at_values(at_value, names)
+        atexog = at_value if variables else at_values(at_value, names, levels)
     margeff = {
         "at": at,
         "method": method,

@@ -69,7 +69,13 @@ from ._margins_sums import (
 )
 from ._separation_notes import margins_separation
 
-__all__ = ["METHODS", "MarginalEffects", "marginal_effects"]
+__all__ = [
+    "METHODS",
+    "MarginalEffects",
+    "marginal_effects",
+    "model_references",
+    "with_references",
+]
 
 F64 = np.float64
 METHODS = ("dydx", "eyex", "dyex", "eydx")
@@ -155,6 +161,58 @@ def _level_column(term: str, value: Any, cols: list[int], names: list[str]) -> i
         f"with a column ({', '.join(levels)}); for its reference level set each "
         f"of {term}'s level columns to 0"
     )
+
+
+def model_references(model: Any) -> dict[str, str]:
+    """The reference level of each one-hot term of a model fitted on a
+    DataFrame with text columns (its ``encoding_``, kind ``"columns"``), by
+    the term's name (the column's)."""
+    encoding = getattr(model, "encoding_", None)
+    if not isinstance(encoding, Mapping) or encoding.get("kind") != "columns":
+        return {}
+    return {
+        str(spec["name"]): str(spec["reference"])
+        for spec in encoding.get("columns", [])
+        if spec.get("kind") == "categorical" and "reference" in spec
+    }
+
+
+def _is_level(value: Any, level: str) -> bool:
+    """Whether ``value`` names the level ``level`` (as text, or as numbers
+    when both are numbers)."""
+    if str(value) == level:
+        return True
+    number = numeric(value)
+    return number is not None and numeric(level) == number
+
+
+def with_references(
+    point: Any, names: list[str], references: Mapping[str, str]
+) -> Any:
+    """``point`` (an ``atexog`` mapping) with a one-hot term set to its
+    reference level (which has no column) written as each of the term's level
+    columns at 0; a value that is none of the term's levels is refused,
+    listing them (the reference first)."""
+    if not isinstance(point, Mapping):
+        return point  # refused by _atexog, which names what it expects
+    terms = _terms(names)
+    out: dict[Any, Any] = {}
+    for key, value in point.items():
+        term = None if key in names else _term_of(key, terms)
+        ref = None if term is None else references.get(term, references.get(key))
+        if term is not None and ref is not None and _is_level(value, ref):
+            out.update({names[j]: 0.0 for j in terms[term]})
+            continue
+        if term is not None and ref is not None:
+            levels = [split_dummy_name(names[j])[1] for j in terms[term]]  # type: ignore[index]
+            if not any(_is_level(value, level) for level in levels):
+                shown = ", ".join([f"{ref} (the reference)", *levels])
+                raise InvalidParameterError(
+                    f"atexog sets {key} to {value!r}, which is not one of its "
+                    f"levels ({shown})"
+                )
+        out[key] = value
+    return out
 
 
 def _atexog(atexog: Any, names: list[str]) -> tuple[tuple[int, float], ...]:
@@ -410,7 +468,8 @@ def marginal_effects(
     categorical = _choice("categorical", categorical, CATEGORICAL)
     names = list(results.feature_names)
     _warn_formula_columns(names)
-    values = _atexog(atexog, names)
+    references = model_references(getattr(results, "model", None))
+    values = _atexog(with_references(atexog, names, references), names)
     listed = (
         isinstance(dummy, Sequence)
         and not isinstance(dummy, (str, bytes))

@@ -43,7 +43,6 @@ import numpy as np
 from scipy.special import expit
 
 from .._exceptions import InvalidParameterError
-from .._onehot import split_dummy_name
 from .._typing import Block, FloatArray
 from ._coef_table import covariance_label
 from ._estimable import Estimability, non_estimable, warn_non_estimable
@@ -136,58 +135,6 @@ def point_label(point: Mapping[Any, Any]) -> str:
     return ", ".join(f"{k}={_shown(v)}" for k, v in point.items())
 
 
-def model_references(model: Any) -> dict[str, str]:
-    """The reference level of each one-hot term of a model fitted on a
-    DataFrame with text columns (its ``encoding_``, kind ``"columns"``), by
-    the term's name (the column's)."""
-    encoding = getattr(model, "encoding_", None)
-    if not isinstance(encoding, Mapping) or encoding.get("kind") != "columns":
-        return {}
-    return {
-        str(spec["name"]): str(spec["reference"])
-        for spec in encoding.get("columns", [])
-        if spec.get("kind") == "categorical" and "reference" in spec
-    }
-
-
-def _is_level(value: Any, level: str) -> bool:
-    """Whether ``value`` names the level ``level`` (as text, or as numbers
-    when both are numbers)."""
-    from .._number_text import numeric
-
-    if str(value) == level:
-        return True
-    number = numeric(value)
-    return number is not None and numeric(level) == number
-
-
-def _with_references(
-    point: Mapping[Any, Any], names: list[str], references: Mapping[str, str]
-) -> dict[Any, Any]:
-    """``point`` with a one-hot term set to its reference level (which has no
-    column) written as each of the term's level columns at 0."""
-    from ._margins import _term_of, _terms
-
-    terms = _terms(names)
-    out: dict[Any, Any] = {}
-    for key, value in point.items():
-        term = None if key in names else _term_of(key, terms)
-        ref = None if term is None else references.get(term, references.get(key))
-        if term is not None and ref is not None and _is_level(value, ref):
-            out.update({names[j]: 0.0 for j in terms[term]})
-            continue
-        if term is not None and ref is not None:
-            levels = [split_dummy_name(names[j])[1] for j in terms[term]]  # type: ignore[index]
-            if not any(_is_level(value, level) for level in levels):
-                shown = ", ".join([f"{ref} (the reference)", *levels])
-                raise InvalidParameterError(
-                    f"atexog sets {key} to {value!r}, which is not one of its "
-                    f"levels ({shown})"
-                )
-        out[key] = value
-    return out
-
-
 def _block_predictions(
     block: Block,
     theta: FloatArray,
@@ -253,8 +200,8 @@ def predictive_margins(
     :meth:`InferenceResults.predictive_margins` and the module docstring.
     ``references``: each one-hot term's reference level (by the term's name),
     which a point may set (every level column 0); by default those of the
-    model's ``encoding_`` (:func:`model_references`)."""
-    from ._margins import ATS, _atexog, _choice
+    model's ``encoding_`` (:func:`._margins.model_references`)."""
+    from ._margins import ATS, _atexog, _choice, model_references, with_references
 
     at = _choice("at", at, ATS)
     names = list(results.feature_names)
@@ -262,8 +209,7 @@ def predictive_margins(
     if references is None:
         references = model_references(getattr(results, "model", None))
     settings = tuple(
-        _atexog(_with_references(point, names, references), names)
-        for point in points
+        _atexog(with_references(point, names, references), names) for point in points
     )
     est = results._estimability
     theta = np.asarray(results._theta, dtype=F64)
