@@ -1,4 +1,5 @@
-"""``logistic margins``: marginal effects of a model on its training data.
+"""``logistic margins``: marginal effects (or predictive margins) of a model on
+its training data.
 
 Stata's ``margins, dydx(*)`` and statsmodels' ``get_margeff`` from the
 command line. The command reads the data file the model was fitted on, with
@@ -53,6 +54,9 @@ Conventions (owned here):
   against the reference level (Stata), with or without ``--dummy``, while a
   formula of plain terms differentiates a level column unless ``--dummy`` is
   given (statsmodels): one line on stderr says so when it matters.
+* ``--method pr``: predictive margins over a grid of ``--at-value`` lists,
+  ranges and levels (:mod:`._margins_values` parses them,
+  :mod:`._margins_predictive` computes and writes them).
 * Output: the table on stdout (``--json``: one JSON document); ``-o FILE``
   writes it atomically instead, as CSV (one row per feature), or the JSON
   document with ``--json``.
@@ -417,7 +421,9 @@ def margins(
     """Marginal effects of a model on its training data, with standard errors.
 
     Delta-method standard errors, z, p and intervals (Stata's margins,
-    statsmodels' get_margeff).
+    statsmodels' get_margeff). --method pr gives predictive margins instead:
+    the average predicted probability at each point of a grid of --at-value
+    lists, ranges and levels (Stata's margins, at(...)).
 
     DATA is the file the model was fitted on (its encoding, weights and offset
     columns as stored in the model file). Penalized models are refused; a
@@ -425,6 +431,8 @@ def margins(
     per trial (--cov-type nonrobust only; --scale X2 for overdispersion).
 
     Example: logistic margins model.json train.csv --dummy --at overall
+
+    Example: logistic margins model.json train.csv --method pr --at-value x=0:10:2
     """
     from ..inference import COV_TYPES
     from ..inference._covariance import cov_type_hint
