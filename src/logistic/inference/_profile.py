@@ -101,12 +101,28 @@ class LikelihoodPoints:
         return FirthPoint(theta, value, value, 0.0, factor, grad)
 
 
+def _newton_step(fo: Any, pt: FirthPoint, free: Any) -> tuple[FloatArray, float, bool]:
+    """The scoring step on the ``free`` coordinates at ``pt``, its slope
+    ``gᵀd`` (minus the Newton decrement, per unit of weight), and whether
+    ``pt`` is a constrained maximum (the decrement below 1e-12 in
+    log-likelihood units or below the rounding noise of the value)."""
+    total = fo.objective.weight_sum
+    assert pt.grad is not None  # the callers check it
+    info = fo.information(pt.theta)[np.ix_(free, free)]
+    g = pt.grad[free]
+    d = -total * cho_solve(cho_factor(info, lower=True), g)
+    slope = float(g @ d)
+    return d, slope, bool(-total * slope < 1e-12 or negligible(-slope, pt.value))
+
+
 def _constrained_max(
     fo: Any, start: FloatArray, j: Any, c: float, max_iter: int = 200
 ) -> FirthPoint:
     """Minimize ``F`` over all coordinates but ``j`` (an index or an array of
-    indices, held at ``c``)."""
-    total = fo.objective.weight_sum
+    indices, held at ``c``). Where the line search finds no decrease before
+    the stopping rule holds (a start whose logits are far out, where the
+    information vanishes and the scoring step overshoots), the point reached
+    is returned: :func:`_settled` tells the callers whose start is not close."""
     theta = np.array(start, dtype=np.float64)
     theta[j] = c
     free = np.ones(theta.size, dtype=bool)
@@ -117,11 +133,8 @@ def _constrained_max(
     if not free.any():
         return pt
     for _ in range(max_iter):
-        info = fo.information(pt.theta)[np.ix_(free, free)]
-        g = pt.grad[free]
-        d = -total * cho_solve(cho_factor(info, lower=True), g)
-        slope = float(g @ d)  # -(Newton decrement), per unit of weight
-        if -total * slope < 1e-12 or negligible(-slope, pt.value):
+        d, slope, done = _newton_step(fo, pt, free)
+        if done:
             break
 
         def trial(
@@ -138,6 +151,49 @@ def _constrained_max(
             break
         pt = new
     return pt
+
+
+def _settled(fo: Any, pt: FirthPoint, held: Any) -> bool:
+    """Whether ``pt`` (from :func:`_constrained_max` with ``held`` fixed) is
+    the constrained maximum by its stopping rule."""
+    free = np.ones(pt.theta.size, dtype=bool)
+    free[held] = False
+    if pt.grad is None or not free.any():
+        return pt.grad is not None
+    try:
+        return _newton_step(fo, pt, free)[2]
+    except LinAlgError:
+        return False
+
+
+def held_start(hat: FirthPoint, held: Any) -> FloatArray:
+    """The maximum of the quadratic approximation at ``β̂`` with ``β_G = 0``
+    (``G`` the ``held`` indices): ``β̂ - Σ_·G Σ_GG⁻¹ β̂_G`` (``Σ = I⁻¹``), the
+    start of a refit with those coefficients held at 0. Setting ``β_G = 0``
+    alone moves every logit by ``-x_G β̂_G``: a column far from 0 (a year, a
+    column shifted by a constant) puts every fitted probability at 0 or 1,
+    where the information vanishes and scoring stalls; the other coefficients
+    (the intercept first) take that shift back here, as they do at the
+    constrained maximum. ``β̂`` itself where the information is singular."""
+    theta = np.array(hat.theta, dtype=np.float64)
+    held = np.atleast_1d(np.asarray(held))
+    if hat.factor is None or held.size == 0:
+        theta[held] = 0.0
+        return theta
+    unit = np.zeros((theta.size, held.size))
+    unit[held, np.arange(held.size)] = 1.0
+    cols = cho_solve(hat.factor, unit)  # Σ_·G (up to Σs, which cancels)
+    try:
+        shift = cols @ np.linalg.solve(cols[held], theta[held])
+    except np.linalg.LinAlgError:
+        theta[held] = 0.0
+        return theta
+    start = theta - shift
+    if not np.all(np.isfinite(start)):
+        theta[held] = 0.0
+        return theta
+    start[held] = 0.0
+    return start
 
 
 def _secant_endpoint(
@@ -305,7 +361,7 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
     )
     total = fo.objective.weight_sum
     hat = fo.point(large._theta)
-    restricted = _constrained_max(fo, large._theta, dropped, 0.0)
+    restricted = _constrained_max(fo, held_start(hat, dropped), dropped, 0.0)
     stat = max(2.0 * total * (restricted.value - hat.value), 0.0)
     df = int(dropped.size)
     return LRTestResult(stat, float(chi2_sf(stat, df)), df)
@@ -340,34 +396,45 @@ def held_lr_statistics(
     model's penalty for a Firth fit (logistf's ``drop1``/``anova``, method
     "nested").
 
-    Each constrained maximum starts from ``β̂`` with ``β_G = 0``. A
-    ``separated`` maximum-likelihood fit stops far out on its diverging path,
-    where the rows the separation does not decide can sit at fitted
-    probabilities of 0 or 1 once ``β_G`` is set to 0: the information there is
-    (nearly) singular and the refit stalls at its start. Its refits therefore
-    also start from 0 (information ``X̃ᵀX̃ / 4``) and keep the larger of the
-    two maxima, each a likelihood attained at some ``β`` with ``β_G = 0``, so
-    the larger is the closer to the constrained supremum. The fit's own
-    log-likelihood stays the full model's even where its information is
-    singular (every fitted probability 0 or 1: it is then near the supremum
-    0). A refit singular from every start raises :class:`NumericalError`
-    naming the group.
+    Each constrained maximum starts from the quadratic approximation's
+    (:func:`held_start`), and, where the refit from there stalls before its
+    stopping rule, from 0 too. A ``separated`` maximum-likelihood fit stops
+    far out on its diverging path, where the rows the separation does not
+    decide can sit at fitted probabilities of 0 or 1 once ``β_G`` is set to
+    0: the information there is (nearly) singular and the refit stalls at its
+    start. Its refits therefore start from ``β̂`` with ``β_G = 0`` and from
+    0 (information ``X̃ᵀX̃ / 4``) and keep the larger of the two maxima,
+    each a likelihood attained at some ``β`` with ``β_G = 0``, so the larger
+    is the closer to the constrained supremum. The fit's own log-likelihood
+    stays the full model's even where its information is singular (every
+    fitted probability 0 or 1: it is then near the supremum 0). A refit
+    singular from every start raises :class:`NumericalError` naming the
+    group.
     """
     total = fo.objective.weight_sum
     hat = fo.point(theta_hat)
     top = hat.value if hat.factor is not None else hat.loss
-    starts = [hat.theta]
-    if separated or hat.factor is None:
-        starts.append(np.zeros_like(hat.theta))
+    zero = np.zeros_like(hat.theta)
     out = np.empty(len(groups))
     for g, (name, held) in enumerate(groups):
+        if separated or hat.factor is None:
+            starts = [hat.theta, zero]
+        else:
+            starts = [held_start(hat, held)]
         best = np.inf
-        for start in starts:
+        settled = False
+        while starts:
+            start = starts.pop(0)
             try:
-                best = min(best, _constrained_max(fo, start, held, 0.0).value)
+                pt = _constrained_max(fo, start, held, 0.0)
             except FloatingPointError as exc:
                 if str(exc) != SINGULAR_PATH:
                     raise
+            else:
+                best = min(best, pt.value)
+                settled = settled or _settled(fo, pt, held)
+            if not starts and not settled and start is not zero:
+                starts.append(zero)  # a start that stalled: refit from 0 too
         if not np.isfinite(best):
             raise NumericalError(
                 f"likelihood-ratio p-value of {name!r}: the Fisher information is "
