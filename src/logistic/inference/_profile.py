@@ -19,9 +19,11 @@ bracketing outward from ``β̂_j`` in steps of the Wald standard error
 modified Fisher scoring on the free coordinates (``I_ff⁻¹ U*_f``) with an
 Armijo line search. It starts from the profile trace of the quadratic
 approximation, ``θ + (c - θ_j) Σ_·j / Σ_jj`` (``Σ = I⁻¹`` at ``β̂``), from
-the previous profile point on the same side, so a constrained fit takes a
-few Newton passes. It stops when the Newton decrement is below 1e-12 in
-log-likelihood units or below the resolution of the objective's value
+the profile point already found nearest to it on the same side (each kept, so
+a point asked twice, as brentq asks for a bracket's ends, has one deviance), so
+a constrained fit takes a few Newton passes. It stops when the Newton
+decrement is below 1e-12 in log-likelihood units or below the resolution of
+the objective's value
 (:func:`logistic._numerics.rounding_noise`, which grows with the sum of the
 weights): past that a line search cannot tell a step from rounding noise,
 and the profile deviance is as exact as the log-likelihood itself. Unbounded
@@ -260,6 +262,38 @@ def _singular(name: str) -> NumericalError:
     )
 
 
+class _ProfileDeviance:
+    """The profile deviance ``c ↦ 2 Σs [F(max_{θ_j = c}) - F(θ̂)]`` of
+    coefficient ``j`` on one side of ``θ̂_j``.
+
+    Each constrained maximum starts from the point already found whose ``c``
+    is nearest (``θ̂`` at first), moved along the quadratic approximation's
+    profile trace, and is kept: a ``c`` asked again gives the same deviance.
+    A penalized likelihood need not be concave, and in a badly conditioned
+    parametrization (a column far from 0) a fit that starts far out along
+    the trace can settle on another local maximum; brentq's second look at
+    a bracket's end then saw a deviance of the other sign than the bracketing
+    had, and raised. ``θ̂_j`` itself has deviance 0."""
+
+    def __init__(self, fo: Any, hat: FirthPoint, j: int, trace: FloatArray) -> None:
+        self.fo, self.hat, self.j, self.trace = fo, hat, j, trace
+        self.total = fo.objective.weight_sum
+        self.found: dict[float, tuple[FloatArray, float]] = {
+            float(hat.theta[j]): (hat.theta, 0.0)
+        }
+
+    def __call__(self, c: float) -> float:
+        c = float(c)
+        if c in self.found:
+            return self.found[c][1]
+        near = min(self.found, key=lambda k: abs(k - c))
+        start = self.found[near][0] + (c - near) * self.trace
+        pt = _constrained_max(self.fo, start, self.j, c)
+        value = 2.0 * self.total * (pt.value - self.hat.value)
+        self.found[c] = (pt.theta, value)
+        return value
+
+
 def profile_conf_int(
     fo: Any,
     theta_hat: FloatArray,
@@ -272,8 +306,6 @@ def profile_conf_int(
     other rows NaN. ``names`` (objective order) name a coefficient in the
     error raised for a separated fit."""
     from scipy import stats
-
-    total = fo.objective.weight_sum
 
     def name_of(j: int) -> str:
         return str(names[j]) if names is not None else f"coefficient {j}"
@@ -288,24 +320,13 @@ def profile_conf_int(
     indices = range(theta_hat.size) if which is None else which
     for j in indices:
         trace = cov[:, j] / cov[j, j]  # dθ/dc of the quadratic approximation
-        warm = {"theta": hat.theta}
-
-        def deviance(
-            c: float, j: int = j, warm: dict = warm, trace: FloatArray = trace
-        ) -> float:
-            start = warm["theta"] + (c - warm["theta"][j]) * trace
-            pt = _constrained_max(fo, start, j, c)
-            warm["theta"] = pt.theta
-            return 2.0 * total * (pt.value - hat.value)
-
         for side, sign in ((0, -1.0), (1, 1.0)):
+            deviance = _ProfileDeviance(fo, hat, j, trace)
             try:
-                warm["theta"] = hat.theta
                 bound = _secant_endpoint(
                     deviance, float(theta_hat[j]), se[j], sign, quantile
                 )
                 if bound is None:
-                    warm["theta"] = hat.theta
                     bound = _bracketed_endpoint(
                         deviance, float(theta_hat[j]), se[j], sign, quantile
                     )
