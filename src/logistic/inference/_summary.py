@@ -247,6 +247,7 @@ class _Table:
         wald = r.wald_table(alpha)  # checks alpha (check_alpha) before its use here
         lo, hi = alpha / 2.0, 1.0 - alpha / 2.0
         stat, pvalues, ci = wald.zvalues, wald.pvalues, wald.conf_int
+        failed = False  # then the note says so, not what they would cost
         try:
             if ci_kind == "profile":
                 ci = np.asarray(r.conf_int(alpha, "profile"), dtype=np.float64)
@@ -260,7 +261,7 @@ class _Table:
                 f"Penalized likelihood-ratio tests and profile intervals failed "
                 f"({exc}); Wald values are shown."
             )
-            ci_kind, p_kind = "wald", "wald"
+            ci_kind, p_kind, failed = "wald", "wald", True
             stat, pvalues, ci = wald.zvalues, wald.pvalues, wald.conf_int
         self.params, self.bse = wald.params, wald.bse
         self.stat, self.pvalues, self.conf_int = stat, pvalues, ci
@@ -288,7 +289,9 @@ class _Table:
             f"{hi:g}]",
             "",
         ]
-        notes.extend(self._notes(r, or_method, firth, data, ci_kind, p_kind))
+        notes.extend(
+            self._notes(r, or_method, firth and not failed, data, ci_kind, p_kind)
+        )
 
     @staticmethod
     def _notes(
