@@ -50,17 +50,35 @@ def check_references(factors: dict[str, dict[str, Any]], frame: Any) -> None:
 def reference_first(name: str, levels: list[Any], reference: Any) -> list[Any]:
     """``levels`` with ``reference`` first (the stored levels' convention:
     the first level is the reference, :mod:`logistic.io._terms`): the level
-    equal to it and of its type, else the one that prints the same (a
-    formula's ``Treatment(1)`` for text levels)."""
+    equal to it and of its type, else the number equal to it (``Treatment(3.0)``
+    of levels ``[1, 2, 3]``, ``Treatment(1)`` of ``[1.0, 2.5]``: formulaic
+    and patsy take them). A level that only prints the same (``Treatment('2')``
+    of the numbers ``[1, 2]``, ``Treatment(2)`` of the text ``['1', '2',
+    'x']``) is no match, as in formulaic: refused, naming the spelling that is."""
     at = [
         i for i, v in enumerate(levels) if v == reference and type(v) is type(reference)
-    ] or [i for i, v in enumerate(levels) if str(v) == str(reference)]
+    ] or [
+        i for i, v in enumerate(levels) if _is_number(v) and _is_number(reference)
+        and v == reference
+    ]
     if len(at) != 1:
+        same = [v for v in levels if str(v) == str(reference)]
+        hint = ""
+        if same:
+            kind = "text" if isinstance(same[0], str) else "a number"
+            hint = (
+                f"; the level {same[0]!r} is {kind}: write "
+                f"Treatment({same[0]!r}) (or Treatment(reference={same[0]!r}))"
+            )
         raise DataValidationError(
             f"formula term {name!r}: reference level {reference!r} is not one of "
-            f"the column's levels {levels[:20]!r}"
+            f"the column's levels {levels[:20]!r}{hint}"
         )
     return [levels[at[0]], *levels[: at[0]], *levels[at[0] + 1 :]]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def treatment_levels(
