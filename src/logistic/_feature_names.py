@@ -8,7 +8,9 @@ intercept refuses a feature of that name, and any fit refuses two features
 of one name: either would make a name stand for two parameters.
 :func:`check_fit_names` says it in the library's words;
 :func:`check_intercept_column` in the command line's (which refuses a
-header with a name twice when it reads the file).
+header with a name twice when it reads the file); :func:`check_formula_names`
+a formula's design column named twice (a data column named like another
+term's column).
 
 Features without names (a plain array) are ``x1, x2, …`` by position,
 1-based as statsmodels' and R's tables name them, in every result, message
@@ -25,6 +27,7 @@ from ._exceptions import DataValidationError
 __all__ = [
     "INTERCEPT_NAME",
     "check_fit_names",
+    "check_formula_names",
     "check_intercept_column",
     "positional_name",
     "positional_names",
@@ -91,3 +94,23 @@ def check_intercept_column(
             f"{path}: column {INTERCEPT_NAME!r} has the name the model gives its "
             f"intercept in summaries and model files; {remedy}"
         )
+
+
+def check_formula_names(formula: str, names: list[str], columns: Any) -> None:
+    """Refuse a formula's design of two columns of one name: a data column
+    named like another term's column (`` `a:b` + a:b ``, `` `g[T.x]` + g``),
+    which formulaic's matrix keeps only one of, naming the name and, where it
+    is a data column's, the remedy (the command line's words)."""
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice is None:
+        return
+    rename = (
+        f"; the data column {twice!r} is named like another term's column: "
+        "rename it"
+        if twice in set(map(str, columns))
+        else ""
+    )
+    raise DataValidationError(
+        f"--formula {formula!r} makes two design columns named {twice!r} (each "
+        f"needs a name of its own: results are looked up by name){rename}"
+    )

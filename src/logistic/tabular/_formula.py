@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
+from .._feature_names import check_formula_names
 from .._messages import import_extra
 from ..io._encoding import MAX_TEXT as MAX_FORMULA
 from ..io._terms import TermError, evaluate, parse_factor
@@ -425,6 +426,7 @@ def fit_formula(
     reference = np.asarray(
         mm[[c for c in mm.columns if str(c) != "Intercept"]].values, dtype=np.float64
     )
+    check_formula_names(formula, names, frame.columns)
     if names != expected or not _close(X, reference):
         raise DataValidationError(
             f"--formula {formula!r} cannot be stored exactly in a model file; "
