@@ -277,6 +277,9 @@ def fit(
     streaming |= {"cache": not no_cache, "cache_dir": cache_dir}
     dask = _dask_option(scheduler, workers) if distributed else None
     args["include"] = parse_list(include)
+    from ..tabular._screen import refuse_unused_include  # pyarrow: not for --help
+
+    refuse_unused_include(args["include"], formula, args["features"])
     plan = _stream_plan(data, stream, dask, args, options)
     cv_options = {"cv": cv, "n_alphas": n_alphas, "eps": eps, "cv_rule": cv_rule}
     from ..tabular._formula import is_cbind

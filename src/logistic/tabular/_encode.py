@@ -69,7 +69,7 @@ from ._labels import fit_target_labels
 from ._missing import check_missing, missing_mask
 from ._pandas_index import leave_out_index, unnamed_note
 from ._read import RawData, position
-from ._screen import screen_features
+from ._screen import refuse_unused_include, screen_features
 from ._stored_text import check_printable, leave_out_remedy
 
 __all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
@@ -258,6 +258,7 @@ def fit_design(
         "weights": weights,
         "offset": offset,
     }
+    refuse_unused_include(include, formula, features)
     if raw.format == "libsvm":
         return _fit_libsvm(raw, target, {**options, "trials": binomial})
     if raw.n_rows == 0:

@@ -23,7 +23,9 @@ and a count of the rest) and the option that keeps them: ``--include``.
 
 from __future__ import annotations
 
-from .._exceptions import DataValidationError
+from typing import Any
+
+from .._exceptions import DataValidationError, InvalidParameterError
 from .._messages import option_value
 from .._screen_rules import FREE_TEXT_MIN_LEVELS, identifier_name, left_out_reason
 from ._columns import column_kind, is_text, require_columns, text_values
@@ -84,6 +86,20 @@ def _why_left_out(raw: RawData, name: str) -> str | None:
         n_rows=raw.n_rows,
         whole_numbers=whole,
     )
+
+
+def refuse_unused_include(include: Any, formula: str | None, features: Any) -> None:
+    """``--include`` beside ``--formula`` or ``--features``, whose columns are
+    used as given and never screened: a usage error (it would be ignored,
+    the columns it names left out of the model without a word)."""
+    if include and (formula is not None or features):
+        given = "--formula" if formula is not None else "--features"
+        where = "in the formula" if formula is not None else "in --features"
+        raise InvalidParameterError(
+            f"--include {option_value(include)} does not apply with {given}, "
+            f"whose columns are used as given (--include keeps columns that the "
+            f"automatic choice of features leaves out): name the column {where}"
+        )
 
 
 def screen_features(
