@@ -46,6 +46,7 @@ from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
+from ._formula_folded import folded_hint
 from ._formula_size import check_design_size
 from ._formula_spellings import (
     refuse_r_factor,
@@ -300,6 +301,7 @@ def _unknown_columns(names: set[str], path: str, columns: list[str]) -> str:
     close = difflib.get_close_matches(name, columns, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     hint = f": {stata_prefix_hint(name)}" if stata else hint
+    hint = folded_hint(name, columns) or hint
     shown = ", ".join(repr(c) for c in columns[:20])
     more = f", ... ({len(columns) - 20} more)" if len(columns) > 20 else ""
     return (
