@@ -46,7 +46,7 @@ from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
-from ._formula_folded import folded_hint
+from ._formula_names import folded_hint, shadowed_hint
 from ._formula_size import check_design_size
 from ._formula_spellings import (
     refuse_r_factor,
@@ -323,8 +323,9 @@ def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
         try:
             return model_matrix(rhs, frame, na_action="ignore", ensure_full_rank=True)
         except Exception as exc:
+            hint = shadowed_hint(formula, frame.columns)
             raise DataValidationError(
-                f"--formula {formula!r}: {_one_line(exc)}"
+                f"--formula {formula!r}: {_one_line(exc)}{hint}"
             ) from None
 
 
