@@ -273,9 +273,10 @@ def parse_factor(text: str, lookup: bool = False) -> dict[str, Any]:
 
 def parse_treatment(text: str) -> dict[str, Any] | None:
     """``C(column, Treatment(ref))`` or ``C(column, Treatment(reference=ref))``
-    (``ref`` a number or a string): the categorical factor with its reference
-    level; None for any other text. Read with :func:`ast.parse`, which runs
-    nothing; a backquoted column name (`race group`) is that column."""
+    (``ref`` a number, a string, or True or False for a boolean column): the
+    categorical factor with its reference level; None for any other text.
+    Read with :func:`ast.parse`, which runs nothing; a backquoted column name
+    (`race group`) is that column."""
     try:
         node, quoted = parse_quoted(text)
     except TermError:
@@ -300,10 +301,11 @@ def parse_treatment(text: str) -> dict[str, Any] | None:
     ref, sign = values[0], 1
     if isinstance(ref, ast.UnaryOp) and isinstance(ref.op, ast.USub):
         ref, sign = ref.operand, -1
-    if not (isinstance(ref, ast.Constant) and type(ref.value) in (int, float, str)):
+    scalar = (int, float, str, bool)
+    if not (isinstance(ref, ast.Constant) and type(ref.value) in scalar):
         return None
-    value = ref.value
-    if isinstance(value, (int, float)):
+    value = ref.value  # True/False: a boolean column's level
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = sign * value
     elif sign < 0:
         return None
