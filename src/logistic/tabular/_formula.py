@@ -38,12 +38,12 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
-from .._feature_names import check_formula_names
 from .._messages import import_extra
 from ..io._encoding import MAX_TEXT as MAX_FORMULA
 from ..io._terms import TermError, evaluate, parse_factor
 from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
+from ._formula_confirm import confirm_design, integer_power_hint
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
 from ._formula_names import folded_hint, shadowed_hint
@@ -324,6 +324,7 @@ def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
             return model_matrix(rhs, frame, na_action="ignore", ensure_full_rank=True)
         except Exception as exc:
             hint = shadowed_hint(formula, frame.columns)
+            hint += integer_power_hint(str(exc))
             raise DataValidationError(
                 f"--formula {formula!r}: {_one_line(exc)}{hint}"
             ) from None
@@ -425,24 +426,8 @@ def fit_formula(
     mm = _materialise(rhs, frame, formula)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
     X, names = build_design(frame, stored, terms, path, where)
-    expected = [str(c) for c in mm.columns if str(c) != "Intercept"]
-    reference = np.asarray(
-        mm[[c for c in mm.columns if str(c) != "Intercept"]].values, dtype=np.float64
-    )
-    check_formula_names(formula, names, frame.columns)
-    if names != expected or not _close(X, reference):
-        raise DataValidationError(
-            f"--formula {formula!r} cannot be stored exactly in a model file; "
-            "precompute its transformed columns in the data instead"
-        )
+    confirm_design(formula, X, names, mm, frame.columns)
     return X, names, intercept, {"factors": stored, "terms": terms}
-
-
-def _close(a: np.ndarray, b: np.ndarray) -> bool:
-    if a.shape != b.shape:
-        return False
-    scale = np.maximum(np.max(np.abs(b), axis=0, initial=0.0), 1e-300)
-    return bool(np.all(np.abs(a - b) <= 1e-10 * scale))
 
 
 def apply_formula(

@@ -1,0 +1,74 @@
+"""formulaic's matrix confirms the design the stored terms rebuild.
+
+Convention (owned here): at fit time the design is built from the stored
+factors and terms with plain numpy (:func:`._formula.build_design`, in
+float64), and formulaic's model matrix of the same formula must agree with
+it (same names, values within 1e-10 of each column's scale), or the formula
+is refused rather than stored as something that would predict otherwise
+(:func:`confirm_design`). The refusal names the first column that differs.
+formulaic computes arithmetic on integer columns in 64-bit integers: a
+power or product beyond 2**63 wraps around there (``I(n**25)``: patsy and
+statsmodels fit the wrapped numbers without a word), and a negative integer
+power fails (``I(n**-1)``); both are named with the remedy, a float in the
+term (``n**25.0``, ``n**-1.0``), which both compute alike
+(:func:`integer_power_hint` for formulaic's error).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import DataValidationError
+from .._feature_names import check_formula_names
+
+__all__ = ["confirm_design", "integer_power_hint"]
+
+#: The remedy for integer arithmetic, worded once.
+_FLOAT_REMEDY = (
+    "write a number of the term as a float (x**25.0, x**-1.0, 1 / x) so that it "
+    "is computed in floating point"
+)
+
+
+def integer_power_hint(message: str) -> str:
+    """The remedy to add to formulaic's error ``message`` where it is numpy's
+    refusal of a negative power of an integer column; ``""`` otherwise."""
+    if "Integers to negative integer powers" in message:
+        return f"; an integer column takes no negative integer power: {_FLOAT_REMEDY}"
+    return ""
+
+
+def confirm_design(
+    formula: str, X: np.ndarray, names: list[str], matrix: Any, columns: Any
+) -> None:
+    """Refuse ``formula`` unless the design ``X`` with ``names`` is formulaic's
+    ``matrix`` (its intercept column aside); ``columns``: the frame's."""
+    kept = [c for c in matrix.columns if str(c) != "Intercept"]
+    expected = [str(c) for c in kept]
+    check_formula_names(formula, names, columns)
+    if names == expected:
+        reference = np.asarray(matrix[kept].values, dtype=np.float64)
+        scale = np.maximum(np.max(np.abs(reference), axis=0, initial=0.0), 1e-300)
+        differ = np.any(np.abs(X - reference) > 1e-10 * scale, axis=0)
+        if not differ.any():
+            return
+        j = int(np.flatnonzero(differ)[0])
+        why = (
+            ", so it cannot be stored exactly in a model file; precompute the "
+            "column in the data instead"
+        )
+        if np.max(np.abs(X[:, j])) >= 2.0**63:
+            why = (
+                " (formulaic computes the arithmetic of integer columns in 64-bit "
+                f"integers, which wrap around past 9.2e18): {_FLOAT_REMEDY}"
+            )
+        raise DataValidationError(
+            f"--formula {formula!r}: column {names[j]!r} is not what formulaic "
+            f"computes for it{why}"
+        )
+    raise DataValidationError(
+        f"--formula {formula!r} cannot be stored exactly in a model file; "
+        "precompute its transformed columns in the data instead"
+    )
