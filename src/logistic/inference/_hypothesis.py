@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -516,38 +517,58 @@ def lr_test(
 
 def term_of(column: str) -> str:
     """The term a design column belongs to: ``x`` for a one-hot column
-    ``x[T.level]``, ``a:x`` for an interaction column ``a:x[T.level]`` (and
-    ``x:z`` for ``x[T.u]:z[T.v]``), the column's own name otherwise. The
-    parts of an interaction are split at ``:`` outside brackets, so a level
-    holding ``:`` stays whole."""
-    from .._onehot import split_dummy_name
+    ``x[T.level]`` or, coded with every level (``0 + C(x)``, ``C(x):a``),
+    ``x[level]``; ``a:x`` for an interaction column ``a:x[T.level]`` (and
+    ``x:z`` for ``x[T.u]:z[T.v]``), the column's own name otherwise. A part
+    of an interaction runs to a ``:`` outside parentheses and levels; a level
+    runs from the ``[`` after its factor's name to a ``]`` that ends the
+    column or comes before a ``:``, so a level may hold any text (``:``,
+    brackets: ``p[1]``, pandas' intervals ``(18, 25]``)."""
+    return _term_parts(column)[0]
 
-    parts, parens, square, start = [], 0, 0, 0
-    for i, c in enumerate(column):
-        if square:  # inside a level's [T.…]: only its brackets count
-            square += (c == "[") - (c == "]")
-        elif c == "[":
-            square = 1
-        else:
-            parens += (c == "(") - (c == ")")
-            if c == ":" and parens == 0:
-                parts.append(column[start:i])
-                start = i + 1
-    parts.append(column[start:])
-    heads = [split_dummy_name(part) for part in parts]
-    if all(h is None for h in heads):
-        return column
-    pairs = zip(parts, heads, strict=True)
-    return ":".join(part if h is None else h[0] for part, h in pairs)
+
+def _term_parts(column: str) -> tuple[str, bool]:
+    """``(term, treatment)``: :func:`term_of`, and whether a part of the
+    column is a treatment-coded level ``[T.…]`` (else only ``[level]`` parts,
+    or none)."""
+    heads, levels, i, n = [], [], 0, len(column)
+    while True:
+        depth, j = 0, i
+        while j < n and not (depth == 0 and column[j] in "[:"):
+            depth += (column[j] == "(") - (column[j] == ")")
+            j += 1
+        heads.append(column[i:j])
+        if j < n and column[j] == "[":
+            k = column.find("]", j + 1)
+            while k != -1 and k + 1 < n and column[k + 1] != ":":
+                k = column.find("]", k + 1)
+            if k == -1 or j == i:  # no closing bracket, or no factor name
+                return column, False
+            levels.append(column[j + 1 : k])
+            j = k + 1
+        if j >= n:
+            break
+        i = j + 1  # column[j] is ':'
+    if not levels:
+        return column, False
+    return ":".join(heads), any(level.startswith("T.") for level in levels)
 
 
 def term_columns(names: list[str], estimable: Any = None) -> dict[str, list[int]]:
     """``{term: [column indices]}`` of :func:`term_of`, terms in the order of
-    their first column, leaving out the columns ``estimable`` marks False."""
+    their first column, leaving out the columns ``estimable`` marks False.
+    Columns whose only levels are ``[level]`` (every level coded: ``C(x)[a]``,
+    ``C(x)[b]``) form a term where at least two share it; one alone keeps its
+    name (a column named with units, ``weight[kg]``, is no factor)."""
+    parts = [_term_parts(name) for name in names]
+    full = Counter(term for (term, treatment), name in zip(parts, names, strict=True)
+                   if term != name and not treatment)  # fmt: skip
     groups: dict[str, list[int]] = {}
-    for j, name in enumerate(names):
+    for j, (name, (term, treatment)) in enumerate(zip(names, parts, strict=True)):
+        if term != name and not treatment and full[term] < 2:
+            term = name
         if estimable is None or estimable[j]:
-            groups.setdefault(term_of(name), []).append(j)
+            groups.setdefault(term, []).append(j)
     return groups
 
 
