@@ -496,7 +496,7 @@ def _fit_in_memory(
 ) -> None:
     from ..io import check_text_fields
     from ..tabular import fit_design
-    from ..tabular._formula import as_written, grouped_response
+    from ..tabular._formula import as_written, formula_line, grouped_response
     from ._apply import read_input
     from ._fit_statistics import covariance, statistics
 
@@ -518,7 +518,7 @@ def _fit_in_memory(
     except MemoryError:
         raise _out_of_memory(data, fmt) from None
     if formula is not None and args["binomial"] is not None:
-        design.encoding["formula"] = formula  # as written (load shows the terms' text)
+        design.encoding["formula"] = formula_line(formula)  # cbind(s, f) as written
     from ..io._fields import escaped
 
     # column names and labels with a control character: refused now, as save

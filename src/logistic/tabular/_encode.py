@@ -62,6 +62,7 @@ from ._formula import (
     categorical_columns,
     fit_formula,
     formula_columns,
+    formula_line,
     parse_formula,
 )
 from ._grouped import COUNT_OPTIONS, grouped_counts
@@ -439,7 +440,7 @@ def _fit_formula_design(
         )
     encoding = {
         "kind": "formula",
-        "formula": formula,
+        "formula": formula_line(formula),
         "variables": used,
         "intercept": intercept,
         **stored,

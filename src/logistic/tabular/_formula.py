@@ -59,6 +59,7 @@ from ._read import position
 Where = Callable[[int], str]
 
 __all__ = [
+    "formula_line",
     "grouped_response",
     "parse_formula",
     "categorical_columns",
@@ -151,6 +152,13 @@ def as_written(formula: str | None, rewritten: str | None) -> Iterator[None]:
             said, meant = f"--formula {rewritten!r}", f"--formula {formula!r}"
             exc.args = (str(exc).replace(said, meant), *exc.args[1:])
         raise
+
+
+def formula_line(formula: str) -> str:
+    """``formula`` as a model file stores it (``encoding.formula``): on one
+    line, each run of white space one space (a formula written over several
+    lines, or with tabs). The stored terms, not this text, rebuild the design."""
+    return " ".join(formula.split())
 
 
 def _one_line(exc: BaseException) -> str:
