@@ -163,10 +163,14 @@ def formula_line(formula: str) -> str:
 
 def _one_line(exc: BaseException) -> str:
     """formulaic's message without terminal colours and the ASCII-art pointer
-    (and with its "insuffient" spelled right)."""
+    (and with its "insuffient" spelled right), control characters escaped."""
+    from ..io._fields import escaped
+
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
     text = text.replace("insuffient", "insufficient")
-    return text.splitlines()[0].strip() if text else type(exc).__name__
+    # the first line, a control character of the formula escaped (a terminal
+    # would act on it), as the formula itself is quoted
+    return escaped(text.splitlines()[0].strip()) if text else type(exc).__name__
 
 
 #: ``C(`any name`)``: a categorical column whose name is not a Python name.
