@@ -305,13 +305,12 @@ def formula_columns(columns: list[str], variables: set[str]) -> list[str]:
 
 
 def _unknown_columns(names: set[str], path: str, columns: list[str]) -> str:
-    import difflib
+    from .._column_hints import absent_column_hint
 
     # Stata's i.rank first: its "did you mean 'rank'" would make rank a number
     stata = [n for n in sorted(names) if stata_prefix_hint(n) is not None]
     name = (stata or sorted(names))[0]
-    close = difflib.get_close_matches(name, columns, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = absent_column_hint([name], columns, None)  # case, spaces, Unicode form
     hint = f": {stata_prefix_hint(name)}" if stata else hint
     hint = folded_hint(name, columns) or hint
     shown = ", ".join(repr(c) for c in columns[:20])

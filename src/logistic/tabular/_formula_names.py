@@ -34,9 +34,13 @@ _CALLED = re.compile(r"(?<![\w.`])([A-Za-z_]\w*)(?:\.\w+)?\s*\(")
 def folded_hint(name: str, columns: list[str]) -> str | None:
     """The words for ``name``, not a column, that is the NFKC form of one of
     ``columns`` (their code points escaped, as they print alike); None when
-    no column folds to it."""
-    folded = [
-        c for c in columns if c != name and unicodedata.normalize("NFKC", c) == name
+    no column folds to it, or only one whose accents differ in form (NFD
+    against NFC: :func:`logistic._column_hints.unicode_form_hint` says it)."""
+    folded = [  # an accent's NFC/NFD forms alone: the file's Unicode form hint
+        c
+        for c in columns
+        if unicodedata.normalize("NFKC", c) == name
+        and unicodedata.normalize("NFC", c) != name
     ]
     if not folded:
         return None
