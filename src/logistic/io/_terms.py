@@ -119,11 +119,16 @@ def _dotted(node: ast.expr) -> str | None:
 def _call_argument(node: ast.Call, name: str, text: str) -> ast.expr:
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
         if name == "C":  # C(column, Treatment(...)) is parsed before this
+            bare = re.fullmatch(r"C\(.+,\s*Treatment\s*(\(\s*\))?\s*\)", text.strip())
+            why = (  # C(x, Treatment) is what C(x) is already
+                "Treatment without a level is C(column), the first level the reference"
+                if bare
+                else "treatment coding is the only one supported (no Sum, Helmert "
+                "or Poly contrast, and no options such as levels=)"
+            )
             raise TermError(
                 f"{text!r}: C() takes a column and, optionally, its reference "
-                "level: C(column, Treatment(reference=LEVEL)); treatment coding is "
-                "the only one supported (no Sum, Helmert or Poly contrast, and no "
-                "options such as levels=)"
+                f"level: C(column, Treatment(reference=LEVEL)); {why}"
             )
         raise TermError(
             f"{text!r}: {name}() takes exactly one argument and no options here"
