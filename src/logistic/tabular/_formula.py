@@ -43,7 +43,11 @@ from ..io._encoding import MAX_TEXT as MAX_FORMULA
 from ..io._terms import TermError, evaluate, parse_factor
 from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
-from ._formula_confirm import confirm_design, integer_power_hint
+from ._formula_confirm import (
+    confirm_design,
+    integer_power_hint,
+    refuse_text_in_numbers,
+)
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
 from ._formula_names import folded_hint, shadowed_hint
@@ -433,6 +437,7 @@ def fit_formula(
             _unknown_columns(absent, path, columns or list(frame.columns))
         )
     check_references(factors, frame)
+    refuse_text_in_numbers(factors, frame)
     check_design_size(rhs, factors, frame, formula)
     mm = _materialise(rhs, frame, formula)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)

@@ -11,7 +11,10 @@ power or product beyond 2**63 wraps around there (``I(n**25)``: patsy and
 statsmodels fit the wrapped numbers without a word), and a negative integer
 power fails (``I(n**-1)``); both are named with the remedy, a float in the
 term (``n**25.0``, ``n**-1.0``), which both compute alike
-(:func:`integer_power_hint` for formulaic's error).
+(:func:`integer_power_hint` for formulaic's error). A text column inside a
+numeric function (``np.log(g)``, ``center(g)``), which formulaic cannot
+compute either, is refused before it tries, naming the term and the
+column's levels as ``I(g)`` is (:func:`refuse_text_in_numbers`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import numpy as np
 from .._exceptions import DataValidationError
 from .._feature_names import check_formula_names
 
-__all__ = ["confirm_design", "integer_power_hint"]
+__all__ = ["confirm_design", "integer_power_hint", "refuse_text_in_numbers"]
 
 #: The remedy for integer arithmetic, worded once.
 _FLOAT_REMEDY = (
@@ -72,3 +75,27 @@ def confirm_design(
         f"--formula {formula!r} cannot be stored exactly in a model file; "
         "precompute its transformed columns in the data instead"
     )
+
+
+def refuse_text_in_numbers(factors: dict[str, dict[str, Any]], frame: Any) -> None:
+    """Refuse a numeric factor other than a bare column (``np.log(g)``,
+    ``center(g)``) that reads a column of text in ``frame``, naming the term,
+    the column and the spelling of its levels (formulaic's own error is a
+    numpy ufunc's ``TypeError``)."""
+    import pandas as pd
+
+    from ..io._terms import expression_columns
+
+    for name, spec in factors.items():
+        if spec["kind"] != "numeric" or spec["expr"]["op"] == "column":
+            continue
+        for column in sorted(expression_columns(spec["expr"])):
+            values = frame[column]
+            if not (pd.api.types.is_numeric_dtype(values)
+                    or pd.api.types.is_bool_dtype(values)):  # fmt: skip
+                example = values.dropna().iloc[0] if values.notna().any() else None
+                raise DataValidationError(
+                    f"formula term {name!r} reads column {column!r} as numbers, "
+                    f"but it holds text (e.g. {example!r}); write {column} or "
+                    f"C({column}) for its levels"
+                )
