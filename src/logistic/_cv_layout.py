@@ -18,7 +18,23 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["sklearn_layout"]
+__all__ = ["SklearnLayout", "sklearn_layout"]
+
+
+class SklearnLayout:
+    """The attributes :func:`sklearn_layout` gives a fitted
+    ``LogisticRegressionCV``, declared for type checkers (the fit sets them
+    with ``setattr``, whose names mypy and pyright cannot see). ``scores_``,
+    ``coefs_paths_``, ``C_`` and ``l1_ratio_`` change type with
+    ``use_legacy_attributes`` (a dict or an array; an array of shape (1,) or
+    a float), so they are ``Any``."""
+
+    scores_: Any
+    coefs_paths_: Any
+    n_iter_: np.ndarray
+    C_: Any
+    l1_ratio_: Any
+    l1_ratios_: np.ndarray
 
 
 def sklearn_layout(

@@ -72,7 +72,7 @@ from ._cv_folds import (
     warn_at_edge,
 )
 from ._cv_labels import cv_score, scored_labels
-from ._cv_layout import sklearn_layout
+from ._cv_layout import SklearnLayout, sklearn_layout
 from ._cv_params import (
     check_splits,
     cs_alphas,
@@ -138,7 +138,7 @@ class CVCurve:
     index_1se: int
 
 
-class LogisticRegressionCV(BinaryPredictions, EstimatorProtocol):
+class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
     """Binary logistic regression with its penalty strength chosen by CV.
 
     Parameters

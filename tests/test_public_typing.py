@@ -1,0 +1,58 @@
+"""A strictly typed user's code type-checks against the package's annotations.
+
+``py.typed`` ships, so mypy reads our annotations as the truth: an attribute
+the documentation names that the class does not declare (set by ``setattr``)
+is an ``attr-defined`` error in the user's file, and a function annotated
+``-> Any`` where it returns one class lets every later mistake pass. Each test
+writes a user's file that follows the documentation and runs
+``mypy --strict`` on it (``mypy.api``, as ``.venv/bin/mypy --strict`` would).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+mypy_api = pytest.importorskip("mypy.api")
+
+
+def strict_errors(tmp_path: Path, code: str) -> list[str]:
+    """mypy --strict's error lines for ``code`` (the notes of reveal_type too)."""
+    path = tmp_path / "user_code.py"
+    path.write_text(textwrap.dedent(code))
+    out, err, _status = mypy_api.run(
+        [
+            "--strict",
+            "--no-incremental",
+            "--cache-dir",
+            str(tmp_path / ".mypy_cache"),
+            "--ignore-missing-imports",
+            "--no-error-summary",
+            str(path),
+        ]
+    )
+    assert not err, err
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def test_cv_attributes_documented_in_paths_md_are_declared(tmp_path):
+    # docs/paths.md reads cv.C_ and cv.scores_[1]; the class docstring lists
+    # coefs_paths_, n_iter_, l1_ratio_ and l1_ratios_ beside them. The fit sets
+    # these six with setattr (logistic._cv_layout.sklearn_layout), so mypy
+    # and pyright said "LogisticRegressionCV" has no attribute "C_".
+    lines = strict_errors(
+        tmp_path,
+        """
+        import numpy as np
+        from logistic import LogisticRegressionCV
+
+        def chosen(cv: LogisticRegressionCV) -> None:
+            print(cv.C_, cv.scores_[1].mean(axis=0), cv.coefs_paths_)
+            print(cv.l1_ratio_, cv.l1_ratios_, cv.alpha_, cv.Cs_)
+            n_iter: np.ndarray = cv.n_iter_
+            print(n_iter)
+        """,
+    )
+    assert lines == []
