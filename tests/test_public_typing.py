@@ -56,3 +56,26 @@ def test_cv_attributes_documented_in_paths_md_are_declared(tmp_path):
         """,
     )
     assert lines == []
+
+
+def test_load_is_typed_as_the_estimator_it_returns(tmp_path):
+    # load's docstring says "Returns LogisticRegression", but it was annotated
+    # -> Any: a misspelt method of the loaded model passed mypy --strict.
+    lines = strict_errors(
+        tmp_path,
+        """
+        from logistic import LogisticRegression, load
+
+        model: LogisticRegression = load("model.json")
+        reveal_type(load("model.json"))
+        model.predict_probability([[1.0]])
+        """,
+    )
+    assert any(
+        'Revealed type is "logistic.estimator.LogisticRegression"' in line
+        for line in lines
+    ), lines
+    assert any(
+        '"LogisticRegression" has no attribute "predict_probability"' in line
+        for line in lines
+    ), lines

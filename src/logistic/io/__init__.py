@@ -57,7 +57,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -103,6 +103,9 @@ from ._statistics import (
     statistics_to_dict,
     training_totals,
 )
+
+if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
+    from ..estimator import LogisticRegression
 
 #: The format version of binary files (K > 2 classes: ``MULTICLASS_VERSION``).
 BINARY_VERSION = (1, 1)
@@ -262,7 +265,7 @@ def save(
 class ModelFile:
     """Everything a model file holds, validated."""
 
-    model: Any
+    model: LogisticRegression
     encoding: dict[str, Any] | None
     covariance: np.ndarray | None
     covariance_names: list[str] | None
@@ -520,7 +523,7 @@ def read_model_bytes(
 
 def load(
     path: str | os.PathLike[str], *, strict: bool = False, max_bytes: int = MAX_BYTES
-) -> Any:
+) -> LogisticRegression:
     """Load a fitted estimator written by :func:`save` (never unpickles).
 
     Parameters
@@ -550,7 +553,7 @@ def load(
     return estimator_of(read_model_file(path, strict=strict, max_bytes=max_bytes), path)
 
 
-def estimator_of(mf: Any, path: str | os.PathLike[str]) -> Any:
+def estimator_of(mf: ModelFile, path: str | os.PathLike[str]) -> LogisticRegression:
     """The fitted estimator of a model file read by :func:`read_model_file`,
     as :func:`load` returns it (classes as the target spells them, the
     encoding, the stored covariance and fit statistics attached); ``path``

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +31,9 @@ from ._classes import classes_from_dict, classes_to_dict
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
 from ._fields import is_finite_number as _is_finite_number
 from ._target_name import read_target_name, storable_target_name
+
+if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
+    from ..estimator import LogisticRegression
 
 FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
@@ -291,7 +294,9 @@ _MODEL_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def model_from_dict(d: Any, path: str = "<memory>", *, strict: bool = False) -> Any:
+def model_from_dict(
+    d: Any, path: str = "<memory>", *, strict: bool = False
+) -> LogisticRegression:
     """Rebuild a fitted estimator from the ``model`` section (each field validated)."""
     from ..estimator import LogisticRegression
 
