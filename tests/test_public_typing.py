@@ -79,3 +79,25 @@ def test_load_is_typed_as_the_estimator_it_returns(tmp_path):
         '"LogisticRegression" has no attribute "predict_probability"' in line
         for line in lines
     ), lines
+
+
+def test_set_params_returns_the_estimators_own_class(tmp_path):
+    # set_params returns self (scikit-learn's protocol) but was annotated
+    # -> Any, so a chained call lost the estimator's type.
+    lines = strict_errors(
+        tmp_path,
+        """
+        from logistic import LogisticRegression, LogisticRegressionCV
+
+        reveal_type(LogisticRegression().set_params(C=2.0))
+        reveal_type(LogisticRegressionCV().set_params(cv=3))
+        """,
+    )
+    assert any(
+        'Revealed type is "logistic.estimator.LogisticRegression"' in line
+        for line in lines
+    ), lines
+    assert any(
+        'Revealed type is "logistic.model_selection.LogisticRegressionCV"' in line
+        for line in lines
+    ), lines

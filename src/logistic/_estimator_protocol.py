@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import inspect
 import sys
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from ._exceptions import link_sklearn_warnings
 
 __all__ = ["EstimatorProtocol", "NotFittedError", "available_if", "require_routing"]
+
+#: The estimator's own class, which ``set_params`` returns (``typing.Self``
+#: is Python 3.11's).
+_Estimator = TypeVar("_Estimator", bound="EstimatorProtocol")
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -220,7 +224,7 @@ class EstimatorProtocol:
         link_sklearn_warnings()  # scikit-learn is calling: it is loaded
         return {name: getattr(self, name) for name in self._get_param_names()}
 
-    def set_params(self, **params: Any) -> Any:
+    def set_params(self: _Estimator, **params: Any) -> _Estimator:
         """Set parameters (validated at ``fit``, never here)."""
         valid = self._get_param_names()
         for key in params:
