@@ -101,3 +101,38 @@ def test_set_params_returns_the_estimators_own_class(tmp_path):
         'Revealed type is "logistic.model_selection.LogisticRegressionCV"' in line
         for line in lines
     ), lines
+
+
+def test_inference_results_methods_name_the_classes_they_return(tmp_path):
+    # Each method's docstring names a public class of logistic.inference that
+    # it returns, but they were annotated -> Any: a typed user's
+    # res.odds_ratios().summry() passed mypy --strict.
+    lines = strict_errors(
+        tmp_path,
+        """
+        from logistic.inference import InferenceResults
+
+        def use(res: InferenceResults) -> None:
+            reveal_type(res.t_test("x1 - x2"))
+            reveal_type(res.wald_test_terms())
+            reveal_type(res.get_influence())
+            reveal_type(res.get_margeff())
+            reveal_type(res.get_prediction())
+            reveal_type(res.odds_ratios())
+            reveal_type(res.hosmer_lemeshow())
+            reveal_type(res.goodness_of_fit())
+            reveal_type(res.summary())
+        """,
+    )
+    revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines]
+    assert revealed == [
+        "logistic.inference._contrasts.ContrastResults",
+        "logistic.inference._hypothesis.TermTests",
+        "logistic.inference._influence.Influence",
+        "logistic.inference._margins_results.MarginalEffects",
+        "logistic.inference._prediction_interval.PredictionResults",
+        "logistic.inference._odds.OddsRatioTable",
+        "logistic.inference._goodness.HosmerLemeshowResult",
+        "logistic.inference._goodness.GoodnessOfFit",
+        "logistic.inference._summary.Summary",
+    ], lines

@@ -35,6 +35,9 @@ from ._hypothesis import (
 )
 from ._same_data import check_same_data
 
+if TYPE_CHECKING:
+    from ._contrasts import ContrastResults
+
 __all__ = ["HypothesisMethods"]
 
 
@@ -69,7 +72,7 @@ class HypothesisMethods:
         """
         return wald_test(self._params(), self._cov_display(), R, q, self.term_names)
 
-    def t_test(self, R: Any, q: Any = None) -> Any:
+    def t_test(self, R: Any, q: Any = None) -> ContrastResults:
         """Each row of ``R β = q`` estimated and tested alone (statsmodels'
         ``t_test``, normal; Stata's ``lincom``): a :class:`ContrastResults`,
         e.g. ``t_test("rank3 - rank4")``; see :mod:`._contrasts`."""
@@ -79,7 +82,7 @@ class HypothesisMethods:
         names, cov = self.term_names, covariance_label(self)
         return contrasts(self._params(), self._cov_display(), R, q, names, cov)
 
-    def wald_test_terms(self) -> Any:
+    def wald_test_terms(self) -> TermTests:
         """Joint Wald test per term (one-hot levels ``x[T.l]`` together), a
         ``{term: WaldTestResult}``; see :func:`._hypothesis.wald_test_terms`."""
         from ._hypothesis import wald_test_terms

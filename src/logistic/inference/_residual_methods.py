@@ -13,6 +13,7 @@ from .._typing import FloatArray
 
 if TYPE_CHECKING:
     from .._objective import LogisticObjective
+    from ._influence import Influence
     from ._wald import WaldTable
 
 __all__ = ["ResidualMethods"]
@@ -79,7 +80,7 @@ class ResidualMethods:
         """Signed square roots of each row's deviance contribution."""
         return self._row_residuals.deviance
 
-    def get_influence(self) -> Any:
+    def get_influence(self) -> Influence:
         """Leverage, studentized residuals, Cook's distance, DFBETAS (an
         :class:`~logistic.inference.Influence`, statsmodels' ``GLMInfluence``
         names; ``most_influential(n, by)``). Needs the training data; see

@@ -58,7 +58,7 @@ Conventions (owned here):
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -77,6 +77,13 @@ from ._order import display_order, term_positions
 from ._residual_methods import ResidualMethods
 from ._stored import FitStatistics
 from ._wald import WaldTable, check_alpha, wald_frame, wald_table
+
+if TYPE_CHECKING:  # the annotations only: each is imported where it is made
+    from ._goodness import GoodnessOfFit, HosmerLemeshowResult
+    from ._margins_results import MarginalEffects
+    from ._odds import OddsRatioTable
+    from ._prediction_interval import PredictionResults
+    from ._summary import Summary
 
 #: The odds-ratio table's word on a Firth fit's tests: its z and P>|z| are
 #: Wald's, which logistf does not report for penalized fits.
@@ -427,7 +434,7 @@ class InferenceResults(
         atexog: Any = None,
         dummy: Any = False,
         categorical: str = "levels",
-    ) -> Any:
+    ) -> MarginalEffects:
         """Marginal effects with delta-method standard errors (statsmodels' name).
 
         ``at``: ``"overall"`` (average over the training rows; needs the data
@@ -475,7 +482,7 @@ class InferenceResults(
         return predictive_margins(self, atexog=atexog, at=at, references=references)
 
     # -- predictions, residuals, influence (_prediction_interval, _influence) -------
-    def get_prediction(self, X: Any = None, offset: Any = None) -> Any:
+    def get_prediction(self, X: Any = None, offset: Any = None) -> PredictionResults:
         """Predictions with standard errors and intervals (statsmodels' name).
 
         ``X`` new rows (array, sparse matrix or DataFrame, as ``predict``),
@@ -507,7 +514,7 @@ class InferenceResults(
     # -- odds ratios and goodness of fit (conventions in _odds, _goodness) ------------
     def odds_ratios(
         self, alpha: float = 0.05, method: str = "wald", terms: Any = None
-    ) -> Any:
+    ) -> OddsRatioTable:
         """Odds ratios ``exp(coef)`` with ``exp``'d ``"wald"`` or ``"profile"``
         bounds (an :class:`OddsRatioTable`; see :mod:`._odds`); ``terms``
         (names of ``term_names`` or positions) keeps those rows only, in
@@ -534,7 +541,9 @@ class InferenceResults(
         w, b = self._stats.split(self._theta)
         return fitted_pairs(self._data("the Hosmer-Lemeshow test").data, w, b)
 
-    def hosmer_lemeshow(self, groups: int = 10, method: str = "stata") -> Any:
+    def hosmer_lemeshow(
+        self, groups: int = 10, method: str = "stata"
+    ) -> HosmerLemeshowResult:
         """The Hosmer–Lemeshow test of the training rows (a
         :class:`HosmerLemeshowResult`; grouping rules and the one pass over any
         backend in :mod:`._goodness`)."""
@@ -546,7 +555,7 @@ class InferenceResults(
         )  # fmt: skip
         return hosmer_lemeshow(*self._fitted_pairs, groups=groups, method=method)
 
-    def goodness_of_fit(self) -> Any:
+    def goodness_of_fit(self) -> GoodnessOfFit:
         """Deviance and Pearson tests (a :class:`GoodnessOfFit`; a note instead
         for 0/1 data, see :mod:`._goodness`)."""
         from ._goodness import goodness_of_fit
@@ -557,7 +566,7 @@ class InferenceResults(
 
     def summary(
         self, alpha: float = 0.05, title: str | None = None, odds_ratios: Any = False
-    ) -> Any:
+    ) -> Summary:
         """A :class:`~logistic.inference.Summary` (text, HTML, Markdown);
         ``odds_ratios=True``/``"wald"``/``"profile"`` shows odds ratios."""
         from ._summary import Summary
