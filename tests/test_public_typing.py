@@ -136,3 +136,47 @@ def test_inference_results_methods_name_the_classes_they_return(tmp_path):
         "logistic.inference._goodness.GoodnessOfFit",
         "logistic.inference._summary.Summary",
     ], lines
+
+
+def test_predictions_are_arrays_for_numpy_rows_and_unknown_for_others(tmp_path):
+    # predict and predict_log_proba were annotated -> np.ndarray, but a Dask X
+    # gives a lazy Dask array and a torch or CuPy X an array on its device
+    # (logistic._prediction.labels, log_proba): a typed user's
+    # model.predict(tensor).cpu() was a mypy error. decision_function and
+    # predict_proba said -> Any, also for numpy rows (the brief's
+    # m.fit(X, y).predict_proba(X) was Any). Now each is np.ndarray for a
+    # numpy X and Any for any other X, for both estimators.
+    lines = strict_errors(
+        tmp_path,
+        """
+        import numpy as np
+        import numpy.typing as npt
+        from logistic import LogisticRegression, LogisticRegressionCV
+
+        class Tensor:  # stands for a torch tensor or a Dask array
+            def cpu(self) -> "Tensor":
+                return self
+
+        def use(
+            m: LogisticRegression,
+            cv: LogisticRegressionCV,
+            X: npt.NDArray[np.float64],
+            t: Tensor,
+        ) -> None:
+            reveal_type(m.fit(X, X[:, 0]).predict_proba(X))
+            reveal_type(m.decision_function(X))
+            reveal_type(m.predict_log_proba(X))
+            reveal_type(m.predict(X))
+            reveal_type(cv.predict_proba(X))
+            reveal_type(cv.predict(X))
+            m.predict(t).cpu()
+            m.predict_log_proba(t).cpu()
+            cv.predict(t).cpu()
+        """,
+    )
+    errors = [line for line in lines if "error:" in line]
+    assert errors == []
+    revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines]
+    floats = "numpy.ndarray[tuple[Any, ...], numpy.dtype[numpy.float64]]"
+    labels = "numpy.ndarray[tuple[Any, ...], numpy.dtype[Any]]"
+    assert revealed == [floats, floats, floats, labels, floats, labels], lines

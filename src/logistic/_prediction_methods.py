@@ -3,17 +3,28 @@ logits, probabilities, labels and accuracy, each with the rows' ``offset``
 (one value a row, as in ``fit``). Thin entries to :mod:`logistic._prediction`
 (two classes) and :mod:`logistic._multinomial_predict` (K > 2), in this mixin
 so that ``estimator.py`` holds the fit and its stored state.
+
+Their annotations (overloads) say what a numpy X gives, a numpy array
+(float64 but for ``predict``'s labels), and ``Any`` for any other X: a Dask
+collection gives a lazy Dask array, a torch or CuPy array one on its device.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from . import _prediction
 from ._multiclass import is_multiclass
 from ._typing import is_dask_collection
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    #: what decision_function, predict_proba and predict_log_proba return for
+    #: a numpy X (the overloads below; Dask and device arrays: their own kind)
+    Float64s = NDArray[np.float64]
 
 __all__ = ["BinaryPredictions", "PredictionMethods"]
 
@@ -28,6 +39,10 @@ class BinaryPredictions:
 
         def _check_fitted(self) -> None: ...
 
+    @overload
+    def decision_function(self, X: np.ndarray, offset: Any = None) -> Float64s: ...
+    @overload
+    def decision_function(self, X: Any, offset: Any = None) -> Any: ...
     def decision_function(self, X: Any, offset: Any = None) -> Any:
         """Logits ``z = X w + b (+ offset)`` of shape (n_samples,), float64.
 
@@ -54,6 +69,10 @@ class BinaryPredictions:
         self._check_fitted()
         return _prediction.decision_function(self, X, offset)
 
+    @overload
+    def predict_proba(self, X: np.ndarray, offset: Any = None) -> Float64s: ...
+    @overload
+    def predict_proba(self, X: Any, offset: Any = None) -> Any: ...
     def predict_proba(self, X: Any, offset: Any = None) -> Any:
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1."""
         if is_dask_collection(X):
@@ -61,7 +80,11 @@ class BinaryPredictions:
             return _prediction.dask_proba(self, X, offset)
         return _prediction.proba(self.decision_function(X, offset))
 
-    def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
+    @overload
+    def predict_log_proba(self, X: np.ndarray, offset: Any = None) -> Float64s: ...
+    @overload
+    def predict_log_proba(self, X: Any, offset: Any = None) -> Any: ...
+    def predict_log_proba(self, X: Any, offset: Any = None) -> Any:
         """``log predict_proba``, computed stably as ``log σ(∓z)``.
 
         Finite for every finite z (e.g. -800 at z = -800), unlike
@@ -69,7 +92,11 @@ class BinaryPredictions:
         """
         return _prediction.log_proba(self.decision_function(X, offset))
 
-    def predict(self, X: Any, offset: Any = None) -> np.ndarray:
+    @overload
+    def predict(self, X: np.ndarray, offset: Any = None) -> np.ndarray: ...
+    @overload
+    def predict(self, X: Any, offset: Any = None) -> Any: ...
+    def predict(self, X: Any, offset: Any = None) -> Any:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]``."""
         return _prediction.labels(self.decision_function(X, offset), self.classes_)
 
@@ -78,6 +105,10 @@ class PredictionMethods(BinaryPredictions):
     """Predictions of a fitted logistic regression (mixin): two classes as
     :class:`BinaryPredictions`, K > 2 by :mod:`logistic._multinomial_predict`."""
 
+    @overload
+    def decision_function(self, X: np.ndarray, offset: Any = None) -> Float64s: ...
+    @overload
+    def decision_function(self, X: Any, offset: Any = None) -> Any: ...
     def decision_function(self, X: Any, offset: Any = None) -> Any:
         """:meth:`BinaryPredictions.decision_function`; for K > 2 classes the
         (n_samples, K) logits."""
@@ -88,6 +119,10 @@ class PredictionMethods(BinaryPredictions):
             return _multinomial_predict.decision_matrix(self, X, offset)
         return super().decision_function(X, offset)
 
+    @overload
+    def predict_proba(self, X: np.ndarray, offset: Any = None) -> Float64s: ...
+    @overload
+    def predict_proba(self, X: Any, offset: Any = None) -> Any: ...
     def predict_proba(self, X: Any, offset: Any = None) -> Any:
         """Columns ``[P(classes_[0]), P(classes_[1])]``; rows sum to 1 (one
         column per class, the softmax of the logits, for K > 2 classes)."""
@@ -97,7 +132,11 @@ class PredictionMethods(BinaryPredictions):
             return _multinomial_predict.proba(self.decision_function(X, offset))
         return super().predict_proba(X, offset)
 
-    def predict_log_proba(self, X: Any, offset: Any = None) -> np.ndarray:
+    @overload
+    def predict_log_proba(self, X: np.ndarray, offset: Any = None) -> Float64s: ...
+    @overload
+    def predict_log_proba(self, X: Any, offset: Any = None) -> Any: ...
+    def predict_log_proba(self, X: Any, offset: Any = None) -> Any:
         """``log predict_proba``, computed stably as ``log σ(∓z)`` (the log
         softmax for K > 2 classes)."""
         if is_multiclass(self):
@@ -106,7 +145,11 @@ class PredictionMethods(BinaryPredictions):
             return _multinomial_predict.log_proba(self.decision_function(X, offset))
         return super().predict_log_proba(X, offset)
 
-    def predict(self, X: Any, offset: Any = None) -> np.ndarray:
+    @overload
+    def predict(self, X: np.ndarray, offset: Any = None) -> np.ndarray: ...
+    @overload
+    def predict(self, X: Any, offset: Any = None) -> Any: ...
+    def predict(self, X: Any, offset: Any = None) -> Any:
         """``classes_[1]`` where ``z > 0``, else ``classes_[0]`` (the class of
         the largest logit for K > 2 classes)."""
         if is_multiclass(self):
