@@ -1,13 +1,23 @@
 """Exceptions and warnings raised by ``logistic``.
 
-Convention: every error derives from ``ValueError`` or ``TypeError`` so that
-scikit-learn tooling (which catches those) keeps working, and every message
-names the input (parameter, array, column, file), what was received, and what
-is expected or how to fix it. The library never changes global warning filters
-(``warnings.catch_warnings`` included: its filters are every thread's, and two
-overlapping uses can leave one installed for good); where it holds back a
-warning of its own that a caller gives itself, :func:`held_back` marks the
-calling thread's context and :func:`warn` (the warning's call) honours it.
+Convention: every error raised on purpose derives from :class:`LogisticError`
+and from the builtin it refines, so that code catching the builtin keeps
+working (scikit-learn's tooling catches ``ValueError`` and ``TypeError``):
+``ValueError`` for data, model files and checkpoints, ``ValueError`` and
+``TypeError`` for parameters, ``FloatingPointError`` for
+:class:`NumericalError` (a logit or an iterate beyond float64), and
+``RuntimeError``, ``ConnectionError``, ``TimeoutError`` or ``MemoryError``
+for a Dask cluster's faults (:mod:`logistic.backends._dask_errors`). Two
+follow another convention: ``NotFittedError`` (``ValueError`` and
+``AttributeError``, as scikit-learn's; :mod:`logistic._estimator_protocol`)
+and ``NotARegularFileError`` (an ``OSError``: :mod:`logistic._files`).
+Every message names the input (parameter, array, column, file), what was
+received, and what is expected or how to fix it. The library never changes
+global warning filters (``warnings.catch_warnings`` included: its filters
+are every thread's, and two overlapping uses can leave one installed for
+good); where it holds back a warning of its own that a caller gives itself,
+:func:`held_back` marks the calling thread's context and :func:`warn` (the
+warning's call) honours it.
 Two places still set the process's filters, for other libraries' warnings
 that no :func:`warn` issues: ``tabular._formula._materialise`` (formulaic's,
 while a formula's design is built) and ``report._figures._png``
