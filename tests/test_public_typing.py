@@ -125,9 +125,13 @@ def test_inference_results_methods_name_the_classes_they_return(tmp_path):
         """,
     )
     revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines]
+    # a NamedTuple is revealed as its tuple with the class as "fallback"
+    assert revealed[1].startswith("logistic.inference._hypothesis.TermTests[")
+    assert revealed[1].endswith("fallback=logistic.inference._hypothesis.WaldTestResult]]")
+    revealed[1] = "TermTests"
     assert revealed == [
         "logistic.inference._contrasts.ContrastResults",
-        "logistic.inference._hypothesis.TermTests",
+        "TermTests",
         "logistic.inference._influence.Influence",
         "logistic.inference._margins_results.MarginalEffects",
         "logistic.inference._prediction_interval.PredictionResults",
@@ -180,3 +184,28 @@ def test_predictions_are_arrays_for_numpy_rows_and_unknown_for_others(tmp_path):
     floats = "numpy.ndarray[tuple[Any, ...], numpy.dtype[numpy.float64]]"
     labels = "numpy.ndarray[tuple[Any, ...], numpy.dtype[Any]]"
     assert revealed == [floats, floats, floats, labels, floats, labels], lines
+
+
+def test_term_tests_say_what_tests_they_hold(tmp_path):
+    # TermTests subclassed a bare dict, so wald_test_terms().items() and
+    # lr_test_terms().items() gave Any to mypy and Unknown to pyright's strict
+    # mode (reportUnknownMemberType on a user's loop over the terms).
+    lines = strict_errors(
+        tmp_path,
+        """
+        from logistic.inference import InferenceResults
+
+        def use(res: InferenceResults) -> None:
+            for term, wald in res.wald_test_terms().items():
+                reveal_type(wald)
+            for term, lr in res.lr_test_terms().items():
+                reveal_type(lr.statistic)
+                reveal_type(lr)
+        """,
+    )
+    revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines]
+    assert len(revealed) == 3, lines
+    # a NamedTuple is revealed as its tuple with the class as "fallback"
+    assert revealed[0].endswith("fallback=logistic.inference._hypothesis.WaldTestResult]")
+    assert revealed[1] == "float"
+    assert revealed[2].endswith("fallback=logistic.inference._hypothesis.LRTestResult]")

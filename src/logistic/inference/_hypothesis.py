@@ -41,7 +41,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -68,11 +68,15 @@ _RANK_RTOL = 1e-10
 #: :func:`logistic._exceptions.held_back`).
 RANK_WARNING = "covariance of constraints does not have full rank"
 
+#: The class of the tests a :class:`TermTests` holds.
+_Test = TypeVar("_Test")
 
-class TermTests(dict):  # type: ignore[type-arg]
+
+class TermTests(dict[str, _Test], Generic[_Test]):
     """``{term: WaldTestResult}`` (``wald_test_terms``) or ``{term:
     LRTestResult}`` (``lr_test_terms``); an unknown term is a KeyError naming
-    it and the known terms."""
+    it and the known terms. Generic in the test's class, so that a type
+    checker knows what ``items()`` gives."""
 
     def __missing__(self, key: Any) -> Any:
         known = ", ".join(repr(t) for t in self)
@@ -572,7 +576,9 @@ def term_columns(names: list[str], estimable: Any = None) -> dict[str, list[int]
     return groups
 
 
-def wald_test_terms(params: Any, cov: Any, names: list[str]) -> TermTests:
+def wald_test_terms(
+    params: Any, cov: Any, names: list[str]
+) -> TermTests[WaldTestResult]:
     """Per term, the joint Wald test that all its coefficients are 0 (R's
     ``car::Anova(type = 3, test = "Wald")``, Stata's ``testparm i.x``,
     statsmodels' ``wald_test_terms``): the columns of a term (:func:`term_of`:

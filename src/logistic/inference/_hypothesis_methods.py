@@ -82,14 +82,14 @@ class HypothesisMethods:
         names, cov = self.term_names, covariance_label(self)
         return contrasts(self._params(), self._cov_display(), R, q, names, cov)
 
-    def wald_test_terms(self) -> TermTests:
+    def wald_test_terms(self) -> TermTests[WaldTestResult]:
         """Joint Wald test per term (one-hot levels ``x[T.l]`` together), a
         ``{term: WaldTestResult}``; see :func:`._hypothesis.wald_test_terms`."""
         from ._hypothesis import wald_test_terms
 
         return wald_test_terms(self._params(), self._cov_display(), self.term_names)
 
-    def lr_test_terms(self) -> TermTests:
+    def lr_test_terms(self) -> TermTests[LRTestResult]:
         """Likelihood-ratio test per term (one-hot levels ``x[T.l]`` together):
         ``2 [ℓ*(β̂) - max_{β_term = 0} ℓ*]`` on χ²(its columns), a ``{term:
         LRTestResult}`` in the order of ``wald_test_terms``; R's ``drop1(fit,

@@ -316,7 +316,7 @@ class MultinomialInference(BinaryOnlyMethods):
         """``zvalues`` under statsmodels' name (normal, not t, statistics)."""
         return self.zvalues
 
-    def wald_test_terms(self) -> TermTests:
+    def wald_test_terms(self) -> TermTests[WaldTestResult]:
         """Per term, the joint Wald test that its coefficients are 0 in all
         ``K-1`` equations (df ``K-1`` times its columns: a factor's one-hot
         columns form one term, as for two classes), in ``term_names`` order."""
