@@ -209,3 +209,22 @@ def test_term_tests_say_what_tests_they_hold(tmp_path):
     assert revealed[0].endswith("fallback=logistic.inference._hypothesis.WaldTestResult]")
     assert revealed[1] == "float"
     assert revealed[2].endswith("fallback=logistic.inference._hypothesis.LRTestResult]")
+
+
+def test_check_gradient_takes_a_fitted_models_intercept(tmp_path):
+    # check_gradient's docstring: "b : float, or an array of one value
+    # (intercept_)", and the code reads either, but b was annotated float:
+    # check_gradient(X, y, m.coef_, m.intercept_) was an arg-type error.
+    lines = strict_errors(
+        tmp_path,
+        """
+        import numpy as np
+        import numpy.typing as npt
+        from logistic import LogisticRegression, check_gradient
+
+        def use(X: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> bool:
+            m = LogisticRegression().fit(X, y)
+            return check_gradient(X, y, m.coef_, m.intercept_).passed
+        """,
+    )
+    assert lines == []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from ._constraints import Interval, as_float64, validate_params
 from ._exceptions import InvalidParameterError
 from ._objective import LogisticObjective
 from ._validation import check_vector, check_X, check_y_binary
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["GradientCheck", "check_gradient"]
 
@@ -64,7 +67,7 @@ def check_gradient(
     X: Any,
     y: Any,
     w: Any,
-    b: float = 0.0,
+    b: ArrayLike = 0.0,
     *,
     sample_weight: Any = None,
     alpha: float = 0.0,
