@@ -11,6 +11,10 @@ Public entry points:
   memory or any backend: a file streamed out of core
   (:class:`logistic.backends.Chunked`) or Dask data; named (pandas) when the
   model knows its feature names;
+* ``InferenceResults.wald_test`` → :class:`WaldTestResult`, ``lr_test`` →
+  :class:`LRTestResult`, ``t_test`` → :class:`ContrastResults`, and
+  ``wald_test_terms`` / ``lr_test_terms`` → :class:`TermTests` (a dict of
+  those tests by term);
 * :func:`wald_table` → :class:`WaldTable`: standard errors, z, p-values and
   intervals of estimates with a covariance matrix stored elsewhere;
 * :class:`Summary` (``as_text``, ``as_html``, ``as_markdown``; odds ratios
@@ -65,11 +69,12 @@ if TYPE_CHECKING:
     from ._covariance import COV_TYPES, CollinearityError
     from ._fit import fit_inference
     from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
-    from ._hypothesis import LRTestResult, WaldTestResult, parse_constraints
+    from ._hypothesis import LRTestResult, TermTests, WaldTestResult, parse_constraints
     from ._influence import Influence
     from ._margins_results import MarginalEffects
     from ._model_interval import predict_interval, stored_prediction
     from ._multinomial import MultinomialInference
+    from ._multinomial_summary import MultinomialSummary
     from ._odds import OddsRatioTable
     from ._order import display_order, intercept_first
     from ._prediction_interval import PredictionResults
@@ -90,6 +95,7 @@ _LAZY = {
     "HosmerLemeshowResult": "_goodness",
     "hosmer_lemeshow": "_goodness",
     "LRTestResult": "_hypothesis",
+    "TermTests": "_hypothesis",
     "WaldTestResult": "_hypothesis",
     "parse_constraints": "_hypothesis",
     "Influence": "_influence",
@@ -97,6 +103,7 @@ _LAZY = {
     "predict_interval": "_model_interval",
     "stored_prediction": "_model_interval",
     "MultinomialInference": "_multinomial",
+    "MultinomialSummary": "_multinomial_summary",
     "NotTrainingDataError": "_checks",
     "OddsRatioTable": "_odds",
     "display_order": "_order",
@@ -120,11 +127,13 @@ __all__ = [
     "LRTestResult",
     "MarginalEffects",
     "MultinomialInference",
+    "MultinomialSummary",
     "NotTrainingDataError",
     "OddsRatioTable",
     "PredictionResults",
     "PredictiveMargins",
     "Summary",
+    "TermTests",
     "WaldTable",
     "WaldTestResult",
     "display_order",
