@@ -228,3 +228,22 @@ def test_check_gradient_takes_a_fitted_models_intercept(tmp_path):
         """,
     )
     assert lines == []
+
+
+def test_submodules_reached_as_attributes_are_typed(tmp_path):
+    # logistic's docstring: the public submodules are "imported on first
+    # attribute access" (logistic.metrics without import logistic.metrics),
+    # but only datasets was imported for type checkers: logistic.metrics and
+    # the others were Any, so logistic.metrics.roc_auc_score passed mypy.
+    import logistic
+
+    names = sorted(logistic._SUBMODULES)
+    reveals = "\n".join(f"reveal_type(logistic.{name})" for name in names)
+    lines = strict_errors(
+        tmp_path,
+        "import logistic\n" + reveals + "\nlogistic.metrics.roc_auc_score([0], [0.5])\n",
+    )
+    revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines[:-1]]
+    assert len(revealed) == len(names), lines
+    assert [r for r in revealed if r == "Any"] == [], lines
+    assert 'Module has no attribute "roc_auc_score"' in lines[-1], lines

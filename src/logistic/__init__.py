@@ -51,7 +51,21 @@ from ._exceptions import (
 )
 
 if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers and IDEs
-    from . import datasets
+    # the submodules (_SUBMODULES), so that logistic.metrics.roc_auc is typed
+    from . import (
+        backends,  # noqa: F401
+        columns,  # noqa: F401
+        datasets,
+        derivation,  # noqa: F401
+        formats,  # noqa: F401
+        inference,  # noqa: F401
+        io,  # noqa: F401
+        metrics,  # noqa: F401
+        model_selection,  # noqa: F401
+        onnx_export,  # noqa: F401
+        solvers,  # noqa: F401
+        tabular,  # noqa: F401
+    )
     from ._gradcheck import GradientCheck, check_gradient
     from ._objective import LogisticObjective
     from ._path import PathResult, path
