@@ -14,10 +14,15 @@ loaded on first use: the objective layer imports this package for the default
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._reduce import tree_sum
 from .in_memory import InMemory
+
+if TYPE_CHECKING:  # the names __getattr__ provides, for type checkers and IDEs
+    from ._dispatch import as_backend, should_stream
+    from .chunked import Chunked
+    from .dask import Dask
 
 __all__ = [
     "Chunked",

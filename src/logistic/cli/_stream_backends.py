@@ -37,7 +37,7 @@ def chunked_backend(
     with its row cache on (in ``cache_dir``, else the default folder) or off."""
     from ..backends import Chunked
 
-    args = {
+    args: dict[str, Any] = {
         "target": plan.target,
         "features": plan.features,
         "weight": plan.weights,
