@@ -271,3 +271,22 @@ def test_every_public_name_of_every_subpackage_is_typed(tmp_path):
     revealed = zip(shown, lines, strict=True)
     untyped = [name for name, line in revealed if line.endswith('"Any"')]
     assert untyped == []
+
+
+def test_class_weight_takes_a_dict_of_integer_weights(tmp_path):
+    # class_weight was annotated dict[Any, float]: dict is invariant in its
+    # values, so scikit-learn's usual w = {0: 1, 1: 5} (dict[int, int]) given
+    # through a variable was an arg-type error, though fit takes any dict.
+    lines = strict_errors(
+        tmp_path,
+        """
+        from logistic import LogisticRegression
+
+        weights = {0: 1, 1: 5}
+        named: dict[str, float] = {"no": 1.0, "yes": 2.5}
+        LogisticRegression(class_weight=weights)
+        LogisticRegression(class_weight=named)
+        LogisticRegression(class_weight="balanced")
+        """,
+    )
+    assert lines == []

@@ -258,7 +258,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         l1_ratio: float | None = L1_RATIO_UNSET,
         solver: str = "auto",
         fit_intercept: bool = True,
-        class_weight: dict[Any, float] | str | None = None,
+        class_weight: dict[Any, Any] | str | None = None,
         tol: float | None = None,
         max_iter: int = 1000,
         warm_start: bool = False,
