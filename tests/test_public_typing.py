@@ -290,3 +290,25 @@ def test_class_weight_takes_a_dict_of_integer_weights(tmp_path):
         """,
     )
     assert lines == []
+
+
+def test_partial_fit_is_checked_against_its_signature(tmp_path):
+    # available_if (the decorator that hides partial_fit where the settings
+    # cannot honour it) returned Any to type checkers, so m.partial_fit was
+    # Any: a misspelt keyword passed mypy --strict and the result was Any.
+    lines = strict_errors(
+        tmp_path,
+        """
+        import numpy as np
+        import numpy.typing as npt
+        from logistic import LogisticRegression
+
+        def use(X: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> None:
+            m = LogisticRegression(penalty="l2", alpha=1e-3)
+            reveal_type(m.partial_fit(X, y, classes=[0, 1]))
+            m.partial_fit(X, y, clases=[0, 1])
+        """,
+    )
+    assert lines[0].endswith('Revealed type is "logistic.estimator.LogisticRegression"')
+    errors = [line for line in lines if "error:" in line]
+    assert len(errors) == 1 and 'Unexpected keyword argument "clases"' in errors[0]

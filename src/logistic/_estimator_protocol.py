@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import inspect
 import sys
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -32,6 +33,8 @@ __all__ = ["EstimatorProtocol", "NotFittedError", "available_if", "require_routi
 #: The estimator's own class, which ``set_params`` returns (``typing.Self``
 #: is Python 3.11's).
 _Estimator = TypeVar("_Estimator", bound="EstimatorProtocol")
+#: A method that :class:`available_if` wraps (type checkers see it unchanged).
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -87,10 +90,12 @@ class available_if:  # noqa: N801 - used as a decorator, like scikit-learn's
         self.check = check
         self.reason = reason  # reason(obj): why the method is missing, or None
 
-    def __call__(self, fn: Any) -> Any:
+    def __call__(self, fn: _Method) -> _Method:
         self.fn = fn
         self.__doc__ = fn.__doc__
-        return self
+        # the descriptor stands for fn: to type checkers the method is fn, so
+        # est.partial_fit(...) is checked against its signature
+        return cast(_Method, self)
 
     def __get__(self, obj: Any, owner: Any = None) -> Any:
         if obj is None:
