@@ -40,7 +40,7 @@ class LoopOptions:
     """Options of the base loop.
 
     patience : iterations without progress before the floating-point floor is
-        tested (see :class:`~logistic.solvers._base.IterativeSolver`).
+        tested (see :class:`~logistic.solvers._iterative.IterativeSolver`).
     """
 
     patience: int = dataclasses.field(default=STALL_PATIENCE, metadata={"min": 1})
