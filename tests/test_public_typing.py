@@ -18,6 +18,20 @@ import pytest
 mypy_api = pytest.importorskip("mypy.api")
 
 
+@pytest.fixture(scope="module")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One incremental cache for the module's runs: the package and numpy are
+    analysed once, each user's file after that in a few seconds."""
+    return tmp_path_factory.mktemp("mypy_cache")
+
+
+@pytest.fixture
+def tmp_path(tmp_path: Path, mypy_cache: Path) -> Path:
+    """The test's folder, holding a link to the module's mypy cache."""
+    (tmp_path / ".mypy_cache").symlink_to(mypy_cache, target_is_directory=True)
+    return tmp_path
+
+
 def strict_errors(tmp_path: Path, code: str) -> list[str]:
     """mypy --strict's error lines for ``code`` (the notes of reveal_type too)."""
     path = tmp_path / "user_code.py"
@@ -25,7 +39,6 @@ def strict_errors(tmp_path: Path, code: str) -> list[str]:
     out, err, _status = mypy_api.run(
         [
             "--strict",
-            "--no-incremental",
             "--cache-dir",
             str(tmp_path / ".mypy_cache"),
             "--ignore-missing-imports",
