@@ -52,3 +52,27 @@ def test_a_list_of_values_is_a_grid_of_predictive_margins(model, capsys):
     assert code == 2, err
     said = "marginal effects take one value per variable; a list or range"
     assert said in err and "--method pr" in err, err
+
+
+@pytest.mark.parametrize("level", ["tier (2)", "top tier"])
+def test_a_level_that_reads_as_a_list_sets_the_level(capsys, tmp_path, level):
+    """A text column's level may hold spaces or brackets; ``--at-value
+    "rank=tier (2)"`` sets it for marginal effects (it was refused as a list
+    of values, naming --method pr). Reference: statsmodels' fit of the same
+    model, ``mean(p(1-p)) · b_gpa`` with every row's rank set to the level."""
+    smf = pytest.importorskip("statsmodels.formula.api")
+    names = {1: "top tier", 2: "tier (2)", 3: "third", 4: "fourth"}
+    frame = pd.read_csv(UCLA).assign(rank=lambda d: d["rank"].map(names))
+    data, model = tmp_path / "text.csv", tmp_path / "text.json"
+    frame.to_csv(data, index=False)
+    argv = ["fit", data, "-o", model, "-q", "--target", "admit",
+            "--features", "gre,gpa,rank"]  # fmt: skip
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
+    argv = ["margins", model, data, "--at-value", f"rank={level}", "--json", "-q"]
+    code, out, err = run_cli(capsys, argv)
+    assert code == 0, err
+    effects = {e["term"]: e["effect"] for e in json.loads(out)["effects"]}
+    ref = smf.logit("admit ~ gre + gpa + C(rank)", frame).fit(disp=0)
+    p = ref.predict(frame.assign(rank=level))
+    assert effects["gpa"] == pytest.approx((p * (1 - p)).mean() * ref.params["gpa"], rel=1e-6)
