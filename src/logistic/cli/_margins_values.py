@@ -78,21 +78,26 @@ def _range(name: str, text: str) -> list[float] | None:
         if not match:
             return None
         start, step, stop = (float(v) for v in match.groups())
-    if not all(math.isfinite(v) for v in (start, stop, step)):
-        raise CLIError(f"--at-value {name}={text}: the range must be finite", EX_USAGE)
+    if not all(math.isfinite(v) for v in (start, stop, step, stop - start)):
+        raise CLIError(
+            f"--at-value {name}={text}: the range's start, stop, step and span "
+            "(stop - start) must be finite numbers",
+            EX_USAGE,
+        )
     if step == 0 or (stop - start) * step < 0:
         raise CLIError(
             f"--at-value {name}={text}: the step must be nonzero and lead from the "
             "start to the stop (start:stop:step, e.g. 200:800:100)",
             EX_USAGE,
         )
-    count = int(math.floor((stop - start) / step * (1 + 1e-12) + 1e-9)) + 1
-    if count > MAX_POINTS:
+    steps = (stop - start) / step * (1 + 1e-12) + 1e-9  # inf for a tiny step
+    if not steps < MAX_POINTS:
         raise CLIError(
-            f"--at-value {name}={text} makes {count} values; at most {MAX_POINTS} "
-            "points are evaluated: take a larger step",
+            f"--at-value {name}={text} makes more than {MAX_POINTS} values; at most "
+            f"{MAX_POINTS} points are evaluated: take a larger step",
             EX_USAGE,
         )
+    count = int(math.floor(steps)) + 1
     # start + i*step, not a running sum, and 12 digits: 0.1:0.3:0.1 ends at 0.3
     return [float(f"{start + i * step:.12g}") for i in range(count)]
 
