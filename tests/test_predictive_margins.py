@@ -285,3 +285,21 @@ def test_get_margeff_sets_the_reference_level_too(ucla):
     np.testing.assert_allclose(ours.margeff_se[order], ref.margeff_se[3:], rtol=1e-5)
     with pytest.raises(InvalidParameterError, match=r"1 \(the reference\), 2, 3, 4"):
         model.inference(X, d["admit"]).get_margeff(atexog={"rank": "9"})
+
+
+def test_pandas_series_and_index_are_lists_of_values(ucla):
+    """``{"gre": d.gre.quantile([.1, .9])}`` (a Series) and an Index are lists
+    of values, as a NumPy array is; they were refused as "must be a number",
+    with the Series printed. Reference: statsmodels' average predictions."""
+    d, X, model, sm_fit = ucla
+    res = model.inference(X, d["admit"])
+    quantiles = d["gre"].quantile([0.1, 0.9])
+    for values in (quantiles, pd.Index(quantiles.to_numpy())):
+        pm = res.predictive_margins({"gre": values, "rank": pd.Index(["2", "4"])})
+        assert pm.names == [
+            f"gre={g:g}, rank={r}" for g in quantiles for r in ("2", "4")
+        ]
+        for i, pt in enumerate(pm.points):
+            margin, se = _sm_average(sm_fit, d.assign(gre=pt["gre"], rank=int(pt["rank"])))
+            assert pm.margeff.iloc[i] == pytest.approx(margin, rel=1e-6)
+            assert pm.margeff_se.iloc[i] == pytest.approx(se, rel=1e-5)

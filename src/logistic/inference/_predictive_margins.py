@@ -66,9 +66,14 @@ BLOCK_ROWS = 65536
 
 def _values_of(key: Any, value: Any) -> list[Any]:
     """The values of one key: a scalar is one value; a list, tuple, range or
-    1-D array is several (a string is one value)."""
+    1-D array (NumPy, a pandas Series or Index: ``d.gre.quantile([.1, .9])``)
+    is several (a string is one value)."""
     if isinstance(value, (str, bytes, bool, int, float, np.generic)):
         return [value.item() if isinstance(value, np.generic) else value]
+    if not isinstance(value, (np.ndarray, Sequence, range, Mapping)) and hasattr(
+        value, "__array__"
+    ):  # a pandas Series or Index (its values, not its labels)
+        value = np.asarray(value)
     if isinstance(value, np.ndarray):
         if value.ndim > 1:
             raise InvalidParameterError(
@@ -77,7 +82,7 @@ def _values_of(key: Any, value: Any) -> list[Any]:
             )
         value = value.tolist()
     if isinstance(value, (Sequence, range)):
-        values = list(value)
+        values = [v.item() if isinstance(v, np.generic) else v for v in value]
         if not values:
             raise InvalidParameterError(
                 f"atexog[{key!r}] is an empty list: give at least one value"
