@@ -303,3 +303,16 @@ def test_pandas_series_and_index_are_lists_of_values(ucla):
             margin, se = _sm_average(sm_fit, d.assign(gre=pt["gre"], rank=int(pt["rank"])))
             assert pm.margeff.iloc[i] == pytest.approx(margin, rel=1e-6)
             assert pm.margeff_se.iloc[i] == pytest.approx(se, rel=1e-5)
+
+
+def test_a_reference_with_a_column_is_refused(ucla):
+    """``references={"rank": "2"}`` names a level that has a column
+    (``rank[T.2]``); setting rank to "2" then zeroed every rank column and
+    returned rank 1's margin (0.5161, statsmodels) labelled ``rank=2``."""
+    d, X, model, sm_fit = ucla
+    res = model.inference(X, d["admit"])
+    with pytest.raises(InvalidParameterError, match=r"references names '2'.*rank\[T\.2\]"):
+        res.predictive_margins({"rank": "2"}, references={"rank": "2"})
+    right = res.predictive_margins({"rank": "2"}, references={"rank": "1"})
+    margin, se = _sm_average(sm_fit, d.assign(rank=2))
+    assert right.margeff.iloc[0] == pytest.approx(margin, rel=1e-6)

@@ -200,11 +200,18 @@ def with_references(
     for key, value in point.items():
         term = None if key in names else _term_of(key, terms)
         ref = None if term is None else references.get(term, references.get(key))
-        if term is not None and ref is not None and _is_level(value, ref):
-            out.update({names[j]: 0.0 for j in terms[term]})
-            continue
         if term is not None and ref is not None:
             levels = [split_dummy_name(names[j])[1] for j in terms[term]]  # type: ignore[index]
+            if any(_is_level(ref, level) for level in levels):
+                # setting it would zero every column: another level's margin
+                raise InvalidParameterError(
+                    f"references names {ref!r} as the reference level of {term}, "
+                    f"which has a column ({term}[T.{ref}]); the reference is the "
+                    f"level without one (not {', '.join(levels)})"
+                )
+            if _is_level(value, ref):
+                out.update({names[j]: 0.0 for j in terms[term]})
+                continue
             if not any(_is_level(value, level) for level in levels):
                 shown = ", ".join([f"{ref} (the reference)", *levels])
                 raise InvalidParameterError(
