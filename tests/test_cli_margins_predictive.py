@@ -195,3 +195,20 @@ def test_levels_with_spaces_and_commas_are_one_value(capsys, tmp_path):
     assert code == 0, err
     assert json.loads(out)["at_values"] == {"place[T.c,d]": 0.0, "place[T.e]": 0.0,
                                             "place[T.f]": 0.0}  # fmt: skip
+
+
+def test_json_leaves_out_the_covariance_of_many_points(models, capsys):
+    """The margins' covariance has points² numbers: 10 000 points made 100
+    million (gigabytes of JSON), and the table and CSV built it too. Beyond
+    1000 points ``cov`` is null with a note; the margins are all there
+    (statsmodels' average prediction at the last point)."""
+    doc = _json(capsys, models["plain"], UCLA, "--at-value", "gre=0:1000:1")
+    assert len(doc["margins"]) == 1001 and doc["cov"] is None
+    assert any("cov is null" in n and "1001 points" in n for n in doc["notes"])
+    frame = pd.read_csv(UCLA)
+    ref = smf.logit("admit ~ gre + gpa + C(rank)", frame).fit(disp=0)
+    pred = ref.get_prediction(frame.assign(gre=1000), average=True)
+    assert doc["margins"][-1]["margin"] == pytest.approx(float(pred.predicted), rel=1e-6)
+    assert doc["margins"][-1]["std_error"] == pytest.approx(float(pred.se), rel=1e-5)
+    small = _json(capsys, models["plain"], UCLA, "--at-value", "gre=0:999:1")
+    assert len(small["cov"]) == 1000

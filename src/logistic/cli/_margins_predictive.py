@@ -11,8 +11,9 @@ Conventions (owned here):
   ``at`` the values it sets, ``label``, ``margin``, ``std_error``, ``z``,
   ``p_value``, ``ci_low``, ``ci_high``; a point that is not estimable has
   null numbers and ``estimable`` false), ``cov`` (the margins' covariance,
-  for differences between points; null entries for points not estimable)
-  and ``notes``.
+  for differences between points; null entries for points not estimable;
+  null as a whole beyond :data:`MAX_COV_POINTS` points, with a note: its
+  ``points²`` numbers would make gigabytes of JSON) and ``notes``.
 * ``-o FILE`` (CSV): one row per point, a column per variable the grid sets
   (empty where a point does not set it), then the numbers.
 """
@@ -26,7 +27,16 @@ from typing import Any
 
 from ._codes import EX_USAGE, CLIError
 
-__all__ = ["check_predictive", "predictive_csv", "predictive_dict", "predictive_of"]
+__all__ = [
+    "MAX_COV_POINTS",
+    "check_predictive",
+    "predictive_csv",
+    "predictive_dict",
+    "predictive_of",
+]
+
+#: The most points whose covariance ``--json`` writes (a million numbers).
+MAX_COV_POINTS = 1000
 
 
 def check_predictive(dummy: bool, categorical: str | None, multiclass: bool) -> None:
@@ -72,9 +82,15 @@ def _number(value: float) -> float | None:
 
 
 def predictive_dict(
-    pm: Any, level: float, cluster: str | None, scaled: dict[str, Any] | None = None
+    pm: Any,
+    level: float,
+    cluster: str | None,
+    scaled: dict[str, Any] | None = None,
+    cov: bool = True,
 ) -> dict[str, Any]:
-    """JSON-ready predictive margins at coverage ``level`` (module docstring)."""
+    """JSON-ready predictive margins at coverage ``level`` (module docstring);
+    ``cov``: whether to write the margins' covariance (``--json`` only: the
+    table and CSV do not show it, and it has ``points²`` entries)."""
     from ._spelling import cli_spelling
 
     table = pm.wald_table(1.0 - level)
@@ -88,7 +104,18 @@ def predictive_dict(
             **{k: _number(v) for k, v in numbers.items()},
             "estimable": estimable,
         })  # fmt: skip
-    cov = [[_number(float(v)) for v in row] for row in pm._cov]
+    notes = [cli_spelling(n) for n in pm.notes]
+    matrix = None
+    if cov and len(rows) <= MAX_COV_POINTS:
+        matrix = [[_number(float(v)) for v in row] for row in pm._cov]
+    elif cov:
+        notes.append(
+            f"cov is null: the covariance of {len(rows)} points has "
+            f"{len(rows)} x {len(rows)} numbers; it is written for at most "
+            f"{MAX_COV_POINTS} points (ask for "
+            "fewer, or take margeff_cov of InferenceResults.predictive_margins "
+            "in Python)"
+        )
     return {
         "method": "pr",
         "effect": "Pr(y = 1)",
@@ -99,8 +126,8 @@ def predictive_dict(
         **({} if scaled is None else {"scale": scaled}),
         "nobs": pm.nobs,
         "margins": rows,
-        "cov": cov,
-        "notes": [cli_spelling(n) for n in pm.notes],
+        "cov": matrix,
+        "notes": notes,
     }
 
 

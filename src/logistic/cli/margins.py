@@ -531,7 +531,7 @@ def margins(
     elif not variables and not dummy and not quiet and not json_out and not predictive:
         _note_level_derivatives(names)  # the table's reader's note
     if predictive:
-        doc = predictive_dict(me, level, cluster, scaled)
+        doc = predictive_dict(me, level, cluster, scaled, cov=json_out)
     else:
         doc = margins_dict(me, level, cluster, scaled)
     if json_out:
