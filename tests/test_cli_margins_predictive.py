@@ -212,3 +212,28 @@ def test_json_leaves_out_the_covariance_of_many_points(models, capsys):
     assert doc["margins"][-1]["std_error"] == pytest.approx(float(pred.se), rel=1e-5)
     small = _json(capsys, models["plain"], UCLA, "--at-value", "gre=0:999:1")
     assert len(small["cov"]) == 1000
+
+
+def test_csv_column_of_a_feature_named_z_is_not_a_second_z(capsys, tmp_path):
+    """Features named ``z`` and ``margin`` headed their columns ``z`` and
+    ``margin`` next to the numbers' ``z`` and ``margin``: pandas read the set
+    values as ``margin`` (the margin became ``margin.1``). They are ``at_z``
+    and ``at_margin``; the margins are statsmodels' average predictions."""
+    frame = pd.read_csv(UCLA).rename(columns={"gre": "z", "gpa": "margin"})
+    data, model, out = tmp_path / "d.csv", tmp_path / "m.json", tmp_path / "pr.csv"
+    frame.to_csv(data, index=False)
+    code, _, err = run_cli(capsys, ["fit", data, "-o", model, "-q", "--target", "admit",
+                                    "--features", "z,margin,rank"])  # fmt: skip
+    assert code == 0, err
+    argv = ["margins", model, data, "--method", "pr", "-q", "-o", out,
+            "--at-value", "z=200,800", "--at-value", "margin=3.5"]  # fmt: skip
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
+    table = pd.read_csv(out)
+    assert list(table.columns[:3]) == ["at_z", "at_margin", "margin"]
+    assert "z" in table.columns and "margin.1" not in table.columns
+    ref = smf.logit("admit ~ z + margin + rank", frame).fit(disp=0)
+    for row in table.itertuples():
+        moved = frame.assign(z=row.at_z, margin=row.at_margin)
+        pred = ref.get_prediction(moved, average=True)
+        assert row.margin == pytest.approx(float(pred.predicted), rel=1e-6)

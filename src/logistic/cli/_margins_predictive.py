@@ -15,7 +15,9 @@ Conventions (owned here):
   null as a whole beyond :data:`MAX_COV_POINTS` points, with a note: its
   ``points²`` numbers would make gigabytes of JSON) and ``notes``.
 * ``-o FILE`` (CSV): one row per point, a column per variable the grid sets
-  (empty where a point does not set it), then the numbers.
+  (empty where a point does not set it), then the numbers; a variable named
+  as a numbers' column (a feature ``z`` or ``margin``) is headed ``at_z``
+  (``at_`` repeated until the header is unique), never a second ``z``.
 """
 
 from __future__ import annotations
@@ -143,9 +145,19 @@ def predictive_csv(doc: dict[str, Any], safe: bool = False) -> str:
     for row in doc["margins"]:
         keys += [k for k in row["at"] if k not in keys]
     numbers = ["margin", "std_error", "z", "p_value", "ci_low", "ci_high"]
+    taken = {*keys, *numbers, "estimable"}
+    headers = []
+    for key in keys:  # a feature named z or margin: at_z, not a second z
+        header = key
+        if key in (*numbers, "estimable"):
+            header = f"at_{key}"
+            while header in taken:
+                header = f"at_{header}"
+            taken.add(header)
+        headers.append(header)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([cell(k) for k in keys] + numbers + ["estimable"])
+    writer.writerow([cell(k) for k in headers] + numbers + ["estimable"])
     for row in doc["margins"]:
         at = [cell(row["at"].get(k, "")) for k in keys]
         values = ["" if row[k] is None else row[k] for k in numbers]
