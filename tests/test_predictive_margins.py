@@ -316,3 +316,19 @@ def test_a_reference_with_a_column_is_refused(ucla):
     right = res.predictive_margins({"rank": "2"}, references={"rank": "1"})
     margin, se = _sm_average(sm_fit, d.assign(rank=2))
     assert right.margeff.iloc[0] == pytest.approx(margin, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "point", [{"rank": "1", "rank[T.3]": 1}, {"rank[T.3]": 1, "rank": "1"}]
+)
+def test_reference_level_and_its_column_set_apart_are_refused(ucla, point):
+    """``rank="1"`` (the reference: every rank column 0) with ``rank[T.3]=1``
+    contradict each other; the column's 1 won and rank 3's margin came back
+    labelled ``rank=1`` (a non-reference level with another column was
+    already refused). The same values agreeing give statsmodels' margin."""
+    d, X, model, sm_fit = ucla
+    res = model.inference(X, d["admit"])
+    with pytest.raises(InvalidParameterError, match=r"sets rank\[T\.3\] twice"):
+        res.predictive_margins(point)
+    same = res.predictive_margins({"rank": "1", "rank[T.3]": 0})
+    assert same.margeff.iloc[0] == pytest.approx(_sm_average(sm_fit, d.assign(rank=1))[0], rel=1e-6)

@@ -197,6 +197,7 @@ def with_references(
         return point  # refused by _atexog, which names what it expects
     terms = _terms(names)
     out: dict[Any, Any] = {}
+    reasons: dict[Any, str] = {}
     for key, value in point.items():
         term = None if key in names else _term_of(key, terms)
         ref = None if term is None else references.get(term, references.get(key))
@@ -210,7 +211,9 @@ def with_references(
                     f"level without one (not {', '.join(levels)})"
                 )
             if _is_level(value, ref):
-                out.update({names[j]: 0.0 for j in terms[term]})
+                why = f"{key}={value!r}, {term}'s reference level, sets it to 0"
+                for j in terms[term]:  # every level column 0
+                    _put(out, reasons, names[j], 0.0, why)
                 continue
             if not any(_is_level(value, level) for level in levels):
                 shown = ", ".join([f"{ref} (the reference)", *levels])
@@ -218,8 +221,22 @@ def with_references(
                     f"atexog sets {key} to {value!r}, which is not one of its "
                     f"levels ({shown})"
                 )
-        out[key] = value
+        _put(out, reasons, key, value, f"{key!r} sets it to {value!r}")
     return out
+
+
+def _put(
+    out: dict[Any, Any], reasons: dict[Any, str], column: Any, value: Any, why: str
+) -> None:
+    """``out[column] = value``, refusing a column set twice to different
+    values (``rank="1"``, the reference, with ``rank[T.3]=1``); ``reasons``
+    says what set each column."""
+    if column in out and not _is_level(value, str(out[column])):
+        raise InvalidParameterError(
+            f"atexog sets {column} twice: {reasons[column]}, and {why}"
+        )
+    out[column] = value
+    reasons[column] = why
 
 
 def _atexog(atexog: Any, names: list[str]) -> tuple[tuple[int, float], ...]:
