@@ -237,3 +237,14 @@ def test_csv_column_of_a_feature_named_z_is_not_a_second_z(capsys, tmp_path):
         moved = frame.assign(z=row.at_z, margin=row.at_margin)
         pred = ref.get_prediction(moved, average=True)
         assert row.margin == pytest.approx(float(pred.predicted), rel=1e-6)
+
+
+def test_one_variable_set_under_two_names_is_refused(models, capsys):
+    """A formula taken per variable: ``rank=2`` and ``C(rank)=3`` both set
+    the variable rank; the later won silently and the point was labelled
+    ``rank=2, C(rank)=3`` with rank 3's margin."""
+    argv = ["margins", models["inter"], UCLA, "--method", "pr",
+            "--at-value", "rank=2", "--at-value", "C(rank)=3"]  # fmt: skip
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2, err
+    assert "sets the variable 'rank', which --at-value rank sets already" in err, err

@@ -247,6 +247,14 @@ def at_grid(
             by_name = {v.column: v for v in variables}
             by_name.update({v.label: v for v in variables})
             known = by_name.get(name)
+            same = [k for k in out if by_name.get(k) is known]
+            if known is not None and same:  # rank=2 and C(rank)=3: one variable
+                raise CLIError(
+                    f"--at-value {name} sets the variable {known.column!r}, which "
+                    f"--at-value {same[0]} sets already: give its values in one "
+                    f"option ({same[0]}=a,b,c)",
+                    EX_USAGE,
+                )
             kind_levels = None if known is None else known.levels
             term_levels = None if kind_levels is None else [str(v) for v in kind_levels]
             numeric = known is not None and kind_levels is None
