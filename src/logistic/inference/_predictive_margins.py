@@ -57,9 +57,9 @@ __all__ = [
 ]
 
 F64 = np.float64
-#: The most points one call evaluates (each is a pass of arithmetic over the
-#: rows).
-MAX_POINTS = 10_000
+#: The most points one call evaluates: each is a pass of arithmetic over the
+#: rows, and the margins' covariance holds points² numbers (32 MB here).
+MAX_POINTS = 2_000
 #: Rows re-encoded at a time by the formula path (bounds its memory).
 BLOCK_ROWS = 65536
 
