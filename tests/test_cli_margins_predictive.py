@@ -248,3 +248,13 @@ def test_one_variable_set_under_two_names_is_refused(models, capsys):
     code, _, err = run_cli(capsys, argv)
     assert code == 2, err
     assert "sets the variable 'rank', which --at-value rank sets already" in err, err
+
+
+def test_effects_refuse_one_variable_set_under_two_names(models, capsys):
+    """A formula taken per variable: ``rank=2`` and ``C(rank)=3`` set one
+    variable; the later value won silently (the effects at rank 3)."""
+    argv = ["margins", models["inter"], UCLA, "--at-value", "rank=2",
+            "--at-value", "C(rank)=3"]  # fmt: skip
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2, err
+    assert "sets the variable 'rank' twice" in err and "'C(rank)'='3'" in err, err

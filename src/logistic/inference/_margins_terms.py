@@ -124,6 +124,7 @@ def _set_values(
     by_name = {v.column: v for v in variables}
     by_name.update({v.label: v for v in variables if v.label not in by_name})
     out: dict[str, Any] = {}
+    named: dict[str, Any] = {}  # the key that set each variable
     for key, value in atexog.items():
         variable = by_name.get(key)
         if variable is None:
@@ -134,14 +135,22 @@ def _set_values(
                 "and every term that reads one follows"
             )
         if variable.levels is not None:
-            out[variable.column] = _level(variable, value, "atexog")
-            continue
-        number = numeric(value)
-        if number is None or not np.isfinite(number):
+            chosen: Any = _level(variable, value, "atexog")
+        else:
+            chosen = numeric(value)
+            if chosen is None or not np.isfinite(chosen):
+                raise InvalidParameterError(
+                    f"atexog[{key!r}] must be a finite number; got {value!r}"
+                )
+        if variable.column in out and out[variable.column] != chosen:
+            first = named[variable.column]
             raise InvalidParameterError(
-                f"atexog[{key!r}] must be a finite number; got {value!r}"
+                f"atexog sets the variable {variable.column!r} twice: "
+                f"{first!r}={out[variable.column]!r} and {key!r}={value!r}; give "
+                "it one value"
             )
-        out[variable.column] = number
+        out[variable.column] = chosen
+        named[variable.column] = key
     return out
 
 
