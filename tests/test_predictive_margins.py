@@ -332,3 +332,20 @@ def test_reference_level_and_its_column_set_apart_are_refused(ucla, point):
         res.predictive_margins(point)
     same = res.predictive_margins({"rank": "1", "rank[T.3]": 0})
     assert same.margeff.iloc[0] == pytest.approx(_sm_average(sm_fit, d.assign(rank=1))[0], rel=1e-6)
+
+
+def test_separated_fit_says_the_margins_settle_but_not_their_errors():
+    from logistic import PerfectSeparationWarning
+
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=120)
+    X = np.column_stack([x, rng.normal(size=120)])
+    y = (x > 0).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = LogisticRegression(penalty=None).fit(X, y).inference(X, y)
+    with pytest.warns(PerfectSeparationWarning, match="of these predictive margins"):
+        pm = res.predictive_margins({1: [0.0, 1.0]})
+    assert any("predictive margins are meaningless" in n or "these predictive" in n
+               for n in pm.notes)  # fmt: skip
+    assert "marginal effects" not in " ".join(pm.notes)

@@ -294,7 +294,8 @@ def _separation_words(messages: list[str], me: Any) -> list[str]:
     from ..inference._separation_notes import separated_margins_warning
 
     kept = [m for m in messages if not m.startswith("PerfectSeparationWarning:")]
-    words = separated_margins_warning(me.separation, me.separation_remedy)
+    words = separated_margins_warning(me.separation, me.separation_remedy,
+                                      me.predictive)  # fmt: skip
     said = f"PerfectSeparationWarning: {words}"
     return [cli_spelling(said), *kept]
 

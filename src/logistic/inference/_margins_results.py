@@ -82,6 +82,8 @@ class MarginalEffects:
 
     #: What the separation note tells the user to do.
     separation_remedy = FIRTH
+    #: Whether these are predictive margins (the separation note's words).
+    predictive = False
 
     def __init__(
         self,
@@ -253,7 +255,10 @@ class MarginalEffects:
         exist (:func:`._separation_notes.separated_margins_note`)."""
         if self.separation is None:
             return []
-        return [separated_margins_note(self.separation, self.separation_remedy)]
+        note = separated_margins_note(
+            self.separation, self.separation_remedy, self.predictive
+        )
+        return [note]
 
     def _footer(self) -> list[str]:
         """The lines under the table: what ``(d)`` marks, then the notes."""

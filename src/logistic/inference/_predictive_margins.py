@@ -281,7 +281,7 @@ def _finish(
         fit_intercept=bool(results.fit_intercept),
         pandas=results._pd,
         covariance=covariance_label(results),
-        separation=margins_separation(results),
+        separation=margins_separation(results, predictive=True),
         points=points,
     )
 

@@ -52,6 +52,7 @@ class PredictiveMargins(MarginalEffects):
     """
 
     title = "Logistic regression predictive margins"
+    predictive = True
 
     def __init__(
         self,

@@ -84,7 +84,15 @@ def separated_lr_note(
     )
 
 
-def _margins_effects(remedy: str) -> str:
+def _margins_effects(remedy: str, predictive: bool = False) -> str:
+    if predictive:  # average probabilities converge along the path; SEs do not
+        return (
+            "the standard errors and tests of these predictive margins are "
+            "meaningless (the margins themselves settle as the coefficients "
+            "diverge): the delta method is taken at a point on a diverging path, "
+            "where the standard errors can be huge or, for a margin whose "
+            f"probabilities no longer move, far too small. {remedy}"
+        )
     return (
         "these marginal effects, their standard errors and tests are meaningless: "
         "the delta method is taken at a point on a diverging path, where the "
@@ -104,18 +112,24 @@ FIRTH = "Use penalty='firth'."
 PENALTY = "Use a penalty."
 
 
-def separated_margins_note(kind: str, remedy: str = FIRTH) -> str:
+def separated_margins_note(
+    kind: str, remedy: str = FIRTH, predictive: bool = False
+) -> str:
     """The note of marginal effects of a fit of separated data. The effects'
     delta-method standard errors are not always huge as the coefficients'
     are: a discrete change across a separating column has probabilities of
     0 or 1 at both ends, its Jacobian column vanishes, and its standard
-    error comes out small with a confident p-value."""
+    error comes out small with a confident p-value. ``predictive``: of
+    predictive margins, whose values settle but standard errors do not."""
+    said = _margins_effects(remedy, predictive)
     if kind == "suspected":
-        return f"Separation suspected {_SUSPECTED}{_margins_effects(remedy)}"
-    return f"Separation ({kind}): the MLE does not exist, so {_margins_effects(remedy)}"
+        return f"Separation suspected {_SUSPECTED}{said}"
+    return f"Separation ({kind}): the MLE does not exist, so {said}"
 
 
-def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
+def margins_separation(
+    results: Any, remedy: str = FIRTH, predictive: bool = False
+) -> str | None:
     """The separation of the fit behind marginal effects (``results.separation``
     where its MLE does not exist, else None), warned of with
     :func:`separated_margins_note` as a :class:`PerfectSeparationWarning`."""
@@ -125,18 +139,21 @@ def margins_separation(results: Any, remedy: str = FIRTH) -> str | None:
     if kind not in SEPARATED_OR_SUSPECTED:
         return None
     warn(
-        separated_margins_warning(kind, remedy),
+        separated_margins_warning(kind, remedy, predictive),
         PerfectSeparationWarning,
     )
     return str(kind)
 
 
-def separated_margins_warning(kind: str, remedy: str = FIRTH) -> str:
-    """The warning of marginal effects of a fit of separated data."""
+def separated_margins_warning(
+    kind: str, remedy: str = FIRTH, predictive: bool = False
+) -> str:
+    """The warning of marginal effects (``predictive``: predictive margins) of
+    a fit of separated data."""
+    said = _margins_effects(remedy, predictive)
     if kind == "suspected":
-        effects = _margins_effects(remedy)
-        return f"the training data look separated {_SUSPECTED}{effects}"
+        return f"the training data look separated {_SUSPECTED}{said}"
     return (
         f"the training data are separated ({kind}): the MLE does not exist, so "
-        f"{_margins_effects(remedy)}"
+        f"{said}"
     )
