@@ -145,7 +145,8 @@ def read_for_model(
 
     used = input_columns(model_encoding)
     as_text = text_input_columns(model_encoding)
-    as_text += [n for n in [*(keep or []), *(labels or [])] if n not in used]
+    known = set(used)  # a set: --keep may name thousands of columns
+    as_text += [n for n in [*(keep or []), *(labels or [])] if n not in known]
     try:
         return read_input(
             data,

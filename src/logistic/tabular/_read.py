@@ -209,7 +209,8 @@ def _read_csv(
         on_progress(table.num_rows, size, size)
     raw = RawData(path=name, format="csv", table=table, delimiter=delimiter)
     raw.unnamed, raw.lines = dropped, lines
-    again = [n for n in verbatim if n in table.column_names and not _exact(table, n)]
+    read = set(table.column_names)  # one list, not one per kept column
+    again = [n for n in verbatim if n in read and not _exact(table, n)]
     if again:
         raw.verbatim = _verbatim(
             path, compression, arrow_encoding, delimiter, again, newlines
