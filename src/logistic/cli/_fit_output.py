@@ -65,6 +65,11 @@ def print_result(
 ) -> None:
     import numpy as np
 
+    # on stderr with --json too (which also lists them), as summary --json
+    # does: a log of stderr holds the fit's own warnings, and a later one that
+    # repeats them (the inference's separation warning) is then not printed
+    for m in facts["warnings"]:
+        warn(m)
     if json_out:
         summary = {
             "ok": True,
@@ -101,8 +106,6 @@ def print_result(
             summary["cross_validation"] = model.cross_validation_
         typer.echo(json_text(summary))
         return
-    for m in facts["warnings"]:
-        warn(m)
     if getattr(model, "cross_validation_", None) is not None:
         from ._cv import cv_table
 
