@@ -88,6 +88,12 @@ def check_output(
             raise CLIError(
                 f"refusing to write {out}: it is the input file {read}", EX_CANTCREAT
             )
+    if out.exists() and _stdin_is(out, inputs):
+        raise CLIError(
+            f"refusing to write {out}: it is the input file, read as standard "
+            f"input (- < {out})",
+            EX_CANTCREAT,
+        )
     if out.is_symlink():
         raise CLIError(f"refusing to write {out}: it is a symbolic link", EX_CANTCREAT)
     try:
@@ -98,14 +104,34 @@ def check_output(
     return out
 
 
+def _stdin_is(out: Path, inputs: tuple[str | os.PathLike[str], ...]) -> bool:
+    """Whether an input is ``-`` and standard input is the regular file
+    ``out`` (``logistic predict m.json - -o d.csv --force < d.csv``, which
+    would replace the data with the predictions)."""
+    import stat
+
+    from .._files import STDIN
+
+    if not any(str(item) == STDIN for item in inputs):
+        return False
+    try:
+        held = os.fstat(0)
+        return stat.S_ISREG(held.st_mode) and os.path.samestat(held, os.stat(out))
+    except OSError:  # standard input closed: refused as an input later
+        return False
+
+
 def _files_read(
     inputs: tuple[str | os.PathLike[str], ...],
 ) -> Iterator[str | os.PathLike[str]]:
     """Each existing input and each file read from it: a folder's Parquet
     files (:func:`logistic.formats.parquet_files`, the files a streamed or Dask
-    fit reads, links followed) after the folder itself."""
+    fit reads, links followed) after the folder itself. ``-`` is standard
+    input (:func:`_stdin_is`), never a file of that name."""
+    from .._files import STDIN
+
     for item in inputs:
-        if not Path(item).exists():
+        if str(item) == STDIN or not Path(item).exists():
             continue
         yield item
         if Path(item).is_dir():
