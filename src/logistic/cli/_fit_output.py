@@ -17,6 +17,7 @@ from typing import Any
 
 import typer
 
+from .._messages import printable
 from .._multiclass import is_multiclass
 from ._codes import EX_IOERR, CLIError
 from ._common import console, error_message, note, warn
@@ -122,7 +123,7 @@ def print_result(
     else:
         table = coefficient_table(model, design.feature_names, inference, cov)
     console.print(table, markup=False, soft_wrap=True)
-    note(f"model written to {out}")
+    note(f"model written to {printable(str(out))}")
 
 
 @contextmanager
@@ -135,7 +136,7 @@ def printed_after_save(out: Path) -> Iterator[None]:
         if exc.errno == errno.EPIPE:
             raise
         raise CLIError(
-            f"model written to {out}, but printing the result failed: "
+            f"model written to {printable(str(out))}, but printing the result failed: "
             f"{error_message(exc)}",
             EX_IOERR,
         ) from None

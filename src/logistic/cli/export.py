@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from .._messages import printable
 from . import _options as opt
 from ._codes import EX_USAGE, CLIError
 from ._common import (
@@ -91,4 +92,4 @@ def export(
         ) from None
     with writing(out, force=force) as tmp:
         tmp.write_bytes(data)
-    note(f"ONNX model written to {out}")
+    note(f"ONNX model written to {printable(str(out))}")

@@ -548,4 +548,4 @@ def margins(
         return
     with writing(out, force=force) as tmp:
         tmp.write_text(text, encoding="utf-8")
-    note(f"{what} written to {out}")
+    note(f"{what} written to {printable(str(out))}")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from .._messages import printable
 from . import _options as opt
 from ._apply import (
     MissingRows,
@@ -495,8 +496,9 @@ def predict(
     scored = int(applied.z.shape[0])
     if scored < table.num_rows:  # --missing na / --unknown-levels na rows
         note(
-            f"{table.num_rows} rows written to {out}: {scored} with predictions, "
+            f"{table.num_rows} rows written to {printable(str(out))}: {scored} with "
+            "predictions, "
             f"{table.num_rows - scored} left empty"
         )
     else:
-        note(f"{table.num_rows} predictions written to {out}")
+        note(f"{table.num_rows} predictions written to {printable(str(out))}")

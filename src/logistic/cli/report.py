@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .._messages import count_text
+from .._messages import count_text, printable
 from . import _options as opt
 from ._aliased_file import with_file_statistics
 from ._apply import (
@@ -368,7 +368,7 @@ def report(
         groups=groups,
         unscored=unscored_line(applied.design, missing, unknown, output=False),
     )
-    note(f"report written to {out}")
+    note(f"report written to {printable(str(out))}")
 
 
 def _one_class(applied: Any, m: dict[str, Any], data_path: Any) -> str:
