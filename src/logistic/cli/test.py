@@ -490,9 +490,12 @@ def test(
         doc["covariance"] = covariance
         print(json_text(doc))
         return
+    from .._files import STDIN, STDIN_NAME
+
+    rows = STDIN_NAME if str(data) == STDIN else printable(str(data))
     source = (
         f"stored in {printable(str(model))}"
         if data is None
-        else f"on the rows of {printable(str(data))}"
+        else f"on the rows of {rows}"
     )
     _print(doc, source, covariance)
