@@ -19,6 +19,14 @@ descriptor whose errors are raised again with the name ``standard output``
 (a broken pipe stays a ``BrokenPipeError``: the quiet exit 141). A character
 its encoding lacks is written escaped, as on stderr (:data:`_TEXT_ERRORS`).
 
+A stderr that fails while a command runs (its reader left, ``2>&1 | head
+-1``: EPIPE; a full disk, ``2>/dev/full``: ENOSPC) is read through
+:class:`_DroppingStderr`: from its first failed write on, messages are
+dropped, as for a stderr the command was started without, and the command
+ends as it would have (a message lost is no reason to lose its output or its
+exit code; rich's own reaction to a broken pipe, ``SystemExit(1)`` after
+pointing stdout at the null device, lost both).
+
 Standard library only: :mod:`logistic.cli.app` imports it before anything
 else.
 """
@@ -95,6 +103,22 @@ class _NamedStdout(io.FileIO):
             raise OSError(exc.errno, exc.strerror, STDOUT_NAME) from None
 
 
+class _DroppingStderr(io.FileIO):
+    """Standard error's file descriptor (not closed with this object): once
+    a write fails (EPIPE, ENOSPC, EIO), it and every later write are dropped,
+    reported as written."""
+
+    dropped = False
+
+    def write(self, data: Any) -> int:  # type: ignore[override]
+        if not self.dropped:
+            try:
+                return super().write(data)
+            except OSError:
+                self.dropped = True
+        return memoryview(data).nbytes
+
+
 #: How a character that standard output's encoding lacks is written: as
 #: Python writes it to stderr (``\xe9``, ``\u6570``), not an error. An
 #: ASCII or cp1252 stdout (a C locale without UTF-8, ``PYTHONIOENCODING``, a
@@ -130,15 +154,42 @@ def _named(stream: Any) -> io.TextIOWrapper | None:
     )
 
 
+def _dropping(stream: Any) -> io.TextIOWrapper | None:
+    """``stream`` (the process's own stderr, flushed first) read through
+    :class:`_DroppingStderr` with its encoding, errors and buffering; None
+    where it is not a file descriptor's text stream (a test's capture),
+    left as it is."""
+    if stream is None or stream is not sys.__stderr__:
+        return None
+    stream = cast(Any, stream)
+    try:
+        fd = stream.fileno()
+        stream.flush()
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return None
+    raw = _DroppingStderr(fd, "w", closefd=False)
+    unbuffered = isinstance(getattr(stream, "buffer", None), io.RawIOBase)
+    return io.TextIOWrapper(
+        raw if unbuffered else io.BufferedWriter(raw),  # type: ignore[arg-type]
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+        write_through=getattr(stream, "write_through", False),
+    )
+
+
 @contextmanager
 def opened() -> Iterator[None]:
     """Stand-ins for a closed stdout or stderr, and the named stdout, while
     the block runs."""
     saved = sys.stdout, sys.stderr
     devnull = None
+    messages = _dropping(sys.stderr)
     if sys.stderr is None:
         devnull = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
         sys.stderr = devnull
+    elif messages is not None:
+        sys.stderr = messages
     named = _named(sys.stdout)
     if sys.stdout is None:
         sys.stdout = ClosedOutput()
@@ -158,5 +209,8 @@ def opened() -> Iterator[None]:
                 layer: Any = named.buffer  # the descriptor itself where unbuffered
                 getattr(layer, "raw", layer).discard = True
             named.detach()
+        if messages is not None:
+            messages.flush()  # a failure drops, never raises
+            messages.detach()
         if devnull is not None:
             devnull.close()
