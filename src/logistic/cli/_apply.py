@@ -104,10 +104,11 @@ def read_input(
 ) -> Any:
     """:func:`logistic.tabular.read_data` with rows read shown on stderr
     (:class:`._progress.ReadProgress`)."""
+    from .._files import STDIN, STDIN_NAME
     from ..tabular import read_data
     from ._progress import ReadProgress
 
-    progress = ReadProgress(str(data), quiet)
+    progress = ReadProgress(STDIN_NAME if str(data) == STDIN else str(data), quiet)
     with progress.live() as on_progress:
         return read_data(
             data, sep=sep, fmt=fmt, on_progress=on_progress, on_wait=note, **kw
