@@ -486,13 +486,19 @@ def predict(
             pacsv.write_csv(table, sink)
             sink.flush()
         return
-    with writing(out, force=force) as tmp:
+    import os
+
+    import pyarrow as pa
+
+    # the name as bytes: pyarrow encodes a str path as UTF-8, which a name
+    # holding a byte that is not UTF-8 (b'p\xe9.csv') cannot be
+    with writing(out, force=force) as tmp, pa.OSFile(os.fsencode(tmp), "wb") as sink:
         if out.suffix.lower() == ".csv":
-            pacsv.write_csv(table, str(tmp))
+            pacsv.write_csv(table, sink)
         else:
             import pyarrow.parquet as pq
 
-            pq.write_table(table, str(tmp))
+            pq.write_table(table, sink)
     scored = int(applied.z.shape[0])
     if scored < table.num_rows:  # --missing na / --unknown-levels na rows
         note(
