@@ -362,9 +362,11 @@ def report(
         out,
         force=force,
         threshold=threshold,
-        model_path=str(model),
+        # names as messages show them: control characters and a byte that is
+        # not UTF-8 (b'm\xe9.json') escaped, which the page's UTF-8 can hold
+        model_path=printable(str(model)),
         # the page names standard input as messages do, not by its '-'
-        data_path=STDIN_NAME if str(data) == "-" else str(data),
+        data_path=STDIN_NAME if str(data) == "-" else printable(str(data)),
         groups=groups,
         unscored=unscored_line(applied.design, missing, unknown, output=False),
     )
