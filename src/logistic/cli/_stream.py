@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from .._feature_names import check_intercept_column
+from ..io._fields import escaped
 from ._codes import EX_USAGE, CLIError
 from ._common import note
 from ._progress import FitProgress
@@ -153,11 +154,12 @@ def fit_stream(
         "chunk_rows": int(backend.chunk_rows),
         "passes": progress.passes,
         "seconds": round(time.perf_counter() - t0, 3),
-        "checkpoint": None if checkpoint is None else str(checkpoint),
+        # names as the model file holds text: a byte that is not UTF-8 escaped
+        "checkpoint": None if checkpoint is None else escaped(str(checkpoint)),
     }
     if client is None:  # the row cache that later passes read (None: not cached)
         cached = backend.cache_path
-        facts["cache"] = None if cached is None else str(cached)
+        facts["cache"] = None if cached is None else escaped(str(cached))
     if client is not None:
         facts["workers"] = len(client.scheduler_info().get("workers", {}))
     source = _Source(plan.format, plan.delimiter)

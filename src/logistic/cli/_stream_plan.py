@@ -130,12 +130,14 @@ def _later_schemas(path: str) -> list[tuple[Path, Any]]:
     cannot be read is left out (the passes report it)."""
     import pyarrow.parquet as pq
 
+    from ..backends._sources import open_data
     from ..formats import parquet_files
 
     schemas = []
     for f in parquet_files(path)[1:]:
         try:
-            schemas.append((f, pq.read_schema(f)))
+            with open_data(f) as fh:
+                schemas.append((f, pq.read_schema(fh)))
         except (OSError, ValueError):
             continue
     return schemas
@@ -385,13 +387,15 @@ def _head(path: str, kind: str, delimiter: str | None, names: list[str]) -> Any:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from ..backends._sources import open_data
     from ..formats import parquet_files
     from ..tabular._raw import RawData
 
     first = parquet_files(path)[0] if Path(path).is_dir() else path
-    try:
-        pf = pq.ParquetFile(first)
-        table = pf.read_row_group(0, columns=names) if pf.num_row_groups else None
+    try:  # a file object: pyarrow takes no path that is not UTF-8 (b'\xe9.pq')
+        with open_data(first) as fh:
+            pf = pq.ParquetFile(fh)
+            table = pf.read_row_group(0, columns=names) if pf.num_row_groups else None
     except (pa.ArrowException, OSError):
         return None
     return None if table is None else RawData(path=path, format="parquet", table=table)
