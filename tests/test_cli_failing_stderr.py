@@ -69,3 +69,27 @@ def test_commands_end_as_they_would(tmp_path, request, stream):
     assert done.returncode == 66
     done = _run(["predict", "m.json", UCLA, "--threshold", "2"], tmp_path, stderr)
     assert done.returncode == 2
+
+
+def test_stderr_of_a_command_stays_writable_after_it(tmp_path):
+    """A logging handler made while a command ran (distributed's, on the
+    Dask path) holds that command's stderr: written after the command, it
+    printed ``--- Logging error --- ... ValueError: underlying buffer has
+    been detached`` instead of the message."""
+    script = (
+        "import logging, sys\n"
+        "from logistic.cli._closed_streams import opened\n"
+        "with opened():\n"
+        "    handler = logging.StreamHandler(sys.stderr)\n"
+        "log = logging.getLogger('late')\n"
+        "log.addHandler(handler)\n"
+        "log.warning('after the command')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == "after the command\n", done.stderr

@@ -210,7 +210,8 @@ def opened() -> Iterator[None]:
                 getattr(layer, "raw", layer).discard = True
             named.detach()
         if messages is not None:
-            messages.flush()  # a failure drops, never raises
-            messages.detach()
+            # a failure drops, never raises; not detached: a logging handler
+            # made during the command (distributed's) writes through it later
+            messages.flush()
         if devnull is not None:
             devnull.close()
