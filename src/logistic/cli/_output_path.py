@@ -50,13 +50,16 @@ def check_output(
     inputs: tuple[str | os.PathLike[str], ...] = (),
     option: str = "--output",
     names: tuple[str, ...] = ("-o", "--output"),
+    stdout: bool = False,
 ) -> Path:
     """Refuse an output path up front (exit 73): missing directory, existing file
     without ``--force``, a directory, the same file as an input (or as a file
     of an input folder's Parquet dataset, hard and symbolic links included), a
     name longer than the file system takes, or anything not a regular file (a
     device such as /dev/null, a FIFO, a socket: the atomic rename would replace
-    the node); before them, the option (its ``names``) given twice (exit 2)."""
+    the node); before them, the option (its ``names``) given twice (exit 2).
+    ``stdout``: the command writes standard output with ``-o -``, which the
+    refusal of ``/dev/stdout`` (a link) then names."""
     from .._atomic import check_replaceable, name_too_long
 
     given_once(*names)
@@ -95,13 +98,37 @@ def check_output(
             EX_CANTCREAT,
         )
     if out.is_symlink():
-        raise CLIError(f"refusing to write {out}: it is a symbolic link", EX_CANTCREAT)
+        raise CLIError(
+            f"refusing to write {out}: it is a symbolic link"
+            + _stream_hint(out, stdout),
+            EX_CANTCREAT,
+        )
     try:
         check_replaceable(out)
     except OSError as exc:
         raise CLIError(str(exc.strerror), EX_CANTCREAT) from None
     refuse_existing(out, force=force)
     return out
+
+
+#: Links naming a standard stream of the process (``-o /dev/stdout``).
+_STREAM_LINKS = {
+    "stdout": ("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"),
+    "stderr": ("/dev/stderr", "/dev/fd/2", "/proc/self/fd/2"),
+}
+
+
+def _stream_hint(out: Path, stdout: bool) -> str:
+    """What to give instead of a link to standard output or error
+    (``/dev/stdout``, ``/dev/fd/2``); empty for any other link."""
+    spelt = os.path.normpath(str(out))
+    if spelt in _STREAM_LINKS["stdout"]:
+        if stdout:
+            return "; for standard output give -o -"
+        return "; this command writes a file, not standard output: name a file"
+    if spelt in _STREAM_LINKS["stderr"]:
+        return "; stderr holds the messages, not an output: name a file"
+    return ""
 
 
 def _stdin_is(out: Path, inputs: tuple[str | os.PathLike[str], ...]) -> bool:

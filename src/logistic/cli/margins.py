@@ -471,7 +471,8 @@ def margins(
     if output is not None and str(output) == "-":  # standard output, the default
         output = None
     out = None if output is None else check_output(output, force=True,
-                                                   inputs=(data, model))  # fmt: skip
+                                                   inputs=(data, model),
+                                                   stdout=True)  # fmt: skip
     if out is not None and out.suffix.lower() in (".parquet", ".pq"):
         raise CLIError(
             f"-o {printable(str(out))}: margins writes its table as CSV (JSON with "

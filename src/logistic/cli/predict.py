@@ -429,7 +429,7 @@ def predict(
     out = (
         None
         if output is None
-        else check_output(output, force=True, inputs=(data, model))
+        else check_output(output, force=True, inputs=(data, model), stdout=True)
     )
     if out is not None and out.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise CLIError(
