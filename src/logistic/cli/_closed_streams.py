@@ -88,7 +88,14 @@ class _NamedStdout(io.FileIO):
     an error writing to it is raised again with the name ``standard
     output``, the same ``errno`` (so the same ``OSError`` subclass).
     ``discard`` drops what is still to be written (the stand-in's buffer
-    once the command is over and its error reported)."""
+    once the command is over and its error reported).
+
+    A write is whole or an error: a short write (the reader of a pipe gone
+    after taking part of it, a disk filling up) is followed by another of the
+    rest, which then fails. Under ``PYTHONUNBUFFERED=1`` (``python -u``, set
+    in many container images) the text layer writes to this object directly
+    and ignores a short count: ``summary --json | head -c 10`` of a document
+    larger than the pipe ended with exit 0, the rest of it lost, not 141."""
 
     discard = False
 
@@ -96,7 +103,14 @@ class _NamedStdout(io.FileIO):
         if self.discard:
             return memoryview(data).nbytes
         try:
-            return super().write(data)
+            view = memoryview(data).cast("B")
+            done = 0
+            while done < len(view):
+                n = super().write(view[done:])
+                if n is None:  # a non-blocking descriptor that is full
+                    return done
+                done += n
+            return done
         except OSError as exc:
             if exc.filename is not None:
                 raise
@@ -111,12 +125,18 @@ class _DroppingStderr(io.FileIO):
     dropped = False
 
     def write(self, data: Any) -> int:  # type: ignore[override]
-        if not self.dropped:
+        view = memoryview(data).cast("B")
+        done = 0
+        while not self.dropped and done < len(view):  # whole, as _NamedStdout
             try:
-                return super().write(data)
+                n = super().write(view[done:])
             except OSError:
                 self.dropped = True
-        return memoryview(data).nbytes
+                break
+            if n is None:
+                break
+            done += n
+        return len(view)
 
 
 #: How a character that standard output's encoding lacks is written: as
