@@ -189,6 +189,26 @@ def _mode(path: str) -> int | None:
         return None
 
 
+def _endless_device(fd: int) -> bool:
+    """Whether descriptor ``fd`` is a character or block device other than
+    the null device (``< /dev/zero``, ``< /dev/urandom``, ``< /dev/sda``):
+    read to its end, it would fill the temporary folder. ``< /dev/null``
+    reads as an empty input."""
+    try:
+        held = os.fstat(fd)
+    except OSError:
+        return False
+    if stat.S_ISBLK(held.st_mode):
+        return True
+    if not stat.S_ISCHR(held.st_mode):
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return True
+    return held.st_rdev != null.st_rdev
+
+
 def is_pipe(path: str | os.PathLike[str]) -> bool:
     """Whether ``path`` is standard input (``"-"``) or names a pipe or FIFO
     (``/dev/stdin`` fed by a pipe included): data read once, in order."""
@@ -218,6 +238,12 @@ def check_input(path: str | os.PathLike[str], *, what: str = "input file") -> No
             raise NotARegularFileError(
                 f"{STDIN_NAME} is a terminal, not data; pipe the data in "
                 "(e.g. cat data.csv | logistic ...) or name a file"
+            )
+        if _endless_device(sys.stdin.fileno()):
+            mode = os.fstat(sys.stdin.fileno()).st_mode
+            raise NotARegularFileError(
+                f"{STDIN_NAME} is {describe_mode(mode)}, not data (a device such as "
+                "/dev/zero is read without end); pipe the data in or name a file"
             )
         return
     if is_pipe(p):
