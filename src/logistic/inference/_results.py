@@ -83,6 +83,7 @@ if TYPE_CHECKING:  # the annotations only: each is imported where it is made
     from ._margins_results import MarginalEffects
     from ._odds import OddsRatioTable
     from ._prediction_interval import PredictionResults
+    from ._predictive_results import PredictiveMargins
     from ._summary import Summary
 
 #: The odds-ratio table's word on a Firth fit's tests: its z and P>|z| are
@@ -460,7 +461,7 @@ class InferenceResults(
 
     def predictive_margins(
         self, atexog: Any = None, at: str = "overall", references: Any = None
-    ) -> Any:
+    ) -> PredictiveMargins:
         """Predictive margins: average predicted probabilities with columns set
         to values, over a grid (Stata's ``margins, at(...)``), with
         delta-method standard errors.
