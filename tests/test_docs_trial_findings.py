@@ -126,7 +126,7 @@ def test_margins_at_value_sets_a_factor_by_its_level(rank_model, capsys, spellin
     ("spelling", "message"),
     [
         ("rnk=2", "a categorical term is set by its level, e.g. rank=2"),
-        ("rank=7", "--at-value sets C(rank) to '7', which is not one of the term's"),
+        ("rank=7", "--at-value sets rank to '7', which is not one of its levels (1 (the"),
     ],
 )
 def test_margins_at_value_mistakes_name_the_spelling_that_works(
