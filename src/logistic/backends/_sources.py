@@ -51,6 +51,7 @@ from ..formats import (
 )
 from ._column_spec import _ColumnSpec
 from ._column_words import PARQUET_NAMES, refuse_beyond_float
+from ._csv_readahead import bounded_csv
 from ._unchanged import UnchangedFiles
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -461,7 +462,6 @@ class _CSVSource:
         naming the file; the reader, stream and file are closed on exit.
         """
         import pyarrow as pa
-        from pyarrow import csv
 
         with open_data(self.path) as fh:
             try:
@@ -469,12 +469,11 @@ class _CSVSource:
                 refuse_packed(head, str(self.path))  # zstd, xz, a zipped CSV
                 compression = compression_of(head)
                 fh.seek(0)
-                with pa.input_stream(fh, compression=compression) as stream:
-                    reader = csv.open_csv(stream, **options)
-                    try:
-                        yield reader
-                    finally:
-                        reader.close()
+                with (  # read ahead by a few blocks only (_csv_readahead)
+                    pa.input_stream(fh, compression=compression) as stream,
+                    bounded_csv(stream, **options) as reader,
+                ):
+                    yield reader
             except DataValidationError:
                 raise
             except _READ_ERRORS as exc:
