@@ -72,6 +72,7 @@ from ._separation_notes import margins_separation
 __all__ = [
     "METHODS",
     "MarginalEffects",
+    "margin_source",
     "marginal_effects",
     "model_references",
     "with_references",
@@ -419,6 +420,28 @@ def _point(results: Any, at: str) -> Block:
     )
 
 
+def margin_source(results: Any, at: str, what: str) -> Any:
+    """The rows that margins average over: the training data's backend
+    (``at="overall"``), or the one row of ``at`` (a :class:`Block`,
+    :func:`_point`); ``what`` names the averages in the refusals (``"effects"``,
+    ``"predictions"``)."""
+    if at != "overall":
+        return _point(results, at)
+    if results._objective is None and results.grouped:
+        raise InvalidParameterError(
+            "at='overall' averages over the training rows, which the inference of "
+            "a grouped binomial fit (trials=) does not take: use at='mean' (no data "
+            f"needed), or fit on the 0/1 rows for average {what}"
+        )
+    if results._objective is None:
+        raise InvalidParameterError(
+            "at='overall' averages over the training rows: call "
+            "model.inference(X, y, sample_weight, offset) with the data given to "
+            f"fit() (arrays or the backend){_or_at_mean(results)}"
+        )
+    return results._objective.data
+
+
 def _assemble(
     sums: MarginSums, w: FloatArray, k: int, method: str, contrasts: Contrasts
 ) -> tuple[FloatArray, FloatArray]:
@@ -501,22 +524,7 @@ def marginal_effects(
     )
     if dummy is True or listed:
         check_discrete(method, at)
-    if at == "overall":
-        if results._objective is None and results.grouped:
-            raise InvalidParameterError(
-                "at='overall' averages over the training rows, which the inference "
-                "of a grouped binomial fit (trials=) does not take: use at='mean' "
-                "(no data needed), or fit on the 0/1 rows for average effects"
-            )
-        if results._objective is None:
-            raise InvalidParameterError(
-                "at='overall' averages over the training rows: call "
-                "model.inference(X, y, sample_weight, offset) with the data given "
-                f"to fit() (arrays or the backend){_or_at_mean(results)}"
-            )
-        source: Any = results._objective.data
-    else:
-        source = _point(results, at)
+    source = margin_source(results, at, "effects")
     contrasts = _contrasts(_discrete(results, dummy, names), names, categorical, dummy)
     theta = np.asarray(results._theta, dtype=F64)
     fit_intercept = bool(results.fit_intercept)

@@ -173,28 +173,6 @@ def _block_predictions(
     return float(s.sum()), total, jac, unset
 
 
-def _source(results: Any, at: str) -> Any:
-    """The rows the margins average over: the training data's backend
-    (``"overall"``), or the one row of ``at`` (a :class:`Block`)."""
-    from ._margins import _or_at_mean, _point
-
-    if at != "overall":
-        return _point(results, at)
-    if results._objective is None and results.grouped:
-        raise InvalidParameterError(
-            "at='overall' averages over the training rows, which the inference of "
-            "a grouped binomial fit (trials=) does not take: use at='mean' (no data "
-            "needed), or fit on the 0/1 rows for average predictions"
-        )
-    if results._objective is None:
-        raise InvalidParameterError(
-            "at='overall' averages over the training rows: call "
-            "model.inference(X, y, sample_weight, offset) with the data given to "
-            f"fit() (arrays or the backend){_or_at_mean(results)}"
-        )
-    return results._objective.data
-
-
 def predictive_margins(
     results: Any,
     atexog: Any = None,
@@ -206,7 +184,14 @@ def predictive_margins(
     ``references``: each one-hot term's reference level (by the term's name),
     which a point may set (every level column 0); by default those of the
     model's ``encoding_`` (:func:`._margins.model_references`)."""
-    from ._margins import ATS, _atexog, _choice, model_references, with_references
+    from ._margins import (
+        ATS,
+        _atexog,
+        _choice,
+        margin_source,
+        model_references,
+        with_references,
+    )
 
     at = _choice("at", at, ATS)
     names = list(results.feature_names)
@@ -221,7 +206,7 @@ def predictive_margins(
     fit_intercept = bool(results.fit_intercept)
     fn = partial(_block_predictions, theta=theta, fit_intercept=fit_intercept,
                  settings=settings, est=est)  # fmt: skip
-    source = _source(results, at)
+    source = margin_source(results, at, "predictions")
     parts = fn(source) if isinstance(source, Block) else source.map_reduce(fn)
     weight, total, jac, unset = parts
     points = [{_named(k, names): v for k, v in pt.items()} for pt in points]
