@@ -212,6 +212,8 @@ def test_aliased_column_moved_off_the_span_is_not_estimable():
         ({"gre": "abc"}, "must be a number"),
         ({"gre": np.zeros((2, 2))}, "1-D list"),
         ({"gre": range(20_000)}, "at most 2000"),
+        ({"gre": range(10**12)}, "holds 1000000000000 values"),
+        ({"gre": list(range(50)), "gpa": list(range(50))}, "asks for 2500 points"),
     ],
 )
 def test_refusals_name_the_problem(ucla, atexog, match):

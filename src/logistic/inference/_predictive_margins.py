@@ -35,6 +35,7 @@ margins"):
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
@@ -82,6 +83,11 @@ def _values_of(key: Any, value: Any) -> list[Any]:
             )
         value = value.tolist()
     if isinstance(value, (Sequence, range)):
+        if len(value) > MAX_POINTS:  # before a list of range(10**10) is made
+            raise InvalidParameterError(
+                f"atexog[{key!r}] holds {len(value)} values; at most {MAX_POINTS} "
+                "points are evaluated in one call: give fewer values"
+            )
         values = [v.item() if isinstance(v, np.generic) else v for v in value]
         if not values:
             raise InvalidParameterError(
@@ -120,7 +126,7 @@ def grid_points(atexog: Any) -> list[dict[Any, Any]]:
     for grid in grids:
         keys = list(grid)
         lists = [_values_of(k, grid[k]) for k in keys]
-        count = int(np.prod([len(v) for v in lists], dtype=float))
+        count = math.prod(len(v) for v in lists)  # exact: no float overflow
         if len(points) + count > MAX_POINTS:
             raise InvalidParameterError(
                 f"atexog asks for {len(points) + count} points; at most "
