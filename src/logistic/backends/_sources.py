@@ -51,7 +51,6 @@ from ..formats import (
 )
 from ._column_spec import _ColumnSpec
 from ._column_words import PARQUET_NAMES, refuse_beyond_float
-from ._csv_readahead import bounded_csv
 from ._unchanged import UnchangedFiles
 from .in_memory import DEFAULT_BLOCK_BYTES
 
@@ -462,6 +461,7 @@ class _CSVSource:
         naming the file; the reader, stream and file are closed on exit.
         """
         import pyarrow as pa
+        from pyarrow import csv
 
         with open_data(self.path) as fh:
             try:
@@ -469,11 +469,12 @@ class _CSVSource:
                 refuse_packed(head, str(self.path))  # zstd, xz, a zipped CSV
                 compression = compression_of(head)
                 fh.seek(0)
-                with (  # read ahead by a few blocks only (_csv_readahead)
-                    pa.input_stream(fh, compression=compression) as stream,
-                    bounded_csv(stream, **options) as reader,
-                ):
-                    yield reader
+                with pa.input_stream(fh, compression=compression) as stream:
+                    reader = csv.open_csv(stream, **options)
+                    try:
+                        yield reader
+                    finally:
+                        reader.close()
             except DataValidationError:
                 raise
             except _READ_ERRORS as exc:
