@@ -76,6 +76,7 @@ __all__ = [
     "marginal_effects",
     "model_references",
     "with_references",
+    "without_estimate",
 ]
 
 F64 = np.float64
@@ -420,6 +421,14 @@ def _point(results: Any, at: str) -> Block:
     )
 
 
+def without_estimate(values: FloatArray, cov: FloatArray, rows: Any) -> FloatArray:
+    """``values`` with the entries ``rows`` marks as NaN, and those rows and
+    columns of ``cov`` (in place) NaN: estimates that do not exist."""
+    cov[rows, :] = np.nan
+    cov[:, rows] = np.nan
+    return np.asarray(np.where(rows, np.nan, values), dtype=np.float64)
+
+
 def margin_source(results: Any, at: str, what: str) -> Any:
     """The rows that margins average over: the training data's backend
     (``at="overall"``), or the one row of ``at`` (a :class:`Block`,
@@ -535,9 +544,7 @@ def marginal_effects(
     cov = cov + cov.T
     aliased = np.asarray(getattr(results, "_aliased", np.zeros(0, bool)))[: len(names)]
     if aliased.any():  # no coefficient, no effect (R's NA; see _aliased)
-        effects = np.where(aliased, np.nan, effects)
-        cov[aliased, :] = np.nan
-        cov[:, aliased] = np.nan
+        effects = without_estimate(effects, cov, aliased)
     return MarginalEffects(
         effects,
         cov,

@@ -146,6 +146,12 @@ def point_label(point: Mapping[Any, Any]) -> str:
     return ", ".join(f"{k}={_shown(v)}" for k, v in point.items())
 
 
+def _column(X: Any, j: int) -> FloatArray:
+    """Column ``j`` of a block's X (dense or CSR) as a dense vector."""
+    col = X[:, j]
+    return np.asarray(col.toarray() if hasattr(col, "toarray") else col, F64).ravel()
+
+
 def _block_predictions(
     block: Block,
     theta: FloatArray,
@@ -164,16 +170,26 @@ def _block_predictions(
     G, k = len(settings), theta.shape[0]
     total, jac, unset = np.zeros(G), np.zeros((G, k)), np.zeros(G)
     used = s > 0
+    # a point moves only its set columns: z and Xᵀ(s f) follow from the rows'
+    # own z and the set columns (no copy of X a point, sparse X kept sparse)
+    z0 = np.asarray(X @ w, dtype=F64) + b
+    if off is not None:
+        z0 = z0 + off
+    moved = sorted({j for values in settings for j, _ in values})
+    columns = {j: _column(X, j) for j in moved}
     for g, values in enumerate(settings):
-        Xg = _with_values(X, values)
         if est is not None and values:
-            unset[g] = float(np.count_nonzero(non_estimable(Xg, est) & used))
-        z = np.asarray(Xg @ w, dtype=F64) + b
-        if off is not None:
-            z = z + off
-        sf = s * expit(z) * expit(-z)
-        total[g] = float(s @ expit(z))
-        jac[g, :p] = np.asarray(Xg.T @ sf, dtype=F64).ravel()
+            rows = non_estimable(_with_values(X, values), est)
+            unset[g] = float(np.count_nonzero(rows & used))
+        z = z0.copy()
+        for j, v in values:
+            z += (v - columns[j]) * w[j]
+        p1 = expit(z)
+        sf = s * p1 * expit(-z)
+        total[g] = float(s @ p1)
+        jac[g, :p] = np.asarray(X.T @ sf, dtype=F64).ravel()
+        for j, v in values:
+            jac[g, j] = v * float(sf.sum())
         if fit_intercept:
             jac[g, p] = float(sf.sum())
     return float(s.sum()), total, jac, unset
@@ -239,11 +255,11 @@ def _finish(
     """The :class:`PredictiveMargins` of the sums: ``total / Σ s``, the
     Jacobian ``jac / Σ s`` and ``J V Jᵀ``; margins of points that reach
     rows that are not estimable are NaN (one warning names them)."""
-    from ._margins import _count
+    from ._margins import _count, without_estimate
 
     if not weight > 0:
         raise InvalidParameterError("predictive margins need rows of positive weight")
-    margins = np.asarray(total, dtype=F64) / weight
+    margins: FloatArray = np.asarray(total, dtype=F64) / weight
     jac = np.asarray(jac, dtype=F64) / weight
     cov = jac @ results._cov @ jac.T
     cov = 0.5 * (cov + cov.T)
@@ -256,9 +272,7 @@ def _finish(
             list(results.aliased),
             "they are NaN (Stata's margins: 'not estimable')",
         )
-        margins = np.where(unset, np.nan, margins)
-        cov[unset, :] = np.nan
-        cov[:, unset] = np.nan
+        margins = without_estimate(margins, cov, unset)
     return PredictiveMargins(
         margins,
         cov,
@@ -319,8 +333,9 @@ def variable_predictive_margins(
     for start in range(0, n, BLOCK_ROWS):
         rows = slice(start, start + BLOCK_ROWS)
         sb, ob, used = s[rows], off[rows], s[rows] > 0
+        block = base.iloc[rows]
         for g, values in enumerate(settings):
-            part = base.iloc[rows]
+            part = block
             for column, value in values.items():
                 part = _with(part, column, value)
             X = np.asarray(design(part), dtype=F64)
@@ -331,8 +346,9 @@ def variable_predictive_margins(
             if values and np.any(non_estimable(X, est) & used):
                 unset[g] = True
             z = X @ theta[:p] + ob + (theta[p] if k > p else 0.0)
-            sf = sb * expit(z) * expit(-z)
-            total[g] += float(sb @ expit(z))
+            p1 = expit(z)
+            sf = sb * p1 * expit(-z)
+            total[g] += float(sb @ p1)
             jac[g, :p] += sf @ X
             if k > p:
                 jac[g, p] += float(sf.sum())
