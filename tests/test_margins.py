@@ -432,7 +432,7 @@ def test_clear_errors():
         ({"categorical": "both"}, "'categorical' parameter must be one of"),
         ({"atexog": {"SAT": 3.0}}, "atexog names 'SAT', which is not a feature"),
         ({"atexog": {3: 1.0}}, "atexog names column 3, but the model has 3 features"),
-        ({"atexog": [3.0]}, "atexog must be a mapping"),
+        ({"atexog": [3.0]}, "atexog as a list holds mappings .* got an item of type float"),
         ({"atexog": {"GPA": "high"}}, r"atexog\['GPA'\] must be a number"),
         ({"dummy": ["PSI", "GRADE"]}, "dummy names 'GRADE'"),
         ({"dummy": "PSI"}, "dummy must be True, False or a list"),

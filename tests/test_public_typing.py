@@ -325,3 +325,26 @@ def test_partial_fit_is_checked_against_its_signature(tmp_path):
     assert lines[0].endswith('Revealed type is "logistic.estimator.LogisticRegression"')
     errors = [line for line in lines if "error:" in line]
     assert len(errors) == 1 and 'Unexpected keyword argument "clases"' in errors[0]
+
+
+def test_get_margeff_is_typed_as_a_grid_for_lists_of_values(tmp_path):
+    # get_margeff(atexog=...) returns MarginalEffectsGrid for a grid (a list of
+    # values, or a list of mappings) and MarginalEffects for one value each;
+    # a typed user's grid.difference(1, 0) must pass and .difference on the
+    # single-point result must not.
+    lines = strict_errors(
+        tmp_path,
+        """
+        from logistic.inference import InferenceResults
+
+        def use(res: InferenceResults) -> None:
+            reveal_type(res.get_margeff(atexog={"gre": 200}))
+            reveal_type(res.get_margeff(atexog={"gre": [200, 800]}))
+            reveal_type(res.get_margeff(atexog=[{"gre": 200}, {"gpa": 3}]))
+            reveal_type(res.get_margeff())
+        """,
+    )
+    revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines]
+    single = "logistic.inference._margins_results.MarginalEffects"
+    grid = "logistic.inference._margins_grid_results.MarginalEffectsGrid"
+    assert revealed == [single, grid, grid, single], lines

@@ -27,7 +27,8 @@ Public entry points:
 * ``InferenceResults.get_margeff(...)`` → :class:`MarginalEffects`: average
   marginal effects, effects at the means or at given values, discrete
   changes of dummies and one-hot levels, delta-method standard errors
-  (conventions in ``_margins``, per-block sums in ``_margins_sums``);
+  (conventions in ``_margins``, per-block sums in ``_margins_sums``); over a
+  grid of set values → :class:`MarginalEffectsGrid` (``_margins_grid``);
   ``InferenceResults.predictive_margins(...)`` → :class:`PredictiveMargins`:
   average predicted probabilities over a grid of set values (Stata's
   ``margins, at(...)``; ``_predictive_margins``);
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
     from ._goodness import GoodnessOfFit, HosmerLemeshowResult, hosmer_lemeshow
     from ._hypothesis import LRTestResult, TermTests, WaldTestResult, parse_constraints
     from ._influence import Influence
+    from ._margins_grid_results import MarginalEffectsGrid
     from ._margins_results import MarginalEffects
     from ._model_interval import predict_interval, stored_prediction
     from ._multinomial import MultinomialInference
@@ -100,6 +102,7 @@ _LAZY = {
     "parse_constraints": "_hypothesis",
     "Influence": "_influence",
     "MarginalEffects": "_margins_results",
+    "MarginalEffectsGrid": "_margins_grid_results",
     "predict_interval": "_model_interval",
     "stored_prediction": "_model_interval",
     "MultinomialInference": "_multinomial",
@@ -126,6 +129,7 @@ __all__ = [
     "Influence",
     "LRTestResult",
     "MarginalEffects",
+    "MarginalEffectsGrid",
     "MultinomialInference",
     "MultinomialSummary",
     "NotTrainingDataError",

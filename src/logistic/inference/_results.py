@@ -73,6 +73,7 @@ from ._hypothesis import (
 )
 from ._hypothesis_methods import HypothesisMethods
 from ._likelihoods import LikelihoodStatistics
+from ._margins_methods import MarginsMethods
 from ._order import display_order, term_positions
 from ._residual_methods import ResidualMethods
 from ._stored import FitStatistics
@@ -80,10 +81,8 @@ from ._wald import WaldTable, check_alpha, wald_frame, wald_table
 
 if TYPE_CHECKING:  # the annotations only: each is imported where it is made
     from ._goodness import GoodnessOfFit, HosmerLemeshowResult
-    from ._margins_results import MarginalEffects
     from ._odds import OddsRatioTable
     from ._prediction_interval import PredictionResults
-    from ._predictive_results import PredictiveMargins
     from ._summary import Summary
 
 #: The odds-ratio table's word on a Firth fit's tests: its z and P>|z| are
@@ -99,7 +98,11 @@ F64 = np.float64
 
 
 class InferenceResults(
-    LikelihoodStatistics, AliasedParameters, ResidualMethods, HypothesisMethods
+    LikelihoodStatistics,
+    AliasedParameters,
+    ResidualMethods,
+    HypothesisMethods,
+    MarginsMethods,
 ):
     """Estimates, standard errors, tests and fit statistics of one fit.
 
@@ -427,60 +430,6 @@ class InferenceResults(
         ``[α/2`` and ``1-α/2]`` (pandas is an optional dependency).
         """
         return wald_frame(self.wald_table(alpha), self.term_names, index_name="term")
-
-    def get_margeff(
-        self,
-        at: str = "overall",
-        method: str = "dydx",
-        atexog: Any = None,
-        dummy: Any = False,
-        categorical: str = "levels",
-    ) -> MarginalEffects:
-        """Marginal effects with delta-method standard errors (statsmodels' name).
-
-        ``at``: ``"overall"`` (average over the training rows; needs the data
-        given to ``inference``), ``"mean"``, ``"median"`` or ``"zero"``;
-        ``method``: ``"dydx"``, ``"eyex"``, ``"dyex"`` or ``"eydx"``;
-        ``atexog``: ``{column name or index: value}`` fixed on every row;
-        ``dummy``: discrete changes of 0/1 columns (True, or a list of them);
-        ``categorical``: ``"levels"`` (each ``name[T.level]`` against the
-        reference, Stata) or ``"columns"`` (statsmodels). Returns a
-        :class:`~logistic.inference.MarginalEffects`; see
-        :mod:`logistic.inference._margins` and docs/marginal-effects.md.
-        """
-        from ._margins import marginal_effects
-
-        return marginal_effects(
-            self,
-            at=at,
-            method=method,
-            atexog=atexog,
-            dummy=dummy,
-            categorical=categorical,
-        )
-
-    def predictive_margins(
-        self, atexog: Any = None, at: str = "overall", references: Any = None
-    ) -> PredictiveMargins:
-        """Predictive margins: average predicted probabilities with columns set
-        to values, over a grid (Stata's ``margins, at(...)``), with
-        delta-method standard errors.
-
-        ``atexog``: ``{column or one-hot term: value or list of values}`` (the
-        grid of every combination; a term such as ``C(rank)`` or ``rank`` set
-        by its level), a list of such mappings, or None (the average
-        prediction); ``at``: ``"overall"`` (average over the training rows;
-        needs the data given to ``inference``), ``"mean"`` (Stata's
-        ``atmeans``), ``"median"`` or ``"zero"``; ``references``: ``{term:
-        reference level}``, so that a point may set a term to its reference
-        level (which has no column), by default from the model's
-        ``encoding_`` (a DataFrame with text columns). Returns a
-        :class:`~logistic.inference.PredictiveMargins`; see
-        :mod:`logistic.inference._predictive_margins`.
-        """
-        from ._predictive_margins import predictive_margins
-
-        return predictive_margins(self, atexog=atexog, at=at, references=references)
 
     # -- predictions, residuals, influence (_prediction_interval, _influence) -------
     def get_prediction(self, X: Any = None, offset: Any = None) -> PredictionResults:

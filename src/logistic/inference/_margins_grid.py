@@ -1,0 +1,143 @@
+"""Marginal effects over a grid of set values: Stata's ``margins, dydx(*)
+at(gre=(200(100)800))``, R marginaleffects' ``avg_slopes(m, newdata =
+datagrid(...))``.
+
+Conventions (owned here; a guide in docs/marginal-effects.md, "Effects over
+a grid"):
+
+* ``atexog`` is a grid when a value is a list of values (a list, tuple,
+  ``range``, 1-D array, pandas Series or Index) or when it is a list of
+  mappings; its points are :func:`._predictive_margins.grid_points`' (every
+  combination, the first key varying slowest; at most
+  :data:`._predictive_margins.MAX_POINTS`), and :data:`MAX_EFFECTS` bounds
+  points × features (the joint covariance holds their square). A mapping of
+  single values is one point and keeps ``get_margeff``'s
+  :class:`MarginalEffects`.
+* Each point's effects are ``get_margeff``'s with the point as ``atexog``
+  (every ``method``, ``at``, ``dummy`` and ``categorical``; a one-hot term
+  set to its reference level as :func:`._margins.with_references`), one
+  pass over the rows a point. The joint covariance is ``J V Jᵀ`` of the
+  stacked Jacobians with the results' ``V``; an effect that is not
+  estimable (NaN) has NaN rows and columns there too.
+* A warning that several points raise is given once.
+* A formula taken per variable passes its own ``effects_at(g)``
+  (:func:`stack_effects`), so both routes share the stacking.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .._exceptions import InvalidParameterError, warn
+from ._margins_grid_results import MarginalEffectsGrid
+from ._margins_results import MarginalEffects
+from ._order import display_order
+
+__all__ = ["MAX_EFFECTS", "is_grid", "marginal_effects_grid", "stack_effects"]
+
+#: The most effects (points × features) one call evaluates: their covariance
+#: holds the square (128 MB here).
+MAX_EFFECTS = 4000
+
+
+def _is_list(value: Any) -> bool:
+    if isinstance(value, (str, bytes, bool, int, float, np.generic)):
+        return False
+    return isinstance(value, (Sequence, range, np.ndarray)) or (
+        not isinstance(value, Mapping) and hasattr(value, "__array__")
+    )
+
+
+def is_grid(atexog: Any) -> bool:
+    """Whether ``atexog`` asks for a grid of points (module docstring)."""
+    if isinstance(atexog, Mapping):
+        return any(_is_list(v) for v in atexog.values())
+    return isinstance(atexog, Sequence) and not isinstance(atexog, (str, bytes))
+
+
+def stack_effects(
+    results: Any,
+    points: list[dict[Any, Any]],
+    effects_at: Callable[[int], MarginalEffects],
+) -> MarginalEffectsGrid:
+    """The :class:`MarginalEffectsGrid` of ``effects_at(g)``, the effects at
+    ``points[g]``, with their joint covariance (module docstring)."""
+    from ._predictive_margins import point_label
+
+    if not points:
+        raise InvalidParameterError("atexog makes no points: give at least one value")
+    parts: list[MarginalEffects] = []
+    seen: set[tuple[type[Warning], str]] = set()
+    held: list[warnings.WarningMessage] = []
+    for g in range(len(points)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            me = effects_at(g)
+        for w in caught:
+            key = (w.category, str(w.message))
+            if key not in seen:
+                seen.add(key)
+                held.append(w)
+        if parts and len(me.names) * (len(parts) + 1) > MAX_EFFECTS:
+            raise InvalidParameterError(
+                f"atexog asks for {len(points)} points of {len(me.names)} effects "
+                f"each; at most {MAX_EFFECTS} effects (points x features) are "
+                "evaluated in one call (their covariance holds the square): give "
+                "fewer values"
+            )
+        parts.append(me)
+    for w in held:  # once each, at the user's line
+        warn(str(w.message), w.category)
+    effects = np.concatenate(
+        [np.asarray(me._effects, dtype=np.float64) for me in parts]
+    )
+    jac = np.vstack([me.jacobian for me in parts])  # display order
+    k = jac.shape[1]
+    intercept = bool(results.fit_intercept)
+    perm = display_order(k - int(intercept), intercept)
+    V = np.asarray(results._cov, dtype=np.float64)[np.ix_(perm, perm)]
+    cov = jac @ V @ jac.T
+    cov = 0.5 * (cov + cov.T)
+    missing = ~np.isfinite(effects)
+    cov[missing, :] = np.nan
+    cov[:, missing] = np.nan
+    labels = [point_label(pt) for pt in points]
+    return MarginalEffectsGrid(parts, effects, cov, jac, points=points, labels=labels)
+
+
+def marginal_effects_grid(
+    results: Any,
+    atexog: Any,
+    references: Mapping[str, str] | None = None,
+    **options: Any,
+) -> MarginalEffectsGrid:
+    """``results.get_margeff(**options)`` at each point of the grid
+    ``atexog`` (module docstring); ``references``: each one-hot term's
+    reference level, which a point may set (by default the model's
+    ``encoding_``, :func:`._margins.model_references`)."""
+    from ._margins import _atexog, marginal_effects, model_references, with_references
+    from ._predictive_margins import _named, grid_points
+
+    names = list(results.feature_names)
+    points = grid_points(atexog)
+    if len(points) * len(names) > MAX_EFFECTS:
+        raise InvalidParameterError(
+            f"atexog asks for {len(points)} points of {len(names)} effects each; "
+            f"at most {MAX_EFFECTS} effects (points x features) are evaluated in "
+            "one call (their covariance holds the square): give fewer values"
+        )
+    if references is None:
+        references = model_references(getattr(results, "model", None))
+    settings = [with_references(point, names, references) for point in points]
+    for setting in settings:  # every point checked before the first pass
+        _atexog(setting, names)
+    named = [{_named(k, names): v for k, v in pt.items()} for pt in points]
+
+    def effects_at(g: int) -> MarginalEffects:
+        return marginal_effects(results, atexog=settings[g], **options)
+
+    return stack_effects(results, named, effects_at)
