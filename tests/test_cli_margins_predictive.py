@@ -166,7 +166,6 @@ def test_grouped_counts_equal_the_rows_per_trial(capsys, tmp_path):
         (["--method", "pr", "--at-value", "gre=1", "--at-value", "gre=2"], "given twice"),
         (["--method", "pr", "--at-value", "nope=1"], "not a feature"),
         (["--method", "pr", "--at-value", "rank=9"], "9"),
-        (["--at-value", "gre=200,300"], "--method pr"),
     ],
 )
 def test_refusals(models, capsys, options, said):

@@ -7,14 +7,16 @@ Conventions (owned here):
   ``gpa``, ``C(rank)[T.2]``) or a one-hot term by its level (``rank=2`` or
   ``C(rank)=2``) on every row; a formula taken per variable sets the raw
   variable (its texts are checked by the library).
-* With ``--method pr`` (predictive margins) VALUE may be several values: a
+* VALUE may be several values (a grid: predictive margins with ``--method
+  pr``, the effects at each point otherwise, :mod:`._margins_grid`): a
   list ``200,300,400``, a range ``200:800:100`` (start, stop, step; the stop
   included where the steps reach it), Stata's numlist ``200(100)800`` or its
   list ``(2 3 4)``, and ``*`` is every level of a categorical term, its
   reference first (Stata's ``margins rank``). Repeated ``--at-value``
   options make the grid of every combination, the first option varying
-  slowest. Marginal effects take one value per option (a list is refused,
-  naming ``--method pr``).
+  slowest. :func:`at_values` reads one value per option (the single table
+  of effects); a value it cannot read as one number or level is refused
+  with the spellings of a grid.
 """
 
 from __future__ import annotations
@@ -198,9 +200,9 @@ def at_values(
             raise _unknown(name, item, names)
         if _is_list(text) or "(" in text or " " in text.strip():
             raise CLIError(
-                f"--at-value {name}={text}: marginal effects take one value per "
-                "variable; a list or range of values (Stata's at(x=(2 3 4))) is a "
-                "grid of predictive margins, --method pr",
+                f"--at-value {name}={text}: VALUE must be one number, or a grid "
+                "of values written as a list (2,3,4), a range (2:4:1) or Stata's "
+                "(2 3 4)",
                 EX_USAGE,
             )
         out[name] = _number(name, text)

@@ -56,7 +56,8 @@ Conventions (owned here):
   given (statsmodels): one line on stderr says so when it matters.
 * ``--method pr``: predictive margins over a grid of ``--at-value`` lists,
   ranges and levels (:mod:`._margins_values` parses them,
-  :mod:`._margins_predictive` computes and writes them).
+  :mod:`._margins_predictive` computes and writes them); the effects take
+  the same grid, one table per point (:mod:`._margins_grid`).
 * Output: the table on stdout (``--json``: one JSON document); ``-o FILE``
   writes it atomically instead, as CSV (one row per feature), or the JSON
   document with ``--json``.
@@ -64,8 +65,6 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -89,12 +88,14 @@ from ._common import (
     writing,
 )
 from ._json_text import json_text
+from ._margins_grid import effects_grid, grid_csv, grid_dict, grid_of
 from ._margins_predictive import (
     check_predictive,
     predictive_csv,
     predictive_dict,
     predictive_of,
 )
+from ._margins_table import csv_text, margins_dict
 from ._margins_values import at_grid, at_values, check_multiclass
 from ._progress import Quiet, status
 from ._scale import Scale, overdispersion_note, scale_of, scale_results
@@ -139,9 +140,10 @@ AtValue = Annotated[
         "--at-value",
         metavar="COL=VALUE",
         help="COL=VALUE: set feature COL to VALUE on every row first (repeat for "
-        "several); COL as 'summary' names the features, e.g. gpa=3.5. With "
-        "--method pr, VALUE may be a list (200,300), a range (200:800:100) or * "
-        "(every level of a categorical term): the margins of every combination.",
+        "several); COL as 'summary' names the features, e.g. gpa=3.5. VALUE may "
+        "be a list (200,300), a range (200:800:100) or * (every level of a "
+        "categorical term): the effects (or --method pr's margins) at every "
+        "combination, one table per point.",
     ),
 ]
 Dummy = Annotated[
@@ -268,6 +270,9 @@ def _effects(
         results = scale_results(results, options.get("scale"))  # grouped fit's φ
         if margeff["method"] == "pr":  # predictive margins over a grid
             return predictive_of(results, mf, rows, str(data), margeff)
+        if options.get("grid"):  # effects at each point of a grid
+            grid = margeff.pop("atexog")
+            return grid_of(results, mf, rows, str(data), grid, margeff)
         if is_multiclass(mf.model):  # effects on every class, named by level
             target = ((mf.encoding or {}).get("label") or {}).get("column")
             results = name_classes(results, levels_of(mf), target)
@@ -298,88 +303,6 @@ def _separation_words(messages: list[str], me: Any) -> list[str]:
                                       me.predictive)  # fmt: skip
     said = f"PerfectSeparationWarning: {words}"
     return [cli_spelling(said), *kept]
-
-
-def margins_dict(
-    me: Any, level: float, cluster: str | None, scaled: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    """JSON-ready marginal effects at coverage ``level``; ``scale`` (as
-    ``summary --json``'s) when ``--scale`` gave the dispersion ``scaled``."""
-    from ..inference._margins_results import LABELS
-
-    table = me.wald_table(1.0 - level)
-    discrete = set() if me.dummy_idx is None else set(me.dummy_idx.tolist())
-    options = me.margeff_options
-    classes = getattr(me, "classes", None)
-    if classes is not None:  # K classes: one row per (class, feature)
-        p = len(me.names)
-        effects = [
-            _effect_row(
-                {"class": cls, "term": name}, table, k * p + j, j in discrete
-            )
-            for k, cls in enumerate(classes)
-            for j, name in enumerate(me.names)
-        ]
-    else:
-        effects = [
-            _effect_row({"term": name}, table, j, j in discrete)
-            for j, name in enumerate(me.names)
-        ]
-    return {
-        "method": me.method,
-        "effect": LABELS[me.method],
-        "at": me.at,
-        "at_values": options.get("atexog"),
-        "dummy": bool(options["dummy"]),
-        "categorical": options["categorical"],
-        "cov_type": me.cov_type,
-        "cluster": cluster,
-        "level": level,
-        **({} if scaled is None else {"scale": scaled}),
-        "nobs": me.nobs,
-        **({} if classes is None else {"classes": list(classes)}),
-        "effects": effects,
-        "notes": [cli_spelling(n) for n in me.notes],
-    }
-
-
-def _effect_row(
-    head: dict[str, Any], table: Any, i: int, discrete: bool
-) -> dict[str, Any]:
-    """Entry ``i`` of the effects' Wald table as a JSON row; the effect of an
-    aliased column (no estimate) has every number null and ``aliased`` true
-    (JSON has no NaN), as ``summary --json``'s rows."""
-    import math
-
-    row = {**head, "effect": float(table.params[i]), **table.row(i)}
-    aliased = not math.isfinite(row["effect"])
-    row = {
-        k: None if isinstance(v, float) and not math.isfinite(v) else v
-        for k, v in row.items()
-    }
-    return {**row, "discrete": discrete, "aliased": aliased}
-
-
-def _csv_text(doc: dict[str, Any], safe: bool = False) -> str:
-    """The effects as CSV, one row per feature (``discrete`` and ``aliased``
-    as 0/1; an aliased row's numbers empty); ``safe`` (``--excel-safe``):
-    text cells as :func:`.predict.excel_safe_name` writes a risky name."""
-    from .predict import excel_safe_name
-
-    buffer = io.StringIO()
-    rows = [
-        {
-            **{k: excel_safe_name(v) if safe and isinstance(v, str) else v
-               for k, v in r.items()},  # fmt: skip
-            "discrete": int(r["discrete"]),
-            "aliased": int(r["aliased"]),
-        }
-        for r in doc["effects"]
-    ]
-    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def _note_level_derivatives(names: list[str]) -> None:
@@ -422,7 +345,8 @@ def margins(
     """Marginal effects of a model on its training data, with standard errors.
 
     Delta-method standard errors, z, p and intervals (Stata's margins,
-    statsmodels' get_margeff). --method pr gives predictive margins instead:
+    statsmodels' get_margeff); --at-value lists and ranges give the effects at
+    each point of a grid. --method pr gives predictive margins instead:
     the average predicted probability at each point of a grid of --at-value
     lists, ranges and levels (Stata's margins, at(...)).
 
@@ -432,6 +356,8 @@ def margins(
     per trial (--cov-type nonrobust only; --scale X2 for overdispersion).
 
     Example: logistic margins model.json train.csv --dummy --at overall
+
+    Example: logistic margins model.json train.csv --at-value x=0:10:2
 
     Example: logistic margins model.json train.csv --method pr --at-value x=0:10:2
     """
@@ -496,9 +422,12 @@ def margins(
     variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
     names = feature_names(mf)
     levels = one_hot_levels(encoding_of(mf))
+    of = formula_variables(encoding_of(mf)) if variables and at_value else None
+    grid = None if predictive else effects_grid(at_value, names, levels, of)
     if predictive:  # a grid: lists, ranges and every level (*)
-        grid_of = formula_variables(encoding_of(mf)) if variables else None
-        atexog: Any = at_grid(at_value, names, levels, grid_of)
+        atexog: Any = at_grid(at_value, names, levels, of)
+    elif grid is not None:  # effects at each point of a grid
+        atexog = grid
     else:
         atexog = at_value if variables else at_values(at_value, names, levels)
     margeff = {
@@ -516,7 +445,8 @@ def margins(
         refuse_existing(out, force=force)
     what = "predictive margins" if predictive else "marginal effects"
     with collect_warnings() as messages, status(f"{what} ...", quiet):
-        options = {"cov_type": cov_type, "margeff": margeff, "scale": scaled}
+        options = {"cov_type": cov_type, "margeff": margeff, "scale": scaled,
+                   "grid": grid is not None}  # fmt: skip
         me = _effects(mf, rows, data, model, options)
     for message in _separation_words(messages, me):
         warn(message)
@@ -534,12 +464,15 @@ def margins(
         _note_level_derivatives(names)  # the table's reader's note
     if predictive:
         doc = predictive_dict(me, level, cluster, scaled, cov=json_out)
+    elif grid is not None:
+        doc = grid_dict(me, level, cluster, scaled)
     else:
         doc = margins_dict(me, level, cluster, scaled)
     if json_out:
         text = json_text(doc) + "\n"
     elif out is not None:
-        text = predictive_csv(doc, excel) if predictive else _csv_text(doc, excel)
+        write = predictive_csv if predictive else grid_csv if grid else csv_text
+        text = write(doc, excel)
     else:
         text = me.summary(1.0 - level) + "\n"
         for said in me.notes:  # a note may name a parameter
