@@ -168,3 +168,78 @@ def test_k_classes_refuse_a_grid():
     res = LogisticRegression(penalty=None).fit(X, y).inference(X, y)
     with pytest.raises(MultiClassNotSupportedError, match="atexog"):
         res.get_margeff(atexog={0: [0.0, 1.0]})
+
+
+def test_an_aliased_column_is_nan_at_every_point_and_others_keep_their_difference(ucla):
+    # gpa2 = 2 gpa is aliased (R's NA): its effect is NaN at each point, its
+    # rows and columns of the joint covariance NaN, and difference() gave NaN
+    # for every feature (0 x NaN in a matrix product) before it went entry by
+    # entry. Reference: the fit without gpa2 (the reduced model) by statsmodels.
+    X, y, _, _ = ucla
+    X2 = X[["gre", "gpa"]].assign(gpa2=2 * X["gpa"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(penalty=None, tol=1e-10).fit(X2, y)
+        grid = model.inference(X2, y).get_margeff(atexog={"gre": [200, 800]})
+    assert np.isnan(grid.margeff["gpa2"]).all()
+    sm_fit = sm.Logit(y, sm.add_constant(X[["gre", "gpa"]])).fit(disp=0, tol=1e-12)
+    J = np.vstack([_sm_jacobian(sm_fit, X[["gre", "gpa"]], 1, v) for v in (200, 800)])
+    ref = J @ sm_fit.cov_params().to_numpy() @ J.T
+    diff, se = grid.difference(1, 0)
+    C = np.hstack([-np.eye(2), np.eye(2)])
+    np.testing.assert_allclose(
+        se[["gre", "gpa"]], np.sqrt(np.diag(C @ ref @ C.T)), rtol=1e-4
+    )
+    assert np.isnan(diff["gpa2"]) and np.isnan(se["gpa2"])
+
+
+def test_offset_and_cluster_covariance_per_point(ucla):
+    # statsmodels' get_margeff leaves an offset out of z, so the reference is
+    # statsmodels' own predict(offset=...) on the rows with gre set: dydx of
+    # gpa = mean f(z) b_gpa, its SE by approx_fprime and its cov_params().
+    # Cluster: statsmodels' cluster covariance carries (n-1)/(n-k) more than
+    # ours (docs/marginal-effects.md, "Differences from statsmodels").
+    X, y, _, _ = ucla
+    off = np.linspace(-0.5, 0.5, len(y))
+    exog = sm.add_constant(X)
+    model = LogisticRegression(penalty=None, tol=1e-10).fit(X, y, offset=off)
+    grid = model.inference(X, y, offset=off).get_margeff(atexog={"gre": [300, 700]})
+    sm_fit = sm.Logit(y, exog, offset=off).fit(disp=0, tol=1e-12)
+    for g, v in enumerate([300, 700]):
+        moved = exog.assign(gre=float(v)).to_numpy()
+
+        def gpa_effect(params, moved=moved):
+            p = 1 / (1 + np.exp(-(moved @ params + off)))
+            return np.array([np.mean(p * (1 - p)) * params[2]])
+
+        params = np.asarray(sm_fit.params)
+        J = approx_fprime(params, gpa_effect, centered=True)
+        se = float(np.sqrt(J @ sm_fit.cov_params().to_numpy() @ J.T))
+        np.testing.assert_allclose(
+            grid.margeff["gpa"].iloc[g], gpa_effect(params)[0], rtol=1e-6
+        )
+        np.testing.assert_allclose(grid.margeff_se["gpa"].iloc[g], se, rtol=1e-5)
+    groups = np.arange(len(y)) % 40
+    res = (
+        LogisticRegression(penalty=None, tol=1e-10)
+        .fit(X, y)
+        .inference(X, y, cov_type="cluster", groups=groups)
+    )
+    grid = res.get_margeff(atexog={"gre": [300, 700]}, method="eydx")
+    sm_cl = sm.Logit(y, exog).fit(disp=0, tol=1e-12, cov_type="cluster",
+                                  cov_kwds={"groups": groups})  # fmt: skip
+    n, k = len(y), exog.shape[1]
+    for g, v in enumerate([300, 700]):
+        ref = sm_cl.get_margeff(at="overall", atexog={1: v}, method="eydx")
+        np.testing.assert_allclose(grid.margeff.iloc[g], ref.margeff, rtol=1e-6)
+        want = ref.margeff_se * np.sqrt((n - k) / (n - 1))
+        np.testing.assert_allclose(grid.margeff_se.iloc[g], want, rtol=1e-5)
+
+
+def test_at_mean_per_point_is_statsmodels(ucla):
+    X, y, model, sm_fit = ucla
+    grid = model.inference(X, y).get_margeff(at="mean", atexog={"gpa": [2.5, 3.5]})
+    for g, v in enumerate([2.5, 3.5]):
+        ref = sm_fit.get_margeff(at="mean", atexog={2: v})
+        np.testing.assert_allclose(grid.margeff.iloc[g], ref.margeff, rtol=1e-6)
+        np.testing.assert_allclose(grid.margeff_se.iloc[g], ref.margeff_se, rtol=1e-5)

@@ -162,11 +162,13 @@ class MarginalEffectsGrid(MarginalEffects):
                 raise InvalidParameterError(
                     f"difference() takes point indices 0 to {n - 1}; got {i!r}"
                 )
-        C = np.zeros((p, n * p))
-        C[np.arange(p), int(a) * p + np.arange(p)] += 1.0
-        C[np.arange(p), int(b) * p + np.arange(p)] -= 1.0
-        values = C @ self._effects
-        se = np.sqrt(np.clip(np.diag(C @ self._cov @ C.T), 0.0, None))
+        # entry by entry: an effect that is not estimable (NaN) leaves the
+        # other features' differences alone (a matrix product would not)
+        ia, ib = int(a) * p + np.arange(p), int(b) * p + np.arange(p)
+        V = self._cov
+        values = self._effects[ia] - self._effects[ib]
+        var = V[ia, ia] + V[ib, ib] - 2.0 * V[ia, ib]
+        se = np.sqrt(np.where(np.isfinite(var), np.maximum(var, 0.0), np.nan))
         if self._pd is None:
             return values, se
         series = self._pd.Series
