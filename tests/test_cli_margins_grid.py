@@ -87,7 +87,9 @@ def test_each_point_is_statsmodels_get_margeff(models, capsys):
     )
 
 
-def test_text_is_one_block_per_point_and_csv_one_row_per_effect(models, capsys, tmp_path):
+def test_text_is_one_block_per_point_and_csv_one_row_per_effect(
+    models, capsys, tmp_path
+):
     code, out, err = run_cli(capsys, ["margins", str(models["plain"]), str(UCLA),
                                       "--at-value", "gre=200,800", "--at-value",
                                       "rank=*", "--dummy"])  # fmt: skip
@@ -131,7 +133,9 @@ def _lbw_reference(variable, column, value):
     down = design(base.assign(**{variable: base[variable] - h}))
 
     def effect(params):
-        return np.array([np.mean((expit(up @ params) - expit(down @ params)) / (2 * h))])
+        return np.array(
+            [np.mean((expit(up @ params) - expit(down @ params)) / (2 * h))]
+        )
 
     params = np.asarray(fit.params)
     J = approx_fprime(params, effect, centered=True)
@@ -167,3 +171,34 @@ def test_k_classes_refuse_a_grid(capsys, tmp_path):
     code, _, err = run_cli(capsys, ["margins", str(model), str(LBW),
                                     "--at-value", "age=20,30"])  # fmt: skip
     assert code == 2 and "--at-value age=20,30 applies to two-class models" in err
+
+
+def test_formula_margins_in_python_takes_a_grid(tmp_path):
+    # logistic.tabular._formula_margins.formula_margins (the per-variable
+    # effects of a formula model file) with atexog={"age": [20, 30]}: the
+    # effects at each point. Reference: low ~ age + I(age**2) + smoke by
+    # statsmodels on the design set by hand, dp/dage = mean p(1-p)(b1 + 2 b2 a).
+    import logistic
+    from logistic.cli.app import main
+    from logistic.inference import MarginalEffectsGrid
+    from logistic.tabular._formula_margins import formula_margins
+
+    model = tmp_path / "q.json"
+    assert main(["fit", str(LBW), "-o", str(model), "-q", "--formula",
+                 "low ~ age + I(age**2) + smoke"]) == 0  # fmt: skip
+    encoding = json.loads(model.read_text())["encoding"]
+    d = pd.read_csv(LBW)
+    a, s = d.age.to_numpy(float), d.smoke.to_numpy(float)
+    X = pd.DataFrame({"age": a, "I(age ** 2)": a**2, "smoke": s})
+    results = logistic.load(model).inference(X, d.low)
+    grid = formula_margins(results, encoding, d[["age", "smoke"]],
+                           atexog={"age": [20, 30]})  # fmt: skip
+    assert isinstance(grid, MarginalEffectsGrid)
+    ref = sm.Logit(d.low, sm.add_constant(X)).fit(disp=0, tol=1e-12)
+    b0, b1, b2, b3 = ref.params
+    for age in (20.0, 30.0):
+        p = expit(b0 + b1 * age + b2 * age**2 + b3 * s)
+        want = np.mean(p * (1 - p) * (b1 + 2 * b2 * age))
+        np.testing.assert_allclose(
+            grid.margeff.loc[f"age={age:g}", "age"], want, rtol=1e-6
+        )

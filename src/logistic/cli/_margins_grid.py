@@ -11,8 +11,7 @@ Conventions (owned here):
 * The effects are the library's at each point
   (:func:`logistic.inference._margins_grid.marginal_effects_grid`, or for a
   formula taken per variable
-  :func:`logistic.tabular._formula_margins.formula_margins` at each point,
-  stacked by :func:`logistic.inference._margins_grid.stack_effects`).
+  :func:`logistic.tabular._formula_margins.formula_margins` with the grid).
 * The text is one block per point (``at gre=200``). ``--json``: the single
   table's keys, with ``at_values`` the list of points, ``effects`` one
   object per point and feature (``point`` its 0-based index, ``at`` the
@@ -64,8 +63,7 @@ def grid_of(
 ) -> Any:
     """The effects of ``results`` on ``rows`` at each point of ``grid``
     (``margeff``: the other options of ``get_margeff``)."""
-    from ..inference._margins_grid import marginal_effects_grid, stack_effects
-    from ..inference._predictive_margins import grid_points
+    from ..inference._margins_grid import marginal_effects_grid
     from ..tabular._formula_margins import formula_margins, one_hot_levels
     from ._apply import encoding_of
 
@@ -73,14 +71,9 @@ def grid_of(
     if rows.frame is None:
         references = {t: levels[0] for t, levels in one_hot_levels(encoding).items()}
         return marginal_effects_grid(results, grid, references, **margeff)
-    points = grid_points(grid)
-
-    def effects_at(g: int) -> Any:
-        return formula_margins(results, encoding, rows.frame, atexog=points[g],
-                               sample_weight=rows.sample_weight, offset=rows.offset,
-                               path=data, **margeff)  # fmt: skip
-
-    return stack_effects(results, points, effects_at)
+    return formula_margins(results, encoding, rows.frame, atexog=grid,
+                           sample_weight=rows.sample_weight, offset=rows.offset,
+                           path=data, **margeff)  # fmt: skip
 
 
 def _number(value: float) -> float | None:

@@ -148,11 +148,31 @@ def formula_margins(
 ) -> Any:
     """``results``' marginal effects per variable of the stored formula
     (``margeff``: ``at``, ``method``, ``atexog``, ``dummy``, ``categorical``;
-    ``atexog`` a mapping, or the command line's ``VAR=VALUE`` texts)."""
+    ``atexog`` a mapping, or the command line's ``VAR=VALUE`` texts; a grid,
+    lists of values or a list of mappings, gives the effects at each point,
+    :mod:`logistic.inference._margins_grid`)."""
+    from ..inference._margins_grid import is_grid, stack_effects
     from ..inference._margins_terms import variable_effects
     from ..inference._multinomial_terms import multinomial_variable_effects
+    from ..inference._predictive_margins import grid_points
     from ._formula import build_design
 
+    given = margeff.get("atexog")
+    if isinstance(given, list) and all(isinstance(item, str) for item in given):
+        margeff["atexog"] = _texts(given)  # the command line's VAR=VALUE texts
+    if is_grid(margeff.get("atexog")):
+        if hasattr(results, "classes"):  # K classes set no values
+            from ..inference._multinomial_refusals import refusal
+
+            raise refusal("get_margeff(atexog=...)")
+        points = grid_points(margeff.pop("atexog"))
+
+        def effects_at(g: int) -> Any:
+            return formula_margins(results, encoding, frame, atexog=points[g],
+                                   sample_weight=sample_weight, offset=offset,
+                                   path=path, **margeff)  # fmt: skip
+
+        return stack_effects(results, points, effects_at)
     categorical = margeff.pop("categorical", "levels")
     if categorical != "levels":
         raise InvalidParameterError(
@@ -161,8 +181,6 @@ def formula_margins(
             "level; its categorical variables are each level against the reference "
             "(categorical='levels')"
         )
-    if isinstance(margeff.get("atexog"), list):
-        margeff["atexog"] = _texts(margeff["atexog"])
     factors, terms = encoding["factors"], encoding["terms"]
     _check_set_values(margeff.get("atexog"), factors, frame)
 
