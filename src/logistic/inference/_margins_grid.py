@@ -16,12 +16,15 @@ a grid"):
 * Each point's effects are ``get_margeff``'s with the point as ``atexog``
   (every ``method``, ``at``, ``dummy`` and ``categorical``; a one-hot term
   set to its reference level as :func:`._margins.with_references`), one
-  pass over the rows a point. The joint covariance is ``J V Jᵀ`` of the
-  stacked Jacobians with the results' ``V``; an effect that is not
-  estimable (NaN) has NaN rows and columns there too.
+  pass over the rows a point (two with ``dummy=True``). The joint
+  covariance is ``J V Jᵀ`` of the stacked Jacobians with the results'
+  ``V``; an effect that is not estimable (NaN) has NaN rows and columns
+  there too.
 * A warning that several points raise is given once.
-* A formula taken per variable passes its own ``effects_at(g)``
-  (:func:`stack_effects`), so both routes share the stacking.
+* A formula taken per variable
+  (:func:`logistic.tabular._formula_margins.formula_margins`) passes its own
+  ``effects_at(g)`` to :func:`stack_effects`, so both routes share the
+  stacking.
 """
 
 from __future__ import annotations
