@@ -32,6 +32,13 @@ def _fmt_time(e: dict[str, Any]) -> str:
     return f"{e['time']:.3f} s"
 
 
+def _dtype_cell(e: dict[str, Any]) -> str:
+    """A float32-comparison cell: the time at the gap, or why there is none."""
+    if e.get("reached", True):
+        return f"{e['time']:.3f} s (tol {e['tol']:.0e}, gap {e['gap']:.1e})"
+    return f"not reached ({e.get('status', '')})"
+
+
 def _suite_table(res: dict[str, Any]) -> list[str]:
     methods = res["methods"]
     anchors = {
@@ -157,6 +164,11 @@ def render(report: dict[str, Any]) -> str:
         ]
         for r in report["float32"]:
             a, b = r["f64"], r["f32"]
+            if not (a.get("reached", True) and b.get("reached", True)):
+                out.append(
+                    f"| {r['dataset']} | {_dtype_cell(a)} | {_dtype_cell(b)} | | | | | |"
+                )
+                continue
             out.append(
                 f"| {r['dataset']} | {a['time']:.3f} s (tol {a['tol']:.0e}) | {b['time']:.3f} s "
                 f"(tol {b['tol']:.0e}, gap {b['gap']:.1e}) | {b['time'] / a['time']:.2f} | "

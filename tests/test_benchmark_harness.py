@@ -174,3 +174,56 @@ def test_reached_methods_report_the_median_of_all_their_runs(
     e = res["methods"]["logistic:auto"]
     assert e["tol"] == 1e-5 and e["n_runs"] == 5 and e["time"] == 0.1
     assert e["gap"] == 0.0
+
+
+def _float32(
+    monkeypatch: pytest.MonkeyPatch, values: dict[tuple[bool, float], Any]
+) -> dict[str, Any]:
+    """``float32_compare`` with fits whose objective is ``values[(f32, tol)]``
+    (default 1.1, f* = 1)."""
+
+    def fake_fit(args: dict[str, Any], timeout: float) -> dict[str, Any]:
+        v = values.get((args["float32"], args["tol"]), 1.1)
+        if v == "error":
+            return {"status": "error", "error": ["boom"]}
+        return {
+            "status": "ok",
+            "time": 0.2 if args["float32"] else 0.4,
+            "coef": [v],
+            "intercept": 0.0,
+            "n_iter": 1,
+            "peak_rss_mb": 1.0,
+            "rss_loaded_mb": 1.0,
+            "x_mb": 1.0,
+        }
+
+    X = np.zeros((4, 2))
+    y = np.array([0.0, 1.0, 0.0, 1.0])
+    monkeypatch.setattr(run.datasets, "load", lambda name, float32=False: (X, y))
+    monkeypatch.setattr(run, "Objective", _Value)
+    monkeypatch.setattr(run, "reference", lambda X, y, alpha: 1.0)
+    monkeypatch.setattr(run, "run_fit", fake_fit)
+    return run.float32_compare("fake", 3, lambda msg: None)
+
+
+def test_float32_that_never_reaches_the_gap_has_no_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.report import render
+
+    out = _float32(monkeypatch, {(False, 1e-5): 1.0, (True, 1e-10): 1.0 + 1e-6})
+    assert out["f64"]["reached"] and out["f64"]["tol"] == 1e-5
+    assert out["f64"]["time"] == 0.4
+    assert not out["f32"]["reached"]
+    assert "gap 1.0e-06" in out["f32"]["status"]
+    report = {"machine": {}, "command": "x", "suite": [], "float32": [out]}
+    row = next(ln for ln in render(report).splitlines() if ln.startswith("| fake |"))
+    assert "not reached" in row and "0.200 s" not in row
+
+
+def test_float32_with_a_failed_fit_is_reported_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = _float32(monkeypatch, {(False, 1e-4): 1.0, (True, 1e-4): "error"})
+    assert out["f64"]["reached"]
+    assert not out["f32"]["reached"] and "error" in out["f32"]["status"]
