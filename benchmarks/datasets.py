@@ -15,7 +15,8 @@ comparison. ``load(name)`` reads them back (a fit subprocess pays only a
     sparse200k  200,000 × 100,000 CSR, 100 non-zeros a row
 
 Real data (train files): a9a (32,561 × 123 CSR), ijcnn1 (49,990 × 22),
-higgs (7,000 × 28), credit-default (30,000 × 23, unscaled), reuters
+higgs (7,000 × 28), credit-default (29,998 × 23, unscaled: the 30,000
+rows less the 2 whose AGE is empty in this copy, see its README), reuters
 (7,770 × 8,315 CSR), w8a (49,749 × 300 CSR).
 
 Run ``python -m benchmarks.datasets [NAME ...]`` to materialise them.
