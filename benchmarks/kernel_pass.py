@@ -9,7 +9,12 @@ rows × 100 000 columns with 100 non-zeros a row (sparse200k's generator).
 Within one run, and in alternation rep by rep so that load from other jobs
 hits every candidate alike, it times:
 
-* ``X @ w`` (numpy; multithreaded BLAS, the floor the target refers to);
+* ``X @ w`` (the floor the target refers to): numpy's multithreaded BLAS
+  ``gemv`` on the dense sets, but scipy's CSR product on ``csr``, which runs
+  on one thread: there the all-cores ratio sets the backend's threads
+  against a single-threaded product (scipy 1.17 on sparse200k: 24-25 ms of
+  CPU a product with or without ``threadpool_limits(1)``, never more than
+  its wall time), and ``--one-core`` is the like-for-like comparison;
 * ``numpy``: ``LogisticObjective.value_and_gradient`` with the numpy
   reference kernel (the in-memory backend's threads over row blocks);
 * ``compiled``: the same call with the Cython kernel ``logistic._fused``
