@@ -27,6 +27,8 @@ def _command(cmd: str) -> str:
 
 
 def _fmt_time(e: dict[str, Any]) -> str:
+    if e.get("not_run"):
+        return e.get("status", "not run")
     if e.get("tol") is None:
         return f"not reached ({e.get('status', '')}; best gap {e.get('best_gap', float('nan')):.1e})"
     return f"{e['time']:.3f} s"

@@ -227,3 +227,21 @@ def test_float32_with_a_failed_fit_is_reported_not_a_crash(
     out = _float32(monkeypatch, {(False, 1e-4): 1.0, (True, 1e-4): "error"})
     assert out["f64"]["reached"]
     assert not out["f32"]["reached"] and "error" in out["f32"]["status"]
+
+
+def test_a_requested_method_that_is_not_run_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from benchmarks.report import render
+
+    # glum's irls-cd is not among methods_for's methods: asked for with
+    # --methods, it used to vanish from the run without a word
+    res = _bench(
+        monkeypatch, {("logistic:auto", 1e-4): [1.0], ("glum:irls-cd", 1e-4): [1.0]}
+    )
+    e = res["methods"]["glum:irls-cd"]
+    assert e["tol"] is None and e["status"].startswith("not run")
+    assert res["methods"]["logistic:auto"]["tol"] == 1e-4
+    report = {"machine": {}, "command": "x", "suite": [res]}
+    row = next(ln for ln in render(report).splitlines() if "`glum:irls-cd`" in ln)
+    assert "not run" in row
