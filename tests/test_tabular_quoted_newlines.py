@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from logistic.backends._sources import _CSVSource
+from logistic.backends._csv_source import CSVSource
 from logistic.tabular import _read, read_data
 
 N_ROWS = 6000
@@ -60,7 +60,7 @@ def test_a_ragged_file_is_still_refused_naming_the_line(tmp_path, monkeypatch):
 
 def test_streamed_source_reads_quoted_line_breaks(quoted):
     path, rows = quoted
-    source = _CSVSource(path, target="y", features=["x"], block_bytes=2**16)
+    source = CSVSource(path, target="y", features=["x"], block_bytes=2**16)
     xs, ys = [], []
     for _, X, y, _, _ in source.chunks(np.float64):
         xs.append(X[:, 0])

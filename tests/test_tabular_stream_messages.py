@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_cli
 from logistic._exceptions import DataValidationError
-from logistic.backends._sources import _CSVSource
+from logistic.backends._csv_source import CSVSource
 
 N_ROWS = 4000
 
@@ -45,7 +45,7 @@ def test_stray_word_in_a_number_column_same_message_streamed(workdir, capsys, li
 
 def test_stray_word_after_the_first_block_names_the_line_before(tmp_path):
     _numbers(tmp_path / "d.csv", bad_line=N_ROWS - 10)
-    source = _CSVSource(tmp_path / "d.csv", target="y", block_bytes=2**16)
+    source = CSVSource(tmp_path / "d.csv", target="y", block_bytes=2**16)
     with pytest.raises(DataValidationError) as info:
         for _ in source.chunks(np.float64):
             pass

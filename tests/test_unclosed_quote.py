@@ -136,7 +136,7 @@ def test_checked_once_and_not_from_a_valid_row_cache(tmp_path, monkeypatch):
     # the check reads the whole file again (decompressing a .gz one): once per
     # fit, by the first read of the rows, and not by a fit whose rows come
     # from a valid row cache, which reads none of the file's bytes
-    import logistic.backends._sources as sources
+    import logistic.backends._csv_source as sources
 
     path = tmp_path / "d.csv"
     path.write_text("x,y,note\n" + "\n".join(_rows(200)) + "\n")

@@ -16,7 +16,7 @@ bz2) is recognised from the first bytes. The files of a Parquet directory are
 those :func:`logistic.formats.parquet_files` lists. Boolean columns (Parquet
 ``bool``; CSV columns of ``true``/``false`` that pyarrow reads as booleans in
 the file's first block) are numbers 0 and 1. Messages name a row by its 1-based
-position: a CSV file's line (``_CSVSource.position``: blank lines and quoted
+position: a CSV file's line (``_csv_source.CSVSource.position``: blank lines and quoted
 line breaks counted, as in memory), a Parquet file's row (:func:`data_row`).
 """
 
@@ -26,7 +26,6 @@ import math
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,18 +35,10 @@ from .._arrow_numpy import floats, labels
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._screen_rules import pandas_index_columns
-from .._text_decoding import undecodable_csv
 from ..formats import (
-    compression_of,
-    find_long_line,
-    find_ragged_line,
     natural_key,
     no_parquet_files,
     parquet_files,
-    refuse_packed,
-    reports_ragged_row,
-    row_line,
-    unclosed_quote,
 )
 from ._column_spec import _ColumnSpec
 from ._column_words import PARQUET_NAMES, refuse_beyond_float
@@ -374,171 +365,6 @@ class _ParquetSource:
                     raise
                 except _READ_ERRORS as exc:
                     raise _reader_error(path, exc) from None
-        self.unchanged.check()
-
-
-class _CSVSource:
-    """A CSV file read with pyarrow's streaming reader (header row required)."""
-
-    def __init__(
-        self,
-        path: str | os.PathLike[str],
-        *,
-        target: str | None,
-        features: Any = None,
-        weight: str | None = None,
-        offset: str | None = None,
-        block_bytes: int = 8 * 2**20,
-        **csv_options: Any,
-    ) -> None:
-        import pyarrow as pa
-        from pyarrow import csv
-
-        self.path = Path(path)
-        self.name = str(self.path)
-        self.block_bytes = max(2**16, int(block_bytes))
-        # Quoted values may hold line breaks (RFC 4180); the streaming reader
-        # splits blocks serially, so allowing them costs nothing measurable
-        # (82 MB numeric CSV: 1.08 s vs 1.02 s per pass, medians of 5).
-        self.parse = csv.ParseOptions(**{"newlines_in_values": True, **csv_options})
-        self.csv_options = dict(csv_options)
-        with self._reader(parse_options=self.parse) as reader:
-            names = reader.schema.names
-            types = reader.schema.types
-        self.file_columns = list(names)  # named in reader errors
-        # columns of booleans in the first block (TRUE/FALSE) are read as
-        # booleans, i.e. 0/1, as in memory and as a Parquet bool column
-        self.booleans = {
-            n for n, t in zip(names, types, strict=True) if pa.types.is_boolean(t)
-        }
-        self.spec = _ColumnSpec(names, target, features, weight, offset, self.name)
-        text = any(pa.types.is_string(t) for t in types)  # '"' quotes? (csv_options)
-        self._quote_unchecked = text and self.parse.quote_char == '"'  # by chunks()
-        self.unchanged = UnchangedFiles([self.path])  # from pass to pass
-
-    def _refuse_unclosed_quote(self) -> None:
-        """Refuse, once, a file ending inside a quoted value, which the reader
-        takes, the rest of the file with it, as one value (formats.unclosed_quote)."""
-        if not self._quote_unchecked:
-            return
-        with open_data(self.path) as fh:
-            compression = compression_of(fh.read(3))
-        error = unclosed_quote(
-            self.name, str(self.path), compression, self.parse.delimiter, "utf-8"
-        )
-        if error is not None:
-            raise error
-        self._quote_unchecked = False
-
-    def position(self, row: int) -> str:
-        """Data row ``row`` (0-based) as its line in the file, as the
-        in-memory reader names it: blank lines and quoted line breaks counted
-        (:func:`logistic.formats.row_line`, reading the file again up to it;
-        ``row + 2`` where it cannot be read)."""
-        with open_data(self.path) as fh:
-            compression = compression_of(fh.read(3))
-        line = row_line(str(self.path), compression, self.parse.delimiter, row)
-        return csv_line(row) if line is None else f"line {line}"
-
-    def cache_identity(self) -> tuple[list[Path], dict[str, Any]]:
-        """The file and the decoding options that name this source's row cache."""
-        options: dict[str, Any] = {"kind": "csv", "columns": _spec_key(self.spec)}
-        options["csv"] = {k: repr(v) for k, v in sorted(self.csv_options.items())}
-        # an entry whose text target kept empty fields and NA as labels is
-        # not this reading's (:meth:`chunks`)
-        options["text_nulls"] = True
-        return [self.path], options
-
-    def known_rows(self) -> int | None:
-        """Unknown before reading (CSV has no row count)."""
-        return None
-
-    @contextmanager
-    def _reader(self, **options: Any) -> Iterator[Any]:
-        """pyarrow's streaming CSV reader over the open (decompressed) file.
-
-        Reader errors inside the block become :class:`DataValidationError`
-        naming the file; the reader, stream and file are closed on exit.
-        """
-        import pyarrow as pa
-        from pyarrow import csv
-
-        with open_data(self.path) as fh:
-            try:
-                head = fh.read(1024)
-                refuse_packed(head, str(self.path))  # zstd, xz, a zipped CSV
-                compression = compression_of(head)
-                fh.seek(0)
-                with pa.input_stream(fh, compression=compression) as stream:
-                    reader = csv.open_csv(stream, **options)
-                    try:
-                        yield reader
-                    finally:
-                        reader.close()
-            except DataValidationError:
-                raise
-            except _READ_ERRORS as exc:
-                bad = _NOT_A_NUMBER.search(str(exc))
-                if isinstance(exc, UnicodeDecodeError) or (  # a header, or a value
-                    bad is not None and "\ufffd" in bad.group(2)
-                ):  # that is not UTF-8 text
-                    undecodable = undecodable_csv(str(self.path))
-                    if undecodable is not None:
-                        raise undecodable from None
-                names = getattr(self, "file_columns", None)
-                rows = getattr(self, "_rows_read", None)
-                ragged = ""  # a row of another number of fields: named by its line
-                delimiter = self.parse.delimiter
-                if reports_ragged_row(str(exc)):
-                    ragged = find_ragged_line(
-                        str(self.path), compression, delimiter, option="delimiter"
-                    )
-                    ragged += f" (delimiter {delimiter!r})" if ragged else ""
-                elif "straddl" in str(exc):  # a row longer than the reader's block
-                    block = options.get("read_options")
-                    size = getattr(block, "block_size", None) or 1 << 20
-                    ragged = find_long_line(
-                        str(self.path), compression, size, delimiter
-                    )
-                raise _reader_error(self.path, exc, names, rows, ragged) from None
-
-    def chunks(self, dtype: Any) -> Iterator[RawChunk]:
-        import pyarrow as pa
-        from pyarrow import csv
-
-        numeric = [c for c in self.spec.columns if c != self.spec.target]
-        convert = csv.ConvertOptions(
-            column_types={
-                c: pa.bool_() if c in self.booleans else pa.float64() for c in numeric
-            },
-            include_columns=self.spec.columns,
-            # a text target's empty field or NA token is missing, as in memory
-            # (tabular._read), not a label of its own
-            strings_can_be_null=True,
-        )
-        row0 = 0
-        self._rows_read: int | None = 0
-        self.unchanged.check()
-        self._refuse_unclosed_quote()
-        with self._reader(
-            read_options=csv.ReadOptions(block_size=self.block_bytes),
-            parse_options=self.parse,
-            convert_options=convert,
-        ) as reader:
-            for batch in reader:
-                target = batch.schema.field(self.spec.target).type
-                if pa.types.is_binary(target) or pa.types.is_large_binary(target):
-                    # Arrow types text that is not UTF-8 as bytes: never labels
-                    raise undecodable_csv(str(self.path)) or DataValidationError(
-                        f"{self.path}: the label column {self.spec.target!r} is "
-                        "not UTF-8 text; convert the file to UTF-8"
-                    )
-                yield _batch_to_chunk(
-                    batch, self.spec, str(self.path), row0, dtype, self.position
-                )
-                row0 += batch.num_rows
-                self._rows_read = row0
-        self._rows_read = None
         self.unchanged.check()
 
 

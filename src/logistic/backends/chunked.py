@@ -75,6 +75,7 @@ from . import _cache_lock, row_cache
 from ._block_source import BlockSource
 from ._cache import CachedRows, CacheWriter, default_cache_dir, entry_name, source_stamp
 from ._cache_pass import CachedRuns, LabelCodes
+from ._csv_source import CSVSource
 from ._fingerprint import RowHashes, earlier_streamed, streamed_fingerprint
 from ._fold import fold_in_order
 from ._prefetch import ordered_map, prefetched
@@ -85,7 +86,6 @@ from ._sources import (
     _check_finite,
     _check_nonnegative,
     _ColumnSpec,
-    _CSVSource,
     _ParquetSource,
     chunk_rows_for,
     natural_key,
@@ -250,7 +250,7 @@ class Chunked:
     ) -> Chunked:
         """Stream a CSV file with a header row (pyarrow's streaming reader)."""
         import_extra("pyarrow", "Chunked.from_csv")
-        source = _CSVSource(
+        source = CSVSource(
             path,
             target=target,
             features=features,

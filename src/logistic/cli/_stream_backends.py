@@ -241,9 +241,10 @@ def _streamed_reader_error(plan: StreamPlan) -> Exception | None:
     import numpy as np
 
     from .._exceptions import DataValidationError
-    from ..backends._sources import NotANumberError, _CSVSource
+    from ..backends._csv_source import CSVSource
+    from ..backends._sources import NotANumberError
 
-    source = _CSVSource(
+    source = CSVSource(
         plan.path,
         target=plan.target,
         features=plan.features,

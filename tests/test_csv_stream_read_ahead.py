@@ -1,0 +1,96 @@
+"""The streamed CSV source's memory and its long rows.
+
+pyarrow's streaming CSV reader reads up to 32 blocks ahead of the batch taken
+(ARROW-12090); with the reader's block as large as the chunk, a streamed pass
+held up to 32 chunks of text: the whole of a 64 MiB file at the default 8 MiB
+chunk. The source reads in blocks of a sixteenth of the chunk (at least 1 MiB)
+and restarts with larger blocks, up to the chunk, at a row longer than that.
+
+References: the rows are counted from the text written and read back with
+Python's ``csv`` module; the memory bound is the file's size, which the old
+reading held whole (Python's ``bytes`` of the file object's reads, which
+``tracemalloc`` sees).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tracemalloc
+
+import numpy as np
+
+from conftest import run_cli
+from logistic.backends._csv_source import CSVSource
+
+LINE = "0.123456,1.234567,2.345678,3.456789,1\n"
+
+
+def test_a_pass_holds_a_bounded_part_of_a_large_file(tmp_path):
+    path = tmp_path / "big.csv"
+    block = LINE * ((1 << 20) // len(LINE))
+    with open(path, "w") as fh:
+        fh.write("a,b,c,d,y\n")
+        for _ in range(64):
+            fh.write(block)
+    size = path.stat().st_size
+    source = CSVSource(path, target="y", block_bytes=8 << 20)
+    rows = 0
+    tracemalloc.start()
+    try:
+        for _, X, _y, _, _ in source.chunks(np.float64):
+            rows += X.shape[0]
+            assert X[0].tolist() == [0.123456, 1.234567, 2.345678, 3.456789]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows == 64 * ((1 << 20) // len(LINE))
+    # 32 read-ahead blocks of 1 MiB and a chunk or two: well under the file
+    assert peak < 0.75 * size, (peak, size)
+
+
+def _file_with_a_long_row(path, long_at, n_rows, value_bytes):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["x", "note", "y"])
+        for i in range(n_rows):
+            note = "q" * value_bytes if i == long_at else "short"
+            w.writerow([i, note, i % 2])
+
+
+def test_a_row_longer_than_the_first_block_is_read_in_order(tmp_path):
+    # 150 000 short rows (~2 MiB: several 1 MiB blocks yielded before the
+    # long row), a row of 3 MiB (longer than the first block, read by the
+    # second reading's 4 MiB blocks, which skips the rows yielded), rows after it
+    path = tmp_path / "long.csv"
+    n = 200_000
+    _file_with_a_long_row(path, 150_000, n, 3 << 20)
+    limit = csv.field_size_limit(8 << 20)
+    try:
+        with open(path, newline="") as fh:
+            expected = [int(r[0]) for r in list(csv.reader(fh))[1:]]
+    finally:
+        csv.field_size_limit(limit)
+    source = CSVSource(path, target="y", features=["x"], block_bytes=8 << 20)
+    xs, ys = [], []
+    for _, X, y, _, _ in source.chunks(np.float64):
+        xs.append(X[:, 0])
+        ys.append(np.asarray(y).astype(int))
+    x = np.concatenate(xs)
+    assert x.astype(int).tolist() == expected
+    assert np.concatenate(ys).tolist() == [i % 2 for i in range(n)]
+
+
+def test_a_streamed_fit_with_a_long_row_equals_the_fit_in_memory(workdir, capsys):
+    _file_with_a_long_row(workdir / "d.csv", 40_000, 60_000, 2 << 20)
+    args = ["fit", "d.csv", "-t", "y", "--drop", "note", "--json", "-q"]
+    code, memory, err = run_cli(capsys, [*args, "-o", "a.json"])
+    assert code == 0, err
+    code, streamed, err = run_cli(
+        capsys, [*args, "--stream", "--no-cache", "-o", "b.json"]
+    )
+    assert code == 0, err
+    a, b = json.loads(memory), json.loads(streamed)
+    assert a["rows_used"] == b["rows_used"] == 60_000
+    np.testing.assert_allclose(b["coef"], a["coef"], rtol=1e-8)
+    np.testing.assert_allclose(b["intercept"], a["intercept"], rtol=1e-8)
