@@ -32,6 +32,7 @@ from ._design import (
 )
 from ._factor_values import factor_values, level_columns
 from ._formula import apply_formula, unseen_levels
+from ._formula_frame import formula_frame, formula_values
 from ._grouped import COUNT_OPTIONS, grouped_counts
 from ._inputs import text_input_columns
 from ._labels import apply_labels
@@ -172,7 +173,7 @@ def apply_design(
         if levels:  # a C(column) level: the words of a text column
             raise _unseen_message(sub, [n for n, _ in levels], levels[0][1])
         X = apply_formula(
-            sub.table.select(needed).to_pandas(),
+            formula_frame(sub.table, needed),
             encoding,
             names,
             raw.path,
@@ -238,7 +239,7 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
         for spec in (encoding.get("factors") or {}).values():
             if spec["kind"] == "categorical":
                 known = set(spec["levels"])
-                read = raw.table.column(spec["column"]).to_pandas().tolist()
+                read = formula_values(raw.table, spec["column"])
                 read = factor_values(read, list(spec["levels"]))
                 bad |= np.fromiter((v not in known for v in read), bool, len(read))
     return bad

@@ -65,6 +65,7 @@ from ._formula import (
     formula_line,
     parse_formula,
 )
+from ._formula_frame import formula_frame
 from ._grouped import COUNT_OPTIONS, grouped_counts
 from ._labels import fit_target_labels
 from ._missing import check_missing, missing_mask
@@ -424,7 +425,7 @@ def _fit_formula_design(
             raise unusable_type_error(name, sub.path, arrow_type, formula=True)
         if name not in text:  # garbage, inf, ±2**53: the errors without a formula
             check_formula_numbers(sub, name, "take it out of --formula")
-    frame = sub.table.select(used).to_pandas()
+    frame = formula_frame(sub.table, used)
     X, names, intercept, stored = fit_formula(
         frame,
         formula,

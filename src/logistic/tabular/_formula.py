@@ -50,6 +50,7 @@ from ._formula_confirm import (
 )
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
+from ._formula_frame import formula_values
 from ._formula_names import folded_hint, shadowed_hint
 from ._formula_size import check_design_size
 from ._formula_spellings import (
@@ -481,7 +482,7 @@ def unseen_levels(raw: Any, factors: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         levels = list(spec["levels"])
         known = set(levels)
-        values = factor_values(raw.table.column(column).to_pandas().tolist(), levels)
+        values = factor_values(formula_values(raw.table, column), levels)
         bad = [i for i, v in enumerate(values) if v not in known]
         if not bad:
             continue
