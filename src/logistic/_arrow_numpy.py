@@ -174,11 +174,12 @@ def values(column: Any) -> np.ndarray:
     """A column's values with the type numpy would give them: integers stay
     integers, floats stay float64, booleans stay bool, as long as nothing is
     missing; a missing value makes an integer column float64 (NaN) and a
-    boolean column an object array (None); text gives objects."""
+    boolean column an object array (None); a decimal column is numbers,
+    float64 (as :func:`floats` casts it); text gives objects."""
     import pyarrow as pa
 
     kind = column.type
-    if pa.types.is_floating(kind):
+    if pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         return floats(column)
     if pa.types.is_integer(kind):
         if column.null_count:

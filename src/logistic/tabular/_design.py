@@ -132,7 +132,7 @@ def _unseen_message(raw: RawData, names: list[str], first: str) -> UnseenLevelsE
 
 def string_or_values(raw: RawData, name: str) -> np.ndarray:
     """Raw target values: numbers stay numbers (an infinite one is refused,
-    naming its line), strings stay strings."""
+    naming its line; a decimal column's as float64), strings stay strings."""
     kind = raw.table.schema.field(name).type
     import pyarrow as pa
 
@@ -140,6 +140,7 @@ def string_or_values(raw: RawData, name: str) -> np.ndarray:
         pa.types.is_boolean(kind)
         or pa.types.is_integer(kind)
         or pa.types.is_floating(kind)
+        or pa.types.is_decimal(kind)
     ):
         values = arrow_values(raw.table.column(name))
         refuse_infinite(raw, name, values)
