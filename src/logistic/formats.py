@@ -14,7 +14,12 @@ Convention (owned here):
   link) is listed, so that opening it fails by name rather than the rows
   silently going missing. (``pyarrow.dataset`` discovery is not used: it
   orders names lexicographically, reads files of any suffix and skips
-  non-regular files without a word.)
+  non-regular files without a word.) Directories named ``key=value`` (the
+  Hive partitioning that ``pandas.to_parquet(partition_cols=...)``,
+  ``polars.write_parquet(partition_by=...)`` and Spark's ``partitionBy``
+  write) hold a column's value in their name, not in the files: the readers
+  read the files' columns only, and :func:`partition_keys` names those keys
+  so that the command line can say so.
 * **A file**: content first, then the name.
 
   1. The first bytes ``PAR1`` make it Parquet; ``1f 8b`` (gzip) and ``BZh``
@@ -74,6 +79,7 @@ __all__ = [
     "natural_key",
     "no_parquet_files",
     "parquet_files",
+    "partition_keys",
     "read_head",
     "refuse_packed",
     "reports_ragged_row",
@@ -131,6 +137,18 @@ def parquet_files(root: str | os.PathLike[str]) -> list[Path]:
         ),
         key=natural_key,
     )
+
+
+def partition_keys(root: str | os.PathLike[str], files: list[Path]) -> list[str]:
+    """The keys of the Hive partition directories (``key=value``) between
+    ``root`` and its Parquet ``files``, in the order first met."""
+    keys: dict[str, None] = {}
+    for f in files:
+        for part in f.relative_to(root).parts[:-1]:
+            key, eq, _ = part.partition("=")
+            if eq and key:
+                keys.setdefault(key)
+    return list(keys)
 
 
 def no_parquet_files(root: str | os.PathLike[str]) -> str:

@@ -24,7 +24,12 @@ Conventions (owned here):
   file, or a directory of Parquet files (:func:`logistic.formats.parquet_files`),
   whose first file's columns are planned: with features chosen automatically
   a later file may not add a column, and a ``--drop`` name may be held by any
-  of the files (the order of the files decides neither).
+  of the files (the order of the files decides neither). A Hive partition key
+  (directories ``key=value``, :func:`logistic.formats.partition_keys`) that no
+  file holds as a column is not read: named as the target, a feature, the
+  weights or the offset it is refused, and with the features chosen
+  automatically a note says it was left out (pandas, polars and Dask read it
+  as a column: a fit would otherwise differ from theirs without a word).
 """
 
 from __future__ import annotations
@@ -323,6 +328,8 @@ def plan_stream(
     # as read in memory
     unnamed = check_header_names(list(schema.names), path, delimiter)
     directory = kind == "parquet" and Path(path).is_dir()
+    named = [target, weights, offset, *(features or [])]
+    partitions = _partition_note(path, list(schema.names), named) if directory else None
     later = _later_schemas(path) if directory and (drop or not features) else []
     columns = plan_columns(
         schema,
@@ -339,6 +346,9 @@ def plan_stream(
         _refuse_extra_columns(path, list(schema.names), set(drop or ()), later)
     if unnamed:  # left out by plan_columns (no name to choose it by)
         notes = (unnamed_note(unnamed), *columns.notes)
+        columns = dataclasses.replace(columns, notes=notes)
+    if partitions is not None and not features:
+        notes = (partitions, *columns.notes)
         columns = dataclasses.replace(columns, notes=notes)
     names = [*columns.roles, *columns.features]
     if kind == "csv":
@@ -360,6 +370,33 @@ def plan_stream(
         columns = _screened(columns, head, include)
     _refuse_text_columns(columns, schema)
     return StreamPlan(path, kind, delimiter, columns)
+
+
+def _partition_note(path: str, names: list[str], named: list[Any]) -> str | None:
+    """The note for the Hive partition keys of the Parquet directory ``path``
+    that its files do not hold as columns (``names``: the first file's), or
+    None; one of them among ``named`` (the roles and ``--features``) is
+    refused, naming where its values are."""
+    from .._messages import name_list
+    from ..formats import parquet_files, partition_keys
+
+    keys = [k for k in partition_keys(path, parquet_files(path)) if k not in names]
+    if not keys:
+        return None
+    asked = [k for k in keys if k in named]
+    if asked:
+        raise CLIError(
+            f"column {asked[0]!r} of {path} is a Hive partition key: its values are "
+            f"in the directory names ({asked[0]}=...), not in the Parquet files, and "
+            "a streamed fit reads the files' columns only; write the column into "
+            "the files to use it (pyarrow.dataset, polars and pandas read it from "
+            "the directory names)"
+        )
+    return (
+        f"left out Hive partition {name_list(keys)} of {path}: their values are in "
+        "the directory names (key=value), not in the Parquet files, and a streamed "
+        "fit reads the files' columns only; write them into the files to use them"
+    )
 
 
 def _refuse_undecodable(path: str, schema: Any, names: list[str]) -> None:
