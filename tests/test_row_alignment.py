@@ -240,3 +240,19 @@ def test_path_refuses_reordered_inputs(lbw, name):
     with pytest.raises(ValueError, match=r"^offset's index holds X's row labels"):
         result.decision_function(X, offset=inputs["offset"].iloc[::-1])
     assert result.decision_function(X, offset=inputs["offset"]).shape == (len(y), 3)
+
+
+def test_a_multiindex_label_is_written_as_its_values():
+    """A MultiIndex row label is a tuple of numpy scalars: the refusal wrote
+    "row 0 (counting from 0) of X is labelled (np.int64(0), np.int64(0))";
+    it now writes the tuple as in code, ``(0, 0)``."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    index = pd.MultiIndex.from_arrays([np.arange(40) % 2, np.arange(40)])
+    X = pd.DataFrame(rng.normal(size=(40, 2)), index=index)
+    y = pd.Series(np.arange(40) % 2, index=index).iloc[::-1]
+    with pytest.raises(ValueError) as caught:
+        LogisticRegression().fit(X, y)
+    message = str(caught.value)
+    assert "of X is labelled (0, 0) and row 0 of y (1, 39)," in message
+    assert "np.int64" not in message

@@ -39,7 +39,11 @@ def _pandas_index(v: Any) -> Any:
 
 
 def _label(value: Any) -> str:
-    """An index label as written in code (a numpy scalar as its number)."""
+    """An index label as written in code (a numpy scalar as its number; a
+    MultiIndex label's tuple of them likewise: ``(0, 'a')``)."""
+    if isinstance(value, tuple):
+        parts = [_label(v) for v in value]
+        return f"({', '.join(parts)}{',' if len(parts) == 1 else ''})"
     item = getattr(value, "item", None)
     return repr(item() if callable(item) else value)
 
