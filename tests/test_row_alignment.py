@@ -256,3 +256,26 @@ def test_a_multiindex_label_is_written_as_its_values():
     message = str(caught.value)
     assert "of X is labelled (0, 0) and row 0 of y (1, 39)," in message
     assert "np.int64" not in message
+
+
+@pytest.mark.parametrize("name", ["sample_weight", "offset"])
+@pytest.mark.parametrize("kind", ["numpy", "polars"])
+def test_weights_reordered_against_y_beside_unlabelled_x_are_refused(lbw, name, kind):
+    """X without row labels (a numpy array, a polars frame, a transformer's
+    output) beside y and weights that are pandas Series: the weights in
+    another order than y were paired with the wrong rows without a word (the
+    check compared them with X's index only); y's index now stands in."""
+    X, y = lbw
+    if kind == "polars":
+        polars = pytest.importorskip("polars")
+        Xa = polars.from_pandas(X.reset_index(drop=True))
+    else:
+        Xa = X.to_numpy()
+    v = pd.Series(np.linspace(0.5, 1.5, len(y)), index=y.index)
+    shuffled = v.sample(frac=1.0, random_state=0)
+    with pytest.raises(ValueError, match=rf"^{name}'s index holds y's row labels"):
+        LogisticRegression().fit(Xa, y, **{name: shuffled})
+    # in y's order they fit as with X's labels
+    aligned = LogisticRegression().fit(Xa, y, **{name: shuffled.loc[y.index]})
+    labelled = LogisticRegression().fit(X, y, **{name: v})
+    np.testing.assert_allclose(aligned.coef_, labelled.coef_, rtol=1e-10)

@@ -9,6 +9,10 @@ such inputs ("indices ... are not aligned"), and so does
 :func:`check_rows_aligned`, naming the input and the first row that differs.
 Indexes holding the same labels with repeats (two tables concatenated, then
 one reordered) are refused too: repeated labels cannot align the rows.
+Where X is no pandas object (a numpy array, a polars frame: the output of a
+transformer) its rows have no labels, and the first other input with a pandas
+index (``y``) takes its place: weights or offsets whose index holds y's
+labels in another order are refused the same way, naming y.
 Indexes with other labels (``y`` rebuilt with a fresh ``RangeIndex`` beside a
 filtered X) are taken by position: that is how scikit-learn users pair them
 on purpose. Where one index is a fresh ``RangeIndex`` and the other a
@@ -52,9 +56,14 @@ def check_rows_aligned(X: Any, **inputs: Any) -> None:
     """Refuse ``inputs`` (by name) whose pandas index holds X's row labels in
     another order; a DataValidationError names the input, a row whose labels differ
     and the fix."""
-    index = _pandas_index(X)
-    if index is None:
-        return
+    index, ref = _pandas_index(X), "X"
+    if index is None:  # X's rows have no labels: the first input's stand in
+        labelled = [(n, v) for n, v in inputs.items() if _pandas_index(v) is not None]
+        if not labelled:
+            return
+        ref = labelled[0][0]
+        index = _pandas_index(labelled[0][1])
+        inputs = dict(labelled[1:])
     for name, value in inputs.items():
         other = _pandas_index(value)
         if other is None or len(other) != len(index) or other.equals(index):
@@ -68,16 +77,16 @@ def check_rows_aligned(X: Any, **inputs: Any) -> None:
         if at is None:  # equal labels written differently (time zones)
             continue
         repeated = "" if unique else ", some of them repeated,"
-        remedy = _remedy(name, index, other) if unique else (
-            f"Repeated labels cannot align the rows ({name}.loc[X.index] repeats "
-            f"them): reorder X and {name} together, or reset both indexes if the "
-            "order by position is right"
+        remedy = _remedy(name, index, other, ref) if unique else (
+            f"Repeated labels cannot align the rows ({name}.loc[{ref}.index] "
+            f"repeats them): reorder {ref} and {name} together, or reset both "
+            "indexes if the order by position is right"
         )  # fmt: skip
         raise DataValidationError(
-            f"{name}'s index holds X's row labels{repeated} in another order: row "
-            f"{at} (counting from 0) of X is labelled {_label(index[at])} and row "
-            f"{at} of {name} {_label(other[at])}, and rows are paired by position, "
-            f"not by label. {remedy}"
+            f"{name}'s index holds {ref}'s row labels{repeated} in another order: "
+            f"row {at} (counting from 0) of {ref} is labelled {_label(index[at])} "
+            f"and row {at} of {name} {_label(other[at])}, and rows are paired by "
+            f"position, not by label. {remedy}"
         )
 
 
@@ -124,19 +133,20 @@ def _default_range(index: Any) -> bool:
     )
 
 
-def _remedy(name: str, index: Any, other: Any) -> str:
+def _remedy(name: str, index: Any, other: Any, ref: str = "X") -> str:
     """How to pair the rows: by label where both indexes carry labels; where
     one is a fresh ``RangeIndex`` the labels may mean nothing (a Series built
-    in X's order), so both ways are named, by label and by position."""
-    align = f"{name}.loc[X.index]"
+    in ``ref``'s order, X's or y's), so both ways are named, by label and by
+    position."""
+    align = f"{name}.loc[{ref}.index]"
     if not (_default_range(index) or _default_range(other)):
         return (
-            f"Align {name} to X first ({align}), or reset both indexes if the "
+            f"Align {name} to {ref} first ({align}), or reset both indexes if the "
             "order by position is right"
         )
     return (
-        f"If {name} came from the same table as X before X's rows were reordered, "
-        f"align it ({align}); if it was built in X's row order (e.g. "
-        f"pd.Series(values)), pass it by position ({name}.to_numpy()) or reset X's "
-        "index (X.reset_index(drop=True))"
+        f"If {name} came from the same table as {ref} before {ref}'s rows were "
+        f"reordered, align it ({align}); if it was built in {ref}'s row order (e.g. "
+        f"pd.Series(values)), pass it by position ({name}.to_numpy()) or reset "
+        f"{ref}'s index ({ref}.reset_index(drop=True))"
     )
