@@ -118,12 +118,14 @@ def _labels(y: Any) -> np.ndarray:
     y = y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y)
     if missing.any():
         row = int(np.argmax(missing))
+        value = y[row]  # a numpy scalar as the Python value: nan, not np.float64(nan)
+        shown = repr(value.item() if isinstance(value, np.generic) else value)
         error = MissingLabelError(
-            f"y has a missing label ({y[row]!r})",
+            f"y has a missing label ({shown})",
             row,
             "drop the rows without a label first",
         )
-        error.value = repr(y[row])
+        error.value = shown
         raise error
     return np.require(y, requirements=["A"])
 
