@@ -89,3 +89,14 @@ def test_a_key_the_files_hold_too_is_read(workdir, capsys):
     )
     assert code == 0, err
     assert "Hive" not in err
+
+
+def test_dropping_a_partition_column_is_accepted_without_a_note(
+    workdir, capsys, hive
+):
+    """``--drop g`` said "--drop column 'g' not found in d"; the column is
+    not read anyway, so dropping it is accepted, and no note is needed."""
+    args = ["fit", "d", "--target", "y", "--drop", "g", "--stream", "-o", "m.json"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 0, err
+    assert "Hive" not in err

@@ -329,7 +329,11 @@ def plan_stream(
     unnamed = check_header_names(list(schema.names), path, delimiter)
     directory = kind == "parquet" and Path(path).is_dir()
     named = [target, weights, offset, *(features or [])]
-    partitions = _partition_note(path, list(schema.names), named) if directory else None
+    keys = _partition_keys(path, list(schema.names), named) if directory else []
+    if drop and keys:  # a partition column --drop names is not read anyway
+        dropped = set(drop) & set(keys)
+        drop = [c for c in drop if c not in dropped]
+        keys = [k for k in keys if k not in dropped]
     later = _later_schemas(path) if directory and (drop or not features) else []
     columns = plan_columns(
         schema,
@@ -347,8 +351,8 @@ def plan_stream(
     if unnamed:  # left out by plan_columns (no name to choose it by)
         notes = (unnamed_note(unnamed), *columns.notes)
         columns = dataclasses.replace(columns, notes=notes)
-    if partitions is not None and not features:
-        notes = (partitions, *columns.notes)
+    if keys and not features:
+        notes = (_partition_note(path, keys), *columns.notes)
         columns = dataclasses.replace(columns, notes=notes)
     names = [*columns.roles, *columns.features]
     if kind == "csv":
@@ -372,17 +376,14 @@ def plan_stream(
     return StreamPlan(path, kind, delimiter, columns)
 
 
-def _partition_note(path: str, names: list[str], named: list[Any]) -> str | None:
-    """The note for the Hive partition keys of the Parquet directory ``path``
-    that its files do not hold as columns (``names``: the first file's), or
-    None; one of them among ``named`` (the roles and ``--features``) is
-    refused, naming where its values are."""
-    from .._messages import name_list
+def _partition_keys(path: str, names: list[str], named: list[Any]) -> list[str]:
+    """The Hive partition keys of the Parquet directory ``path`` that its
+    files do not hold as columns (``names``: the first file's); one of them
+    among ``named`` (the roles and ``--features``) is refused, naming where
+    its values are."""
     from ..formats import parquet_files, partition_keys
 
     keys = [k for k in partition_keys(path, parquet_files(path)) if k not in names]
-    if not keys:
-        return None
     asked = [k for k in keys if k in named]
     if asked:
         raise CLIError(
@@ -392,10 +393,18 @@ def _partition_note(path: str, names: list[str], named: list[Any]) -> str | None
             "the files to use it (pyarrow.dataset, polars and pandas read it from "
             "the directory names)"
         )
+    return keys
+
+
+def _partition_note(path: str, keys: list[str]) -> str:
+    """The note for the Hive partition ``keys`` a fit of ``path`` leaves out."""
+    from .._messages import name_list
+
     return (
         f"left out Hive partition {name_list(keys)} of {path}: their values are in "
         "the directory names (key=value), not in the Parquet files, and a streamed "
-        "fit reads the files' columns only; write them into the files to use them"
+        "fit reads the files' columns only; write them into the files to use them "
+        "(or --drop them to say so)"
     )
 
 
