@@ -216,10 +216,13 @@ class CSVSource:
         from pyarrow import csv
 
         numeric = [c for c in self.spec.columns if c != self.spec.target]
+        types = {c: pa.bool_() if c in self.booleans else pa.float64() for c in numeric}
+        if not hasattr(self, "_target_type"):
+            self._target_type = self._head_type(self.spec.target)
+        if self._target_type is not None:
+            types[self.spec.target] = self._target_type
         convert = csv.ConvertOptions(
-            column_types={
-                c: pa.bool_() if c in self.booleans else pa.float64() for c in numeric
-            },
+            column_types=types,
             include_columns=self.spec.columns,
             # a text target's empty field or NA token is missing, as in memory
             # (tabular._read), not a label of its own
@@ -249,6 +252,40 @@ class CSVSource:
                 block, skip = min(4 * block, self.block_bytes), row0
         self._rows_read = None
         self.unchanged.check()
+
+    def _head_type(self, column: str) -> Any:
+        """The type pyarrow infers for ``column`` from the file's first
+        ``block_bytes`` of text (cut at a line break), or None where they do
+        not parse alone (the reader's own inference then stands).
+
+        A column that is not converted to numbers (the target) is typed by
+        the reader from its first block; read in smaller blocks than the
+        chunk (module docstring), it is typed here from as much text as one
+        chunk's block, so that labels written ``1`` and, within it, ``1.0``
+        are read as decimals whatever the reader's block."""
+        import pyarrow as pa
+        from pyarrow import csv
+
+        try:
+            with open_data(self.path) as fh:
+                compression = compression_of(fh.read(3))
+                fh.seek(0)
+                with pa.input_stream(fh, compression=compression) as stream:
+                    text = stream.read(self.block_bytes)
+            if len(text) == self.block_bytes:  # more follows: whole lines only
+                text = text[: text.rfind(b"\n") + 1]
+            table = csv.read_csv(
+                pa.BufferReader(text),
+                read_options=csv.ReadOptions(use_threads=False),
+                parse_options=self.parse,
+                convert_options=csv.ConvertOptions(
+                    include_columns=[column], strings_can_be_null=True
+                ),
+            )
+        except (pa.ArrowException, ValueError, OSError, EOFError):
+            return None
+        kind = table.schema.field(column).type
+        return None if pa.types.is_null(kind) else kind
 
     def _batches(self, block: int, convert: Any) -> Generator[Any, None, None]:
         """The file's record batches read in blocks of ``block`` bytes (a row
