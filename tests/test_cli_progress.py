@@ -140,3 +140,57 @@ def test_streamed_fit_prints_passes(tmp_path, capsys, every_event):
     passes = [x for x in err.splitlines() if x.startswith("pass ")]
     assert passes and re.match(r"pass 1: 400 rows, [\d,]+ rows/s", passes[0])
     assert any("| fitting: iteration" in x for x in passes)
+
+
+def _fit_with_stderr_on_a_terminal(tmp_path, term):
+    """``logistic fit`` (gradient descent: many iterations) in a child
+    process whose stderr is a pseudo-terminal with ``TERM=term``; what the
+    terminal received."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    env = dict(os.environ, TERM=term, LOGISTIC_PROGRESS_INTERVAL="0")
+    env.pop("LOGISTIC_NO_PROGRESS", None)
+    args = [str(x) for x in _fit(tmp_path, "--solver", "gd", "--json")]
+    with subprocess.Popen(
+        [sys.executable, "-m", "logistic", *args],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+    ) as child:
+        os.close(terminal)
+        received = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the child closed its end
+                break
+            if not chunk:
+                break
+            received += chunk
+        out, _ = child.communicate(timeout=120)
+    os.close(controller)
+    assert child.returncode == EX_OK, received
+    assert out.lstrip().startswith(b"{")  # stdout: the JSON only
+    return received.decode("utf-8", "replace")
+
+
+def test_dumb_terminal_gets_plain_progress_lines(tmp_path):
+    """A terminal that cannot redraw a line (``TERM=dumb``: Emacs' shell)
+    gets the plain lines a log gets, without escapes. rich draws no live
+    display there, so a fit used to show no progress at all."""
+    err = _fit_with_stderr_on_a_terminal(tmp_path, "dumb")
+    assert "\x1b" not in err
+    lines = [x for x in err.splitlines() if x.startswith("fitting: iteration")]
+    assert len(lines) >= 5, err[:500]
+
+
+def test_terminal_keeps_its_live_progress(tmp_path):
+    """On a terminal that redraws (``TERM=xterm``) the progress is the live
+    display (escapes that redraw the line), not plain lines."""
+    err = _fit_with_stderr_on_a_terminal(tmp_path, "xterm")
+    assert "\x1b[2K" in err  # rich's erase-line of the live display
+    assert not any(x.startswith("fitting: iteration") for x in err.splitlines())

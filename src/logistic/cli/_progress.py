@@ -6,7 +6,9 @@ Convention (owned here): where progress goes is decided once per step by
 * ``"terminal"`` — stderr is a terminal (:func:`show_progress`): a live
   status line (a spinner, or a bar while reading a file whose size is
   known), redrawn in place;
-* ``"lines"`` — stderr is a pipe or a log file: a plain line at most every
+* ``"lines"`` — stderr is a pipe, a log file or a terminal that cannot
+  redraw a line (``TERM=dumb`` or ``unknown``, as in Emacs' shell, where
+  rich draws no live display at all): a plain line at most every
   ``LOGISTIC_PROGRESS_INTERVAL`` seconds (default :data:`DEFAULT_INTERVAL`;
   0 prints every event), and nothing for a step shorter than that;
 * ``"off"`` — ``--quiet`` or ``LOGISTIC_NO_PROGRESS`` set.
@@ -64,8 +66,14 @@ Quiet = Annotated[
 
 
 def show_progress() -> bool:
-    """Whether stderr is an interactive terminal that shows live progress."""
-    return err_console.is_terminal and not os.environ.get("LOGISTIC_NO_PROGRESS")
+    """Whether stderr is an interactive terminal that shows live progress
+    (not a dumb one: rich draws neither a bar nor a spinner there, so a fit
+    would show nothing at all; it gets the plain lines instead)."""
+    return (
+        err_console.is_terminal
+        and not err_console.is_dumb_terminal
+        and not os.environ.get("LOGISTIC_NO_PROGRESS")
+    )
 
 
 def progress_mode(quiet: bool = False) -> str:
