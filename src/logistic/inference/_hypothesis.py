@@ -46,6 +46,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 import numpy as np
 
 from .._exceptions import InvalidParameterError, NumericalStabilityWarning, warn
+from .._messages import name_list
 from .._typing import FloatArray
 from ._aliased import aliased_list
 from ._distributions import chi2_sf
@@ -63,6 +64,8 @@ __all__ = [
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _WORD = re.compile(r"[^\s+\-*=`]+")
 _RANK_RTOL = 1e-10
+#: The terms an unknown term's message names before it counts the rest.
+_TERMS_SHOWN = 10
 #: The start of :func:`wald_test`'s warning that ``R cov Rᵀ`` has less than
 #: full rank (a caller that only reads a test's rows holds it back by it:
 #: :func:`logistic._exceptions.held_back`).
@@ -79,8 +82,8 @@ class TermTests(dict[str, _Test], Generic[_Test]):
     checker knows what ``items()`` gives."""
 
     def __missing__(self, key: Any) -> Any:
-        known = ", ".join(repr(t) for t in self)
-        raise KeyError(f"no term {key!r} in these tests; the terms are {known}")
+        known = name_list(list(self), "terms", shown=_TERMS_SHOWN)
+        raise KeyError(f"no term {key!r} in these tests; they test {known}")
 
 
 class WaldTestResult(NamedTuple):
@@ -200,9 +203,9 @@ def _unparsed(text: str, i: int, names: list[str]) -> str:
     close = difflib.get_close_matches(word, names, n=3, cutoff=0.5)
     hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
     return (
-        f"unknown term {word!r} in hypothesis {text.strip()!r}{hint}. The terms "
-        f"are {names} (quote a name with backticks, e.g. `name`); numbers and "
-        "'+', '-', '*' are allowed"
+        f"unknown term {word!r} in hypothesis {text.strip()!r}{hint}. The model "
+        f"has {name_list(names, 'terms', shown=_TERMS_SHOWN)} (quote a name with "
+        "backticks, e.g. `name`); numbers and '+', '-', '*' are allowed"
     )
 
 
