@@ -39,6 +39,7 @@ __all__ = [
     "option_value",
     "pad_text",
     "printable",
+    "printable_line",
     "short_text",
     "text_width",
 ]
@@ -92,6 +93,18 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def printable_line(text: str) -> str:
+    """``text`` on one line (each run of line breaks and tabs one space), its
+    other unprintable characters escaped as :func:`printable` escapes them
+    (``o\\x1b[1m.json``, a bidi override ``\\u202e``): an error line that
+    quotes a file name, a value or a file's content is shown as spelt, never
+    acted on by the terminal."""
+    return printable(_LINE_BREAKS.sub(" ", text).strip())
 
 
 def text_width(text: str) -> int:

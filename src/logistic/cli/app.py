@@ -66,7 +66,6 @@ import gc
 import importlib
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
@@ -252,8 +251,11 @@ def _fail(exc: BaseException, json_out: bool) -> int:
 
     exc = missing_extra(exc) or exc  # an extra not installed: which to install
     code = exit_code_for(exc)
-    # one line whatever the exception holds (file content can reach a message)
-    message = re.sub(r"[\x00-\x1f\x7f]+", " ", error_message(exc)).strip()
+    from .._messages import printable_line
+
+    # one line whatever the exception holds (file content can reach a message),
+    # a terminal escape or bidi control in a name shown escaped, not acted on
+    message = printable_line(error_message(exc))
     print(f"error: {message}", file=sys.stderr, flush=True)
     if json_out:
         with contextlib.suppress(OSError):  # stdout may be what failed
@@ -266,7 +268,11 @@ def _fail(exc: BaseException, json_out: bool) -> int:
 
 def _usage_error(exc: BaseException, json_out: bool) -> int:
     """Click's usage errors as one line naming the command's --help (exit 2)."""
-    message = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    from .._messages import printable_line
+
+    # one line, a typed option's escapes and bidi controls shown escaped
+    text = " ".join(exc.format_message().split())  # type: ignore[attr-defined]
+    message = printable_line(text)
     if not message:  # no command given: the help, already printed, says it all
         return EX_USAGE
     ctx = getattr(exc, "ctx", None)
