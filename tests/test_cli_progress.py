@@ -142,19 +142,21 @@ def test_streamed_fit_prints_passes(tmp_path, capsys, every_event):
     assert any("| fitting: iteration" in x for x in passes)
 
 
-def _fit_with_stderr_on_a_terminal(tmp_path, term):
-    """``logistic fit`` (gradient descent: many iterations) in a child
-    process whose stderr is a pseudo-terminal with ``TERM=term``; what the
-    terminal received."""
+def _fit_with_stderr_on_a_terminal(tmp_path, term, args=None):
+    """``logistic fit`` (by default of gradient descent: many iterations) in
+    a child process whose stderr is a pseudo-terminal with ``TERM=term``;
+    what the terminal received."""
     import os
     import pty
     import subprocess
     import sys
 
     controller, terminal = pty.openpty()
-    env = dict(os.environ, TERM=term, LOGISTIC_PROGRESS_INTERVAL="0")
+    env = dict(os.environ, TERM=term, LOGISTIC_PROGRESS_INTERVAL="0", COLUMNS="300")
     env.pop("LOGISTIC_NO_PROGRESS", None)
-    args = [str(x) for x in _fit(tmp_path, "--solver", "gd", "--json")]
+    if args is None:
+        args = _fit(tmp_path, "--solver", "gd", "--json")
+    args = [str(x) for x in args]
     with subprocess.Popen(
         [sys.executable, "-m", "logistic", *args],
         stdout=subprocess.PIPE,
@@ -194,3 +196,19 @@ def test_terminal_keeps_its_live_progress(tmp_path):
     err = _fit_with_stderr_on_a_terminal(tmp_path, "xterm")
     assert "\x1b[2K" in err  # rich's erase-line of the live display
     assert not any(x.startswith("fitting: iteration") for x in err.splitlines())
+
+
+def test_terminal_progress_shows_a_file_name_escaped(tmp_path):
+    """The reading bar and the spinners on a terminal name the file with its
+    terminal escapes and bidi controls escaped (as notes do), never sent to
+    the terminal: they used to reach it as they are, so a file name could
+    recolour, clear or reverse the user's screen."""
+    import shutil
+
+    name = tmp_path / "e\x1b[7mvil\u202e.csv"
+    shutil.copy(data_path("ucla-admissions", "binary.csv"), name)
+    args = ["fit", name, "-t", "admit", "-o", tmp_path / "m.json", "--json"]
+    err = _fit_with_stderr_on_a_terminal(tmp_path, "xterm", args)
+    assert "reading " in err and "encoding " in err  # the live display ran
+    assert "\x1b[7m" not in err and "\u202e" not in err
+    assert "e\\x1b[7mvil\\u202e.csv" in err

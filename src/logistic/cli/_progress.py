@@ -141,10 +141,15 @@ def status(message: str, quiet: bool = False) -> Iterator[Any]:
 def literal(text: str) -> str:
     """``text`` with rich's markup escaped, so that a spinner, which reads a
     ``str`` as markup, prints it as written: a file name such as
-    ``a[/x].csv`` would fail to parse there or style the line."""
+    ``a[/x].csv`` would fail to parse there or style the line. Its
+    unprintable characters are escaped first
+    (:func:`logistic._messages.printable`): rich passes a terminal escape or
+    a bidi control in a file name on to the terminal, which acts on it."""
     from rich.markup import escape
 
-    return escape(text)
+    from .._messages import printable
+
+    return escape(printable(text))
 
 
 def _number(value: Any, spec: str) -> str:
@@ -177,7 +182,9 @@ class ReadProgress:
     """
 
     def __init__(self, name: str, quiet: bool = False) -> None:
-        self.name = name
+        from .._messages import printable
+
+        self.name = printable(name)  # shown as spelt, never acted on
         self.mode = progress_mode(quiet)
         self.rows = 0
         self._ticker: Ticker | None = None
