@@ -36,6 +36,11 @@ _PLAIN_KEYWORDS = {
 }
 
 
+#: The longest word of a table's cells kept whole on a narrow console (every
+#: number fits; a longer label is cut, with ``…``, rather than widen the table).
+_WORD_KEPT = 32
+
+
 def _has_control(text: str) -> bool:
     """Whether ``text`` has a character rich would strip or expand (C0 controls
     but the newline, DEL)."""
@@ -91,6 +96,24 @@ class LazyConsole:
                 self.rich.on_broken_pipe()
             return
         self.rich.print(*objects, **kwargs)
+
+    def print_table(self, table: Any, **kwargs: Any) -> None:
+        """Print a rich ``Table`` whose cells are never cut inside a word: on
+        a console narrower than the table (``COLUMNS=40``, a narrow
+        terminal), rich would cut every cell to fit, numbers too (``0.…``
+        for ``0.5732``, ``17…`` for a count of 1735). Each column is kept at
+        least as wide as the longest word of its cells, up to
+        :data:`_WORD_KEPT` characters (cells still wrap at spaces; a header
+        may still be cut, with ``…``); a table that is then
+        wider than the console is printed whole, its lines wrapped by the
+        terminal."""
+        from .._messages import text_width
+
+        for column in table.columns:
+            words = [w for cell in column.cells for w in str(cell).split()]
+            longest = max((text_width(w) for w in words), default=1)
+            column.min_width = max(column.min_width or 0, min(longest, _WORD_KEPT))
+        self.rich.print(table, **kwargs)
 
     def _plain(self, objects: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         if len(objects) != 1 or type(objects[0]) is not str:

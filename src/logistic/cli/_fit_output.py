@@ -110,7 +110,7 @@ def print_result(
     if getattr(model, "cross_validation_", None) is not None:
         from ._cv import cv_table
 
-        console.print(cv_table(model.cross_validation_), markup=False)
+        console.print_table(cv_table(model.cross_validation_), markup=False)
     print_design_notes(design, penalized=model.penalty is not None)
     if is_multiclass(model):
         from ._multiclass import coefficient_text, model_levels

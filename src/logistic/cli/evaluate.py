@@ -283,7 +283,7 @@ def evaluate(
         typer.echo(json_text(shown_edges(m)))
         return
     for table in tables:
-        console.print(table)
+        console.print_table(table)
     hl_text = hl_line(m)
     if hl_text is not None:
         console.print(hl_text, markup=False, soft_wrap=True)
