@@ -85,3 +85,34 @@ def test_cross_validation_table_keeps_its_numbers(tmp_path, capsys, narrow):
     assert not any("…" in c for r in rows for c in r[:5]), rows[:3]
     for r in rows:
         float(r[0]), float(r[1]), float(r[2]), float(r[3]), float(r[4])
+
+
+@pytest.mark.parametrize("width", ["1", "3", "5"])
+def test_a_very_narrow_console_keeps_every_column(tmp_path, capsys, monkeypatch, width):
+    """At a handful of columns rich gave some columns no room at all: the
+    confusion matrix lost its 'predicted 0' column (``┏┳┳━━━━━┓``) and the
+    calibration table every cell, without a word. The table is now laid out
+    at the width its numbers need."""
+    from conftest import data_path
+
+    data = data_path("ucla-admissions", "binary.csv")
+    model = tmp_path / "m.json"
+    code, _, err = run_cli(capsys, ["fit", data, "-t", "admit", "-o", model, "-q"])
+    assert code == 0, err
+    code, doc, _ = run_cli(capsys, ["evaluate", model, data, "--json"])
+    conf = json.loads(doc)["confusion_matrix"]
+    monkeypatch.setenv("COLUMNS", width)
+    monkeypatch.setattr(_console.console, "_console", None)
+    code, out, err = run_cli(capsys, ["evaluate", model, data, "-q"])
+    assert code == 0, err
+    assert "┳┳" not in out and "││" not in out  # no column of width 0
+    assert not re.search(r"\d…", out), out
+    rows = [r for r in _cells(out) if len(r) == 3 and r[1].isdigit()]
+    assert [[int(c) for c in r[1:]] for r in rows] == [
+        [conf["tn"], conf["fp"]],
+        [conf["fn"], conf["tp"]],
+    ]
+    bins = [r for r in _cells(out) if len(r) == 4 and r[0].startswith("[")]
+    counts = [b["count"] for b in json.loads(doc)["calibration"]]
+    assert [int(r[1]) for r in bins] == counts, bins
+    assert all(float(r[2]) >= 0 and float(r[3]) >= 0 for r in bins), bins

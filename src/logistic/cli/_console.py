@@ -109,11 +109,19 @@ class LazyConsole:
         terminal."""
         from .._messages import text_width
 
+        needed = 1  # the left edge; then each column, its padding and border
         for column in table.columns:
             words = [w for cell in column.cells for w in str(cell).split()]
             longest = max((text_width(w) for w in words), default=1)
             column.min_width = max(column.min_width or 0, min(longest, _WORD_KEPT))
-        self.rich.print(table, **kwargs)
+            needed += column.min_width + 3
+        rich = self.rich
+        # laid out at the width those minimums need where the console is
+        # narrower: rich gives a column no room at all (its cells dropped)
+        # when it squeezes a table far below them (COLUMNS=5)
+        if table.width is None and needed > rich.width:
+            table.width = needed
+        rich.print(table, **kwargs)
 
     def _plain(self, objects: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         if len(objects) != 1 or type(objects[0]) is not str:
