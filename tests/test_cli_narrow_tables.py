@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 
 import numpy as np
@@ -116,3 +117,35 @@ def test_a_very_narrow_console_keeps_every_column(tmp_path, capsys, monkeypatch,
     counts = [b["count"] for b in json.loads(doc)["calibration"]]
     assert [int(r[1]) for r in bins] == counts, bins
     assert all(float(r[2]) >= 0 and float(r[3]) >= 0 for r in bins), bins
+
+
+def test_columns_zero_prints_everything(tmp_path, capsys, monkeypatch):
+    """``COLUMNS=0`` (set by some containers and CI runners) made rich's
+    width 0: ``evaluate`` printed only its last line and ``summary`` on a
+    terminal nothing at all, with exit 0. It is now taken as unset: the
+    output is that of the default width (80 without a terminal), and so is
+    the help (it printed one line)."""
+    from conftest import data_path
+
+    data = data_path("ucla-admissions", "binary.csv")
+    model = tmp_path / "m.json"
+    code, _, err = run_cli(capsys, ["fit", data, "-t", "admit", "-o", model, "-q"])
+    assert code == 0, err
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(_console.console, "_console", None)
+    code, expected, _ = run_cli(capsys, ["evaluate", model, data, "-q"])
+    assert code == 0 and expected.count("\n") > 20
+    monkeypatch.setenv("COLUMNS", "0")
+    monkeypatch.setattr(_console.console, "_console", None)
+    monkeypatch.setattr(os, "get_terminal_size", _no_terminal)
+    code, out, _ = run_cli(capsys, ["evaluate", model, data, "-q"])
+    assert code == 0
+    assert out == expected
+    assert os.environ["COLUMNS"] == "0"  # the caller's environment, restored
+    code, out, _ = run_cli(capsys, ["--help"])
+    assert code == 0 and "summary" in out and out.count("\n") > 20
+
+
+def _no_terminal(*args):
+    """What rich and click find where no terminal is attached."""
+    raise OSError("not a terminal")

@@ -315,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(max(GC_THRESHOLD, thresholds[0]), *thresholds[1:])
     blas_timeout = _quiet_blas_threads()
+    zero_columns = _zero_columns_unset()
     global _terminated, _interrupted
     _terminated, _interrupted = 0, False
     # the process's own command: SIGTERM and SIGHUP clean up as Ctrl-C (until
@@ -340,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
             gc.disable()
         elif blas_timeout:
             os.environ.pop("OPENBLAS_THREAD_TIMEOUT", None)
+        if zero_columns and argv is not None:
+            os.environ["COLUMNS"] = "0"
         gc.set_threshold(*thresholds)
 
 
@@ -434,6 +437,18 @@ def _quiet_blas_threads() -> bool:
     if "numpy" in sys.modules or "OPENBLAS_THREAD_TIMEOUT" in os.environ:
         return False
     os.environ["OPENBLAS_THREAD_TIMEOUT"] = BLAS_THREAD_TIMEOUT
+    return True
+
+
+def _zero_columns_unset() -> bool:
+    """``COLUMNS=0`` (set by some containers and CI runners) taken as unset,
+    for the command and what it starts: rich (the tables, the help) reads it
+    as a width of 0 and then prints nothing at all, where a terminal that
+    reports 0 columns gets the terminal's width or 80. True when it was
+    removed."""
+    if os.environ.get("COLUMNS", "").strip() != "0":
+        return False
+    del os.environ["COLUMNS"]
     return True
 
 
