@@ -212,3 +212,29 @@ def test_terminal_progress_shows_a_file_name_escaped(tmp_path):
     assert "reading " in err and "encoding " in err  # the live display ran
     assert "\x1b[7m" not in err and "\u202e" not in err
     assert "e\\x1b[7mvil\\u202e.csv" in err
+
+
+def test_force_color_log_gets_plain_lines(tmp_path):
+    """``FORCE_COLOR=1`` (CI jobs set it for coloured logs) with stderr
+    going to a log: the plain lines a log gets, not the live display, whose
+    redraws (hidden cursor, ``\\r``, erase-line, a bar drawn again and again)
+    used to fill the log, as rich takes the forced colour for a terminal."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, FORCE_COLOR="1", LOGISTIC_PROGRESS_INTERVAL="0")
+    env.pop("LOGISTIC_NO_PROGRESS", None)
+    args = [str(x) for x in _fit(tmp_path, "--solver", "gd", "--json")]
+    done = subprocess.run(
+        [sys.executable, "-m", "logistic", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == EX_OK, done.stderr
+    lines = [x for x in done.stderr.splitlines() if x.startswith("fitting: iteration")]
+    assert len(lines) >= 5, done.stderr[:500]
+    assert "\x1b[2K" not in done.stderr and "\x1b[?25l" not in done.stderr
+    assert "\r" not in done.stderr

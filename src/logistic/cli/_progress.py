@@ -6,11 +6,12 @@ Convention (owned here): where progress goes is decided once per step by
 * ``"terminal"`` — stderr is a terminal (:func:`show_progress`): a live
   status line (a spinner, or a bar while reading a file whose size is
   known), redrawn in place;
-* ``"lines"`` — stderr is a pipe, a log file or a terminal that cannot
-  redraw a line (``TERM=dumb`` or ``unknown``, as in Emacs' shell, where
-  rich draws no live display at all): a plain line at most every
-  ``LOGISTIC_PROGRESS_INTERVAL`` seconds (default :data:`DEFAULT_INTERVAL`;
-  0 prints every event), and nothing for a step shorter than that;
+* ``"lines"`` — stderr is a pipe or a log file (``FORCE_COLOR`` too), or a
+  terminal that cannot redraw a line (``TERM=dumb`` or ``unknown``, as in
+  Emacs' shell, where rich draws no live display at all): a plain line at
+  most every ``LOGISTIC_PROGRESS_INTERVAL`` seconds (default
+  :data:`DEFAULT_INTERVAL`; 0 prints every event), and nothing for a step
+  shorter than that;
 * ``"off"`` — ``--quiet`` or ``LOGISTIC_NO_PROGRESS`` set.
 
 Progress never goes to stdout. A fit reports through callables, never
@@ -68,12 +69,24 @@ Quiet = Annotated[
 def show_progress() -> bool:
     """Whether stderr is an interactive terminal that shows live progress
     (not a dumb one: rich draws neither a bar nor a spinner there, so a fit
-    would show nothing at all; it gets the plain lines instead)."""
+    would show nothing at all; it gets the plain lines instead). It must be
+    a terminal indeed: ``FORCE_COLOR`` (set in CI for coloured logs) makes
+    rich treat a pipe or log file as one, which would then receive the live
+    display's redraws (cursor moves, ``\r``, a bar redrawn many times)."""
     return (
-        err_console.is_terminal
+        _stderr_is_a_tty()
+        and err_console.is_terminal
         and not err_console.is_dumb_terminal
         and not os.environ.get("LOGISTIC_NO_PROGRESS")
     )
+
+
+def _stderr_is_a_tty() -> bool:
+    isatty = getattr(err_console.file, "isatty", None)
+    try:
+        return bool(isatty is not None and isatty())
+    except ValueError:  # closed
+        return False
 
 
 def progress_mode(quiet: bool = False) -> str:
