@@ -142,7 +142,7 @@ def test_streamed_fit_prints_passes(tmp_path, capsys, every_event):
     assert any("| fitting: iteration" in x for x in passes)
 
 
-def _fit_with_stderr_on_a_terminal(tmp_path, term, args=None):
+def _fit_with_stderr_on_a_terminal(tmp_path, term, args=None, **more_env):
     """``logistic fit`` (by default of gradient descent: many iterations) in
     a child process whose stderr is a pseudo-terminal with ``TERM=term``;
     what the terminal received."""
@@ -154,6 +154,7 @@ def _fit_with_stderr_on_a_terminal(tmp_path, term, args=None):
     controller, terminal = pty.openpty()
     env = dict(os.environ, TERM=term, LOGISTIC_PROGRESS_INTERVAL="0", COLUMNS="300")
     env.pop("LOGISTIC_NO_PROGRESS", None)
+    env.update(more_env)
     if args is None:
         args = _fit(tmp_path, "--solver", "gd", "--json")
     args = [str(x) for x in args]
@@ -238,3 +239,13 @@ def test_force_color_log_gets_plain_lines(tmp_path):
     assert len(lines) >= 5, done.stderr[:500]
     assert "\x1b[2K" not in done.stderr and "\x1b[?25l" not in done.stderr
     assert "\r" not in done.stderr
+
+
+def test_terminal_declared_not_interactive_gets_plain_lines(tmp_path):
+    """``TTY_INTERACTIVE=0`` (rich's switch for a terminal that must not be
+    redrawn, e.g. a CI log viewer on a pty): plain lines, as on a dumb
+    terminal; rich draws no live display there, so nothing showed at all."""
+    err = _fit_with_stderr_on_a_terminal(tmp_path, "xterm", TTY_INTERACTIVE="0")
+    assert "\x1b[2K" not in err
+    lines = [x for x in err.splitlines() if x.startswith("fitting: iteration")]
+    assert len(lines) >= 5, err[:500]

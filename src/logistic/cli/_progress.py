@@ -68,7 +68,8 @@ Quiet = Annotated[
 
 def show_progress() -> bool:
     """Whether stderr is an interactive terminal that shows live progress
-    (not a dumb one: rich draws neither a bar nor a spinner there, so a fit
+    (not a dumb one, nor one that ``TTY_INTERACTIVE=0`` declares not
+    interactive: rich draws neither a bar nor a spinner there, so a fit
     would show nothing at all; it gets the plain lines instead). It must be
     a terminal indeed: ``FORCE_COLOR`` (set in CI for coloured logs) makes
     rich treat a pipe or log file as one, which would then receive the live
@@ -76,7 +77,7 @@ def show_progress() -> bool:
     return (
         _stderr_is_a_tty()
         and err_console.is_terminal
-        and not err_console.is_dumb_terminal
+        and bool(err_console.is_interactive)  # not dumb, nor TTY_INTERACTIVE=0
         and not os.environ.get("LOGISTIC_NO_PROGRESS")
     )
 
