@@ -231,3 +231,18 @@ def test_a_large_n_jobs_runs_one_thread_a_fold(data):
     for n_jobs in (10**30, 7, -(10**30)):
         got = LogisticRegressionCV(Cs=3, cv=3, n_jobs=n_jobs).fit(X, y)
         np.testing.assert_array_equal(got.scores_[1], ref.scores_[1])
+
+
+# ``cv="5"`` said scikit-learn's own ValueError from inside ``check_cv`` (after
+# the parameter check had let any iterable through, a text among them), and
+# ``cv=np.array(5)`` numpy's "iteration over a 0-d array"; scikit-learn's
+# ``_param_validation`` of its ``cv`` refuses both too.
+@pytest.mark.parametrize("cv", ["5", "abc", b"5", np.array(5)])
+def test_a_text_or_a_0d_array_as_cv_is_refused_naming_cv(data, monkeypatch, cv):
+    X, y = data
+    _no_folds(monkeypatch)
+    with pytest.raises(InvalidParameterError) as got:
+        LogisticRegressionCV(cv=cv).fit(X, y)
+    msg = str(got.value)
+    assert msg.startswith("The 'cv' parameter of LogisticRegressionCV must be an int ≥ 2")
+    assert f"Got {cv!r} instead" in msg

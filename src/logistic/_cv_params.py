@@ -24,6 +24,8 @@ def is_cv(v: Any) -> bool:
     """an int ≥ 2, a scikit-learn splitter or an iterable of (train, test) splits"""
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
         return int(v) >= 2
+    if isinstance(v, str | bytes) or (hasattr(v, "ndim") and np.ndim(v) == 0):
+        return False  # a text, or a 0-d array: nothing to split by (its iter raises)
     return v is None or hasattr(v, "split") or hasattr(v, "__iter__")
 
 
