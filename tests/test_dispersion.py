@@ -76,6 +76,26 @@ def test_bad_scales_are_refused_naming_what_works(star, bad):
         model.inference(scale=bad)
 
 
+# ``scale=10**400`` said "OverflowError: int too large to convert to float" and
+# ``scale=np.array([1.0, 2.0])`` "The truth value of an array with more than
+# one element is ambiguous" (its ``== "X2"`` is an array): neither named scale.
+@pytest.mark.parametrize(
+    ("bad", "shown"),
+    [
+        (10**400, "100000000000000000… (401 digits)"),
+        (-(10**400), "-100000000000000000… (401 digits)"),
+        (np.array([1.0, 2.0]), "array([1., 2.])"),
+    ],
+)
+def test_a_huge_integer_or_an_array_as_scale_is_refused_naming_it(star, bad, shown):
+    model = star[3]
+    with pytest.raises(InvalidParameterError) as got:
+        model.inference(scale=bad)
+    msg = str(got.value)
+    assert msg.startswith("scale must be None (binomial variance), 'X2'")
+    assert msg.endswith(f"; got {shown}")
+
+
 def test_fits_without_a_dispersion_are_refused():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((300, 2))

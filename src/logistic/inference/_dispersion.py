@@ -29,7 +29,9 @@ import math
 import numbers
 from typing import Any
 
+from .._constraints import as_float64
 from .._exceptions import InvalidParameterError
+from .._messages import integer_text
 
 __all__ = [
     "ESTIMATED",
@@ -46,14 +48,18 @@ ESTIMATED = "X2"
 def check_scale(scale: Any) -> None:
     """Refuse a ``scale`` that is none of None, ``"X2"`` or a positive finite
     number (before any pass over the data)."""
-    if scale is None or scale == ESTIMATED:
-        return
+    if scale is None or (isinstance(scale, str) and scale == ESTIMATED):
+        return  # only a text compared: an array's == is an array, no answer
     number = isinstance(scale, numbers.Real) and not isinstance(scale, bool)
-    if not (number and math.isfinite(float(scale)) and float(scale) > 0):
+    # as_float64: an integer beyond float64 (10**400) is inf, refused, where
+    # float() raised OverflowError
+    value = float(as_float64(scale)) if number else math.nan
+    if not (math.isfinite(value) and value > 0):
+        shown = integer_text(scale) if type(scale) is int else repr(scale)
         raise InvalidParameterError(
             f"scale must be None (binomial variance), {ESTIMATED!r} (Pearson "
-            "chi2 / df_resid, quasi-binomial) or a positive number (a given "
-            f"dispersion); got {scale!r}"
+            "chi2 / df_resid, quasi-binomial) or a positive finite number (a "
+            f"given dispersion); got {shown}"
         )
 
 
