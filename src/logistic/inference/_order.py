@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._messages import integer_text
 
 
 def display_order(n_features: int, fit_intercept: bool) -> np.ndarray:
@@ -55,13 +56,19 @@ def term_positions(term_names: Any, terms: Any) -> np.ndarray:
     """Display positions of ``terms`` (names of ``term_names`` or ints, one or
     a list); an unknown name or a position out of range is refused."""
     names = list(term_names)
-    items = [terms] if isinstance(terms, (str, int, np.integer)) else list(terms)
+    one = (
+        isinstance(terms, (str, int, np.integer))
+        or not hasattr(terms, "__iter__")
+        or (isinstance(terms, np.ndarray) and terms.ndim == 0)
+    )
+    items = [terms] if one else list(terms)  # a float or a 0-d array: one item, refused
     out = []
     for t in items:
         if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
             if not -len(names) <= int(t) < len(names):
                 raise InvalidParameterError(
-                    f"terms: position {t} is out of range for {len(names)} terms"
+                    f"terms: position {integer_text(int(t))} is out of range "
+                    f"for {len(names)} terms"
                 )
             out.append(int(t) % len(names))
         elif isinstance(t, str) and t in names:
