@@ -61,6 +61,14 @@ def test_r_and_q_as_statsmodels_reads_them(results):
             r"^R must hold finite numbers; got nan in restriction 0 \(0-based\), "
             r"column 'x1'",
         ),
+        # an integer beyond float64 in R or q: "OverflowError: int too large
+        # to convert to float", naming neither
+        (
+            ([[0, 0, 10**400, 0]],),
+            r"^R must hold finite numbers; got inf in restriction 0 \(0-based\), "
+            r"column 'x2'",
+        ),
+        ((R, [0, -(10**400)]), r"^q must hold finite numbers; got -inf in restriction 1"),
         (("x1 = 1e400",), r"^the number '1e400' in hypothesis"),
         (("1e999 * x1 = 0",), r"^the number '1e999' in hypothesis"),
     ],

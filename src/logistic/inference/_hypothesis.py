@@ -45,6 +45,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 
+from .._constraints import as_float64
 from .._exceptions import InvalidParameterError, NumericalStabilityWarning, warn
 from .._messages import name_list
 from .._typing import FloatArray
@@ -323,8 +324,8 @@ def _numbers(value: Any, what: str) -> FloatArray:
     """``value`` as a float64 array, or the error saying ``what`` it must be
     (a ragged nesting, such as statsmodels' ``(R, q)`` tuple, or values that
     are no numbers)."""
-    try:
-        return np.asarray(value, dtype=np.float64)
+    try:  # an integer beyond float64 (10**400): inf, refused naming where
+        return as_float64(value)
     except (TypeError, ValueError):
         raise InvalidParameterError(
             f"{what}; got a {type(value).__name__} that is no array of numbers "
