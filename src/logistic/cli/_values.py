@@ -135,8 +135,23 @@ class PlainRuntimeParam(RuntimeParam):
             got = _DEFER
         if got is _DEFER:
             typer_own = build_runtime_param(self.descriptor)
-            return typer_own._coerce_value(value, param=param, ctx=ctx)
+            try:
+                return typer_own._coerce_value(value, param=param, ctx=ctx)
+            except Exception as exc:  # typer's BadParameter (its own click's)
+                _name_value(exc, value)
+                raise
         return got
+
+
+def _name_value(exc: Any, value: Any) -> None:
+    """Add the value received to typer's refusal of it: pydantic's words
+    ("Input should be a valid integer, unable to parse string as an
+    integer") never show it, so ``--max-iter 1e3`` read as if nothing was
+    given (click's own types say "'1e3' is not a valid integer.")."""
+    message = getattr(exc, "message", None)
+    shown = repr(value)
+    if type(value) is str and type(message) is str and shown not in message:
+        exc.message = f"{message.rstrip('.')}; got {shown}"
 
 
 def _install_param(param: Any) -> None:
