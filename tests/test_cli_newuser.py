@@ -72,6 +72,17 @@ def test_click_usage_errors_are_one_line(workdir, capsys, argv, message):
             ["--l1-ratio", "2", "--penalty", "elasticnet", "--alpha", "1"],
             "--l1-ratio must be a number from 0 to 1, got 2.0",
         ),
+        # NaN reached the library as its mark of l1_ratio unset: "--penalty
+        # elasticnet needs the 'l1_ratio' parameter of LogisticRegression ...;
+        # --l1-ratio is not set.", of an option that was given
+        (
+            ["--l1-ratio", "nan", "--penalty", "elasticnet", "--alpha", "1"],
+            "--l1-ratio must be a number from 0 to 1, got nan\n",
+        ),
+        (
+            ["--l1-ratio", "nan", "--penalty", "elasticnet", "--cv", "2"],
+            "--l1-ratio must be a number from 0 to 1, got nan\n",
+        ),
         (["--max-iter", "0"], "--max-iter must be a whole number >= 1, got 0"),
     ],
 )

@@ -469,7 +469,8 @@ def check_strength(
     ``--C`` (``inf`` would silently mean no penalty); ``--penalty elasticnet``
     without ``--l1-ratio`` (the mix must be chosen, as in scikit-learn: a
     default of 0 would silently be L2); ``--l1-ratio`` with any other penalty
-    (it would be ignored)."""
+    (it would be ignored); an ``--l1-ratio`` outside [0, 1], NaN included
+    (the library's mark of an unset ``l1_ratio``)."""
     if alpha is not None and C is not None:
         raise CLIError(
             f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
@@ -481,6 +482,11 @@ def check_strength(
             f"--C must be a finite number > 0, got {C:g} (for no penalty, leave "
             "out --penalty)",
             EX_USAGE,
+        )
+    if l1_ratio is not None and not 0.0 <= l1_ratio <= 1.0:
+        # before the library, which reads NaN as l1_ratio not given
+        raise CLIError(
+            f"--l1-ratio must be a number from 0 to 1, got {l1_ratio}", EX_USAGE
         )
     if penalty == "elasticnet" and l1_ratio is None:
         raise CLIError(
