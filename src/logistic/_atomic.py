@@ -48,7 +48,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from ._files import NotARegularFileError, describe_mode
+from ._files import NotARegularFileError, describe_mode, file_path
 
 __all__ = [
     "atomic_output",
@@ -336,7 +336,7 @@ def atomic_output(
     NotARegularFileError
         ``path`` exists and is a device, FIFO, socket or directory.
     """
-    target = Path(path)
+    target = Path(file_path(path, "output file"))
     directory = target.parent if str(target.parent) else Path(".")
     check_name_length(target, directory)
     check_replaceable(target)

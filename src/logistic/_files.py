@@ -43,6 +43,7 @@ __all__ = [
     "Spooled",
     "check_input",
     "describe_mode",
+    "file_path",
     "is_pipe",
     "open_regular",
     "spooled",
@@ -109,6 +110,20 @@ def describe_mode(mode: int) -> str:
     return "not a regular file"
 
 
+def file_path(path: Any, what: str = "file") -> str:
+    """``path`` as text (``os.fspath``; bytes decoded as the file system
+    does). A value that is no path (None, a number, an array) is a
+    ``TypeError`` naming ``what`` and the value received, where ``open``'s
+    "expected str, bytes or os.PathLike object, not NoneType" names neither."""
+    try:
+        return os.fsdecode(os.fspath(path))
+    except TypeError:
+        raise TypeError(
+            f"{what} path must be a str or an os.PathLike (a file name), got "
+            f"{path!r:.80} ({type(path).__name__})"
+        ) from None
+
+
 def open_regular(
     path: str | os.PathLike[str], *, what: str = "file", max_bytes: int | None = None
 ) -> BinaryIO:
@@ -137,7 +152,7 @@ def open_regular(
     ValueError
         The file is larger than ``max_bytes`` (message names size and limit).
     """
-    p = os.fspath(path)
+    p = file_path(path, what)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(p, flags)
