@@ -233,7 +233,7 @@ def test_a_forked_child_gets_fresh_pools():
 
 def test_n_threads_must_be_positive(cached_parquet):
     path, cache = cached_parquet
-    with pytest.raises(ValueError, match="n_threads must be a positive integer"):
+    with pytest.raises(ValueError, match="n_threads must be an integer >= 1"):
         Chunked.from_parquet(path, target="label", cache_dir=cache, n_threads=0)
     one = Chunked.from_parquet(path, target="label", cache_dir=cache, n_threads=1)
     assert one.map_reduce(lambda block: block.n_rows) == 3000

@@ -50,6 +50,7 @@ Conventions (owned here)
 
 from __future__ import annotations
 
+import numbers
 import os
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -60,7 +61,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from .._blas_threads import one_blas_thread
-from .._exceptions import DataValidationError, IntegrityError
+from .._exceptions import DataValidationError, IntegrityError, InvalidParameterError
 from .._labels import (
     MAX_CLASSES,
     PositiveRule,
@@ -68,7 +69,7 @@ from .._labels import (
     encode,
     resolve_classes,
 )
-from .._messages import import_extra
+from .._messages import import_extra, integer_text
 from .._thread_budget import fit_threads
 from .._typing import BackendCapabilities, Block
 from . import _cache_lock, row_cache
@@ -112,6 +113,17 @@ class RowSource(Protocol):
         """Raw chunks ``(where, X, y, sample_weight, offset)`` in a fixed order."""
         ...
 
+
+
+def _count(name: str, value: Any) -> int:
+    """``value`` of the constructor's parameter ``name``: an integer >= 1 (a
+    numpy integer too), else the error naming it and the value received
+    (``int()`` of a text or NaN raised its own words, naming neither)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        if int(value) >= 1:
+            return int(value)
+    shown = integer_text(value) if type(value) is int else f"{value!r:.80}"
+    raise InvalidParameterError(f"{name} must be an integer >= 1, got {shown}")
 
 class Chunked:
     """Rows streamed from disk or a block iterable; implements the Backend Protocol.
@@ -195,19 +207,23 @@ class Chunked:
     ) -> None:
         self.source = source
         self.multiclass = bool(multiclass)
-        self.dtype = np.dtype(dtype)
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:  # numpy's "data type 'abc' not understood"
+            raise DataValidationError(
+                f"dtype must be float32 or float64, got {dtype!r:.80}"
+            ) from None
         if self.dtype not in (np.float32, np.float64):
             raise DataValidationError(
                 f"dtype must be float32 or float64, got {self.dtype}"
             )
-        self._chunk_rows, self.chunk_bytes = chunk_rows, int(chunk_bytes)
+        self.chunk_bytes = _count("chunk_bytes", chunk_bytes)
+        self._chunk_rows = (
+            None if chunk_rows is None else _count("chunk_rows", chunk_rows)
+        )
         self.progress = progress
         self.prefetch = bool(prefetch)
-        if n_threads is not None and int(n_threads) < 1:
-            raise ValueError(
-                f"n_threads must be a positive integer or None, got {n_threads!r}"
-            )
-        self.n_threads = None if n_threads is None else int(n_threads)
+        self.n_threads = None if n_threads is None else _count("n_threads", n_threads)
         self.columns = columns
         self.feature_names = None if columns is None else list(columns.features)
         self.n_passes = 0
@@ -256,7 +272,9 @@ class Chunked:
             features=features,
             weight=weight,
             offset=offset,
-            block_bytes=opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES),
+            block_bytes=_count(
+                "chunk_bytes", opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES)
+            ),
             **(csv_options or {}),
         )
         return cls(source, columns=source.spec, **opts)
