@@ -3,23 +3,9 @@
 Conventions (owned here):
 
 * A linear hypothesis is ``R β = q`` with β in display order (intercept first,
-  then the features, as ``params``). It is given as a matrix ``R`` (a 1-D
-  array is one row) with optional ``q`` (default zeros), or as text: one or
-  more equations separated by ``,`` or ``;`` (or a list of strings), each a
-  linear expression in the term names, e.g. ``"rank3 = rank4"``,
-  ``"gre = 0, gpa = 0"``, ``"2*gpa - rank2 = 1"``. An expression without
-  ``=`` means ``= 0``. A chain of equalities ``e0 = e1 = … = em`` (R's
-  ``car::linearHypothesis`` users write it; statsmodels' text constraints do
-  not take it) is the ``m`` restrictions ``e_j = e_{j+1}``: ``"a = b = c =
-  0"`` is ``a - b = 0, b - c = 0, c = 0`` (three restrictions, so a, b and c
-  are all 0), and ``"a = b = c"`` is two (the three are equal). Term names
-  are matched literally (longest first), so names with brackets, dots or
-  spaces work as printed; text starting with a digit is a number, so a name
-  that starts with a digit (or any name) can be quoted with backticks:
-  ``"`0` = `1`"``; a quoted name may hold ``=``, ``,`` and ``;``
-  (``"`dose=high` = 0"``). An equation may stand in one pair of parentheses
-  (statsmodels' ``"(x1 = 0), (x2 = 0)"``); parentheses inside an expression
-  are not read.
+  then the features, as ``params``): a matrix ``R`` (a 1-D array is one row)
+  with optional ``q`` (default zeros), or text read by
+  :func:`._hypothesis_text.parse_constraints` (its conventions there).
 * Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁺ (Rβ̂ - q)`` with ``V`` the
   covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rank of
   ``R V Rᵀ`` (statsmodels ``wald_test(..., use_f=False)``). The rank is
@@ -38,8 +24,6 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections import Counter
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -51,6 +35,7 @@ from .._messages import name_list
 from .._typing import FloatArray
 from ._aliased import aliased_list
 from ._distributions import chi2_sf
+from ._hypothesis_text import _TERMS_SHOWN, parse_constraints
 from ._same_data import check_same_observations
 
 __all__ = [
@@ -62,11 +47,7 @@ __all__ = [
 ]
 
 
-_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_WORD = re.compile(r"[^\s+\-*=`]+")
 _RANK_RTOL = 1e-10
-#: The terms an unknown term's message names before it counts the rest.
-_TERMS_SHOWN = 10
 #: The start of :func:`wald_test`'s warning that ``R cov Rᵀ`` has less than
 #: full rank (a caller that only reads a test's rows holds it back by it:
 #: :func:`logistic._exceptions.held_back`).
@@ -136,188 +117,6 @@ class LRTestResult(NamedTuple):
             f"<Likelihood ratio test (chi2): statistic={self.statistic:.6g}, "
             f"p-value={self.pvalue:.6g}, df={self.df}>"
         )
-
-
-def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
-    ordered = sorted(range(len(names)), key=lambda j: -len(names[j]))
-    out: list[tuple[str, Any]] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        if ch == "`":
-            end = text.find("`", i + 1)
-            if end < 0 or text[i + 1 : end] not in names:
-                raise InvalidParameterError(
-                    f"unknown quoted term name in hypothesis {text!r}; names: {names}"
-                )
-            out.append(("name", names.index(text[i + 1 : end])))
-            i = end + 1
-            continue
-        m = _NUMBER.match(text, i)
-        if m:
-            number = float(m.group(0))
-            if not np.isfinite(number):
-                raise InvalidParameterError(
-                    f"the number {m.group(0)!r} in hypothesis {text!r} is beyond "
-                    "the range of float64 (about 1.8e308)"
-                )
-            out.append(("num", number))
-            i = m.end()
-            continue
-        for j in ordered:
-            if text.startswith(names[j], i) and not _glued(text, i, names[j]):
-                out.append(("name", j))
-                i += len(names[j])
-                break
-        else:
-            if ch in "+-*":
-                out.append(("op", ch))
-                i += 1
-            else:
-                raise InvalidParameterError(_unparsed(text, i, names))
-    return out
-
-
-def _glued(text: str, i: int, name: str) -> bool:
-    """Whether ``name`` at ``text[i:]`` is only the start of a longer word
-    (``gre`` in ``gree`` or ``x1`` in ``x10``): then it is not that term."""
-    end = i + len(name)
-    word = str.isalnum
-    return (
-        end < len(text)
-        and (word(name[-1]) or name[-1] == "_")
-        and (word(text[end]) or text[end] == "_")
-    )
-
-
-def _unparsed(text: str, i: int, names: list[str]) -> str:
-    """The message for text that is neither a term, a number nor an operator
-    at position ``i``: the unknown word, the closest known terms, all terms."""
-    start = i
-    while start > 0 and _WORD.match(text[start - 1]):
-        start -= 1
-    m = _WORD.match(text, start)
-    word = m.group(0) if m else text[i:]
-    close = difflib.get_close_matches(word, names, n=3, cutoff=0.5)
-    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-    return (
-        f"unknown term {word!r} in hypothesis {text.strip()!r}{hint}. The model "
-        f"has {name_list(names, 'terms', shown=_TERMS_SHOWN)} (quote a name with "
-        "backticks, e.g. `name`); numbers and '+', '-', '*' are allowed"
-    )
-
-
-def _linear(text: str, names: list[str]) -> tuple[FloatArray, float]:
-    """``(a, c)`` with ``expression = aᵀβ + c``."""
-    toks = _tokens(text, names)
-    a, c = np.zeros(len(names)), 0.0
-    i, sign, expect_term = 0, 1.0, True
-    if not toks:
-        raise InvalidParameterError(f"empty side in hypothesis near {text!r}")
-    while i < len(toks):
-        kind, val = toks[i]
-        if expect_term and kind == "op" and val in "+-":
-            sign *= -1.0 if val == "-" else 1.0
-            i += 1
-            continue
-        if not expect_term:
-            if kind != "op" or val not in "+-":
-                raise InvalidParameterError(
-                    f"expected '+' or '-' in hypothesis {text!r}"
-                )
-            sign = -1.0 if val == "-" else 1.0
-            expect_term = True
-            i += 1
-            continue
-        coef, name = sign, None
-        while True:
-            kind, val = toks[i]
-            if kind == "num":
-                coef *= val
-            elif kind == "name" and name is None:
-                name = val
-            else:
-                raise InvalidParameterError(f"malformed term in hypothesis {text!r}")
-            i += 1
-            if i < len(toks) and toks[i] == ("op", "*"):
-                i += 1
-                if i >= len(toks):
-                    raise InvalidParameterError(f"dangling '*' in hypothesis {text!r}")
-                continue
-            break
-        if name is None:
-            c += coef
-        else:
-            a[name] += coef
-        expect_term = False
-    if expect_term:
-        raise InvalidParameterError(f"hypothesis {text!r} ends with an operator")
-    return a, c
-
-
-def _split(text: str, separators: str) -> list[str]:
-    """``text`` split at each of ``separators`` outside backticks: a quoted
-    name such as `` `a=b` `` or `` `x, y` `` stays one piece."""
-    pieces, start, quoted = [], 0, False
-    for i, ch in enumerate(text):
-        if ch == "`":
-            quoted = not quoted
-        elif ch in separators and not quoted:
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
-    return pieces
-
-
-def _unwrapped(equation: str) -> str:
-    """``equation`` without one pair of parentheses around the whole of it:
-    statsmodels' ``f_test``/``wald_test`` documents ``"(x1 = 0), (x2 = 0)"``."""
-    text = equation.strip()
-    if not (text.startswith("(") and text.endswith(")")):
-        return equation
-    depth, quoted = 0, False
-    for i, ch in enumerate(text):  # the first "(" must close at the end
-        quoted = quoted != (ch == "`")
-        depth += 0 if quoted else (ch == "(") - (ch == ")")
-        if depth == 0 and i < len(text) - 1:
-            return equation  # "(a) = (b)": names with parentheses
-    return text[1:-1]
-
-
-def parse_constraints(
-    hypothesis: Any, names: list[str]
-) -> tuple[FloatArray, FloatArray]:
-    """``(R, q)`` from text such as ``"rank3 = rank4, gre = 0"`` (see module docs)."""
-    parts = [hypothesis] if isinstance(hypothesis, str) else list(hypothesis)
-    equations = [_unwrapped(e) for part in parts for e in _split(part, ",;")]
-    equations = [e for e in equations if e.strip()]
-    if not equations:
-        raise InvalidParameterError("the hypothesis is empty")
-    rows, rhs = [], []
-    for eq in equations:
-        pieces = _split(eq, "=")
-        if len(pieces) > 2 and not all(p.strip() for p in pieces[1:-1]):
-            raise InvalidParameterError(
-                f"hypothesis {eq.strip()!r}: one '=' separates the two sides "
-                "(e.g. 'gpa = 0'), not '=='"
-            )
-        sides = [_linear(side, names) for side in pieces]
-        if len(sides) == 1:  # an expression alone means "= 0"
-            sides.append((np.zeros(len(names)), 0.0))
-        # a chain e0 = e1 = ... = em is the m restrictions e_j - e_{j+1} = 0
-        for (a_l, c_l), (a_r, c_r) in zip(sides[:-1], sides[1:], strict=True):
-            row = a_l - a_r
-            if not np.any(row):
-                raise InvalidParameterError(
-                    f"hypothesis {eq.strip()!r} involves no coefficient"
-                    + (" in one of its equalities" if len(sides) > 2 else "")
-                )
-            rows.append(row)
-            rhs.append(c_r - c_l)
-    return np.vstack(rows), np.asarray(rhs)
 
 
 def _numbers(value: Any, what: str) -> FloatArray:
