@@ -107,7 +107,7 @@ def metrics_of(applied: Any, threshold: float, groups: int = 10) -> dict[str, An
     sampling = training.get("sample_weight_kind") == "sampling"
     # sampling weights: no test (it would count them as frequencies), a note
     skip = sampling and weight is not None
-    hl = None if skip else hosmer_lemeshow_of(y, z, weight, groups=groups)
+    hl = None if skip else hosmer_lemeshow_of(y, z, weight, groups, "--groups")
     result["hosmer_lemeshow"] = None if hl is None else hl_dict(hl)
     result["hosmer_lemeshow_note"] = (
         HL_SAMPLING_NOTE if skip else (HL_FEW_GROUPS_NOTE if hl is None else None)

@@ -84,6 +84,7 @@ import numpy as np
 
 from .. import _kernels_xp, _math
 from .._exceptions import InvalidParameterError, PerfectSeparationWarning, warn
+from .._messages import integer_text
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._cell_text import pvalue_text
@@ -271,6 +272,23 @@ def _check_unit(name: str, values: Any, what: str) -> FloatArray:
     return out
 
 
+class TooManyGroups(InvalidParameterError):
+    """More Hosmer-Lemeshow groups asked for than there are observations;
+    :meth:`named` words it for another name of the parameter (``--groups``)."""
+
+    def __init__(self, groups: int, observations: float, name: str = "groups"):
+        self.groups, self.observations = groups, observations
+        super().__init__(
+            f"{name} must be at most the number of observations "
+            f"({observations:.15g}: rows of positive weight, or their total "
+            f"weight where larger) or 10; got {integer_text(groups)}"
+        )
+
+    def named(self, name: str) -> TooManyGroups:
+        """The same refusal naming the parameter ``name``."""
+        return TooManyGroups(self.groups, self.observations, name)
+
+
 def _check_groups(groups: Any) -> int:
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
         raise InvalidParameterError(f"groups must be an integer >= 3; got {groups!r}")
@@ -295,7 +313,13 @@ def stata_percentile(v: FloatArray, cum: FloatArray, P: float) -> float:
 def _stata_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
     """Inner cut points ``c_1 … c_{g-1}`` by Stata's ``_pctile`` definition."""
     total = float(cum[-1])
-    return np.array([stata_percentile(p, cum, total * k / g) for k in range(1, g)])
+    P = total * np.arange(1, g) / g
+    tol = 1e-12 * total  # stata_percentile's rule, for every cut at once
+    i = np.minimum(np.searchsorted(cum, P - tol, side="left"), p.size - 1)
+    tie = (np.abs(cum[i] - P) <= tol) & (i + 1 < p.size)
+    cuts = p[i].astype(F64, copy=True)
+    cuts[tie] = 0.5 * (p[i[tie]] + p[i[tie] + 1])
+    return cuts
 
 
 def _r_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
@@ -347,7 +371,9 @@ def hosmer_lemeshow(
     sample_weight : array-like of shape (n_samples,), optional
         Frequency weights.
     groups : int, default=10
-        Number of quantile groups ``g`` (at least 3).
+        Number of quantile groups ``g``: at least 3, and at most the number
+        of observations (rows of positive weight, or their total weight where
+        larger) or 10, whichever is larger (fewer rows leave groups empty).
     method : {"stata", "r"}, default="stata"
         The grouping rule: Stata's ``estat gof, group(g)`` or R's
         ``ResourceSelection::hoslem.test`` (see the module docstring).
@@ -410,6 +436,9 @@ def hosmer_lemeshow(
     order = np.argsort(p, kind="stable")
     y, p, s = y[order], p[order], s[order]
     cum = np.cumsum(s)
+    observations = max(p.size, float(cum[-1]))
+    if g > max(observations, 10):  # groups that could not hold one each
+        raise TooManyGroups(g, observations)
     cuts = _stata_cuts(p, cum, g) if method == "stata" else _r_cuts(p, cum, g)
     group = np.searchsorted(cuts, p, side="left")  # c_{k-1} < p <= c_k
     n_bins = cuts.size + 1

@@ -84,19 +84,27 @@ HL_SAMPLING_NOTE = (
 
 
 def hosmer_lemeshow_of(
-    y: np.ndarray, z: np.ndarray, sample_weight: np.ndarray | None, groups: int = 10
+    y: np.ndarray,
+    z: np.ndarray,
+    sample_weight: np.ndarray | None,
+    groups: int = 10,
+    name: str = "hl_groups",
 ) -> Any:
     """The Hosmer–Lemeshow test (``groups`` groups, Stata's rule) of the scored
     rows, or None when fewer than three groups can be formed. Groups of fitted
     probability exactly 0 or 1 give no warning here: the result's ``note``
-    says what they mean, and the report prints it beside the test."""
+    says what they mean, and the report prints it beside the test. More
+    groups than observations are refused naming ``name``."""
     from .._exceptions import InvalidParameterError, PerfectSeparationWarning
     from ..inference import hosmer_lemeshow
+    from ..inference._goodness import TooManyGroups
 
     proba = sigmoid(np.asarray(z, dtype=np.float64))
     try:  # this thread's warning only: the process's filters are every thread's
         with held_back(PerfectSeparationWarning):
             return hosmer_lemeshow(y, proba, sample_weight, groups=groups)
+    except TooManyGroups as exc:
+        raise exc.named(name) from None
     except InvalidParameterError:  # fewer than three groups (y, proba are valid)
         return None
 
