@@ -21,11 +21,17 @@ __all__ = [
     "MEMORY_CHECK_MIN_BYTES",
     "NO_CGROUP_LIMIT",
     "PROC_SELF_CGROUP",
+    "LOCAL_WORKER_BYTES",
     "cgroup_limit",
     "fits_memory",
     "format_bytes",
+    "local_workers_message",
     "process_memory",
 ]
+
+#: The memory a local Dask worker process is budgeted (one with the library,
+#: numpy and pyarrow imported holds ~90 MiB before its first chunk).
+LOCAL_WORKER_BYTES = 2**27  # 128 MiB
 
 #: Allocations at most this large are not checked against the memory.
 MEMORY_CHECK_MIN_BYTES = 2**26  # 64 MiB
@@ -129,6 +135,25 @@ def fits_memory(size: int) -> bool:
         return True
     memory = process_memory()
     return not memory or size <= memory
+
+
+def local_workers_message(
+    workers: int, name: str, elsewhere: str = "a scheduler's address"
+) -> str | None:
+    """Why ``workers`` local worker processes (the parameter ``name``) do not
+    fit the memory this process may use at :data:`LOCAL_WORKER_BYTES` each,
+    or None where they do (or the system does not say); ``elsewhere``: how
+    to name a running cluster instead."""
+    memory = process_memory()
+    if not memory or workers * LOCAL_WORKER_BYTES <= memory:
+        return None
+    most = max(1, memory // LOCAL_WORKER_BYTES)
+    return (
+        f"{name} {workers}: each local Dask worker is a process of about "
+        f"{format_bytes(LOCAL_WORKER_BYTES)} or more, and this process may use "
+        f"{format_bytes(memory)}, enough for {most}; give at most {most}, or "
+        f"fit on a larger cluster ({elsewhere})"
+    )
 
 
 def format_bytes(size: float) -> str:

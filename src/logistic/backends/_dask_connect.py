@@ -309,6 +309,13 @@ def connect(
 
         check_scheduler(scheduler)  # a scheduler answers there, within the timeout
         return Client(scheduler)
+    if workers is not None:
+        from .._exceptions import InvalidParameterError
+        from .._memory import local_workers_message
+
+        too_many = local_workers_message(workers, "workers")
+        if too_many:
+            raise InvalidParameterError(too_many)
     cluster = local_cluster(
         n_workers=workers or available_cpus(),
         threads_per_worker=threads_per_worker,

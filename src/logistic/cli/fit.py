@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .._memory import local_workers_message
 from .._multiclass import is_multiclass
 from . import _options as opt
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
@@ -214,6 +215,10 @@ def fit(
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
             raise CLIError(f"{option} must be at least 1, got {value}", EX_USAGE)
+    cluster = "--scheduler ADDRESS"
+    too_many = workers and local_workers_message(workers, "--workers", cluster)
+    if too_many:
+        raise CLIError(too_many, EX_USAGE)
     if random_state is not None and random_state < 0:
         message = f"--random-state must be at least 0, got {random_state}"
         raise CLIError(message, EX_USAGE)

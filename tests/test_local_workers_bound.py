@@ -1,0 +1,46 @@
+"""A local Dask cluster of more workers than the memory holds is refused
+before a process starts: ``logistic fit --workers 1000`` started a thousand
+worker processes (~90 MiB each once the library is imported in them,
+measured with ``distributed``'s ``Client.run`` reading ``VmRSS``), the
+machine ran out of memory and the command was killed (exit 137). Each
+worker is budgeted 128 MiB of the memory this process may use
+(``logistic._memory.process_memory``, here patched to 1 GiB: 8 workers)."""
+
+from __future__ import annotations
+
+import pytest
+
+import logistic._memory as memory
+from conftest import data_path, run_cli
+from logistic._exceptions import InvalidParameterError
+
+
+@pytest.fixture
+def one_gib(monkeypatch):
+    monkeypatch.setattr(memory, "process_memory", lambda: 2**30)
+
+
+def test_the_budget_counts_workers(one_gib):
+    assert memory.local_workers_message(8, "workers") is None
+    text = memory.local_workers_message(9, "workers")
+    assert text is not None and text.startswith("workers 9: each local Dask worker")
+    assert "may use 1.0 GiB, enough for 8; give at most 8" in text
+
+
+def test_fit_refuses_before_starting_a_cluster(one_gib, workdir, capsys):
+    csv = data_path("ucla-admissions", "binary.csv")
+    code, out, err = run_cli(
+        capsys, ["fit", str(csv), "-t", "admit", "--workers", "9", "-o", "m.json"]
+    )
+    assert code == 2 and out == ""
+    assert err.startswith("error: --workers 9: each local Dask worker")
+    assert "give at most 8, or fit on a larger cluster (--scheduler ADDRESS)" in err
+    assert not (workdir / "m.json").exists()
+
+
+def test_connect_refuses_naming_workers(one_gib):
+    pytest.importorskip("distributed")
+    from logistic.backends.dask import connect
+
+    with pytest.raises(InvalidParameterError, match=r"^workers 100: each local"):
+        connect(workers=100)
