@@ -7,7 +7,10 @@ formulas and their weight kinds).
   any backend;
 * :func:`cluster_meat` / :func:`group_meat`: ``Σ_g S_g S_gᵀ`` with
   ``S_g = Σ_{i∈g} s_i r_i x̃_i`` over the groups holding positive weight (the
-  rows in memory, with their labels: :func:`encode_groups`).
+  rows in memory, with their labels: :func:`encode_groups`), ``S`` the
+  product of the group indicator, holding ``s_i r_i``, with X read in place
+  (no copy of X; a sparse X's ``S`` sparse), ``Σ_g S_g S_gᵀ`` assembled from
+  the equations' blocks without stacking them.
 
 ``x̃`` is the row with a trailing 1 when the model has an intercept and
 ``r_i = σ(z_i) - y_i``. A meat quadratic in the weights takes them divided by
@@ -66,21 +69,60 @@ def _weighted_xtx(X: Any, d: FloatArray, fit_intercept: bool) -> FloatArray:
     return out
 
 
+# the most float64 values of X a cluster meat copies at once (a column block of
+# a dense X that is not C-contiguous float64: 16 MiB), X itself never copied
+_COPY_VALUES = 1 << 21
+
+
 def _group_score_sums(
     X: Any, v: FloatArray, codes: np.ndarray, n_groups: int, fit_intercept: bool
-) -> FloatArray:
-    """``S`` of shape (G, k): row g is ``Σ_{i∈g} v_i x̃_i``."""
+) -> tuple[Any, FloatArray | None]:
+    """``(S, c)``: row g of ``S`` (G × p) is ``Σ_{i∈g} v_i x_i`` (sparse for
+    sparse X), ``c[g] = Σ_{i∈g} v_i`` the intercept's column (None without one).
+
+    ``v`` is the indicator's values, so X is read in place: no ``v_i x_i``
+    copy of X (n × p); a dense X that is not C-contiguous float64 (Fortran
+    order, float32, a strided view) is converted a column block at a time.
+    A sparse X's sums stay sparse (G × p dense would be as large as X
+    whatever its density)."""
     import scipy.sparse as sp  # the group indicator (cluster covariances only)
 
-    n = X.shape[0]
-    ind = sp.csr_matrix((np.ones(n), (codes, np.arange(n))), shape=(n_groups, n))
+    n, p = X.shape
+    ind = sp.csr_matrix((v, (codes, np.arange(n))), shape=(n_groups, n))
     if issparse(X):
-        Sw = np.asarray((ind @ (sp.diags(v) @ X)).toarray(), dtype=F64)
+        S: Any = ind @ sp.csr_matrix(X, dtype=F64)
+    elif X.dtype == F64 and X.flags.c_contiguous:
+        S = np.asarray(ind @ X)
     else:
-        Sw = np.asarray(ind @ (X * v[:, None]), dtype=F64)
-    if not fit_intercept:
-        return Sw
-    return np.column_stack([Sw, ind @ v])
+        S = np.empty((n_groups, p))
+        step = max(1, _COPY_VALUES // max(n, 1))
+        for j in range(0, p, step):
+            cols = np.ascontiguousarray(X[:, j : j + step], dtype=F64)
+            S[:, j : j + step] = ind @ cols
+    c: FloatArray | None = None
+    if fit_intercept:
+        c = np.bincount(codes, weights=v, minlength=n_groups).astype(F64, copy=False)
+    return S, c
+
+
+def _dense(a: Any) -> FloatArray:
+    return np.asarray(a.toarray() if issparse(a) else a, dtype=F64)
+
+
+def _cross(
+    left: tuple[Any, FloatArray | None], right: tuple[Any, FloatArray | None]
+) -> FloatArray:
+    """``[A, a]ᵀ [B, b]`` of two equations' ``(S, c)`` without stacking them."""
+    (A, a), (B, b) = left, right
+    top = _dense(A.T @ B)
+    if a is None or b is None:
+        return top
+    out = np.empty((top.shape[0] + 1, top.shape[1] + 1))
+    out[:-1, :-1] = top
+    out[:-1, -1] = _dense(A.T @ b).ravel()
+    out[-1, :-1] = _dense(B.T @ a).ravel()
+    out[-1, -1] = float(a @ b)
+    return out
 
 
 def encode_groups(
@@ -209,10 +251,11 @@ def group_meat(
     elif s is not None:
         R = R * s[:, None]
     G = int(codes.max()) + 1
-    S = np.hstack(
-        [
-            _group_score_sums(rows.X, R[:, e], codes, G, fit_intercept)
-            for e in range(R.shape[1])
-        ]
-    )
-    return S.T @ S, n_groups
+    sums = [
+        _group_score_sums(rows.X, R[:, e], codes, G, fit_intercept)
+        for e in range(R.shape[1])
+    ]
+    grams = [
+        [_cross(sums[e], sums[f]) for f in range(len(sums))] for e in range(len(sums))
+    ]
+    return np.block(grams) if len(sums) > 1 else grams[0][0], n_groups
