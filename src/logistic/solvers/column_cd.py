@@ -227,13 +227,16 @@ class _Curvature:
     (weights ``v``): ``X_Sᵀv``, ``(X_S∘X_S)ᵀv``, Σv and, for the Gram form,
     ``X_Sᵀ V X_S``. Kept along the path while the logits stay within
     ``REUSE_DZ``; when the columns change, only the new columns' products are
-    computed (with the same ``v``)."""
+    computed (with the same ``v``). It holds no reference to the
+    :class:`ColumnMatrix` that keeps it (``cm.curvature``): that cycle kept
+    each fit's column copy of X alive until the garbage collector ran, one
+    per fold of a cross-validation."""
 
     def __init__(
         self, cm: ColumnMatrix, cols: np.ndarray, z: FloatArray, v: FloatArray,
         gram: bool,
     ) -> None:  # fmt: skip
-        self.cm, self.cols, self.z, self.v = cm, cols, z, v
+        self.cols, self.z, self.v = cols, z, v
         self.xv, self.xxv = cm.stats(cols, v)
         self.vsum = float(v.sum())
         self.H = cm.gram(cols, v) if gram else None
@@ -247,8 +250,8 @@ class _Curvature:
             return float(kernel.max_abs_diff(z, self.z)) <= REUSE_DZ
         return float(np.max(np.abs(z - self.z), initial=0.0)) <= REUSE_DZ
 
-    def over(self, cols: np.ndarray) -> _Curvature | None:
-        """The same curvature over other columns (None when mostly new)."""
+    def over(self, cm: ColumnMatrix, cols: np.ndarray) -> _Curvature | None:
+        """The same curvature over other columns of ``cm`` (None when mostly new)."""
         if cols is self.cols or (
             cols.size == self.cols.size and np.array_equal(cols, self.cols)
         ):
@@ -261,7 +264,7 @@ class _Curvature:
         if 2 * fresh.size > cols.size:
             return None
         out = object.__new__(_Curvature)
-        out.cm, out.cols, out.z, out.v = self.cm, cols, self.z, self.v
+        out.cols, out.z, out.v = cols, self.z, self.v
         out.vsum = self.vsum
         out._model = {}
         old = at[found]
@@ -271,10 +274,10 @@ class _Curvature:
         out.xv, out.xxv = np.empty(K), np.empty(K)
         out.xv[found], out.xxv[found] = self.xv[old], self.xxv[old]
         if fresh.size:
-            cross = self.cm.cross(cols, cols[fresh], self.v)
+            cross = cm.cross(cols, cols[fresh], self.v)
             H[:, fresh] = cross
             H[fresh, :] = cross.T
-            out.xv[fresh], out.xxv[fresh] = self.cm.stats(cols[fresh], self.v)
+            out.xv[fresh], out.xxv[fresh] = cm.stats(cols[fresh], self.v)
         out.H = H
         return out
 
@@ -465,7 +468,7 @@ def newton_cd_columns(
         gram = use_gram(cm, cols, nnz)
         cur = cm.curvature if gram and cm.curvature is not None else None
         if cur is not None and cur.near(z):
-            cur = cur.over(cols)
+            cur = cur.over(cm, cols)
         else:
             cur = None
         if cur is None:
