@@ -217,7 +217,7 @@ def _unseen_problem(
     sub = _subset(raw, ~_missing_rows(raw, names))
     found: list[tuple[str, str]] = []
     if encoding["kind"] == "columns":
-        found = _columns_and_unseen(sub, encoding["columns"])[1]
+        found = _columns_and_unseen(sub, encoding["columns"])
     elif encoding["kind"] == "formula":
         found = list(unseen_levels(sub, encoding.get("factors") or {}))
     if not found:
@@ -246,32 +246,44 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
 
 
 def _columns_and_unseen(
-    raw: RawData, specs: list[dict[str, Any]], numeric: bool = False
-) -> tuple[list[np.ndarray], list[tuple[str, str]]]:
-    """The one-hot blocks of the categorical ``specs`` (with ``numeric``, every
-    column's block, in order) and every column with categories unseen at fit
-    time (its name and the description of those categories)."""
-    blocks = []
+    raw: RawData, specs: list[dict[str, Any]], out: np.ndarray | None = None
+) -> list[tuple[str, str]]:
+    """Every column of ``specs`` with categories unseen at fit time (its name
+    and the description of those categories); with ``out`` (n × the design's
+    width, :func:`_width`), each column's block written into it in order, the
+    numeric columns too, so that no column outlives its copy into ``out``."""
     unseen: list[tuple[str, str]] = []
+    j = 0
     for spec in specs:
         if spec["kind"] == "numeric":
-            if numeric:
-                values = numeric_column(raw, spec["name"], leave_out="")
-                blocks.append(values[:, None])
+            if out is not None:
+                out[:, j] = numeric_column(raw, spec["name"], leave_out="")
         else:
             block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
-            blocks.append(block)
+            if out is not None:
+                out[:, j : j + block.shape[1]] = block
             if bad is not None:
                 unseen.append((spec["name"], bad))
-    return blocks, unseen
+        j += _width(spec)
+    return unseen
+
+
+def _width(spec: dict[str, Any]) -> int:
+    """The design columns of one column's spec: one for a number, one a
+    level past the first for a text column (:func:`logistic._onehot.one_hot`)."""
+    return 1 if spec["kind"] == "numeric" else max(len(spec["levels"]) - 1, 0)
 
 
 def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
-    blocks, unseen = _columns_and_unseen(raw, specs, numeric=True)
+    """The design matrix of ``specs``, filled a column at a time (one copy of
+    the columns in memory beside the table, not two: the blocks stacked at
+    the end held every column twice)."""
+    X = np.empty((raw.n_rows, sum(_width(spec) for spec in specs)))
+    unseen = _columns_and_unseen(raw, specs, X)
     if unseen:
         names = [n for n, _ in unseen]
         raise _unseen_message(raw, names, unseen[0][1])
-    return np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
+    return X
 
 
 def _count_and_offset_columns(
