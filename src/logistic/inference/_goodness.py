@@ -84,10 +84,10 @@ import numpy as np
 
 from .. import _kernels_xp, _math
 from .._exceptions import InvalidParameterError, PerfectSeparationWarning, warn
-from .._messages import integer_text
 from .._objective import block_logits
 from .._typing import Block, FloatArray
 from ._cell_text import pvalue_text
+from ._hl_groups import TooManyGroups, check_groups, r_cuts, stata_cuts
 from ._hypothesis import chi2_sf
 
 __all__ = [
@@ -272,81 +272,6 @@ def _check_unit(name: str, values: Any, what: str) -> FloatArray:
     return out
 
 
-class TooManyGroups(InvalidParameterError):
-    """More Hosmer-Lemeshow groups asked for than there are observations;
-    :meth:`named` words it for another name of the parameter (``--groups``)."""
-
-    def __init__(self, groups: int, observations: float, name: str = "groups"):
-        self.groups, self.observations = groups, observations
-        super().__init__(
-            f"{name} must be at most the number of observations "
-            f"({observations:.15g}: rows of positive weight, or their total "
-            f"weight where larger) or 10; got {integer_text(groups)}"
-        )
-
-    def named(self, name: str) -> TooManyGroups:
-        """The same refusal naming the parameter ``name``."""
-        return TooManyGroups(self.groups, self.observations, name)
-
-
-def _check_groups(groups: Any) -> int:
-    if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise InvalidParameterError(f"groups must be an integer >= 3; got {groups!r}")
-    if groups < 3:
-        raise InvalidParameterError(f"groups must be an integer >= 3; got {groups}")
-    return int(groups)
-
-
-def stata_percentile(v: FloatArray, cum: FloatArray, P: float) -> float:
-    """Stata's ``_pctile`` of sorted values ``v`` whose cumulative weights are
-    ``cum``, at the cumulative weight ``P``: the first value whose cumulative
-    weight reaches ``P``, averaged with the next where it equals ``P`` (to
-    1e-12 of the total weight, so that scaling every weight changes
-    nothing)."""
-    tol = 1e-12 * float(cum[-1])
-    i = min(int(np.searchsorted(cum, P - tol, side="left")), v.size - 1)
-    if abs(float(cum[i]) - P) <= tol and i + 1 < v.size:
-        return 0.5 * float(v[i] + v[i + 1])
-    return float(v[i])
-
-
-def _stata_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
-    """Inner cut points ``c_1 … c_{g-1}`` by Stata's ``_pctile`` definition."""
-    total = float(cum[-1])
-    P = total * np.arange(1, g) / g
-    tol = 1e-12 * total  # stata_percentile's rule, for every cut at once
-    i = np.minimum(np.searchsorted(cum, P - tol, side="left"), p.size - 1)
-    tie = (np.abs(cum[i] - P) <= tol) & (i + 1 < p.size)
-    cuts = p[i].astype(F64, copy=True)
-    cuts[tie] = 0.5 * (p[i[tie]] + p[i[tie] + 1])
-    return cuts
-
-
-def _r_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
-    """Inner breaks of ``unique(quantile(p, seq(0, 1, 1/g)))`` (type 7), with
-    frequency weights as repeated rows."""
-    total = cum[-1]
-    probs = np.arange(g + 1) * (1.0 / g)  # R's seq(0, 1, 1/g)
-
-    def at(position: float) -> float:  # 1-based position in the repeated rows
-        i = int(np.searchsorted(cum, position, side="left"))
-        return float(p[min(i, p.size - 1)])
-
-    qs = np.empty(g + 1)
-    for j, prob in enumerate(probs):  # R's type 7, as quantile.default
-        index = 1.0 + max(total - 1.0, 0.0) * prob
-        lo, hi = np.floor(index), np.ceil(index)
-        q = at(lo)
-        if index > lo:
-            upper = at(hi)
-            if upper != q:
-                h = index - lo
-                q = (1.0 - h) * q + h * upper
-        qs[j] = q
-    breaks = np.unique(qs)
-    return breaks[1:-1]
-
-
 def _group_sums(group: Any, values: FloatArray, n_bins: int) -> FloatArray:
     return np.asarray(np.bincount(group, weights=values, minlength=n_bins), F64)
 
@@ -402,7 +327,7 @@ def hosmer_lemeshow(
     >>> res.df, res.groups
     (8, 10)
     """
-    g = _check_groups(groups)
+    g = check_groups(groups)
     if method not in HL_METHODS:
         raise InvalidParameterError(
             f"method must be one of {list(HL_METHODS)}; got {method!r}"
@@ -439,7 +364,7 @@ def hosmer_lemeshow(
     observations = max(p.size, float(cum[-1]))
     if g > max(observations, 10):  # groups that could not hold one each
         raise TooManyGroups(g, observations)
-    cuts = _stata_cuts(p, cum, g) if method == "stata" else _r_cuts(p, cum, g)
+    cuts = stata_cuts(p, cum, g) if method == "stata" else r_cuts(p, cum, g)
     group = np.searchsorted(cuts, p, side="left")  # c_{k-1} < p <= c_k
     n_bins = cuts.size + 1
     count = _group_sums(group, s, n_bins)

@@ -269,8 +269,8 @@ def weighted_median(values: FloatArray, weight: FloatArray) -> FloatArray:
     that is the median of the rows repeated ``weight`` times (the mean of the
     two middle values when ``W`` is even); it does not change when every
     weight is scaled (sampling weights, weights summing to 1). Rows of weight
-    0 are out (:func:`logistic.inference._goodness.stata_percentile`)."""
-    from ._goodness import stata_percentile
+    0 are out (:func:`logistic.inference._hl_groups.stata_percentile`)."""
+    from ._hl_groups import stata_percentile
 
     keep = weight > 0
     values, weight = values[keep], weight[keep]

@@ -97,7 +97,7 @@ def hosmer_lemeshow_of(
     groups than observations are refused naming ``name``."""
     from .._exceptions import InvalidParameterError, PerfectSeparationWarning
     from ..inference import hosmer_lemeshow
-    from ..inference._goodness import TooManyGroups
+    from ..inference._hl_groups import TooManyGroups
 
     proba = sigmoid(np.asarray(z, dtype=np.float64))
     try:  # this thread's warning only: the process's filters are every thread's
