@@ -44,3 +44,31 @@ def test_connect_refuses_naming_workers(one_gib):
 
     with pytest.raises(InvalidParameterError, match=r"^workers 100: each local"):
         connect(workers=100)
+
+
+@pytest.mark.parametrize(
+    "kwargs, shown",
+    [
+        # a text: the memory check multiplied it into a 128 MiB string, then
+        # "'<=' not supported between instances of 'str' and 'int'"
+        ({"workers": "4"}, "'workers'.*Got '4'"),
+        # int() of a float in LocalCluster: "'float' object cannot be
+        # interpreted as an integer", naming neither parameter nor value
+        ({"workers": 2.5}, "'workers'.*Got 2.5"),
+        # a negative count started a cluster of no worker (a fit on it waits)
+        ({"workers": -3}, "'workers'.*Got -3"),
+        ({"threads_per_worker": 0}, "'threads_per_worker'.*Got 0"),
+    ],
+)
+def test_connect_refuses_a_count_that_is_no_positive_integer(
+    kwargs, shown, monkeypatch
+):
+    pytest.importorskip("distributed")
+    import logistic.backends._dask_connect as dc
+
+    def no_cluster(**kw):
+        raise AssertionError(f"a cluster was started with {kw}")
+
+    monkeypatch.setattr(dc, "local_cluster", no_cluster)
+    with pytest.raises(InvalidParameterError, match=shown + " instead"):
+        dc.connect(**kwargs)

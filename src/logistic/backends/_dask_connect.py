@@ -42,12 +42,14 @@ with CancelledError``), noise after a Ctrl-C.
 from __future__ import annotations
 
 import logging
+import numbers
 import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar, cast
 
+from .._constraints import Interval, validate_params
 from .._thread_budget import available_cpus
 
 __all__ = [
@@ -304,6 +306,12 @@ def connect(
     """
     from distributed import Client
 
+    count = Interval(numbers.Integral, 1, None, "left")
+    validate_params(
+        "connect",
+        {"workers": workers, "threads_per_worker": threads_per_worker},
+        {"workers": [count, None], "threads_per_worker": [count]},
+    )
     if scheduler is not None:
         from ._dask_probe import check_scheduler
 
