@@ -72,3 +72,21 @@ def test_connect_refuses_a_count_that_is_no_positive_integer(
     monkeypatch.setattr(dc, "local_cluster", no_cluster)
     with pytest.raises(InvalidParameterError, match=shown + " instead"):
         dc.connect(**kwargs)
+
+
+def test_connect_default_holds_no_more_workers_than_the_memory(one_gib, monkeypatch):
+    """connect() without workers: one a CPU, but a 16-CPU process limited to
+    1 GiB (a container on a larger host) gets the 8 that fit, not 16."""
+    pytest.importorskip("distributed")
+    import distributed
+
+    import logistic.backends._dask_connect as dc
+
+    made: list[int] = []
+    monkeypatch.setattr(dc, "available_cpus", lambda: 16)
+    monkeypatch.setattr(dc, "local_cluster", lambda **kw: made.append(kw["n_workers"]))
+    monkeypatch.setattr(distributed, "Client", lambda cluster: "client")
+    assert dc.connect() == "client"
+    monkeypatch.setattr(dc, "available_cpus", lambda: 3)
+    assert dc.connect() == "client"
+    assert made == [8, 3]

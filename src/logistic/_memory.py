@@ -25,6 +25,7 @@ __all__ = [
     "cgroup_limit",
     "fits_memory",
     "format_bytes",
+    "local_workers_held",
     "local_workers_message",
     "process_memory",
 ]
@@ -135,6 +136,18 @@ def fits_memory(size: int) -> bool:
         return True
     memory = process_memory()
     return not memory or size <= memory
+
+
+def local_workers_held(cpus: int) -> int:
+    """The default number of local Dask worker processes: one a CPU
+    (``cpus``), as many as the memory this process may use holds at
+    :data:`LOCAL_WORKER_BYTES` each (at least one; ``cpus`` where the system
+    does not say). A container limited to 2 GiB on a 64-CPU host would
+    otherwise start 64 workers, beyond its memory."""
+    memory = process_memory()
+    if not memory:
+        return cpus
+    return max(1, min(cpus, memory // LOCAL_WORKER_BYTES))
 
 
 def local_workers_message(

@@ -283,7 +283,9 @@ def connect(
 
     The CLI's ``--scheduler ADDRESS`` / ``--workers N``. Without an address,
     a LocalCluster of ``workers`` worker processes (default: one per CPU this
-    process may run on, its affinity mask, as a fit's threads) of
+    process may run on, its affinity mask, as a fit's threads, but no more
+    than its memory holds at 128 MiB a worker:
+    :func:`logistic._memory.local_workers_held`) of
     ``threads_per_worker`` threads. Close the returned client (and its
     cluster) when done:
     ``client.close(); client.cluster and client.cluster.close()``.
@@ -317,15 +319,16 @@ def connect(
 
         check_scheduler(scheduler)  # a scheduler answers there, within the timeout
         return Client(scheduler)
+    from .._memory import local_workers_held, local_workers_message
+
     if workers is not None:
         from .._exceptions import InvalidParameterError
-        from .._memory import local_workers_message
 
         too_many = local_workers_message(workers, "workers")
         if too_many:
             raise InvalidParameterError(too_many)
     cluster = local_cluster(
-        n_workers=workers or available_cpus(),
+        n_workers=workers or local_workers_held(available_cpus()),
         threads_per_worker=threads_per_worker,
         processes=True,
         dashboard_address=None,
