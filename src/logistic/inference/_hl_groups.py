@@ -70,24 +70,20 @@ def stata_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
 
 def r_cuts(p: FloatArray, cum: FloatArray, g: int) -> FloatArray:
     """Inner breaks of ``unique(quantile(p, seq(0, 1, 1/g)))`` (type 7), with
-    frequency weights as repeated rows."""
-    total = cum[-1]
+    frequency weights as repeated rows; every quantile in one step (a loop
+    over them took 11 s for a million groups where Stata's cuts take 0.5 s)."""
+    total = float(cum[-1])
     probs = np.arange(g + 1) * (1.0 / g)  # R's seq(0, 1, 1/g)
+    index = 1.0 + max(total - 1.0, 0.0) * probs  # R's type 7, as quantile.default
+    lo, hi = np.floor(index), np.ceil(index)
 
-    def at(position: float) -> float:  # 1-based position in the repeated rows
-        i = int(np.searchsorted(cum, position, side="left"))
-        return float(p[min(i, p.size - 1)])
+    def at(position: FloatArray) -> FloatArray:  # 1-based, in the repeated rows
+        i = np.searchsorted(cum, position, side="left")
+        return np.asarray(p[np.minimum(i, p.size - 1)], dtype=F64)
 
-    qs = np.empty(g + 1)
-    for j, prob in enumerate(probs):  # R's type 7, as quantile.default
-        index = 1.0 + max(total - 1.0, 0.0) * prob
-        lo, hi = np.floor(index), np.ceil(index)
-        q = at(lo)
-        if index > lo:
-            upper = at(hi)
-            if upper != q:
-                h = index - lo
-                q = (1.0 - h) * q + h * upper
-        qs[j] = q
+    q, upper = at(lo), at(hi)
+    h = index - lo
+    mixed = (index > lo) & (upper != q)
+    qs = np.where(mixed, (1.0 - h) * q + h * upper, q)
     breaks = np.unique(qs)
     return breaks[1:-1]
