@@ -90,3 +90,12 @@ def test_connect_default_holds_no_more_workers_than_the_memory(one_gib, monkeypa
     monkeypatch.setattr(dc, "available_cpus", lambda: 3)
     assert dc.connect() == "client"
     assert made == [8, 3]
+
+
+def test_a_huge_count_is_shown_shortened(one_gib):
+    """``--workers 10**400`` showed all 401 digits, where every other
+    refusal of a long integer shows its leading digits and its length
+    (``_messages.integer_text``)."""
+    text = memory.local_workers_message(10**400, "--workers")
+    assert text is not None
+    assert text.startswith("--workers 100000000000000000… (401 digits): each")

@@ -7,7 +7,8 @@ limited to 2 GiB on a larger host is killed beyond 2 GiB); a
 dense allocation is checked against it (:func:`fits_memory`) only above
 :data:`MEMORY_CHECK_MIN_BYTES`. Every check of memory (the solvers'
 Hessian, inference's matrices, the readers' budgets, the command line's
-switch to streaming) asks here. A leaf: the standard library only.
+switch to streaming) asks here. A leaf: the standard library only (and
+:mod:`logistic._messages`, one too, for a worker count's text).
 """
 
 from __future__ import annotations
@@ -160,9 +161,12 @@ def local_workers_message(
     memory = process_memory()
     if not memory or workers * LOCAL_WORKER_BYTES <= memory:
         return None
+    from ._messages import integer_text  # 10**400 workers: not 401 digits
+
     most = max(1, memory // LOCAL_WORKER_BYTES)
     return (
-        f"{name} {workers}: each local Dask worker is a process of about "
+        f"{name} {integer_text(int(workers))}: each local Dask worker is a "
+        "process of about "
         f"{format_bytes(LOCAL_WORKER_BYTES)} or more, and this process may use "
         f"{format_bytes(memory)}, enough for {most}; give at most {most}, or "
         f"fit on a larger cluster ({elsewhere})"
