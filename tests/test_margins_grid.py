@@ -243,3 +243,23 @@ def test_at_mean_per_point_is_statsmodels(ucla):
         ref = sm_fit.get_margeff(at="mean", atexog={2: v})
         np.testing.assert_allclose(grid.margeff.iloc[g], ref.margeff, rtol=1e-6)
         np.testing.assert_allclose(grid.margeff_se.iloc[g], ref.margeff_se, rtol=1e-5)
+
+
+def test_too_many_effects_are_refused_after_the_first_point(ucla):
+    # a formula taken per variable learns its number of effects from the
+    # first point: the bound (4000 = points x features) is then known, and
+    # 1000 points of 5 effects were evaluated 800 times over before refusal
+    from logistic.inference._margins_grid import stack_effects
+
+    X, y, model, _ = ucla
+    res = model.inference(X, y)
+    calls = []
+
+    def effects_at(g):
+        calls.append(g)
+        return res.get_margeff(atexog={"gre": 200.0 + g})
+
+    points = [{"gre": 200.0 + g} for g in range(1000)]
+    with pytest.raises(InvalidParameterError, match="1000 points of 5 effects"):
+        stack_effects(res, points, effects_at)
+    assert calls == [0]

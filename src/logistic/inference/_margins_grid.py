@@ -85,7 +85,9 @@ def stack_effects(
             if key not in seen:
                 seen.add(key)
                 held.append(w)
-        if parts and len(me.names) * (len(parts) + 1) > MAX_EFFECTS:
+        # the effects a point has are known after the first: refuse then,
+        # not after the passes of the points that fit under the bound
+        if len(me.names) * len(points) > MAX_EFFECTS:
             raise InvalidParameterError(
                 f"atexog asks for {len(points)} points of {len(me.names)} effects "
                 f"each; at most {MAX_EFFECTS} effects (points x features) are "
