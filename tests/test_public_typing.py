@@ -342,9 +342,14 @@ def test_get_margeff_is_typed_as_a_grid_for_lists_of_values(tmp_path):
             reveal_type(res.get_margeff(atexog={"gre": [200, 800]}))
             reveal_type(res.get_margeff(atexog=[{"gre": 200}, {"gpa": 3}]))
             reveal_type(res.get_margeff())
+            reveal_type(res.get_margeff("overall", "dydx", {"gre": [200, 800]}))
+            reveal_type(res.get_margeff("mean", "dydx", [{"gre": 200}]))
+            reveal_type(res.get_margeff("mean", "eyex", {"gre": 200}))
         """,
     )
     revealed = [line.split('Revealed type is "')[1].rstrip('"') for line in lines]
     single = "logistic.inference._margins_results.MarginalEffects"
     grid = "logistic.inference._margins_grid_results.MarginalEffectsGrid"
-    assert revealed == [single, grid, grid, single], lines
+    # a grid given by position (third, as statsmodels' signature orders it)
+    # was typed MarginalEffects: a typed user's grid.difference() failed
+    assert revealed == [single, grid, grid, single, grid, grid, single], lines

@@ -57,6 +57,16 @@ class MarginsMethods:
     @overload
     def get_margeff(
         self,
+        at: str,
+        method: str,
+        atexog: Mapping[Any, _Values] | Sequence[Mapping[Any, Any]],
+        dummy: Any = ...,
+        categorical: str = ...,
+    ) -> MarginalEffectsGrid: ...  # the grid given third, by position
+
+    @overload
+    def get_margeff(
+        self,
         at: str = ...,
         method: str = ...,
         atexog: Any = ...,
