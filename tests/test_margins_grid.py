@@ -263,3 +263,19 @@ def test_too_many_effects_are_refused_after_the_first_point(ucla):
     with pytest.raises(InvalidParameterError, match="1000 points of 5 effects"):
         stack_effects(res, points, effects_at)
     assert calls == [0]
+
+
+def test_a_zero_d_array_is_one_value_as_before(ucla):
+    # np.asarray(200.0) is one value: get_margeff keeps the MarginalEffects it
+    # returned before grids (a one-point MarginalEffectsGrid of (1, p) frames
+    # had replaced it). statsmodels' get_margeff(atexog={1: 200}) (index 1:
+    # gre after the constant).
+    X, y, model, sm_fit = ucla
+    res = model.inference(X, y)
+    one = res.get_margeff(atexog={"gre": np.asarray(200.0)})
+    assert type(one) is MarginalEffects
+    ref = sm_fit.get_margeff(at="overall", atexog={1: 200.0})
+    np.testing.assert_allclose(one.margeff.to_numpy(), ref.margeff, rtol=1e-6)
+    np.testing.assert_allclose(one.margeff_se.to_numpy(), ref.margeff_se, rtol=1e-5)
+    # a 1-D array of one value is a grid of one point
+    assert type(res.get_margeff(atexog={"gre": np.asarray([200.0])})) is MarginalEffectsGrid

@@ -50,9 +50,11 @@ MAX_EFFECTS = 4000
 def _is_list(value: Any) -> bool:
     if isinstance(value, (str, bytes, bool, int, float, np.generic)):
         return False
-    return isinstance(value, (Sequence, range, np.ndarray)) or (
+    if isinstance(value, np.ndarray) or (
         not isinstance(value, Mapping) and hasattr(value, "__array__")
-    )
+    ):
+        return bool(np.ndim(value) > 0)  # a 0-d array is one value
+    return isinstance(value, (Sequence, range))
 
 
 def is_grid(atexog: Any) -> bool:
