@@ -279,3 +279,16 @@ def test_a_zero_d_array_is_one_value_as_before(ucla):
     np.testing.assert_allclose(one.margeff_se.to_numpy(), ref.margeff_se, rtol=1e-5)
     # a 1-D array of one value is a grid of one point
     assert type(res.get_margeff(atexog={"gre": np.asarray([200.0])})) is MarginalEffectsGrid
+
+
+def test_a_refused_atexog_names_the_grids_it_takes(ucla):
+    # R's datagrid() is a data frame; get_margeff's refusal said only
+    # "a mapping {column name or index: value}", not the grids it takes
+    X, y, model, _ = ucla
+    res = model.inference(X, y)
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"list of values for a grid\}, a list of such mappings, or None; "
+        "got DataFrame",
+    ):
+        res.get_margeff(atexog=pd.DataFrame({"gre": [200.0, 800.0]}))

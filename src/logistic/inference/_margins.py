@@ -246,7 +246,8 @@ def _atexog(atexog: Any, names: list[str]) -> tuple[tuple[int, float], ...]:
         return ()
     if not isinstance(atexog, Mapping):
         raise InvalidParameterError(
-            "atexog must be a mapping {column name or index: value}; "
+            "atexog must be a mapping {column name or index: value, or a list "
+            "of values for a grid}, a list of such mappings, or None; "
             f"got {type(atexog).__name__}"
         )
     terms = _terms(names)
