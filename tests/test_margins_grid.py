@@ -292,3 +292,22 @@ def test_a_refused_atexog_names_the_grids_it_takes(ucla):
         "got DataFrame",
     ):
         res.get_margeff(atexog=pd.DataFrame({"gre": [200.0, 800.0]}))
+
+
+def test_points_that_print_alike_at_six_digits_get_labels_apart(ucla):
+    # gre=1234567 and 1234568 were both labelled 'gre=1.23457e+06' (%g): two
+    # blocks titled alike and a (point, feature) index with the same point
+    # twice. Each point's effects are statsmodels' get_margeff at that value.
+    X, y, model, sm_fit = ucla
+    res = model.inference(X, y)
+    values = [1234567.0, 1234568.0]
+    g = res.get_margeff(atexog={"gpa": [3.0, 3.5], "gre": values})
+    assert g.point_labels[:2] == ["gpa=3, gre=1234567", "gpa=3, gre=1234568"]
+    assert g.summary_frame().index.is_unique
+    same = res.get_margeff(atexog={"gre": [200.0, 200, 500.0]})
+    assert same.point_labels == ["gre=200", "gre=200", "gre=500"]
+    pm = res.predictive_margins(atexog={"gpa": [3.1234561, 3.1234564]})
+    assert pm.names == ["gpa=3.1234561", "gpa=3.1234564"]
+    for g_row, v in zip(g.margeff.iloc[2:].to_numpy(), values, strict=True):
+        ref = sm_fit.get_margeff(at="overall", atexog={2: 3.5, 1: v})
+        np.testing.assert_allclose(g_row, ref.margeff, atol=1e-12)

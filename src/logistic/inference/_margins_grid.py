@@ -71,7 +71,7 @@ def stack_effects(
 ) -> MarginalEffectsGrid:
     """The :class:`MarginalEffectsGrid` of ``effects_at(g)``, the effects at
     ``points[g]``, with their joint covariance (module docstring)."""
-    from ._predictive_margins import point_label
+    from ._predictive_margins import point_labels
 
     if not points:
         raise InvalidParameterError("atexog makes no points: give at least one value")
@@ -112,7 +112,7 @@ def stack_effects(
     missing = ~np.isfinite(effects)
     cov[missing, :] = np.nan
     cov[:, missing] = np.nan
-    labels = [point_label(pt) for pt in points]
+    labels = point_labels(points)
     return MarginalEffectsGrid(parts, effects, cov, jac, points=points, labels=labels)
 
 

@@ -354,8 +354,9 @@ class MarginalEffects:
         )
 
 
-def _shown(value: Any) -> str:
-    """A value set on every row: a number as ``%g``, a level as its text."""
+def _shown(value: Any, digits: int = 6) -> str:
+    """A value set on every row: a number as ``%g`` (``digits`` significant
+    digits), a level as its text."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{value:g}"
+        return f"{value:.{digits}g}"
     return str(value)

@@ -137,13 +137,30 @@ def grid_points(atexog: Any) -> list[dict[Any, Any]]:
     return points
 
 
-def point_label(point: Mapping[Any, Any]) -> str:
+def point_label(point: Mapping[Any, Any], digits: int = 6) -> str:
     """``gre=200, C(rank)=2``; ``(as observed)`` for a point that sets nothing."""
     from ._margins_results import _shown
 
     if not point:
         return "(as observed)"
-    return ", ".join(f"{k}={_shown(v)}" for k, v in point.items())
+    return ", ".join(f"{k}={_shown(v, digits)}" for k, v in point.items())
+
+
+def point_labels(points: list[dict[Any, Any]]) -> list[str]:
+    """The points' labels, numbers to 6 significant digits, or as many more
+    (up to 17) as tell different points apart (1234567 and 1234568 are both
+    ``1.23457e+06`` at 6); a point given twice keeps one label."""
+
+    def exact(v: Any) -> str:
+        number = isinstance(v, (int, float)) and not isinstance(v, bool)
+        return repr(float(v)) if number else repr(v)
+
+    distinct = len({tuple((str(k), exact(v)) for k, v in pt.items()) for pt in points})
+    for digits in range(6, 18):
+        labels = [point_label(pt, digits) for pt in points]
+        if len(set(labels)) >= distinct:
+            break
+    return labels
 
 
 def _column(X: Any, j: int) -> FloatArray:
@@ -263,7 +280,7 @@ def _finish(
     jac = np.asarray(jac, dtype=F64) / weight
     cov = jac @ results._cov @ jac.T
     cov = 0.5 * (cov + cov.T)
-    labels = [point_label(pt) for pt in points]
+    labels = point_labels(points)
     if unset.any():
         named = ", ".join(repr(labels[g]) for g in np.flatnonzero(unset)[:5])
         more = ", ..." if int(unset.sum()) > 5 else ""
