@@ -118,6 +118,7 @@ def grid_dict(
 def grid_csv(doc: dict[str, Any], safe: bool = False) -> str:
     """The effects as CSV, one row per point and feature (module docstring);
     ``safe`` as ``--excel-safe``."""
+    from ._margins_table import at_headers
     from .predict import excel_safe_name
 
     def cell(v: Any) -> Any:
@@ -128,16 +129,7 @@ def grid_csv(doc: dict[str, Any], safe: bool = False) -> str:
         keys += [k for k in row["at"] if k not in keys]
     numbers = ["term", "effect", "std_error", "z", "p_value", "ci_low", "ci_high",
                "discrete", "aliased"]  # fmt: skip
-    taken = {*keys, *numbers}
-    headers = []
-    for key in keys:  # a variable named effect or z: at_effect, not a second one
-        header = key
-        if key in numbers:
-            header = f"at_{key}"
-            while header in taken:
-                header = f"at_{header}"
-            taken.add(header)
-        headers.append(header)
+    headers = at_headers(keys, numbers)  # a variable named z: at_z
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([cell(h) for h in headers] + numbers)

@@ -136,6 +136,7 @@ def predictive_dict(
 def predictive_csv(doc: dict[str, Any], safe: bool = False) -> str:
     """The margins as CSV: a column per variable the grid sets, then the
     numbers (module docstring); ``safe`` as ``--excel-safe``."""
+    from ._margins_table import at_headers
     from .predict import excel_safe_name
 
     def cell(v: Any) -> Any:
@@ -145,16 +146,7 @@ def predictive_csv(doc: dict[str, Any], safe: bool = False) -> str:
     for row in doc["margins"]:
         keys += [k for k in row["at"] if k not in keys]
     numbers = ["margin", "std_error", "z", "p_value", "ci_low", "ci_high"]
-    taken = {*keys, *numbers, "estimable"}
-    headers = []
-    for key in keys:  # a feature named z or margin: at_z, not a second z
-        header = key
-        if key in (*numbers, "estimable"):
-            header = f"at_{key}"
-            while header in taken:
-                header = f"at_{header}"
-            taken.add(header)
-        headers.append(header)
+    headers = at_headers(keys, [*numbers, "estimable"])  # a feature named z: at_z
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([cell(k) for k in headers] + numbers + ["estimable"])

@@ -103,3 +103,21 @@ def csv_text(doc: dict[str, Any], safe: bool = False) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def at_headers(keys: list[str], reserved: list[str]) -> list[str]:
+    """The CSV headers of the grid's variables ``keys`` beside the table's
+    own columns ``reserved``: a variable named as one of them (a feature
+    named ``z`` or ``margin``) is headed ``at_z``, ``at_at_z``, ... so that
+    no header is written twice."""
+    taken = {*keys, *reserved}
+    headers = []
+    for key in keys:
+        header = key
+        if key in reserved:
+            header = f"at_{key}"
+            while header in taken:
+                header = f"at_{header}"
+            taken.add(header)
+        headers.append(header)
+    return headers
