@@ -21,7 +21,7 @@ import tracemalloc
 import numpy as np
 
 from conftest import run_cli
-from logistic.backends._csv_source import CSVSource
+from logistic.backends._csv_source import CSVSource, header_blocks
 
 LINE = "0.123456,1.234567,2.345678,3.456789,1\n"
 
@@ -94,3 +94,44 @@ def test_a_streamed_fit_with_a_long_row_equals_the_fit_in_memory(workdir, capsys
     assert a["rows_used"] == b["rows_used"] == 60_000
     np.testing.assert_allclose(b["coef"], a["coef"], rtol=1e-8)
     np.testing.assert_allclose(b["intercept"], a["intercept"], rtol=1e-8)
+
+
+def test_a_first_row_longer_than_two_blocks_is_read(tmp_path):
+    # pyarrow's first block holds a first row of up to about twice the block
+    # (2 MiB at its 1 MiB default); the header's reading refused a 3 MiB
+    # first row ("straddling object ...") though a chunk holds 8 MiB
+    path = tmp_path / "first.csv"
+    _file_with_a_long_row(path, 0, 1_000, 3 << 20)
+    source = CSVSource(path, target="y", features=["x"], block_bytes=8 << 20)
+    x = np.concatenate([X[:, 0] for _, X, _, _, _ in source.chunks(np.float64)])
+    assert x.astype(int).tolist() == list(range(1_000))
+
+
+def test_the_header_is_read_first_with_pyarrows_own_block():
+    # pyarrow's default block (1 MiB) types the columns, as before, whatever
+    # the chunk; larger blocks only where the first rows straddle it
+    assert header_blocks(100_000) == [1 << 20]
+    assert header_blocks(8 << 20) == [1 << 20, 4 << 20, 8 << 20]
+
+
+def test_a_streamed_fit_with_a_long_first_row_equals_statsmodels(workdir, capsys):
+    # reference: statsmodels' Logit on the same numbers (the text column left out)
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    x = rng.normal(size=n)
+    y = (rng.uniform(size=n) < 1 / (1 + np.exp(-(0.4 + 1.3 * x)))).astype(int)
+    with open(workdir / "d.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["x", "note", "y"])
+        for i in range(n):
+            w.writerow([repr(float(x[i])), "q" * (3 << 20) if i == 0 else "s", y[i]])
+    args = ["fit", "d.csv", "-t", "y", "--drop", "note", "--json", "-q"]
+    code, out, err = run_cli(capsys, [*args, "--stream", "--no-cache", "-o", "m.json"])
+    assert code == 0, err
+    fit = json.loads(out)
+    ref = sm.Logit(y, sm.add_constant(x)).fit(disp=0, tol=1e-12)
+    assert fit["rows_used"] == n
+    np.testing.assert_allclose(fit["intercept"], ref.params[0], rtol=1e-7)
+    np.testing.assert_allclose(fit["coef"], ref.params[1:], rtol=1e-7)

@@ -220,8 +220,9 @@ def _csv_schema(
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from ..backends._sources import open_data
-    from ..formats import decompress_error, read_head
+    from ..backends._csv_source import header_blocks
+    from ..backends.in_memory import DEFAULT_BLOCK_BYTES
+    from ..formats import read_head
     from ..tabular._encoding import refuse_json
     from ..tabular._read import refuse_binary, refuse_utf16, sniff_delimiter
 
@@ -233,10 +234,35 @@ def _csv_schema(
     refuse_json(head, path)
     delimiter = sep or sniff_delimiter(head, path)
     options = pacsv.ParseOptions(delimiter=delimiter)
+    blocks = header_blocks(DEFAULT_BLOCK_BYTES)  # a first row longer than 1 MiB
+    for block in blocks:
+        try:
+            return _csv_head_schema(path, compression, options, block), delimiter
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block == blocks[-1]:
+                raise _schema_error(exc, path, compression, delimiter, block) from None
+    raise AssertionError("unreachable: the last block raises")  # pragma: no cover
+
+
+def _csv_head_schema(
+    path: str, compression: str | None, options: Any, block: int
+) -> Any:
+    """The schema pyarrow's reader infers from a CSV file's first block of
+    ``block`` bytes (decompression and header errors as CLIError; a parse
+    error raised as pyarrow's)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from ..backends._sources import open_data
+    from ..formats import decompress_error
+
+    read = pacsv.ReadOptions(block_size=block, use_threads=False)
     with open_data(path) as fh:
         try:
             with pa.input_stream(fh, compression=compression) as stream:
-                reader = pacsv.open_csv(stream, parse_options=options)
+                reader = pacsv.open_csv(
+                    stream, read_options=read, parse_options=options
+                )
                 try:
                     schema = reader.schema
                     names = schema.names  # decoded here: a header not in UTF-8 raises
@@ -251,16 +277,22 @@ def _csv_schema(
             raise undecodable_csv(path) or CLIError(
                 f"{path}: its header is not UTF-8 text; convert the file to UTF-8"
             ) from None
-        except pa.ArrowInvalid as exc:  # in the reader's first block
-            from ..tabular._csv_errors import csv_error  # the in-memory read's words
-            from ..tabular._encoding import UTF8
-            from ..tabular._read import CSV_BLOCK_BYTES
+    return schema
 
-            error = csv_error(
-                exc, path, path, compression, delimiter, UTF8, CSV_BLOCK_BYTES
-            )
-            raise CLIError(str(error)) from None
-    return schema, delimiter
+
+def _schema_error(
+    exc: Exception, path: str, compression: str | None, delimiter: str, block: int
+) -> CLIError:
+    """A parse error in the reader's first block of ``block`` bytes, in the
+    in-memory read's words (a line longer than the block named)."""
+    from ..tabular._csv_errors import csv_error
+    from ..tabular._encoding import UTF8
+    from ..tabular._read import CSV_BLOCK_BYTES
+
+    if "straddl" not in str(exc):  # the in-memory read's bound on a line
+        block = CSV_BLOCK_BYTES
+    error = csv_error(exc, path, path, compression, delimiter, UTF8, block)
+    return CLIError(str(error))
 
 
 def _check_options(
