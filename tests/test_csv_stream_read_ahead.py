@@ -135,3 +135,34 @@ def test_a_streamed_fit_with_a_long_first_row_equals_statsmodels(workdir, capsys
     assert fit["rows_used"] == n
     np.testing.assert_allclose(fit["intercept"], ref.params[0], rtol=1e-7)
     np.testing.assert_allclose(fit["coef"], ref.params[1:], rtol=1e-7)
+
+
+def test_labels_typed_from_the_chunks_text_with_a_long_row_in_it(tmp_path):
+    # labels 0/1 for ~1.5 MiB, then 0.0/1.0, and a 3 MiB row at ~2.5 MiB:
+    # the head's 8 MiB of text was parsed in pyarrow's 1 MiB blocks, the long
+    # row straddled them, the head's type was dropped, and the reader's first
+    # 1 MiB typed the labels as integers: '1.0' was refused ("holds integers
+    # in its first rows"), which the 8 MiB block before 67d4bc21 read.
+    # Reference: the labels written, read back with Python's csv module.
+    path = tmp_path / "labels.csv"
+    n, decimals_from, long_at = 150_000, 60_000, 100_000
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["x", "note", "y"])
+        for i in range(n):
+            label = str(i % 2) if i < decimals_from else f"{i % 2}.0"
+            if i == decimals_from:  # past the reader's first 1 MiB block
+                fh.flush()
+                assert fh.tell() > 1 << 20
+            note = "q" * (3 << 20) if i == long_at else "s" * 20
+            w.writerow([i, note, label])
+    limit = csv.field_size_limit(8 << 20)
+    try:
+        with open(path, newline="") as fh:
+            expected = [float(r[2]) for r in list(csv.reader(fh))[1:]]
+    finally:
+        csv.field_size_limit(limit)
+    assert path.stat().st_size < 8 << 20  # the long row within the head's text
+    source = CSVSource(path, target="y", features=["x"], block_bytes=8 << 20)
+    ys = [np.asarray(y, dtype=float) for _, _, y, _, _ in source.chunks(np.float64)]
+    assert np.concatenate(ys).tolist() == expected

@@ -277,8 +277,10 @@ class CSVSource:
 
     def _head_type(self, column: str) -> Any:
         """The type pyarrow infers for ``column`` from the file's first
-        ``block_bytes`` of text (cut at a line break), or None where they do
-        not parse alone (the reader's own inference then stands).
+        ``block_bytes`` of text (cut at a line break, read as one block, so
+        that a row longer than the reader's first block within it reads), or
+        None where they do not parse alone (the reader's own inference then
+        stands).
 
         A column that is not converted to numbers (the target) is typed by
         the reader from its first block; read in smaller blocks than the
@@ -296,9 +298,11 @@ class CSVSource:
                     text = stream.read(self.block_bytes)
             if len(text) == self.block_bytes:  # more follows: whole lines only
                 text = text[: text.rfind(b"\n") + 1]
-            table = csv.read_csv(
+            table = csv.read_csv(  # in one block: a long row within it reads
                 pa.BufferReader(text),
-                read_options=csv.ReadOptions(use_threads=False),
+                read_options=csv.ReadOptions(
+                    use_threads=False, block_size=max(len(text), 1)
+                ),
                 parse_options=self.parse,
                 convert_options=csv.ConvertOptions(
                     include_columns=[column], strings_can_be_null=True
