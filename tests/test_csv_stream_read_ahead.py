@@ -166,3 +166,49 @@ def test_labels_typed_from_the_chunks_text_with_a_long_row_in_it(tmp_path):
     source = CSVSource(path, target="y", features=["x"], block_bytes=8 << 20)
     ys = [np.asarray(y, dtype=float) for _, _, y, _, _ in source.chunks(np.float64)]
     assert np.concatenate(ys).tolist() == expected
+
+
+def test_a_label_column_read_again_as_text_reads_a_long_row(tmp_path):
+    # Dask's fit of labels 0/1 then 0.0/1.0 reads the label column again as
+    # text (integer_labels_then); with pyarrow's 1 MiB block a 3 MiB row
+    # straddled it, the reading gave up and the fit failed with Dask's
+    # "Mismatched dtypes", though --stream and the fit in memory read the file.
+    # Reference: the labels written (decimals from row 60 000, a 0.5 at row
+    # 120 000, after the long row at 100 000, so the rows before it count).
+    from logistic.tabular._streamed_numbers import (
+        WHOLE_DECIMALS,
+        integer_labels_then,
+    )
+
+    def write(path, half_at):
+        with open(path, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(["x", "note", "y"])
+            for i in range(150_000):
+                label = str(i % 2) if i < 60_000 else f"{i % 2}.0"
+                label = "0.5" if i == half_at else label
+                w.writerow([i, "q" * (3 << 20) if i == 100_000 else "s" * 20, label])
+
+    write(tmp_path / "a.csv", None)
+    assert integer_labels_then(str(tmp_path / "a.csv"), ",", "y") == WHOLE_DECIMALS
+    write(tmp_path / "b.csv", 120_000)
+    assert integer_labels_then(str(tmp_path / "b.csv"), ",", "y") == ("0.5", 120_000)
+
+
+def test_a_late_word_among_numbers_after_a_long_row_is_named_by_line(tmp_path):
+    # --stream's error for a feature of numbers with one word after its first
+    # block reads the column again as text (streamed_garbage); a 3 MiB row
+    # made that reading give up and the fit called x a text column.
+    # Reference: the line written ('abc' on data row 120 000: line 120 002).
+    from logistic.tabular._streamed_numbers import streamed_garbage
+
+    path = tmp_path / "w.csv"
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["x", "note", "y"])
+        for i in range(150_000):
+            x = "abc" if i == 120_000 else i
+            w.writerow([x, "q" * (3 << 20) if i == 100_000 else "s", i % 2])
+    error = streamed_garbage(str(path), ",", "x", ["x", "note", "y"])
+    assert error is not None and "'abc'" in str(error), error
+    assert "120002" in str(error).replace(",", ""), error

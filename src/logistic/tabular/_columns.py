@@ -334,12 +334,18 @@ def garbage_error(
 
 @contextmanager
 def _csv_reader(
-    path: str, delimiter: str | None, names: list[str], types: Any = None
+    path: str,
+    delimiter: str | None,
+    names: list[str],
+    types: Any = None,
+    block: int | None = None,
 ) -> Iterator[tuple[Any, str | None]]:
     """pyarrow's block reader of the columns ``names`` of a CSV file (plain or
     compressed, quoted line breaks allowed, missing-value tokens null;
     ``types`` fixes columns' types) and the file's compression, closed on
-    exit: the reads of a streamed fit's head and of a column read again."""
+    exit: the reads of a streamed fit's head and of a column read again.
+    ``block``: a block size other than pyarrow's 1 MiB, read serially (no
+    read-ahead of 32 such blocks)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -351,8 +357,10 @@ def _csv_reader(
         open_data(path) as fh,
         pa.input_stream(fh, compression=compression) as stream,
     ):
+        read = pacsv.ReadOptions(block_size=block, use_threads=False) if block else None
         reader = pacsv.open_csv(
             stream,
+            read_options=read,
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter or ",", newlines_in_values=True
             ),

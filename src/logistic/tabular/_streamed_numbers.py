@@ -143,11 +143,34 @@ def integer_labels_then(
 
 def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
     """Column ``name`` of a CSV file as text, block by block (missing-value
-    tokens are null, as the in-memory reader reads a text column)."""
+    tokens are null, as the in-memory reader reads a text column). A row
+    longer than pyarrow's 1 MiB block, which the streamed reader reads (up to
+    its chunk: :func:`logistic.backends._csv_source.header_blocks`), is read
+    with blocks four times larger, the rows already yielded skipped."""
     import pyarrow as pa
 
-    with _csv_reader(path, delimiter, [name], {name: pa.string()}) as (reader, _):
-        yield from reader
+    from ..backends._csv_source import header_blocks
+    from ..backends.in_memory import DEFAULT_BLOCK_BYTES
+
+    blocks = header_blocks(DEFAULT_BLOCK_BYTES)
+    done = 0  # rows yielded
+    for block in blocks:
+        skip = done
+        try:
+            size = None if block == blocks[0] else block  # pyarrow's own first
+            types = {name: pa.string()}
+            with _csv_reader(path, delimiter, [name], types, size) as (reader, _):
+                for batch in reader:
+                    if skip >= batch.num_rows:
+                        skip -= batch.num_rows
+                        continue
+                    batch, skip = batch.slice(skip), 0
+                    yield batch
+                    done += batch.num_rows
+            return
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc) or block == blocks[-1]:
+                raise
 
 
 def _line(
