@@ -344,8 +344,9 @@ def _csv_reader(
     compressed, quoted line breaks allowed, missing-value tokens null;
     ``types`` fixes columns' types) and the file's compression, closed on
     exit: the reads of a streamed fit's head and of a column read again.
-    ``block``: a block size other than pyarrow's 1 MiB, read serially (no
-    read-ahead of 32 such blocks)."""
+    ``block``: a block size other than pyarrow's 1 MiB, converted on one
+    thread (pyarrow's reader still reads up to 32 blocks ahead: a caller
+    closes it after the block it needs)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
