@@ -81,6 +81,29 @@ def test_a_row_longer_than_the_first_block_is_read_in_order(tmp_path):
     assert np.concatenate(ys).tolist() == [i % 2 for i in range(n)]
 
 
+def test_a_later_pass_starts_with_the_block_a_long_row_needed(tmp_path, monkeypatch):
+    # a fit makes many passes: the first finds the 3 MiB row past its 1 MiB
+    # blocks and reads the file again with 4 MiB ones; later passes read it
+    # once, with the same rows
+    path = tmp_path / "long.csv"
+    _file_with_a_long_row(path, 150_000, 200_000, 3 << 20)
+    source = CSVSource(path, target="y", features=["x"], block_bytes=8 << 20)
+    readings: list[int] = []
+    batches = source._batches
+    monkeypatch.setattr(
+        source,
+        "_batches",
+        lambda block, convert: readings.append(block) or batches(block, convert),
+    )
+    passes = []
+    for _ in range(2):
+        passes.append(
+            np.concatenate([X[:, 0] for _, X, *_ in source.chunks(np.float64)])
+        )
+    assert readings == [1 << 20, 4 << 20, 4 << 20]
+    assert passes[1].tolist() == passes[0].tolist() == list(range(200_000))
+
+
 def test_a_streamed_fit_with_a_long_row_equals_the_fit_in_memory(workdir, capsys):
     _file_with_a_long_row(workdir / "d.csv", 40_000, 60_000, 2 << 20)
     args = ["fit", "d.csv", "-t", "y", "--drop", "note", "--json", "-q"]

@@ -12,7 +12,8 @@ size; the batches are re-blocked into the backend's chunks downstream
 (:mod:`._rebatch`), so the block size changes no sum. A row longer than the
 block makes the reader restart with a block four times larger, skipping the
 rows already yielded, up to the chunk's size (the longest row a chunk holds,
-as before): only files with such rows pay for the second read.
+as before): only files with such rows pay for the second read, and only on
+the first pass (later passes start with the block it reached).
 """
 
 from __future__ import annotations
@@ -254,7 +255,9 @@ class CSVSource:
         self._rows_read: int | None = 0
         self.unchanged.check()
         self._refuse_unclosed_quote()
-        block, skip = first_block(self.block_bytes), 0
+        # the block a long row made a pass grow to: later passes start there
+        block = getattr(self, "_read_block", first_block(self.block_bytes))
+        skip = 0
         while True:
             try:
                 with closing(self._batches(block, convert)) as batches:
@@ -272,6 +275,7 @@ class CSVSource:
                 break
             except _LongRow:
                 block, skip = min(4 * block, self.block_bytes), row0
+                self._read_block = block
         self._rows_read = None
         self.unchanged.check()
 
