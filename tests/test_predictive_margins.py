@@ -351,3 +351,24 @@ def test_separated_fit_says_the_margins_settle_but_not_their_errors():
     assert any("predictive margins are meaningless" in n or "these predictive" in n
                for n in pm.notes)  # fmt: skip
     assert "marginal effects" not in " ".join(pm.notes)
+
+
+def test_a_point_not_estimable_leaves_the_other_differences_alone():
+    # difference() took c @ margins with c zero at the not-estimable point:
+    # 0 x NaN made every difference NaN once one point was NaN. The
+    # reference is the same two points asked for without the NaN one.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=200)
+    X = np.column_stack([x, 2 * x, rng.normal(size=200)])
+    y = (rng.random(200) < 1 / (1 + np.exp(-x))).astype(int)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = (
+            LogisticRegression(penalty=None, solver="newton").fit(X, y).inference(X, y)
+        )
+        pm = res.predictive_margins([{0: 3.0}, {0: 1.0, 1: 2.0}, {2: 1.0}])
+    alone = res.predictive_margins([{0: 1.0, 1: 2.0}, {2: 1.0}])
+    np.testing.assert_allclose(pm.difference(2, 1), alone.difference(1, 0), rtol=1e-12)
+    assert np.isnan(pm.difference(0, 1)).all()
+    with pytest.raises(InvalidParameterError, match="point indices 0 to 2; got True"):
+        pm.difference(True, 2)

@@ -47,6 +47,16 @@ __all__ = ["MAX_EFFECTS", "is_grid", "marginal_effects_grid", "stack_effects"]
 MAX_EFFECTS = 4000
 
 
+def _check_effects(points: int, features: int) -> None:
+    """Refuse a grid of more than :data:`MAX_EFFECTS` effects."""
+    if points * features > MAX_EFFECTS:
+        raise InvalidParameterError(
+            f"atexog asks for {points} points of {features} effects each; at "
+            f"most {MAX_EFFECTS} effects (points x features) are evaluated in "
+            "one call (their covariance holds the square): give fewer values"
+        )
+
+
 def _is_list(value: Any) -> bool:
     if isinstance(value, (str, bytes, bool, int, float, np.generic)):
         return False
@@ -89,13 +99,7 @@ def stack_effects(
                 held.append(w)
         # the effects a point has are known after the first: refuse then,
         # not after the passes of the points that fit under the bound
-        if len(me.names) * len(points) > MAX_EFFECTS:
-            raise InvalidParameterError(
-                f"atexog asks for {len(points)} points of {len(me.names)} effects "
-                f"each; at most {MAX_EFFECTS} effects (points x features) are "
-                "evaluated in one call (their covariance holds the square): give "
-                "fewer values"
-            )
+        _check_effects(len(points), len(me.names))
         parts.append(me)
     for w in held:  # once each, at the user's line
         warn(str(w.message), w.category)
@@ -131,12 +135,7 @@ def marginal_effects_grid(
 
     names = list(results.feature_names)
     points = grid_points(atexog)
-    if len(points) * len(names) > MAX_EFFECTS:
-        raise InvalidParameterError(
-            f"atexog asks for {len(points)} points of {len(names)} effects each; "
-            f"at most {MAX_EFFECTS} effects (points x features) are evaluated in "
-            "one call (their covariance holds the square): give fewer values"
-        )
+    _check_effects(len(points), len(names))
     if references is None:
         references = model_references(getattr(results, "model", None))
     settings = [with_references(point, names, references) for point in points]

@@ -25,7 +25,7 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._coef_table import shown_name
-from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
+from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects, point_pair
 from ._wald import wald_frame
 
 __all__ = ["MarginalEffectsGrid"]
@@ -150,21 +150,11 @@ class MarginalEffectsGrid(MarginalEffects):
         """Each feature's effect at point ``a`` minus its effect at point
         ``b`` (0-based, in :attr:`points` order) and the delta-method standard
         errors of those differences (a Series each when named, else arrays)."""
-        from .._exceptions import InvalidParameterError
-
-        n, p = len(self.points), len(self.names)
-        for i in (a, b):
-            if (
-                not isinstance(i, (int, np.integer))
-                or isinstance(i, bool)
-                or not 0 <= int(i) < n
-            ):
-                raise InvalidParameterError(
-                    f"difference() takes point indices 0 to {n - 1}; got {i!r}"
-                )
+        a, b = point_pair(a, b, len(self.points))
+        p = len(self.names)
         # entry by entry: an effect that is not estimable (NaN) leaves the
         # other features' differences alone (a matrix product would not)
-        ia, ib = int(a) * p + np.arange(p), int(b) * p + np.arange(p)
+        ia, ib = a * p + np.arange(p), b * p + np.arange(p)
         V = self._cov
         values = self._effects[ia] - self._effects[ib]
         var = V[ia, ia] + V[ib, ib] - 2.0 * V[ia, ib]

@@ -28,7 +28,7 @@ from ._separation_notes import FIRTH, separated_margins_note
 from ._table_markup import Block, html_tables, markdown_tables
 from ._wald import WaldTable, wald_frame, wald_table
 
-__all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects"]
+__all__ = ["FRAME_BOUNDS", "LABELS", "MarginalEffects", "point_pair"]
 
 #: Column header of each kind (statsmodels' ``summary_frame`` names).
 LABELS = {
@@ -360,3 +360,22 @@ def _shown(value: Any, digits: int = 6) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:.{digits}g}"
     return str(value)
+
+
+def point_pair(a: Any, b: Any, n: int) -> tuple[int, int]:
+    """The 0-based indices ``a`` and ``b`` of two of ``n`` grid points, as
+    ``difference(a, b)`` of the grids' results takes them (integers, not
+    booleans), or the refusal naming the range."""
+    from .._exceptions import InvalidParameterError
+
+    for i in (a, b):
+        if (
+            not isinstance(i, (int, np.integer))
+            or isinstance(i, bool)
+            or not 0 <= int(i) < n
+        ):
+            raise InvalidParameterError(
+                f"difference() takes point indices 0 to {n - 1}; got {i!r}"
+            )
+    return int(a), int(b)
+

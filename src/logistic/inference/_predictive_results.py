@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from .._typing import FloatArray
-from ._margins_results import MarginalEffects
+from ._margins_results import MarginalEffects, point_pair
 
 __all__ = ["PredictiveMargins"]
 
@@ -75,19 +75,13 @@ class PredictiveMargins(MarginalEffects):
         """The difference of the margins of points ``a`` and ``b`` (0-based,
         in :attr:`points` order) and its delta-method standard error (Stata's
         ``margins ..., pwcompare`` for one pair)."""
-        from .._exceptions import InvalidParameterError
-
-        n = len(self.names)
-        for i in (a, b):
-            if not isinstance(i, (int, np.integer)) or not 0 <= int(i) < n:
-                raise InvalidParameterError(
-                    f"difference() takes point indices 0 to {n - 1}; got {i!r}"
-                )
-        c = np.zeros(n)
-        c[int(a)] += 1.0
-        c[int(b)] -= 1.0
-        value = float(c @ self._effects)
-        return value, float(np.sqrt(max(float(c @ self._cov @ c), 0.0)))
+        a, b = point_pair(a, b, len(self.names))
+        # entry by entry: a point that is not estimable (NaN) leaves the
+        # differences of the others alone (a contrast's product would not)
+        V = self._cov
+        value = float(self._effects[a] - self._effects[b])
+        var = float(V[a, a] + V[b, b] - 2.0 * V[a, b])
+        return value, float(np.sqrt(max(var, 0.0))) if np.isfinite(var) else np.nan
 
     def _header(self) -> list[tuple[str, Any]]:
         nobs = self.nobs if isinstance(self.nobs, int) else f"{self.nobs:.10g}"
