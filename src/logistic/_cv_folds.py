@@ -27,11 +27,13 @@ __all__ = [
     "in_memory",
     "refuse_streamed",
     "fold_backend",
+    "fold_indices",
     "fold_jobs",
     "fold_scorer",
     "fold_seeds",
     "neg_log_losses",
     "standard_error_rule",
+    "training_rows",
     "warn_at_edge",
 ]
 
@@ -328,6 +330,48 @@ def warn_at_edge(
         GridEdgeWarning,
         stacklevel=user_stacklevel(),
     )
+
+
+def fold_indices(splits: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A splitter's ``(train, test)`` pairs with each side as row indices: a
+    boolean mask (which scikit-learn's CV iterables may hold) as the indices
+    of its True rows, so that every count of a side's rows (the training
+    rows' total weight, which scales C to the penalty) counts rows, not the
+    mask's length."""
+
+    def indices(rows: Any) -> np.ndarray:
+        rows = np.asarray(rows)
+        return np.flatnonzero(rows) if rows.dtype == np.bool_ else rows
+
+    return [(indices(train), indices(test)) for train, test in splits]
+
+
+#: Rows gathered at a time by :func:`training_rows` (a C-ordered block of
+#: this many rows is the one temporary).
+_GATHER_ROWS = 4096
+
+
+def training_rows(X: Any, rows: np.ndarray, by_columns: bool) -> Any:
+    """``X[rows]``, a fold's training rows (``rows``: indices,
+    :func:`fold_indices`). For the column solver of ``solver="auto"``, which
+    reads X by column (a Fortran-ordered float64 copy,
+    :class:`logistic.solvers._column_matrix.ColumnMatrix`), a dense float64
+    X's rows are gathered straight into Fortran order, block by block, so
+    that this copy is the one the path reads and the path makes no second
+    one (a fold's copies: 2 x its rows' bytes -> 1 x)."""
+    if not (
+        by_columns
+        and isinstance(X, np.ndarray)
+        and X.ndim == 2
+        and X.dtype == np.float64
+    ):
+        return X[rows]
+    index = np.asarray(rows)
+    out = np.empty((index.size, X.shape[1]), dtype=np.float64, order="F")
+    for start in range(0, index.size, _GATHER_ROWS):
+        part = index[start : start + _GATHER_ROWS]
+        out[start : start + part.size] = X[part]
+    return out
 
 
 def check_fold_classes(folds: list[Any], data: Any, weights: Any) -> None:

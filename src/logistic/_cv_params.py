@@ -15,8 +15,8 @@ from ._constraints import as_float64
 from ._exceptions import InvalidParameterError
 
 __all__ = [
-    "check_splits", "cs_alphas", "is_alphas", "is_cs", "is_cv", "is_grid",
-    "require_sklearn", "scoring_ok",
+    "check_splits", "cs_alphas", "grid_alphas", "is_alphas", "is_cs", "is_cv",
+    "is_grid", "require_sklearn", "scoring_ok",
 ]
 
 
@@ -127,6 +127,12 @@ def is_cs(v: Any) -> bool:
     except (TypeError, ValueError, OverflowError):
         return False
     return a.ndim == 1 and a.size > 0 and bool(np.all(np.isfinite(a) | (a == np.inf)))
+
+
+def grid_alphas(kind: str, grid: np.ndarray, weight_sum: float) -> np.ndarray:
+    """The strengths of a grid: ``alpha`` as given (``kind`` ``"alpha"``), or
+    those of a grid of ``Cs`` (``kind`` ``"C"``, :func:`cs_alphas`)."""
+    return cs_alphas(grid, weight_sum) if kind == "C" else grid
 
 
 def cs_alphas(Cs: np.ndarray, weight_sum: float) -> np.ndarray:

@@ -61,6 +61,7 @@ from ._cv_folds import (
     check_fold_classes,
     check_fold_scores,
     fold_backend,
+    fold_indices,
     fold_jobs,
     fold_scorer,
     fold_seeds,
@@ -69,13 +70,14 @@ from ._cv_folds import (
     point_model,
     refuse_streamed,
     standard_error_rule,
+    training_rows,
     warn_at_edge,
 )
 from ._cv_labels import cv_score, scored_labels
 from ._cv_layout import SklearnLayout, sklearn_layout
 from ._cv_params import (
     check_splits,
-    cs_alphas,
+    grid_alphas,
     is_alphas,
     is_cs,
     is_cv,
@@ -363,10 +365,6 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         order = np.argsort(np.asarray(self.Cs, dtype=np.float64), kind="stable")
         return np.argsort(order, kind="stable")
 
-    @staticmethod
-    def _alphas_for(kind: str, grid: np.ndarray, weight_sum: float) -> np.ndarray:
-        return cs_alphas(grid, weight_sum) if kind == "C" else grid
-
     # -- one fold ------------------------------------------------------------------
     def _fold(
         self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
@@ -382,16 +380,16 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         total = float(len(train) if w_tr is None else w_tr.sum())
         with weights_warned():
             res = path(
-                X[train], y01[train], self._alphas_for(kind, grid, total),
+                training_rows(X, train, self.solver == "auto"), y01[train],
+                grid_alphas(kind, grid, total),
                 l1_ratio=self._ratio(), sample_weight=w_tr,
                 offset=None if off is None else off[train],
                 fit_intercept=bool(self.fit_intercept), solver=self.solver,
                 tol=self.tol, max_iter=self.max_iter, screening=self.screening,
                 random_state=seed,
             )  # fmt: skip
-        sw = data.sample_weight
+        sw, X_te = data.sample_weight, X[test]
         w_te = None if sw is None else sw[test]
-        X_te = X[test]
         if scorer is None:
             return neg_log_losses(res, X_te, y01[test], w_te, off, test), res
         labels = classes[y01[test].astype(np.intp)]
@@ -464,7 +462,7 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         splitter = check_cv(cv, labels, classifier=True)
         check_groups(groups, len(labels))
         refuse_unused_groups(self.cv, splitter, groups)
-        folds = list(splitter.split(data.X, labels, groups))
+        folds = fold_indices(splitter.split(data.X, labels, groups))
         check_fold_classes(folds, data, weights)
         scorer = fold_scorer(self.scoring, scored)
         seeds = fold_seeds(self.random_state, folds)
@@ -496,7 +494,7 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         best, one_se = standard_error_rule(mean, std_err)
         nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
         total = float(data.X.shape[0] if weights is None else weights.sum())
-        alphas = self._alphas_for(kind, grid, total)
+        alphas = grid_alphas(kind, grid, total)
         with np.errstate(divide="ignore", over="ignore"):  # as PathResult.Cs
             Cs = grid if kind == "C" else 1.0 / (alphas * total)
         warn_at_edge(alphas, nnz, best, kind, float(Cs[best]), self.alphas is not None)
