@@ -288,3 +288,52 @@ def test_to_onnx_without_onnx_names_the_extra(monkeypatch):
     with pytest.raises(ImportError, match=r"^to_onnx needs the 'onnx' extra") as info:
         to_onnx(model)
     assert "pip install 'logistic[onnx]'" in str(info.value)
+
+
+@pytest.mark.parametrize("double", [False, True])
+def test_binary_probabilities_keep_their_size_at_extreme_logits(double):
+    """σ(−z) at z from 15 to 700 is e^{−z} (3e-7 … 1e-304), not 0: the graph's
+    probabilities are those of its own logits to float rounding, as
+    predict_proba's are (onnxruntime's Sigmoid rounded σ(z) to 0 below
+    z ≈ −17 in float32 and −37 in float64). Reference: scipy.special.expit
+    of the graph's logit (float32: the probabilities float32 can hold,
+    above 1.2e-38)."""
+    from scipy.special import expit
+
+    from logistic.onnx_export import to_onnx_bytes
+
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    m = logistic.LogisticRegression().fit(X, y)
+    direction = m.coef_.ravel() / np.dot(m.coef_.ravel(), m.coef_.ravel())
+    targets = np.concatenate([-np.geomspace(15, 700, 40), np.geomspace(15, 700, 40)])
+    rows = (targets - m.intercept_[0])[:, None] * direction  # logits = targets
+    dtype = np.float64 if double else np.float32
+    session = ort.InferenceSession(
+        to_onnx_bytes(m, double=double), providers=["CPUExecutionProvider"]
+    )
+    label, proba, logit = session.run(None, {"X": rows.astype(dtype)})
+    z = logit.astype(np.float64)
+    expected = np.column_stack([expit(-z), expit(z)])
+    held = expected > np.finfo(dtype).tiny
+    assert held.sum() > (40 if double else 100)
+    rel = np.abs(proba[held] / expected[held] - 1)
+    assert rel.max() < (1e-13 if double else 1e-6)
+    assert np.array_equal(label, (z > 0).astype(np.int64))
+    if double:
+        assert np.allclose(proba, m.predict_proba(rows), rtol=1e-12, atol=0)
+
+
+def test_an_infinite_float32_logit_gives_probabilities_0_and_1():
+    """A float32 row whose logit passes 3.4e38 is ±inf in the graph; its
+    probabilities are 1 and 0, as predict_proba's (float64 logit), not NaN."""
+    from logistic.onnx_export import to_onnx_bytes
+
+    m = logistic.LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1])
+    m.coef_ = np.full_like(m.coef_, 10.0)
+    m.intercept_ = np.zeros_like(m.intercept_)
+    X = np.array([[3e38], [-3e38]], dtype=np.float32)
+    session = ort.InferenceSession(to_onnx_bytes(m), providers=["CPUExecutionProvider"])
+    label, proba, _ = session.run(None, {"X": X})
+    assert np.array_equal(proba, [[0.0, 1.0], [1.0, 0.0]])
+    assert np.array_equal(proba, m.predict_proba(X))
+    assert label.tolist() == [1, 0]

@@ -4,7 +4,9 @@ Convention (owned here): input ``X`` of shape (N, n_features) holds the
 *encoded* features (float32 by default, float64 with ``double=True``).
 Outputs, for a binary model: ``logit`` (N,) = ``X w + b``,
 ``probabilities`` (N, 2) = ``[σ(−z), σ(z)]`` in the order of ``classes_``
-and ``label`` (N,) int64 index into ``classes_`` (1 where ``z > 0``, as
+(the ONNX ``Softmax`` of ``[0, z]``: each to float rounding, ``e^{−|z|}``
+far from 0 included, where onnxruntime's ``Sigmoid`` gives 0) and
+``label`` (N,) int64 index into ``classes_`` (1 where ``z > 0``, as
 ``predict``). For K > 2 classes (docs/multinomial.md) the same three names:
 ``logit`` (N, K) = ``X Wᵀ + b``, ``probabilities`` (N, K) its softmax (ONNX
 ``Softmax`` over axis 1, which subtracts the row maximum, so every finite
@@ -144,6 +146,8 @@ def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> An
         np.asarray(model.intercept_, dtype=dtype).reshape(1), "intercept"
     )
     zero = numpy_helper.from_array(np.zeros(1, dtype=dtype), "zero")
+    low = numpy_helper.from_array(np.array(-800.0, dtype=dtype), "low")
+    high = numpy_helper.from_array(np.array(800.0, dtype=dtype), "high")
     axes = numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")
     inputs = [helper.make_tensor_value_info("X", elem, ["N", p])]
     nodes = [
@@ -155,13 +159,21 @@ def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> An
         inputs.append(_offset_input(nodes, "linear", elem, ["N"]))
     else:
         nodes.append(helper.make_node("Add", ["xw1", "intercept"], ["logit"]))
+    # [σ(−z), σ(z)] as the softmax of the logits [0, z]: onnxruntime's
+    # Sigmoid rounds σ(z) to 0 below z ≈ −17 in float32 (−37 in float64)
+    # where σ(z) = e^z is ~1e-8 (1e-16), its Softmax subtracts the row
+    # maximum and keeps e^{−|z|} to float rounding. z is clipped to ±800
+    # first (σ there is e^{-800}, 0 in float64 as in float32, so no
+    # probability changes) so that an infinite float32 logit (X w beyond
+    # 3.4e38) gives 0 and 1, as predict_proba's float64 logit does, not NaN.
     nodes += [
-        helper.make_node("Neg", ["logit"], ["neg_logit"]),
-        helper.make_node("Sigmoid", ["logit"], ["p1"]),
-        helper.make_node("Sigmoid", ["neg_logit"], ["p0"]),
-        helper.make_node("Unsqueeze", ["p0", "axes"], ["p0c"]),
-        helper.make_node("Unsqueeze", ["p1", "axes"], ["p1c"]),
-        helper.make_node("Concat", ["p0c", "p1c"], ["probabilities"], axis=1),
+        helper.make_node("Clip", ["logit", "low", "high"], ["clipped"]),
+        helper.make_node("Unsqueeze", ["clipped", "axes"], ["zc"]),
+        helper.make_node("Shape", ["zc"], ["zc_shape"]),
+        helper.make_node("ConstantOfShape", ["zc_shape"], ["zeros"],
+                         value=numpy_helper.from_array(np.zeros(1, dtype=dtype))),
+        helper.make_node("Concat", ["zeros", "zc"], ["pair"], axis=1),
+        helper.make_node("Softmax", ["pair"], ["probabilities"], axis=1),
         helper.make_node("Greater", ["logit", "zero"], ["is_pos"]),
         helper.make_node("Cast", ["is_pos"], ["label"], to=TensorProto.INT64),
     ]
@@ -174,7 +186,7 @@ def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> An
             helper.make_tensor_value_info("probabilities", elem, ["N", 2]),
             helper.make_tensor_value_info("logit", elem, ["N"]),
         ],
-        initializer=[w, b, zero, axes],
+        initializer=[w, b, zero, low, high, axes],
     )
 
 
