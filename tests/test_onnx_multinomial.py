@@ -100,3 +100,19 @@ def test_metadata_classes_from_the_caller():
     assert json.loads(meta["feature_names"]) == ["a", "b", "c", "d"]
     with pytest.raises(ValueError, match="classes lists 2 labels but the model has 3"):
         to_onnx(model, classes=["a", "b"])
+
+
+def test_an_infinite_float32_logit_gives_the_model_s_probabilities():
+    """A float32 row whose X w passes 3.4e38 has logits ±inf in the graph;
+    its probabilities are the model's (float64 logits ±1e40: the class of
+    the largest has probability 1), not the NaN of a Softmax of inf − inf."""
+    X, y = datasets.load_iris(return_X_y=True)
+    model = LogisticRegression(penalty="l2", C=1.0).fit(X, y)
+    model.coef_ = np.zeros_like(model.coef_)
+    model.coef_[:, 0] = [1e10, 0.0, -1e10]
+    rows = np.array([[1e30, 0, 0, 0], [-1e30, 0, 0, 0]], dtype=np.float32)
+    label, proba, logit = _session(to_onnx_bytes(model)).run(None, {"X": rows})
+    assert np.isinf(logit).sum() == 4
+    np.testing.assert_array_equal(proba, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    np.testing.assert_array_equal(proba, model.predict_proba(rows))
+    assert label.tolist() == [0, 2]

@@ -10,9 +10,11 @@ far from 0 included, where onnxruntime's ``Sigmoid`` gives 0) and
 ``predict``). For K > 2 classes (docs/multinomial.md) the same three names:
 ``logit`` (N, K) = ``X Wᵀ + b``, ``probabilities`` (N, K) its softmax (ONNX
 ``Softmax`` over axis 1, which subtracts the row maximum, so every finite
-logit gives finite probabilities) and ``label`` (N,) the index of the largest
-logit (ONNX ``ArgMax``: the first on ties, as ``numpy.argmax`` and
-``predict``). Feature names and classes are stored in the model's metadata.
+logit gives finite probabilities; an infinite float32 logit, of X w beyond
+float32's range, is clipped to the largest finite one first) and
+``label`` (N,) the index of the largest logit (ONNX ``ArgMax``: the first
+on ties, as ``numpy.argmax`` and ``predict``). Feature names and classes
+are stored in the model's metadata.
 A model fitted with an offset takes a second input, ``offset`` (N,) for two
 classes or (N, K) for K, added to the logits before the probabilities, as
 ``predict_proba(X, offset=...)`` adds it: without it the graph would score
@@ -134,6 +136,29 @@ def _offset_input(nodes: list[Any], linear: str, elem: int, shape: list[Any]) ->
     return helper.make_tensor_value_info("offset", elem, shape)
 
 
+def _range(dtype: Any) -> list[Any]:
+    """The initializers ``lowest`` and ``highest``: the dtype's finite range."""
+    from onnx import numpy_helper
+
+    info = np.finfo(dtype)
+    return [
+        numpy_helper.from_array(np.array(info.min, dtype=dtype), "lowest"),
+        numpy_helper.from_array(np.array(info.max, dtype=dtype), "highest"),
+    ]
+
+
+def _finite_logits(logit: str, clipped: str) -> list[Any]:
+    """``clipped = Clip(logit, lowest, highest)``: the logits the probabilities
+    are computed from. A float32 logit beyond 3.4e38 (X w overflowing, where
+    ``predict_proba``'s float64 logit is finite) is ±inf, and the Softmax of
+    a row holding one is NaN (inf − inf); clipped to the largest finite value
+    it gives the probabilities 1 and 0 that row has. Finite logits pass
+    unchanged, and so does NaN."""
+    from onnx import helper
+
+    return [helper.make_node("Clip", [logit, "lowest", "highest"], [clipped])]
+
+
 def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> Any:
     """``logit`` (N,), ``probabilities`` (N, 2) and ``label`` of a binary model."""
     from onnx import TensorProto, helper, numpy_helper
@@ -146,8 +171,6 @@ def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> An
         np.asarray(model.intercept_, dtype=dtype).reshape(1), "intercept"
     )
     zero = numpy_helper.from_array(np.zeros(1, dtype=dtype), "zero")
-    low = numpy_helper.from_array(np.array(-800.0, dtype=dtype), "low")
-    high = numpy_helper.from_array(np.array(800.0, dtype=dtype), "high")
     axes = numpy_helper.from_array(np.array([1], dtype=np.int64), "axes")
     inputs = [helper.make_tensor_value_info("X", elem, ["N", p])]
     nodes = [
@@ -162,12 +185,9 @@ def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> An
     # [σ(−z), σ(z)] as the softmax of the logits [0, z]: onnxruntime's
     # Sigmoid rounds σ(z) to 0 below z ≈ −17 in float32 (−37 in float64)
     # where σ(z) = e^z is ~1e-8 (1e-16), its Softmax subtracts the row
-    # maximum and keeps e^{−|z|} to float rounding. z is clipped to ±800
-    # first (σ there is e^{-800}, 0 in float64 as in float32, so no
-    # probability changes) so that an infinite float32 logit (X w beyond
-    # 3.4e38) gives 0 and 1, as predict_proba's float64 logit does, not NaN.
+    # maximum and keeps e^{−|z|} to float rounding (_finite_logits: z = ±inf).
     nodes += [
-        helper.make_node("Clip", ["logit", "low", "high"], ["clipped"]),
+        *_finite_logits("logit", "clipped"),
         helper.make_node("Unsqueeze", ["clipped", "axes"], ["zc"]),
         helper.make_node("Shape", ["zc"], ["zc_shape"]),
         helper.make_node("ConstantOfShape", ["zc_shape"], ["zeros"],
@@ -186,7 +206,7 @@ def _binary_graph(model: Any, dtype: Any, elem: int, offset: bool = False) -> An
             helper.make_tensor_value_info("probabilities", elem, ["N", 2]),
             helper.make_tensor_value_info("logit", elem, ["N"]),
         ],
-        initializer=[w, b, zero, low, high, axes],
+        initializer=[w, b, zero, axes, *_range(dtype)],
     )
 
 
@@ -210,7 +230,8 @@ def _multinomial_graph(
     else:
         nodes.append(helper.make_node("Add", ["xw", "intercept"], ["logit"]))
     nodes += [
-        helper.make_node("Softmax", ["logit"], ["probabilities"], axis=1),
+        *_finite_logits("logit", "clipped"),
+        helper.make_node("Softmax", ["clipped"], ["probabilities"], axis=1),
         helper.make_node("ArgMax", ["logit"], ["label"], axis=1, keepdims=0),
     ]
     return helper.make_graph(
@@ -222,7 +243,7 @@ def _multinomial_graph(
             helper.make_tensor_value_info("probabilities", elem, ["N", K]),
             helper.make_tensor_value_info("logit", elem, ["N", K]),
         ],
-        initializer=[w, b],
+        initializer=[w, b, *_range(dtype)],
     )
 
 
