@@ -337,3 +337,24 @@ def test_an_infinite_float32_logit_gives_probabilities_0_and_1():
     assert np.array_equal(proba, [[0.0, 1.0], [1.0, 0.0]])
     assert np.array_equal(proba, m.predict_proba(X))
     assert label.tolist() == [1, 0]
+
+
+def test_feature_names_from_an_array_or_a_tuple():
+    """``feature_names=model.feature_names_in_`` (scikit-learn's ndarray of
+    names) is a list of names as any other, written to the metadata as
+    text; it raised numpy's "truth value of an array is ambiguous". One
+    string is refused naming feature_names ("ab" is not the names a, b)."""
+    import json
+
+    import pandas as pd
+
+    from logistic.onnx_export import to_onnx
+
+    X, y, _ = logistic.datasets.load_ucla_admissions()
+    frame = pd.DataFrame(X[:, :2], columns=["gre", "gpa"])
+    m = logistic.LogisticRegression().fit(frame, y)
+    for names in (m.feature_names_in_, ("gre", "gpa"), np.array([1, 2])):
+        meta = {p.key: p.value for p in to_onnx(m, feature_names=names).metadata_props}
+        assert json.loads(meta["feature_names"]) == [str(n) for n in names]
+    with pytest.raises(TypeError, match="feature_names is one string"):
+        to_onnx(m, feature_names="ab")

@@ -33,6 +33,7 @@ Opset 13.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -48,7 +49,7 @@ OPSET = 13
 def to_onnx(
     model: Any,
     *,
-    feature_names: list[str] | None = None,
+    feature_names: Sequence[Any] | np.ndarray | None = None,
     double: bool = False,
     classes: list[Any] | None = None,
     offset: bool | None = None,
@@ -67,6 +68,13 @@ def to_onnx(
     check_fitted = getattr(model, "_check_fitted", None)
     if check_fitted is not None:
         check_fitted()
+    if isinstance(feature_names, (str, bytes)):
+        raise TypeError(
+            f"feature_names is one string ({feature_names!r:.80}); give a list "
+            "of names, one an input column"
+        )
+    if feature_names is not None:  # a list, tuple or array (feature_names_in_)
+        feature_names = [str(n) for n in feature_names]
     if feature_names is not None and len(feature_names) != model.n_features_in_:
         raise ValueError(
             f"feature_names lists {len(feature_names)} names but the model has "
@@ -85,9 +93,10 @@ def to_onnx(
         graph, producer_name="logistic", opset_imports=[helper.make_opsetid("", OPSET)]
     )
     proto.ir_version = min(proto.ir_version, 8)
-    names = feature_names or [str(n) for n in getattr(model, "feature_names_in_", [])]
+    if feature_names is None:
+        feature_names = [str(n) for n in getattr(model, "feature_names_in_", [])]
     meta = {
-        "feature_names": json.dumps(list(names)),
+        "feature_names": json.dumps(feature_names),
         "classes": json.dumps(_class_labels(model, classes)),
     }
     for key, value in meta.items():
@@ -250,7 +259,7 @@ def _multinomial_graph(
 def to_onnx_bytes(
     model: Any,
     *,
-    feature_names: list[str] | None = None,
+    feature_names: Sequence[Any] | np.ndarray | None = None,
     double: bool = False,
     classes: list[Any] | None = None,
     offset: bool | None = None,
