@@ -116,3 +116,28 @@ def test_an_infinite_float32_logit_gives_the_model_s_probabilities():
     np.testing.assert_array_equal(proba, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     np.testing.assert_array_equal(proba, model.predict_proba(rows))
     assert label.tolist() == [0, 2]
+
+
+def test_cli_export_of_a_k_class_python_fit_with_an_offset(tmp_path):
+    """docs/cli.md and ``export --help``: a K-class model saved from a Python
+    fit with ``offset=`` (n, K) gets the input ``offset`` (N, K), added to
+    the K logits. Reference: scipy's softmax of ``X Wᵀ + b + offset``."""
+    from scipy.special import softmax
+
+    from logistic.cli.app import main
+
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((150, 2))
+    y = rng.integers(0, 3, 150)
+    offsets = rng.standard_normal((150, 3))
+    model = LogisticRegression().fit(X, y, offset=offsets)
+    path, out = tmp_path / "k.json", tmp_path / "k.onnx"
+    logistic.save(model, path)
+    assert main(["export", str(path), "--onnx", str(out), "--double"]) == 0
+    session = _session(out.read_bytes())
+    assert [(i.name, i.shape) for i in session.get_inputs()] == [
+        ("X", ["N", 2]), ("offset", ["N", 3])
+    ]
+    _, proba, _ = session.run(None, {"X": X, "offset": offsets})
+    expected = softmax(X @ model.coef_.T + model.intercept_ + offsets, axis=1)
+    np.testing.assert_allclose(proba, expected, rtol=0, atol=1e-12)

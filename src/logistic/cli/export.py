@@ -55,7 +55,8 @@ def export(
     features (feature names are in the model file and the ONNX metadata).
     A model fitted with an offset (--offset COL, or offset= in Python)
     takes a second input 'offset' (n,), the rows' offsets, added to the
-    logit.
+    logit ((n, K), added to the K logits, for a K-class model fitted in
+    Python with an offset of shape (n, K)).
 
     Example: logistic export model.json --onnx model.onnx
     """
