@@ -294,8 +294,8 @@ def test_to_onnx_without_onnx_names_the_extra(monkeypatch):
 def test_binary_probabilities_keep_their_size_at_extreme_logits(double):
     """σ(−z) at z from 15 to 700 is e^{−z} (3e-7 … 1e-304), not 0: the graph's
     probabilities are those of its own logits to float rounding, as
-    predict_proba's are (onnxruntime's Sigmoid rounded σ(z) to 0 below
-    z ≈ −17 in float32 and −37 in float64). Reference: scipy.special.expit
+    predict_proba's are (onnxruntime's Sigmoid gives 0 below z ≈ −17 in
+    float32 and −37 in float64). Reference: scipy.special.expit
     of the graph's logit (float32: the probabilities float32 can hold,
     above 1.2e-38)."""
     from scipy.special import expit
@@ -342,7 +342,7 @@ def test_an_infinite_float32_logit_gives_probabilities_0_and_1():
 def test_feature_names_from_an_array_or_a_tuple():
     """``feature_names=model.feature_names_in_`` (scikit-learn's ndarray of
     names) is a list of names as any other, written to the metadata as
-    text; it raised numpy's "truth value of an array is ambiguous". One
+    text, not numpy's "truth value of an array is ambiguous". One
     string is refused naming feature_names ("ab" is not the names a, b)."""
     import json
 
