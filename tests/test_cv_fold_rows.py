@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from logistic import LogisticRegressionCV
-from logistic._exceptions import GridEdgeWarning
 from logistic._cv_folds import fold_indices, training_rows
+from logistic._exceptions import GridEdgeWarning
 from logistic.solvers import _column_matrix
 
 
