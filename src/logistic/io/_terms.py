@@ -16,7 +16,9 @@ as two plain-JSON fields, never as text to evaluate.
     nodes are, closed list, ``{"op": "column", "name": NAME}``,
     ``{"op": "number", "value": x}``, ``{"op": "neg", "arg": NODE}``,
     ``{"op": "add" | "sub" | "mul" | "div" | "pow", "left": NODE,
-    "right": NODE}``, ``{"op": F, "arg": NODE}`` for F in :data:`UNARY`,
+    "right": NODE}``, the comparisons ``{"op": "gt" | "ge" | "lt" | "le" |
+    "eq" | "ne", "left": NODE, "right": NODE}`` (1.0 where it holds, else
+    0.0: ``I(age > 30)``), ``{"op": F, "arg": NODE}`` for F in :data:`UNARY`,
     ``{"op": "center", "arg": NODE, "center": mean}`` and
     ``{"op": "scale", "arg": NODE, "center": mean, "scale": sd}`` (the state
     of formulaic's stateful transforms, learnt at fit time).
@@ -31,7 +33,8 @@ as two plain-JSON fields, never as text to evaluate.
 Formula text reaches this module only as text to *parse*: :func:`parse_factor`
 reads one factor with :func:`ast.parse` (which builds a syntax tree and runs
 nothing) and accepts only the grammar above, spelled as formulaic spells it:
-column names, numbers, ``+ - * / **``, ``I(...)``, ``C(column)``,
+column names, numbers, ``+ - * / **``, one comparison (``< <= > >= ==
+!=``), ``I(...)``, ``C(column)``,
 ``center(...)``, ``scale(...)`` and the functions of :data:`FUNCTIONS`.
 Anything else (attribute access other than ``np.<function>``, keyword
 arguments, strings, subscripts, lambdas, ``{...}`` blocks) is refused.
@@ -51,6 +54,14 @@ import numpy as np
 
 from .._exceptions import ModelFormatError
 from ._fields import is_finite_number as _finite_number
+from ._term_ops import (
+    AST_BINARY,
+    AST_COMPARE,
+    BINARY,
+    FUNCTIONS,
+    UNARY,
+    expression_columns,
+)
 
 __all__ = [
     "FUNCTIONS",
@@ -68,33 +79,6 @@ __all__ = [
     "expression_columns",
 ]
 
-#: Unary functions of the grammar and their numpy implementations.
-UNARY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "log": np.log,
-    "log2": np.log2,
-    "log10": np.log10,
-    "log1p": np.log1p,
-    "exp": np.exp,
-    "exp2": np.exp2,
-    "expm1": np.expm1,
-    "sqrt": np.sqrt,
-    "abs": np.abs,
-    "square": np.square,
-}
-#: How a formula may spell each unary function (formulaic resolves these names).
-FUNCTIONS: dict[str, str] = {
-    **{f"np.{name}": name for name in UNARY},
-    **{name: name for name in ("log", "log2", "log10", "exp", "exp2")},
-}
-_BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "add": np.add,
-    "sub": np.subtract,
-    "mul": np.multiply,
-    "div": np.true_divide,
-    "pow": np.power,
-}
-_AST_BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
-_AST_BINARY[ast.Pow] = "pow"
 _STATEFUL = ("center", "scale")
 #: Limits on what one formula may hold.
 MAX_TEXT = 1000
@@ -163,11 +147,23 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         arg = _convert(node.operand, text, depth + 1)
         return {"op": "neg", "arg": arg} if isinstance(node.op, ast.USub) else arg
-    if isinstance(node, ast.BinOp) and type(node.op) in _AST_BINARY:
+    if isinstance(node, ast.BinOp) and type(node.op) in AST_BINARY:
         return {
-            "op": _AST_BINARY[type(node.op)],
+            "op": AST_BINARY[type(node.op)],
             "left": _convert(node.left, text, depth + 1),
             "right": _convert(node.right, text, depth + 1),
+        }
+    if isinstance(node, ast.Compare):
+        if len(node.ops) != 1 or type(node.ops[0]) not in AST_COMPARE:
+            raise TermError(
+                f"{text!r}: a comparison here is one of <, <=, >, >=, ==, != "
+                "between two numeric expressions (a range is a product: "
+                "I((x > 1) * (x < 5)))"
+            )
+        return {
+            "op": AST_COMPARE[type(node.ops[0])],
+            "left": _convert(node.left, text, depth + 1),
+            "right": _convert(node.comparators[0], text, depth + 1),
         }
     if isinstance(node, ast.Call):
         name = _dotted(node.func)
@@ -202,7 +198,7 @@ def _convert(node: ast.expr, text: str, depth: int) -> dict[str, Any]:
     power = isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor)
     raise TermError(
         f"{text!r}: {what} not allowed in formulas (only column names, numbers, "
-        "+ - * / ** and the allowed functions)"
+        "+ - * / **, one comparison < <= > >= == != and the allowed functions)"
         + ("; a power is written ** (R's I(x^2) is I(x**2))" if power else "")
     )
 
@@ -322,17 +318,6 @@ def parse_treatment(text: str) -> dict[str, Any] | None:
     }
 
 
-def expression_columns(node: Mapping[str, Any]) -> set[str]:
-    """Column names an expression tree reads."""
-    if node["op"] == "column":
-        return {node["name"]}
-    out: set[str] = set()
-    for key in ("arg", "left", "right"):
-        if key in node:
-            out |= expression_columns(node[key])
-    return out
-
-
 # -- checking stored terms -----------------------------------------------------------
 def _bad(path: str, field: str, what: str) -> ModelFormatError:
     return ModelFormatError(f"model file {path}: field '{field}' {what}")
@@ -343,7 +328,7 @@ def _node_keys(op: str) -> dict[str, str]:
         return {"name": "str"}
     if op == "number":
         return {"value": "number"}
-    if op in _BINARY:
+    if op in BINARY:
         return {"left": "node", "right": "node"}
     if op == "center":
         return {"arg": "node", "center": "number"}
@@ -359,7 +344,7 @@ def check_expression(node: Any, path: str, field: str, depth: int = 0) -> None:
     if not isinstance(node, dict):
         raise _bad(path, field, f"must be an object, got {type(node).__name__}")
     op = node.get("op")
-    allowed = ("column", "number", "neg", "center", "scale", *_BINARY, *UNARY)
+    allowed = ("column", "number", "neg", "center", "scale", *BINARY, *UNARY)
     if op not in allowed:
         raise _bad(
             path, f"{field}.op", f"is {op!r}; expected one of {', '.join(allowed)}"
@@ -576,10 +561,10 @@ def evaluate(
         return np.asarray(columns(node["name"]), dtype=np.float64), node
     if op == "number":
         return np.float64(node["value"]), node
-    if op in _BINARY:
+    if op in BINARY:
         left, lnode = evaluate(node["left"], columns, fit)
         right, rnode = evaluate(node["right"], columns, fit)
-        return _BINARY[op](left, right), {"op": op, "left": lnode, "right": rnode}
+        return BINARY[op](left, right), {"op": op, "left": lnode, "right": rnode}
     arg, anode = evaluate(node["arg"], columns, fit)
     if op == "neg":
         return np.negative(arg), {"op": op, "arg": anode}

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
-from ..io._terms import expression_columns
+from ..io._term_ops import compared_columns, expression_columns
 
 __all__ = [
     "by_variable",
@@ -127,6 +127,25 @@ def formula_variables(encoding: dict[str, Any]) -> list[Any]:
     return list(found.values())
 
 
+def _refuse_steps(factors: dict[str, Any]) -> None:
+    """Refuse effects (derivatives) of a formula with a comparison of a
+    variable (``I(gre > 600)``): a step in it, with no derivative where it
+    jumps, so a central difference at a row on the step would be 1/(2h)."""
+    for name, spec in factors.items():
+        if spec["kind"] != "numeric":
+            continue
+        stepped = sorted(compared_columns(spec["expr"]))
+        if stepped:
+            raise InvalidParameterError(
+                f"marginal effects are derivatives, and the term {name!r} is a "
+                f"step in {stepped[0]!r} (a comparison: no derivative where it "
+                "jumps); compare predictive margins at values of it instead "
+                f"(--method pr --at-value {stepped[0]}=A,B), or give the "
+                "indicator as a 0/1 column of the data for the effects of the "
+                "other variables"
+            )
+
+
 def training_frame(raw: Any, encoding: dict[str, Any], keep: np.ndarray) -> Any:
     """The formula variables' raw values on the rows ``keep`` (pandas), read as
     :func:`._encode.apply_design` reads them for the design."""
@@ -182,6 +201,7 @@ def formula_margins(
             "(categorical='levels')"
         )
     factors, terms = encoding["factors"], encoding["terms"]
+    _refuse_steps(factors)
     _check_set_values(margeff.get("atexog"), factors, frame)
 
     def design(rows: Any) -> np.ndarray:
