@@ -92,6 +92,11 @@ def _error_text(exc: BaseException) -> str:
         if exc.filename and str(exc.filename) not in text:
             text = f"{exc.filename}: {text}"
         return text
+    if isinstance(exc, Warning):  # warnings made errors: -W error, PYTHONWARNINGS
+        return (
+            f"{type(exc).__name__}, a warning, stopped the command (Python's "
+            f"warning filters make warnings errors: -W error or PYTHONWARNINGS): {exc}"
+        )
     if exit_code_for(exc) == EX_SOFTWARE:
         return (
             f"internal error: {type(exc).__name__}: {exc} "
