@@ -1,5 +1,6 @@
 # ruff: noqa: E501  (benchmark tables and logs read best unwrapped)
-"""Benchmark datasets: a seeded synthetic suite and real data from ../shared/data.
+"""Benchmark datasets: a seeded synthetic suite and real data from ../shared/data
+(or the folder ``LOGISTIC_BENCH_DATA`` names).
 
 Convention: every dataset is materialised once under ``benchmarks/data/``
 (git-ignored, never committed) as ``NAME.X.npy`` (dense, float64, C order)
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +39,11 @@ from scipy.special import expit
 
 HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / "data"
-SHARED = HERE.parent.parent / "shared" / "data"
+#: The real datasets' folder: ``LOGISTIC_BENCH_DATA``, else ``../shared/data``
+#: beside the repository.
+SHARED = Path(
+    os.environ.get("LOGISTIC_BENCH_DATA") or HERE.parent.parent / "shared" / "data"
+)
 
 SYNTHETIC = ["dense1m", "illcond1m", "wide100k", "sparse200k"]
 REAL = ["a9a", "ijcnn1", "higgs", "credit-default", "reuters", "w8a"]

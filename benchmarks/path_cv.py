@@ -58,7 +58,6 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent / "shared" / "data"
 
 
 def wide(
@@ -80,6 +79,8 @@ def wide(
 
 
 def spambase() -> tuple[Any, np.ndarray]:
+    from benchmarks.datasets import SHARED
+
     with gzip.open(SHARED / "spambase" / "spambase.tsv.gz", "rt") as fh:
         d = np.loadtxt(fh, delimiter="\t", skiprows=1)
     return np.log1p(d[:, :-1]), d[:, -1]
