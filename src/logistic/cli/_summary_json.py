@@ -86,12 +86,26 @@ def data_inference(
         name_classes,
     )
     from ._spelling import cli_spelling
-    from ._training_rows import check_model, not_training_data, training_rows
+    from ._training_rows import (
+        check_counts,
+        check_model,
+        not_training_data,
+        per_trial,
+        training_rows,
+    )
 
     require_inputs(data=data, model=model)
-    check_model(mf, model, command)
+    # tests (Wald on the model-based covariance, likelihood ratios: the
+    # constant Σ log C(n, k) cancels) read a grouped fit's trials as 0/1 rows;
+    # a summary's deviance and llf would be those rows', not the grouped fit's
+    counts = not options.get("summarize", True)
+    check_model(mf, model, command, counts=counts)
+    if counts:
+        check_counts(mf, model, options["cov_type"])
     reading = options.get("reading") or {}
     rows = training_rows(mf, data, options["cluster"], quiet=True, **reading)
+    if counts:
+        rows = per_trial(mf, rows, data, model, command)
     # no --cov-type: HC0 for sampling weights, an explicit nonrobust refused
     kind = (mf.training or {}).get("sample_weight_kind", "frequency")
     levels = levels_of(mf) if is_multiclass(mf.model) else []

@@ -206,7 +206,9 @@ def training_rows(
     )
 
 
-def per_trial(mf: Any, rows: TrainingRows, data: Path, model: Path) -> TrainingRows:
+def per_trial(
+    mf: Any, rows: TrainingRows, data: Path, model: Path, command: str = "margins"
+) -> TrainingRows:
     """The rows of a model fitted on grouped counts as one 0/1 row per trial,
     with frequency weights: each group a row of its successes (label 1,
     weight ``k s``) and one of its failures (label 0, weight ``(n - k) s``),
@@ -232,8 +234,8 @@ def per_trial(mf: Any, rows: TrainingRows, data: Path, model: Path) -> TrainingR
     ):
         raise CLIError(
             f"{data} is not the data {model} was fitted on: its rows hold "
-            f"{float(s.sum()):.10g} groups, the fit's {float(fitted):.10g}; margins "
-            "needs the training file (same rows, weights and offset)",
+            f"{float(s.sum()):.10g} groups, the fit's {float(fitted):.10g}; "
+            f"{command} needs the training file (same rows, weights and offset)",
             EX_DATAERR,
         )
     idx, y01, weights = trial_rows(rows.y, n, rows.sample_weight)
