@@ -93,3 +93,31 @@ def test_grouped_refusals_name_the_command(workdir, capsys):
     assert "test --data needs the training file" in err, err
     code, _, err = run_cli(capsys, ["summary", "m.json", "grp.csv"])
     assert code == EX_USAGE and "one 0/1 row per trial" in err, err
+
+
+def test_grouped_firth_tests_are_those_of_the_expanded_rows(workdir, capsys):
+    """Firth's penalty ½ log|I(β)| is the same on the groups and on their
+    trials (the same information), so a grouped Firth fit's penalized
+    likelihood-ratio tests equal those of the Firth fit on the expanded 0/1
+    rows (whose own tests follow logistf's drop1, tests/test_firth*.py)."""
+    frame = _groups(groups=25)
+    frame.to_csv(workdir / "grp.csv", index=False)
+    trials = frame.loc[frame.index.repeat(frame.s + frame.f)].copy()
+    trials["y"] = np.concatenate(
+        [np.r_[np.ones(s), np.zeros(f)] for s, f in zip(frame.s, frame.f, strict=True)]
+    ).astype(int)
+    trials[["x", "g", "y"]].to_csv(workdir / "rows.csv", index=False)
+    for data, formula, out in (
+        ("grp.csv", "cbind(s, f) ~ x + C(g)", "m.json"),
+        ("rows.csv", "y ~ x + C(g)", "r.json"),
+    ):
+        argv = ["fit", data, "--formula", formula, "--penalty", "firth", "-o", out, "-q"]
+        assert run_cli(capsys, argv)[0] == 0
+    grouped = _terms(capsys, "--lr")
+    argv = ["test", "r.json", "--terms", "--lr", "--data", "rows.csv", "--json"]
+    code, out, err = run_cli(capsys, argv)
+    assert code == 0, err
+    for t in json.loads(out)["terms"]:
+        np.testing.assert_allclose(
+            grouped[t["term"]]["statistic"], t["statistic"], rtol=1e-6
+        )
