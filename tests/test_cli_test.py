@@ -212,12 +212,19 @@ def test_data_options_need_data(workdir, capsys, argv, words):
     assert code == 2 and words in err, err
 
 
-def test_lr_terms_of_three_classes_refused_in_cli_words(workdir, capsys):
+def test_lr_terms_of_three_classes_in_all_equations(workdir, capsys):
+    """Each term dropped from both equations: df 2 a column (the statistics
+    against statsmodels' MNLogit: tests/test_multinomial_lr_terms.py)."""
     data = data_path("iris", "iris.csv")
     argv = ["fit", data, "--formula", "species ~ sepal_width", "-o", "k.json", "-q"]
     assert run_cli(capsys, argv)[0] == 0
-    code, _, err = run_cli(capsys, ["test", "k.json", "--terms", "--lr", "--data", data])
-    assert code == 2 and "--terms without --lr" in err, err
+    code, out, err = run_cli(capsys, ["test", "k.json", "--terms", "--lr", "--data", data])
+    assert code == 0, err
+    assert "Likelihood-ratio tests of each term" in out
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [
+        ["sepal_width", "2"],
+        ["Intercept", "2"],
+    ]
 
 
 def test_a_hypothesis_warns_only_of_its_own_restrictions(workdir, capsys):

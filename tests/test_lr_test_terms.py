@@ -17,7 +17,6 @@ from scipy.stats import chi2
 
 from conftest import data_path
 from logistic import LogisticRegression
-from logistic._multiclass import MultiClassNotSupportedError
 
 sm = pytest.importorskip("statsmodels.api")
 
@@ -68,15 +67,12 @@ def test_firth_keeps_the_full_models_penalty(ucla):
         assert tests[term].pvalue == pytest.approx(per_coefficient[term], rel=1e-7)
 
 
-def test_needs_the_rows_and_two_classes(ucla):
+def test_needs_the_rows(ucla):
     X, y = ucla
     model = LogisticRegression(penalty=None).fit(X, y)
     with pytest.raises(Exception, match="lr_test_terms"):
         model.inference().lr_test_terms()
-    y3 = y + (X["gre"] > 600).astype(int)  # three classes, not separated
-    res3 = LogisticRegression(penalty=None).fit(X, y3).inference(X, y3)
-    with pytest.raises(MultiClassNotSupportedError, match="wald_test_terms"):
-        res3.lr_test_terms()
+    # three classes: tests/test_multinomial_lr_terms.py
 
 
 def test_robust_covariance_warning_names_the_call(ucla):

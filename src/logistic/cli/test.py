@@ -463,15 +463,6 @@ def test(
     options = {"cov_type": cov_type, "cluster": cluster, "alpha": alpha,
                "odds": False, "reading": reading, "summarize": False}  # fmt: skip
     res = _results(str(model), data, options)
-    from ..inference import MultinomialInference
-
-    if terms and lr and isinstance(res, MultinomialInference):
-        raise CLIError(
-            "--lr: likelihood-ratio tests of each term need constrained refits of a "
-            "model of more than two classes, which are not implemented; --terms "
-            "without --lr gives the Wald tests of each term in all equations",
-            EX_USAGE,
-        )
     if terms and lr:
         _check_lr(res)
     if terms:

@@ -53,12 +53,6 @@ REFUSED: dict[str, tuple[str, str]] = {
         "pvalues (Wald) per equation, wald_test_terms() for a term in all "
         "equations, or lr_test() between nested K-class fits without the term",
     ),
-    "lr_test_terms()": (
-        "each test needs a constrained K-class refit per term, which is not "
-        "implemented",
-        "wald_test_terms() for a term in all equations, or lr_test() between "
-        "nested K-class fits without the term",
-    ),
     "predictive_margins()": (
         "its margins are one average probability per point, and a K-class fit "
         "predicts K probabilities from K-1 equations (not implemented)",
@@ -118,10 +112,6 @@ class BinaryOnlyMethods:
     def pvalues_lr(self) -> Any:
         """Refused for K classes (:data:`REFUSED`)."""
         raise refusal("pvalues_lr()")
-
-    def lr_test_terms(self) -> Any:
-        """Refused for K classes (:data:`REFUSED`)."""
-        raise refusal("lr_test_terms()")
 
     def predictive_margins(
         self, atexog: Any = None, at: str = "overall", references: Any = None
