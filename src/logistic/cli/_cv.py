@@ -57,6 +57,9 @@ def select_strength(
 
     penalty = est.get("penalty") or "l2"
     ratio = est.get("l1_ratio")
+    # a formula without an intercept ("- 1", "+ 0") fits none: the folds, the
+    # grid's alpha_max and the stored path solve the problem the fit solves
+    intercept = bool(design.encoding.get("intercept", True))
     common = {
         k: est[k]
         for k in ("class_weight", "solver", "tol", "max_iter", "random_state")
@@ -70,6 +73,7 @@ def select_strength(
         cv=StratifiedKFold(folds, shuffle=True, random_state=0),
         rule=options.get("cv_rule") or "min",
         refit=False,
+        fit_intercept=intercept,
         **common,
     )
     X, y = design.named_X(), design.y
@@ -91,7 +95,7 @@ def select_strength(
             full = path(
                 X, y, curve.alphas, l1_ratio=cv._ratio(),
                 sample_weight=design.sample_weight, offset=design.offset,
-                class_weight=common.get("class_weight"),
+                fit_intercept=intercept, class_weight=common.get("class_weight"),
                 **{
                     k: common[k]
                     for k in ("solver", "tol", "max_iter", "random_state")
