@@ -51,8 +51,10 @@ def test_save_refuses_other_estimators_and_writes_nothing(tmp_path):
         (
             LogisticRegressionCV(cv=3).fit(X, y),
             "logistic.model_selection.LogisticRegressionCV",
-            "fit LogisticRegression(penalty=cv.penalty, alpha=cv.alpha_) on the same "
-            "data (with l1_ratio=cv.l1_ratio_[0] for the elastic net",
+            "fit LogisticRegression(penalty=cv.penalty, alpha=cv.alpha_, "
+            "fit_intercept=cv.fit_intercept, class_weight=cv.class_weight) on the "
+            "same data, sample_weight and offset (with l1_ratio=cv.l1_ratio for the "
+            "elastic net",
         ),
     ]:
         path = tmp_path / "m.json"

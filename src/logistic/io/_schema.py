@@ -140,8 +140,10 @@ def model_to_dict(model: Any) -> dict[str, Any]:
             "it in code",
             # the refit of refit=True: the same problem at the chosen strength
             "LogisticRegressionCV": "; fit LogisticRegression(penalty=cv.penalty, "
-            "alpha=cv.alpha_) on the same data (with l1_ratio=cv.l1_ratio_[0] for "
-            "the elastic net: the model that refit=True fits) and save that",
+            "alpha=cv.alpha_, fit_intercept=cv.fit_intercept, "
+            "class_weight=cv.class_weight) on the same data, sample_weight and "
+            "offset (with l1_ratio=cv.l1_ratio for the elastic net: the model "
+            "that refit=True fits) and save that",
         }
         hint = hints.get(kind.__name__, "")
         raise TypeError(

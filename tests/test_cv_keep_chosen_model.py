@@ -1,0 +1,75 @@
+"""How to keep a ``LogisticRegressionCV``'s chosen model in a model file: the
+recipe ``logistic.save`` names (and docs/paths.md gives) refits the problem
+``refit=True`` solves, class weights and a model without intercept included.
+
+Reference: scikit-learn's ``LogisticRegressionCV`` on the same folds and
+``Cs`` (its ``coef_``, ``intercept_``: the refit at its chosen C).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn.linear_model import LogisticRegressionCV as SkLogisticCV  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
+
+import logistic  # noqa: E402
+from logistic import LogisticRegression, LogisticRegressionCV  # noqa: E402
+
+
+def _data():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 4))
+    p = 1 / (1 + np.exp(1.2 - X @ [1.0, -0.6, 0.4, 0.0]))
+    y = (rng.random(300) < p).astype(int)
+    return X, y, rng.uniform(0.5, 2.0, 300)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"class_weight": "balanced"}, {"fit_intercept": False}],
+    ids=["balanced", "no-intercept"],
+)
+def test_the_save_hint_refits_scikit_learns_chosen_model(tmp_path, params):
+    X, y, sw = _data()
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    Cs = [0.003, 0.03, 0.3, 3.0]
+    sk = SkLogisticCV(
+        Cs=Cs, cv=folds, l1_ratios=None, scoring="neg_log_loss", tol=1e-10,
+        max_iter=10_000, use_legacy_attributes=True, **params,
+    ).fit(X, y, sample_weight=sw)  # fmt: skip
+    cv = LogisticRegressionCV(Cs=Cs, cv=folds, tol=1e-10, **params)
+    cv.fit(X, y, sample_weight=sw)
+    assert cv.C_[0] == sk.C_[0]
+    with pytest.raises(TypeError) as info:
+        logistic.save(cv, tmp_path / "m.json")
+    hint = str(info.value)
+    assert "fit_intercept=cv.fit_intercept" in hint
+    assert "class_weight=cv.class_weight" in hint
+    # the recipe the hint names
+    kept = LogisticRegression(
+        penalty=cv.penalty, alpha=cv.alpha_, fit_intercept=cv.fit_intercept,
+        class_weight=cv.class_weight, tol=1e-10,
+    ).fit(X, y, sample_weight=sw)  # fmt: skip
+    np.testing.assert_allclose(kept.coef_, sk.coef_, atol=1e-6)
+    np.testing.assert_allclose(kept.intercept_, sk.intercept_, atol=1e-6)
+    logistic.save(kept, tmp_path / "m.json")
+
+
+def test_the_save_hint_names_an_l1_ratio_of_both_layouts(tmp_path):
+    """``cv.l1_ratio_[0]`` fails with ``use_legacy_attributes=False`` (a
+    float); the estimator's own ``l1_ratio`` is the mixing in both."""
+    X, y, _ = _data()
+    cv = LogisticRegressionCV(
+        penalty="elasticnet", l1_ratio=0.3, Cs=3, cv=3, use_legacy_attributes=False
+    ).fit(X, y)
+    with pytest.raises(TypeError) as info:
+        logistic.save(cv, tmp_path / "m.json")
+    assert "l1_ratio=cv.l1_ratio " in str(info.value)
+    kept = LogisticRegression(
+        penalty=cv.penalty, alpha=cv.alpha_, l1_ratio=cv.l1_ratio
+    ).fit(X, y)
+    np.testing.assert_allclose(kept.coef_, cv.coef_, atol=1e-6)
