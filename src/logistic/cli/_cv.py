@@ -21,6 +21,7 @@ from typing import Any
 from ._codes import EX_USAGE, CLIError
 from ._common import collect_warnings
 from ._fit_options import CV_KEYS
+from ._progress import status
 
 __all__ = [
     "check_cv",
@@ -31,12 +32,13 @@ __all__ = [
 
 
 def select_strength(
-    design: Any, options: dict[str, Any]
+    design: Any, options: dict[str, Any], quiet: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any] | None, list[str]]:
     """The estimator options (CV keys removed; with ``--cv``, the chosen
     ``alpha``), the CV record (None without ``--cv``) and the warnings of
     the cross-validation, in the CLI's words: the fit's warnings, printed,
-    stored in the model file and listed by ``--json`` with the others."""
+    stored in the model file and listed by ``--json`` with the others. A
+    spinner on a terminal says the folds run (``quiet``: none)."""
     est = {k: v for k, v in options.items() if k not in CV_KEYS}
     folds = options.get("cv")
     if folds is None:
@@ -78,7 +80,9 @@ def select_strength(
     )
     X, y = design.named_X(), design.y
     sparse_class = _check_folds(folds, y, label)
-    with collect_warnings() as messages:
+    strengths = options.get("n_alphas") or 100
+    what = f"cross-validating: {folds} folds x {strengths} strengths ..."
+    with collect_warnings() as messages, status(what, quiet):
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
     said = [sparse_class] if sparse_class else []
     if sparse_class:  # said in the CLI's words, not StratifiedKFold's

@@ -67,7 +67,7 @@ def _train(
     if "cv" in options:  # --cv K (fit adds the CV options only when given)
         from ._cv import select_strength
 
-        options, cv_record, cv_said = select_strength(design, options)
+        options, cv_record, cv_said = select_strength(design, options, quiet)
     model = _estimator(options, design.encoding.get("intercept", True))
     shape = "x".join(str(n) for n in design.X.shape)
     progress = FitProgress(quiet)
