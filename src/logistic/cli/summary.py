@@ -256,6 +256,10 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         )
     if is_multiclass(model):
         info["classes"] = levels_of(mf)
+    cv = getattr(model, "cross_validation_", None)
+    if cv is not None:  # fit --cv: how the strength was chosen (the curve: the file)
+        keys = ("folds", "splitter", "scoring", "rule", "alpha", "C", "chosen_index")
+        info["cross_validation"] = {k: cv[k] for k in keys if k in cv}
     return info
 
 
@@ -433,6 +437,13 @@ def summary(
         console.print(weighted, markup=False)
     if not multiclass and mf.model.penalty is not None:
         console.print(f"penalty {penalty_text(mf.model)}", markup=False)
+    if (cv := info.get("cross_validation")) is not None:
+        console.print(
+            f"strength chosen by {cv['folds']}-fold cross-validation (log loss, rule "
+            f"{cv['rule']}): alpha = {cv['alpha']:.6g} (C = {cv['C']:.6g}); the "
+            "curve is in the model file (model.cross_validation)",
+            markup=False,
+        )
     binomial = (mf.encoding or {}).get("binomial")
     if binomial or info["grouped"]:
         console.print(grouped_line(binomial or None), markup=False)
