@@ -17,9 +17,10 @@ Convention (owned here):
   spaces work as printed; text starting with a digit is a number, so a name
   that starts with a digit (or any name) can be quoted with backticks:
   ``"`0` = `1`"``; a quoted name may hold ``=``, ``,`` and ``;``
-  (``"`dose=high` = 0"``). An equation may stand in one pair of parentheses
-  (statsmodels' ``"(x1 = 0), (x2 = 0)"``); parentheses inside an expression
-  are not read.
+  (``"`dose=high` = 0"``), and so may a name as printed (``"I(x >= 3) =
+  0"``, ``"C(g, Treatment('w'))[T.u] = 0"``). An equation may stand in one
+  pair of parentheses (statsmodels' ``"(x1 = 0), (x2 = 0)"``); parentheses
+  inside an expression are not read.
 """
 
 from __future__ import annotations
@@ -162,18 +163,49 @@ def _linear(text: str, names: list[str]) -> tuple[FloatArray, float]:
     return a, c
 
 
-def _split(text: str, separators: str) -> list[str]:
-    """``text`` split at each of ``separators`` outside backticks: a quoted
-    name such as `` `a=b` `` or `` `x, y` `` stays one piece."""
-    pieces, start, quoted = [], 0, False
-    for i, ch in enumerate(text):
+def _held(names: list[str], separators: str) -> dict[str, list[str]]:
+    """The names holding one of ``separators``, by first character, longest
+    first (as the terms are matched): what :func:`_split` keeps whole."""
+    held: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        if any(c in name for c in separators):
+            held.setdefault(name[0], []).append(name)
+    return held
+
+
+def _split(text: str, separators: str, held: dict[str, list[str]]) -> list[str]:
+    """``text`` split at each of ``separators`` outside backticks and outside
+    the term names that hold one (``held``, :func:`_held`): a quoted name
+    such as `` `a=b` `` or `` `x, y` `` stays one piece, and so does a name
+    as printed, such as ``I(x >= 3)`` (a comparison in a formula) or
+    ``C(g, Treatment('w'))[T.u]``."""
+    pieces, start, quoted, i = [], 0, False, 0
+    while i < len(text):
+        ch = text[i]
+        name = "" if quoted else _starts_name(text, i, held.get(ch, ()))
+        if name:
+            i += len(name)
+            continue
         if ch == "`":
             quoted = not quoted
         elif ch in separators and not quoted:
             pieces.append(text[start:i])
             start = i + 1
+        i += 1
     pieces.append(text[start:])
     return pieces
+
+
+def _starts_name(text: str, i: int, names: Any) -> str:
+    """The first of ``names`` that ``text`` holds as a whole word at ``i``
+    (not the end of a longer word before it, nor the start of one after
+    it), or ``""``."""
+    if not names or (i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_")):
+        return ""
+    for name in names:
+        if text.startswith(name, i) and not _glued(text, i, name):
+            return name
+    return ""
 
 
 def _unwrapped(equation: str) -> str:
@@ -196,13 +228,14 @@ def parse_constraints(
 ) -> tuple[FloatArray, FloatArray]:
     """``(R, q)`` from text such as ``"rank3 = rank4, gre = 0"`` (see module docs)."""
     parts = [hypothesis] if isinstance(hypothesis, str) else list(hypothesis)
-    equations = [_unwrapped(e) for part in parts for e in _split(part, ",;")]
+    commas, equals = _held(names, ",;"), _held(names, "=")
+    equations = [_unwrapped(e) for part in parts for e in _split(part, ",;", commas)]
     equations = [e for e in equations if e.strip()]
     if not equations:
         raise InvalidParameterError("the hypothesis is empty")
     rows, rhs = [], []
     for eq in equations:
-        pieces = _split(eq, "=")
+        pieces = _split(eq, "=", equals)
         if len(pieces) > 2 and not all(p.strip() for p in pieces[1:-1]):
             raise InvalidParameterError(
                 f"hypothesis {eq.strip()!r}: one '=' separates the two sides "
