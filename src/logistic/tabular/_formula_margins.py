@@ -127,22 +127,31 @@ def formula_variables(encoding: dict[str, Any]) -> list[Any]:
     return list(found.values())
 
 
-def _refuse_steps(factors: dict[str, Any]) -> None:
+def _refuse_steps(factors: dict[str, Any], classes: bool) -> None:
     """Refuse effects (derivatives) of a formula with a comparison of a
     variable (``I(gre > 600)``): a step in it, with no derivative where it
-    jumps, so a central difference at a row on the step would be 1/(2h)."""
+    jumps, so a central difference at a row on the step would be 1/(2h).
+    The remedy named is one the model takes: predictive margins at values
+    of the variable for two classes, ``predict`` on rows holding those
+    values for K classes (``classes``), whose predictive margins ``margins``
+    does not give."""
     for name, spec in factors.items():
         if spec["kind"] != "numeric":
             continue
         stepped = sorted(compared_columns(spec["expr"]))
         if stepped:
+            compare = (
+                f"predict on the rows with {stepped[0]!r} set to each value you "
+                "compare and average the class probabilities"
+                if classes
+                else "compare predictive margins at values of it instead "
+                f"(--method pr --at-value {stepped[0]}=A,B)"
+            )
             raise InvalidParameterError(
                 f"marginal effects are derivatives, and the term {name!r} is a "
                 f"step in {stepped[0]!r} (a comparison: no derivative where it "
-                "jumps); compare predictive margins at values of it instead "
-                f"(--method pr --at-value {stepped[0]}=A,B), or give the "
-                "indicator as a 0/1 column of the data for the effects of the "
-                "other variables"
+                f"jumps); {compare}, or give the indicator as a 0/1 column of "
+                "the data for the effects of the other variables"
             )
 
 
@@ -201,7 +210,7 @@ def formula_margins(
             "(categorical='levels')"
         )
     factors, terms = encoding["factors"], encoding["terms"]
-    _refuse_steps(factors)
+    _refuse_steps(factors, hasattr(results, "classes"))
     _check_set_values(margeff.get("atexog"), factors, frame)
 
     def design(rows: Any) -> np.ndarray:
