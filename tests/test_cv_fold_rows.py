@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from logistic import LogisticRegressionCV
+from logistic import LogisticRegressionCV, _cv_folds
 from logistic._cv_folds import fold_indices, training_rows
 from logistic._exceptions import GridEdgeWarning
 from logistic.solvers import _column_matrix
@@ -26,8 +26,9 @@ def _data(n: int = 9_000, p: int = 4):
     return X, y
 
 
-def test_training_rows_equal_numpy_indexing_in_fortran_order():
-    X, _ = _data(n=10_000)  # more rows than one gathered block (4096)
+def test_training_rows_equal_numpy_indexing_in_fortran_order(monkeypatch):
+    monkeypatch.setattr(_cv_folds, "_GATHER_BYTES", 1000)  # blocks of 31 rows
+    X, _ = _data(n=10_000)
     rng = np.random.default_rng(0)
     rows = rng.choice(X.shape[0], 7_001, replace=False)  # any order
     got = training_rows(X, rows, by_columns=True)
@@ -98,3 +99,22 @@ def test_split_given_as_masks_scales_c_by_the_training_rows():
             np.testing.assert_allclose(
                 a.coefs_paths_[1.0][k, j], expected, rtol=1e-5, atol=1e-6
             )
+
+
+def test_a_wide_fold_is_gathered_in_blocks_of_bounded_bytes():
+    """A wide X (fewer rows than a block of a fixed row count) is gathered
+    in blocks bounded in bytes: the peak is the Fortran copy and one small
+    block, not also a whole C-ordered copy of the rows (2 x their bytes)."""
+    import tracemalloc
+
+    X = np.random.default_rng(0).standard_normal((100, 40_000))  # 32 MB
+    rows = np.arange(0, 100, 5).repeat(4)  # 80 rows, 25.6 MB as float64
+    tracemalloc.start()
+    try:
+        got = training_rows(X, rows, by_columns=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got.flags.f_contiguous
+    np.testing.assert_array_equal(got, X[rows])
+    assert peak < 1.5 * got.nbytes, (peak, got.nbytes)

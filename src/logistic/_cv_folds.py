@@ -346,9 +346,10 @@ def fold_indices(splits: Any) -> list[tuple[np.ndarray, np.ndarray]]:
     return [(indices(train), indices(test)) for train, test in splits]
 
 
-#: Rows gathered at a time by :func:`training_rows` (a C-ordered block of
-#: this many rows is the one temporary).
-_GATHER_ROWS = 4096
+#: Bytes of X's rows gathered at a time by :func:`training_rows` (a
+#: C-ordered block of at most this size, at least one row, is the one
+#: temporary, whatever X's width).
+_GATHER_BYTES = 4 << 20
 
 
 def training_rows(X: Any, rows: np.ndarray, by_columns: bool) -> Any:
@@ -358,7 +359,9 @@ def training_rows(X: Any, rows: np.ndarray, by_columns: bool) -> Any:
     :class:`logistic.solvers._column_matrix.ColumnMatrix`), a dense float64
     X's rows are gathered straight into Fortran order, block by block, so
     that this copy is the one the path reads and the path makes no second
-    one (a fold's copies: 2 x its rows' bytes -> 1 x)."""
+    one (a fold's copies: 2 x its rows' bytes -> 1 x). A block is bounded in
+    bytes, not rows, so that a wide X (fewer rows than a block of a fixed
+    count would hold) gets the same saving."""
     if not (
         by_columns
         and isinstance(X, np.ndarray)
@@ -368,8 +371,9 @@ def training_rows(X: Any, rows: np.ndarray, by_columns: bool) -> Any:
         return X[rows]
     index = np.asarray(rows)
     out = np.empty((index.size, X.shape[1]), dtype=np.float64, order="F")
-    for start in range(0, index.size, _GATHER_ROWS):
-        part = index[start : start + _GATHER_ROWS]
+    block = max(1, _GATHER_BYTES // max(1, X.shape[1] * X.itemsize))
+    for start in range(0, index.size, block):
+        part = index[start : start + block]
         out[start : start + part.size] = X[part]
     return out
 
