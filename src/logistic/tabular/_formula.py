@@ -54,6 +54,7 @@ from ._formula_frame import formula_values
 from ._formula_names import folded_hint, shadowed_hint
 from ._formula_size import check_design_size
 from ._formula_spellings import (
+    comparison_hint,
     refuse_r_factor,
     stata_interaction_hint,
     stata_prefix_hint,
@@ -236,8 +237,8 @@ def _parse(formula: str) -> tuple[str, Any, dict[str, dict[str, Any]]]:
         reason = _one_line(exc)
         if isinstance(exc, SyntaxError) and exc.text and exc.text.strip():
             reason = f"{exc.text.strip()!r} is not a term ({exc.msg})"
-        stata = stata_interaction_hint(formula)
-        reason = reason if stata is None else f"{reason.rstrip('.')}; {stata}"
+        hint = stata_interaction_hint(formula) or comparison_hint(formula, reason)
+        reason = reason if hint is None else f"{reason.rstrip('.')}; {hint}"
         raise InvalidParameterError(
             f"--formula {formula!r} cannot be parsed: {reason}"
         ) from None

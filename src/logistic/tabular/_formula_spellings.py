@@ -13,7 +13,9 @@ names the equivalent:
   in place of a "did you mean 'rank'?", which would turn a categorical
   variable into a number; ``ib4.x`` is ``C(x, Treatment(4))``;
 * Stata's interaction operators ``a#b`` and ``a##b``
-  (:func:`stata_interaction_hint`): ``a:b`` and ``a*b``.
+  (:func:`stata_interaction_hint`): ``a:b`` and ``a*b``;
+* R's comparison as a term, ``y ~ gre > 600`` (R evaluates it; formulaic
+  has no operator ``>``): ``I(gre > 600)`` (:func:`comparison_hint`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ import re
 
 from .._exceptions import InvalidParameterError
 
-__all__ = ["refuse_r_factor", "stata_interaction_hint", "stata_prefix_hint"]
+__all__ = [
+    "comparison_hint",
+    "refuse_r_factor",
+    "stata_interaction_hint",
+    "stata_prefix_hint",
+]
 
 #: R's ``factor(x)`` / ``as.factor(x)``, which formulas spell ``C(x)``.
 _R_FACTOR = re.compile(r"(?<![\w.])(as\.factor|factor)\(\s*([^()]*?)\s*\)")
@@ -30,6 +37,10 @@ _R_FACTOR = re.compile(r"(?<![\w.])(as\.factor|factor)\(\s*([^()]*?)\s*\)")
 #: Stata's factor-variable operators on a variable: ``i.``, ``ib#.``, ``b#.``
 #: and ``c.`` (``ib(last).x`` is a call to formulaic, refused as one).
 _STATA_PREFIX = re.compile(r"^(?P<op>i|c|i?b(?P<base>\d+))\.(?P<name>[A-Za-z_]\w*)$")
+
+
+#: A comparison written as a term, outside ``I(...)``: ``gre >= 600``.
+_COMPARISON = re.compile(r"([A-Za-z_][\w.]*)\s*(>=|<=|==|!=|>|<)\s*(-?[\w.]+)")
 
 
 def refuse_r_factor(formula: str) -> None:
@@ -69,3 +80,21 @@ def stata_interaction_hint(formula: str) -> str | None:
     if "#" not in re.sub(r"`[^`]*`", "", formula):
         return None
     return "'#' and '##' are Stata's interactions; write a:b for a#b and a*b for a##b"
+
+
+def comparison_hint(formula: str, reason: str) -> str | None:
+    """The remedy for a comparison written as a term (R's ``y ~ gre > 600``),
+    which formulaic's parser refuses as an unknown operator (``reason``, its
+    message), or None."""
+    if not re.match(r"Unknown operator '[<>=!]", reason):
+        return None
+    match = _COMPARISON.search(re.sub(r"`[^`]*`", "", formula))
+    example = (
+        "I(x > 3)"
+        if match is None
+        else f"I({match.group(1)} {match.group(2)} {match.group(3)})"
+    )
+    return (
+        "a comparison is a term written inside I(...) here, a 0/1 indicator "
+        f"(e.g. {example})"
+    )
