@@ -5,6 +5,10 @@ which must be one the command takes.
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import data_path, run_cli
@@ -57,3 +61,33 @@ def test_a_comparison_outside_i_names_its_i_spelling(
     argv = ["fit", UCLA, "--formula", f"admit ~ {suggested}", "-o", "m.json", "-q"]
     code, _, err = run_cli(capsys, argv)
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "admit ~ I((gre > 600) + (gpa > 3.5))",  # formulaic: a logical or
+        "admit ~ I(-(gre > 600))",  # formulaic: a logical not
+        "admit ~ I((gre > 600) - (gpa > 3.5))",  # formulaic: numpy's TypeError
+    ],
+)
+def test_arithmetic_on_two_comparisons_names_the_number_spelling(
+    workdir, capsys, formula
+):
+    code, _, err = run_cli(capsys, ["fit", UCLA, "--formula", formula, "-o", "m.json"])
+    assert code == 65, err
+    assert "multiply a comparison by 1 (1*(x > 3))" in err, err
+
+
+def test_the_number_spelling_fits_as_statsmodels(workdir, capsys):
+    """The remedy named above: a count of two comparisons, as patsy computes
+    ``1*(gre > 600) + (gpa > 3.5)`` (numbers, 0 to 2) for smf.logit."""
+    smf = pytest.importorskip("statsmodels.formula.api")
+    formula = "admit ~ I(1*(gre > 600) + (gpa > 3.5)) + I(-1*(rank == 1))"
+    argv = ["fit", UCLA, "--formula", formula, "-o", "m.json", "-q"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
+    saved = json.loads((workdir / "m.json").read_text())["model"]
+    ref = smf.logit(formula, pd.read_csv(UCLA)).fit(disp=0, tol=1e-12)
+    np.testing.assert_allclose(saved["coef"], ref.params.iloc[1:], rtol=1e-6)
+    np.testing.assert_allclose(saved["intercept"], ref.params.iloc[0], rtol=1e-6)

@@ -44,6 +44,7 @@ from ..io._terms import TermError, evaluate, parse_factor
 from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_confirm import (
+    comparison_arithmetic_hint,
     confirm_design,
     integer_power_hint,
     refuse_text_in_numbers,
@@ -341,7 +342,7 @@ def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
             return model_matrix(rhs, frame, na_action="ignore", ensure_full_rank=True)
         except Exception as exc:
             hint = shadowed_hint(formula, frame.columns)
-            hint += integer_power_hint(str(exc))
+            hint += integer_power_hint(str(exc)) + comparison_arithmetic_hint(str(exc))
             raise DataValidationError(
                 f"--formula {formula!r}: {_one_line(exc)}{hint}"
             ) from None
@@ -444,7 +445,7 @@ def fit_formula(
     mm = _materialise(rhs, frame, formula)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
     X, names = build_design(frame, stored, terms, path, where)
-    confirm_design(formula, X, names, mm, frame.columns)
+    confirm_design(formula, X, names, mm, frame.columns, stored)
     return X, names, intercept, {"factors": stored, "terms": terms}
 
 

@@ -15,6 +15,12 @@ term (``n**25.0``, ``n**-1.0``), which both compute alike
 numeric function (``np.log(g)``, ``center(g)``), which formulaic cannot
 compute either, is refused before it tries, naming the term and the
 column's levels as ``I(g)`` is (:func:`refuse_text_in_numbers`).
+formulaic computes a comparison as True/False, so two comparisons added are
+their logical or (``I((x > 3) + (z < 0))``), one negated its not
+(``I(-(x > 3))``), and one subtracted from another an error; the stored
+terms compute numbers (a count, -1), so these are refused, naming the
+remedy both compute alike: a comparison multiplied by 1 (``1*(x > 3)``)
+(:func:`comparison_arithmetic_hint`).
 """
 
 from __future__ import annotations
@@ -25,8 +31,14 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._feature_names import check_formula_names
+from ..io._term_ops import COMPARE
 
-__all__ = ["confirm_design", "integer_power_hint", "refuse_text_in_numbers"]
+__all__ = [
+    "comparison_arithmetic_hint",
+    "confirm_design",
+    "integer_power_hint",
+    "refuse_text_in_numbers",
+]
 
 #: The remedy for integer arithmetic, worded once.
 _FLOAT_REMEDY = (
@@ -43,11 +55,51 @@ def integer_power_hint(message: str) -> str:
     return ""
 
 
+#: The remedy for arithmetic on comparisons, worded once.
+_NUMBER_REMEDY = (
+    "formulaic computes a comparison as True/False, which it adds as a logical "
+    "or, negates as a not and does not subtract; multiply a comparison by 1 "
+    "(1*(x > 3)) to compute with it as a number"
+)
+
+
+def _true_false(node: dict[str, Any]) -> bool:
+    """Whether formulaic computes ``node`` as True/False: a comparison, or a
+    sum, product or negation of such (numpy keeps bool for those)."""
+    op = node["op"]
+    if op in ("add", "mul"):
+        return _true_false(node["left"]) and _true_false(node["right"])
+    return (op == "neg" and _true_false(node["arg"])) or op in COMPARE
+
+
+def _logic_on_comparisons(node: dict[str, Any]) -> bool:
+    """Whether ``node`` adds two True/False values (a logical or in formulaic,
+    a count here) or negates one (a not there, -1 here), anywhere in it."""
+    op = node["op"]
+    if op == "add" and _true_false(node["left"]) and _true_false(node["right"]):
+        return True
+    if op == "neg" and _true_false(node["arg"]):
+        return True
+    children = (node[k] for k in ("arg", "left", "right") if k in node)
+    return any(_logic_on_comparisons(child) for child in children)
+
+
+def comparison_arithmetic_hint(message: str) -> str:
+    """The remedy to add to formulaic's error ``message`` where it is numpy's
+    refusal to subtract or negate True/False values (its own remedy, ``^``,
+    is no operator of formulas here); ``""`` otherwise."""
+    if "numpy boolean subtract" in message or "numpy boolean negative" in message:
+        return f"; {_NUMBER_REMEDY}"
+    return ""
+
+
 def confirm_design(
-    formula: str, X: np.ndarray, names: list[str], matrix: Any, columns: Any
-) -> None:
+    formula: str, X: np.ndarray, names: list[str], matrix: Any, columns: Any,
+    factors: dict[str, dict[str, Any]],
+) -> None:  # fmt: skip
     """Refuse ``formula`` unless the design ``X`` with ``names`` is formulaic's
-    ``matrix`` (its intercept column aside); ``columns``: the frame's."""
+    ``matrix`` (its intercept column aside); ``columns``: the frame's;
+    ``factors``: the stored factors that built ``X``."""
     kept = [c for c in matrix.columns if str(c) != "Intercept"]
     expected = [str(c) for c in kept]
     check_formula_names(formula, names, columns)
@@ -62,7 +114,13 @@ def confirm_design(
             ", so it cannot be stored exactly in a model file; precompute the "
             "column in the data instead"
         )
-        if np.max(np.abs(X[:, j])) >= 2.0**63:
+        if any(
+            spec["kind"] == "numeric" and name in names[j]
+            and _logic_on_comparisons(spec["expr"])
+            for name, spec in factors.items()
+        ):  # fmt: skip
+            why = f": {_NUMBER_REMEDY}"
+        elif np.max(np.abs(X[:, j])) >= 2.0**63:
             why = (
                 " (formulaic computes the arithmetic of integer columns in 64-bit "
                 f"integers, which wrap around past 9.2e18): {_FLOAT_REMEDY}"
