@@ -91,6 +91,7 @@ class InferenceMethods:
 
         if trials is not None:
             _refuse_trials()
+        _check_data_given(X, y, sample_weight, offset)
         check_rows_aligned(
             X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
         )
@@ -182,4 +183,24 @@ def _refuse_trials() -> None:
         "or read from its model file: call model.summary() or model.inference() "
         "without data (cov_type='nonrobust'; scale='X2' for counts that vary "
         "more than binomial)"
+    )
+
+
+def _check_data_given(X: Any, y: Any, sample_weight: Any, offset: Any) -> None:
+    """Refuse labels, weights or offsets given without X: no data holder
+    carries X for them, and the checks would otherwise fail on X as a 0-d
+    array or on y as one class "None"."""
+    if X is not None or all(v is None for v in (y, sample_weight, offset)):
+        return
+    from ._exceptions import InvalidParameterError
+
+    given = [
+        name
+        for name, v in (("y", y), ("sample_weight", sample_weight), ("offset", offset))
+        if v is not None
+    ]
+    raise InvalidParameterError(
+        f"inference() and summary() were given {', '.join(given)} without X: "
+        "pass the training data X, y, sample_weight and offset exactly as given "
+        "to fit(), or none of them for the model-based covariance kept at fit"
     )

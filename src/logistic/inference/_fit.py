@@ -522,6 +522,13 @@ def _with_data(
         sample_weight = offset = None
     if y is None and isinstance(X, Backend):
         objective, rows = _from_backend(model, X, (sample_weight, offset))
+    elif y is None:  # rows as arrays: their labels are not in them
+        raise InvalidParameterError(
+            "inference() and summary() were given X without y: pass the training "
+            "labels y with X (and sample_weight and offset as given to fit()), or "
+            "no data for the model-based covariance kept at fit; only a backend "
+            "(logistic.backends.Chunked, Dask) or a data file carries its labels"
+        )
     else:
         objective, rows = _from_arrays(model, X, y, sample_weight, offset)
     theta = _theta(model)
