@@ -244,6 +244,39 @@ def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
     return {"proba_se": pred.se, "proba_lower": ci[:, 0], "proba_upper": ci[:, 1]}
 
 
+def warn_non_estimable_scores(applied: Any, model: Path) -> None:
+    """Without --interval: warn of the scored rows whose prediction needs an
+    aliased coefficient (a level or cell with no training row of positive
+    weight), as R's ``predict.glm`` warns ("prediction from rank-deficient
+    fit") and as ``--interval`` does; the file's null basis decides
+    (:mod:`logistic.inference._estimable`). Files without aliased columns,
+    or without a covariance, are not checked."""
+    import numpy as np
+
+    from .._multiclass import is_multiclass
+
+    mf = applied.model_file
+    cov = mf.covariance
+    if cov is None or is_multiclass(mf.model) or not np.isnan(np.diag(cov)).any():
+        return
+    from ._aliased_file import attach_statistics
+
+    attach_statistics(mf, str(model))
+    if getattr(mf.model, "fit_statistics_", None) is None:
+        return
+    import warnings
+
+    from ..inference import fit_inference
+    from ..inference._estimable import non_estimable
+
+    with warnings.catch_warnings():  # the fit's own warnings are summary's
+        warnings.simplefilter("ignore")
+        results = fit_inference(mf.model)
+        est = results._estimability
+    unset = non_estimable(applied.design.X, est)
+    _warn_non_estimable_rows(applied, ~unset, list(results.aliased))
+
+
 def _warn_non_estimable_rows(applied: Any, estimable: Any, aliased: list[str]) -> None:
     """The library's warning of rows whose prediction needs an aliased
     coefficient, naming them by their place in the file (``line 4``, ``row
@@ -469,7 +502,11 @@ def predict(
         keep=kept,
         checked=checked,
     )
-    extra = None if interval is None else interval_columns(applied, model, interval)
+    if interval is None:
+        warn_non_estimable_scores(applied, model)
+        extra = None
+    else:
+        extra = interval_columns(applied, model, interval)
     table = _table(applied, threshold, kept, excel, missing, extra)
     if out is None or out.suffix.lower() == ".csv":
         _refuse_unwritable_csv(table, kept, excel)
