@@ -3,7 +3,8 @@
 ``model.inference(X)`` (the labels forgotten) said "y holds one class only
 (None), the fit's data held 2", and ``inference(sample_weight=w)`` the same;
 ``inference(None, y)`` said "Expected 2D array, got scalar array". Each now
-names what is missing; full data and no data work as before.
+names what is missing, as does the offset of a fit that had one left out;
+full data and no data work as before.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from logistic import LogisticRegression
 from logistic._exceptions import InvalidParameterError
+from logistic.inference import NotTrainingDataError
 
 
 def _data(k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -46,3 +48,14 @@ def test_full_and_no_data_unchanged() -> None:
     np.testing.assert_allclose(
         model.inference(X, y).bse, model.inference().bse, rtol=1e-8
     )
+
+
+def test_offset_left_out_is_named():
+    # the fit had an offset; the rows given without it were refused as "the
+    # gradient at the fitted coefficients has standardized max-norm 0.05"
+    X, y = _data(2)
+    offset = np.log(np.random.default_rng(1).uniform(0.1, 1.0, len(y)))
+    model = LogisticRegression().fit(X, y, offset=offset)
+    with pytest.raises(NotTrainingDataError, match="the fit had an offset and none"):
+        model.inference(X, y, cov_type="HC0")
+    assert model.inference(X, y, offset=offset, cov_type="HC0").cov_type == "HC0"

@@ -92,6 +92,7 @@ class InferenceMethods:
         if trials is not None:
             _refuse_trials()
         _check_data_given(X, y, sample_weight, offset)
+        _check_offset_given(self, X, offset)
         check_rows_aligned(
             X, y=y, sample_weight=sample_weight, offset=offset, groups=groups
         )
@@ -204,3 +205,28 @@ def _check_data_given(X: Any, y: Any, sample_weight: Any, offset: Any) -> None:
         "pass the training data X, y, sample_weight and offset exactly as given "
         "to fit(), or none of them for the model-based covariance kept at fit"
     )
+
+
+def _check_offset_given(model: Any, X: Any, offset: Any) -> None:
+    """Refuse training rows given without the offset the fit had (recorded
+    by :mod:`logistic._offset_use`), naming it: the gradient check would
+    refuse them too, but only as "the gradient ... is not zero". A backend, a
+    data file, a callable of blocks or a Dask collection carries its own
+    offsets."""
+    import os
+
+    from ._offset_use import fit_offset
+    from ._typing import Backend
+
+    if X is None or offset is not None or isinstance(X, (Backend, str, os.PathLike)):
+        return
+    if callable(X) or hasattr(X, "__dask_graph__"):
+        return
+    had, column = fit_offset(model)
+    if not had:
+        return
+    from .inference._checks import NOT_TRAINING, SAME_DATA, NotTrainingDataError
+
+    named = f" (column {column!r}: offset=df[{column!r}])" if column else ""
+    detail = f"the fit had an offset{named} and none was given"
+    raise NotTrainingDataError(f"{NOT_TRAINING}: {detail}. {SAME_DATA}", detail)
