@@ -3,8 +3,9 @@ likelihood-ratio test between them.
 
 Convention (owned here): a likelihood-ratio test is refused when the stored
 statistics of the two fits show other data (other ``nobs``, label sums or
-class totals, an offset in one only, other counts of rows of positive
-weight, another weighted mean of a column both name). Equal statistics
+class totals, an offset in one only, other offsets (another null
+log-likelihood), other counts of rows of positive weight, another weighted
+mean of a column both name). Equal statistics
 cannot prove the same data, but a difference proves other data (R's
 ``anova`` drops such a model, Stata's ``lrtest`` refuses).
 """
@@ -57,11 +58,36 @@ def check_same_data(a: Any, b: Any) -> None:
         )
     if la.has_offset != lb.has_offset:
         refuse_other_data("an offset in one only")
+    if la.has_offset:
+        _check_same_offsets(a, b)
     if np.isfinite(la.rows) and np.isfinite(lb.rows) and la.rows != lb.rows:
         refuse_other_data(f"rows of positive weight {la.rows:g} vs {lb.rows:g}")
     if a._labelled and b._labelled:  # columns named by position are not comparable
         check_shared_means(
             (a.feature_names, a._stats.mean), (b.feature_names, b._stats.mean)
+        )
+
+
+def _check_same_offsets(a: Any, b: Any) -> None:
+    """Refuse two binary fits with offsets whose null models (the intercept
+    and the offset, or the offset alone) have other log-likelihoods: on the
+    same rows, weights and offsets the null model is the same fit, so a
+    difference proves other offsets (``log(exposure)`` in one fit, another
+    exposure or none scaled in the other), which the label sums and column
+    means do not show. Skipped where the null models differ in kind (one
+    with an intercept) or one needs rows its results do not hold."""
+    kind_a = bool(a.fit_intercept or a.null_has_intercept)
+    if kind_a != bool(b.fit_intercept or b.null_has_intercept):
+        return
+    try:
+        null_a, null_b = float(a._llnull_kernel), float(b._llnull_kernel)
+    except InvalidParameterError:  # a streamed fit's results without its rows
+        return
+    if not np.isclose(null_a, null_b, rtol=1e-8, atol=1e-8):
+        null = "intercept and offset" if kind_a else "the offset alone"
+        refuse_other_data(
+            f"other offsets: the null model ({null}) has log-likelihood "
+            f"{null_a:.10g} vs {null_b:.10g}"
         )
 
 

@@ -1,0 +1,58 @@
+"""``lr_test`` between fits with other offsets is refused.
+
+Two fits of the same rows, labels and weights but other offsets (the
+exposure's log in one, half of it in the other: a mistake in building one
+of them) passed every check of ``check_same_data`` (same ``nobs``, label
+sums, an offset in both, same column means) and gave an LR statistic of
+two unrelated likelihoods. Their null models (intercept and offset) differ,
+which proves other offsets. With the same offsets the test is statsmodels'
+``2 (llf_full - llf_restricted)`` of ``GLM(..., offset=)`` fits.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from logistic import LogisticRegression
+from logistic._exceptions import InvalidParameterError
+
+
+def _data():
+    rng = np.random.default_rng(7)
+    n = 2_000
+    X = rng.normal(size=(n, 3))
+    offset = np.log(rng.uniform(0.05, 1.0, n))
+    w = rng.integers(1, 4, n).astype(float)
+    eta = -1.0 + X @ [0.5, -0.3, 0.0] + offset
+    y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    return X, y, w, offset
+
+
+def test_same_offsets_give_statsmodels_lr_statistic():
+    import statsmodels.api as sm
+
+    X, y, w, offset = _data()
+    full = LogisticRegression().fit(X, y, sample_weight=w, offset=offset).inference()
+    part = LogisticRegression().fit(X[:, :1], y, sample_weight=w, offset=offset)
+    res = full.lr_test(part.inference())
+    kw = dict(family=sm.families.Binomial(), offset=offset, freq_weights=w)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = sm.GLM(y, sm.add_constant(X), **kw).fit(tol=1e-12)
+        b = sm.GLM(y, sm.add_constant(X[:, :1]), **kw).fit(tol=1e-12)
+    assert res.statistic == pytest.approx(2 * (a.llf - b.llf), rel=1e-8)
+
+
+@pytest.mark.parametrize("intercept", [True, False])
+def test_other_offsets_are_refused(intercept):
+    X, y, w, offset = _data()
+    est = LogisticRegression(fit_intercept=intercept)
+    full = est.fit(X, y, sample_weight=w, offset=offset).inference()
+    other = LogisticRegression(fit_intercept=intercept).fit(
+        X[:, :1], y, sample_weight=w, offset=0.5 * offset
+    )
+    with pytest.raises(InvalidParameterError, match="other offsets: the null model"):
+        full.lr_test(other.inference())
