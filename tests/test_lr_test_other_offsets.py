@@ -56,3 +56,32 @@ def test_other_offsets_are_refused(intercept):
     )
     with pytest.raises(InvalidParameterError, match="other offsets: the null model"):
         full.lr_test(other.inference())
+
+
+def _classes():
+    rng = np.random.default_rng(0)
+    n = 1_500
+    X = rng.normal(size=(n, 3))
+    return X, rng.integers(0, 3, n), rng.normal(scale=0.5, size=(n, 3))
+
+
+def test_k_classes_offset_in_one_fit_only_is_refused():
+    # the full fit without an offset, the restricted one with: accepted
+    # before, with an LR statistic of 268 on 4 df between unrelated models
+    X, y, offset = _classes()
+    full = LogisticRegression().fit(X, y).inference()
+    part = LogisticRegression().fit(X[:, :1], y, offset=offset).inference()
+    with pytest.raises(InvalidParameterError, match="other offsets, or an offset in"):
+        full.lr_test(part)
+
+
+def test_k_classes_same_offsets_up_to_a_row_constant_are_accepted():
+    # a number added to every class's offset of a row changes no probability
+    X, y, offset = _classes()
+    shift = np.random.default_rng(1).normal(size=(len(y), 1))
+    full = LogisticRegression().fit(X, y, offset=offset).inference()
+    part = LogisticRegression().fit(X[:, :1], y, offset=offset + shift).inference()
+    same = LogisticRegression().fit(X[:, :1], y, offset=offset).inference()
+    assert full.lr_test(part).statistic == pytest.approx(
+        full.lr_test(same).statistic, rel=1e-6
+    )

@@ -94,16 +94,36 @@ def _check_same_offsets(a: Any, b: Any) -> None:
 def check_same_class_data(a: Any, b: Any) -> None:
     """:func:`check_same_data` of two K-class fits' inference results: other
     ``nobs``, other class totals ``Σ s [y = k]`` (other labels or weights),
-    or, where both fits named their columns, another weighted mean of a
-    column both have."""
+    other mean offsets (:func:`_check_class_offsets`), or, where both fits
+    named their columns, another weighted mean of a column both have."""
     check_same_observations(a.nobs, b.nobs)
     ta, tb = a._stats.class_totals, b._stats.class_totals
     if not np.allclose(ta, tb, rtol=1e-9, atol=0):
         refuse_other_data(
             f"other labels or weights: class totals {ta.tolist()} vs {tb.tolist()}"
         )
+    _check_class_offsets(a._stats.offset_mean, b._stats.offset_mean)
     if a._named and b._named:  # the features' names, the intercept aside
         check_shared_means((a._features, a._stats.mean), (b._features, b._stats.mean))
+
+
+def _check_class_offsets(mean_a: Any, mean_b: Any) -> None:
+    """Refuse two K-class fits whose weighted mean offsets (one a class,
+    zeros without an offset) differ as contrasts to the first class: an
+    offset in one fit only, or other offsets. Adding one number to every
+    class's offset of a row changes no probability, and no contrast."""
+    if mean_a is None or mean_b is None:  # a file written before they were kept
+        return
+    ca = np.asarray(mean_a, dtype=np.float64)
+    cb = np.asarray(mean_b, dtype=np.float64)
+    if ca.shape != cb.shape:
+        return
+    ca, cb = ca - ca[0], cb - cb[0]
+    if not np.allclose(ca, cb, rtol=1e-9, atol=1e-12):
+        refuse_other_data(
+            "other offsets, or an offset in one only: mean offsets against the "
+            f"first class {np.round(ca, 6).tolist()} vs {np.round(cb, 6).tolist()}"
+        )
 
 
 def check_shared_means(a: tuple[Any, Any], b: tuple[Any, Any]) -> None:
