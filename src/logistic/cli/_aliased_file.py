@@ -13,6 +13,7 @@ from typing import Any
 __all__ = [
     "aliased_inference",
     "aliased_rows",
+    "reduced_in_file",
     "attach_statistics",
     "file_statistics",
     "singularity_note",
@@ -90,6 +91,34 @@ def aliased_inference(mf: Any) -> Any:
     return res if res.aliased else None
 
 
+def reduced_in_file(mf: Any) -> bool:
+    """Whether a two-class maximum-likelihood file without fit statistics
+    keeps the reduced model of a fit with aliased terms: its covariance marks
+    them (NaN rows: a ``--weights-kind sampling`` fit, whose covariance is
+    the sandwich and which writes no statistics) and its coefficients are 0
+    there (R's NA read as 0, the reduced model's estimate elsewhere), so the
+    other terms' rows come from the file as it is."""
+    import numpy as np
+
+    model, cov = mf.model, mf.covariance
+    if (
+        cov is None
+        or len(model.classes_) > 2
+        or model.penalty is not None
+        or getattr(model, "fit_statistics_", None) is not None
+    ):
+        return False
+    nan = np.isnan(np.diag(cov))
+    if not nan.any():
+        return False
+    coef = np.asarray(model.coef_, dtype=np.float64).ravel()
+    if model.fit_intercept:  # the covariance's order: intercept first or last
+        b = float(model.intercept_[0])
+        first = bool(mf.covariance_names) and mf.covariance_names[0] == "Intercept"
+        coef = np.r_[b, coef] if first else np.r_[coef, b]
+    return coef.size == nan.size and bool(np.all(coef[nan] == 0.0))
+
+
 def aliased_rows(res: Any, alpha: float) -> list[dict[str, Any]]:
     """Coefficient rows of ``res``: the reduced model's, null (JSON) in every
     column of an aliased term (R's NA)."""
@@ -111,10 +140,17 @@ def singularity_note(mf: Any, res: Any) -> str | None:
     maximum-likelihood model file: from the aliased terms of ``res``, else
     from the stored ``df model`` (intercept models: the rank is
     ``df model + 1``) when the file keeps no statistics to say which."""
-    if res is not None:
-        from ..inference._aliased import singularity_note as note
+    from ..inference._aliased import singularity_note as note
 
+    if res is not None:
         return note(list(res.aliased))
+    if reduced_in_file(mf) and mf.covariance_names:
+        import numpy as np
+
+        nan = np.isnan(np.diag(mf.covariance))
+        return note(
+            [n for n, gone in zip(mf.covariance_names, nan, strict=True) if gone]
+        )
     model = mf.model
     df_model = ((mf.training or {}).get("statistics") or {}).get("df_model")
     if model.penalty is not None or df_model is None or not model.fit_intercept:
@@ -141,11 +177,7 @@ def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
     from .._multiclass import is_multiclass
 
     training, fitted = mf.training or {}, mf.model
-    if (
-        training.get("statistics")
-        or is_multiclass(fitted)
-        or file_on_counts(mf)
-    ):
+    if training.get("statistics") or is_multiclass(fitted) or file_on_counts(mf):
         return None
     import copy
 

@@ -34,6 +34,7 @@ from . import _options as opt
 from ._aliased_file import (
     aliased_inference,
     aliased_rows,
+    reduced_in_file,
     singularity_note,
     with_file_statistics,
 )
@@ -41,6 +42,8 @@ from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file, mark_said
 from ._json_text import json_text
 from ._render import (
+    HIDDEN_ROWS_WHERE,
+    _title,
     capped_table,
     coefficient_rows,
     coefficient_table,
@@ -218,6 +221,8 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         rows = coefficient_rows(
             feature_names(mf), model.coef_.ravel(), intercept, _cov(mf), alpha
         )
+        if reduced_in_file(mf):  # the aliased terms: NA in every column
+            rows = [_na_row(r) if np.isnan(r["std_error"]) else r for r in rows]
     info = {
         "format_version": mf.format_version,
         "library_version": mf.library_version,
@@ -227,8 +232,10 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         "n_iter": int(np.ravel(model.n_iter_)[0]),
         # where the fit stopped, against the tol it used (defaults vary); null
         # where the model records none (a partial_fit stream: NaN)
-        **{k: _finite_or_none(getattr(model, f"{k}_", None))
-           for k in ("tol", "grad_max_norm")},  # fmt: skip
+        **{
+            k: _finite_or_none(getattr(model, f"{k}_", None))
+            for k in ("tol", "grad_max_norm")
+        },  # fmt: skip
         "fit_status": getattr(model, "fit_status_", None),
         "separation": getattr(model, "separation_", None),
         "params": {
@@ -283,6 +290,11 @@ def _no_inference(model: Any) -> str | None:
     return None
 
 
+def _na_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An aliased term's row: R's NA (JSON null) in every column."""
+    return {"term": row["term"], **dict.fromkeys(k for k in row if k != "term")}
+
+
 def _cov(mf: Any) -> Any:
     """The stored covariance, intercept first (as the coefficient rows), or
     None. A covariance marking aliased parameters (NaN rows) is the reduced
@@ -293,7 +305,8 @@ def _cov(mf: Any) -> Any:
         import numpy as np
 
         if np.isnan(np.diag(cov)).any() and aliased_inference(mf) is None:
-            return None
+            if not reduced_in_file(mf):
+                return None
     if (
         cov is not None
         and mf.covariance_names
@@ -488,7 +501,12 @@ def summary(
     else:
         names = [r["term"] for r in info["coefficients"] if r["term"] != "Intercept"]
         res = aliased_inference(mf)
-        table = coefficient_table(mf.model, names, res, cov, alpha=alpha)
+        if res is None and reduced_in_file(mf):  # NA rows, as the JSON's
+            rows = info["coefficients"]
+            head = _title(mf.model)
+            table = capped_table(rows, head, "coefficients", HIDDEN_ROWS_WHERE)
+        else:
+            table = coefficient_table(mf.model, names, res, cov, alpha=alpha)
         if res is None and info.get("singularities"):
             table += "\nNote: " + info["singularities"]
         if cov is None and (why := _no_inference(mf.model)) is not None:
