@@ -259,9 +259,13 @@ def warn_non_estimable_scores(applied: Any, model: Path) -> None:
     cov = mf.covariance
     if cov is None or is_multiclass(mf.model) or not np.isnan(np.diag(cov)).any():
         return
+    from .._exceptions import ModelFormatError
     from ._aliased_file import attach_statistics
 
-    attach_statistics(mf, str(model))
+    try:  # a field refused here is summary's and --interval's to name
+        attach_statistics(mf, str(model))
+    except ModelFormatError:
+        return
     if getattr(mf.model, "fit_statistics_", None) is None:
         return
     import warnings
@@ -271,8 +275,11 @@ def warn_non_estimable_scores(applied: Any, model: Path) -> None:
 
     with warnings.catch_warnings():  # the fit's own warnings are summary's
         warnings.simplefilter("ignore")
-        results = fit_inference(mf.model)
-        est = results._estimability
+        try:
+            results = fit_inference(mf.model)
+            est = results._estimability
+        except Exception:  # no inference from the file: the scores stand alone
+            return
     unset = non_estimable(applied.design.X, est)
     _warn_non_estimable_rows(applied, ~unset, list(results.aliased))
 
