@@ -142,3 +142,33 @@ def test_the_backends_threads_give_the_fold_of_one_thread():
         want = tree_sum(parts)
         assert got[0] == want[0]
         np.testing.assert_array_equal(got[1], want[1])
+
+
+def test_hessian_sums_of_thousands_of_columns_hold_partial_max_bytes():
+    """4 096 × 4 096 Hessian sums (128 MiB a block, a one-hot design of
+    ~4 000 columns): one block a thread after the probe, where
+    ``WINDOW_BLOCKS`` a thread held sixteen of them (2 GiB) at once."""
+    part = 4096 * 4096 * 8
+    assert _windows.window_blocks(part, 2) == 1
+    assert _windows.window_blocks(part, 1) == 2
+    assert _windows.window_blocks(2 * _windows.PARTIAL_MAX_BYTES, 2) == 1
+    # small results keep their windows
+    assert _windows.window_blocks(300 * 300 * 8, 2) == _windows.WINDOW_BLOCKS
+    assert _windows.window_blocks(800, 2) == _windows.PARTIAL_BYTES // 1600
+
+
+def test_large_results_alive_at_once_stay_within_the_cap(monkeypatch):
+    """The cap lowered to three 300 × 300 sums: after the probe, windows of
+    one block a thread on two threads; the sums stay the left fold."""
+    H = 300 * 300 * 8
+    monkeypatch.setattr(_windows, "PARTIAL_MAX_BYTES", 3 * H)
+    rng = np.random.default_rng(3)
+    parts = [(float(i), rng.standard_normal((300, 300))) for i in range(40)]
+    pool = _RecordingPool()
+    got = _windows.reduce_windows(pool, lambda _b, i: parts[i], [None] * 40, 2)
+    lengths = [sum(len(r) for r in call) for call in pool.calls]
+    assert lengths[0] == 2 and set(lengths[1:]) == {2}
+    assert sum(lengths) == 40
+    want = tree_sum(parts)
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[1], want[1])

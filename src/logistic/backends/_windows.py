@@ -9,7 +9,10 @@ next window starts. Up to ``WINDOW_BLOCKS`` blocks a thread are one window;
 of more, the first window holds one block a thread and the size of its
 results sets the later windows' length: as many blocks as keep the
 partial results alive at once within ``PARTIAL_BYTES``, and at least
-``WINDOW_BLOCKS`` a thread (results of unknown size: exactly that many). A
+``WINDOW_BLOCKS`` a thread (results of unknown size: exactly that many),
+but never so many that they hold more than ``PARTIAL_MAX_BYTES`` (p × p
+Hessian sums of p in the thousands: one block a thread at p = 4 096 on two
+threads, 128 MiB a result). A
 value+gradient pass (a p-vector a block) is then two windows; windows of
 ``WINDOW_BLOCKS`` a thread throughout would make it ``blocks / (k ·
 WINDOW_BLOCKS)`` (six over dense1m's 96 blocks on 2 CPUs).
@@ -52,7 +55,13 @@ from ._fold import fold_in_order as _fold
 if TYPE_CHECKING:
     from .._typing import Block
 
-__all__ = ["PARTIAL_BYTES", "WINDOW_BLOCKS", "Pool", "reduce_windows"]
+__all__ = [
+    "PARTIAL_BYTES",
+    "PARTIAL_MAX_BYTES",
+    "WINDOW_BLOCKS",
+    "Pool",
+    "reduce_windows",
+]
 
 T = TypeVar("T")
 
@@ -74,6 +83,13 @@ RUNS_PER_THREAD = 4
 #: to ~5 000 at 96 blocks; p × p Hessian sums of p ≥ ~200 keep
 #: ``WINDOW_BLOCKS`` a thread.
 PARTIAL_BYTES = 4 * 2**20
+#: Partial results alive at once after the first window, at most, whatever
+#: ``WINDOW_BLOCKS`` asks (at least one block a thread): sixteen 128 MiB
+#: Hessian sums of a one-hot design of p = 4 000 held 2 GiB beside a 640 MB
+#: design, and p = 10 000 would hold 12.8 GiB. A block's p × p product
+#: that large takes tens of ms or more, beside which a window's hand-off
+#: (a few ms) does not count.
+PARTIAL_MAX_BYTES = 256 * 2**20
 
 
 def result_bytes(part: Any) -> int | None:
@@ -101,10 +117,14 @@ def result_bytes(part: Any) -> int | None:
 def window_blocks(part_bytes: int | None, k: int) -> int:
     """Blocks a thread processes in a window after the first, given one
     result's bytes: the most that keep ``k`` threads' results within
-    ``PARTIAL_BYTES``, and at least ``WINDOW_BLOCKS``."""
+    ``PARTIAL_BYTES``, and at least ``WINDOW_BLOCKS``, unless that many
+    would hold more than ``PARTIAL_MAX_BYTES`` (then as many as it holds,
+    at least one)."""
     if part_bytes is None:
         return WINDOW_BLOCKS
-    return max(WINDOW_BLOCKS, PARTIAL_BYTES // max(1, part_bytes * k))
+    window = max(1, part_bytes * k)
+    blocks = max(WINDOW_BLOCKS, PARTIAL_BYTES // window)
+    return min(blocks, max(1, PARTIAL_MAX_BYTES // window))
 
 
 def _split(lo: int, hi: int, k: int) -> list[range]:
