@@ -35,7 +35,10 @@ text columns). The estimator then
   in ``inference(X, y)``) to a DataFrame holding the input columns, in any
   order: a level not seen in ``fit`` is an error naming the column and the
   level; missing values in a text column are an error naming the column and
-  the row (in ``fit`` too).
+  the row (in ``fit`` too);
+* refuses text columns whose dense one-hot design would not fit the memory
+  (:func:`logistic._onehot.dense_size_problem`), naming the sparse design of
+  the same columns (scikit-learn's ``OneHotEncoder``) that it fits instead.
 
 Columns that look like identifiers or free text (a name such as
 ``PassengerId`` with a distinct value on every row; a text column with many
@@ -71,7 +74,13 @@ from ._number_text import (
     formatted_numbers,
     mostly_numbers,
 )
-from ._onehot import dummy_names, encoded_name_clash, one_hot, sorted_levels
+from ._onehot import (
+    dense_size_problem,
+    dummy_names,
+    encoded_name_clash,
+    one_hot,
+    sorted_levels,
+)
 from ._screen_rules import identifier_name, left_out_reason
 from ._validation import feature_names_of
 
@@ -447,6 +456,7 @@ def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
         raise DataValidationError(
             f"X {clash}; rename that column, or drop one of the two"
         )
+    _check_dense_size(len(X), specs)
     encoding = {
         "kind": "columns",
         "input_columns": columns,
@@ -454,6 +464,26 @@ def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
         "feature_names": names,
     }
     return _design(X, specs, names), encoding
+
+
+def _check_dense_size(rows: int, specs: list[dict[str, Any]]) -> None:
+    """Refuse text columns whose dense one-hot design would not fit the
+    memory (:func:`logistic._onehot.dense_size_problem`): a sparse design
+    of the same columns (scikit-learn's ``OneHotEncoder``) is fitted as it
+    is, without densifying."""
+    widths = [
+        (s["name"], 1 if s["kind"] == "numeric" else len(s["levels"]) - 1)
+        for s in specs
+    ]
+    problem = dense_size_problem(rows, widths)
+    if problem is not None:
+        raise DataValidationError(
+            f"X's text columns: {problem}; pass X with them encoded as a scipy "
+            "sparse matrix instead (OneHotEncoder(drop='first') of "
+            "sklearn.preprocessing, in a ColumnTransformer, gives one; "
+            "LogisticRegression fits sparse X without densifying it), or merge "
+            "rare levels into fewer"
+        )
 
 
 def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:

@@ -10,7 +10,12 @@ DataFrame encoder (:mod:`logistic._frame_encoding`, on pandas columns):
   (:func:`dummy_names`, the names patsy and formulaic give);
 * a row's column is 1.0 for its level, 0.0 elsewhere (all zero for the
   reference); a value that is not a known level is reported, never encoded
-  (:func:`one_hot` returns the rows that hold one).
+  (:func:`one_hot` returns the rows that hold one);
+* the design is dense: before it is built, its size (:data:`ONE_HOT_COPIES`
+  float64 copies of every row) is checked against the memory this process
+  may use (:func:`dense_size_problem`), so that a column of 30 000 zip codes
+  on 150 000 rows (34 GiB a copy) is refused naming the column instead of
+  ending in numpy's MemoryError or the out-of-memory killer.
 
 Numbers only: no pandas, no pyarrow.
 """
@@ -22,13 +27,43 @@ from typing import Any
 
 import numpy as np
 
+from . import _memory
+
 __all__ = [
+    "ONE_HOT_COPIES",
+    "dense_size_problem",
     "dummy_names",
     "encoded_name_clash",
     "one_hot",
     "sorted_levels",
     "split_dummy_name",
 ]
+
+
+#: Dense float64 copies of a one-hot design alive at once while it is built
+#: and fitted: the columns' blocks and their stack (and the DataFrame's
+#: values), the fit's checked copy; 1.13 GB measured at the peak of a
+#: DataFrame fit of 20 000 rows x 2 000 levels (305 MiB a copy).
+ONE_HOT_COPIES = 3
+
+
+def dense_size_problem(rows: int, widths: Sequence[tuple[str, int]]) -> str | None:
+    """Words saying that a dense one-hot design does not fit the memory this
+    process may use, or None where it fits: ``widths`` holds each column's
+    name and its columns in the design (a numeric column 1, a text column
+    its levels but the reference); the widest is named."""
+    columns = sum(width for _, width in widths)
+    size = ONE_HOT_COPIES * 8 * rows * columns
+    if not widths or _memory.fits_memory(size):
+        return None
+    name, widest = max(widths, key=lambda item: item[1])
+    memory = _memory.format_bytes(_memory.process_memory() or 0)
+    return (
+        f"one-hot encoding makes {columns:,} columns of {rows:,} rows (column "
+        f"{name!r} alone {widest:,}): built densely they need about "
+        f"{_memory.format_bytes(size)}, more than the memory this process may "
+        f"use ({memory})"
+    )
 
 
 def sorted_levels(values: Iterable[Any]) -> list[str]:

@@ -36,7 +36,7 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column, positional_names
 from .._messages import name_list, option_value
-from .._onehot import dummy_names, encoded_name_clash
+from .._onehot import dense_size_problem, dummy_names, encoded_name_clash
 from ..columns import ColumnPlan, arrow_kind, plan_columns
 from ._apply_design import apply_design  # the tabular API's name for it
 from ._columns import (
@@ -119,13 +119,9 @@ def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
 def _fit_columns(
     raw: RawData, features: list[str]
 ) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:
-    blocks: list[np.ndarray] = []
-    names: list[str] = []
     specs: list[dict[str, Any]] = []
     for name in features:
         if column_kind(raw, name) == "numeric":
-            blocks.append(numeric_column(raw, name)[:, None])
-            names.append(name)
             specs.append({"name": name, "kind": "numeric"})
             continue
         levels = text_levels(raw, name)
@@ -144,8 +140,6 @@ def _fit_columns(
                 f"identifier: leave it out with --drop {option_value([name])}"
                 f"{formula}"
             )
-        blocks.append(_one_hot(raw, name, levels))
-        names.extend(dummy_names(name, levels))
         specs.append(
             {
                 "name": name,
@@ -160,8 +154,41 @@ def _fit_columns(
             f"{raw.path}: {clash}; rename that column (or leave one of the two "
             "out with --drop)"
         )
+    _check_dense_size(raw, specs)
+    blocks: list[np.ndarray] = []
+    names: list[str] = []
+    for spec in specs:
+        name = spec["name"]
+        if spec["kind"] == "numeric":
+            blocks.append(numeric_column(raw, name)[:, None])
+            names.append(name)
+        else:
+            blocks.append(_one_hot(raw, name, spec["levels"]))
+            names.extend(dummy_names(name, spec["levels"]))
     X = np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
     return X, names, specs
+
+
+def _check_dense_size(raw: RawData, specs: list[dict[str, Any]]) -> None:
+    """Refuse text columns whose dense one-hot design would not fit the
+    memory (:func:`logistic._onehot.dense_size_problem`), naming the widest
+    and how to go on."""
+    text = [s for s in specs if s["kind"] == "categorical"]
+    if not text:
+        return
+    widths = [
+        (s["name"], 1 if s["kind"] == "numeric" else len(s["levels"]) - 1)
+        for s in specs
+    ]
+    problem = dense_size_problem(raw.n_rows, widths)
+    if problem is None:
+        return
+    widest = max(text, key=lambda s: len(s["levels"]))["name"]
+    raise DataValidationError(
+        f"{raw.path}: {problem}; leave text columns out (the widest: --drop "
+        f"{option_value([widest])}), or merge their rare levels into fewer "
+        "before fitting"
+    )
 
 
 def plan_design_columns(
