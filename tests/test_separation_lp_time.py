@@ -21,12 +21,14 @@ from logistic import LogisticRegression
 
 
 def _quasi_separated(n: int = 400, seed: int = 0):
-    # a dummy x0 = 1 gives y = 1 always; x0 = 0 has both classes:
-    # quasi-complete separation along x0
+    # a centred dummy x0 = 0.5 gives y = 1 always; x0 = -0.5 has both
+    # classes: quasi-complete separation along x0 + 0.5, which needs the
+    # intercept, so that no single column separates
+    # (logistic._separation_columns) and only the program finds it
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(n, 3))
-    X[:, 0] = rng.random(n) < 0.3
-    y = np.where(X[:, 0] == 1, 1, (rng.random(n) < 0.4).astype(int))
+    X[:, 0] = (rng.random(n) < 0.3) - 0.5
+    y = np.where(X[:, 0] > 0, 1, (rng.random(n) < 0.4).astype(int))
     return X, y
 
 
@@ -53,19 +55,21 @@ def test_a_check_out_of_time_is_unchecked_and_said(monkeypatch):
 
 def test_complete_separation_is_still_found_from_the_logits(monkeypatch):
     # every fitted margin beyond the logit rule's 30: complete separation
-    # whatever the program's time (statsmodels' criterion)
+    # whatever the program's time (statsmodels' criterion); x0 is positive
+    # on every row, so that no single column separates without the intercept
     from logistic._separation import detect_separation
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(300, 2))
-    X[:, 0] += np.where(X[:, 0] > 0, 0.5, -0.5)  # a gap around 0
-    y = (X[:, 0] > 0).astype(float)
+    X[:, 0] += np.where(X[:, 0] > 0, 0.5, -0.5) + 10  # a gap around 10
+    y = (X[:, 0] > 10).astype(float)
     monkeypatch.setattr(separation_lp, "LP_SECONDS", 0.0)
-    report = detect_separation(X, y, None, np.array([1000.0, 0.0]), 0.0, converged=False)
+    coef = np.array([1000.0, 0.0])
+    report = detect_separation(X, y, None, coef, -10000.0, converged=False)
     assert report is not None and report.kind == "complete"
     assert report.n_separated == 300 and report.n_boundary == 0
     with pytest.raises(separation_lp.LPCutShort):  # margins below the rule
-        detect_separation(X, y, None, np.array([1.0, 0.0]), 0.0, converged=False)
+        detect_separation(X, y, None, np.array([1.0, 0.0]), -10.0, converged=False)
 
 
 def test_highs_time_limit_raises():

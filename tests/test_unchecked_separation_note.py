@@ -21,7 +21,7 @@ import logistic._separation_lp as separation_lp
 from conftest import data_path
 from logistic import LogisticRegression
 from logistic.cli.app import main
-from test_separation_lp_time import _quasi_separated  # x0 = 1: y = 1 always
+from test_separation_lp_time import _quasi_separated  # x0 = 0.5: y = 1 always
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 NOT_CHECKED = "Separation was not checked for this fit"

@@ -40,12 +40,14 @@ when it holds at most ``MAX_LP_NONZEROS`` values. Without the certificate (more
 than 2000 parameters) the LP runs only when the fit looks divergent: it did not
 converge, or some row has a fitted logit on its correct side beyond
 ``SEPARATION_TRIGGER_LOGIT`` (:mod:`logistic._numerics`). Problems larger than
-``MAX_LP_NONZEROS`` use the fitted logits only (statsmodels' criterion: every
+``MAX_LP_NONZEROS`` use the fitted logits (statsmodels' criterion: every
 fitted logit beyond ``SEPARATION_ALL_LOGIT``, a probability within ``1e-8`` of
-its label, means complete separation). The LPs (:mod:`._separation_lp`) get
-``LP_SECONDS`` in all (HiGHS's time limit: a wide sparse design of 1.5 million
-values took more than 8 minutes); one cut short leaves the fitted-logit
-criterion, and without complete separation there the fit's verdict is
+its label, means complete separation) and single columns
+(:mod:`._separation_columns`: a one-hot level seen with one class only).
+The LPs (:mod:`._separation_lp`) get ``LP_SECONDS`` in all (HiGHS's time
+limit: a wide sparse design of 1.5 million values took more than 8
+minutes); one cut short leaves the fitted-logit criterion and single
+columns, and without a separation there the fit's verdict is
 ``"unchecked"`` (inference's rule on fitted logits then applies), with a
 warning that quasi-complete separation was not ruled out.
 """
@@ -69,6 +71,7 @@ from ._numerics import (
     SEPARATION_ALL_LOGIT,
     SEPARATION_TRIGGER_LOGIT,
 )
+from ._separation_columns import column_report
 from ._separation_lp import (
     MAX_LP_NONZEROS,
     LPCutShort,
@@ -180,11 +183,13 @@ def detect_separation(
         try:
             return lp_report(X, y01, keep, fit_intercept)
         except LPCutShort:
-            complete = _complete_by_logits(margins, coef, intercept, keep)
-            if complete is None:
+            found = _complete_by_logits(margins, coef, intercept, keep)
+            found = found or column_report(X, y01, keep)
+            if found is None:
                 raise
-            return complete
-    return _complete_by_logits(margins, coef, intercept, keep)
+            return found
+    found = _complete_by_logits(margins, coef, intercept, keep)
+    return found or column_report(X, y01, keep)
 
 
 def _complete_by_logits(
