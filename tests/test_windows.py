@@ -172,3 +172,22 @@ def test_large_results_alive_at_once_stay_within_the_cap(monkeypatch):
     want = tree_sum(parts)
     assert got[0] == want[0]
     np.testing.assert_array_equal(got[1], want[1])
+
+
+@pytest.mark.parametrize(("p", "probed"), [(100, False), (1000, False), (1500, True)])
+def test_wide_blocks_of_one_window_probe_first(p, probed):
+    """Sixteen blocks of a 4 000-column design on two threads: their p × p
+    results (128 MiB each) would all be alive in one window, so the first
+    window is one block a thread (at p = 1 500, 16 × 18 MB > 256 MiB);
+    narrower blocks keep the one window."""
+    from types import SimpleNamespace
+
+    blocks = [SimpleNamespace(X=np.empty((1, p))) for _ in range(16)]
+    parts = _parts(16, 10)
+    pool = _RecordingPool()
+    got = _windows.reduce_windows(pool, lambda _b, i: parts[i], blocks, 2)
+    lengths = [sum(len(r) for r in call) for call in pool.calls]
+    assert lengths[0] == (2 if probed else 16)
+    want = tree_sum(parts)
+    assert got[0] == want[0]
+    np.testing.assert_array_equal(got[1], want[1])

@@ -6,8 +6,9 @@ hand-off to the workers a window), each run taken by whichever of the ``k``
 threads comes to it first, the caller included (:meth:`Workers.map`); its
 results are folded, in block order, into the pass's accumulator before the
 next window starts. Up to ``WINDOW_BLOCKS`` blocks a thread are one window;
-of more, the first window holds one block a thread and the size of its
-results sets the later windows' length: as many blocks as keep the
+of more, or of blocks so wide that p × p results of that many would hold
+more than ``PARTIAL_MAX_BYTES``, the first window holds one block a thread
+and the size of its results sets the later windows' length: as many blocks as keep the
 partial results alive at once within ``PARTIAL_BYTES``, and at least
 ``WINDOW_BLOCKS`` a thread (results of unknown size: exactly that many),
 but never so many that they hold more than ``PARTIAL_MAX_BYTES`` (p × p
@@ -139,6 +140,18 @@ def _runs(lo: int, hi: int, k: int) -> list[range]:
     return _split(lo, hi, min(hi - lo, RUNS_PER_THREAD * k))
 
 
+def _wide(block: Any, k: int) -> bool:
+    """Whether ``WINDOW_BLOCKS`` p × p float64 results a thread (a Hessian
+    pass over ``block``'s p columns) would hold more than
+    ``PARTIAL_MAX_BYTES``: then the first window probes a result's size even
+    where every block would fit one window (16 blocks of a 4 000-row,
+    4 000-column design held sixteen 128 MiB sums, 2.5 GB at the peak of a
+    Newton fit of 128 MB of data)."""
+    shape = getattr(getattr(block, "X", None), "shape", None)
+    p = int(shape[1]) if shape is not None and len(shape) == 2 else 0
+    return k * WINDOW_BLOCKS * 8 * p * p > PARTIAL_MAX_BYTES
+
+
 def reduce_windows(
     pool: Pool, fn: Callable[[Block, int], T], blocks: list[Block], k: int
 ) -> T:
@@ -148,8 +161,10 @@ def reduce_windows(
     def run(r: range) -> list[T]:
         return [fn(blocks[i], i) for i in r]
 
-    # one window where WINDOW_BLOCKS a thread hold every block (no probe)
-    hi = len(blocks) if len(blocks) <= k * WINDOW_BLOCKS else k
+    # one window where WINDOW_BLOCKS a thread hold every block (no probe),
+    # unless the blocks are so wide that their p × p results would not fit
+    few = len(blocks) <= k * WINDOW_BLOCKS and not _wide(blocks[0], k)
+    hi = len(blocks) if few else k
     parts = pool.map(run, _runs(0, hi, k))
     first = [p for run_parts in parts for p in run_parts]
     per_thread = window_blocks(result_bytes(first[0]), k)
