@@ -95,3 +95,22 @@ def test_the_sparse_design_the_message_names_fits_as_scikit_learn():
     np.testing.assert_allclose(
         ours.predict_proba(Z)[:, 1], ref.predict_proba(Z)[:, 1], atol=1e-7
     )
+
+
+def test_predicting_more_rows_than_memory_holds_is_refused_naming_chunks(
+    monkeypatch,
+):
+    """A model fitted within memory, asked to predict a frame whose dense
+    design would not fit: refused before it is built, as at fit."""
+    frame = _frame()
+    X = frame[["x", "zip"]].astype({"zip": "category"})
+    model = LogisticRegression(penalty="l2").fit(X, frame["y"])
+    monkeypatch.setattr(_memory, "process_memory", lambda: 50 * 2**20)
+    with pytest.raises(DataValidationError) as info:
+        model.predict_proba(X)
+    width = _encoded_width(frame)
+    assert f"makes {width:,} columns of {ROWS:,} rows" in str(info.value)
+    assert "X.iloc[i:i + k]" in str(info.value)
+    monkeypatch.undo()
+    half = model.predict_proba(X.iloc[: ROWS // 2])  # within memory: as before
+    np.testing.assert_array_equal(half, model.predict_proba(X)[: ROWS // 2])

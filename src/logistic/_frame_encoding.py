@@ -37,8 +37,9 @@ text columns). The estimator then
   level; missing values in a text column are an error naming the column and
   the row (in ``fit`` too);
 * refuses text columns whose dense one-hot design would not fit the memory
-  (:func:`logistic._onehot.dense_size_problem`), naming the sparse design of
-  the same columns (scikit-learn's ``OneHotEncoder``) that it fits instead.
+  (:func:`logistic._onehot.dense_size_problem`): at fit naming the sparse
+  design of the same columns (scikit-learn's ``OneHotEncoder``) that it fits
+  instead, at predict naming blocks of fewer rows.
 
 Columns that look like identifiers or free text (a name such as
 ``PassengerId`` with a distinct value on every row; a text column with many
@@ -466,24 +467,29 @@ def fit_encoding(X: Any, include: Any = None) -> tuple[Any, dict[str, Any]]:
     return _design(X, specs, names), encoding
 
 
-def _check_dense_size(rows: int, specs: list[dict[str, Any]]) -> None:
+def _check_dense_size(
+    rows: int, specs: list[dict[str, Any]], predicting: bool = False
+) -> None:
     """Refuse text columns whose dense one-hot design would not fit the
     memory (:func:`logistic._onehot.dense_size_problem`): a sparse design
     of the same columns (scikit-learn's ``OneHotEncoder``) is fitted as it
-    is, without densifying."""
+    is, without densifying; a fitted model predicts fewer rows at a time."""
     widths = [
         (s["name"], 1 if s["kind"] == "numeric" else len(s["levels"]) - 1)
         for s in specs
     ]
     problem = dense_size_problem(rows, widths)
-    if problem is not None:
-        raise DataValidationError(
-            f"X's text columns: {problem}; pass X with them encoded as a scipy "
-            "sparse matrix instead (OneHotEncoder(drop='first') of "
-            "sklearn.preprocessing, in a ColumnTransformer, gives one; "
-            "LogisticRegression fits sparse X without densifying it), or merge "
-            "rare levels into fewer"
-        )
+    if problem is None:
+        return
+    remedy = (
+        "predict fewer rows at a time (X.iloc[i:i + k] for blocks of k rows)"
+        if predicting
+        else "pass X with them encoded as a scipy sparse matrix instead "
+        "(OneHotEncoder(drop='first') of sklearn.preprocessing, in a "
+        "ColumnTransformer, gives one; LogisticRegression fits sparse X without "
+        "densifying it), or merge rare levels into fewer"
+    )
+    raise DataValidationError(f"X's text columns: {problem}; {remedy}")
 
 
 def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
@@ -505,6 +511,7 @@ def apply_encoding(encoding: dict[str, Any], X: Any) -> Any:
     columns = list(X.columns)
     if set(inputs) <= set(columns):
         check_fit_names([c for c in columns if c in inputs], fit_intercept=False)
+        _check_dense_size(len(X), list(encoding["columns"]), predicting=True)
         return _design(X, list(encoding["columns"]), names)
     if set(columns) & (set(names) - set(inputs)):
         return X  # the encoded names (cat[T.b]): check_feature_names checks them
