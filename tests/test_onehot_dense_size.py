@@ -114,3 +114,22 @@ def test_predicting_more_rows_than_memory_holds_is_refused_naming_chunks(
     monkeypatch.undo()
     half = model.predict_proba(X.iloc[: ROWS // 2])  # within memory: as before
     np.testing.assert_array_equal(half, model.predict_proba(X)[: ROWS // 2])
+
+
+def test_fit_design_is_pandas_get_dummies(workdir):
+    """The file encoder fills one design a column at a time (as predict
+    does); its columns are pandas' ``get_dummies(drop_first=True)`` of the
+    same file, level names included."""
+    from logistic.tabular import fit_design, read_data
+
+    frame = _frame()
+    frame["tok"] = np.array(["a:b", "T.x", "[x]", "plain"])[np.arange(ROWS) % 4]
+    frame.to_csv("zips.csv", index=False)
+    design = fit_design(read_data("zips.csv"), target="y")
+    ref = pd.get_dummies(
+        frame[["x", "zip", "tok"]], columns=["zip", "tok"], drop_first=True,
+        prefix_sep="[T.", dtype=float,
+    )  # fmt: skip
+    ref.columns = [c if c == "x" else c + "]" for c in ref.columns]
+    assert design.feature_names == list(ref.columns)
+    np.testing.assert_array_equal(design.X, ref.to_numpy())

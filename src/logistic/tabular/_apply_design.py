@@ -246,18 +246,22 @@ def unseen_rows(raw: RawData, encoding: dict[str, Any]) -> np.ndarray:
 
 
 def _columns_and_unseen(
-    raw: RawData, specs: list[dict[str, Any]], out: np.ndarray | None = None
+    raw: RawData,
+    specs: list[dict[str, Any]],
+    out: np.ndarray | None = None,
+    leave_out: str | None = "",
 ) -> list[tuple[str, str]]:
     """Every column of ``specs`` with categories unseen at fit time (its name
     and the description of those categories); with ``out`` (n × the design's
     width, :func:`_width`), each column's block written into it in order, the
-    numeric columns too, so that no column outlives its copy into ``out``."""
+    numeric columns too, so that no column outlives its copy into ``out``
+    (``leave_out``: :func:`._columns.numeric_column`'s remedy, None at fit)."""
     unseen: list[tuple[str, str]] = []
     j = 0
     for spec in specs:
         if spec["kind"] == "numeric":
             if out is not None:
-                out[:, j] = numeric_column(raw, spec["name"], leave_out="")
+                out[:, j] = numeric_column(raw, spec["name"], leave_out=leave_out)
         else:
             block, bad = _one_hot_unseen(raw, spec["name"], list(spec["levels"]))
             if out is not None:
@@ -274,12 +278,14 @@ def _width(spec: dict[str, Any]) -> int:
     return 1 if spec["kind"] == "numeric" else max(len(spec["levels"]) - 1, 0)
 
 
-def _apply_columns(raw: RawData, specs: list[dict[str, Any]]) -> np.ndarray:
+def _apply_columns(
+    raw: RawData, specs: list[dict[str, Any]], leave_out: str | None = ""
+) -> np.ndarray:
     """The design matrix of ``specs``, filled a column at a time (one copy of
     the columns in memory beside the table, not two: the blocks stacked at
-    the end held every column twice)."""
+    the end held every column twice); at fit too (``leave_out`` None)."""
     X = np.empty((raw.n_rows, sum(_width(spec) for spec in specs)))
-    unseen = _columns_and_unseen(raw, specs, X)
+    unseen = _columns_and_unseen(raw, specs, X, leave_out)
     if unseen:
         names = [n for n, _ in unseen]
         raise _unseen_message(raw, names, unseen[0][1])

@@ -38,24 +38,24 @@ from .._feature_names import check_intercept_column, positional_names
 from .._messages import name_list, option_value
 from .._onehot import dense_size_problem, dummy_names, encoded_name_clash
 from ..columns import ColumnPlan, arrow_kind, plan_columns
-from ._apply_design import apply_design  # the tabular API's name for it
+from ._apply_design import (
+    _apply_columns,
+    apply_design,  # the tabular API's name for it
+)
 from ._columns import (
     ROLE_OPTIONS,
     check_decimal_commas,
     check_formula_numbers,
     column_kind,
     nonnegative_column,
-    numeric_column,
     require_columns,
     text_levels,
     unusable_type_error,
 )
 from ._design import (
     Design,
-    _one_hot_unseen,
     _optional_numeric,
     _subset,
-    _unseen_message,
     string_or_values,
 )
 from ._formula import (
@@ -109,13 +109,6 @@ def zero_weights_error(name: str, path: Any) -> DataValidationError:
     )
 
 
-def _one_hot(raw: RawData, name: str, levels: list[str]) -> np.ndarray:
-    out, unseen = _one_hot_unseen(raw, name, levels)
-    if unseen is not None:
-        raise _unseen_message(raw, [name], unseen)
-    return out
-
-
 def _fit_columns(
     raw: RawData, features: list[str]
 ) -> tuple[np.ndarray, list[str], list[dict[str, Any]]]:
@@ -155,18 +148,14 @@ def _fit_columns(
             "out with --drop)"
         )
     _check_dense_size(raw, specs)
-    blocks: list[np.ndarray] = []
     names: list[str] = []
     for spec in specs:
-        name = spec["name"]
         if spec["kind"] == "numeric":
-            blocks.append(numeric_column(raw, name)[:, None])
-            names.append(name)
+            names.append(spec["name"])
         else:
-            blocks.append(_one_hot(raw, name, spec["levels"]))
-            names.extend(dummy_names(name, spec["levels"]))
-    X = np.column_stack(blocks) if blocks else np.empty((raw.n_rows, 0))
-    return X, names, specs
+            names.extend(dummy_names(spec["name"], spec["levels"]))
+    # filled a column at a time, as at predict: one copy of the design
+    return _apply_columns(raw, specs, leave_out=None), names, specs
 
 
 def _check_dense_size(raw: RawData, specs: list[dict[str, Any]]) -> None:
