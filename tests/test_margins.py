@@ -463,10 +463,14 @@ def test_without_intercept_equals_statsmodels():
 def test_one_hot_names_are_parsed_back():
     from logistic._onehot import dummy_names, split_dummy_name
 
-    for name, levels in (("race", ["white", "black"]), ("C(rank)", ["1", "2", "4"])):
+    for name, levels in (
+        ("race", ["white", "black"]),
+        ("C(rank)", ["1", "2", "4"]),
+        ("C(tok)", ["T.x", "[x]", "a:b", "x]", "(18, 25]"]),  # levels like tokens
+    ):
         for column, level in zip(dummy_names(name, levels), levels[1:], strict=True):
             assert split_dummy_name(column) == (name, level)
-    for other in ("age", "x[1]", "a:b[T.x]", "a[T.x]:b[T.y]", "[T.x]", "a[T.x]]"):
+    for other in ("age", "x[1]", "a:b[T.x]", "a[T.x]:b[T.y]", "[T.x]", "a[T.x]:b"):
         assert split_dummy_name(other) is None
 
 

@@ -98,12 +98,16 @@ def encoded_name_clash(specs: Sequence[dict[str, Any]]) -> str | None:
 
 def split_dummy_name(column: str) -> tuple[str, str] | None:
     """``(name, level)`` of a column named ``name[T.level]`` by
-    :func:`dummy_names`, or None for any other name (a level holding ``]``
-    is not recognised, nor an interaction column such as ``a:b[T.level]``)."""
+    :func:`dummy_names`, or None for any other name (an interaction column
+    such as ``a:b[T.level]`` or ``a[T.u]:b[T.v]``). The level runs from the
+    ``[T.`` after the name to the column's last ``]`` and may hold any text
+    but ``]:`` (``[x]``, ``a:b``, pandas' intervals ``(18, 25]``), as
+    :func:`logistic.inference._hypothesis.term_of` reads levels."""
     if not column.endswith("]"):
         return None
-    head, sep, level = column[:-1].rpartition("[T.")
-    if not sep or not head or "]" in level or any(c in head for c in "[]:"):
+    head, sep, rest = column.partition("[T.")
+    level = rest[:-1]
+    if not sep or not head or "]:" in level or any(c in head for c in "[]:"):
         return None
     return head, level
 

@@ -496,8 +496,16 @@ def check_discrete(method: str, at: str) -> None:
 _MADE = re.compile(r"^(I|np\.\w+|center|scale)\(|\):|:\w|\w:|^C\(.*\)\[(?!T\.)")
 
 
+def _made_by_formula(name: str) -> bool:
+    """Whether a column's name is one :data:`_MADE` matches; of a one-hot
+    column ``name[T.level]`` the name only (a level may hold ``:`` or ``(``,
+    ``C(tok)[T.a:b]``, and is no interaction)."""
+    parts = split_dummy_name(name)
+    return bool(_MADE.search(name if parts is None else parts[0]))
+
+
 def _warn_formula_columns(names: list[str]) -> None:
-    made = [n for n in names if _MADE.search(n)]
+    made = [n for n in names if _made_by_formula(n)]
     if made:
         shown = ", ".join(made[:4]) + (", ..." if len(made) > 4 else "")
         warn(
