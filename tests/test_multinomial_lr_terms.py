@@ -96,3 +96,36 @@ def test_cli_terms_lr_of_a_k_class_model(workdir, capsys):
     expected = 2 * (full - _llf(d, ["admit", "gpa"]))
     assert got["gre"]["df"] == 3
     np.testing.assert_allclose(got["gre"]["statistic"], expected, rtol=1e-6)
+
+
+def test_a_fit_whose_separation_was_not_checked_is_tested(tmp_path):
+    """A fit on a file read out of core has ``separation_ == "unchecked"``
+    (its rows were never in memory for the check): that is no finding of
+    separation, so its terms are tested on the rows given again, and equal
+    statsmodels' ``MNLogit`` refits."""
+    d = _frame()
+    path = tmp_path / "ucla.csv"
+    d[["admit", "gre", "gpa", "rank"]].to_csv(path, index=False)
+    model = LogisticRegression(penalty=None, tol=1e-10).fit(str(path), "rank")
+    assert model.separation_ == "unchecked"
+    cols = ["admit", "gre", "gpa"]
+    tests = model.inference(d[cols], d["rank"]).lr_test_terms()
+    full = _llf(d, cols)
+    for term in cols:
+        kept = [c for c in cols if c != term]
+        expected = 2 * (full - _llf(d, kept))
+        np.testing.assert_allclose(tests[term].statistic, expected, rtol=1e-6)
+
+
+def test_cli_terms_lr_of_a_streamed_k_class_fit(workdir, capsys):
+    argv = ["fit", UCLA, "-t", "rank", "--stream", "-o", "s.json", "-q"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
+    argv = ["test", "s.json", "--terms", "--lr", "--data", UCLA, "--json"]
+    code, out, err = run_cli(capsys, argv)
+    assert code == 0, err
+    got = {t["term"]: t for t in json.loads(out)["terms"]}
+    d = _frame()
+    full = _llf(d, ["admit", "gre", "gpa"])
+    expected = 2 * (full - _llf(d, ["admit", "gre"]))
+    np.testing.assert_allclose(got["gpa"]["statistic"], expected, rtol=1e-6)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError, NumericalError
+from .._separation_kinds import SEPARATION_FOUND
 from ._hypothesis import LRTestResult, TermTests, chi2_sf, term_columns
 
 __all__ = ["multinomial_lr_terms"]
@@ -39,7 +40,9 @@ def multinomial_lr_terms(res: Any) -> TermTests[LRTestResult]:
             "training data in memory: model.inference(X, y).lr_test_terms() "
             "(with sample_weight, offset as given to fit)"
         )
-    if res.separation is not None:
+    # a fit whose check did not run ("unchecked": rows not in memory when
+    # fitted) is tested; a refit that diverges raises NumericalError below
+    if res.separation in SEPARATION_FOUND:
         raise InvalidParameterError(
             f"the data are separated ({res.separation}): the maximum-likelihood "
             "estimate does not exist, so the likelihood-ratio statistics of its "
