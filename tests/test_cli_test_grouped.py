@@ -121,3 +121,33 @@ def test_grouped_firth_tests_are_those_of_the_expanded_rows(workdir, capsys):
         np.testing.assert_allclose(
             grouped[t["term"]]["statistic"], t["statistic"], rtol=1e-6
         )
+
+
+def test_fractional_counts_give_deviance_changes_without_a_weights_warning(
+    workdir, capsys
+):
+    """Fractional counts (R's glm fits them, with its warning) make the
+    trials' weights ``k`` and ``n - k`` fractional: that is the binomial
+    likelihood as written, not sampling weights (which a grouped fit cannot
+    take), so ``test --data`` gives no advice to pass ``--weights-kind
+    sampling``; its statistics are statsmodels' binomial GLM deviance
+    changes on the same counts."""
+    frame = _groups()
+    frame["s"] = frame["s"] + 0.5
+    frame["f"] = frame["f"] + 0.25
+    frame.to_csv(workdir / "frac.csv", index=False)
+    argv = ["fit", "frac.csv", "--formula", "cbind(s, f) ~ x + C(g)", "-o", "m.json",
+            "-q"]  # fmt: skip
+    assert run_cli(capsys, argv)[0] == 0
+    argv = ["test", "m.json", "--terms", "--lr", "--data", "frac.csv", "--json"]
+    code, out, err = run_cli(capsys, argv)
+    assert code == 0, err
+    assert "--weights-kind sampling" not in err, err
+    got = {t["term"]: t for t in json.loads(out)["terms"]}
+    binomial = sm.families.Binomial()
+    full = smf.glm("s + f ~ x + C(g)", frame, family=binomial).fit(tol=1e-12)
+    for term, reduced in (("x", "s + f ~ C(g)"), ("C(g)", "s + f ~ x")):
+        fit = smf.glm(reduced, frame, family=binomial).fit(tol=1e-12)
+        np.testing.assert_allclose(
+            got[term]["statistic"], fit.deviance - full.deviance, rtol=1e-6
+        )

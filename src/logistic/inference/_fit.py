@@ -264,7 +264,10 @@ def _warn_fractional(
     be asked for in the call made, so the advice names the call that can."""
     if sampling or getattr(model, "class_weight", None) is not None:
         return
-    if stats.grouped is not None or not stats.labels.fractional > 0:
+    # a grouped fit's rows as trials (a model file's inference on its data)
+    # weigh k s and (n - k) s: fractional with its counts, never sampling
+    on_counts = stats.grouped is not None or fitted_on_counts(model)
+    if on_counts or not stats.labels.fractional > 0:
         return
     how = (
         "pass sample_weight_kind='sampling'"
