@@ -129,3 +129,26 @@ def test_cli_terms_lr_of_a_streamed_k_class_fit(workdir, capsys):
     full = _llf(d, ["admit", "gre", "gpa"])
     expected = 2 * (full - _llf(d, ["admit", "gre"]))
     np.testing.assert_allclose(got["gpa"]["statistic"], expected, rtol=1e-6)
+
+
+def test_an_unchecked_fit_of_separated_data_is_checked_on_the_rows(tmp_path):
+    """Class 2 holds every row with x0 = 2 and no row with x0 = 0 (a
+    quasi-complete separation by construction): a fit on the file read out
+    of core could not check it, so the rows given to inference are checked
+    and the tests refused (the maximum does not exist)."""
+    rng = np.random.default_rng(3)
+    x0 = rng.integers(0, 3, 300).astype(float)
+    y = rng.integers(0, 2, 300)
+    y[x0 == 2] = 2
+    y[(x0 == 1) & (rng.random(300) < 0.3)] = 2
+    d = pd.DataFrame({"x0": x0, "x1": rng.normal(size=300), "y": y})
+    path = tmp_path / "sep.csv"
+    d.to_csv(path, index=False)
+    model = LogisticRegression(penalty=None).fit(str(path), "y")
+    assert model.separation_ == "unchecked"
+    res = model.inference(d[["x0", "x1"]], d["y"])
+    with (
+        pytest.warns(UserWarning, match="quasi-complete separation"),
+        pytest.raises(InvalidParameterError, match=r"separated \(quasi-complete\)"),
+    ):
+        res.lr_test_terms()

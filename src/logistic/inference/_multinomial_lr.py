@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError, NumericalError
-from .._separation_kinds import SEPARATION_FOUND
+from .._separation_kinds import SEPARATION_FOUND, UNCHECKED
 from ._hypothesis import LRTestResult, TermTests, chi2_sf, term_columns
 
 __all__ = ["multinomial_lr_terms"]
@@ -40,11 +40,10 @@ def multinomial_lr_terms(res: Any) -> TermTests[LRTestResult]:
             "training data in memory: model.inference(X, y).lr_test_terms() "
             "(with sample_weight, offset as given to fit)"
         )
-    # a fit whose check did not run ("unchecked": rows not in memory when
-    # fitted) is tested; a refit that diverges raises NumericalError below
-    if res.separation in SEPARATION_FOUND:
+    separation = _separation(res, backend)
+    if separation in SEPARATION_FOUND:
         raise InvalidParameterError(
-            f"the data are separated ({res.separation}): the maximum-likelihood "
+            f"the data are separated ({separation}): the maximum-likelihood "
             "estimate does not exist, so the likelihood-ratio statistics of its "
             "terms are not defined"
         )
@@ -66,6 +65,24 @@ def multinomial_lr_terms(res: Any) -> TermTests[LRTestResult]:
         df = (K - 1) * len(columns)
         tests[term] = LRTestResult(statistic, float(chi2_sf(statistic, df)), df)
     return TermTests(tests)
+
+
+def _separation(res: Any, backend: Any) -> str | None:
+    """The fit's separation verdict; a fit whose check did not run
+    (``"unchecked"``: its rows were not in memory, as a fit on a file read
+    out of core) is checked on the rows given, which are."""
+    if res.separation != UNCHECKED or not backend.capabilities.rows_in_memory:
+        return res.separation  # type: ignore[no-any-return]
+    from types import SimpleNamespace
+
+    from .._multinomial import MultinomialObjective
+    from .._multinomial_separation import check_multinomial_separation
+
+    objective = MultinomialObjective(
+        backend, len(res.classes), fit_intercept=res.fit_intercept, reference=True
+    )
+    fit = SimpleNamespace(coef=res._flat, converged=res.converged)
+    return check_multinomial_separation(objective, fit)
 
 
 def _reduced_llf(
