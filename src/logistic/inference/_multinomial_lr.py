@@ -60,7 +60,9 @@ def multinomial_lr_terms(res: Any) -> TermTests[LRTestResult]:
         dropped = set(columns)
         features = [j for j in range(p) if j not in dropped]
         intercept = res.fit_intercept and p not in dropped  # Intercept's index is p
-        reduced = _reduced_llf(backend, K, features, intercept, term)
+        kept = features + ([p] if intercept else [])  # columns of each equation
+        start = res._flat.reshape(K - 1, -1)[:, kept].ravel()
+        reduced = _reduced_llf(backend, K, features, intercept, term, start)
         statistic = max(2.0 * (res.llf - reduced), 0.0)
         df = (K - 1) * len(columns)
         tests[term] = LRTestResult(statistic, float(chi2_sf(statistic, df)), df)
@@ -86,10 +88,18 @@ def _separation(res: Any, backend: Any) -> str | None:
 
 
 def _reduced_llf(
-    backend: Any, K: int, features: list[int], intercept: bool, term: str
+    backend: Any,
+    K: int,
+    features: list[int],
+    intercept: bool,
+    term: str,
+    start: Any,
 ) -> float:
     """The maximum log-likelihood of the K-class model on ``backend``'s rows
-    with only ``features`` (and the intercepts when ``intercept``)."""
+    with only ``features`` (and the intercepts when ``intercept``), by Newton
+    from ``start``: the full fit's coefficients of those columns, closer to
+    the reduced maximum than 0 (two or three Newton steps instead of four or
+    five, each a pass with the Hessian; the maximum is unique either way)."""
     from .._multinomial import MultinomialObjective, ScaledMultinomial
     from ..backends.in_memory import InMemory
     from ..solvers import get_solver
@@ -99,7 +109,7 @@ def _reduced_llf(
         X, backend.y, backend.sample_weight, backend.offset, classes=backend.classes_
     )
     objective = MultinomialObjective(rows, K, fit_intercept=intercept, reference=True)
-    theta = np.zeros(objective.n_params)
+    theta = np.array(start, dtype=np.float64)
     if theta.size:
         solver = get_solver("newton")(tol=REFIT_TOL, max_iter=200)
         result = solver.solve(objective, theta, view=ScaledMultinomial(objective))
