@@ -152,3 +152,19 @@ def test_an_unchecked_fit_of_separated_data_is_checked_on_the_rows(tmp_path):
         pytest.raises(InvalidParameterError, match=r"separated \(quasi-complete\)"),
     ):
         res.lr_test_terms()
+
+
+def test_float32_data_against_statsmodels_refits():
+    """float32 data (fitted to the float32 tolerance, 1e-6): the refits run
+    in float64, so they reach their tolerance, and the statistics are
+    statsmodels' on the same values."""
+    d = _frame()
+    cols = ["admit", "gre", "gpa"]
+    X = d[cols].astype("float32")
+    model = LogisticRegression(penalty=None).fit(X, d["rank"])
+    tests = model.inference(X, d["rank"]).lr_test_terms()
+    same = d.assign(**{c: X[c].astype(float) for c in cols})
+    full = _llf(same, cols)
+    for term in cols:
+        expected = 2 * (full - _llf(same, [c for c in cols if c != term]))
+        np.testing.assert_allclose(tests[term].statistic, expected, rtol=1e-5)

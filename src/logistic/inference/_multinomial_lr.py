@@ -104,7 +104,8 @@ def _reduced_llf(
     from ..backends.in_memory import InMemory
     from ..solvers import get_solver
 
-    X = backend.X[:, features]
+    # float64 whatever the data's dtype: a float32 pass cannot reach REFIT_TOL
+    X = backend.X[:, features].astype(np.float64, copy=False)
     rows = InMemory(
         X, backend.y, backend.sample_weight, backend.offset, classes=backend.classes_
     )
