@@ -337,7 +337,7 @@ class MultinomialInference(BinaryOnlyMethods):
 
     def lr_test_terms(self) -> TermTests[LRTestResult]:
         """Likelihood-ratio test per term, dropped from every equation (R's
-        ``car::Anova`` of a ``multinom`` fit), ``χ²`` on ``(K-1) ×`` its
+        ``car::Anova(type = 3)`` of a ``multinom`` fit), ``χ²`` on ``(K-1) ×`` its
         columns; needs the training data (one refit per term,
         :mod:`._multinomial_lr`)."""
         from ._multinomial_lr import multinomial_lr_terms

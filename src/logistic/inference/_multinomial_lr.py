@@ -1,6 +1,7 @@
 """Likelihood-ratio tests of each term of a multinomial fit (K > 2 classes):
-``MultinomialInference.lr_test_terms``, the tests of R's ``car::Anova`` of a
-``multinom`` fit (type II without interactions; R's ``drop1(test = "Chisq")``).
+``MultinomialInference.lr_test_terms``, the tests of R's ``car::Anova(type =
+3)`` of a ``multinom`` fit, every term against the full model (its default type
+II and ``drop1(test = "Chisq")`` are the same only without interactions).
 
 Each term (a factor's one-hot columns together, as ``wald_test_terms``
 groups them) is dropped from every equation at once and the model refitted
