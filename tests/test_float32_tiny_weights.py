@@ -20,6 +20,7 @@ import pytest
 import scipy.sparse as sp
 
 from logistic import LogisticObjective, LogisticRegression
+from logistic._compiled import set_compiled
 from logistic.backends import InMemory
 
 sm = pytest.importorskip("statsmodels.api", reason="the reference fit")
@@ -34,8 +35,22 @@ def _data():
 
 @pytest.mark.parametrize("weight", [1e-100, 1e-300, 1e40])
 @pytest.mark.parametrize("sparse", [False, True])
-def test_hessian_and_its_products_keep_tiny_weights(weight, sparse):
+@pytest.mark.parametrize("compiled", [True, False])
+def test_hessian_and_its_products_keep_tiny_weights(weight, sparse, compiled):
+    # compiled=False: the numpy reference (scipy's sparse product for CSR
+    # blocks, _row_terms.sparse_syrk), which a build without the compiled
+    # kernel uses
+    old = set_compiled(compiled)
+    try:
+        _check_hessian_and_its_products(weight, sparse)
+    finally:
+        set_compiled(old)
+
+
+def _check_hessian_and_its_products(weight, sparse):
     X, y = _data()
+    if sparse:  # 20 % non-zeros: a sparse sandwich, not a densified block
+        X = np.where(np.random.default_rng(1).random(X.shape) < 0.2, X, 0.0)
     X32 = X.astype(np.float32)
     theta = np.r_[np.full(5, 0.1), -0.2]
     Xt = np.c_[X32.astype(np.float64), np.ones(len(y))]
