@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.special import expit
 
 from logistic import _math
 
@@ -27,3 +28,15 @@ def test_equal_to_the_separate_functions(dtype):
         np.testing.assert_allclose(h, _math.hessian_weight(z), rtol=rtol, atol=0)
         assert lo.dtype == r.dtype == h.dtype == dtype
         assert np.all(np.isfinite(lo)) and np.all(np.isfinite(r))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_residual_of_label_0_keeps_tiny_probabilities(dtype):
+    # label 0, z < 0: the residual is σ(z) itself, e^{z}/(1+e^{z}) to a few
+    # ulp (scipy.special.expit), not 1 − 1/(1+e^{z}), which is 0 below
+    # z ≈ -37 (float64); the test above allows ulps of 1 there
+    low = -700.0 if dtype == np.float64 else -85.0
+    z = np.linspace(low, 0.0, 701).astype(dtype)
+    _, r, _ = _math.loss_residual_and_hessian_weight(np.zeros_like(z), z)
+    ref = expit(z.astype(np.float64))
+    np.testing.assert_allclose(r, ref, rtol=8 * np.finfo(dtype).eps, atol=0)
