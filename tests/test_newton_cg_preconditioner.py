@@ -138,3 +138,20 @@ def test_hessian_diagonal_of_streamed_blocks_keeps_no_block_alive(monkeypatch):
     assert most_alive[0] <= 2  # the block in hand and at most the one before
     ref = np.diag(LogisticObjective(InMemory(X, y), l2=0.1).hessian(theta))
     np.testing.assert_allclose(np.append(diag, hbb), ref, rtol=1e-12)
+
+
+def test_hessian_diagonal_without_intercept_is_that_of_the_scaled_hessian():
+    # no intercept: T is diagonal (1/σ_j), so the diagonal of Tᵀ H T is
+    # H_jj / σ_j²; the written-out Hessian without its intercept row/column
+    Xs, y = _text_like(400, 20, 6)
+    theta = np.random.default_rng(7).standard_normal(20) * 0.3
+    obj = LogisticObjective(InMemory(Xs, y), l2=0.01, fit_intercept=False)
+    theta_b0 = np.r_[theta, 0.0]  # the helper's intercept column, at 0
+    H = _dense_hessian(Xs.toarray(), y, theta_b0, 0.01)[:20, :20]
+    view = ScaledObjective(obj)
+    T = np.column_stack([view.to_original(e) for e in np.eye(20)])
+    np.testing.assert_allclose(
+        view.hessian_diagonal(view.from_original(theta)),
+        np.diag(T.T @ H @ T),
+        rtol=1e-10,
+    )
