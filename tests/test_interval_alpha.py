@@ -119,3 +119,15 @@ def test_a_numpy_alpha_is_a_number(model):
     want = res.conf_int(alpha=0.1)
     for alpha in (np.float32(0.1), np.float64(0.1), np.array(0.1)):
         np.testing.assert_allclose(res.conf_int(alpha=alpha), want, rtol=1e-6)
+
+
+def test_an_alpha_just_above_one_half_warns(model):
+    _, got = _caught(lambda: model[0].inference().conf_int(alpha=0.6))
+    assert len(got) == 1
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0, -0.05, 1.5])
+def test_an_alpha_outside_zero_one_is_refused(model, alpha):
+    # alpha = 0 would ask for infinite intervals, 1 for empty ones
+    with pytest.raises(logistic.InvalidParameterError, match=r"alpha must be in"):
+        model[0].inference().conf_int(alpha=alpha)
