@@ -65,6 +65,15 @@ def test_log_loss_from_logits_is_exact_where_probabilities_saturate():
     assert not np.isfinite(M.log_loss(y, np.where(z < -700, 0.0, p)))
 
 
+def test_log_loss_of_confident_right_answers_keeps_its_digits():
+    # label 0 at p = 1e-12: the loss is -log1p(-1e-12) = 1.0000000000005e-12
+    # (the series p + p²/2); -log(1 - p) loses 4 digits to 1 - p's rounding
+    p = np.array([1e-12, 3e-14])
+    y = np.zeros(2)
+    expected = (1e-12 + 0.5e-24 + 3e-14 + 4.5e-28) / 2
+    assert M.log_loss(y, p) == pytest.approx(expected, rel=1e-14, abs=0)
+
+
 def test_calibration_table_matches_sklearn():
     rng = np.random.default_rng(5)
     p = rng.random(1000)  # continuous: no value on a bin edge
