@@ -228,6 +228,42 @@ def test_theta_of_an_aliased_fit_and_of_float32_loads(tmp_path):
         logistic.load(q)
 
 
+def test_theta_beyond_four_units_in_the_last_place_is_refused(files, tmp_path):
+    """The tolerance is 4 ulp of the coefficients (float64 here): theta moved
+    by 1e-12 relative (about 4 500 ulp) is an edit, one ulp is rounding."""
+
+    def moved(factor):
+        def edit(doc):
+            theta = doc["training"]["fit_statistics"]["theta"]
+            theta[0] = theta[0] * factor
+
+        return edit
+
+    _refused(
+        _edited(files["formula"], tmp_path, moved(1 + 1e-12)),
+        "'training.fit_statistics.theta'",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logistic.load(_edited(files["formula"], tmp_path, moved(1 + 2**-52)))
+
+
+def test_aliased_fit_coefficient_matching_neither_estimate_is_refused(tmp_path):
+    """An aliased fit's coefficients must match theta or its reduced_theta:
+    a coefficient edited away from both is refused."""
+    df = pd.read_csv(UCLA)
+    X = df[["gre", "gpa", "rank"]].assign(g2=df["gre"] / 100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        aliased = logistic.LogisticRegression().fit(X, df["admit"])
+        p = logistic.save(aliased, tmp_path / "aliased.json")
+
+    def edit(doc):
+        doc["model"]["coef"][1] = 5.0
+
+    _refused(_edited(p, tmp_path, edit), "'training.fit_statistics.theta'")
+
+
 # -- 4. training counts ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("edit", "field"),

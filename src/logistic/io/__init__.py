@@ -497,7 +497,7 @@ def read_model_bytes(
     training = _checked_training(doc.get("training"), p)
     kept = training.get(STATISTICS_KEY)
     check_covariance_names(cov_names, model, encoding, p, own=kept is not None)
-    check_theta(model, None if covariance is None else kept, p, covariance)
+    check_theta(model, None if covariance is None else kept, p, covariance, cov_names)
     if training.get("sample_weight_kind") == "sampling":
         # fitted with sampling weights (logistic fit --weights-kind sampling):
         # model.inference(X, y, w) then defaults to them, as the CLI does

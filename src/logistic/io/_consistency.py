@@ -244,7 +244,11 @@ def _stored_reference(doc: dict[str, Any], key: str, size: int) -> Any:
 
 
 def check_theta(
-    model: Any, statistics: Any, path: str, covariance: Any = None
+    model: Any,
+    statistics: Any,
+    path: str,
+    covariance: Any = None,
+    covariance_names: Any = None,
 ) -> None:
     """Refuse ``training.fit_statistics.theta`` that is not the file's
     coefficients (``model.coef`` then ``model.intercept``: the objective
@@ -255,7 +259,9 @@ def check_theta(
     (a float32 model's ``coef_`` is its float64 theta rounded). An aliased
     fit's coefficients are its reduced estimate (``reduced_theta``, 0 at the
     aliased parameters): either estimate is accepted, as both give the same
-    fitted logits."""
+    fitted logits. The aliased parameters are the covariance's null diagonal,
+    in the order of ``covariance_names`` (intercept first where they start
+    with ``"Intercept"``: the model's own covariance), taken to theta's."""
     if not isinstance(statistics, dict) or "theta" not in statistics:
         return
     c, fit_intercept = np.asarray(model.coef_), bool(model.fit_intercept)
@@ -278,6 +284,8 @@ def check_theta(
         return
     reduced = _stored_reference(statistics, "reduced_theta", stored.size)
     unset = [] if covariance is None else np.isnan(np.diag(covariance)).tolist()
+    if fit_intercept and unset and list(covariance_names or [])[:1] == ["Intercept"]:
+        unset = unset[1:] + unset[:1]  # the file's order to theta's (intercept last)
     aliased = any(unset)
     marks = statistics.get("reduced_theta") or []
     if (aliased or "reduced_theta" in statistics) and (
