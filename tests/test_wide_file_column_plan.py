@@ -6,13 +6,14 @@ and 100 000 columns (``--target y``) ran past 3 minutes (killed) in
 :func:`logistic.columns.plan_columns`, which tested each column against the
 list of chosen ones: 5 s for 20 000 columns, 50 s for 50 000, hours for a
 million. The tests compare the time of 30 000 columns with that of 3 000
-(the best of five interleaved runs each): ten times the columns take about ten times
+(the best of five interleaved runs each, in the thread's CPU time): ten times the columns take about ten times
 as long when linear, a hundred times when quadratic; the bound, 40, leaves
 room for a loaded machine without depending on its speed.
 """
 
 from __future__ import annotations
 
+import gc
 import time
 
 from logistic.columns import plan_columns, require_columns
@@ -23,14 +24,20 @@ RATIO_BOUND = 40.0
 def _ratio(work, small: int, large: int) -> float:
     """The best of five times of ``work(large)`` over the best of five of
     ``work(small)``, the runs interleaved so that a load that comes and goes
-    meets both sizes alike."""
+    meets both sizes alike; the thread's CPU time with the garbage collector
+    off (another process's load and a collection in one run do not count)."""
     times: dict[int, list[float]] = {small: [], large: []}
-    for _ in range(5):
-        for n in (small, large):
-            start = time.perf_counter()
-            work(n)
-            times[n].append(time.perf_counter() - start)
-    return min(times[large]) / min(times[small])
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(5):
+            for n in (small, large):
+                start = time.thread_time()
+                work(n)
+                times[n].append(time.thread_time() - start)
+    finally:
+        gc.enable()
+    return min(times[large]) / max(min(times[small]), 1e-9)
 
 
 def _plan(n: int):
