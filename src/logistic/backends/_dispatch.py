@@ -44,7 +44,7 @@ from .._validation import check_fit_data
 from ..formats import sniff_format
 from .in_memory import InMemory
 
-__all__ = ["as_backend", "in_memory", "is_backend", "should_stream"]
+__all__ = ["as_backend", "in_memory", "is_backend", "is_blocks", "should_stream"]
 
 #: What every :class:`logistic._typing.Backend` declares.
 _MEMBERS = (
@@ -93,6 +93,15 @@ def is_backend(X: Any) -> bool:
             f"lacks {missing} (see logistic._typing.Backend)"
         )
     return True
+
+
+def is_blocks(X: Any) -> bool:
+    """Whether ``X`` is read as blocks of rows ``(X, y[, w[, offset]])``: an
+    iterator, or a callable returning an iterable of them (not an array-like
+    with a shape, nor a class)."""
+    return isinstance(X, Iterator) or (
+        callable(X) and not hasattr(X, "shape") and not isinstance(X, type)
+    )
 
 
 def should_stream(path: str | os.PathLike[str], fraction: float = 0.25) -> bool:
@@ -275,9 +284,7 @@ def _streamed(
         from .dask import Dask
 
         return Dask(X, y, sample_weight, offset, **opts)
-    if isinstance(X, Iterator) or (
-        callable(X) and not hasattr(X, "shape") and not isinstance(X, type)
-    ):
+    if is_blocks(X):
         from .chunked import Chunked
 
         if y is not None or sample_weight is not None or offset is not None:

@@ -380,7 +380,9 @@ def fit_inference(
     ----------
     model : LogisticRegression
         Fitted without penalty (maximum likelihood) or with ``penalty="firth"``.
-    X : array-like of shape (n_samples, n_features), a backend, or None
+    X : array-like of shape (n_samples, n_features), a backend, a data file,
+        blocks of rows (an iterator or a callable of ``(X, y[, w[, offset]])``
+        tuples, as ``fit`` reads them), or None
         None (with ``y`` None): the statistics kept by ``fit``
         (``fit_statistics_``), for ``cov_type="nonrobust"``. Otherwise the
         training data: exactly the arrays given to ``fit`` (the estimator
@@ -515,10 +517,12 @@ def _with_data(
         # a model read from a file also takes its one 0/1 row per trial
         raise _grouped_refusal(cov_type, True)
     from .._frame_array import row_labels
+    from ..backends._dispatch import is_blocks
 
     rows: Block | None = None
     labels = row_labels(X)  # a DataFrame's index labels the per-row frames
-    if isinstance(X, (str, os.PathLike)):  # a file and its label column, as fit
+    if isinstance(X, (str, os.PathLike)) or is_blocks(X):
+        # a file and its label column, or blocks holding their labels, as fit
         from ..backends import as_backend
 
         X, y = as_backend(X, y, sample_weight, offset), None
@@ -530,7 +534,8 @@ def _with_data(
             "inference() and summary() were given X without y: pass the training "
             "labels y with X (and sample_weight and offset as given to fit()), or "
             "no data for the model-based covariance kept at fit; only a backend "
-            "(logistic.backends.Chunked, Dask) or a data file carries its labels"
+            "(logistic.backends.Chunked, Dask), blocks of rows or a data file "
+            "carries its labels"
         )
     else:
         objective, rows = _from_arrays(model, X, y, sample_weight, offset)
