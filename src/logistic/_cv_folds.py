@@ -359,7 +359,7 @@ def training_rows(X: Any, rows: np.ndarray, by_columns: bool) -> Any:
     :class:`logistic.solvers._column_matrix.ColumnMatrix`), a dense float64
     X's rows are gathered straight into Fortran order, block by block, so
     that this copy is the one the path reads and the path makes no second
-    one (a fold's copies: 2 x its rows' bytes -> 1 x). A block is bounded in
+    one (a fold's rows held once, not twice). A block is bounded in
     bytes, not rows, so that a wide X (fewer rows than a block of a fixed
     count would hold) gets the same saving."""
     if not (

@@ -86,8 +86,8 @@ RUNS_PER_THREAD = 4
 PARTIAL_BYTES = 4 * 2**20
 #: Partial results alive at once after the first window, at most, whatever
 #: ``WINDOW_BLOCKS`` asks (at least one block a thread): sixteen 128 MiB
-#: Hessian sums of a one-hot design of p = 4 000 held 2 GiB beside a 640 MB
-#: design, and p = 10 000 would hold 12.8 GiB. A block's p × p product
+#: Hessian sums of a one-hot design of p = 4 000 would hold 2 GiB beside a
+#: 640 MB design, and p = 10 000 12.8 GiB. A block's p × p product
 #: that large takes tens of ms or more, beside which a window's hand-off
 #: (a few ms) does not count.
 PARTIAL_MAX_BYTES = 256 * 2**20
@@ -145,8 +145,8 @@ def _wide(block: Any, k: int) -> bool:
     pass over ``block``'s p columns) would hold more than
     ``PARTIAL_MAX_BYTES``: then the first window probes a result's size even
     where every block would fit one window (16 blocks of a 4 000-row,
-    4 000-column design held sixteen 128 MiB sums, 2.5 GB at the peak of a
-    Newton fit of 128 MB of data)."""
+    4 000-column design in one window would hold sixteen 128 MiB sums, 2.5 GB
+    at the peak of a Newton fit of 128 MB of data)."""
     shape = getattr(getattr(block, "X", None), "shape", None)
     p = int(shape[1]) if shape is not None and len(shape) == 2 else 0
     return k * WINDOW_BLOCKS * 8 * p * p > PARTIAL_MAX_BYTES

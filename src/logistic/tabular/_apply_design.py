@@ -281,9 +281,10 @@ def _width(spec: dict[str, Any]) -> int:
 def _apply_columns(
     raw: RawData, specs: list[dict[str, Any]], leave_out: str | None = ""
 ) -> np.ndarray:
-    """The design matrix of ``specs``, filled a column at a time (one copy of
-    the columns in memory beside the table, not two: the blocks stacked at
-    the end held every column twice); at fit too (``leave_out`` None)."""
+    """The design matrix of ``specs``, filled a column at a time, at predict
+    and at fit (``leave_out`` None): one copy of the columns in memory beside
+    the table, where blocks stacked at the end would hold every column
+    twice."""
     X = np.empty((raw.n_rows, sum(_width(spec) for spec in specs)))
     unseen = _columns_and_unseen(raw, specs, X, leave_out)
     if unseen:
