@@ -46,3 +46,35 @@ def test_blocks_as_x_give_the_inference_of_their_rows() -> None:
     # both order the constant first
     np.testing.assert_allclose(robust.bse, hc0.bse, rtol=1e-6)
     np.testing.assert_allclose(plain.bse, nonrobust.bse, rtol=1e-6)
+
+
+def test_a_list_of_blocks_is_read_as_blocks() -> None:
+    """A list of ``(X, y[, w[, offset]])`` tuples, the remedy the refusal of
+    a one-pass iterator names, is fitted and given to ``inference`` as its
+    blocks' rows."""
+    X, y, off = _data()
+    blocks = [
+        (X[i : i + 100], y[i : i + 100], None, off[i : i + 100])
+        for i in range(0, len(y), 100)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = LogisticRegression(penalty=None, tol=1e-12).fit(blocks, None)
+        robust = model.inference(blocks, cov_type="HC0")
+    ref = sm.Logit(y, sm.add_constant(X), offset=off).fit(
+        disp=0, method="newton", tol=1e-12, cov_type="HC0"
+    )
+    np.testing.assert_allclose(model.intercept_[0], ref.params[0], rtol=1e-7)
+    np.testing.assert_allclose(model.coef_.ravel(), ref.params[1:], rtol=1e-7)
+    np.testing.assert_allclose(robust.bse, ref.bse, rtol=1e-6)
+
+
+def test_a_list_of_row_tuples_is_still_an_array() -> None:
+    """Rows as tuples of numbers are X's rows, not blocks."""
+    X, y, _ = _data()
+    rows = [tuple(r) for r in X]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = LogisticRegression(penalty=None).fit(rows, y)
+        b = LogisticRegression(penalty=None).fit(X, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10)

@@ -97,8 +97,14 @@ def is_backend(X: Any) -> bool:
 
 def is_blocks(X: Any) -> bool:
     """Whether ``X`` is read as blocks of rows ``(X, y[, w[, offset]])``: an
-    iterator, or a callable returning an iterable of them (not an array-like
-    with a shape, nor a class)."""
+    iterator, a callable returning an iterable of them (not an array-like
+    with a shape, nor a class), or a list of them (each a tuple of 2 to 4
+    items whose first is 2-D: a list of rows holds numbers there)."""
+    if isinstance(X, list) and X:
+        return all(
+            isinstance(b, tuple) and 2 <= len(b) <= 4 and getattr(b[0], "ndim", 0) == 2
+            for b in X
+        )
     return isinstance(X, Iterator) or (
         callable(X) and not hasattr(X, "shape") and not isinstance(X, type)
     )
