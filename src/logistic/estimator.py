@@ -368,7 +368,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             (column names kept in ``feature_names_in_``; pandas text and
             categorical columns one-hot encoded as the CLI does, see
             :mod:`logistic._frame_encoding`), lists; float32 stays float32.
-            Otherwise a Parquet/CSV path, a callable of blocks, a Dask
+            Otherwise a Parquet/CSV path, a callable or list of blocks, a Dask
             collection or a backend (see
             :func:`logistic.backends.as_backend`; y then names the label
             column, or is None).

@@ -10,9 +10,9 @@ Convention (owned here): :func:`as_backend` turns ordinary in-memory data
   :func:`logistic.formats.sniff_format` tells (a LibSVM file is refused: it
   is read in memory); ``y`` (or ``target=``) names the label column,
   ``sample_weight`` / ``offset`` may name columns;
-* a callable returning an iterable of ``(X, y[, w[, offset]])`` blocks → a
-  ``Chunked`` backend (an iterator or generator is refused: a fit needs many
-  passes);
+* a callable returning an iterable of ``(X, y[, w[, offset]])`` blocks, or
+  a list of them (:func:`is_blocks`) → a ``Chunked`` backend (an iterator
+  or generator is refused: a fit needs many passes);
 * a Dask array or DataFrame → :class:`~logistic.backends.dask.Dask`;
 * a PyTorch tensor, CuPy array or CSR matrix, or any other array-API array
   (``__array_namespace__``, numpy's excepted) →
