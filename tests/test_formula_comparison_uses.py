@@ -18,7 +18,7 @@ UCLA = data_path("ucla-admissions", "binary.csv")
 
 
 def test_k_class_effects_refusal_names_a_remedy_the_model_takes(workdir, capsys):
-    formula = "species ~ I(sepal_length > 5.8) + sepal_width"
+    formula = "species ~ I(sepal_length > 5.8)"
     code, _, err = run_cli(
         capsys, ["fit", IRIS, "--formula", formula, "-o", "k.json", "-q"]
     )
@@ -28,6 +28,18 @@ def test_k_class_effects_refusal_names_a_remedy_the_model_takes(workdir, capsys)
     assert "is a step in 'sepal_length'" in err, err
     assert "--method pr" not in err, err  # refused for K classes (below)
     assert "predict on the rows with 'sepal_length' set to each value" in err, err
+    # beside another variable: its effects, the stepped one left out and named
+    formula = "species ~ I(sepal_length > 5.8) + sepal_width"
+    argv = ["fit", IRIS, "--formula", formula, "-o", "k2.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    code, out, err = run_cli(capsys, ["margins", "k2.json", IRIS, "--json"])
+    assert code == 0, err
+    assert "the effects of 'sepal_length' are left out" in err, err
+    assert "predict on the rows with 'sepal_length' set to each value" in err, err
+    terms = {row["term"] for row in json.loads(out)["effects"]}
+    assert any("sepal_width" in t for t in terms) and not any(
+        "sepal_length" in t for t in terms
+    ), terms
     argv = [
         "margins",
         "k.json",

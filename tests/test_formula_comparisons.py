@@ -103,13 +103,33 @@ def test_predict_and_summary_read_the_stored_comparison(workdir, capsys):
     assert "I(gre > 600)" in out and "I(rank == 1)" in out
 
 
-def test_effects_refused_predictive_margins_given(workdir, capsys):
+def test_effects_of_stepped_variables_left_out_predictive_margins_given(
+    workdir, capsys
+):
+    """gre and rank enter only through comparisons: their effects are left
+    out, named; gpa's is statsmodels' get_margeff of its column (the
+    comparisons' columns do not move with gpa)."""
     smf = pytest.importorskip("statsmodels.formula.api")
     _fit(workdir, capsys)
-    code, _, err = run_cli(capsys, ["margins", "m.json", UCLA])
-    assert code == 2
+    code, out, err = run_cli(capsys, ["margins", "m.json", UCLA, "--json"])
+    assert code == 0, err
+    assert "the effects of 'gre', 'rank' are left out" in err, err
     assert "'I(gre > 600)' is a step in 'gre'" in err, err
     assert "--method pr --at-value gre=A,B" in err, err
+    effects = {row["term"]: row for row in json.loads(out)["effects"]}
+    assert list(effects) == ["gpa"]
+    frame = pd.read_csv(UCLA)
+    ref = smf.logit(FORMULA, frame).fit(disp=0, tol=1e-12).get_margeff()
+    at = list(ref.results.model.exog_names[1:]).index("gpa")
+    np.testing.assert_allclose(effects["gpa"]["effect"], ref.margeff[at], rtol=1e-6)
+    np.testing.assert_allclose(
+        effects["gpa"]["std_error"], ref.margeff_se[at], rtol=1e-5
+    )
+    only = "admit ~ I(gre > 600)"
+    argv = ["fit", UCLA, "--formula", only, "-o", "one.json", "-q"]
+    assert run_cli(capsys, argv)[0] == 0
+    code, _, err = run_cli(capsys, ["margins", "one.json", UCLA])
+    assert code == 2 and "'I(gre > 600)' is a step in 'gre'" in err, err
     argv = ["margins", "m.json", UCLA, "--method", "pr", "--at-value",
             "gre=500,700", "--json"]  # fmt: skip
     code, out, err = run_cli(capsys, argv)

@@ -127,32 +127,54 @@ def formula_variables(encoding: dict[str, Any]) -> list[Any]:
     return list(found.values())
 
 
-def _refuse_steps(factors: dict[str, Any], classes: bool) -> None:
-    """Refuse effects (derivatives) of a formula with a comparison of a
-    variable (``I(gre > 600)``): a step in it, with no derivative where it
-    jumps, so a central difference at a row on the step would be 1/(2h).
-    The remedy named is one the model takes: predictive margins at values
-    of the variable for two classes, ``predict`` on rows holding those
-    values for K classes (``classes``), whose predictive margins ``margins``
-    does not give."""
+def _stepped(factors: dict[str, Any]) -> dict[str, str]:
+    """Each variable a comparison reads (``I(gre > 600)``: a step in ``gre``)
+    with the first term that does so."""
+    found: dict[str, str] = {}
     for name, spec in factors.items():
-        if spec["kind"] != "numeric":
-            continue
-        stepped = sorted(compared_columns(spec["expr"]))
-        if stepped:
-            compare = (
-                f"predict on the rows with {stepped[0]!r} set to each value you "
-                "compare and average the class probabilities"
-                if classes
-                else "compare predictive margins at values of it instead "
-                f"(--method pr --at-value {stepped[0]}=A,B)"
-            )
-            raise InvalidParameterError(
-                f"marginal effects are derivatives, and the term {name!r} is a "
-                f"step in {stepped[0]!r} (a comparison: no derivative where it "
-                f"jumps); {compare}, or give the indicator as a 0/1 column of "
-                "the data for the effects of the other variables"
-            )
+        if spec["kind"] == "numeric":
+            for column in sorted(compared_columns(spec["expr"])):
+                found.setdefault(column, name)
+    return found
+
+
+def _without_steps(
+    variables: list[Any], factors: dict[str, Any], classes: bool
+) -> list[Any]:
+    """``variables`` less those a comparison reads: an effect is a
+    derivative, and a comparison is a step in its variable, with no
+    derivative where it jumps (a central difference at a row on the step
+    would be 1/(2h)). The others' effects are defined (the step does not
+    move with them); those left out are named in one warning, or, when none
+    is left, refused. The remedy named is one the model takes: predictive
+    margins at values of the variable for two classes, ``predict`` on rows
+    holding those values for K classes (``classes``), whose predictive
+    margins ``margins`` does not give."""
+    stepped = _stepped(factors)
+    kept = [v for v in variables if v.column not in stepped]
+    if len(kept) == len(variables):
+        return kept
+    column, term = next(iter(stepped.items()))
+    compare = (
+        f"predict on the rows with {column!r} set to each value you compare and "
+        "average the class probabilities"
+        if classes
+        else f"compare predictive margins at values of it (--method pr --at-value "
+        f"{column}=A,B)"
+    )
+    why = (
+        f"marginal effects are derivatives, and the term {term!r} is a step in "
+        f"{column!r} (a comparison: no derivative where it jumps); {compare}"
+    )
+    if not kept:
+        raise InvalidParameterError(why)
+    import warnings
+
+    names = ", ".join(repr(v.column) for v in variables if v.column in stepped)
+    warnings.warn(
+        f"the effects of {names} are left out: {why}", UserWarning, stacklevel=3
+    )
+    return kept
 
 
 def training_frame(raw: Any, encoding: dict[str, Any], keep: np.ndarray) -> Any:
@@ -210,7 +232,9 @@ def formula_margins(
             "(categorical='levels')"
         )
     factors, terms = encoding["factors"], encoding["terms"]
-    _refuse_steps(factors, hasattr(results, "classes"))
+    variables = _without_steps(
+        formula_variables(encoding), factors, hasattr(results, "classes")
+    )
     _check_set_values(margeff.get("atexog"), factors, frame)
 
     def design(rows: Any) -> np.ndarray:
@@ -224,7 +248,7 @@ def formula_margins(
     return effects(
         results,
         frame,
-        formula_variables(encoding),
+        variables,
         design,
         sample_weight=sample_weight,
         offset=offset,
