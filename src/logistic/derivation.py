@@ -4,8 +4,9 @@ Each :class:`Step` states a claim ``lhs = rhs`` where ``lhs`` is computed by
 sympy from the definitions (differentiation, chain rule, sums) and ``rhs`` is
 the closed form written in the derivation. A step passes when ``lhs - rhs``
 is exactly zero: each ``exp`` of a linear form replaced by a symbol, the
-rational function left is cancelled (``_is_zero``; the K-class steps
-``_is_zero_exp`` and ``_is_zero_any``), with ``simplify`` as the fallback.
+rational function left is cancelled (``_is_zero_exp``, entry by entry for the
+K-class steps' matrices in ``_is_zero_any``), with ``_is_zero``'s
+substitution and ``simplify`` as the fallback.
 ``verify()`` checks every step; ``logistic
 derive`` prints them numbered and exits non-zero if one fails. sympy is an
 optional dependency (``pip install 'logistic[derive]'``) imported on use.
@@ -401,11 +402,16 @@ def _is_zero_any(expr: Any) -> bool:
 def _is_zero(expr: Any) -> bool:
     """Exact zero test.
 
-    Every expression here is a rational function of ``exp`` of linear forms:
-    replacing each ``exp(a)`` by a fresh symbol ``E`` (``exp(k a)`` becomes
-    ``E**k``) leaves a rational function, for which ``cancel`` decides zero
-    exactly and fast. ``simplify`` is the fallback.
+    Every expression here is a rational function of ``exp`` of linear forms,
+    which :func:`_is_zero_exp` decides exactly, a false claim included, in a
+    tenth of a second. Should it leave something else, each ``exp(a)`` is
+    replaced by a fresh symbol ``E`` (``exp(k a)`` becomes ``E**k``) and the
+    rational function left cancelled; ``simplify`` is the last fallback
+    (seconds on a nonzero difference, which it cannot show is nonzero).
     """
+    fast = _is_zero_exp(expr)
+    if fast is not None:
+        return fast
     s = _sympy()
     expr = s.powsimp(s.expand(expr.rewrite(s.exp)))
     args = {a.args[0] for a in expr.atoms(s.exp)}
