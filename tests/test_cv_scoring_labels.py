@@ -79,11 +79,14 @@ def test_averaged_scorers_keep_their_own_arguments(data, scoring):
 
 
 def test_random_state_makes_sgd_folds_reproducible(data):
+    # SGD's epochs each draw from the seed; 20 of them (of the 1000 by
+    # default, which tol never ends) show the draws reproduced or not
     X, y, folds = data
 
     def fit(seed):
         m = LogisticRegressionCV(
-            penalty="l2", Cs=[0.1, 1.0], cv=folds, solver="sgd", random_state=seed
+            penalty="l2", Cs=[0.1, 1.0], cv=folds, solver="sgd", max_iter=20,
+            random_state=seed,
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -103,7 +106,7 @@ def test_a_generator_seed_is_split_by_fold(data):
 
     def fit(n_jobs):
         m = LogisticRegressionCV(
-            penalty="l2", Cs=[0.1, 1.0], cv=folds, solver="sgd", n_jobs=n_jobs,
+            penalty="l2", Cs=[0.1, 1.0], cv=folds, solver="sgd", max_iter=20, n_jobs=n_jobs,
             random_state=np.random.default_rng(0),
         )  # fmt: skip
         with warnings.catch_warnings():
@@ -122,7 +125,7 @@ def test_a_random_state_object_is_accepted_and_reproducible(data):
 
     def fit():
         m = LogisticRegressionCV(
-            penalty="l2", Cs=[1.0], cv=folds, solver="sgd", n_jobs=2,
+            penalty="l2", Cs=[1.0], cv=folds, solver="sgd", max_iter=20, n_jobs=2,
             random_state=np.random.RandomState(0),
         )  # fmt: skip
         with warnings.catch_warnings():
