@@ -124,9 +124,15 @@ def test_hessian_diagonal_of_streamed_blocks_keeps_no_block_alive(monkeypatch):
     most_alive = [0]
     real = _block_sums._curvature
 
+    def alive():
+        return sum(r() is not None for r in seen)
+
     def tracking(block, w, b, unit):
-        gc.collect()
-        most_alive[0] = max(most_alive[0], sum(r() is not None for r in seen))
+        # a full collection (a second or more in a large test process) only
+        # when reference counts leave more than two alive: the same verdict
+        if alive() > 2:
+            gc.collect()
+        most_alive[0] = max(most_alive[0], alive())
         seen.append(weakref.ref(block.X))
         return real(block, w, b, unit)
 
