@@ -16,6 +16,7 @@ reads that column on its own (``1 - y`` keeps y's name).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -253,9 +254,12 @@ def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[st
     return out
 
 
+@functools.cache
 def _unset_float_default(cls: Any, key: str) -> bool:
     """Whether ``cls``'s default for ``key`` is a non-finite float (written as
-    null by :func:`_jsonable`), so null reads back as that default."""
+    null by :func:`_jsonable`), so null reads back as that default. Kept per
+    class and key: ``inspect.signature`` is asked once, not for every null
+    parameter of every file read."""
     import inspect
 
     param = inspect.signature(cls.__init__).parameters.get(key)
