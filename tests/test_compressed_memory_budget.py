@@ -62,7 +62,9 @@ def test_a_bomb_is_refused_after_reading_little_more_than_the_budget(
 ):
     from logistic.tabular._read import CSV_BLOCK_BYTES
 
-    body = b"y,x\n" + b"0,1\n1,2\n" * 4_000_000  # 32 MB
+    body = b"y,x\n" + b"0,1\n1,2\n" * 1_000_000  # 8 MB
+    # read whole, it would pass the bound below: about two of pyarrow's blocks
+    assert len(body) > budget + CSV_BLOCK_BYTES * 1.9
     path = tmp_path / "bomb.csv.z"
     with opener(path, "wb") as fh:
         fh.write(body)
@@ -167,3 +169,25 @@ def test_standard_input_is_not_told_to_stream(budget, tmp_path, capsys, monkeypa
     assert code == 65, err
     assert err.startswith("error: standard input is compressed and decompresses")
     assert err.rstrip().endswith("too large to read into memory; decompress it first")
+
+
+@pytest.mark.parametrize("pack", [gzip.compress, bz2.compress])
+def test_a_refused_read_releases_its_source_at_once(budget, tmp_path, monkeypatch, pack):
+    """An error raised by the source during pyarrow's read (here the budget
+    crossed) kept the source alive in its traceback, so the wait for pyarrow
+    to drop the source (``_read._await_release``) ran its full 5 s before
+    the error was reported."""
+    from logistic.tabular import _read
+
+    real = _read._await_release
+    left: list[int] = []
+
+    def watched(references, held, timeout=5.0):
+        real(references, held, timeout=1.0)
+        left.append(references() - held)
+
+    monkeypatch.setattr(_read, "_await_release", watched)
+    (tmp_path / "d.csv.z").write_bytes(pack(b"y,x\n" + b"0,1\n1,2\n" * 1_000_000))
+    with pytest.raises(raw.DecompressedTooLarge):
+        read_data("d.csv.z")
+    assert left == [0]

@@ -49,6 +49,7 @@ import os
 import re
 import sys
 import time
+import traceback
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -319,6 +320,13 @@ def _parse(
                 ),
                 convert_options=convert,
             )
+        except BaseException as exc:
+            # an error raised by the source itself (a compressed file past its
+            # budget, a truncated stream) holds the source's read frame, and
+            # so the source, in its traceback: the count would not come back
+            # to ``held`` and the error would wait the full timeout
+            traceback.clear_frames(exc.__traceback__)
+            raise
         finally:
             if source is not stream:
                 _await_release(references, held)
