@@ -465,7 +465,12 @@ def test(
     res = _results(str(model), data, options)
     if terms and lr:
         _check_lr(res)
-    if terms:
+    if terms and lr:  # one refit a term: a spinner on a terminal meanwhile
+        from ._progress import status
+
+        with status("likelihood-ratio tests: refitting without each term ..."):
+            doc = _terms(res, lr)
+    elif terms:
         doc = _terms(res, lr)
     elif lincom:
         doc = _lincom(res, hypotheses, alpha, odds_ratios)
