@@ -77,6 +77,7 @@ from ._number_text import (
 )
 from ._onehot import (
     dense_size_problem,
+    design_width,
     dummy_names,
     encoded_name_clash,
     one_hot,
@@ -474,10 +475,7 @@ def _check_dense_size(
     memory (:func:`logistic._onehot.dense_size_problem`): a sparse design
     of the same columns (scikit-learn's ``OneHotEncoder``) is fitted as it
     is, without densifying; a fitted model predicts fewer rows at a time."""
-    widths = [
-        (s["name"], 1 if s["kind"] == "numeric" else len(s["levels"]) - 1)
-        for s in specs
-    ]
+    widths = [(s["name"], design_width(s)) for s in specs]
     problem = dense_size_problem(rows, widths)
     if problem is None:
         return

@@ -32,6 +32,7 @@ from . import _memory
 __all__ = [
     "ONE_HOT_COPIES",
     "dense_size_problem",
+    "design_width",
     "dummy_names",
     "encoded_name_clash",
     "one_hot",
@@ -45,6 +46,12 @@ __all__ = [
 #: values), the fit's checked copy; 1.13 GB measured at the peak of a
 #: DataFrame fit of 20 000 rows x 2 000 levels (305 MiB a copy).
 ONE_HOT_COPIES = 3
+
+
+def design_width(spec: dict[str, Any]) -> int:
+    """The design columns of one column's encoding spec: one for a number,
+    one a level past the first (the reference) for a text column."""
+    return 1 if spec["kind"] == "numeric" else max(len(spec["levels"]) - 1, 0)
 
 
 def dense_size_problem(rows: int, widths: Sequence[tuple[str, int]]) -> str | None:

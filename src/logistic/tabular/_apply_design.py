@@ -15,6 +15,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._messages import name_list
+from .._onehot import design_width
 from ._columns import (
     ROLE_OPTIONS,
     check_formula_numbers,
@@ -268,14 +269,8 @@ def _columns_and_unseen(
                 out[:, j : j + block.shape[1]] = block
             if bad is not None:
                 unseen.append((spec["name"], bad))
-        j += _width(spec)
+        j += design_width(spec)
     return unseen
-
-
-def _width(spec: dict[str, Any]) -> int:
-    """The design columns of one column's spec: one for a number, one a
-    level past the first for a text column (:func:`logistic._onehot.one_hot`)."""
-    return 1 if spec["kind"] == "numeric" else max(len(spec["levels"]) - 1, 0)
 
 
 def _apply_columns(
@@ -285,7 +280,7 @@ def _apply_columns(
     and at fit (``leave_out`` None): one copy of the columns in memory beside
     the table, where blocks stacked at the end would hold every column
     twice."""
-    X = np.empty((raw.n_rows, sum(_width(spec) for spec in specs)))
+    X = np.empty((raw.n_rows, sum(design_width(spec) for spec in specs)))
     unseen = _columns_and_unseen(raw, specs, X, leave_out)
     if unseen:
         names = [n for n, _ in unseen]

@@ -36,7 +36,12 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column, positional_names
 from .._messages import name_list, option_value
-from .._onehot import dense_size_problem, dummy_names, encoded_name_clash
+from .._onehot import (
+    dense_size_problem,
+    design_width,
+    dummy_names,
+    encoded_name_clash,
+)
 from ..columns import ColumnPlan, arrow_kind, plan_columns
 from ._apply_design import (
     _apply_columns,
@@ -165,10 +170,7 @@ def _check_dense_size(raw: RawData, specs: list[dict[str, Any]]) -> None:
     text = [s for s in specs if s["kind"] == "categorical"]
     if not text:
         return
-    widths = [
-        (s["name"], 1 if s["kind"] == "numeric" else len(s["levels"]) - 1)
-        for s in specs
-    ]
+    widths = [(s["name"], design_width(s)) for s in specs]
     problem = dense_size_problem(raw.n_rows, widths)
     if problem is None:
         return
