@@ -187,14 +187,19 @@ def test_sparse_equals_dense_and_at_zero_and_median():
     assert zero.margeff[0] == pytest.approx(1 / (1 + np.exp(-(b0 + 2.0 * coef[1]))))
 
 
-def test_aliased_column_moved_off_the_span_is_not_estimable():
+def _aliased_results():
+    """Inference of a fit whose second column is twice its first (aliased)."""
     rng = np.random.default_rng(3)
     x = rng.normal(size=200)
     X = np.column_stack([x, 2 * x, rng.normal(size=200)])
     y = (rng.random(200) < 1 / (1 + np.exp(-x))).astype(int)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = LogisticRegression(penalty=None, solver="newton").fit(X, y).inference(X, y)
+        return LogisticRegression(penalty=None, solver="newton").fit(X, y).inference(X, y)
+
+
+def test_aliased_column_moved_off_the_span_is_not_estimable():
+    res = _aliased_results()
     with pytest.warns(NonEstimableWarning, match="x1=3"):
         pm = res.predictive_margins([{0: 3.0}, {0: 1.0, 1: 2.0}, {2: 1.0}])
     assert np.isnan(pm.margeff[0])
@@ -357,15 +362,9 @@ def test_a_point_not_estimable_leaves_the_other_differences_alone():
     # difference() took c @ margins with c zero at the not-estimable point:
     # 0 x NaN made every difference NaN once one point was NaN. The
     # reference is the same two points asked for without the NaN one.
-    rng = np.random.default_rng(3)
-    x = rng.normal(size=200)
-    X = np.column_stack([x, 2 * x, rng.normal(size=200)])
-    y = (rng.random(200) < 1 / (1 + np.exp(-x))).astype(int)
+    res = _aliased_results()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = (
-            LogisticRegression(penalty=None, solver="newton").fit(X, y).inference(X, y)
-        )
         pm = res.predictive_margins([{0: 3.0}, {0: 1.0, 1: 2.0}, {2: 1.0}])
     alone = res.predictive_margins([{0: 1.0, 1: 2.0}, {2: 1.0}])
     np.testing.assert_allclose(pm.difference(2, 1), alone.difference(1, 0), rtol=1e-12)
