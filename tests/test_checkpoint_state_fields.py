@@ -38,7 +38,7 @@ SOLVERS = (
 )
 BAD = ("x", -3, None, [1, 2])
 #: Fields a genuine checkpoint may hold as null.
-NULLABLE = {"hessian", "stale_hessian", "g_b", "columns", "first"}
+NULLABLE = {"hessian", "stale_hessian", "g_b", "columns", "first", "best_theta"}
 
 
 def _model(solver):

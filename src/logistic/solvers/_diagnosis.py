@@ -265,6 +265,15 @@ def likely_cause(
             "only to within their noise. Remedies: loosen tol, increase max_iter "
             "(epochs), or use a full-batch solver ('lbfgs', 'newton')."
         )
+    if "learning_rate is too large" in status:  # gd's FIXED_STEP_DIVERGED
+        return (
+            "Likely cause: the fixed learning_rate: its steps overshoot the "
+            "minimum. Remedies: a smaller learning_rate (every step of at most "
+            "1/L decreases the objective, L the gradient's Lipschitz constant in "
+            "the solver's coordinates: "
+            "logistic.solvers.gradient_descent.lipschitz_constant), or no "
+            "learning_rate (a line search chooses each step)."
+        )
     stalled = "precision" in status or "line search" in status or "descent" in status
     if stalled and grad_max_norm > ROUNDING_CANNOT_EXPLAIN:
         others = ("fista", "newton-cd-columns") if l1 > 0 else ("newton", "lbfgs")

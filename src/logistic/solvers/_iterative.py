@@ -138,7 +138,7 @@ def _is_int(v: Any) -> bool:
 
 
 #: State fields that are vectors of the problem's length (solver coordinates).
-_PARAM_VECTORS = frozenset({"theta", "grad", "v", "iterate", "avg"})
+_PARAM_VECTORS = frozenset({"theta", "grad", "v", "iterate", "avg", "best_theta"})
 
 
 def _init_defaults(cls: type) -> dict[str, Any]:

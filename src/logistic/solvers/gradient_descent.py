@@ -15,6 +15,14 @@ the floating-point resolution of ``J``, the Armijo test is noise: the 1/L step
 is then taken untested, so the gradient keeps shrinking to its own precision
 floor instead of stalling at the objective's.
 
+With the option ``learning_rate`` (α) gradient descent is the textbook
+update ``θ ← θ - α ∇J(θ)``: no line search, no Lipschitz estimate, one pass
+an iteration, the iterates those of the derivation's loop (in the solver's
+coordinates: ``standardize=False`` for the data's own). A fixed step above
+2/L can make the objective rise: after ``patience`` steps in a row above its
+lowest value (beyond rounding noise), or at a non-finite objective, the fit
+stops unconverged with :data:`FIXED_STEP_DIVERGED`, at the lowest point seen.
+
 SGD draws seeded, reproducible mini-batches (a fresh permutation per epoch;
 within each chunk for out-of-core data, a batch cut short by a chunk's end
 filled from the next chunk, and each streamed batch's loss divided by its
@@ -35,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._numerics import rounding_noise
 from .._scaling import ScaledObjective
 from .._typing import Backend, Block, FloatArray
 from ._base import Capabilities, Fit, register
@@ -44,6 +53,7 @@ from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
 
 __all__ = [
+    "FIXED_STEP_DIVERGED",
     "GradientDescent",
     "StochasticGradientDescent",
     "SGDState",
@@ -81,6 +91,13 @@ def lipschitz_constant(objective: Any, n_iter: int = 30, seed: int = 0) -> float
     return 1.05 * max(lam, floor, np.finfo(float).tiny)
 
 
+#: The status of a fixed-step fit stopped because its objective rose.
+FIXED_STEP_DIVERGED = (
+    "the objective stayed above its lowest value for patience steps in a row, "
+    "or became non-finite: the fixed learning_rate is too large"
+)
+
+
 @dataclass
 class _GDState:
     theta: FloatArray
@@ -91,13 +108,21 @@ class _GDState:
     t: float
     min_step: float
     stop: str = ""
+    # fixed learning_rate only: the lowest objective, its point, and the
+    # steps in a row above it
+    best: float = float("nan")
+    best_theta: FloatArray | None = None
+    rising: int = 0
 
 
 @dataclass(frozen=True)
 class GDOptions(LineSearchOptions):
-    """standardize : iterate in standardized coordinates (default True)."""
+    """standardize : iterate in standardized coordinates (default True);
+    learning_rate : a fixed step α, θ ← θ - α∇J (default None: the line search).
+    """
 
     standardize: bool = True
+    learning_rate: float | None = field(default=None, metadata={"above": 0.0})
 
 
 @register
@@ -105,23 +130,62 @@ class GradientDescent(IterativeSolver):
     """Full-batch gradient descent with the 1/L step and step growth.
 
     Options (:class:`GDOptions`): ``standardize`` (default True) iterates in
-    standardized coordinates; ``max_backtracks``; ``patience``.
+    standardized coordinates; ``learning_rate`` a fixed step instead of the
+    line search; ``max_backtracks``; ``patience`` (also the fixed step's
+    rising steps before it stops).
     """
 
     name = "gd"
     capabilities = Capabilities()
     Options = GDOptions
     State = _GDState
-    stop_statuses = (LINE_SEARCH_STOP,)
+    stop_statuses = (LINE_SEARCH_STOP, FIXED_STEP_DIVERGED)
+    state_defaults = {"best": float("nan"), "best_theta": None, "rising": 0}
 
     def iterates_standardized(self) -> bool:
         return bool(self.options.standardize)
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _GDState:
         obj = fit.coords
-        step = 1.0 / lipschitz_constant(obj)
+        fixed = self.options.learning_rate
+        step = 1.0 / lipschitz_constant(obj) if fixed is None else float(fixed)
         f, g = start_value_and_gradient(obj, theta)
-        return _GDState(theta, f, g, fit.residual(theta, g), 0.0, step, step)
+        state = _GDState(theta, f, g, fit.residual(theta, g), 0.0, step, step)
+        if fixed is not None:
+            state.best, state.best_theta = f, np.array(theta, copy=True)
+        return state
+
+    def _fixed_step(self, fit: Fit, state: _GDState) -> _GDState:
+        """θ ← θ - α∇J(θ), watched for a rising objective (the module's doc)."""
+        alpha = state.min_step
+        if state.best_theta is None or not np.isfinite(state.best):
+            # a state from a line-search fit (a checkpoint resumed with the
+            # option): its point is the lowest seen so far
+            state.best, state.best_theta = state.value, np.array(state.theta)
+        theta = state.theta - alpha * state.grad
+        f_new, g_new = fit.coords.value_and_gradient(theta)
+        if not (np.isfinite(f_new) and np.isfinite(g_new).all()):
+            return self._at_best(fit, state)
+        new = self._state(fit, theta, f_new, g_new, alpha, alpha)
+        best = state.best
+        if f_new > best + rounding_noise(best, fit.value_eps):
+            new.best, new.best_theta = best, state.best_theta
+            new.rising = state.rising + 1
+            if new.rising >= self.options.patience:
+                return self._at_best(fit, new)
+        else:
+            new.best = min(best, f_new)
+            new.best_theta = theta if f_new <= best else state.best_theta
+        return new
+
+    def _at_best(self, fit: Fit, state: _GDState) -> _GDState:
+        """The state at the lowest objective seen, stopped as diverged."""
+        theta = np.asarray(state.best_theta)
+        f, g = fit.coords.value_and_gradient(theta)
+        out = self._state(fit, theta, f, g, state.min_step, state.min_step)
+        out.best, out.best_theta, out.rising = f, theta, state.rising
+        out.stop = FIXED_STEP_DIVERGED
+        return out
 
     @staticmethod
     def _state(
@@ -130,6 +194,8 @@ class GradientDescent(IterativeSolver):
         return _GDState(theta, f, g, fit.residual(theta, g), t, t, min_step)
 
     def step(self, fit: Fit, state: _GDState) -> _GDState:
+        if self.options.learning_rate is not None:
+            return self._fixed_step(fit, state)
         g, f = state.grad, state.value
         gg = float(g @ g)
         if negligible(0.5 * state.min_step * gg, f, fit.value_eps):
