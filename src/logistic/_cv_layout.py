@@ -9,7 +9,9 @@ which gives plain arrays with an ``l1_ratios`` axis and floats. Its
 legacy layout and ``l1_ratios_ = [None]`` (its 1.9 default); the other
 layout follows its 1.10 default ``l1_ratios=(0.0,)``: ``l1_ratios_`` holds
 the L1 share (0 for l2, 1 for l1). ``penalty="elasticnet"`` here is its
-``l1_ratios=[l1_ratio]``, a grid of one ratio.
+``l1_ratios=[l1_ratio]``, a grid of one ratio, and its ``l1_ratios``
+grid (:mod:`logistic._cv_ratios`) scikit-learn's ``l1_ratios`` of as many:
+the ``l1_ratios`` axis then has their length, in the order given.
 """
 
 from __future__ import annotations
@@ -39,35 +41,50 @@ class SklearnLayout:
 
 def sklearn_layout(
     positive: Any, scores: np.ndarray, paths: np.ndarray, n_iter: np.ndarray,
-    C: float, elasticnet: bool, ratio: float, legacy: bool, refit: bool = True,
+    C: float, ratios: np.ndarray | None, ratio: float, legacy: bool,
+    refit: bool = True,
 ) -> dict[str, Any]:  # fmt: skip
     """``scores_``, ``coefs_paths_``, ``n_iter_``, ``C_``, ``l1_ratio_`` and
-    ``l1_ratios_`` from ``scores`` and ``n_iter`` of shape (n_folds, n_Cs),
-    ``paths`` of shape (n_folds, n_Cs, n_dof), the chosen ``C``, whether the
-    penalty is the elastic net and its L1 share ``ratio``. Without a refit
-    scikit-learn's legacy ``l1_ratio_`` of l1 and l2 is ``[0.0]`` (the mean
-    over folds it takes for the elastic net only), not ``[None]``; its
-    non-legacy ``l1_ratio_`` of l1 is then 0.0 against its own
-    ``l1_ratios_ = [1.0]``, and here stays the L1 share ``ratio``."""
-    l1_ratios = np.array([ratio]) if elasticnet else np.array([None], dtype=object)
+    ``l1_ratios_`` from ``scores`` and ``n_iter`` of shape (n_folds,
+    n_ratios, n_Cs), ``paths`` of shape (n_folds, n_ratios, n_Cs, n_dof), the
+    chosen ``C``, the elastic net's grid of mixings ``ratios`` (None for l1
+    and l2, whose one mixing is ``ratio``) and the chosen mixing ``ratio``
+    (the L1 share; with ``refit=False`` the mean of the folds' mixings).
+    Without a refit scikit-learn's legacy ``l1_ratio_`` of l1 and l2 is
+    ``[0.0]`` (the mean over folds it takes for the elastic net only), not
+    ``[None]``; its non-legacy ``l1_ratio_`` of l1 is then 0.0 against its
+    own ``l1_ratios_ = [1.0]``, and here stays the L1 share ``ratio``."""
+    elasticnet = ratios is not None
     if legacy:
         # axes (fold, C[, l1_ratio][, dof]): the l1_ratio axis for elasticnet only
-        grid = (slice(None), slice(None)) + ((None,) if elasticnet else ())
-        chosen = l1_ratios.copy() if refit or elasticnet else np.array([0.0])
+        if elasticnet:
+            l1_ratios = np.asarray(ratios, dtype=np.float64).copy()
+            chosen = np.array([ratio])
+            return {
+                "scores_": {positive: scores.transpose(0, 2, 1).copy()},
+                "coefs_paths_": {positive: paths.transpose(0, 2, 1, 3).copy()},
+                "n_iter_": n_iter.transpose(0, 2, 1)[None].copy(),
+                "C_": np.array([C]),
+                "l1_ratio_": chosen,
+                "l1_ratios_": l1_ratios,
+            }
+        l1_ratios = np.array([None], dtype=object)
         return {
-            "scores_": {positive: scores[grid]},
-            "coefs_paths_": {positive: paths[grid]},
-            "n_iter_": n_iter[grid][None],
+            "scores_": {positive: scores[:, 0]},
+            "coefs_paths_": {positive: paths[:, 0]},
+            "n_iter_": n_iter[:, 0][None],
             "C_": np.array([C]),
-            "l1_ratio_": chosen,
+            "l1_ratio_": l1_ratios.copy() if refit else np.array([0.0]),
             "l1_ratios_": l1_ratios,
         }
     # axes (fold, l1_ratio, C[, class, dof])
     return {
-        "scores_": scores[:, None, :],
-        "coefs_paths_": paths[:, None, :, None, :],
-        "n_iter_": n_iter[:, None, :],
+        "scores_": scores,
+        "coefs_paths_": paths[:, :, :, None, :],
+        "n_iter_": n_iter,
         "C_": float(C),
         "l1_ratio_": float(ratio),
-        "l1_ratios_": np.array([ratio]),
+        "l1_ratios_": np.array([ratio])
+        if ratios is None
+        else np.asarray(ratios, dtype=np.float64).copy(),
     }

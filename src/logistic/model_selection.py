@@ -48,7 +48,6 @@ loaded on first use of ``logistic.LogisticRegressionCV``).
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -73,6 +72,7 @@ from ._cv_folds import (
     training_rows,
     warn_at_edge,
 )
+from ._cv_grid import cv_grid, given_order
 from ._cv_labels import cv_score, scored_labels
 from ._cv_layout import SklearnLayout, sklearn_layout
 from ._cv_params import (
@@ -84,6 +84,7 @@ from ._cv_params import (
     require_sklearn,
     scoring_ok,
 )
+from ._cv_ratios import check_l1_ratios, choose_pair, fold_best_pairs
 from ._cv_routing import (
     check_groups,
     cv_metadata_routing,
@@ -91,25 +92,20 @@ from ._cv_routing import (
     refuse_unused_groups,
 )
 from ._estimator_protocol import EstimatorProtocol, require_routing
-from ._exceptions import InvalidParameterError
 from ._feature_names import check_fit_names
 from ._frame_encoding import encode_for_fit
 from ._multiclass import CROSS_VALIDATE_K_CLASSES
 from ._offset_use import mark_fit_offset
 from ._path import _CONSTRAINTS as _PATH_CONSTRAINTS
-from ._path import PathResult, null_alpha_max, path, weights_warned
+from ._path import PathResult, path, weights_warned
 from ._penalty import penalty_strengths
 from ._prediction_methods import BinaryPredictions
 from ._row_alignment import check_rows_aligned
-from ._strong_rules import check_grid_points, default_alphas, default_eps
 from ._thread_budget import is_n_jobs
 from ._validation import FitData, check_fit_data, combined_weights
 from .solvers._auto import refuse_l1_solver
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
-
-#: the default L2 grid reaches at least this ``C`` (scikit-learn's largest)
-_L2_C_MAX = 1e4
 
 
 @dataclass(frozen=True)
@@ -129,6 +125,9 @@ class CVCurve:
     best_index, index_1se : int
         The best mean score; the largest strength within one standard error
         of it.
+    l1_ratio : float
+        The L1 share of the penalty these scores are of (one curve a mixing
+        of ``l1_ratios``: ``LogisticRegressionCV.cv_curves_``).
     """
 
     alphas: np.ndarray
@@ -138,6 +137,7 @@ class CVCurve:
     n_nonzero: np.ndarray
     best_index: int
     index_1se: int
+    l1_ratio: float = 0.0
 
 
 class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
@@ -147,7 +147,13 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
     ----------
     penalty : {"l2", "l1", "elasticnet"}, default="l2"
     l1_ratio : float in [0, 1], default=0.5
-        Mixing of ``penalty="elasticnet"`` (ignored otherwise).
+        Mixing of ``penalty="elasticnet"`` (ignored otherwise, and when
+        ``l1_ratios`` is given).
+    l1_ratios : sequence of float in [0, 1] or None, default=None
+        With ``penalty="elasticnet"``: the mixings to cross-validate, every
+        one on the same strengths (scikit-learn's ``l1_ratios``); the
+        (mixing, strength) pair of the best mean score is chosen
+        (:mod:`logistic._cv_ratios`). None: the one mixing ``l1_ratio``.
     Cs : int, array-like of float > 0 (inf: no penalty) or None, default=None
         scikit-learn's inverse strengths (an int k: ``logspace(-4, 4, k)``).
     alphas : array-like of float ≥ 0 or None, default=None
@@ -250,7 +256,12 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
     alphas_ : ndarray of shape (n_Cs,)
         The grid on the full data's mean-loss scale, decreasing.
     cv_curve_ : CVCurve
-        Mean score, standard error, best and one-standard-error indices.
+        Mean score, standard error, best and one-standard-error indices, of
+        the chosen mixing (``cv_curve_.l1_ratio``, the L1 share of the best
+        mean score also with ``refit=False``).
+    cv_curves_ : tuple of CVCurve
+        One curve a mixing of ``l1_ratios`` (in its order; one curve without
+        it).
     best_index_, index_1se_ : int
     path_ : PathResult or None
         The refit's path on all rows (up to the chosen point).
@@ -277,6 +288,7 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         *,
         penalty: str = "l2",
         l1_ratio: float = 0.5,
+        l1_ratios: Any = None,
         Cs: Any = None,
         alphas: Any = None,
         n_alphas: int = 100,
@@ -298,6 +310,7 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
     ) -> None:
         self.penalty = penalty
         self.l1_ratio = l1_ratio
+        self.l1_ratios = l1_ratios
         self.Cs = Cs
         self.alphas = alphas
         self.n_alphas = n_alphas
@@ -318,80 +331,58 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         self.use_legacy_attributes = use_legacy_attributes
 
     # -- the grid ----------------------------------------------------------------
-    def _ratio(self) -> float:
-        """The L1 share of the penalty (the objective's mapping of ``penalty``)."""
-        return penalty_strengths(self.penalty, 1.0, self.l1_ratio, None, 1.0)[0]
-
-    def _grid(
-        self, data: FitData, weights: np.ndarray | None
-    ) -> tuple[str, np.ndarray]:
-        """``("C", Cs increasing)`` or ``("alpha", alphas decreasing)``."""
-        if self.Cs is not None and self.alphas is not None:
-            raise InvalidParameterError(
-                "LogisticRegressionCV: give the grid as Cs or as alphas, not both "
-                f"(got Cs={self.Cs!r}, alphas={self.alphas!r})"
-            )
-        name, p = type(self).__name__, data.X.shape[1]
-        if self.Cs is not None:
-            if isinstance(self.Cs, numbers.Integral):
-                check_grid_points(name, "Cs", int(self.Cs), p)
-                return "C", np.logspace(-4, 4, int(self.Cs))
-            Cs = np.asarray(self.Cs, dtype=np.float64)
-            if np.any(Cs <= 0):
-                raise InvalidParameterError(
-                    f"The 'Cs' parameter of LogisticRegressionCV must hold numbers "
-                    f"> 0. Got {self.Cs!r} instead."
-                )
-            return "C", np.sort(Cs)
-        if self.alphas is not None:  # checked by is_alphas
-            a = np.asarray(self.alphas, dtype=np.float64)
-            return "alpha", np.sort(a)[::-1].copy()
-        full = FitData(data.X, data.y01, data.classes, weights, data.offset, None)
-        ratio = self._ratio()
-        top = null_alpha_max(full, ratio, bool(self.fit_intercept))
-        check_grid_points(name, "n_alphas", int(self.n_alphas), p)
-        n = data.X.shape[0]
-        e = default_eps(n, p) if self.eps is None else float(self.eps)
-        if ratio == 0.0 and self.eps is None:
-            total = float(n if weights is None else weights.sum())
-            e = min(e, 1.0 / (_L2_C_MAX * total * top)) if top > 0 else e
-        return "alpha", default_alphas(top, int(self.n_alphas), e)
-
-    def _given_order(self, kind: str, n: int) -> np.ndarray:
-        """Indices taking the grid (increasing ``C``) to the order of a given
-        ``Cs`` sequence (scikit-learn's ``Cs_``); the identity otherwise."""
-        if kind != "C" or isinstance(self.Cs, numbers.Integral):
-            return np.arange(n)
-        order = np.argsort(np.asarray(self.Cs, dtype=np.float64), kind="stable")
-        return np.argsort(order, kind="stable")
+    def _ratios(self) -> np.ndarray:
+        """The L1 shares cross-validated, in the order given: ``l1_ratios``,
+        or the one of the penalty (the objective's mapping of ``penalty``)."""
+        ratios = check_l1_ratios(self.l1_ratios, self.penalty)
+        if ratios is not None:
+            return ratios
+        share = penalty_strengths(self.penalty, 1.0, self.l1_ratio, None, 1.0)[0]
+        return np.array([share])
 
     # -- one fold ------------------------------------------------------------------
     def _fold(
         self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
         train: np.ndarray, test: np.ndarray, scoring: tuple[Any, np.ndarray],
-        seed: Any = None,
-    ) -> tuple[np.ndarray, PathResult]:  # fmt: skip
-        """Scores of every point of the training rows' path on the test rows
-        (``scoring``: the scorer, None for the exact log loss, and the labels
-        it reads, :func:`~logistic._cv_labels.scored_labels`)."""
-        scorer, classes = scoring
+        seed: Any = None, ratios: Any = None,
+    ) -> tuple[np.ndarray, list[PathResult]]:  # fmt: skip
+        """Scores of shape (n_ratios, n_points) of every point of the
+        training rows' path of each mixing of ``ratios`` (a path each, warm
+        started along its strengths; the training rows gathered once) on the
+        test rows (``scoring``: the scorer, None for the exact log loss, and
+        the labels it reads, :func:`~logistic._cv_labels.scored_labels`)."""
+        ratios = self._ratios() if ratios is None else ratios
         X, y01, off = data.X, data.y01, data.offset
         w_tr = None if weights is None else weights[train]
         total = float(len(train) if w_tr is None else w_tr.sum())
-        with weights_warned():
-            res = path(
-                training_rows(X, train, self.solver == "auto"), y01[train],
-                grid_alphas(kind, grid, total),
-                l1_ratio=self._ratio(), sample_weight=w_tr,
-                offset=None if off is None else off[train],
-                fit_intercept=bool(self.fit_intercept), solver=self.solver,
-                tol=self.tol, max_iter=self.max_iter, screening=self.screening,
-                random_state=seed,
-            )  # fmt: skip
+        X_tr = training_rows(X, train, self.solver == "auto")
+        results = []
+        for ratio in ratios:
+            with weights_warned():
+                res = path(
+                    X_tr, y01[train], grid_alphas(kind, grid, total),
+                    l1_ratio=float(ratio), sample_weight=w_tr,
+                    offset=None if off is None else off[train],
+                    fit_intercept=bool(self.fit_intercept), solver=self.solver,
+                    tol=self.tol, max_iter=self.max_iter,
+                    screening=self.screening, random_state=seed,
+                )  # fmt: skip
+            results.append(res)
+        del X_tr
+        scores = [self._scores(data, res, test, scoring) for res in results]
+        return np.array(scores), results
+
+    def _scores(
+        self, data: FitData, res: PathResult, test: np.ndarray,
+        scoring: tuple[Any, np.ndarray],
+    ) -> np.ndarray:  # fmt: skip
+        """The test rows' score of every point of the path ``res``."""
+        scorer, classes = scoring
+        X, y01, off = data.X, data.y01, data.offset
         sw, X_te = data.sample_weight, X[test]
         w_te = None if sw is None else sw[test]
         if scorer is None:
-            return neg_log_losses(res, X_te, y01[test], w_te, off, test), res
+            return neg_log_losses(res, X_te, y01[test], w_te, off, test)
         labels = classes[y01[test].astype(np.intp)]
         kw = {} if w_te is None else {"sample_weight": w_te}
         off_te = None if off is None else off[test]
@@ -402,7 +393,7 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
             ],
             dtype=np.float64,
         )
-        return scores, res
+        return scores
 
     # -- fit -------------------------------------------------------------------------
     def fit(
@@ -435,7 +426,8 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
             type(self).__name__, self.get_params(), self._parameter_constraints
         )
         name = type(self).__name__
-        if self.solver != "auto" and self._ratio() > 0:  # before the folds' paths
+        ratios = self._ratios()  # the l1_ratios grid checked before any data
+        if self.solver != "auto" and ratios.max() > 0:  # before the folds' paths
             refuse_l1_solver(self.solver, self.penalty, name)
         refuse_streamed(X, name)
         (X, y, sample_weight, offset, groups), from_dask = in_memory(
@@ -454,7 +446,7 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
             data.sample_weight, self.class_weight, data.classes, data.y01
         )
         warn_weight_span(weights)  # once: the folds' paths take parts of them
-        kind, grid = self._grid(data, weights)
+        kind, grid = cv_grid(self, data, weights, ratios)
         # the labels as scikit-learn reads them, also for stratified splits
         scored = scored_labels(data.classes)
         labels = scored[data.y01.astype(np.intp)]
@@ -469,49 +461,57 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         with fold_backend(from_dask):
             out = Parallel(n_jobs=fold_jobs(self.n_jobs, len(folds)), prefer="threads")(
                 delayed(self._fold)(
-                    data, weights, kind, grid, tr, te, (scorer, scored), seed
+                    data, weights, kind, grid, tr, te, (scorer, scored), seed, ratios
                 )
                 for (tr, te), seed in zip(folds, seeds, strict=True)
             )
-        check_fold_scores(np.array([s for s, _ in out]), self.scoring, folds, data)
-        self._store_cv(data, weights, kind, grid, out, encoding)
+        scores = np.array([s for s, _ in out])
+        check_fold_scores(scores.reshape(len(folds), -1), self.scoring, folds, data)
+        self._store_cv(data, weights, kind, grid, out, encoding, ratios)
         mark_fit_offset(self, data.offset is not None)  # predictions warn without
         return self
 
     def _store_cv(
         self, data: FitData, weights: Any, kind: str, grid: np.ndarray,
-        out: list[tuple[np.ndarray, PathResult]], encoding: Any = None,
+        out: list[tuple[np.ndarray, list[PathResult]]], encoding: Any = None,
+        ratios: Any = None,
     ) -> None:  # fmt: skip
-        """Choose the strength, refit, then assign every fitted attribute (a
-        failed refit leaves the estimator as it was)."""
-        scores = np.array([s for s, _ in out])
-        check_fold_scores(scores, self.scoring)
+        """Choose the (mixing, strength) pair, refit, then assign every fitted
+        attribute (a failed refit leaves the estimator as it was)."""
+        ratios = self._ratios() if ratios is None else ratios
+        scores = np.array([s for s, _ in out])  # (n_folds, n_ratios, n_points)
         k = scores.shape[0]
+        check_fold_scores(scores.reshape(k, -1), self.scoring)
         mean = scores.mean(axis=0)
         std_err = (
             scores.std(axis=0, ddof=1) / np.sqrt(k) if k > 1 else np.zeros_like(mean)
         )
-        best, one_se = standard_error_rule(mean, std_err)
-        nnz = np.mean([r.n_nonzero for _, r in out], axis=0)
+        r, best, one_se, chosen = choose_pair(mean, std_err, self.rule)
+        nnz = np.mean([[p.n_nonzero for p in rs] for _, rs in out], axis=0)
         total = float(data.X.shape[0] if weights is None else weights.sum())
         alphas = grid_alphas(kind, grid, total)
         with np.errstate(divide="ignore", over="ignore"):  # as PathResult.Cs
             Cs = grid if kind == "C" else 1.0 / (alphas * total)
-        warn_at_edge(alphas, nnz, best, kind, float(Cs[best]), self.alphas is not None)
-        chosen = best if self.rule == "min" else one_se
-        paths = np.array([np.column_stack([r.coefs, r.intercepts]) for _, r in out])
+        warn_at_edge(
+            alphas, nnz[r], best, kind, float(Cs[best]), self.alphas is not None
+        )
+        paths = np.array(
+            [[np.column_stack([p.coefs, p.intercepts]) for p in rs] for _, rs in out]
+        )
         # a point solved in closed form (all-zero at alpha_max) counts one
         # iteration, as LogisticRegression's n_iter_ (scikit-learn's checks: ≥ 1)
-        n_iter = np.maximum(np.array([r.n_iter for _, r in out], dtype=np.int32), 1)
+        n_iter = np.array([[p.n_iter for p in rs] for _, rs in out], dtype=np.int32)
+        n_iter = np.maximum(n_iter, 1)
         # scikit-learn's attributes keep a given Cs in its order
-        given = self._given_order(kind, len(grid))
-        scores, paths, n_iter = scores[:, given], paths[:, given], n_iter[:, given]
+        given = given_order(self.Cs, kind, len(grid))
+        scores, paths = scores[:, :, given], paths[:, :, given]
+        n_iter = n_iter[:, :, given]
         res: PathResult | None = None
-        C = float(Cs[chosen])
+        C, ratio = float(Cs[chosen]), float(ratios[r])
         if self.refit:
             with weights_warned():
                 res = path(
-                    data.X, data.y01, alphas[: chosen + 1], l1_ratio=self._ratio(),
+                    data.X, data.y01, alphas[: chosen + 1], l1_ratio=ratio,
                     sample_weight=weights, offset=data.offset,
                     fit_intercept=bool(self.fit_intercept), solver=self.solver,
                     tol=self.tol, max_iter=self.max_iter, screening=self.screening,
@@ -520,28 +520,35 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
             res = replace(res, feature_names=data.names)  # path_ of a DataFrame
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
         else:
-            # scikit-learn: each fold's coefficients at its own best score (the
-            # first of the given order), averaged, and C_ the mean of those Cs;
-            # rule="1se" averages the folds at the chosen point
+            # scikit-learn: each fold's coefficients at its own best pair (the
+            # first in its order), averaged, and C_ and l1_ratio_ the means of
+            # those folds' C and mixing; rule="1se" averages the folds at the
+            # chosen pair
             if self.rule == "min":
-                at = np.argmax(scores, axis=1)
+                at, on = fold_best_pairs(scores)
             else:
                 at = np.full(k, int(np.flatnonzero(given == chosen)[0]))
-            picked = paths[np.arange(k), at]
+                on = np.full(k, r)
+            picked = paths[np.arange(k), on, at]
             coef, b = picked[:, :-1].mean(axis=0), float(picked[:, -1].mean())
-            C = float(np.mean(Cs[given][at]))
+            C, ratio = float(np.mean(Cs[given][at])), float(np.mean(ratios[on]))
         self.path_: PathResult | None = res
         if not self.fit_intercept:
             b = 0.0
-        self.cv_curve_ = CVCurve(alphas, Cs, mean, std_err, nnz, best, one_se)
+        curves = tuple(
+            CVCurve(alphas, Cs, mean[i], std_err[i], nnz[i],
+                    *standard_error_rule(mean[i], std_err[i]), float(ratios[i]))
+            for i in range(len(ratios))
+        )  # fmt: skip
+        self.cv_curve_, self.cv_curves_ = curves[r], curves
         self.alphas_, self.Cs_ = alphas, Cs[given]
         self.best_index_, self.index_1se_ = best, one_se
         self.alpha_ = float(alphas[chosen])
         layout = sklearn_layout(
             data.classes[1], scores,
-            paths if self.fit_intercept else paths[..., :-1],
-            n_iter, C, self.penalty == "elasticnet",
-            self._ratio(), bool(self.use_legacy_attributes), bool(self.refit),
+            paths if self.fit_intercept else paths[..., :-1], n_iter, C,
+            ratios if self.penalty == "elasticnet" else None, ratio,
+            bool(self.use_legacy_attributes), bool(self.refit),
         )  # fmt: skip
         for name, value in layout.items():
             setattr(self, name, value)

@@ -10,7 +10,7 @@ then drives the ordinary fit (same estimator, same inference and model
 file), and the CV record (:mod:`logistic.io._cv`) is attached to the fitted
 model as ``cross_validation_``, printed as a table and stored in the model
 file. Needs scikit-learn (for the splitter); data in memory. The options
-and their checks are in :mod:`logistic.cli._fit_options` (``logistic fit``
+and their checks are in :mod:`logistic.cli._cv_options` (``logistic fit``
 imports this module only with ``--cv``).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from ._codes import EX_USAGE, CLIError
 from ._common import collect_warnings
-from ._fit_options import CV_KEYS
+from ._cv_options import CV_KEYS
 from ._progress import status
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "select_strength",
     "attach",
     "cv_table",
+    "l1_ratio_table",
 ]
 
 
@@ -59,6 +60,7 @@ def select_strength(
 
     penalty = est.get("penalty") or "l2"
     ratio = est.get("l1_ratio")
+    ratios = options.get("l1_ratios")  # --l1-ratios: checked, elasticnet only
     # a formula without an intercept ("- 1", "+ 0") fits none: the folds, the
     # grid's alpha_max and the stored path solve the problem the fit solves
     intercept = bool(design.encoding.get("intercept", True))
@@ -70,6 +72,7 @@ def select_strength(
     cv = LogisticRegressionCV(
         penalty=penalty,
         l1_ratio=0.5 if ratio is None else ratio,
+        l1_ratios=ratios,
         n_alphas=options.get("n_alphas") or 100,
         eps=options.get("eps"),
         cv=StratifiedKFold(folds, shuffle=True, random_state=0),
@@ -81,7 +84,8 @@ def select_strength(
     X, y = design.named_X(), design.y
     sparse_class = _check_folds(folds, y, label)
     strengths = options.get("n_alphas") or 100
-    what = f"cross-validating: {folds} folds x {strengths} strengths ..."
+    mixings = f" x {len(ratios)} l1 ratios" if ratios else ""
+    what = f"cross-validating: {folds} folds x {strengths} strengths{mixings} ..."
     with collect_warnings() as messages, status(what, quiet):
         cv.fit(X, y, sample_weight=design.sample_weight, offset=design.offset)
     said = [sparse_class] if sparse_class else []
@@ -91,13 +95,13 @@ def select_strength(
         if "strength of the grid" in m:
             m = m.split(": widen the grid")[0] + _widen(cv.cv_curve_.alphas, m)
         said.append(f"cross-validation: {m}")
-    curve = cv.cv_curve_
+    curve = cv.cv_curve_  # the chosen mixing's (of the best mean score)
     chosen = curve.best_index if cv.rule == "min" else curve.index_1se
     coefs = None
     if len(curve.alphas) * cv.n_features_in_ <= MAX_PATH_VALUES:
         with collect_warnings() as on_all_rows:  # the stored path's own
             full = path(
-                X, y, curve.alphas, l1_ratio=cv._ratio(),
+                X, y, curve.alphas, l1_ratio=curve.l1_ratio,
                 sample_weight=design.sample_weight, offset=design.offset,
                 fit_intercept=intercept, class_weight=common.get("class_weight"),
                 **{
@@ -114,7 +118,7 @@ def select_strength(
         "scoring": "neg_log_loss",
         "rule": cv.rule,
         "penalty": penalty,
-        "l1_ratio": float(cv._ratio()),
+        "l1_ratio": float(curve.l1_ratio),
         "alphas": curve.alphas.tolist(),
         "Cs": curve.Cs.tolist(),
         "mean": curve.mean.tolist(),
@@ -127,9 +131,18 @@ def select_strength(
         "C": float(curve.Cs[chosen]),
         "path": coefs,
     }
+    if ratios:  # every mixing's curve, on the same strengths
+        record["l1_ratio_grid"] = {
+            "l1_ratios": [float(c.l1_ratio) for c in cv.cv_curves_],
+            "chosen_index": next(i for i, c in enumerate(cv.cv_curves_) if c is curve),
+            **{
+                key: [getattr(c, key).tolist() for c in cv.cv_curves_]
+                for key in ("mean", "std_err", "n_nonzero")
+            },
+        }
     est.update(penalty=penalty, alpha=float(cv.alpha_), C=None)
     if penalty == "elasticnet":
-        est["l1_ratio"] = float(cv._ratio())
+        est["l1_ratio"] = float(curve.l1_ratio)
     return est, record, said
 
 
@@ -244,10 +257,12 @@ def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
         if omitted
         else None
     )
+    grid = record.get("l1_ratio_grid")
+    mixing = "" if grid is None else f", l1_ratio = {record['l1_ratio']:g}"
     table = Table(
         title=f"{record['folds']}-fold cross-validation ({record['penalty']}, "
-        f"log loss); chosen: alpha = {record['alpha']:.6g} (C = {record['C']:.6g}, "
-        f"rule {record['rule']})",
+        f"log loss); chosen: alpha = {record['alpha']:.6g}{mixing} (C = "
+        f"{record['C']:.6g}, rule {record['rule']})",
         caption=caption,
     )
     for col in ("alpha", "C", "log loss", "std err", "non-zero", ""):
@@ -260,5 +275,32 @@ def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
             f"{record['std_err'][i]:.2g}",
             f"{record['n_nonzero'][i]:.1f}",
             ("<- " + marks[i]) if i in marks else "",
+        )
+    return table
+
+
+def l1_ratio_table(record: dict[str, Any]) -> Any:
+    """A rich table of the mixings of ``--l1-ratios`` (None without them):
+    each one's best mean log loss, its strength and standard error, the
+    chosen mixing marked (its whole curve is :func:`cv_table`'s)."""
+    grid = record.get("l1_ratio_grid")
+    if grid is None:
+        return None
+    import numpy as np
+    from rich.table import Table
+
+    table = Table(title="l1 ratios (each at its best strength)")
+    for col in ("l1_ratio", "alpha", "log loss", "std err", "non-zero", ""):
+        table.add_column(col, justify="right" if col else "left")
+    for i, ratio in enumerate(grid["l1_ratios"]):
+        mean = np.asarray(grid["mean"][i])
+        best = int(np.argmax(np.where(np.isfinite(mean), mean, -np.inf)))
+        table.add_row(
+            f"{ratio:g}",
+            f"{record['alphas'][best]:.4g}",
+            f"{-mean[best]:.6f}",
+            f"{grid['std_err'][i][best]:.2g}",
+            f"{grid['n_nonzero'][i][best]:.1f}",
+            "<- chosen" if i == grid["chosen_index"] else "",
         )
     return table

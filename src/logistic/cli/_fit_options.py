@@ -1,10 +1,9 @@
 """``logistic fit``'s checks of its options before and after reading the data:
 the penalty strength, ``--class-weight`` (parsed, then keyed by class code),
 the columns given a role (target, weights, offset, trials) each given one,
-``--checkpoint`` paths and the lock a fit holds on one, the ``--C`` /
-``--trials`` option types, and the
-``--cv`` / ``--n-alphas`` / ``--eps`` / ``--cv-rule`` options with their
-checks (the cross-validation itself: :mod:`logistic.cli._cv`)."""
+``--checkpoint`` paths and the lock a fit holds on one, and the ``--C`` /
+``--trials`` option types (the ``--cv`` options:
+:mod:`logistic.cli._cv_options`)."""
 
 from __future__ import annotations
 
@@ -22,12 +21,6 @@ from ._codes import EX_CANTCREAT, EX_USAGE, CLIError
 from ._common import note, unusable_folder
 
 __all__ = [
-    "CVEps",
-    "CVFolds",
-    "NAlphas",
-    "CVRule",
-    "CV_KEYS",
-    "check_cv_options",
     "InverseStrength",
     "Trials",
     "check_checkpoint",
@@ -498,101 +491,5 @@ def check_strength(
         raise CLIError(
             f"--l1-ratio {l1_ratio:g} applies only with --penalty elasticnet "
             f"(got --penalty {penalty or 'none'})",
-            EX_USAGE,
-        )
-
-
-CVFolds = Annotated[
-    int | None,
-    typer.Option(
-        "--cv",
-        metavar="K",
-        help="Choose the penalty strength by K-fold cross-validation (stratified, "
-        "shuffled with seed 0; log loss): K >= 2. Uses --penalty (default l2), "
-        "--l1-ratio and --n-alphas; not with --alpha or --C.",
-    ),
-]
-NAlphas = Annotated[
-    int | None,
-    typer.Option(
-        "--n-alphas",
-        metavar="N",
-        help="With --cv: number of strengths tried, from alpha_max (all "
-        "coefficients zero) down to alpha_max x --eps. Default 100.",
-    ),
-]
-CVEps = Annotated[
-    float | None,
-    typer.Option(
-        "--eps",
-        metavar="RATIO",
-        help="With --cv: the grid's smallest strength as a share of the largest "
-        "(alpha_min = eps x alpha_max; glmnet's lambda.min.ratio, scikit-learn's "
-        "eps), 0 < eps < 1. Default 1e-4 (1e-2 when features > rows; l2 grids "
-        "also reach C = 1e4). Smaller reaches weaker penalties.",
-    ),
-]
-CVRule = Annotated[
-    str | None,
-    typer.Option(
-        "--cv-rule",
-        metavar="RULE",
-        help="With --cv: 'min' (best mean score, default) or '1se' (the largest "
-        "strength within one standard error of the best, glmnet's lambda.1se).",
-    ),
-]
-
-#: The keys ``fit`` adds to its options for this module (removed before the
-#: estimator is built).
-CV_KEYS = ("cv", "n_alphas", "eps", "cv_rule")
-
-
-def check_cv_options(options: dict[str, Any], in_memory: bool, grouped: bool) -> None:
-    """Refuse inconsistent ``--cv`` options before any data are read (exit 2)."""
-    cv = options.get("cv")
-    if cv is None:
-        flags = (("n_alphas", "--n-alphas"), ("eps", "--eps"), ("cv_rule", "--cv-rule"))
-        for key, flag in flags:
-            if options.get(key) is not None:
-                raise CLIError(f"{flag} is used only with --cv K", EX_USAGE)
-        return
-    if cv < 2:
-        raise CLIError(f"--cv must be at least 2 folds, got {cv}", EX_USAGE)
-    if options.get("n_alphas") is not None and options["n_alphas"] < 1:
-        raise CLIError(
-            f"--n-alphas must be at least 1, got {options['n_alphas']}", EX_USAGE
-        )
-    eps = options.get("eps")
-    if eps is not None and not 0 < eps < 1:  # NaN too
-        raise CLIError(
-            f"--eps must be a number between 0 and 1 (exclusive): the smallest "
-            f"strength of the grid as a share of the largest, got {eps:g}",
-            EX_USAGE,
-        )
-    if options.get("cv_rule") not in (None, "min", "1se"):
-        raise CLIError(
-            f"--cv-rule must be 'min' or '1se', got {options['cv_rule']!r}", EX_USAGE
-        )
-    for key, flag in (("alpha", "--alpha"), ("C", "--C")):
-        if options.get(key) is not None:
-            raise CLIError(
-                f"--cv chooses the penalty strength; do not give {flag} with it",
-                EX_USAGE,
-            )
-    if options.get("penalty") not in (None, "l1", "l2", "elasticnet"):
-        raise CLIError(
-            f"--cv needs --penalty l1, l2 or elasticnet, got {options['penalty']!r}",
-            EX_USAGE,
-        )
-    if not in_memory:
-        raise CLIError(
-            "--cv needs the data in memory; it is not available with --stream, "
-            "--workers or --scheduler",
-            EX_USAGE,
-        )
-    if grouped:
-        raise CLIError(
-            "--cv is not available for grouped binomial data (--trials or "
-            "cbind() in --formula)",
             EX_USAGE,
         )

@@ -108,9 +108,11 @@ def print_result(
         typer.echo(json_text(summary))
         return
     if getattr(model, "cross_validation_", None) is not None:
-        from ._cv import cv_table
+        from ._cv import cv_table, l1_ratio_table
 
         console.print_table(cv_table(model.cross_validation_), markup=False)
+        if (mixings := l1_ratio_table(model.cross_validation_)) is not None:
+            console.print_table(mixings, markup=False)
     print_design_notes(design, penalized=model.penalty is not None)
     if is_multiclass(model):
         from ._multiclass import coefficient_text, model_levels

@@ -21,16 +21,20 @@ from ._common import (
     refuse_existing,
     require_inputs,
 )
-from ._fit_options import (
+from ._cv_options import (
     CVEps,
     CVFolds,
+    CVL1Ratios,
     CVRule,
-    InverseStrength,
     NAlphas,
+    check_cv_options,
+    parse_l1_ratios,
+)
+from ._fit_options import (
+    InverseStrength,
     Trials,
     check_checkpoint,
     check_column_roles,
-    check_cv_options,
     check_strength,
     checkpoint_held,
     class_weight_codes,
@@ -193,6 +197,7 @@ def fit(
     n_alphas: NAlphas = None,
     eps: CVEps = None,
     cv_rule: CVRule = None,
+    l1_ratios: CVL1Ratios = None,
     quiet: Quiet = False,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
@@ -286,7 +291,8 @@ def fit(
 
     refuse_unused_include(args["include"], formula, args["features"])
     plan = _stream_plan(data, stream, dask, args, options)
-    cv_options = {"cv": cv, "n_alphas": n_alphas, "eps": eps, "cv_rule": cv_rule}
+    cv_options: dict[str, Any] = {"cv": cv, "n_alphas": n_alphas, "eps": eps}
+    cv_options |= {"cv_rule": cv_rule, "l1_ratios": parse_l1_ratios(l1_ratios)}
     from ..tabular._formula import is_cbind
 
     grouped = trials is not None or is_cbind(formula)

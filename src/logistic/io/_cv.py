@@ -10,7 +10,14 @@ file (files without it load as before). Layout, all plain JSON::
      "mean": [n numbers], "std_err": [n numbers ≥ 0], "n_nonzero": [n numbers ≥ 0],
      "best_index": int, "index_1se": int, "chosen_index": int,
      "alpha": number, "C": number,
-     "path": null | {"coefs": n lists of n_features numbers}}
+     "path": null | {"coefs": n lists of n_features numbers},
+     "l1_ratio_grid": {"l1_ratios": [m numbers in [0, 1]], "chosen_index": int,
+                       "mean": m lists of n numbers, "std_err": m lists of n
+                       numbers ≥ 0, "n_nonzero": m lists of n numbers ≥ 0}}
+
+``l1_ratio_grid`` (optional; written by ``--l1-ratios``) holds every mixing's
+curve on the same ``alphas``; the fields above are then those of the chosen
+mixing, ``l1_ratios[chosen_index] == l1_ratio``.
 
 ``path`` is the coefficient path on all rows along ``alphas`` (for the
 report's figure), stored only when it is small (:data:`MAX_PATH_VALUES`).
@@ -25,10 +32,17 @@ from typing import Any
 from .._exceptions import ModelFormatError
 from ._fields import is_finite_number as _number
 
-__all__ = ["MAX_PATH_VALUES", "MAX_POINTS", "cross_validation_from_dict"]
+__all__ = [
+    "MAX_L1_RATIOS",
+    "MAX_PATH_VALUES",
+    "MAX_POINTS",
+    "cross_validation_from_dict",
+]
 
 #: Longest strength sequence a model file may hold.
 MAX_POINTS = 10_000
+#: Most mixings an ``l1_ratio_grid`` may hold.
+MAX_L1_RATIOS = 1_000
 #: The coefficient path is stored only up to this many numbers.
 MAX_PATH_VALUES = 200_000
 
@@ -104,7 +118,46 @@ def cross_validation_from_dict(
             raise _bad(path, key, f"must be a finite number ≥ 0, got {v!r:.40}")
         out[key] = float(v)
     out["path"] = _path(_get(d, "path"), n, n_features, path)
+    if _get(d, "l1_ratio_grid") is not None:
+        out["l1_ratio_grid"] = _l1_ratio_grid(d["l1_ratio_grid"], out, path)
     return out
+
+
+def _l1_ratio_grid(value: Any, out: dict[str, Any], path: str) -> dict[str, Any]:
+    """The validated ``l1_ratio_grid`` of a record whose other fields are
+    ``out`` (see the module docstring)."""
+    key = "l1_ratio_grid"
+    if not isinstance(value, dict):
+        raise _bad(path, key, "must be an object")
+    ratios = value.get("l1_ratios")
+    if (
+        not isinstance(ratios, list)
+        or not 0 < len(ratios) <= MAX_L1_RATIOS
+        or not all(_number(r) and 0 <= r <= 1 for r in ratios)
+    ):
+        raise _bad(
+            path, f"{key}.l1_ratios",
+            f"must be a list of 1 to {MAX_L1_RATIOS} numbers in [0, 1]",
+        )  # fmt: skip
+    m, n = len(ratios), len(out["alphas"])
+    grid: dict[str, Any] = {"l1_ratios": [float(r) for r in ratios]}
+    grid["chosen_index"] = _index(value, "chosen_index", m, path)
+    if grid["l1_ratios"][grid["chosen_index"]] != out["l1_ratio"]:
+        raise _bad(
+            path, f"{key}.chosen_index",
+            f"must point at the chosen l1_ratio {out['l1_ratio']!r}, not at "
+            f"{grid['l1_ratios'][grid['chosen_index']]!r}",
+        )  # fmt: skip
+    for name, low in (("mean", None), ("std_err", 0.0), ("n_nonzero", 0.0)):
+        rows = value.get(name)
+        if not isinstance(rows, list) or len(rows) != m:
+            raise _bad(path, f"{key}.{name}", f"must be a list of {m} lists")
+        where = [f"{key}.{name}[{i}]" for i in range(m)]
+        grid[name] = [
+            _numbers({w: row}, w, n, path, low)
+            for w, row in zip(where, rows, strict=True)
+        ]
+    return grid
 
 
 def _path(value: Any, n: int, n_features: int, path: str) -> dict[str, Any] | None:
