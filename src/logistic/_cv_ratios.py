@@ -78,9 +78,9 @@ def check_l1_ratios(l1_ratios: Any, penalty: str) -> np.ndarray | None:
     bad = np.flatnonzero(~((ratios >= 0) & (ratios <= 1)))  # NaN too
     if bad.size:
         i = int(bad[0])
-        value = "NaN" if np.isnan(ratios[i]) else f"{ratios[i]!r}"
+        value = "NaN" if np.isnan(ratios[i]) else f"{float(ratios[i])!r}"
         raise InvalidParameterError(
-            f"{_EXPECTED}. Got {l1_ratios!r:.80}, whose item {i} is {value}."
+            f"{_EXPECTED}. Got {l1_ratios!r:.80}: l1_ratios[{i}] is {value}."
         )
     if penalty != "elasticnet":
         raise InvalidParameterError(
