@@ -93,7 +93,9 @@ def select_strength(
         messages = [m for m in messages if "least populated class" not in m]
     for m in messages[:3]:
         if "strength of the grid" in m:
-            m = m.split(": widen the grid")[0] + _widen(cv.cv_curve_.alphas, m)
+            m = m.split(": widen the grid")[0] + _widen(
+                cv.cv_curve_.alphas, m, len(ratios or ()) > 1
+            )
         said.append(f"cross-validation: {m}")
     curve = cv.cv_curve_  # the chosen mixing's (of the best mean score)
     chosen = curve.best_index if cv.rule == "min" else curve.index_1se
@@ -210,17 +212,26 @@ def _check_folds(folds: int, y: Any, label: dict[str, Any]) -> str:
     return ""
 
 
-def _widen(alphas: Any, message: str) -> str:
+def _widen(alphas: Any, message: str, mixings: bool = False) -> str:
     """How to go beyond the grid's edge where the best score lies, in the
     CLI's options: the grid is ``alpha_max`` down to ``alpha_max x eps``
     (L2: to C = 1e4 at least), so ``--eps`` reaches weaker penalties; a
-    stronger one than ``alpha_max`` only a chosen ``--alpha`` or ``--C``."""
+    stronger one than ``alpha_max`` only a chosen ``--alpha`` or ``--C``.
+    Several ``mixings`` (``--l1-ratios``) share a grid spanning each one's
+    ``alpha_max`` and ``alpha_max x eps``, whose ends are then no one
+    ``eps``: a smaller ``--eps`` is advised without a bound."""
     grid = f"; the grid has {len(alphas)} strengths (--n-alphas)"
     if len(alphas) == 1:  # alpha_max alone, whatever --eps
         return (
             "; the grid has 1 strength (--n-alphas 1: alpha_max alone, whatever "
             "--eps): to go beyond it, give --n-alphas 2 or more, or fit a chosen "
             "strength with --alpha or --C"
+        )
+    if "weakest" in message and mixings:
+        return (
+            f"{grid}, from the largest alpha_max of the --l1-ratios down to the "
+            "smallest alpha_max x --eps: to go beyond it, give a smaller --eps, "
+            "or fit a chosen strength with --alpha or --C"
         )
     if "weakest" in message:
         ratio = float(alphas[-1] / alphas[0])

@@ -456,14 +456,16 @@ def check_strength(
     C: float | None,
     penalty: str | None = None,
     l1_ratio: float | None = None,
+    mixings: bool = False,
 ) -> None:
     """Penalty options that contradict each other or say nothing (exit 2):
     ``--alpha`` and ``--C`` both (they set the same strength); a non-finite
     ``--C`` (``inf`` would silently mean no penalty); ``--penalty elasticnet``
-    without ``--l1-ratio`` (the mix must be chosen, as in scikit-learn: a
-    default of 0 would silently be L2); ``--l1-ratio`` with any other penalty
-    (it would be ignored); an ``--l1-ratio`` outside [0, 1], NaN included
-    (the library's mark of an unset ``l1_ratio``)."""
+    without ``--l1-ratio`` or (``mixings``) ``--l1-ratios`` (the mix must be
+    chosen, as in scikit-learn: a default of 0 would silently be L2);
+    ``--l1-ratio`` with any other penalty (it would be ignored); an
+    ``--l1-ratio`` outside [0, 1], NaN included (the library's mark of an
+    unset ``l1_ratio``)."""
     if alpha is not None and C is not None:
         raise CLIError(
             f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
@@ -481,10 +483,11 @@ def check_strength(
         raise CLIError(
             f"--l1-ratio must be a number from 0 to 1, got {l1_ratio}", EX_USAGE
         )
-    if penalty == "elasticnet" and l1_ratio is None:
+    if penalty == "elasticnet" and l1_ratio is None and not mixings:
         raise CLIError(
             "--penalty elasticnet needs --l1-ratio R in [0, 1] (the share of L1; "
-            "0 is plain l2, 1 is plain l1)",
+            "0 is plain l2, 1 is plain l1), or with --cv, --l1-ratios R1,R2,... "
+            "to choose it",
             EX_USAGE,
         )
     if l1_ratio is not None and penalty != "elasticnet":

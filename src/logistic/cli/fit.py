@@ -215,7 +215,7 @@ def fit(
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
-    check_strength(alpha, C, penalty, l1_ratio)
+    check_strength(alpha, C, penalty, l1_ratio, l1_ratios is not None)
     import_pandas_first(formula is not None)
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:

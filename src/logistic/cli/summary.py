@@ -267,6 +267,9 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     if cv is not None:  # fit --cv: how the strength was chosen (the curve: the file)
         keys = ("folds", "splitter", "scoring", "rule", "alpha", "C", "chosen_index")
         info["cross_validation"] = {k: cv[k] for k in keys if k in cv}
+        if "l1_ratio_grid" in cv:  # --l1-ratios: the mixing was chosen too
+            info["cross_validation"]["l1_ratio"] = cv["l1_ratio"]
+            info["cross_validation"]["l1_ratios"] = cv["l1_ratio_grid"]["l1_ratios"]
     return info
 
 
@@ -451,10 +454,16 @@ def summary(
     if not multiclass and mf.model.penalty is not None:
         console.print(f"penalty {penalty_text(mf.model)}", markup=False)
     if (cv := info.get("cross_validation")) is not None:
+        mixing = (
+            f", l1_ratio = {cv['l1_ratio']:g} (of "
+            f"{', '.join(f'{r:g}' for r in cv['l1_ratios'])})"
+            if "l1_ratios" in cv
+            else ""
+        )
         console.print(
             f"strength chosen by {cv['folds']}-fold cross-validation (log loss, rule "
-            f"{cv['rule']}): alpha = {cv['alpha']:.6g} (C = {cv['C']:.6g}); the "
-            "curve is in the model file (model.cross_validation)",
+            f"{cv['rule']}): alpha = {cv['alpha']:.6g} (C = {cv['C']:.6g}){mixing}; "
+            "the curve is in the model file (model.cross_validation)",
             markup=False,
         )
     binomial = (mf.encoding or {}).get("binomial")
