@@ -53,8 +53,8 @@ def test_save_refuses_other_estimators_and_writes_nothing(tmp_path):
             "logistic.model_selection.LogisticRegressionCV",
             "fit LogisticRegression(penalty=cv.penalty, alpha=cv.alpha_, "
             "fit_intercept=cv.fit_intercept, class_weight=cv.class_weight) on the "
-            "same data, sample_weight and offset (with l1_ratio=cv.l1_ratio for the "
-            "elastic net",
+            "same data, sample_weight and offset (with l1_ratio=cv.cv_curve_.l1_ratio, "
+            "the chosen mixing, for the elastic net",
         ),
     ]:
         path = tmp_path / "m.json"

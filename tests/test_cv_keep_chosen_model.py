@@ -59,17 +59,23 @@ def test_the_save_hint_refits_scikit_learns_chosen_model(tmp_path, params):
     logistic.save(kept, tmp_path / "m.json")
 
 
-def test_the_save_hint_names_an_l1_ratio_of_both_layouts(tmp_path):
+@pytest.mark.parametrize("grid", [{"l1_ratio": 0.3}, {"l1_ratios": [0.9, 0.3]}])
+def test_the_save_hint_names_an_l1_ratio_of_both_layouts(tmp_path, grid):
     """``cv.l1_ratio_[0]`` fails with ``use_legacy_attributes=False`` (a
-    float); the estimator's own ``l1_ratio`` is the mixing in both."""
+    float), and the estimator's own ``l1_ratio`` is not the mixing chosen
+    from ``l1_ratios``; ``cv.cv_curve_.l1_ratio`` is the chosen mixing in
+    both layouts, with or without a grid."""
     X, y, _ = _data()
     cv = LogisticRegressionCV(
-        penalty="elasticnet", l1_ratio=0.3, Cs=3, cv=3, use_legacy_attributes=False
+        penalty="elasticnet", Cs=3, cv=3, use_legacy_attributes=False, **grid
     ).fit(X, y)
     with pytest.raises(TypeError) as info:
         logistic.save(cv, tmp_path / "m.json")
-    assert "l1_ratio=cv.l1_ratio " in str(info.value)
+    assert "l1_ratio=cv.cv_curve_.l1_ratio," in str(info.value)
+    # the mixing of the best mean score (not the parameter l1_ratio's 0.5)
+    best = max(curve.mean.max() for curve in cv.cv_curves_)
+    assert cv.cv_curve_.mean.max() == best and cv.cv_curve_.l1_ratio != 0.5
     kept = LogisticRegression(
-        penalty=cv.penalty, alpha=cv.alpha_, l1_ratio=cv.l1_ratio
+        penalty=cv.penalty, alpha=cv.alpha_, l1_ratio=cv.cv_curve_.l1_ratio
     ).fit(X, y)
     np.testing.assert_allclose(kept.coef_, cv.coef_, atol=1e-6)

@@ -143,7 +143,8 @@ def model_to_dict(model: Any) -> dict[str, Any]:
             "LogisticRegressionCV": "; fit LogisticRegression(penalty=cv.penalty, "
             "alpha=cv.alpha_, fit_intercept=cv.fit_intercept, "
             "class_weight=cv.class_weight) on the same data, sample_weight and "
-            "offset (with l1_ratio=cv.l1_ratio for the elastic net: the model "
+            "offset (with l1_ratio=cv.cv_curve_.l1_ratio, the chosen mixing, for "
+            "the elastic net: the model "
             "that refit=True fits) and save that",
         }
         hint = hints.get(kind.__name__, "")
