@@ -39,7 +39,13 @@ import numpy as np
 from ._constraints import as_float64
 from ._exceptions import InvalidParameterError
 
-__all__ = ["check_l1_ratios", "choose_pair", "fold_best_pairs", "shared_span"]
+__all__ = [
+    "check_l1_ratios",
+    "choose_pair",
+    "fold_average",
+    "fold_best_pairs",
+    "shared_span",
+]
 
 _EXPECTED = (
     "The 'l1_ratios' parameter of LogisticRegressionCV must be None or a "
@@ -137,3 +143,24 @@ def fold_best_pairs(scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     at = np.argmax(flat.reshape(k, n_cs * n_ratios), axis=1)
     c_index, r_index = np.unravel_index(at, (n_cs, n_ratios))
     return np.asarray(c_index), np.asarray(r_index)
+
+
+def fold_average(
+    scores: np.ndarray, paths: np.ndarray, Cs: np.ndarray, ratios: np.ndarray,
+    pair: tuple[int, int] | None = None,
+) -> tuple[np.ndarray, float, float, float]:  # fmt: skip
+    """``(coef, intercept, C, l1_ratio)`` of scikit-learn's ``refit=False``:
+    the folds' coefficients (``paths`` of shape (n_folds, n_ratios, n_Cs,
+    n_dof), intercept last) at each fold's best pair (:func:`fold_best_pairs`)
+    averaged, and the means of those pairs' ``C`` and mixing. ``scores``
+    are of shape (n_folds, n_ratios, n_Cs), ``Cs`` (n_Cs,), both in the
+    order of a given ``Cs``; ``pair`` ``(C index, ratio index)`` takes that
+    pair in every fold instead (``rule="1se"``)."""
+    k = scores.shape[0]
+    if pair is None:
+        at, on = fold_best_pairs(scores)
+    else:
+        at, on = np.full(k, pair[0]), np.full(k, pair[1])
+    picked = paths[np.arange(k), on, at]
+    coef, b = picked[:, :-1].mean(axis=0), float(picked[:, -1].mean())
+    return coef, b, float(np.mean(Cs[at])), float(np.mean(ratios[on]))

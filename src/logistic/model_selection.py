@@ -5,7 +5,9 @@ starts and strong rules) on its training rows and scores every point on its
 test rows; the strength with the best mean score is chosen (or, with
 ``rule="1se"``, the largest strength whose mean score is within one standard
 error of the best: glmnet's ``lambda.1se``), and the model is refitted on all
-rows along the same sequence up to that point.
+rows along the same sequence up to that point. With ``l1_ratios`` each fold
+fits one path a mixing and the (mixing, strength) pair is chosen
+(:mod:`logistic._cv_ratios`).
 
 Conventions (owned here):
 
@@ -84,7 +86,7 @@ from ._cv_params import (
     require_sklearn,
     scoring_ok,
 )
-from ._cv_ratios import check_l1_ratios, choose_pair, fold_best_pairs
+from ._cv_ratios import check_l1_ratios, choose_pair, fold_average
 from ._cv_routing import (
     check_groups,
     cv_metadata_routing,
@@ -209,33 +211,38 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
     types, shapes and meaning (scikit-learn 1.9, binary problems), so that
     code written for it runs unchanged; ``use_legacy_attributes`` selects
     between its two layouts as there. ``penalty="elasticnet"`` is its
-    ``l1_ratios=[l1_ratio]`` (a grid of one ratio), ``"l1"``/``"l2"`` its
+    ``l1_ratios`` (``l1_ratios``, or ``[l1_ratio]``: a grid of one ratio;
+    ``n_r`` below is the grid's length), ``"l1"``/``"l2"`` its
     ``l1_ratios=None``. With ``use_legacy_attributes=True``:
 
     scores_ : dict
         ``{classes_[1]: ndarray of shape (n_folds, n_Cs)}`` (elasticnet:
-        ``(n_folds, n_Cs, 1)``): the fold scores of every strength.
+        ``(n_folds, n_Cs, n_r)``): the fold scores of every strength.
     coefs_paths_ : dict
         ``{classes_[1]: ndarray of shape (n_folds, n_Cs, n_dof)}``
-        (elasticnet: ``(n_folds, n_Cs, 1, n_dof)``): each fold's
+        (elasticnet: ``(n_folds, n_Cs, n_r, n_dof)``): each fold's
         coefficients, then the intercept when ``fit_intercept``
         (``n_dof = n_features + fit_intercept``).
     C_ : ndarray of shape (1,)
         The chosen ``C`` (``1/(alpha_·Σs)``, full data); with
         ``refit=False`` the mean of the folds' best ``C`` (scikit-learn).
-    l1_ratio_, l1_ratios_ : ndarray of shape (1,)
-        ``[l1_ratio]`` for elasticnet, ``[None]`` (object) otherwise
-        (``l1_ratio_`` with ``refit=False``: ``[0.0]``, scikit-learn's).
+    l1_ratio_ : ndarray of shape (1,)
+        The chosen mixing for elasticnet (with ``refit=False`` the mean of
+        the folds' best mixings, scikit-learn's), ``[None]`` (object)
+        otherwise (with ``refit=False``: ``[0.0]``, scikit-learn's).
+    l1_ratios_ : ndarray of shape (n_r,) or (1,)
+        The grid of mixings for elasticnet, ``[None]`` (object) otherwise.
     n_iter_ : ndarray of shape (1, n_folds, n_Cs)
         Iterations of every fold's path point, at least 1 (elasticnet:
-        ``(1, n_folds, n_Cs, 1)``); the refit's are in ``path_.n_iter``.
+        ``(1, n_folds, n_Cs, n_r)``); the refit's are in ``path_.n_iter``.
 
     With ``use_legacy_attributes=False``: ``scores_`` of shape
-    ``(n_folds, 1, n_Cs)``, ``coefs_paths_`` of shape ``(n_folds, 1, n_Cs, 1,
-    n_dof)``, ``C_`` a float, ``l1_ratio_`` a float and ``l1_ratios_`` of
-    shape (1,) holding the L1 share (0.0 for l2, 1.0 for l1: scikit-learn's
-    ``l1_ratios=(0.0,)`` and ``(1.0,)``) and ``n_iter_`` of shape ``(n_folds,
-    1, n_Cs)``. In both layouts:
+    ``(n_folds, n_r, n_Cs)``, ``coefs_paths_`` of shape ``(n_folds, n_r,
+    n_Cs, 1, n_dof)``, ``C_`` a float, ``l1_ratio_`` a float and
+    ``l1_ratios_`` of shape (n_r,) holding the L1 shares (l2 and l1: one,
+    0.0 or 1.0, scikit-learn's ``l1_ratios=(0.0,)`` and ``(1.0,)``) and
+    ``n_iter_`` of shape ``(n_folds, n_r, n_Cs)`` (``n_r = 1`` for l1 and
+    l2). In both layouts:
 
     Cs_ : ndarray of shape (n_Cs,)
         The grid's ``C`` on the full data's scale: a given ``Cs`` in its
@@ -519,19 +526,9 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
                 )  # fmt: skip
             res = replace(res, feature_names=data.names)  # path_ of a DataFrame
             coef, b = res.coefs[chosen], float(res.intercepts[chosen])
-        else:
-            # scikit-learn: each fold's coefficients at its own best pair (the
-            # first in its order), averaged, and C_ and l1_ratio_ the means of
-            # those folds' C and mixing; rule="1se" averages the folds at the
-            # chosen pair
-            if self.rule == "min":
-                at, on = fold_best_pairs(scores)
-            else:
-                at = np.full(k, int(np.flatnonzero(given == chosen)[0]))
-                on = np.full(k, r)
-            picked = paths[np.arange(k), on, at]
-            coef, b = picked[:, :-1].mean(axis=0), float(picked[:, -1].mean())
-            C, ratio = float(np.mean(Cs[given][at])), float(np.mean(ratios[on]))
+        else:  # scikit-learn's average of the folds' best (rule="1se": chosen)
+            pair = None if self.rule == "min" else (int(np.argmax(given == chosen)), r)
+            coef, b, C, ratio = fold_average(scores, paths, Cs[given], ratios, pair)
         self.path_: PathResult | None = res
         if not self.fit_intercept:
             b = 0.0
