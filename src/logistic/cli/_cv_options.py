@@ -66,7 +66,7 @@ CVL1Ratios = Annotated[
     str | None,
     typer.Option(
         "--l1-ratios",
-        metavar="R1,R2,...",
+        metavar="RATIOS",
         help="With --cv and --penalty elasticnet: the elastic-net mixings (L1 "
         "shares in [0, 1], comma-separated, e.g. 0.1,0.5,0.9) cross-validated "
         "with every strength; the pair of the best mean score is chosen (as "

@@ -7,6 +7,7 @@ from typing import Any
 
 from .._memory import local_workers_message
 from .._multiclass import is_multiclass
+from . import _cv_options as cvo
 from . import _options as opt
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
@@ -20,15 +21,6 @@ from ._common import (
     rare_class_warnings,
     refuse_existing,
     require_inputs,
-)
-from ._cv_options import (
-    CVEps,
-    CVFolds,
-    CVL1Ratios,
-    CVRule,
-    NAlphas,
-    check_cv_options,
-    parse_l1_ratios,
 )
 from ._fit_options import (
     InverseStrength,
@@ -193,11 +185,11 @@ def fit(
     checkpoint: opt.Checkpoint = None,
     no_cache: opt.NoCache = False,
     cache_dir: opt.CacheDir = None,
-    cv: CVFolds = None,
-    n_alphas: NAlphas = None,
-    eps: CVEps = None,
-    cv_rule: CVRule = None,
-    l1_ratios: CVL1Ratios = None,
+    cv: cvo.CVFolds = None,
+    n_alphas: cvo.NAlphas = None,
+    eps: cvo.CVEps = None,
+    cv_rule: cvo.CVRule = None,
+    l1_ratios: cvo.CVL1Ratios = None,
     quiet: Quiet = False,
 ) -> None:
     """Fit a logistic regression to a data file and write a model file.
@@ -292,12 +284,12 @@ def fit(
     refuse_unused_include(args["include"], formula, args["features"])
     plan = _stream_plan(data, stream, dask, args, options)
     cv_options: dict[str, Any] = {"cv": cv, "n_alphas": n_alphas, "eps": eps}
-    cv_options |= {"cv_rule": cv_rule, "l1_ratios": parse_l1_ratios(l1_ratios)}
+    cv_options |= {"cv_rule": cv_rule, "l1_ratios": cvo.parse_l1_ratios(l1_ratios)}
     from ..tabular._formula import is_cbind
 
     grouped = trials is not None or is_cbind(formula)
     opt.check_weights_kind(weights_kind, weights, plan is not None or grouped, penalty)
-    check_cv_options({**options, **cv_options}, plan is None, grouped)
+    cvo.check_cv_options({**options, **cv_options}, plan is None, grouped)
     options.update({k: v for k, v in cv_options.items() if v is not None})
     # options of an out-of-core fit: a note, not an error, when the fit is in
     # memory (whether a file streams may depend on its size)
