@@ -44,6 +44,7 @@ __all__ = [
     "is_l1_ratio",
     "is_random_state",
     "l1_ratio_is_set",
+    "refuse_firth_rows",
     "validate_estimator_params",
 ]
 
@@ -138,6 +139,19 @@ def validate_estimator_params(est: Any) -> None:
         )
     check_l1_ratio(est.penalty, est.l1_ratio, name)
     resolve_strength(est.penalty, est.alpha, est.C, name)
+    from ._firth_correction import check_firth_correction
+
+    check_firth_correction(est, name)
+
+
+def refuse_firth_rows(penalty: str | None, backend: Any) -> None:
+    """Refuse Firth's fit of data whose rows are not in host memory."""
+    if penalty == "firth" and not backend.capabilities.rows_in_memory:
+        raise InvalidParameterError(
+            "penalty='firth' needs the rows in host memory (numpy or scipy "
+            "arrays); it is not available for out-of-core, Dask or GPU (array "
+            "API) data: convert a GPU array first (e.g. X.cpu().numpy())"
+        )
 
 
 def binary_only_error(penalty: str | None, solver: str) -> InvalidParameterError:

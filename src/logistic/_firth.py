@@ -37,7 +37,7 @@ from ._objective import LogisticObjective, block_logits
 from ._sparse import issparse
 from ._typing import Block, FloatArray
 
-__all__ = ["FirthObjective", "FirthPoint", "block_firth_correction"]
+__all__ = ["FirthObjective", "FirthPoint", "block_firth_correction", "hat_diagonal"]
 
 F64 = np.float64
 CHUNK_BYTES = 2**20
@@ -91,6 +91,36 @@ def block_firth_correction(
     t = d * _quadratic_forms(X, A, fit_intercept) * (0.5 - _math.sigmoid(z))
     xt = np.asarray(X.T @ t.astype(X.dtype, copy=False), dtype=F64).ravel()
     return xt, float(t.sum())
+
+
+def hat_diagonal(objective: LogisticObjective, theta: FloatArray) -> FloatArray:
+    """``h_i = s_i σ(z_i)σ(-z_i) x̃_iᵀ I(θ)⁻¹ x̃_i`` of every row, in the rows'
+    order (rows in memory: :meth:`Backend.rows`); ``Σ h`` is the number of
+    parameters. At Firth's estimate these weigh the pseudo-rows of Firth's
+    augmented data (:mod:`logistic._firth_correction`).
+
+    Raises
+    ------
+    FloatingPointError
+        ``I(θ)`` is singular.
+    """
+    from scipy.linalg import LinAlgError, cho_factor, cho_solve
+
+    theta = np.asarray(theta, dtype=F64)
+    info = FirthObjective(objective).information(theta)
+    try:
+        factor = cho_factor(info, lower=True, check_finite=True)
+    except (LinAlgError, ValueError):
+        message = "the Fisher information is singular at theta"
+        raise FloatingPointError(message) from None
+    A = cho_solve(factor, np.eye(objective.n_params), check_finite=False)
+    rows = objective.data.rows()
+    w, b = objective.split(theta)
+    z = block_logits(rows, w, b).astype(F64, copy=False)
+    d = _math.hessian_weight(z)
+    if rows.sample_weight is not None:
+        d = d * rows.sample_weight.astype(F64, copy=False)
+    return d * _quadratic_forms(rows.X, A, objective.fit_intercept)
 
 
 @dataclass

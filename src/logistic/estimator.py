@@ -46,11 +46,12 @@ from ._estimator_params import (
     binary_only_error,
     is_l1_ratio,
     is_random_state,
+    refuse_firth_rows,
     validate_estimator_params,
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
-from ._exceptions import InvalidParameterError
 from ._file_marks import forget_file_marks
+from ._firth_correction import correct_firth, corrected_statistics
 from ._fit_aliased import aliased_at_zero
 from ._fit_steps import (
     check_fit_columns,
@@ -73,7 +74,6 @@ from ._prediction_methods import PredictionMethods
 from ._row_alignment import check_rows_aligned
 from ._thread_budget import is_n_jobs, with_n_jobs
 from ._typing import Backend
-from ._validation import FitData, check_fit_data
 from .backends._dispatch import as_backend
 from .solvers import SolverResult, get_solver, solve
 from .solvers._start import intercept_start
@@ -91,6 +91,11 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         None is maximum likelihood (as R's ``glm`` and statsmodels);
         "firth" is Firth's bias-reduced likelihood (needs a registered
         solver with the ``firth`` capability).
+    firth_correction : {None, "flic", "flac"}, default=None
+        With ``penalty="firth"``, Puhr et al.'s correction of its average
+        predicted probability (R's ``logistf::flic``, ``flac``): FLIC refits
+        the intercept, FLAC refits with a pseudo-row indicator, by maximum
+        likelihood (:mod:`logistic._firth_correction`).
     alpha : float > 0 or None, default=None
         Penalty strength on the mean-loss scale (only with a norm penalty):
         the objective is ``(1/Σs) Σ s_i L_i + alpha·(l1_ratio·‖w‖₁ +
@@ -234,6 +239,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
 
     _parameter_constraints: dict[str, list[Any]] = {
         "penalty": [None, Options(("l2", "l1", "elasticnet", "firth"))],
+        "firth_correction": [None, Options(("flic", "flac"))],
         "alpha": [None, Interval(numbers.Real, 0, float("inf"), "left")],
         "C": [None, Interval(numbers.Real, 0, None, "right")],
         "l1_ratio": [None, is_l1_ratio],
@@ -266,8 +272,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         verbose: int = 0,
         n_jobs: int | None = None,
         include: list[str] | None = None,
+        firth_correction: str | None = None,
     ) -> None:
         self.penalty = penalty
+        self.firth_correction = firth_correction
         self.alpha = alpha
         self.C = C
         self.l1_ratio = l1_ratio
@@ -286,15 +294,6 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     def _validate_params(self) -> None:
         """Every parameter checked (:mod:`logistic._estimator_params`)."""
         validate_estimator_params(self)
-
-    def _prepare_arrays(
-        self, X: Any, y: Any, sample_weight: Any, offset: Any
-    ) -> FitData:
-        """In-memory data validated as ``fit`` validates them."""
-        cw, name = self.class_weight, type(self).__name__
-        return check_fit_data(
-            X, y, sample_weight, offset, class_weight=cw, estimator=name
-        )
 
     def _backend(
         self, X: Any, y: Any, sample_weight: Any, offset: Any, trials: Any = None
@@ -317,12 +316,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             args = (X, y, trials, sample_weight, offset)
             grouped = grouped_data(*args, class_weight=cw, estimator=name)
             backend = grouped.backend
-        if self.penalty == "firth" and not backend.capabilities.rows_in_memory:
-            raise InvalidParameterError(
-                "penalty='firth' needs the rows in host memory (numpy or scipy "
-                "arrays); it is not available for out-of-core, Dask or GPU (array "
-                "API) data: convert a GPU array first (e.g. X.cpu().numpy())"
-            )
+        refuse_firth_rows(self.penalty, backend)
         return backend, grouped
 
     def _tol(self, dtype: Any, solver_name: str) -> float:
@@ -500,7 +494,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         separation = None
         if unpenalised and self.penalty != "firth":
             separation = check_fit_separation(objective, result, view, grouped)
-        stats = fit_statistics(objective, result, grouped, unpenalised)
+        result, cov = correct_firth(self, objective, result, tol)  # FLIC, FLAC
+        stats = corrected_statistics(
+            fit_statistics(objective, result, grouped, unpenalised), cov
+        )
         stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
             result, stats = aliased_at_zero(

@@ -162,7 +162,9 @@ def penalty_text(model: Any) -> str:
     if model.penalty is None:
         return "none (maximum likelihood)"
     if model.penalty == "firth":
-        return "firth (Firth's bias-reduced likelihood)"
+        kind = getattr(model, "firth_correction", None)
+        extra = f", {kind.upper()} correction" if kind else ""
+        return f"firth (Firth's bias-reduced likelihood{extra})"
     alpha = getattr(model, "alpha", None)
     C = getattr(model, "C", None)
     if alpha is not None:

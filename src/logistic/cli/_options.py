@@ -283,6 +283,17 @@ Penalty = Annotated[
         "without --alpha or --C use C = 1 (scikit-learn's default).",
     ),
 ]
+FirthCorrection = Annotated[
+    str | None,
+    typer.Option(
+        "--firth-correction",
+        metavar="KIND",
+        help="With --penalty firth: flic (intercept refitted by maximum likelihood "
+        "under Firth's slopes) or flac (refitted on Firth's augmented data with a "
+        "pseudo-row indicator), so that the mean predicted probability is the "
+        "event rate (Puhr et al. 2017; R's logistf::flic, flac).",
+    ),
+]
 Alpha = Annotated[
     float | None,
     typer.Option(

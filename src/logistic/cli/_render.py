@@ -61,8 +61,12 @@ def firth_wald_note(model: Any, report: bool = False) -> str:
     """:data:`FIRTH_WALD_NOTE` (``report``: :data:`FIRTH_REPORT_NOTE`), or for
     a fit on grouped counts, whose likelihood-ratio tests need one 0/1 row
     per trial, what it has instead."""
+    from .._firth_correction import corrected_kind, corrected_note
     from .._grouped import fitted_on_counts
 
+    kind = corrected_kind(model)
+    if kind is not None:  # FLIC, FLAC: Wald with or without the data
+        return corrected_note(kind)
     if not fitted_on_counts(model):
         return FIRTH_REPORT_NOTE if report else FIRTH_WALD_NOTE
     return (
@@ -84,7 +88,11 @@ def inference_of(model: Any, *data: Any, **options: Any) -> Any:
     """
     if getattr(model, "penalty", None) not in (None, "firth"):
         return None
+    from .._firth_correction import corrected_kind
     from ..inference import fit_inference
+
+    if corrected_kind(model) is not None:  # FLIC, FLAC: the covariance kept at fit
+        data = ()
 
     try:
         return fit_inference(model, *data, **options)

@@ -89,6 +89,7 @@ def _closest(name: str, commands: Sequence[str]) -> str:
 
 _OPTIONS = {
     "penalty": "--penalty",
+    "firth_correction": "--firth-correction",
     "solver": "--solver",
     "alpha": "--alpha",
     "l1_ratio": "--l1-ratio",

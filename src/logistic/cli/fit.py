@@ -159,6 +159,7 @@ def fit(
     reference: opt.Reference = None,
     missing: opt.Missing = "error",
     penalty: opt.Penalty = None,
+    firth_correction: opt.FirthCorrection = None,
     alpha: opt.Alpha = None,
     C: InverseStrength = None,
     l1_ratio: opt.L1Ratio = None,
@@ -253,6 +254,7 @@ def fit(
     created_time()  # a malformed SOURCE_DATE_EPOCH is refused before the fit
     options = {
         "penalty": penalty,
+        "firth_correction": firth_correction,
         "alpha": alpha,
         "C": C,
         "l1_ratio": l1_ratio,

@@ -47,6 +47,7 @@ from .._exceptions import (
     warn,
 )
 from .._feature_names import positional_names
+from .._firth_correction import refuse_data
 from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
@@ -488,6 +489,7 @@ def fit_inference(
             labelled=labelled,
         )
     else:
+        refuse_data(model)  # FLIC, FLAC: the covariance kept at fit
         res, kind = _with_data(
             model, (X, y, sample_weight, offset), cov_type, groups, firth, sampling
         )

@@ -64,6 +64,7 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._firth import FirthObjective
+from .._firth_correction import corrected_kind
 from .._objective import LogisticObjective
 from .._typing import Block, FloatArray
 from ._aliased import AliasedParameters
@@ -174,6 +175,8 @@ class InferenceResults(
         self.cov_type = cov_type
         self._groups = groups
         self.method = "Firth" if firth else "MLE"
+        #: "flic" or "flac" for a corrected Firth fit (:mod:`.._firth_correction`)
+        self.firth_correction = corrected_kind(model)
         self.feature_names = names
         self.fit_intercept = stats.fit_intercept
         p = stats.n_features

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .._firth_correction import corrected_note
 from .._separation_kinds import separation_unchecked
 from ._cell_text import (
     ECHO_ROWS,
@@ -141,6 +142,8 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
             (f"LR chi2({r.df_model:g})", fixed(r.llr, 2)),
             ("LLR p-value", pvalue_text(r.llr_pvalue)),
         ]
+    if getattr(r, "firth_correction", None):  # not Firth's estimate: no PLR
+        return out + [("Penalized LR chi2", f"n/a ({r.firth_correction.upper()})")]
     if likelihood_available(r):
         try:
             stat, pvalue, df = r.llr_penalized
@@ -153,6 +156,17 @@ def _overall_test(r: Any, notes: list[str]) -> list[tuple[str, str]]:
             ]
     needs = "needs 0/1 rows" if r.grouped else "needs the data"
     return out + [("Penalized LR chi2", needs)]
+
+
+def _method_words(r: Any) -> str:
+    """The title's words on the estimate: Firth's, and its correction."""
+    if r.method != "Firth":
+        return ""
+    words = {"flic": "FLIC intercept", "flac": "FLAC added-covariate"}
+    kind = getattr(r, "firth_correction", None)
+    if kind in words:  # the table's width: no room for both
+        return f" (Firth, {words[kind]} correction)"
+    return " (Firth's penalized likelihood)"
 
 
 #: Why a grouped fit's pseudo R² is not 1 - LL/LL-null of its header.
@@ -318,6 +332,8 @@ class _Table:
                 "take many constrained refits; res.pvalues_lr() and "
                 "res.conf_int(method='profile') compute them (terms= selects some)."
             )
+        elif firth and getattr(r, "firth_correction", None):
+            out.append(corrected_note(r.firth_correction))
         elif firth:
             out.append(
                 "Firth fit: z, P>|z| and the intervals are Wald (std err from "
@@ -383,10 +399,7 @@ class Summary:
         odds_ratios: bool | str = False,
     ) -> None:
         r = results
-        self.title = title or (
-            "Logistic regression results"
-            + (" (Firth's penalized likelihood)" if r.method == "Firth" else "")
-        )
+        self.title = title or ("Logistic regression results" + _method_words(r))
         self.notes: list[str] = []
         table = _Table(r, alpha, odds_ratios, self.notes)
         self.columns = table.columns
@@ -443,7 +456,7 @@ class Summary:
             ("AIC", _criterion(r, "aic")),
             ("BIC", _criterion(r, "bic")),
         ]
-        if r.method == "Firth":
+        if r.method == "Firth" and getattr(r, "firth_correction", None) != "flac":
             right.insert(1, ("Penalized LL", fixed(r.llf_penalized, 4)))
         if r.grouped:
             right += [

@@ -15,9 +15,9 @@ Convention (owned here):
 * A file carries the oldest format version that describes it: 1.1 for a
   binary model, 1.2 for K > 2 classes (coefficient rows, K intercepts and the
   parametrization: :mod:`._multinomial`), 1.3 for a formula factor with a
-  stored ``reference`` (:mod:`._terms`). This build reads every 1.x file; a
-  K-class model in a file that claims 1.1 or older, or a stored reference in
-  one that claims 1.2 or older, is refused.
+  stored ``reference`` (:mod:`._terms`), 1.4 for a corrected Firth fit
+  (``model.params.firth_correction``: :mod:`._schema`). This build reads
+  every 1.x file; one that claims a version older than what it holds is refused.
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);
   non-finite coefficients are refused when saving and when loading.
@@ -93,6 +93,8 @@ from ._schema import (
     _canonical,
     _jsonable,
     _library_version,
+    check_correction_version,
+    correction_version,
     model_from_dict,
     model_to_dict,
 )
@@ -235,6 +237,7 @@ def save(
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
     if _stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
+    version = correction_version(model, version)  # FLIC, FLAC: 1.4
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": f"{version[0]}.{version[1]}",
@@ -487,6 +490,7 @@ def read_model_bytes(
     )
     check_label_classes((encoding or {}).get("label"), model.classes_, p)
     _check_reference_version(str(doc["format_version"]), encoding, p)
+    check_correction_version(str(doc["format_version"]), model, p)
     names = getattr(model, "feature_names_in_", None)
     if encoding is not None and names is not None:
         if list(names) != encoding["feature_names"]:

@@ -39,8 +39,13 @@ if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
 FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
 #: 1.1, K-class files as 1.2: :mod:`._multinomial`, a formula factor with a
-#: stored ``reference`` as 1.3: :mod:`._terms`); a newer major is refused.
-FORMAT_VERSION = (1, 3)
+#: stored ``reference`` as 1.3: :mod:`._terms`, a corrected Firth fit as 1.4);
+#: a newer major is refused.
+FORMAT_VERSION = (1, 4)
+#: The format version that adds ``model.params.firth_correction`` (FLIC, FLAC:
+#: :mod:`logistic._firth_correction`): a build that reads 1.3 at most would
+#: load such a file as an uncorrected Firth fit, so it is told the file is newer.
+FIRTH_CORRECTION_VERSION = (1, 4)
 #: Files larger than this are refused before being read (P07).
 MAX_BYTES = 512 * 2**20
 #: Largest feature count a model file may claim (P07).
@@ -205,6 +210,27 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     if storable_target_name(target):  # optional: y's name (a pandas Series')
         section["target_name"] = target
     return section
+
+
+def correction_version(model: Any, version: tuple[int, int]) -> tuple[int, int]:
+    """``version``, raised to :data:`FIRTH_CORRECTION_VERSION` for a model
+    with a ``firth_correction``."""
+    if getattr(model, "firth_correction", None) is None:
+        return version
+    return max(version, FIRTH_CORRECTION_VERSION)
+
+
+def check_correction_version(version: str, model: Any, path: str) -> None:
+    """Refuse a ``firth_correction`` in a file that claims an older format."""
+    kind = getattr(model, "firth_correction", None)
+    major, minor = (int(v) for v in version.split("."))
+    if kind is not None and (major, minor) < FIRTH_CORRECTION_VERSION:
+        need = "{}.{}".format(*FIRTH_CORRECTION_VERSION)
+        raise _bad(
+            path,
+            f"field 'format_version' is {version} but 'model.params.firth_correction'"
+            f" is {kind!r:.20} (format {need} or later)",
+        )
 
 
 def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
