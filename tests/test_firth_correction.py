@@ -1,0 +1,277 @@
+"""FLIC and FLAC: Firth's fit with an unbiased mean predicted probability.
+
+References (from outside the code under test):
+* Puhr, Heinze, Nold, Lusa & Geroldinger (2017), Statistics in Medicine
+  36:2302-2317: FLIC's and FLAC's mean predicted probability is the event rate.
+* logistf on sex2 as published in easystats/parameters' test snapshot
+  ``tests/testthat/_snaps/windows/model_parameters.logistf.md``
+  (``model_parameters(flic(...))``, ``model_parameters(flac(...))`` of
+  ``case ~ age + oc + vic + vicl + vis + dia``; two decimals): FLIC's
+  intercept 0.13; FLAC's coefficients 0.12, -1.10, -0.07, 2.28, -2.11, -0.79,
+  3.18 and standard errors 0.48, 0.42, 0.43, 0.54, 0.53, 0.41, 1.53.
+* statsmodels ``GLM(Binomial)``: FLIC's intercept as the intercept-only fit
+  with ``offset`` = the logit of logistf's published Firth slopes
+  (tests/test_firth.py's ``SEX2_COEF``); FLAC as the fit of the augmented data
+  with ``freq_weights``, its hat values computed here with numpy at the same
+  published Firth estimate; FLIC's intercept standard error as logistf's
+  ``flic`` computes it, ``sqrt([(X'WX)^-1]_00)`` at the corrected coefficients,
+  written here with numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+import statsmodels.api as sm
+from scipy.special import expit
+
+from conftest import run_cli
+from logistic import InvalidParameterError, LogisticRegression, load, save
+from logistic.cli._codes import EX_OK, EX_USAGE
+from logistic.io import ModelFormatError
+from test_firth import SEX2, SEX2_COEF, SEX2_NAMES
+
+#: logistf's Firth estimate on sex2, intercept first.
+BETA = np.asarray(SEX2_COEF)
+#: logistf's flac on sex2 (easystats' snapshot, two decimals), intercept first.
+LOGISTF_FLAC_COEF = [0.12, -1.10, -0.07, 2.28, -2.11, -0.79, 3.18]
+LOGISTF_FLAC_SE = [0.48, 0.42, 0.43, 0.54, 0.53, 0.41, 1.53]
+
+
+def _sex2() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    X = pd.DataFrame(SEX2[:, 1:7].astype(float), columns=SEX2_NAMES)
+    return X, SEX2[:, 0].astype(float), SEX2[:, 7].astype(float)
+
+
+def _design(X: pd.DataFrame) -> np.ndarray:
+    return np.column_stack([np.ones(len(X)), X.to_numpy()])
+
+
+@pytest.fixture(scope="module")
+def fits():
+    X, y, w = _sex2()
+    return {
+        kind: LogisticRegression(penalty="firth", firth_correction=kind).fit(
+            X, y, sample_weight=w
+        )
+        for kind in ("flic", "flac")
+    }
+
+
+def _params(model) -> np.ndarray:
+    return np.r_[model.intercept_, model.coef_.ravel()]
+
+
+def _statsmodels_flac() -> tuple[np.ndarray, np.ndarray]:
+    """FLAC with statsmodels on the augmented data (hat values with numpy at
+    logistf's Firth estimate)."""
+    X, y, w = _sex2()
+    Xt = _design(X)
+    p = expit(Xt @ BETA)
+    v = w * p * (1 - p)
+    A = np.linalg.inv(Xt.T @ (v[:, None] * Xt))
+    h = v * np.einsum("ij,jk,ik->i", Xt, A, Xt)
+    n = len(y)
+    Xa = np.column_stack([np.vstack([Xt] * 3), np.r_[np.zeros(n), np.ones(2 * n)]])
+    ya = np.r_[y, np.zeros(n), np.ones(n)]
+    wa = np.r_[w, h / 2, h / 2]
+    res = sm.GLM(ya, Xa, family=sm.families.Binomial(), freq_weights=wa).fit(tol=1e-12)
+    return res.params[:-1], res.bse[:-1]
+
+
+def test_flic_intercept_is_statsmodels_offset_fit_and_logistf(fits):
+    X, y, w = _sex2()
+    offset = X.to_numpy() @ BETA[1:]
+    ref = sm.GLM(
+        y,
+        np.ones((len(y), 1)),
+        family=sm.families.Binomial(),
+        offset=offset,
+        freq_weights=w,
+    ).fit(tol=1e-12)
+    model = fits["flic"]
+    assert model.intercept_[0] == pytest.approx(ref.params[0], abs=1e-6)
+    assert round(float(model.intercept_[0]), 2) == 0.13  # logistf's flic
+    # the slopes are Firth's (logistf's published estimate)
+    np.testing.assert_allclose(model.coef_.ravel(), BETA[1:], atol=1e-6)
+    # logistf's flic: var = (X'WX)^-1 at the corrected coefficients
+    Xt = _design(X)
+    p = expit(Xt @ _params(model))
+    var = np.linalg.inv(Xt.T @ ((w * p * (1 - p))[:, None] * Xt))
+    res = model.inference()
+    np.testing.assert_allclose(res.bse, np.sqrt(np.diag(var)), rtol=1e-6)
+
+
+def test_flac_matches_statsmodels_on_the_augmented_data_and_logistf(fits):
+    params, bse = _statsmodels_flac()
+    model = fits["flac"]
+    np.testing.assert_allclose(_params(model), params, atol=2e-6)
+    res = model.inference()
+    np.testing.assert_allclose(res.bse, bse, rtol=1e-5)
+    # logistf's flac on sex2, two decimals (easystats' published snapshot)
+    assert list(np.round(_params(model), 2)) == LOGISTF_FLAC_COEF
+    assert list(np.round(np.asarray(res.bse), 2)) == LOGISTF_FLAC_SE
+
+
+@pytest.mark.parametrize("kind", ["flic", "flac"])
+def test_mean_predicted_probability_is_the_event_rate(kind):
+    # Puhr et al. (2017): the property both corrections exist for; Firth's own
+    # fit misses it on rare events (its mean is pulled toward 1/2)
+    rng = np.random.default_rng(3)
+    n = 300
+    X = rng.normal(size=(n, 3))
+    y = (rng.random(n) < expit(-3.5 + X @ [1.0, -0.5, 0.25])).astype(float)
+    w = rng.integers(1, 4, size=n).astype(float)
+    rate = np.sum(w * y) / np.sum(w)
+    firth = LogisticRegression(penalty="firth").fit(X, y, sample_weight=w)
+    mean = np.sum(w * firth.predict_proba(X)[:, 1]) / np.sum(w)
+    assert mean - rate > 1e-3  # Firth's bias toward 1/2 on rare events
+    model = LogisticRegression(penalty="firth", firth_correction=kind)
+    model.fit(X, y, sample_weight=w)
+    mean = np.sum(w * model.predict_proba(X)[:, 1]) / np.sum(w)
+    assert mean == pytest.approx(rate, abs=1e-9)
+
+
+def test_flac_with_weights_is_flac_of_the_expanded_rows(fits):
+    # frequency weights: the 36 distinct rows with counts are logistf's 239 rows
+    X, y, w = _sex2()
+    rows = np.repeat(np.arange(len(y)), w.astype(int))
+    model = LogisticRegression(penalty="firth", firth_correction="flac")
+    model.fit(X.iloc[rows], y[rows])
+    np.testing.assert_allclose(_params(model), _params(fits["flac"]), atol=1e-7)
+    np.testing.assert_allclose(
+        model.inference().bse, fits["flac"].inference().bse, rtol=1e-6
+    )
+
+
+def test_flac_sparse_equals_dense_and_keeps_an_offset():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(120, 3)) * (rng.random((120, 3)) < 0.6)
+    y = (rng.random(120) < expit(X @ [1.0, 0.5, -1.0] - 1.0)).astype(float)
+    off = rng.normal(scale=0.3, size=120)
+    dense = LogisticRegression(penalty="firth", firth_correction="flac")
+    dense.fit(X, y, offset=off)
+    sparse = LogisticRegression(penalty="firth", firth_correction="flac")
+    sparse.fit(sp.csr_array(X), y, offset=off)
+    np.testing.assert_allclose(_params(sparse), _params(dense), atol=1e-9)
+    # statsmodels on the augmented data, hat values from a numpy Firth fit's
+    firth = LogisticRegression(penalty="firth", tol=1e-12).fit(X, y, offset=off)
+    Xt, beta = np.column_stack([np.ones(120), X]), _params(firth)
+    p = expit(Xt @ beta + off)
+    v = p * (1 - p)
+    h = v * np.einsum("ij,jk,ik->i", Xt, np.linalg.inv(Xt.T @ (v[:, None] * Xt)), Xt)
+    Xa = np.column_stack([np.vstack([Xt] * 3), np.r_[np.zeros(120), np.ones(240)]])
+    ref = sm.GLM(
+        np.r_[y, np.zeros(120), np.ones(120)],
+        Xa,
+        family=sm.families.Binomial(),
+        offset=np.tile(off, 3),
+        freq_weights=np.r_[np.ones(120), h / 2, h / 2],
+    ).fit(tol=1e-12)
+    np.testing.assert_allclose(_params(dense), ref.params[:-1], atol=1e-6)
+
+
+def test_refusals_name_the_parameter():
+    X, y, w = _sex2()
+    with pytest.raises(InvalidParameterError, match="penalty='firth'"):
+        LogisticRegression(firth_correction="flic").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="penalty='firth'"):
+        LogisticRegression(penalty="l2", firth_correction="flac").fit(X, y)
+    with pytest.raises(InvalidParameterError, match="fit_intercept=False"):
+        LogisticRegression(
+            penalty="firth", firth_correction="flic", fit_intercept=False
+        ).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="firth_correction"):
+        LogisticRegression(penalty="firth", firth_correction="FLIC").fit(X, y)
+    y3 = np.arange(len(y)) % 3
+    with pytest.raises(InvalidParameterError, match="penalty='firth'"):
+        LogisticRegression(penalty="firth", firth_correction="flac").fit(X, y3)
+
+
+def test_flac_without_intercept_is_flac_with_a_column_of_ones():
+    rng = np.random.default_rng(8)
+    X = np.column_stack([np.ones(80), rng.normal(size=80)])
+    y = (rng.random(80) < expit(X @ [-1.0, 1.0])).astype(float)
+    model = LogisticRegression(penalty="firth", firth_correction="flac")
+    model.fit(X[:, 1:], y)
+    free = LogisticRegression(
+        penalty="firth", firth_correction="flac", fit_intercept=False
+    ).fit(X, y)
+    # the same model written with a column of ones: the same estimate
+    assert free.coef_[0, 0] == pytest.approx(model.intercept_[0], abs=1e-7)
+    assert free.coef_[0, 1] == pytest.approx(model.coef_[0, 0], abs=1e-7)
+
+
+def test_summary_names_the_correction_and_refuses_the_data(fits):
+    X, y, w = _sex2()
+    text = fits["flic"].summary().as_text()
+    assert "FLIC intercept correction" in text.splitlines()[0]
+    assert "Penalized LR chi2: n/a (FLIC)" in text
+    assert "FLIC (Puhr et al. 2017)" in text and "Wald" in text
+    text = fits["flac"].summary().as_text()
+    assert "FLAC added-covariate correction" in text.splitlines()[0]
+    assert "Penalized LL" not in text  # the augmented fit's information
+    with pytest.raises(InvalidParameterError, match="without data"):
+        fits["flic"].summary(X, y, sample_weight=w)
+
+
+def test_model_file_keeps_the_correction_as_format_1_4(fits, tmp_path):
+    path = tmp_path / "flac.json"
+    save(fits["flac"], path)
+    doc = json.loads(path.read_text())
+    assert doc["format_version"] == "1.4"
+    assert doc["model"]["params"]["firth_correction"] == "flac"
+    loaded = load(path)
+    assert loaded.firth_correction == "flac"
+    np.testing.assert_allclose(
+        loaded.inference().bse, fits["flac"].inference().bse, rtol=1e-9
+    )
+    assert "FLAC added-covariate" in loaded.summary().as_text()
+    # an uncorrected Firth fit stays 1.1
+    X, y, w = _sex2()
+    save(LogisticRegression(penalty="firth").fit(X, y), tmp_path / "f.json")
+    assert json.loads((tmp_path / "f.json").read_text())["format_version"] == "1.1"
+
+
+def test_a_file_claiming_an_older_format_with_a_correction_is_refused(fits, tmp_path):
+    from logistic.io._schema import _canonical
+
+    path = tmp_path / "flic.json"
+    save(fits["flic"], path)
+    doc = json.loads(path.read_text())
+    doc["format_version"] = "1.3"
+    doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ModelFormatError, match="firth_correction"):
+            load(path)
+
+
+def test_cli_fit_and_summary(fits, tmp_path, capsys):
+    X, y, w = _sex2()
+    frame = X.assign(case=y, n=w)
+    frame.to_csv(tmp_path / "sex2.csv", index=False)
+    model = tmp_path / "m.json"
+    argv = ["fit", tmp_path / "sex2.csv", "-t", "case", "--weights", "n"]
+    argv += ["--penalty", "firth", "--firth-correction", "flic", "-o", model]
+    code, out, err = run_cli(capsys, [*argv, "--json"])
+    assert code == EX_OK, err
+    assert json.loads(out)["intercept"] == pytest.approx(
+        fits["flic"].intercept_[0], abs=1e-9
+    )
+    code, out, err = run_cli(capsys, ["summary", model])
+    assert code == EX_OK, err
+    assert "penalty firth (Firth's bias-reduced likelihood, FLIC correction)" in out
+    assert "FLIC (Puhr et al. 2017)" in out
+    code, out, err = run_cli(capsys, ["summary", model, tmp_path / "sex2.csv"])
+    assert code == EX_USAGE and "--firth-correction flic" in err
+    argv = ["fit", tmp_path / "sex2.csv", "-t", "case", "--firth-correction", "flac"]
+    code, out, err = run_cli(capsys, [*argv, "-o", tmp_path / "x.json"])
+    assert code != EX_OK and "--firth-correction flac" in err and "--penalty" in err
