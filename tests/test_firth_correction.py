@@ -33,7 +33,8 @@ from scipy.special import expit
 
 from conftest import run_cli
 from logistic import InvalidParameterError, LogisticRegression, load, save
-from logistic.cli._codes import EX_OK, EX_USAGE
+from logistic.cli._codes import EX_OK
+from logistic.inference._checks import NotTrainingDataError
 from logistic.io import ModelFormatError
 from test_firth import SEX2, SEX2_COEF, SEX2_NAMES
 
@@ -208,17 +209,51 @@ def test_flac_without_intercept_is_flac_with_a_column_of_ones():
     assert free.coef_[0, 1] == pytest.approx(model.coef_[0, 0], abs=1e-7)
 
 
-def test_summary_names_the_correction_and_refuses_the_data(fits):
+def test_summary_names_the_correction_and_is_wald_with_the_data(fits):
     X, y, w = _sex2()
     text = fits["flic"].summary().as_text()
     assert "FLIC intercept correction" in text.splitlines()[0]
     assert "Penalized LR chi2: n/a (FLIC)" in text
     assert "FLIC (Puhr et al. 2017)" in text and "Wald" in text
+    # the training data add the rows' diagnostics, not logistf's penalized tests
+    # (the estimate is not the penalized likelihood's maximum): the same table
+    with_data = fits["flic"].summary(X, y, sample_weight=w).as_text()
+    assert with_data == text
+    res = fits["flac"].inference(X, y, sample_weight=w)
+    np.testing.assert_allclose(res.bse, fits["flac"].inference().bse, rtol=1e-12)
+    with pytest.raises(InvalidParameterError, match="firth_correction='flac'"):
+        res.pvalues_lr()
+    with pytest.raises(InvalidParameterError, match="not the maximum"):
+        res.conf_int(method="profile")
     text = fits["flac"].summary().as_text()
     assert "FLAC added-covariate correction" in text.splitlines()[0]
     assert "Penalized LL" not in text  # the augmented fit's information
-    with pytest.raises(InvalidParameterError, match="without data"):
-        fits["flic"].summary(X, y, sample_weight=w)
+    # data that are not the training data: refused
+    with pytest.raises(NotTrainingDataError, match="mean loss"):
+        fits["flic"].inference(X, 1.0 - y, sample_weight=w)
+
+
+def test_average_marginal_effects_use_the_kept_covariance(fits):
+    # statsmodels' delta method for the average marginal effect of a column,
+    # written here with numpy: d/dbeta of mean_i w_i p_i(1-p_i) beta_j
+    X, y, w = _sex2()
+    model = fits["flac"]
+    res = model.inference(X, y, sample_weight=w)
+    me = res.get_margeff()
+    Xt, beta = _design(X), _params(model)
+    cov = np.asarray(res.cov_params())
+
+    def ame(b):
+        p = expit(Xt @ b)
+        return np.sum(w[:, None] * (p * (1 - p))[:, None] * b[1:], axis=0) / w.sum()
+
+    eps = 1e-6
+    jac = np.column_stack(
+        [(ame(beta + eps * e) - ame(beta - eps * e)) / (2 * eps) for e in np.eye(7)]
+    )
+    np.testing.assert_allclose(np.asarray(me.margeff), ame(beta), rtol=1e-8)
+    se = np.sqrt(np.diag(jac @ cov @ jac.T))
+    np.testing.assert_allclose(np.asarray(me.margeff_se), se, rtol=1e-5)
 
 
 def test_model_file_keeps_the_correction_as_format_1_4(fits, tmp_path):
@@ -271,7 +306,8 @@ def test_cli_fit_and_summary(fits, tmp_path, capsys):
     assert "penalty firth (Firth's bias-reduced likelihood, FLIC correction)" in out
     assert "FLIC (Puhr et al. 2017)" in out
     code, out, err = run_cli(capsys, ["summary", model, tmp_path / "sex2.csv"])
-    assert code == EX_USAGE and "--firth-correction flic" in err
+    assert code == EX_OK, err
+    assert "FLIC (Puhr et al. 2017)" in out and "P>chi2" not in out
     argv = ["fit", tmp_path / "sex2.csv", "-t", "case", "--firth-correction", "flac"]
     code, out, err = run_cli(capsys, [*argv, "-o", tmp_path / "x.json"])
     assert code != EX_OK and "--firth-correction flac" in err and "--penalty" in err

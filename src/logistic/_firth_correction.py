@@ -59,7 +59,6 @@ __all__ = [
     "corrected_kind",
     "corrected_note",
     "corrected_statistics",
-    "refuse_data",
 ]
 
 F64 = np.float64
@@ -80,8 +79,8 @@ def check_firth_correction(est: Any, owner: str) -> None:
     if est.penalty != "firth":
         raise InvalidParameterError(
             f"{owner}: firth_correction={kind!r} corrects Firth's fit, but "
-            f"penalty={est.penalty!r}: say penalty='firth' with it, or leave "
-            "firth_correction=None"
+            f"penalty={est.penalty!r}: say penalty='firth' with it, or drop the "
+            "correction"
         )
     if kind == "flic" and not est.fit_intercept:
         raise InvalidParameterError(
@@ -97,23 +96,6 @@ def corrected_kind(model: Any) -> str | None:
     return getattr(model, "firth_correction", None)
 
 
-def refuse_data(model: Any) -> None:
-    """Refuse inference on the training data of a corrected fit: its
-    covariance is the one kept at fit, and logistf's penalized tests and
-    profile intervals are the uncorrected fit's, at another estimate."""
-    kind = corrected_kind(model)
-    if kind is None:
-        return
-    raise InvalidParameterError(
-        f"inference(X, y) of a firth_correction={kind!r} fit: its standard errors "
-        "are Wald, from the covariance kept at fit (logistf's), which the data "
-        "would not change; call model.inference() or model.summary() without "
-        "data. Penalized likelihood-ratio tests and profile intervals belong to "
-        "the uncorrected Firth fit (penalty='firth', firth_correction=None)"
-        + (", whose slopes FLIC keeps." if kind == "flic" else ".")
-    )
-
-
 def corrected_note(kind: str) -> str:
     """The line under a corrected fit's table: what was done, what is Wald."""
     if kind == "flic":
@@ -123,7 +105,7 @@ def corrected_note(kind: str) -> str:
             "predicted probability is the event rate; std err from I(coef)^-1 at "
             "these coefficients (logistf's flic), z, P>|z| and the intervals Wald. "
             "The slopes' penalized likelihood-ratio tests and profile intervals "
-            "are the uncorrected Firth fit's (firth_correction=None)."
+            "are the uncorrected Firth fit's (a refit without the correction)."
         )
     return (
         "FLAC (Puhr et al. 2017): maximum likelihood on Firth's augmented data "

@@ -415,13 +415,16 @@ def _is_model_file(path: str | os.PathLike[str] | None) -> bool:
 def _attach_statistics(mf: Any, path: str) -> None:
     """Give a K-class model read from ``path`` the fit statistics its file
     keeps (an unpenalized fit), so that ``summary`` and ``report`` show
-    per-equation standard errors without the data: :func:`logistic.load`
-    rebuilds them (the CLI reads files with ``read_model_file``, which does
-    not); read once more only for such files."""
+    per-equation standard errors without the data, and a FLIC or FLAC fit
+    those its inference on the data reads (its covariance kept at fit):
+    :func:`logistic.load` rebuilds them (the CLI reads files with
+    ``read_model_file``, which does not); read once more only for such files."""
+    from .._firth_correction import corrected_kind
     from .._multiclass import is_multiclass
 
     model = mf.model
-    if not is_multiclass(model) or mf.covariance is None:
+    wanted = is_multiclass(model) or corrected_kind(model) is not None
+    if not wanted or mf.covariance is None:
         return
     if getattr(model, "fit_statistics_", None) is None:
         import warnings

@@ -88,11 +88,7 @@ def inference_of(model: Any, *data: Any, **options: Any) -> Any:
     """
     if getattr(model, "penalty", None) not in (None, "firth"):
         return None
-    from .._firth_correction import corrected_kind
     from ..inference import fit_inference
-
-    if corrected_kind(model) is not None:  # FLIC, FLAC: the covariance kept at fit
-        data = ()
 
     try:
         return fit_inference(model, *data, **options)

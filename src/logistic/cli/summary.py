@@ -158,16 +158,6 @@ def _check_options(
             "file as DATA (the robust covariance is a pass over its rows)",
             EX_USAGE,
         )
-    kind = getattr(mf.model, "firth_correction", None)
-    if data is not None and kind is not None and mf.model.penalty == "firth":
-        raise CLIError(
-            f"{model} is a Firth fit with --firth-correction {kind}: its standard "
-            "errors are Wald, from the covariance in the model file, which DATA "
-            "would not change; leave DATA out. Penalized likelihood-ratio tests and "
-            "profile intervals are the uncorrected Firth fit's (refit without "
-            "--firth-correction)",
-            EX_USAGE,
-        )
     if data is not None and mf.model.penalty not in (None, "firth"):
         raise CLIError(
             f"{model} is a penalized model (--penalty {mf.model.penalty}): standard "

@@ -14,7 +14,10 @@ inference (:func:`refuse_stream`). The gradient of a mean objective is
 the same on the rows repeated or with every weight scaled, so where the fit's
 total weight and row count are known (``fit_statistics_``, or a model file's
 record: :data:`logistic._file_marks.TRAINING_TOTALS_ATTR`) the data
-must have the same (:func:`check_same_totals`). Either refusal is a
+must have the same (:func:`check_same_totals`). A FLIC or FLAC fit
+(:mod:`logistic._firth_correction`) solves no equation of its rows at its
+estimate: its data must give the mean loss kept at fit instead, to a relative
+``1e-9`` (:func:`check_corrected_data`). Each refusal is a
 :class:`NotTrainingDataError`. Penalized fits are refused here too,
 and separation is read from the fit's ``separation_`` (or suspected from
 fitted logits beyond ±``SEPARATION_SUSPECT_LOGIT`` of
@@ -48,6 +51,7 @@ __all__ = [
     "check_gradient_norm",
     "check_matches_fit",
     "check_memory",
+    "check_corrected_data",
     "check_same_totals",
     "check_unpenalized",
     "fitted_tol",
@@ -163,6 +167,25 @@ def check_matches_fit(
     if aliased is not None:
         scaled = np.where(np.asarray(aliased, dtype=bool), 0.0, scaled)
     check_gradient_norm(model, scaled)
+
+
+def check_corrected_data(kind: str, kept: Any, stats: Any) -> Any:
+    """``stats`` of the data given to a ``firth_correction=kind`` fit's
+    inference, with the Hessian kept at fit (FLAC's: the augmented fit's),
+    after their mean loss at the fitted coefficients is checked against the
+    one kept at fit (``kept``: the model's ``fit_statistics_``)."""
+    if kept is None:
+        raise InvalidParameterError(
+            f"inference of a firth_correction={kind!r} fit reads the covariance "
+            "kept at fit, and this model kept none (more than 500 parameters)"
+        )
+    if not math.isclose(stats.value, kept.value, rel_tol=1e-9, abs_tol=0.0):
+        detail = (
+            f"the mean loss at the fitted coefficients is {stats.value:.10g} on "
+            f"its rows, {kept.value:.10g} on the fit's"
+        )
+        raise NotTrainingDataError(f"{NOT_TRAINING}: {detail}. {SAME_DATA}", detail)
+    return stats._replace(hessian=kept.hessian)
 
 
 #: Dense ``k × k`` float64 matrices that inference on ``k`` parameters holds at

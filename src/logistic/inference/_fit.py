@@ -47,13 +47,14 @@ from .._exceptions import (
     warn,
 )
 from .._feature_names import positional_names
-from .._firth_correction import refuse_data
+from .._firth_correction import corrected_kind
 from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
 from ._aliased import recorded_aliasing, statistics_aliased, structural_aliasing
 from ._checks import (
+    check_corrected_data,
     check_matches_fit,
     check_memory,
     check_same_totals,
@@ -489,7 +490,6 @@ def fit_inference(
             labelled=labelled,
         )
     else:
-        refuse_data(model)  # FLIC, FLAC: the covariance kept at fit
         res, kind = _with_data(
             model, (X, y, sample_weight, offset), cov_type, groups, firth, sampling
         )
@@ -545,7 +545,10 @@ def _with_data(
     stats = collect(objective, theta, with_null=False)
     if not firth:
         stats = recorded_aliasing(stats, kept, theta)
-    if firth:
+    corrected = corrected_kind(model)
+    if corrected is not None:  # FLIC, FLAC: the covariance kept at fit
+        stats = check_corrected_data(corrected, kept, stats)
+    elif firth:
         check_matches_fit(model, objective, theta, firth)
     else:  # aliased parameters left out: a gradient of the rounding's size
         with np.errstate(all="ignore"):

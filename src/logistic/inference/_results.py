@@ -380,6 +380,16 @@ class InferenceResults(
                 "confint of the grouped glm), or use the Wald intervals "
                 "(method='wald')"
             )
+        if self.firth_correction is not None:  # not Firth's estimate
+            kind = self.firth_correction
+            raise InvalidParameterError(
+                f"{what} is not defined for a firth_correction={kind!r} fit, "
+                "whose estimate is not the maximum of Firth's penalized "
+                "likelihood: its inference is Wald; the penalized likelihood-ratio "
+                "tests and profile intervals are the uncorrected Firth fit's "
+                "(a refit without the correction)"
+                + (", whose slopes FLIC keeps" if kind == "flic" else "")
+            )
         objective = self._data(what)
         if self.method == "Firth":
             return FirthObjective(objective)
@@ -477,6 +487,8 @@ class InferenceResults(
 
         ci = self.conf_int(alpha, "profile", terms) if method == "profile" else None
         note = FIRTH_OR_TESTS if self.method == "Firth" else ""
+        if self.firth_correction is not None:  # no penalized tests (refuse_data)
+            note = f" {self.firth_correction.upper()} fit: z and P>|z| are Wald tests."
         table = odds_ratio_table(
             self.term_names, self.wald_table(alpha), ci, method, tests_note=note
         )

@@ -70,9 +70,11 @@ def _odds_method(odds_ratios: bool | str) -> str | None:
 
 def likelihood_available(r: Any) -> bool:
     """Whether likelihood-ratio tests and profile intervals can be computed:
-    the training data are at hand, not grouped counts, not sampling weights."""
+    the training data are at hand, not grouped counts, not sampling weights,
+    not a FLIC or FLAC fit."""
     return (
         getattr(r, "_objective", None) is not None
+        and getattr(r, "firth_correction", None) is None  # FLIC, FLAC: Wald
         and not r.grouped
         and getattr(r, "sample_weight_kind", "frequency") != "sampling"
     )
