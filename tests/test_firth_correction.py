@@ -151,6 +151,27 @@ def test_flac_with_weights_is_flac_of_the_expanded_rows(fits):
     )
 
 
+@pytest.mark.parametrize("kind", ["flic", "flac"])
+def test_grouped_counts_and_zero_weights_are_their_rows(kind):
+    # successes out of trials are two weighted 0/1 rows a group; a row of
+    # weight 0 is no row: the same corrected fit either way
+    rng = np.random.default_rng(11)
+    n = rng.integers(1, 6, size=30)
+    X = rng.normal(size=(30, 2))
+    s = rng.binomial(n, expit(X[:, 0] - 1.0))
+    grouped = LogisticRegression(penalty="firth", firth_correction=kind)
+    grouped.fit(X, s, trials=n)
+    rows = LogisticRegression(penalty="firth", firth_correction=kind)
+    X2, y2 = np.vstack([X, X]), np.r_[np.ones(30), np.zeros(30)]
+    w2 = np.r_[s, n - s].astype(float)
+    rows.fit(X2, y2, sample_weight=w2)
+    np.testing.assert_allclose(_params(grouped), _params(rows), atol=1e-7)
+    kept = w2 > 0
+    dropped = LogisticRegression(penalty="firth", firth_correction=kind)
+    dropped.fit(X2[kept], y2[kept], sample_weight=w2[kept])
+    np.testing.assert_allclose(_params(dropped), _params(rows), atol=1e-8)
+
+
 def test_flac_sparse_equals_dense_and_keeps_an_offset():
     rng = np.random.default_rng(5)
     X = rng.normal(size=(120, 3)) * (rng.random((120, 3)) < 0.6)
@@ -308,6 +329,12 @@ def test_cli_fit_and_summary(fits, tmp_path, capsys):
     code, out, err = run_cli(capsys, ["summary", model, tmp_path / "sex2.csv"])
     assert code == EX_OK, err
     assert "FLIC (Puhr et al. 2017)" in out and "P>chi2" not in out
+    argv = ["summary", model, tmp_path / "sex2.csv", "--json"]
+    code, out, err = run_cli(capsys, argv)
+    assert code == EX_OK, err
+    block = json.loads(out)["inference"]
+    assert block["firth_correction"] == "flic" and block["tests"] == "wald"
+    assert block["statistics"]["llr_penalized"] is None
     argv = ["fit", tmp_path / "sex2.csv", "-t", "case", "--firth-correction", "flac"]
     code, out, err = run_cli(capsys, [*argv, "-o", tmp_path / "x.json"])
     assert code != EX_OK and "--firth-correction flac" in err and "--penalty" in err

@@ -194,7 +194,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     solver_ : str
     objective_ : float
         J at the returned coefficients: weighted mean loss + penalty (above; the
-        log-likelihood of an unpenalized fit is ``-objective_·Σs``; partial_fit: NaN).
+        log-likelihood of an unpenalized fit is ``-objective_·Σs``; partial_fit: NaN;
+        with ``firth_correction``, Firth's at its estimate, as ``history_``).
     history_ : list of dict
         Per iteration: objective, gradient max-norm (``tol``'s: in
         standardized coordinates, not ``max_j |∂J/∂w_j|``), step, time; Newton's

@@ -28,7 +28,9 @@ Conventions (owned here):
   maximum-likelihood fit shows its LR test and pseudo R² where the fit
   stopped); a Firth fit's overall test is
   logistf's penalized one (``llr_penalized``, ``llr_penalized_df``,
-  ``llr_penalized_pvalue``), its ``llr`` trio null, as the table shows it.
+  ``llr_penalized_pvalue``), its ``llr`` trio null, as the table shows it;
+  a FLIC or FLAC fit (``firth_correction``, beside ``method``) has none, and
+  FLAC no ``llf_penalized`` either (:mod:`logistic._firth_correction`).
 * A number that is not finite (an unbounded profile limit, an odds ratio
   that overflows) is null: JSON has no NaN or infinity.
 * A model file saved from Python keeps its fit's statistics as
@@ -165,6 +167,7 @@ def inference_dict(found: DataInference, data: Path, mf: Any) -> dict[str, Any]:
     block: dict[str, Any] = {
         "data": str(data),
         "method": r.method,
+        "firth_correction": getattr(r, "firth_correction", None),  # flic, flac
         "cov_type": r.cov_type,
         "cluster": options["cluster"],
         "n_clusters": r.cov_info.get("n_groups"),
@@ -334,8 +337,9 @@ def _statistics(r: Any, header: list[tuple[str, str]]) -> dict[str, Any]:
             out[name] = None
         else:
             out[name] = _number(r.df_model if name == "llr_df" else getattr(r, name))
-    if firth:
-        out["llf_penalized"] = _number(r.llf_penalized)
+    if firth:  # FLAC's information is the augmented fit's: not its penalty
+        flac = getattr(r, "firth_correction", None) == "flac"
+        out["llf_penalized"] = None if flac else _number(r.llf_penalized)
         penalized = ("llr_penalized", "llr_penalized_df", "llr_penalized_pvalue")
         out.update(dict.fromkeys(penalized))
         if "llr_penalized" in shown:  # computed (and cached) by the summary
