@@ -249,6 +249,8 @@ def test_summary_names_the_correction_and_is_wald_with_the_data(fits):
     text = fits["flac"].summary().as_text()
     assert "FLAC added-covariate correction" in text.splitlines()[0]
     assert "Penalized LL" not in text  # the augmented fit's information
+    with pytest.raises(InvalidParameterError, match="augmented"):
+        getattr(fits["flac"].inference(), "llf_penalized")  # noqa: B009
     # data that are not the training data: refused
     with pytest.raises(NotTrainingDataError, match="mean loss"):
         fits["flic"].inference(X, 1.0 - y, sample_weight=w)

@@ -140,7 +140,15 @@ class LikelihoodStatistics:
 
     @cached_property
     def llf_penalized(self) -> float:
-        """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``."""
+        """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``
+        (a FLIC fit's at its estimate, as logistf's ``flic``; none for FLAC,
+        whose kept information is its augmented fit's)."""
+        if getattr(self, "firth_correction", None) == "flac":
+            raise InvalidParameterError(
+                "llf_penalized of a firth_correction='flac' fit: the information "
+                "it keeps is the augmented fit's, not its rows' at its estimate; "
+                "the uncorrected Firth fit has one"
+            )
         sign, logdet = np.linalg.slogdet(self._information)
         return self._llf_kernel + 0.5 * logdet if sign > 0 else float("-inf")
 
