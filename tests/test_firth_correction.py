@@ -216,6 +216,19 @@ def test_refusals_name_the_parameter():
         LogisticRegression(penalty="firth", firth_correction="flac").fit(X, y3)
 
 
+def test_flac_refuses_an_augmented_copy_beyond_memory(monkeypatch):
+    # the process's memory made 4 KiB: sex2's three copies (36 x 7 x 8 bytes
+    # each) do not fit, Firth's 7 x 7 information does
+    from logistic import _memory
+
+    monkeypatch.setattr(_memory, "MEMORY_CHECK_MIN_BYTES", 0)
+    monkeypatch.setattr(_memory, "process_memory", lambda: 4096)
+    X, y, w = _sex2()
+    model = LogisticRegression(penalty="firth", firth_correction="flac")
+    with pytest.raises(InvalidParameterError, match="three times over.*'flic'"):
+        model.fit(X, y, sample_weight=w)
+
+
 def test_flac_without_intercept_is_flac_with_a_column_of_ones():
     rng = np.random.default_rng(8)
     X = np.column_stack([np.ones(80), rng.normal(size=80)])

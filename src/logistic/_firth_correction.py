@@ -35,7 +35,7 @@ Firth's fit:
 Sample weights are frequency weights in both (the pseudo-rows' ``h_i``
 carry them); an offset is kept in every row. FLIC needs an intercept. Both
 need the rows in memory, as Firth's fit does; FLAC's augmented copy of X is
-three times its size.
+three times its size, refused where that does not fit the process's memory.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _memory
 from ._exceptions import ConvergenceWarning, InvalidParameterError, user_stacklevel
 from ._firth import hat_diagonal
 from ._objective import LogisticObjective, block_logits
@@ -53,7 +54,6 @@ from ._sparse import issparse
 from ._typing import FloatArray
 
 __all__ = [
-    "FIRTH_CORRECTIONS",
     "check_firth_correction",
     "correct_firth",
     "corrected_kind",
@@ -62,13 +62,6 @@ __all__ = [
 ]
 
 F64 = np.float64
-
-#: The accepted values of ``firth_correction`` besides None, and their names
-#: in tables.
-FIRTH_CORRECTIONS = {
-    "flic": "FLIC: intercept refitted by maximum likelihood",
-    "flac": "FLAC: pseudo-row indicator added, refitted by maximum likelihood",
-}
 
 
 def check_firth_correction(est: Any, owner: str) -> None:
@@ -143,6 +136,14 @@ def _augmented(objective: LogisticObjective, h: FloatArray) -> LogisticObjective
 
     rows = objective.data.rows()
     n = rows.n_rows
+    X = rows.X  # dense float64 values, or CSR values and column indices
+    size = 3 * ((X.nnz + n) * 12 if issparse(X) else n * (X.shape[1] + 1) * 8)
+    if not _memory.fits_memory(size):
+        raise InvalidParameterError(
+            f"firth_correction='flac' fits the rows three times over (about "
+            f"{_memory.format_bytes(size)}), more than the memory this process may "
+            "use: use firth_correction='flic', or fewer rows"
+        )
     g = np.r_[np.zeros(n), np.ones(2 * n)]
     if issparse(rows.X):
         X = sp.vstack([rows.X] * 3, format="csr", dtype=F64)
