@@ -135,9 +135,9 @@ def _augmented(objective: LogisticObjective, h: FloatArray) -> LogisticObjective
     import scipy.sparse as sp
 
     rows = objective.data.rows()
-    n = rows.n_rows
-    X = rows.X  # dense float64 values, or CSR values and column indices
-    size = 3 * ((X.nnz + n) * 12 if issparse(X) else n * (X.shape[1] + 1) * 8)
+    n, p = rows.X.shape
+    sparse = issparse(rows.X)  # CSR: values and column indices; dense: values
+    size = 3 * ((rows.X.nnz + n) * 12 if sparse else n * (p + 1) * 8)
     if not _memory.fits_memory(size):
         raise InvalidParameterError(
             f"firth_correction='flac' fits the rows three times over (about "
@@ -145,13 +145,13 @@ def _augmented(objective: LogisticObjective, h: FloatArray) -> LogisticObjective
             "use: use firth_correction='flic', or fewer rows"
         )
     g = np.r_[np.zeros(n), np.ones(2 * n)]
-    if issparse(rows.X):
-        X = sp.vstack([rows.X] * 3, format="csr", dtype=F64)
-        X = sp.hstack([X, sp.csr_array(g[:, None])], format="csr")
+    if sparse:
+        stacked = sp.vstack([rows.X] * 3, format="csr", dtype=F64)
+        X = sp.hstack([stacked, sp.csr_array(g[:, None])], format="csr")
     else:
-        X = np.empty((3 * n, rows.X.shape[1] + 1))
-        X[:, :-1] = np.vstack([np.asarray(rows.X, dtype=F64)] * 3)
-        X[:, -1] = g
+        X = np.empty((3 * n, p + 1))
+        X[:, :p] = np.vstack([np.asarray(rows.X, dtype=F64)] * 3)
+        X[:, p] = g
     y = np.asarray(rows.y, dtype=F64)
     s = np.ones(n) if rows.sample_weight is None else rows.sample_weight
     off = rows.offset
