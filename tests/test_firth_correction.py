@@ -86,6 +86,21 @@ def _statsmodels_flac() -> tuple[np.ndarray, np.ndarray]:
     return res.params[:-1], res.bse[:-1]
 
 
+def test_hat_diagonal_is_numpys_and_sums_to_the_parameters():
+    from logistic._firth import hat_diagonal
+    from logistic._objective import LogisticObjective
+
+    X, y, w = _sex2()
+    objective = LogisticObjective.from_arrays(X.to_numpy(), y, w)
+    theta = np.r_[BETA[1:], BETA[0]]  # objective order: intercept last
+    Xt = _design(X)
+    v = w * expit(Xt @ BETA) * expit(-(Xt @ BETA))
+    A = np.linalg.inv(Xt.T @ (v[:, None] * Xt))
+    h = hat_diagonal(objective, theta)
+    np.testing.assert_allclose(h, v * np.einsum("ij,jk,ik->i", Xt, A, Xt), rtol=1e-10)
+    assert h.sum() == pytest.approx(7.0, rel=1e-12)  # the trace of a projection
+
+
 def test_flic_intercept_is_statsmodels_offset_fit_and_logistf(fits):
     X, y, w = _sex2()
     offset = X.to_numpy() @ BETA[1:]
