@@ -159,15 +159,21 @@ def test_a_warning_of_every_point_is_given_once(ucla):
     assert len(said) == 1
 
 
-def test_k_classes_refuse_a_grid():
-    from logistic._multiclass import MultiClassNotSupportedError
+def test_k_classes_take_a_grid_point_by_point():
+    # K classes: each point's effects on every class probability are those of
+    # the point alone (statsmodels references: test_multinomial_predictive_margins)
+    from logistic.inference._multinomial_grid import MultinomialMarginalEffectsGrid
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(200, 2))
     y = rng.integers(0, 3, 200)
     res = LogisticRegression(penalty=None).fit(X, y).inference(X, y)
-    with pytest.raises(MultiClassNotSupportedError, match="atexog"):
-        res.get_margeff(atexog={0: [0.0, 1.0]})
+    grid = res.get_margeff(atexog={0: [0.0, 1.0]})
+    assert isinstance(grid, MultinomialMarginalEffectsGrid)
+    for g, v in enumerate([0.0, 1.0]):
+        one = res.get_margeff(atexog={0: v})
+        np.testing.assert_allclose(grid.margeff[g], one.margeff, rtol=1e-12)
+        np.testing.assert_allclose(grid.margeff_se[g], one.margeff_se, rtol=1e-10)
 
 
 def test_an_aliased_column_is_nan_at_every_point_and_others_keep_their_difference(ucla):

@@ -39,7 +39,9 @@ so ``summary()`` needs no data; also the column means and mean offsets
 (``get_margeff(at="mean")``). Relative-risk ratios (``odds_ratios``,
 ``summary(odds_ratios=True)``) are :mod:`._odds`'s table over the flat
 parameters; marginal effects on every class probability are
-:mod:`._multinomial_margins`'s. Profile intervals, LR p-values per
+:mod:`._multinomial_margins`'s (over a grid of set values,
+:mod:`._multinomial_grid`'s), predictive margins of every class
+:mod:`._multinomial_predictive`'s. Profile intervals, LR p-values per
 parameter, predictions with intervals, influence and goodness-of-fit tests
 are two-class only: :mod:`._multinomial_refusals` says why and what works
 instead.
@@ -200,6 +202,11 @@ class MultinomialInference(BinaryOnlyMethods):
         )
         intercept = bool(model.fit_intercept)
         self._features = terms
+        # one-hot terms' reference levels, which atexog may set (a fit on a
+        # DataFrame with text columns keeps them in its encoding_)
+        from ._margins import model_references
+
+        self._references = model_references(model)
         self.term_names = terms + (["Intercept"] if intercept else [])
         rows = (
             np.column_stack([model.coef_, model.intercept_])
@@ -422,14 +429,37 @@ class MultinomialInference(BinaryOnlyMethods):
         """Marginal effects on every class probability with delta-method
         standard errors (a :class:`MultinomialMarginalEffects`, statsmodels
         ``MNLogit.get_margeff``'s ``(p, K)`` layout); conventions in
-        :mod:`logistic.inference._multinomial_margins`. ``atexog`` is
-        two-class only."""
+        :mod:`logistic.inference._multinomial_margins`. ``atexog`` sets
+        columns (or one-hot terms, by their level) on every row first, as
+        for two classes; a grid of values (a list for a column, or a list of
+        mappings) gives the effects at each point, a
+        :class:`~logistic.inference._multinomial_grid.MultinomialMarginalEffectsGrid`
+        (:mod:`logistic.inference._multinomial_grid`)."""
+        from ._margins_grid import is_grid
+        from ._multinomial_grid import multinomial_effects_grid
         from ._multinomial_margins import multinomial_margins
 
-        if atexog is not None:
-            raise refusal("get_margeff(atexog=...)")
+        if is_grid(atexog):  # a list of values or of mappings: each point
+            return multinomial_effects_grid(
+                self, atexog, at=at, method=method, dummy=dummy, categorical=categorical
+            )
+        return multinomial_margins(self, at, method, dummy, categorical, atexog)
 
-        return multinomial_margins(self, at, method, dummy, categorical)
+    def predictive_margins(
+        self, atexog: Any = None, at: str = "overall", references: Any = None
+    ) -> Any:
+        """The average predicted probability of every class with covariates
+        set to each point of the grid ``atexog`` (Stata's ``margins, at(...)``
+        after ``mlogit``), delta-method standard errors from
+        :meth:`cov_params`: a
+        :class:`~logistic.inference._multinomial_predictive.MultinomialPredictiveMargins`
+        (``margeff`` of shape (points, K)). ``atexog`` and ``references`` as
+        the two-class ``predictive_margins``; ``at`` is ``"overall"`` (over
+        the data given to ``inference(X, y, ...)``), ``"mean"`` or ``"zero"``.
+        Conventions in :mod:`logistic.inference._multinomial_predictive`."""
+        from ._multinomial_predictive import multinomial_predictive_margins
+
+        return multinomial_predictive_margins(self, atexog, at, references)
 
     def summary(
         self,

@@ -51,6 +51,7 @@ Conventions (owned here; the binary ones are :mod:`._margins`'s, whose kinds,
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -75,7 +76,7 @@ from ._margins import (
     check_discrete,
 )
 from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects
-from ._margins_sums import Contrasts, _host_block, binary_columns
+from ._margins_sums import Contrasts, _host_block, _with_values, binary_columns
 from ._multinomial_data import block_moments, moments_fields
 from ._separation_notes import PENALTY, margins_separation
 from ._wald import wald_frame, wald_table
@@ -184,10 +185,17 @@ def _contrast_sums(
     return change, jac, level
 
 
-def _block_sums(block: Block, co: _Coef, contrasts: Contrasts) -> tuple[Any, ...]:
+def _block_sums(
+    block: Block,
+    co: _Coef,
+    contrasts: Contrasts,
+    values: tuple[tuple[int, float], ...] = (),
+) -> tuple[Any, ...]:
     """One block's partial sums: ``Σ s``, the effects, both Jacobian parts,
-    and the contrasts' sums (each a slice of rows at a time)."""
+    and the contrasts' sums (each a slice of rows at a time), with the
+    columns of ``values`` (``atexog``) set on every row first."""
     X, s, off = _host_block(block)
+    X = _with_values(X, values)
     K, p = co.B.shape
     q = p + int(co.intercept)
     m = contrasts.target.shape[0]
@@ -298,8 +306,15 @@ def multinomial_margins(
     method: str = "dydx",
     dummy: Any = False,
     categorical: str = "levels",
+    atexog: Any = None,
+    references: Any = None,
 ) -> MultinomialMarginalEffects:
-    """Marginal effects of a :class:`MultinomialInference` (see module)."""
+    """Marginal effects of a :class:`MultinomialInference` (see module);
+    ``atexog`` one value per column (or one-hot term, by its level; the
+    reference level where ``references`` or the model's encoding names it),
+    set on every row first."""
+    from ._margins import _atexog, with_references
+
     if isinstance(at, str) and at.lower() == "median":
         raise not_supported("get_margeff(at='median')", "use at='overall' or 'mean'")
     at = _choice("at", at, ATS)
@@ -309,6 +324,9 @@ def multinomial_margins(
         results.term_names[: len(results.term_names) - int(results.fit_intercept)]
     )
     _warn_formula_columns(names)
+    if references is None:
+        references = getattr(results, "_references", {})
+    values = _atexog(with_references(atexog, names, references), names)
     K = len(results.classes)
     p = len(names)
     columns = _discrete(results, dummy, names)
@@ -327,7 +345,7 @@ def multinomial_margins(
         ey=method.startswith("ey"),
         ex=method.endswith("ex"),
     )
-    fn = partial(_block_sums, co=co, contrasts=contrasts)
+    fn = partial(_block_sums, co=co, contrasts=contrasts, values=values)
     if at == "overall":
         if results._data is None:
             raise InvalidParameterError(
@@ -352,6 +370,7 @@ def multinomial_margins(
         options={
             "method": method,
             "at": at,
+            "atexog": {names[j]: v for j, v in values},
             "dummy": dummy,
             "categorical": categorical,
         },
@@ -431,6 +450,37 @@ class MultinomialMarginalEffects(MarginalEffects):
     def _series(self, values: FloatArray) -> Any:
         """Flat class-by-class values as (p, K)."""
         return np.asarray(values).reshape(len(self.classes), len(self.names)).T.copy()
+
+    def _class_rows(self, ks: list[int]) -> np.ndarray:
+        """The flat entries of classes ``ks`` (class by class)."""
+        n = len(self.names)
+        return np.concatenate([np.arange(n) + k * n for k in ks]).astype(np.intp)
+
+    def for_classes(self, classes: Any) -> Any:
+        """The same results for the classes ``classes`` only (a label, or a
+        list of labels as :attr:`classes` holds them; Stata's
+        ``predict(outcome(k))``), their covariance kept; an unknown label is
+        refused, listing the classes."""
+        wanted = [classes] if isinstance(classes, (str, int, float)) else list(classes)
+        ks: list[int] = []
+        for c in wanted:
+            if str(c) not in self.classes:
+                raise InvalidParameterError(
+                    f"{c!r} is not one of the classes ({', '.join(self.classes)})"
+                )
+            ks.append(self.classes.index(str(c)))
+        if not ks:
+            raise InvalidParameterError("for_classes() needs at least one class")
+        return self._restricted(ks, self._class_rows(ks))
+
+    def _restricted(self, ks: list[int], rows: np.ndarray) -> Any:
+        out = copy.copy(self)
+        out._effects = self._effects[rows]
+        out._cov = self._cov[np.ix_(rows, rows)]
+        out.jacobian = self.jacobian[rows]
+        out.classes = [self.classes[k] for k in ks]
+        out._table = wald_table(out._effects, out._cov)
+        return out
 
     def conf_int(self, alpha: float = 0.05) -> FloatArray:
         """``margeff ± z_{1-α/2} margeff_se``, shape (p, K, 2)."""

@@ -9,7 +9,7 @@ either working or raising :class:`~logistic._multiclass.MultiClassNotSupportedEr
 and what works instead (:data:`REFUSED`); ``docs/multinomial.md`` lists the
 same. The refused methods live in :class:`BinaryOnlyMethods`, a base of
 ``MultinomialInference``; refused options of shared methods
-(``conf_int(method="profile")``, ``get_margeff(atexog=...)``) use
+(``conf_int(method="profile")``) use
 :func:`refusal` from there.
 """
 
@@ -53,12 +53,6 @@ REFUSED: dict[str, tuple[str, str]] = {
         "pvalues (Wald) per equation, wald_test_terms() for a term in all "
         "equations, or lr_test() between nested K-class fits without the term",
     ),
-    "predictive_margins()": (
-        "its margins are one average probability per point, and a K-class fit "
-        "predicts K probabilities from K-1 equations (not implemented)",
-        "get_margeff() for the effects on every class probability, or "
-        "predict_proba on the rows with the values set, averaged",
-    ),
     "conf_int(method='profile')": (
         "profile-likelihood intervals need constrained K-class refits, which are "
         "not implemented",
@@ -73,11 +67,6 @@ REFUSED: dict[str, tuple[str, str]] = {
         "its intervals are exp of profile-likelihood intervals, which need "
         "constrained K-class refits (not implemented)",
         "use odds_ratios=True (Wald intervals)",
-    ),
-    "get_margeff(atexog=...)": (
-        "fixing columns at given values is implemented for two classes only",
-        "at='mean' or at='overall' without atexog, or predict_proba on rows "
-        "with those values",
     ),
 }
 
@@ -113,8 +102,3 @@ class BinaryOnlyMethods:
         """Refused for K classes (:data:`REFUSED`)."""
         raise refusal("pvalues_lr()")
 
-    def predictive_margins(
-        self, atexog: Any = None, at: str = "overall", references: Any = None
-    ) -> Any:
-        """Refused for K classes (:data:`REFUSED`)."""
-        raise refusal("predictive_margins()")

@@ -96,10 +96,13 @@ def wald_frame(
         table.conf_int[:, 0],
         table.conf_int[:, 1],
     )
-    return pd.DataFrame(
-        dict(zip(names, values, strict=True)),
-        index=pd.Index(list(index), name=index_name),
+    # a MultiIndex as given: pd.Index(list(...)) would drop its level names
+    rows = (
+        index
+        if isinstance(index, pd.MultiIndex)
+        else pd.Index(list(index), name=index_name)
     )
+    return pd.DataFrame(dict(zip(names, values, strict=True)), index=rows)
 
 
 def check_alpha(alpha: float) -> float:
