@@ -162,15 +162,18 @@ def test_grid_refusals_name_the_option(models, capsys):
     assert code == 2 and "--at-value gre=1:5000:1 makes more than 2000 values" in err
 
 
-def test_k_classes_refuse_a_grid(capsys, tmp_path):
+def test_k_classes_take_a_grid(capsys, tmp_path):
+    # a model of more than two classes: the effects on every class at each
+    # point (statsmodels references: tests/test_cli_margins_multiclass.py)
     from logistic.cli.app import main
 
     model = tmp_path / "race.json"
     assert main(["fit", str(LBW), "-o", str(model), "-q", "--formula",
                  "race ~ age + lwt"]) == 0  # fmt: skip
-    code, _, err = run_cli(capsys, ["margins", str(model), str(LBW),
-                                    "--at-value", "age=20,30"])  # fmt: skip
-    assert code == 2 and "--at-value age=20,30 applies to two-class models" in err
+    code, out, err = run_cli(capsys, ["margins", str(model), str(LBW),
+                                      "--at-value", "age=20,30"])  # fmt: skip
+    assert code == 0, err
+    assert "at age=20: race = 1" in out and "at age=30: race = 3" in out
 
 
 def test_formula_margins_in_python_takes_a_grid(tmp_path):

@@ -254,7 +254,7 @@ def test_missing_rows_dropped_and_na_in_predict(workdir, capsys):
         (["predict", "m.json", IRIS, "--threshold", "0.3"], 2, "--threshold 0.3"),
         (["evaluate", "m.json", IRIS, "--groups", "5"], 2, "--groups 5"),
         (["margins", "m.json", IRIS, "--at", "median"], 2, "--at median"),
-        (["margins", "m.json", IRIS, "--at-value", "sepal_width=3"], 2, "--at-value"),
+        (["margins", "m.json", IRIS, "--outcome", "rose"], 2, "--outcome 'rose'"),
     ],
 )
 def test_binary_only_options_are_refused_by_name(workdir, capsys, args, code, message):

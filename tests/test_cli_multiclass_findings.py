@@ -185,9 +185,16 @@ def test_margins_of_k_classes_match_statsmodels_get_margeff(lbw_none, capsys, at
     assert "race = 3" in out  # the block of class 3, titled by the target column
 
 
-def test_margins_of_k_classes_refuses_at_value(lbw_none, capsys):
-    code, _, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at-value", "age=20"])
-    assert code == 2 and "--at-value" in err
+def test_margins_of_k_classes_at_a_value_match_statsmodels(lbw_none, capsys):
+    # --at-value was refused for K classes; now statsmodels' get_margeff(atexog=)
+    # (its column 1 is age: add_constant puts the constant first)
+    me = _lbw_mnlogit().get_margeff(atexog={1: 20.0})
+    code, out, err = run_cli(capsys, ["margins", lbw_none, LBW, "--at-value", "age=20",
+                                      "--json"])  # fmt: skip
+    assert code == 0, err
+    rows = json.loads(out)["effects"]
+    effect = np.array([r["effect"] for r in rows]).reshape(3, 3).T
+    np.testing.assert_allclose(effect, me.margeff, rtol=1e-6, atol=1e-10)
 
 
 # F6 -----------------------------------------------------------------------

@@ -1,11 +1,10 @@
 """A K-class formula model's refusals of ``margins`` options agree.
 
 With interactions or transforms, ``--at mean`` was refused offering
-``--at-value``, which a model of more than two classes refuses, offering
-``--at mean`` in turn: each message sent the user to the other. The K-class
-refusal of ``--at mean`` now offers only ``--at overall``, and that of
-``--at-value`` says which ``--at`` such a formula takes; a two-class model
-still offers ``--at-value``.
+``--at-value``, which a model of more than two classes refused, offering
+``--at mean`` in turn: each message sent the user to the other. A model of
+more than two classes now takes ``--at-value`` (effects and predictive
+margins at set values), so the refusal of ``--at mean`` offers it to both.
 """
 
 from __future__ import annotations
@@ -38,10 +37,9 @@ def test_the_k_class_refusals_do_not_send_the_user_in_a_circle(workdir, capsys):
     code, out, err = run_cli(capsys, ["fit", "k.csv", "--formula", FORMULA, "-o", "m.json"])
     assert code == 0, err
     code, out, err = run_cli(capsys, ["margins", "m.json", "k.csv", "--at", "mean"])
-    assert code == 2 and "--at overall" in err and "--at-value" not in err, err
+    assert code == 2 and "--at overall" in err and "--at-value" in err, err
     code, out, err = run_cli(capsys, ["margins", "m.json", "k.csv", "--at-value", "x=0"])
-    assert code == 2 and "two-class models" in err, err
-    assert "overall only for a formula with interactions or transforms" in err, err
+    assert code == 0 and "Set on every row: x=0" in out, err
     code, out, err = run_cli(capsys, ["margins", "m.json", "k.csv"])
     assert code == 0, err
 

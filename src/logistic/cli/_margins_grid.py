@@ -21,6 +21,10 @@ Conventions (owned here):
   effects, with a note). ``-o FILE`` (CSV): one row per point and feature,
   a column per variable the grid sets first (a variable named as a column
   of the table is headed ``at_NAME``).
+* A model of more than two classes: ``classes``, and an effect per point,
+  class and feature (``class`` before ``term``; the ``cov`` order point by
+  point, each class by class, :mod:`logistic.inference._multinomial_grid`);
+  its CSV has a ``class`` column before ``term``.
 """
 
 from __future__ import annotations
@@ -70,6 +74,10 @@ def grid_of(
     encoding = encoding_of(mf)
     if rows.frame is None:
         references = {t: levels[0] for t, levels in one_hot_levels(encoding).items()}
+        if hasattr(results, "classes"):  # K classes: every class at each point
+            from ..inference._multinomial_grid import multinomial_effects_grid
+
+            return multinomial_effects_grid(results, grid, references, **margeff)
         return marginal_effects_grid(results, grid, references, **margeff)
     return formula_margins(results, encoding, rows.frame, atexog=grid,
                            sample_weight=rows.sample_weight, offset=rows.offset,
@@ -90,13 +98,16 @@ def grid_dict(
     table = me.wald_table(1.0 - level)
     discrete = set() if me.dummy_idx is None else set(me.dummy_idx.tolist())
     p = len(me.names)
+    classes = getattr(me, "classes", None)  # K classes: each point class by class
+    each = [None] if classes is None else classes
     effects = [
         effect_row(
-            {"point": g, "at": {str(k): v for k, v in point.items()}, "label": label,
-             "term": name},
-            table, g * p + j, j in discrete,
+            {"point": g, "at": {str(key): v for key, v in point.items()},
+             "label": label, **({} if cls is None else {"class": cls}), "term": name},
+            table, (g * len(each) + k) * p + j, j in discrete,
         )  # fmt: skip
         for g, (point, label) in enumerate(zip(me.points, me.point_labels, strict=True))
+        for k, cls in enumerate(each)
         for j, name in enumerate(me.names)
     ]
     notes = list(doc["notes"])
@@ -129,6 +140,8 @@ def grid_csv(doc: dict[str, Any], safe: bool = False) -> str:
         keys += [k for k in row["at"] if k not in keys]
     numbers = ["term", "effect", "std_error", "z", "p_value", "ci_low", "ci_high",
                "discrete", "aliased"]  # fmt: skip
+    if "classes" in doc:  # K classes: a row per point, class and feature
+        numbers.insert(0, "class")
     headers = at_headers(keys, numbers)  # a variable named z: at_z
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

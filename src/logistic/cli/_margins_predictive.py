@@ -14,6 +14,11 @@ Conventions (owned here):
   for differences between points; null entries for points not estimable;
   null as a whole beyond :data:`MAX_COV_POINTS` points, with a note: its
   ``points²`` numbers would make gigabytes of JSON) and ``notes``.
+* A model of more than two classes has a margin per class and point:
+  ``classes``, ``effect`` ``"Pr(target = class)"``, and each object of
+  ``margins`` starts with ``class``, class by class (the rows of ``cov``
+  likewise, :mod:`logistic.inference._multinomial_predictive`); the CSV
+  has a ``class`` column after the grid's variables.
 * ``-o FILE`` (CSV): one row per point, a column per variable the grid sets
   (empty where a point does not set it), then the numbers; a variable named
   as a numbers' column (a feature ``z`` or ``margin``) is headed ``at_z``
@@ -41,7 +46,7 @@ __all__ = [
 MAX_COV_POINTS = 1000
 
 
-def check_predictive(dummy: bool, categorical: str | None, multiclass: bool) -> None:
+def check_predictive(dummy: bool, categorical: str | None) -> None:
     """Refuse what predictive margins do not take (exit 2)."""
     if dummy or categorical is not None:
         option = "--dummy" if dummy else "--categorical"
@@ -49,13 +54,6 @@ def check_predictive(dummy: bool, categorical: str | None, multiclass: bool) -> 
             f"{option} applies to marginal effects (discrete changes); --method pr "
             "gives predicted probabilities, with each categorical term set to the "
             "levels --at-value names (rank=* for every level)",
-            EX_USAGE,
-        )
-    if multiclass:
-        raise CLIError(
-            "--method pr (predictive margins) applies to two-class models; for a "
-            "model of more than two classes use --method dydx (effects on each "
-            "class probability) or predict on a file of the rows you want",
             EX_USAGE,
         )
 
@@ -96,16 +94,21 @@ def predictive_dict(
     from ._spelling import cli_spelling
 
     table = pm.wald_table(1.0 - level)
+    classes = getattr(pm, "classes", None)  # K classes: class by class
+    points = len(pm.names)
     rows = []
-    for i, (label, point) in enumerate(zip(pm.names, pm.points, strict=True)):
-        numbers = {"margin": float(table.params[i]), **table.row(i)}
-        estimable = math.isfinite(numbers["margin"])
-        rows.append({
-            "at": {str(k): v for k, v in point.items()},
-            "label": label,
-            **{k: _number(v) for k, v in numbers.items()},
-            "estimable": estimable,
-        })  # fmt: skip
+    for k, cls in enumerate([None] if classes is None else classes):
+        for g, (label, point) in enumerate(zip(pm.names, pm.points, strict=True)):
+            i = k * points + g
+            numbers = {"margin": float(table.params[i]), **table.row(i)}
+            estimable = math.isfinite(numbers["margin"])
+            rows.append({
+                **({} if cls is None else {"class": cls}),
+                "at": {str(key): v for key, v in point.items()},
+                "label": label,
+                **{key: _number(v) for key, v in numbers.items()},
+                "estimable": estimable,
+            })  # fmt: skip
     notes = [cli_spelling(n) for n in pm.notes]
     matrix = None
     if cov and len(rows) <= MAX_COV_POINTS:
@@ -118,15 +121,17 @@ def predictive_dict(
             "fewer, or take margeff_cov of InferenceResults.predictive_margins "
             "in Python)"
         )
+    target = getattr(pm, "target_name", None) or "y"
     return {
         "method": "pr",
-        "effect": "Pr(y = 1)",
+        "effect": "Pr(y = 1)" if classes is None else f"Pr({target} = class)",
         "at": pm.at,
         "cov_type": pm.cov_type,
         "cluster": cluster,
         "level": level,
         **({} if scaled is None else {"scale": scaled}),
         "nobs": pm.nobs,
+        **({} if classes is None else {"classes": list(classes)}),
         "margins": rows,
         "cov": matrix,
         "notes": notes,
@@ -146,12 +151,15 @@ def predictive_csv(doc: dict[str, Any], safe: bool = False) -> str:
     for row in doc["margins"]:
         keys += [k for k in row["at"] if k not in keys]
     numbers = ["margin", "std_error", "z", "p_value", "ci_low", "ci_high"]
-    headers = at_headers(keys, [*numbers, "estimable"])  # a feature named z: at_z
+    first = ["class"] if "classes" in doc else []  # K classes: a row per class
+    # a feature named z: at_z
+    headers = at_headers(keys, [*first, *numbers, "estimable"])
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([cell(k) for k in headers] + numbers + ["estimable"])
+    writer.writerow([cell(k) for k in headers] + first + numbers + ["estimable"])
     for row in doc["margins"]:
         at = [cell(row["at"].get(k, "")) for k in keys]
+        head = [cell(row[k]) for k in first]
         values = ["" if row[k] is None else row[k] for k in numbers]
-        writer.writerow(at + values + [int(row["estimable"])])
+        writer.writerow(at + head + values + [int(row["estimable"])])
     return buffer.getvalue()

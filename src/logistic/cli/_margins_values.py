@@ -36,10 +36,12 @@ _RANGE = re.compile(rf"^\s*({_NUM})\s*:\s*({_NUM})\s*:\s*({_NUM})\s*$")
 _NUMLIST = re.compile(rf"^\s*({_NUM})\s*\(\s*({_NUM})\s*\)\s*({_NUM})\s*$")
 
 
-def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
-    """A model of more than two classes: effects on each class probability
-    (:mod:`logistic.inference._multinomial_margins`), which take ``--at``
-    overall, mean or zero and no ``--at-value`` (exit 2 otherwise)."""
+def check_multiclass(mf: Any, at: str) -> None:
+    """A model of more than two classes: effects (and predictive margins) on
+    each class probability (:mod:`logistic.inference._multinomial_margins`,
+    :mod:`logistic.inference._multinomial_predictive`), which take ``--at``
+    overall, mean or zero (exit 2 otherwise); ``--at-value`` as for two
+    classes."""
     from ..inference._multinomial_margins import ATS
     from ._multiclass import is_multiclass
 
@@ -48,14 +50,6 @@ def check_multiclass(mf: Any, at: str, at_value: list[str] | None) -> None:
     if at not in ATS:
         raise CLIError(
             f"--at {at}: a model of more than two classes takes --at {', '.join(ATS)}",
-            EX_USAGE,
-        )
-    if at_value:
-        raise CLIError(
-            f"--at-value {at_value[0]} applies to two-class models; a model of "
-            "more than two classes sets no variable's value (its --at is overall, "
-            "mean or zero; overall only for a formula with interactions or "
-            "transforms)",
             EX_USAGE,
         )
 

@@ -18,8 +18,12 @@ Conventions (owned here):
 * A model of more than two classes gets the effects on each class
   probability (``MultinomialInference.get_margeff``: one row per class and
   feature, the reference class included; ``--json`` adds ``classes`` and a
-  ``class`` key per effect); it takes ``--at overall``, ``mean`` or ``zero``
-  and no ``--at-value``.
+  ``class`` key per effect), and with ``--method pr`` the average
+  probability of each class at each point
+  (``MultinomialInference.predictive_margins``); it takes ``--at overall``,
+  ``mean`` or ``zero`` and ``--at-value`` as two classes do. ``--outcome
+  LEVEL`` (repeatable; Stata's ``predict(outcome(k))``) keeps those classes'
+  rows (the table, ``--json`` and CSV alike); a two-class model refuses it.
 * Penalized (L1/L2) models are refused with one line (exit 2): delta-method
   standard errors need the covariance of an unpenalized fit, which a
   penalized model does not have. Firth models are accepted with
@@ -165,6 +169,16 @@ Categorical = Annotated[
         "its own, statsmodels). Without --dummy it is an error.",
     ),
 ]
+OutcomeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--outcome",
+        metavar="LEVEL",
+        help="A model of more than two classes: show the effects on (or, with "
+        "--method pr, the margins of) this class's probability only (repeat for "
+        "several; Stata's predict(outcome(k))). Default: every class.",
+    ),
+]
 CovType = Annotated[
     str | None,
     typer.Option(
@@ -268,26 +282,45 @@ def _effects(
             sample_weight_kind=kind,
         )
         results = scale_results(results, options.get("scale"))  # grouped fit's φ
-        if margeff["method"] == "pr":  # predictive margins over a grid
-            return predictive_of(results, mf, rows, str(data), margeff)
-        if options.get("grid"):  # effects at each point of a grid
-            grid = margeff.pop("atexog")
-            return grid_of(results, mf, rows, str(data), grid, margeff)
-        if is_multiclass(mf.model):  # effects on every class, named by level
+        if is_multiclass(mf.model):  # every class, named by its level
             target = ((mf.encoding or {}).get("label") or {}).get("column")
             results = name_classes(results, levels_of(mf), target)
-            del margeff["atexog"]  # refused before, by check_multiclass
+        if margeff["method"] == "pr":  # predictive margins over a grid
+            return _outcomes(
+                predictive_of(results, mf, rows, str(data), margeff), options
+            )
+        if options.get("grid"):  # effects at each point of a grid
+            grid = margeff.pop("atexog")
+            return _outcomes(
+                grid_of(results, mf, rows, str(data), grid, margeff), options
+            )
         if rows.frame is not None:  # a formula's variables, through every term
-            return formula_margins(results, encoding_of(mf), rows.frame,
-                                   sample_weight=rows.sample_weight, offset=rows.offset,
-                                   path=str(data), **margeff)  # fmt: skip
-        return results.get_margeff(**margeff)
+            return _outcomes(
+                formula_margins(results, encoding_of(mf), rows.frame,
+                                sample_weight=rows.sample_weight, offset=rows.offset,
+                                path=str(data), **margeff),  # fmt: skip
+                options,
+            )
+        return _outcomes(results.get_margeff(**margeff), options)
     except InvalidParameterError as exc:
         raise CLIError(_cli_words(" ".join(str(exc).split())), EX_USAGE) from None
     except DataValidationError as exc:
         label = (mf.encoding or {}).get("label")
         not_training_data(exc, data, model, "margins", label)
         raise
+
+
+def _outcomes(me: Any, options: dict[str, Any]) -> Any:
+    """``me`` with only the classes ``--outcome`` names (all without it)."""
+    from .._exceptions import InvalidParameterError
+
+    wanted = options.get("outcome")
+    if not wanted:
+        return me
+    try:
+        return me.for_classes(wanted)
+    except InvalidParameterError as exc:
+        raise CLIError(f"--outcome {exc}", EX_USAGE) from None
 
 
 def _separation_words(messages: list[str], me: Any) -> list[str]:
@@ -330,6 +363,7 @@ def margins(
     categorical: Categorical = None,
     cov_type: CovType = None,
     clusters: Cluster = None,
+    outcome: OutcomeOption = None,
     level: Level = 0.95,
     scale: Scale = None,
     json_out: opt.Json = False,
@@ -377,7 +411,7 @@ def margins(
     _choice("--at", at, ATS)
     predictive = method == "pr"
     if predictive:  # predictive margins: no discrete changes
-        check_predictive(dummy, categorical, multiclass=False)
+        check_predictive(dummy, categorical)
     if categorical is not None and not dummy:
         raise CLIError(
             f"--categorical {categorical} applies to discrete changes only: add "
@@ -415,9 +449,14 @@ def margins(
     mf = load_model_file(str(model), data)
     check_model(mf, model, counts=True)
     check_counts(mf, model, cov_type)
-    if predictive:
-        check_predictive(False, None, multiclass=is_multiclass(mf.model))
-    check_multiclass(mf, at, at_value)
+    check_multiclass(mf, at)
+    if outcome and not is_multiclass(mf.model):
+        raise CLIError(
+            f"--outcome {outcome[0]} picks classes of a model of more than two "
+            "classes; a two-class model's margins are of the one positive class "
+            "(leave --outcome out)",
+            EX_USAGE,
+        )
     scaled = scale_of(mf, str(model), scale, on_counts(mf))
     variables = by_variable(encoding_of(mf))  # VAR=VALUE texts, checked there
     names = feature_names(mf)
@@ -446,7 +485,7 @@ def margins(
     what = "predictive margins" if predictive else "marginal effects"
     with collect_warnings() as messages, status(f"{what} ...", quiet):
         options = {"cov_type": cov_type, "margeff": margeff, "scale": scaled,
-                   "grid": grid is not None}  # fmt: skip
+                   "grid": grid is not None, "outcome": outcome}  # fmt: skip
         me = _effects(mf, rows, data, model, options)
     for message in _separation_words(messages, me):
         warn(message)

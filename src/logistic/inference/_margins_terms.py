@@ -350,17 +350,14 @@ class _Block:
         return value, grad
 
 
-def _check_options(
-    at: str, method: str, effects: list[_Effect], settable: bool = True
-) -> None:
-    """Refuse ``at`` other than overall (``settable``: whether the caller
-    takes ``atexog``, which the refusal then offers) and the elasticities
-    of discrete changes."""
+def _check_options(at: str, method: str, effects: list[_Effect]) -> None:
+    """Refuse ``at`` other than overall (offering ``atexog``) and the
+    elasticities of discrete changes."""
     if at != "overall":
-        offer = "; set a variable's value on every row with atexog" if settable else ""
         raise InvalidParameterError(
             f"at={at!r}: the effects of a formula's variables (through every term "
-            f"that reads them) are averaged over the training rows, at='overall'{offer}"
+            "that reads them) are averaged over the training rows, at='overall'; "
+            "set a variable's value on every row with atexog"
         )
     if method in ("dyex", "eyex") and any(e.values is not None for e in effects):
         raise InvalidParameterError(
@@ -423,17 +420,15 @@ def prepare(
     method: str = "dydx",
     atexog: Mapping[str, Any] | None = None,
     dummy: Any = False,
-    settable: bool = True,
 ) -> Prepared:
     """The options checked, the rows of the table and the evaluation frame
-    (``settable``: whether the caller takes ``atexog``; a model of K > 2
-    classes does not)."""
+    (binary and K-class effects alike)."""
     from ._margins import ATS, METHODS, _choice
 
     at = _choice("at", at, ATS)
     method = _choice("method", method, METHODS)
     effects = _effects_of(variables, frame, dummy)
-    _check_options(at, method, effects, settable)
+    _check_options(at, method, effects)
     values = _set_values(atexog, variables)
     base = frame.reset_index(drop=True)
     for column, value in values.items():

@@ -149,7 +149,7 @@ def multinomial_variable_effects(
     the Jacobian ``(K m, (K-1) q)`` in ``param_names`` order."""
     from ._multinomial_margins import MultinomialMarginalEffects
 
-    prep = prepare(frame, variables, settable=False, **options)
+    prep = prepare(frame, variables, **options)
     totals, grads = prep.accumulate(MultinomialBlock.maker(results, design))
     effects = np.stack(totals, axis=1) / prep.weight  # (K, m)
     K, m = effects.shape

@@ -138,28 +138,21 @@ def _stepped(factors: dict[str, Any]) -> dict[str, str]:
     return found
 
 
-def _without_steps(
-    variables: list[Any], factors: dict[str, Any], classes: bool
-) -> list[Any]:
+def _without_steps(variables: list[Any], factors: dict[str, Any]) -> list[Any]:
     """``variables`` less those a comparison reads: an effect is a
     derivative, and a comparison is a step in its variable, with no
     derivative where it jumps (a central difference at a row on the step
     would be 1/(2h)). The others' effects are defined (the step does not
     move with them); those left out are named in one warning, or, when none
-    is left, refused. The remedy named is one the model takes: predictive
-    margins at values of the variable for two classes, ``predict`` on rows
-    holding those values for K classes (``classes``), whose predictive
-    margins ``margins`` does not give."""
+    is left, refused. The remedy named: predictive margins at values of
+    the variable (``--method pr``, which K classes take too)."""
     stepped = _stepped(factors)
     kept = [v for v in variables if v.column not in stepped]
     if len(kept) == len(variables):
         return kept
     column, term = next(iter(stepped.items()))
     compare = (
-        f"predict on the rows with {column!r} set to each value you compare and "
-        "average the class probabilities"
-        if classes
-        else f"compare predictive margins at values of it (--method pr --at-value "
+        f"compare predictive margins at values of it (--method pr --at-value "
         f"{column}=A,B)"
     )
     why = (
@@ -211,10 +204,6 @@ def formula_margins(
     if isinstance(given, list) and all(isinstance(item, str) for item in given):
         margeff["atexog"] = _texts(given)  # the command line's VAR=VALUE texts
     if is_grid(margeff.get("atexog")):
-        if hasattr(results, "classes"):  # K classes set no values
-            from ..inference._multinomial_refusals import refusal
-
-            raise refusal("get_margeff(atexog=...)")
         points = grid_points(margeff.pop("atexog"))
 
         def effects_at(g: int) -> Any:
@@ -222,6 +211,10 @@ def formula_margins(
                                    sample_weight=sample_weight, offset=offset,
                                    path=path, **margeff)  # fmt: skip
 
+        if hasattr(results, "classes"):  # K classes: every class at each point
+            from ..inference._multinomial_grid import stack_multinomial
+
+            return stack_multinomial(results, points, effects_at)
         return stack_effects(results, points, effects_at)
     categorical = margeff.pop("categorical", "levels")
     if categorical != "levels":
@@ -232,9 +225,7 @@ def formula_margins(
             "(categorical='levels')"
         )
     factors, terms = encoding["factors"], encoding["terms"]
-    variables = _without_steps(
-        formula_variables(encoding), factors, hasattr(results, "classes")
-    )
+    variables = _without_steps(formula_variables(encoding), factors)
     _check_set_values(margeff.get("atexog"), factors, frame)
 
     def design(rows: Any) -> np.ndarray:
@@ -270,6 +261,9 @@ def formula_predictive_margins(
     """``results``' predictive margins with the stored formula's raw variables
     set to each point's values and every term re-encoded
     (:func:`logistic.inference._predictive_margins.variable_predictive_margins`)."""
+    from ..inference._multinomial_predictive import (
+        multinomial_variable_predictive_margins,
+    )
     from ..inference._predictive_margins import (
         grid_points,
         variable_predictive_margins,
@@ -283,7 +277,12 @@ def formula_predictive_margins(
     def design(rows: Any) -> np.ndarray:
         return build_design(rows, factors, terms, path)[0]
 
-    return variable_predictive_margins(
+    margins = (
+        multinomial_variable_predictive_margins
+        if hasattr(results, "classes")  # MultinomialInference: every class
+        else variable_predictive_margins
+    )
+    return margins(
         results, frame, formula_variables(encoding), design, atexog=atexog, at=at,
         sample_weight=sample_weight, offset=offset,
     )  # fmt: skip
