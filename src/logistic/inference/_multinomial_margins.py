@@ -14,7 +14,10 @@ Conventions (owned here; the binary ones are :mod:`._margins`'s, whose kinds,
 * ``at="overall"`` averages the per-row effects over the training rows with
   frequency weights (``Σ s e_i / Σ s``); ``"mean"`` evaluates them at the
   weighted column means (and mean offset row), ``"zero"`` at ``x = 0``
-  (offset 0). ``"median"`` is binary-only.
+  (offset 0). ``"median"`` is binary-only. ``atexog`` (one value per column,
+  or a one-hot term by its level, as :func:`._margins._atexog` reads it for
+  two classes) sets those columns on every row (or on the one row) first;
+  a grid of values is :mod:`._multinomial_grid`'s.
 * ``dummy`` (True, or a list of 0/1 columns) turns an effect into the
   discrete change ``F(x_l = 1) - F(x_l = 0)``, ``F`` the class probabilities
   (``dydx``) or their logarithms (``eydx``), with the binary rules of
