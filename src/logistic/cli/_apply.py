@@ -50,6 +50,7 @@ __all__ = [
     "output_rows",
     "read_for_model",
     "read_input",
+    "refuse_weightless",
     "tell_unscored",
     "unscored_line",
     "weights_of",
@@ -219,10 +220,18 @@ def weights_of(
 
 
 def _weigh(
-    design: Any, raw: Any, encoding: dict[str, Any], missing: str, data: Path
+    design: Any,
+    raw: Any,
+    encoding: dict[str, Any],
+    missing: str,
+    data: Path,
+    *,
+    whole: bool = True,
 ) -> str | None:
     """Set ``design.sample_weight`` from the stored weights column (rows with
-    a missing weight: an error, or left out under ``--missing drop|na``)."""
+    a missing weight: an error, or left out under ``--missing drop|na``).
+    ``whole``: ``raw`` is the whole file, whose weights must not all be 0
+    (:func:`refuse_weightless`); a chunk's may (the caller checks the sum)."""
     name, weights, absent = weights_of(raw, encoding, required=False)
     if name is None:
         if encoding.get("weights"):
@@ -238,13 +247,19 @@ def _weigh(
         check_missing(raw, [name], "error")
     drop_rows(design, absent)
     design.sample_weight = weights[design.keep]
-    if design.sample_weight.size and not design.sample_weight.sum() > 0:
+    if whole:
+        refuse_weightless(design.sample_weight, str(name), data)
+    return str(name)
+
+
+def refuse_weightless(weights: np.ndarray, name: str, data: Path) -> None:
+    """Refuse rows scored whose weights are all 0 (exit 65): nothing to measure."""
+    if weights.size and not weights.sum() > 0:
         raise CLIError(
             f"{data}: every row's weight in the weights column {name!r} is 0 "
             "(fit --weights); there is nothing to measure",
             EX_DATAERR,
         )
-    return str(name)
 
 
 def drop_rows(design: Any, bad: np.ndarray) -> None:

@@ -467,6 +467,18 @@ ChunkRows = Annotated[
         help="Rows per chunk when streaming (default: 8 MiB of float64 features).",
     ),
 ]
+ReadStream = Annotated[
+    bool | None,
+    typer.Option(
+        "--stream/--no-stream",
+        metavar="",
+        help="Read DATA in chunks of rows (--chunk-rows), never whole: memory "
+        "is bounded by the chunk, not the file (CSV and Parquet files); the "
+        "results are the same. Default: in chunks when the file is larger than "
+        "1/16 of memory.",
+        show_default=False,
+    ),
+]
 Workers = Annotated[
     int | None,
     typer.Option(

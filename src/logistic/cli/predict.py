@@ -28,6 +28,11 @@ from ._common import (
     require_inputs,
     writing,
 )
+from ._predict_estimable import (
+    check_covariance,
+    interval_columns,
+    warn_non_estimable_scores,
+)
 from ._progress import Quiet
 from ._typed import given_once
 
@@ -175,138 +180,6 @@ def check_interval(level: float | None) -> None:
         )
 
 
-def _why_no_covariance(model: Any, limit: int) -> str:
-    """The cause of a missing covariance in a model file, with its remedy."""
-    from ..inference._checks import penalty_of
-
-    if penalty_of(model) != (0.0, 0.0):
-        return (
-            f"it is a penalized fit (--penalty {model.penalty}); refit without "
-            "--penalty, or with --penalty firth"
-        )
-    n_params = int(model.n_features_in_) + int(bool(model.fit_intercept))
-    if n_params > limit:
-        return f"it has {n_params} parameters, more than the {limit} a file stores"
-    return (
-        "its information matrix was singular (collinear or constant columns; "
-        "logistic summary MODEL names them), or the file was written before model "
-        "files stored the covariance; drop the columns, or refit"
-    )
-
-
-def check_covariance(mf: Any, model: Path) -> None:
-    """Refuse ``--interval`` for a model file without a covariance (exit 65),
-    naming the cause."""
-    from ..io._schema import MAX_COVARIANCE_PARAMS
-
-    if mf.covariance is None:
-        raise CLIError(
-            f"{model} stores no covariance of the estimates, so --interval cannot "
-            f"be computed: {_why_no_covariance(mf.model, MAX_COVARIANCE_PARAMS)}"
-        )
-
-
-def interval_columns(applied: Any, model: Path, level: float) -> dict[str, Any]:
-    """``proba_se``, ``proba_lower``, ``proba_upper`` of the scored rows, from
-    the model file's covariance (``logistic.inference.stored_prediction``, as
-    ``LogisticRegression.predict_interval`` of the loaded model); a file of a
-    fit with aliased columns gives the reduced model's (its statistics)."""
-    import numpy as np
-
-    from ..inference import stored_prediction
-
-    mf = applied.model_file
-    check_covariance(mf, model)
-    design = applied.design
-    X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
-    if X.shape[0] == 0:
-        empty = np.empty(0)
-        return {"proba_se": empty, "proba_lower": empty, "proba_upper": empty}
-    from ._aliased_file import attach_statistics
-
-    attach_statistics(mf, str(model))  # aliased columns: the reduced model's
-    if getattr(mf.model, "fit_statistics_", None) is not None:
-        import warnings
-
-        from .._exceptions import NonEstimableWarning
-        from ..inference import fit_inference
-
-        results = fit_inference(mf.model)
-        with warnings.catch_warnings():  # said below, naming the file's rows
-            warnings.simplefilter("ignore", NonEstimableWarning)
-            pred = results.get_prediction(X, offset=design.offset)
-        _warn_non_estimable_rows(applied, pred.estimable, list(results.aliased))
-    else:
-        pred = stored_prediction(
-            mf.model, mf.covariance, mf.covariance_names, X, design.offset
-        )
-    ci = pred.conf_int(1.0 - level)
-    return {"proba_se": pred.se, "proba_lower": ci[:, 0], "proba_upper": ci[:, 1]}
-
-
-def warn_non_estimable_scores(applied: Any, model: Path) -> None:
-    """Without --interval: warn of the scored rows whose prediction needs an
-    aliased coefficient (a level or cell with no training row of positive
-    weight), as R's ``predict.glm`` warns ("prediction from rank-deficient
-    fit") and as ``--interval`` does; the file's null basis decides
-    (:mod:`logistic.inference._estimable`). Files without aliased columns,
-    or without a covariance, are not checked."""
-    import numpy as np
-
-    from .._multiclass import is_multiclass
-
-    mf = applied.model_file
-    cov = mf.covariance
-    if cov is None or is_multiclass(mf.model) or not np.isnan(np.diag(cov)).any():
-        return
-    from .._exceptions import ModelFormatError
-    from ._aliased_file import attach_statistics
-
-    try:  # a field refused here is summary's and --interval's to name
-        attach_statistics(mf, str(model))
-    except ModelFormatError:
-        return
-    if getattr(mf.model, "fit_statistics_", None) is None:
-        return
-    import warnings
-
-    from ..inference import fit_inference
-    from ..inference._estimable import non_estimable
-
-    with warnings.catch_warnings():  # the fit's own warnings are summary's
-        warnings.simplefilter("ignore")
-        try:
-            results = fit_inference(mf.model)
-            est = results._estimability
-        except Exception:  # no inference from the file: the scores stand alone
-            return
-    unset = non_estimable(applied.design.X, est)
-    _warn_non_estimable_rows(applied, ~unset, list(results.aliased))
-
-
-def _warn_non_estimable_rows(applied: Any, estimable: Any, aliased: list[str]) -> None:
-    """The library's warning of rows whose prediction needs an aliased
-    coefficient, naming them by their place in the file (``line 4``, ``row
-    3``), not among the rows scored (which --missing and --unknown-levels
-    thin out)."""
-    import numpy as np
-
-    if estimable is None or bool(np.all(estimable)):
-        return
-    from ..inference._estimable import ROWS_READ_ALIASED_AS_ZERO, warn_non_estimable
-    from ..tabular._raw import position
-
-    scored = np.flatnonzero(applied.design.keep)  # file row of each scored row
-    unset = scored[~np.asarray(estimable, dtype=bool)]
-    where = ", ".join(position(applied.raw, int(r)) for r in unset[:10])
-    where += ", ..." if unset.size > 10 else ""
-    warn_non_estimable(
-        f"{unset.size} of {scored.size} rows scored ({where})",
-        aliased,
-        ROWS_READ_ALIASED_AS_ZERO,
-    )
-
-
 def _table(
     applied: Any,
     threshold: float,
@@ -357,7 +230,9 @@ def _table(
                 EX_USAGE,
             )
     for name in keep or []:  # as written (CSV: RawData.verbatim)
-        column = applied.raw.verbatim.get(name, applied.raw.table.column(name))
+        column = applied.raw.verbatim.get(name)  # a chunk holds no other
+        if column is None:
+            column = applied.raw.table.column(name)
         column = _writable(column)
         if not rows.all():
             column = column.filter(bool_array(rows))
@@ -436,6 +311,8 @@ def predict(
     decimal: opt.Decimal = ".",
     force: opt.Force = False,
     quiet: Quiet = False,
+    stream: opt.ReadStream = None,
+    chunk_rows: opt.ChunkRows = None,
 ) -> None:
     """Predict class probabilities and the label for every row of DATA.
 
@@ -450,13 +327,21 @@ def predict(
     empty predictions); stderr counts them in one line. Output rows are in
     input order.
 
+    A CSV or Parquet file larger than 1/16 of memory (or any, with
+    --stream) is read, scored and written in chunks of rows (--chunk-rows):
+    the same output, in bounded memory, written to a temporary file renamed
+    onto FILE at the end.
+
     Example: logistic predict model.json new.csv -o predictions.csv
     (--interval 0.95 adds the 95% confidence interval of P(positive))
     """
     import pyarrow.csv as pacsv
 
+    from ._apply_stream import check_chunk_rows, stream_wanted
+
     check_row_options(missing, unknown)
     check_interval(interval)
+    check_chunk_rows(chunk_rows)
     kept = parse_list(keep, "--keep")
     require_inputs(data=data, model=model)
     # "-o FILE -o -" too: check_output, which refuses a repeated output,
@@ -495,20 +380,37 @@ def predict(
         if out is not None:
             refuse_existing(out, force=force)
 
-    applied = apply_model(
-        model,
-        data,
-        with_target=False,
-        missing=missing,
-        unknown=unknown,
-        sep=sep,
-        fmt=fmt,
-        quiet=quiet,
-        encoding=encoding,
-        decimal=decimal,
-        keep=kept,
-        checked=checked,
-    )
+    reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
+
+    def streamed() -> None:
+        from ._predict_stream import predict_streamed
+
+        options = {"threshold": threshold, "kept": kept, "excel": excel}
+        options.update(interval=interval, missing=missing, unknown=unknown)
+        options.update(force=force, quiet=quiet, chunk_rows=chunk_rows)
+        predict_streamed(model, data, out, reading=reading, checked=checked, **options)
+
+    if stream_wanted(data, fmt, stream):
+        return streamed()
+    from ..tabular._raw import DecompressedTooLarge
+
+    try:
+        applied = apply_model(
+            model,
+            data,
+            with_target=False,
+            missing=missing,
+            unknown=unknown,
+            quiet=quiet,
+            keep=kept,
+            checked=checked,
+            **reading,
+        )
+    except DecompressedTooLarge as exc:  # its text is too large to hold
+        if stream is False:
+            raise
+        note(f"{exc.path} decompresses to more than {exc.limit} bytes: read in chunks")
+        return streamed()
     if interval is None:
         warn_non_estimable_scores(applied, model)
         extra = None

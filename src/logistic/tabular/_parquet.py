@@ -10,7 +10,7 @@ import re
 from .._exceptions import DataValidationError
 from ._raw import RawData, open_data
 
-__all__ = ["not_parquet_hint", "parquet_message", "read_parquet"]
+__all__ = ["not_parquet_hint", "parquet_message", "read_parquet", "refuse_compressed"]
 
 #: (a pattern string: ``re`` compiles it on the first error, not at import)
 _PARQUET_SOURCE = r"^Could not open Parquet input source '[^']*': "
@@ -40,6 +40,15 @@ def not_parquet_hint(path: str) -> str:
     )
 
 
+def refuse_compressed(name: str, compression: str | None) -> None:
+    """Refuse a Parquet file compressed as a whole (gzip, bz2), naming it."""
+    if compression is not None:
+        raise DataValidationError(
+            f"{name}: a {compression}-compressed Parquet file; Parquet compresses "
+            "internally, decompress the file first"
+        )
+
+
 def read_parquet(path: str, name: str, compression: str | None) -> RawData:
     """A Parquet file read whole (its columns' names are checked by the caller,
     as a CSV file's; a name given twice before the read, which pyarrow would
@@ -50,11 +59,7 @@ def read_parquet(path: str, name: str, compression: str | None) -> RawData:
 
     from ..backends._column_words import PARQUET_NAMES, check_unique_names
 
-    if compression is not None:
-        raise DataValidationError(
-            f"{name}: a {compression}-compressed Parquet file; Parquet compresses "
-            "internally, decompress the file first"
-        )
+    refuse_compressed(name, compression)
     with open_data(path) as fh:
         try:
             # named twice, a column is refused in words (pyarrow's read_table

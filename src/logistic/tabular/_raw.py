@@ -69,6 +69,10 @@ class RawData:
         (``read_data(verbatim=...)``), where ``table`` differs.
     lines : logistic.tabular._lines.LineMap or None
         The line each CSV data row starts on (None: row n is line n + 2).
+    first_row : int
+        The 0-based place in the file of the first row held: 0 for a file
+        read whole, a chunk's first row for a file read in chunks
+        (:mod:`._chunks`); ``lines`` then maps rows of the file.
     """
 
     path: str
@@ -82,6 +86,7 @@ class RawData:
     unnamed: list[int] = field(default_factory=list)
     verbatim: dict[str, Any] = field(default_factory=dict)
     lines: Any = None
+    first_row: int = 0
 
     @property
     def n_rows(self) -> int:
@@ -93,12 +98,14 @@ def position(raw: RawData, row: int) -> str:
     the row starts on, :class:`._lines.LineMap`; "data row N" where that
     cannot be known) or "row N" (Parquet, LibSVM).
 
-    For a subset of rows (``raw._rows`` maps subset rows to file rows) the
-    position is the one in the file.
+    For a subset of rows (``raw._rows`` maps subset rows to rows held) and
+    for a chunk of a file (``raw.first_row``) the position is the one in the
+    file.
     """
     rows = getattr(raw, "_rows", None)
     if rows is not None:
         row = int(rows[row])
+    row += raw.first_row
     if raw.format != "csv":
         return f"row {row + 1}"
     return f"line {row + 2}" if raw.lines is None else str(raw.lines.where(row))

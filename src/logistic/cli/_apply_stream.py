@@ -1,0 +1,274 @@
+"""Apply a saved model to a data file read in chunks of rows (``predict``,
+``evaluate``): the streamed counterpart of :func:`._apply.apply_model`.
+
+Conventions (owned here):
+
+* **When.** ``--stream`` reads DATA in chunks, ``--no-stream`` whole. By
+  default a regular CSV or Parquet file larger than :func:`stream_bytes`
+  (1/16 of the memory this process may use, :func:`logistic._memory.process_memory`;
+  :data:`STREAM_BYTES` where that is unknown) is read in chunks; a smaller
+  file, standard input, a pipe, LibSVM data and a Parquet directory are read
+  whole. A compressed file read whole that decompresses past its budget
+  (:class:`logistic.tabular._raw.DecompressedTooLarge`) is read again in
+  chunks, with a note.
+* **Chunks.** ``--chunk-rows N`` rows at a time; by default as many as
+  8 MiB of the model's float64 design holds
+  (:func:`logistic.backends._sources.chunk_rows_for`, the rule of ``fit
+  --stream``), at least :data:`MIN_CHUNK_ROWS`.
+* **Same results.** The file's head is checked as a file read whole is
+  (columns missing, ``--keep``, the notes of columns the model does not read,
+  all said once, before any row is scored); each chunk is then encoded by
+  :func:`logistic.tabular.apply_design` and scored by the calls the
+  in-memory path makes (:mod:`logistic.tabular._chunks` reads the values the
+  in-memory reader reads), so every row gets the same bits whatever chunk
+  holds it. A row that cannot be scored is named by its place in the file.
+* **Counts.** Rows read, rows with missing values and rows with unseen
+  categories are summed over the chunks (:class:`Tally`); the caller says
+  them once, at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ._codes import EX_DATAERR, EX_USAGE, CLIError
+
+__all__ = [
+    "MIN_CHUNK_ROWS",
+    "STREAM_BYTES",
+    "Streamed",
+    "Tally",
+    "apply_chunks",
+    "check_chunk_rows",
+    "stream_bytes",
+    "stream_wanted",
+]
+
+#: The file size past which DATA is read in chunks when memory is unknown.
+STREAM_BYTES = 256 * 2**20
+#: The fraction of this process's memory past which DATA is read in chunks.
+STREAM_FRACTION = 1 / 16
+#: The fewest rows of a default chunk (a design of thousands of columns).
+MIN_CHUNK_ROWS = 1024
+
+
+def stream_bytes() -> int:
+    """The size of a data file past which it is read in chunks by default."""
+    from .. import _memory
+
+    memory = _memory.process_memory()
+    return STREAM_BYTES if memory is None else int(memory * STREAM_FRACTION)
+
+
+def check_chunk_rows(chunk_rows: int | None) -> None:
+    """``--chunk-rows`` is at least 1 (exit 2)."""
+    if chunk_rows is not None and chunk_rows < 1:
+        raise CLIError(f"--chunk-rows must be at least 1, got {chunk_rows}", EX_USAGE)
+
+
+def stream_wanted(data: Path, fmt: str | None, stream: bool | None) -> bool:
+    """Whether DATA is read in chunks (module docstring, **When**)."""
+    if stream is False:
+        return False
+    from .._files import STDIN
+    from ..formats import sniff_format
+    from ..tabular._chunks import STREAMED_FORMATS
+
+    regular = str(data) != STDIN and data.is_file()
+    kind = fmt or (sniff_format(data)[0] if regular else "csv")
+    if stream is None:
+        return (
+            regular
+            and kind in STREAMED_FORMATS
+            and (data.stat().st_size > stream_bytes())
+        )
+    if not regular:
+        raise CLIError(
+            f"--stream reads a file in chunks; {data} is not a regular file "
+            "(standard input and pipes are read whole): leave out --stream",
+            EX_USAGE,
+        )
+    if kind not in STREAMED_FORMATS:
+        raise CLIError(
+            f"--stream reads CSV and Parquet files; {data} is {kind} data, which "
+            "is read whole: leave out --stream",
+            EX_USAGE,
+        )
+    return True
+
+
+class Tally:
+    """Rows read, dropped, with missing values and with unseen categories,
+    summed over the chunks (the fields :func:`._apply.unscored_line` and
+    ``evaluate`` read of a design)."""
+
+    def __init__(self) -> None:
+        self.rows_read = self.rows_dropped = self.n_missing = self.n_unknown = 0
+        self.scored = 0
+
+    def add(self, design: Any, scored: int) -> None:
+        self.rows_read += int(design.rows_read)
+        self.rows_dropped += int(design.rows_dropped)
+        self.n_missing += int(design.n_missing)
+        self.n_unknown += int(design.n_unknown)
+        self.scored += int(scored)
+
+
+class Streamed(NamedTuple):
+    """A model file checked against DATA's head; ``chunks`` yields one
+    :class:`._apply.Applied` per chunk and keeps ``tally``."""
+
+    model_file: Any
+    chunks: Iterator[Any]
+    tally: Tally
+    weights: str | None
+    chunk_rows: int
+
+
+def _source(data: Path, fmt: str | None, reading: dict[str, Any]) -> Any:
+    from ..tabular._chunks import ChunkedFile
+    from ..tabular._encoding import NotDataError
+
+    try:
+        return ChunkedFile(str(data), fmt=fmt, **reading)
+    except NotDataError as exc:  # a model file given twice, or in DATA's place
+        raise CLIError(
+            f"{exc} (the arguments are MODEL DATA: the model file, then the data file)",
+            EX_DATAERR,
+        ) from None
+
+
+def _columns(encoding: dict[str, Any], with_target: bool, weighted: bool) -> list[str]:
+    """The columns of DATA a chunk reads: the model's inputs, the target and
+    grouped counts with ``with_target``, the weights with ``weighted``."""
+    from ..tabular._inputs import input_columns
+
+    skip = set()
+    if not with_target:
+        skip |= {encoding.get("target")} | set(
+            (encoding.get("binomial") or {}).values()
+        )
+    if not weighted:
+        skip.add(encoding.get("weights"))
+    return [c for c in input_columns(encoding) if c not in skip]
+
+
+def _text_columns(encoding: dict[str, Any], keep: list[str]) -> list[str]:
+    """The columns a chunk reads as text: those the file read whole reads as
+    text (:func:`._apply.read_for_model`) and a formula's columns read only
+    inside ``C()`` (their text that reads as a number is that level,
+    :mod:`logistic.tabular._factor_values`)."""
+    from ..tabular._factor_values import read_as_levels
+    from ..tabular._inputs import text_input_columns
+
+    text = text_input_columns(encoding)
+    if encoding["kind"] == "formula":
+        text += sorted(read_as_levels(encoding.get("factors") or {}))
+    return [*text, *keep]
+
+
+def apply_chunks(
+    model_path: Path,
+    data: Path,
+    *,
+    with_target: bool,
+    missing: str = "error",
+    unknown: str = "error",
+    sep: str | None = None,
+    fmt: str | None = None,
+    quiet: bool = False,
+    encoding: str | None = None,
+    decimal: str = ".",
+    weighted: bool = False,
+    keep: list[str] | None = None,
+    checked: Callable[[Any], None] | None = None,
+    target: str | None = None,
+    chunk_rows: int | None = None,
+) -> Streamed:
+    """:func:`._apply.apply_model` of DATA read in chunks: the model file and
+    DATA's head are read and checked now (``checked(model_file)`` last), the
+    rows when ``Streamed.chunks`` is iterated."""
+    from ..tabular import apply_design
+    from ._apply import _require_kept, _weigh, _with_target, encoding_of
+    from ._common import import_pandas_first, load_model_file, note, require_inputs
+
+    check_chunk_rows(chunk_rows)
+    require_inputs(data=data, model=model_path)
+    mf = load_model_file(str(model_path), data)
+    model_encoding = encoding_of(mf, model_path)
+    if model_encoding["kind"] == "libsvm":
+        raise CLIError(
+            f"{model_path} was fitted on LibSVM data, which is read whole; leave "
+            "out --stream",
+            EX_USAGE,
+        )
+    import_pandas_first(model_encoding.get("kind") == "formula")
+    if with_target:
+        model_encoding = _with_target(model_encoding, mf, target, model_path)
+        if mf.encoding is None:  # saved from Python: the mapping --target gave
+            import dataclasses
+
+            mf = dataclasses.replace(mf, encoding=model_encoding)
+    reading = {"sep": sep, "encoding": encoding, "decimal": decimal}
+    source = _source(data, fmt, reading)
+    head = source.head()
+    rows = dict(missing=missing, unknown=unknown, kept=keep, weighted=weighted)
+    checks = apply_design(head, model_encoding, with_target=with_target, **rows)
+    weights = _weigh(checks, head, model_encoding, missing, data) if weighted else None
+    if keep:
+        _require_kept(head, keep)
+    if checked is not None:
+        checked(mf)
+    for text in checks.notes:
+        note(text)
+    from ..backends._sources import chunk_rows_for
+
+    width = max(1, len(model_encoding["feature_names"]))
+    size = chunk_rows or max(MIN_CHUNK_ROWS, chunk_rows_for(width))
+    tally = Tally()
+
+    def chunks() -> Iterator[Any]:
+        from ._apply import Applied, _scored
+        from ._progress import ReadProgress
+
+        progress = ReadProgress(str(data), quiet)
+        with progress.live() as on_progress:
+            for raw in source.chunks(
+                _columns(model_encoding, with_target, weighted and weights is not None),
+                chunk_rows=size,
+                text_columns=_text_columns(model_encoding, keep or []),
+                verbatim=keep or (),
+                on_progress=on_progress,
+            ):
+                design = apply_design(
+                    raw, model_encoding, with_target=with_target, **rows
+                )
+                if weights is not None:
+                    _weigh(design, raw, model_encoding, missing, data, whole=False)
+                X = (
+                    design.named_X()
+                    if hasattr(mf.model, "feature_names_in_")
+                    else design.X
+                )
+                z = (
+                    _empty_logits(mf.model)
+                    if X.shape[0] == 0
+                    else _scored(mf.model, X, design, raw)
+                )
+                tally.add(design, X.shape[0])
+                yield Applied(mf, raw, design, z, weights)
+
+    return Streamed(mf, chunks(), tally, weights, size)
+
+
+def _empty_logits(model: Any) -> Any:
+    """The logits of no row: ``(0,)``, or ``(0, K)`` for K classes."""
+    import numpy as np
+
+    from .._multiclass import is_multiclass
+
+    if is_multiclass(model):
+        return np.empty((0, len(model.classes_)), dtype=np.float64)
+    return np.empty(0, dtype=np.float64)

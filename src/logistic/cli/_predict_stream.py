@@ -1,0 +1,179 @@
+"""``logistic predict`` of a file read in chunks (:mod:`._apply_stream`).
+
+Convention (owned here): each chunk's output rows are built by the
+in-memory path's own :func:`.predict._table` and written as they come: CSV
+through one ``pyarrow.csv.CSVWriter`` (its header once; the bytes of the
+file written whole), Parquet through one ``ParquetWriter`` (a row group a
+chunk; the same table). A file output is written to a temporary file in
+its folder and renamed onto it at the end (:func:`._common.writing`): an
+error or an interrupt mid-way (Ctrl-C) leaves neither a partial file nor
+the temporary one, and an existing output as it was. Standard output is
+written as the rows come: an error mid-way leaves the rows before it there,
+and the exit code says it failed. The counts of rows not scored and the
+warning of rows whose prediction is not estimable are said once, at the
+end, for the whole file.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+__all__ = ["predict_streamed"]
+
+
+def _label_type(model_file: Any) -> Any:
+    """The arrow type of the label column: that of the model's labels (a
+    chunk whose rows are all unscored has a column of nulls only)."""
+    import numpy as np
+
+    from .._multiclass import is_multiclass
+    from ._apply import label_values
+    from ._arrow import label_array
+
+    if is_multiclass(model_file.model):
+        from ._multiclass import levels_of
+
+        labels = list(levels_of(model_file))
+    else:
+        both = np.array([False, True])
+        labels = list(
+            label_values(model_file.encoding, both, model_file.model.classes_)
+        )
+    return label_array(labels).type
+
+
+class _Writer:
+    """One output file's writer, made from the first chunk's table."""
+
+    def __init__(self, sink: Any, csv: bool, model_file: Any) -> None:
+        self.sink, self.csv, self.model_file = sink, csv, model_file
+        self.writer: Any = None
+        self.schema: Any = None
+        self.rows = 0
+
+    def write(self, table: Any) -> None:
+        import pyarrow as pa
+
+        if self.writer is None:
+            fields = [
+                pa.field(f.name, _label_type(self.model_file))
+                if pa.types.is_null(f.type) and f.name == "label"
+                else f
+                for f in table.schema
+            ]
+            self.schema = pa.schema(fields)
+            if self.csv:
+                import pyarrow.csv as pacsv
+
+                self.writer = pacsv.CSVWriter(self.sink, self.schema)
+            else:
+                import pyarrow.parquet as pq
+
+                self.writer = pq.ParquetWriter(self.sink, self.schema)
+        self.writer.write_table(table.cast(self.schema))
+        self.rows += table.num_rows
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def predict_streamed(
+    model: Path,
+    data: Path,
+    out: Path | None,
+    *,
+    threshold: float,
+    kept: list[str] | None,
+    excel: bool,
+    interval: float | None,
+    missing: str,
+    unknown: str,
+    reading: dict[str, Any],
+    force: bool,
+    quiet: bool,
+    chunk_rows: int | None,
+    checked: Any,
+) -> None:
+    """Score DATA chunk by chunk and write each chunk's rows (module
+    docstring); ``reading``: ``sep``, ``fmt``, ``encoding``, ``decimal``."""
+    import os
+
+    from .._messages import printable
+    from ._apply import tell_unscored
+    from ._apply_stream import apply_chunks
+    from ._common import note, writing
+    from ._predict_estimable import (
+        NonEstimable,
+        interval_columns,
+        warn_non_estimable_scores,
+    )
+    from .predict import _refuse_unwritable_csv, _table
+
+    streamed = apply_chunks(
+        model,
+        data,
+        with_target=False,
+        missing=missing,
+        unknown=unknown,
+        quiet=quiet,
+        keep=kept,
+        checked=checked,
+        chunk_rows=chunk_rows,
+        **reading,
+    )
+    unset = NonEstimable()
+    csv = out is None or out.suffix.lower() == ".csv"
+    with ExitStack() as stack:
+        if out is None:
+            sink: Any = sys.stdout.buffer
+        else:
+            import pyarrow as pa
+
+            tmp = stack.enter_context(writing(out, force=force))
+            # the name as bytes, as predict writes a file read whole
+            sink = stack.enter_context(pa.OSFile(os.fsencode(tmp), "wb"))
+        writer = _Writer(sink, csv, streamed.model_file)
+        try:
+            for applied in streamed.chunks:
+                if interval is None:
+                    warn_non_estimable_scores(applied, model, unset)
+                    extra = None
+                else:
+                    extra = interval_columns(applied, model, interval, unset)
+                table = _table(applied, threshold, kept, excel, missing, extra)
+                if csv and writer.writer is None:
+                    _refuse_unwritable_csv(table, kept, excel)
+                writer.write(table)
+        finally:
+            streamed.chunks.close()  # the reader's files, now
+        writer.close()
+        if out is None:
+            sink.flush()
+    unset.warn()
+    tally = streamed.tally
+    tell_unscored(_Counted(tally), data, missing, unknown)
+    if out is None:
+        return
+    if tally.scored < writer.rows:  # --missing na / --unknown-levels na rows
+        note(
+            f"{writer.rows} rows written to {printable(str(out))}: {tally.scored} "
+            f"with predictions, {writer.rows - tally.scored} left empty"
+        )
+    else:
+        note(f"{writer.rows} predictions written to {printable(str(out))}")
+
+
+class _Counted:
+    """What :func:`._apply.tell_unscored` reads of an ``Applied``, for the
+    whole file: its ``design``'s counts (:class:`._apply_stream.Tally`) and
+    the number of rows scored (``z.size``)."""
+
+    def __init__(self, tally: Any) -> None:
+        from types import SimpleNamespace
+
+        self.design = tally
+        self.z = SimpleNamespace(size=tally.scored)
