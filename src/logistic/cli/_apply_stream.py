@@ -29,7 +29,7 @@ Conventions (owned here):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,6 +42,7 @@ __all__ = [
     "Tally",
     "apply_chunks",
     "check_chunk_rows",
+    "gathered",
     "stream_bytes",
     "stream_wanted",
 ]
@@ -118,10 +119,11 @@ class Tally:
 
 class Streamed(NamedTuple):
     """A model file checked against DATA's head; ``chunks`` yields one
-    :class:`._apply.Applied` per chunk and keeps ``tally``."""
+    :class:`._apply.Applied` per chunk and keeps ``tally`` (closing it closes
+    the files read)."""
 
     model_file: Any
-    chunks: Iterator[Any]
+    chunks: Generator[Any, None, None]
     tally: Tally
     weights: str | None
     chunk_rows: int
@@ -214,7 +216,8 @@ def apply_chunks(
     reading = {"sep": sep, "encoding": encoding, "decimal": decimal}
     source = _source(data, fmt, reading)
     head = source.head()
-    rows = dict(missing=missing, unknown=unknown, kept=keep, weighted=weighted)
+    rows: dict[str, Any] = {"missing": missing, "unknown": unknown}
+    rows.update(kept=keep, weighted=weighted)
     checks = apply_design(head, model_encoding, with_target=with_target, **rows)
     weights = _weigh(checks, head, model_encoding, missing, data) if weighted else None
     if keep:
@@ -229,7 +232,7 @@ def apply_chunks(
     size = chunk_rows or max(MIN_CHUNK_ROWS, chunk_rows_for(width))
     tally = Tally()
 
-    def chunks() -> Iterator[Any]:
+    def chunks() -> Generator[Any, None, None]:
         from ._apply import Applied, _scored
         from ._progress import ReadProgress
 
@@ -272,3 +275,46 @@ def _empty_logits(model: Any) -> Any:
     if is_multiclass(model):
         return np.empty((0, len(model.classes_)), dtype=np.float64)
     return np.empty(0, dtype=np.float64)
+
+
+def gathered(streamed: Streamed, data: Path) -> Any:
+    """One :class:`._apply.Applied` of the whole file for ``evaluate``: the
+    logits, outcomes (with grouped data, trials) and weights of the rows
+    scored, concatenated in file order, and the counts of :class:`Tally`;
+    everything else is let go chunk by chunk. The metrics then come from the
+    same arrays as for the file read whole, so they are the same numbers:
+    ROC and PR AUC need every score (sorted), which a sum over chunks cannot
+    give. That is 8 bytes a row for the logits (8·K for K classes), 8 for the
+    outcomes and 8 for weights or trials where the model has them, about
+    twice that while the chunks are joined."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ._apply import Applied, refuse_weightless
+
+    parts: dict[str, list[Any]] = {"y": [], "z": [], "w": [], "trials": []}
+    for applied in streamed.chunks:
+        design = applied.design
+        parts["y"].append(np.asarray(design.y))
+        parts["z"].append(applied.z)
+        if design.sample_weight is not None:
+            parts["w"].append(design.sample_weight)
+        if design.trials is not None:
+            parts["trials"].append(np.asarray(design.trials))
+    joined = {k: np.concatenate(v) if v else None for k, v in parts.items()}
+    tally = streamed.tally
+    design = SimpleNamespace(
+        y=joined["y"],
+        sample_weight=joined["w"],
+        trials=joined["trials"],
+        rows_read=tally.rows_read,
+        rows_dropped=tally.rows_dropped,
+        n_missing=tally.n_missing,
+        n_unknown=tally.n_unknown,
+    )
+    if streamed.weights is not None and design.sample_weight is not None:
+        refuse_weightless(design.sample_weight, streamed.weights, data)
+    z = joined["z"]
+    assert z is not None  # one chunk at least, maybe empty
+    return Applied(streamed.model_file, None, design, z, streamed.weights)

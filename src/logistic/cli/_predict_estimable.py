@@ -82,9 +82,7 @@ def interval_columns(
         with warnings.catch_warnings():  # said below, naming the file's rows
             warnings.simplefilter("ignore", NonEstimableWarning)
             pred = results.get_prediction(X, offset=design.offset)
-        _warn_non_estimable_rows(
-            applied, pred.estimable, list(results.aliased), rows
-        )
+        _warn_non_estimable_rows(applied, pred.estimable, list(results.aliased), rows)
     else:
         pred = stored_prediction(
             mf.model, mf.covariance, mf.covariance_names, X, design.offset

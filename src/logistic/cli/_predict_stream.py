@@ -155,7 +155,7 @@ def predict_streamed(
             sink.flush()
     unset.warn()
     tally = streamed.tally
-    tell_unscored(_Counted(tally), data, missing, unknown)
+    tell_unscored(_Counted(tally), data, missing, unknown)  # type: ignore[arg-type]
     if out is None:
         return
     if tally.scored < writer.rows:  # --missing na / --unknown-levels na rows

@@ -18,7 +18,7 @@ from ._apply import (
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
-from ._common import console
+from ._common import console, note
 from ._json_text import json_text
 from ._progress import Quiet
 from ._render import scores_table
@@ -148,8 +148,10 @@ def hl_line(m: dict[str, Any]) -> str | None:
         note = m.get("hosmer_lemeshow_note")
         return None if note is None else f"Hosmer-Lemeshow: {note}"
     statistic = hl["statistic"]
-    shown = "inf, p = 0" if statistic is None else (
-        f"{statistic:.4f}, {p_text(hl['pvalue'])}"
+    shown = (
+        "inf, p = 0"
+        if statistic is None
+        else (f"{statistic:.4f}, {p_text(hl['pvalue'])}")
     )
     g = hl["groups"]
     text = f"Hosmer-Lemeshow chi2({hl['df']}) = {shown} ({g} groups"
@@ -237,6 +239,8 @@ def evaluate(
     decimal: opt.Decimal = ".",
     quiet: Quiet = False,
     target: SavedTarget = None,
+    stream: opt.ReadStream = None,
+    chunk_rows: opt.ChunkRows = None,
 ) -> None:
     """Accuracy, log loss, ROC AUC and confusion matrix of a model on DATA.
 
@@ -251,24 +255,37 @@ def evaluate(
     Rows are weighted by the model's --weights column when DATA has it. Two
     classes: the Hosmer-Lemeshow test (--groups groups) follows the table.
 
+    A CSV or Parquet file larger than 1/16 of memory (or any, with
+    --stream) is read in chunks of rows (--chunk-rows): only the scores,
+    outcomes and weights are kept (8 bytes a row each), and the metrics are
+    the same.
+
     Example: logistic evaluate model.json test.csv --json
     """
+    from ._apply_stream import apply_chunks, check_chunk_rows, gathered, stream_wanted
+
     check_row_options(missing, unknown)
     check_groups(groups)
-    applied = apply_model(
-        model,
-        data,
-        with_target=True,
-        missing=missing,
-        unknown=unknown,
-        sep=sep,
-        fmt=fmt,
-        quiet=quiet,
-        encoding=encoding,
-        decimal=decimal,
-        weighted=True,
-        target=target,
-    )
+    check_chunk_rows(chunk_rows)
+    options: dict[str, Any] = {"missing": missing, "unknown": unknown, "sep": sep}
+    options.update(fmt=fmt, quiet=quiet, encoding=encoding, decimal=decimal)
+    options.update(weighted=True, target=target)
+    from ..tabular._raw import DecompressedTooLarge
+
+    chunked = stream_wanted(data, fmt, stream)
+    if not chunked:
+        try:
+            applied = apply_model(model, data, with_target=True, **options)
+        except DecompressedTooLarge as exc:  # its text is too large to hold
+            if stream is False:
+                raise
+            note(f"{exc.path} decompresses past {exc.limit} bytes: read in chunks")
+            chunked = True
+    if chunked:
+        streamed = apply_chunks(
+            model, data, with_target=True, chunk_rows=chunk_rows, **options
+        )
+        applied = gathered(streamed, data)
     tell_unscored(applied, data, missing, unknown, task="evaluate")
     from . import _multiclass
 

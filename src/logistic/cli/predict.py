@@ -380,12 +380,14 @@ def predict(
         if out is not None:
             refuse_existing(out, force=force)
 
-    reading = {"sep": sep, "fmt": fmt, "encoding": encoding, "decimal": decimal}
+    reading: dict[str, Any] = {"sep": sep, "fmt": fmt, "decimal": decimal}
+    reading["encoding"] = encoding
 
     def streamed() -> None:
         from ._predict_stream import predict_streamed
 
-        options = {"threshold": threshold, "kept": kept, "excel": excel}
+        options: dict[str, Any] = {"threshold": threshold, "kept": kept}
+        options["excel"] = excel
         options.update(interval=interval, missing=missing, unknown=unknown)
         options.update(force=force, quiet=quiet, chunk_rows=chunk_rows)
         predict_streamed(model, data, out, reading=reading, checked=checked, **options)

@@ -219,9 +219,12 @@ class ChunkedFile:
         ``on_progress(rows, bytes_read, bytes_total)`` after each chunk."""
         if chunk_rows < 1:
             raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
-        columns = [c for c in dict.fromkeys(columns) if c in set(self.header)]
-        if self.format == "parquet":
-            return self._parquet_chunks(columns, chunk_rows, on_progress)
+        header = set(self.header)
+        if self.format == "parquet":  # stored types: verbatim as they are
+            both = [*columns, *verbatim]
+            both = [c for c in dict.fromkeys(both) if c in header]
+            return self._parquet_chunks(both, chunk_rows, on_progress)
+        columns = [c for c in dict.fromkeys(columns) if c in header]
         return self._csv_chunks(
             columns, chunk_rows, set(text_columns), list(verbatim), on_progress
         )
@@ -396,7 +399,7 @@ class ChunkedFile:
                 raise self._error(exc) from None
             yield table
 
-    def _error(self, exc: BaseException) -> DataValidationError:
+    def _error(self, exc: Exception) -> DataValidationError:
         """A reader's error in the in-memory reader's words: a word in a
         column of numbers (its first line and count, the column read again),
         text that does not decode, a ragged or long row."""
