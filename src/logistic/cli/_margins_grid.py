@@ -130,7 +130,7 @@ def grid_csv(doc: dict[str, Any], safe: bool = False) -> str:
     """The effects as CSV, one row per point and feature (module docstring);
     ``safe`` as ``--excel-safe``."""
     from ._margins_table import at_headers
-    from .predict import excel_safe_name
+    from ._predict_table import excel_safe_name
 
     def cell(v: Any) -> Any:
         return excel_safe_name(v) if safe and isinstance(v, str) else v

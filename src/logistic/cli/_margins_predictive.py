@@ -142,7 +142,7 @@ def predictive_csv(doc: dict[str, Any], safe: bool = False) -> str:
     """The margins as CSV: a column per variable the grid sets, then the
     numbers (module docstring); ``safe`` as ``--excel-safe``."""
     from ._margins_table import at_headers
-    from .predict import excel_safe_name
+    from ._predict_table import excel_safe_name
 
     def cell(v: Any) -> Any:
         return excel_safe_name(v) if safe and isinstance(v, str) else v

@@ -86,8 +86,8 @@ def effect_row(
 def csv_text(doc: dict[str, Any], safe: bool = False) -> str:
     """The effects as CSV, one row per feature (``discrete`` and ``aliased``
     as 0/1; an aliased row's numbers empty); ``safe`` (``--excel-safe``):
-    text cells as :func:`.predict.excel_safe_name` writes a risky name."""
-    from .predict import excel_safe_name
+    text cells as :func:`._predict_table.excel_safe_name` writes a risky name."""
+    from ._predict_table import excel_safe_name
 
     buffer = io.StringIO()
     rows = [

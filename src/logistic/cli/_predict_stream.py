@@ -1,7 +1,7 @@
 """``logistic predict`` of a file read in chunks (:mod:`._apply_stream`).
 
 Convention (owned here): each chunk's output rows are built by the
-in-memory path's own :func:`.predict._table` and written as they come: CSV
+in-memory path's own :func:`._predict_table.output_table` and written as they come: CSV
 through one ``pyarrow.csv.CSVWriter`` (its header once; the bytes of the
 file written whole), Parquet through one ``ParquetWriter`` (a row group a
 chunk; the same table). A file output is written to a temporary file in
@@ -111,7 +111,7 @@ def predict_streamed(
         interval_columns,
         warn_non_estimable_scores,
     )
-    from .predict import _refuse_unwritable_csv, _table
+    from ._predict_table import output_table, refuse_unwritable_csv
 
     streamed = apply_chunks(
         model,
@@ -144,9 +144,9 @@ def predict_streamed(
                     extra = None
                 else:
                     extra = interval_columns(applied, model, interval, unset)
-                table = _table(applied, threshold, kept, excel, missing, extra)
+                table = output_table(applied, threshold, kept, excel, missing, extra)
                 if csv and writer.writer is None:
-                    _refuse_unwritable_csv(table, kept, excel)
+                    refuse_unwritable_csv(table, kept, excel)
                 writer.write(table)
         finally:
             streamed.chunks.close()  # the reader's files, now
