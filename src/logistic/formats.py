@@ -472,18 +472,31 @@ def scanned_row_lines(
     Python's :mod:`csv` (a blank line holds no row; line breaks inside quoted
     values counted); fewer where the file ends first. Raises what reading
     raises (``OSError``, ``EOFError``, ``csv.Error``; ``StopIteration``
-    without a header)."""
+    without a header). A value may be as long as :data:`ROW_VALUE_BYTES` (the
+    csv module's own limit, 128 KiB, raised for the search and restored
+    after it: pyarrow reads longer ones)."""
+    import csv
+
     lines: list[int] = []
-    with csv_rows(path, compression, delimiter, encoding) as reader:
-        next(reader)
-        before = reader.line_num
-        for record in reader:
-            if record:
-                lines.append(before + 1)
-                if len(lines) > row:
-                    break
+    previous = csv.field_size_limit(ROW_VALUE_BYTES)
+    try:
+        with csv_rows(path, compression, delimiter, encoding) as reader:
+            next(reader)
             before = reader.line_num
+            for record in reader:
+                if record:
+                    lines.append(before + 1)
+                    if len(lines) > row:
+                        break
+                before = reader.line_num
+    finally:
+        csv.field_size_limit(previous)
     return lines
+
+
+#: The longest value :func:`scanned_row_lines` reads: more than any row the
+#: readers take (one row must fit in their largest block, 4 MiB).
+ROW_VALUE_BYTES = 1 << 30
 
 
 def find_long_line(
