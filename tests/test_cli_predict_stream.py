@@ -263,3 +263,26 @@ def test_streamed_evaluate_gives_the_in_memory_metrics(capsys, files, model):
     code, chunked, err = run_cli(capsys, [*args, "--stream", "--chunk-rows", CHUNK])
     assert code == 0, err
     assert chunked == whole
+
+
+def test_long_rows_and_quoted_line_breaks(tmp_path, capsys, files):
+    """A row longer than the reader's first 1 MiB block is read (the block
+    grows, the rows before it not repeated), and a quoted line break shifts
+    the lines that messages name, as in memory."""
+    d = files["frame"].iloc[:600].copy()
+    d["id"] = d["id"].astype(object)
+    d.loc[3, "id"] = "long " + "z" * (3 * 2**20 // 2)  # 1.5 MiB
+    d.loc[5, "id"] = "two\nlines"
+    data = tmp_path / "odd.csv"
+    d.to_csv(data, index=False)
+    whole, chunked = tmp_path / "w.csv", tmp_path / "c.csv"
+    keep = ["--keep", "id"]
+    assert _predict(capsys, files["numeric"], data, whole, *keep, "--no-stream")[0] == 0
+    code, _, err = _predict(capsys, files["numeric"], data, chunked, *keep, "--stream", "--chunk-rows", "100")
+    assert code == 0, err
+    assert chunked.read_bytes() == whole.read_bytes()
+    d.loc[400, "x"] = np.nan  # data row 400: line 402, one more for row 5's break
+    d.to_csv(data, index=False)
+    code, _, err = _predict(capsys, files["numeric"], data, chunked, "--stream", "--chunk-rows", "100", "--force")
+    assert code == 65
+    assert "(1 row(s), first at line 403)" in err
