@@ -286,3 +286,31 @@ def test_long_rows_and_quoted_line_breaks(tmp_path, capsys, files):
     code, _, err = _predict(capsys, files["numeric"], data, chunked, "--stream", "--chunk-rows", "100", "--force")
     assert code == 65
     assert "(1 row(s), first at line 403)" in err
+
+
+def test_streamed_evaluate_of_weighted_and_grouped_rows(tmp_path, capsys, files):
+    """The model's weights column (a missing weight dropped) and grouped
+    successes out of trials: the same metrics read in chunks."""
+    d = files["frame"].copy()
+    d["w"] = np.random.default_rng(5).uniform(0.5, 2.0, len(d))
+    d.loc[600, "w"] = np.nan
+    weighted = tmp_path / "w.csv"
+    d.to_csv(weighted, index=False)
+    g = d.groupby(["c", "k"]).agg(s=("y", lambda v: int((v == "yes").sum())), n=("y", "size"), x=("x", "mean"))
+    g = g.reset_index()
+    g["f"] = g.n - g.s
+    grouped = tmp_path / "g.csv"
+    g.to_csv(grouped, index=False)
+    cases = {
+        "wm": (weighted, ["-t", "y", "--features", "x,c", "--weights", "w", "--missing", "drop"]),
+        "gm": (grouped, ["--formula", "cbind(s, f) ~ x + C(c)"]),
+    }
+    for name, (data, options) in cases.items():
+        model = tmp_path / f"{name}.json"
+        assert run_cli(capsys, ["fit", data, "-o", model, "-q", *options])[0] == 0
+        args = ["evaluate", model, data, "--json", "--missing", "drop"]
+        code, whole, err = run_cli(capsys, [*args, "--no-stream"])
+        assert code == 0, err
+        code, chunked, err = run_cli(capsys, [*args, "--stream", "--chunk-rows", "5"])
+        assert code == 0, err
+        assert chunked == whole

@@ -215,7 +215,8 @@ def apply_chunks(
             mf = dataclasses.replace(mf, encoding=model_encoding)
     reading = {"sep": sep, "encoding": encoding, "decimal": decimal}
     source = _source(data, fmt, reading)
-    head = source.head()
+    text = _text_columns(model_encoding, keep or [])
+    head = source.head(text)
     rows: dict[str, Any] = {"missing": missing, "unknown": unknown}
     rows.update(kept=keep, weighted=weighted)
     checks = apply_design(head, model_encoding, with_target=with_target, **rows)
@@ -241,7 +242,7 @@ def apply_chunks(
             for raw in source.chunks(
                 _columns(model_encoding, with_target, weighted and weights is not None),
                 chunk_rows=size,
-                text_columns=_text_columns(model_encoding, keep or []),
+                text_columns=text,
                 verbatim=keep or (),
                 on_progress=on_progress,
             ):

@@ -228,12 +228,21 @@ class ChunkedFile:
         _check_columns(names, self.name, delimiter=delimiter)
         return names
 
-    def head(self) -> RawData:
-        """Every column of the file, as text, with no rows: for the checks of
-        columns a caller makes on a file read whole."""
+    def head(self, text_columns: Collection[str] = ()) -> RawData:
+        """Every column of the file with no rows, of the type its chunks
+        read it as (``text_columns`` as text; Parquet: the stored types): for
+        the checks of columns a caller makes on a file read whole."""
         import pyarrow as pa
 
-        table = pa.table({n: pa.array([], pa.string()) for n in self.header})
+        if self.format == "parquet":
+            with open_data(self.path) as fh:
+                import pyarrow.parquet as pq
+
+                schema = pq.read_schema(fh)
+            table = schema.empty_table()
+        else:
+            types = self._types(self.header, set(text_columns))
+            table = pa.table({n: pa.array([], types[n]) for n in self.header})
         raw = RawData(self.name, self.format, table=table, delimiter=self.delimiter)
         raw.unnamed = list(self.unnamed)
         return raw
