@@ -225,8 +225,8 @@ def apply_chunks(
         _require_kept(head, keep)
     if checked is not None:
         checked(mf)
-    for text in checks.notes:
-        note(text)
+    for line in checks.notes:
+        note(line)
     from ..backends._sources import chunk_rows_for
 
     width = max(1, len(model_encoding["feature_names"]))
