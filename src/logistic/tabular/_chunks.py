@@ -49,7 +49,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._exceptions import DataValidationError
-from ..formats import row_line, sniff_format, unclosed_quote
+from ..formats import plain_rows, row_line, sniff_format, unclosed_quote
 from ._csv_errors import csv_error, undecodable
 from ._encoding import (
     UTF8,
@@ -82,14 +82,22 @@ STREAMED_FORMATS = ("csv", "parquet")
 
 class _FileLines:
     """The line a CSV data row of the file starts on (``where``, as
-    :class:`._lines.LineMap` words it), the file read again up to the row:
-    for messages only, so only on the error path."""
+    :class:`._lines.LineMap` words it), for messages only, so only on the
+    error path: ``n + 2`` in a file without quotes or blank lines (one pass
+    tells, made once), else the file read again up to the row
+    (:func:`logistic.formats.row_line`)."""
 
     def __init__(self, path: str, compression: str | None, delimiter: str) -> None:
         self._source = (path, compression, delimiter)
+        self._plain: bool | None = None
 
     def where(self, row: int) -> str:
-        line = row_line(*self._source, row)
+        if self._plain is None:
+            try:
+                self._plain = plain_rows(*self._source[:2])
+            except (OSError, EOFError):
+                self._plain = False
+        line = row + 2 if self._plain else row_line(*self._source, row)
         return f"line {row + 2 if line is None else line}"
 
 
