@@ -118,8 +118,8 @@ def test_fit_streams_a_compressed_file_larger_than_the_budget(
     "argv",
     [
         ["fit", "d.csv.gz", "-t", "y", "-o", "n.json", "--no-stream"],
-        ["predict", "m.json", "d.csv.gz", "-o", "p.csv"],
-        ["evaluate", "m.json", "d.csv.gz"],
+        ["predict", "m.json", "d.csv.gz", "-o", "p.csv", "--no-stream"],
+        ["evaluate", "m.json", "d.csv.gz", "--no-stream"],
         ["report", "m.json", "d.csv.gz", "-o", "r.html"],
         ["margins", "m.json", "d.csv.gz"],
     ],
@@ -191,3 +191,24 @@ def test_a_refused_read_releases_its_source_at_once(budget, tmp_path, monkeypatc
     with pytest.raises(raw.DecompressedTooLarge):
         read_data("d.csv.z")
     assert left == [0]
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_predict_and_evaluate_read_it_in_chunks_instead(budget, tmp_path, capsys, command):
+    """Without --no-stream, predict and evaluate read such a file in chunks
+    (docs/cli.md), with a note, and give what the uncompressed file read whole
+    gives."""
+    text = _csv_text()
+    (tmp_path / "d.csv").write_bytes(text)
+    (tmp_path / "d.csv.gz").write_bytes(gzip.compress(text))
+    code, _, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json"])
+    assert code == 0, err
+    tail = ["-o", "p.csv"] if command == "predict" else ["--json"]
+    code, chunked, err = run_cli(capsys, [command, "m.json", "d.csv.gz", *tail])
+    assert code == 0, err
+    assert "d.csv.gz decompresses to more than 1/4 of physical memory: reading it in chunks" in err
+    first = (tmp_path / "p.csv").read_bytes() if command == "predict" else chunked
+    tail = ["-o", "w.csv"] if command == "predict" else ["--json"]
+    code, whole, err = run_cli(capsys, [command, "m.json", "d.csv", "--no-stream", *tail])
+    assert code == 0, err
+    assert first == ((tmp_path / "w.csv").read_bytes() if command == "predict" else whole)

@@ -42,6 +42,7 @@ __all__ = [
     "Tally",
     "apply_chunks",
     "check_chunk_rows",
+    "chunked_note",
     "gathered",
     "stream_bytes",
     "stream_wanted",
@@ -61,6 +62,18 @@ def stream_bytes() -> int:
 
     memory = _memory.process_memory()
     return STREAM_BYTES if memory is None else int(memory * STREAM_FRACTION)
+
+
+def chunked_note(exc: Any) -> None:
+    """Say that a compressed file too large to read whole
+    (:class:`logistic.tabular._raw.DecompressedTooLarge` ``exc``) is read in
+    chunks instead, in ``fit``'s words for a file it streams."""
+    from ._common import note
+
+    note(
+        f"{exc.path} decompresses to more than 1/4 of physical memory: reading it "
+        "in chunks (decompress it first to read it into memory)"
+    )
 
 
 def check_chunk_rows(chunk_rows: int | None) -> None:

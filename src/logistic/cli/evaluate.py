@@ -18,7 +18,7 @@ from ._apply import (
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
-from ._common import console, note
+from ._common import console
 from ._json_text import json_text
 from ._progress import Quiet
 from ._render import scores_table
@@ -262,7 +262,13 @@ def evaluate(
 
     Example: logistic evaluate model.json test.csv --json
     """
-    from ._apply_stream import apply_chunks, check_chunk_rows, gathered, stream_wanted
+    from ._apply_stream import (
+        apply_chunks,
+        check_chunk_rows,
+        chunked_note,
+        gathered,
+        stream_wanted,
+    )
 
     check_row_options(missing, unknown)
     check_groups(groups)
@@ -279,7 +285,7 @@ def evaluate(
         except DecompressedTooLarge as exc:  # its text is too large to hold
             if stream is False:
                 raise
-            note(f"{exc.path} decompresses past {exc.limit} bytes: read in chunks")
+            chunked_note(exc)
             chunked = True
     if chunked:
         streamed = apply_chunks(

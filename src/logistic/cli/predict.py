@@ -128,7 +128,7 @@ def predict(
     """
     import pyarrow.csv as pacsv
 
-    from ._apply_stream import check_chunk_rows, stream_wanted
+    from ._apply_stream import check_chunk_rows, chunked_note, stream_wanted
 
     check_row_options(missing, unknown)
     check_interval(interval)
@@ -202,7 +202,7 @@ def predict(
     except DecompressedTooLarge as exc:  # its text is too large to hold
         if stream is False:
             raise
-        note(f"{exc.path} decompresses to more than {exc.limit} bytes: read in chunks")
+        chunked_note(exc)
         return streamed()
     if interval is None:
         warn_non_estimable_scores(applied, model)
