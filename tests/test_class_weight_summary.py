@@ -66,16 +66,18 @@ def test_header_statistic_format(value, decimals, shown):
 
 
 def test_summary_of_a_weight_of_1e160_stays_narrow():
-    """A row weighted 1e160 gives a log-likelihood near -3e158 and a count
-    of 1e160: the header prints them to 6 significant digits, not as
-    hundreds of digits that stretch every line of the table."""
+    """Rows weighted 1e160 give a log-likelihood near -2e162 and a count of
+    4e162: the header prints them to 6 significant digits, not as hundreds
+    of digits that stretch every line of the table. (Every row carries the
+    weight: one row weighted 1e160 among rows of weight 1 leaves an
+    information matrix singular to rounding, which the summary refuses.)"""
     X, y, _ = datasets.load_ucla_admissions()
-    w = [1e160] + [1.0] * (len(y) - 1)
+    w = [1e160] * len(y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model = LogisticRegression(penalty=None).fit(X, y, sample_weight=w)
         text = str(model.summary())
-    assert "1e+160" in text
+    assert "4e+162" in text
     table = [line for line in text.splitlines() if not line.startswith("Note")]
     assert max(len(line) for line in table) < 100
 
