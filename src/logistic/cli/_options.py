@@ -447,6 +447,35 @@ def check_missing_option(value: str) -> str:
     return value
 
 
+SparseDesign = Annotated[
+    bool | None,
+    typer.Option(
+        "--sparse/--no-sparse",
+        metavar="",
+        help="With --formula: build the design as a sparse (CSR) matrix, for "
+        "one-hot terms of many levels (C(zip_code)); predict and evaluate "
+        "rebuild it so. Default: dense, sparse only when the dense design "
+        "would not fit in memory and the sparse one does.",
+        show_default=False,
+    ),
+]
+
+
+def check_sparse_option(sparse: bool | None, formula: str | None) -> None:
+    """--sparse and --no-sparse are for a --formula design: a usage error without."""
+    from ._codes import EX_USAGE, CLIError
+
+    if sparse is not None and formula is None:
+        flag = "--sparse" if sparse else "--no-sparse"
+        raise CLIError(
+            f"{flag} applies to a --formula design: text columns "
+            "without a formula are one-hot encoded densely (write them as "
+            "C(column) in a --formula to build them sparse), LibSVM data are "
+            "sparse already",
+            EX_USAGE,
+        )
+
+
 # -- fit: out-of-core and Dask (see logistic.cli._stream) ---------------------------
 Stream = Annotated[
     bool | None,

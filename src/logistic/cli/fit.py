@@ -153,6 +153,7 @@ def fit(
     target: opt.Target = None,
     output: opt.ModelOut = Path("model.json"),
     formula: opt.Formula = None,
+    sparse: opt.SparseDesign = None,
     features: opt.Features = None,
     drop: opt.Drop = None,
     positive: opt.Positive = None,
@@ -208,6 +209,7 @@ def fit(
     Example: logistic fit binary.csv --formula "admit ~ gre + gpa + C(rank)"
     """
     opt.check_missing_option(missing)
+    opt.check_sparse_option(sparse, formula)
     check_strength(alpha, C, penalty, l1_ratio, l1_ratios is not None)
     import_pandas_first(formula is not None)
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
@@ -332,7 +334,7 @@ def fit(
                 out,
                 force,
                 json_out,
-                dict(args),
+                {**args, "sparse": sparse},
                 options,
                 positive,
                 checkpoint,

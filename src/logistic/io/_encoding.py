@@ -11,8 +11,9 @@ dropped (an error with ``strict=True``). The encoding kinds are:
 * ``"formula"``: ``formula`` (the text given at fit time, checked as one
   line but never parsed or run: the dict returned holds instead the text the
   checked terms render to, :func:`._terms.formula_text`, so what ``summary``
-  and ``report`` show is what predicts), ``variables``, ``intercept``, and
-  the terms as data (:mod:`._terms`).
+  and ``report`` show is what predicts), ``variables``, ``intercept``, the
+  terms as data (:mod:`._terms`), optionally ``sparse`` (true: the design
+  is a CSR matrix, at fit and at predict; absent or false: dense).
   Format 1.0 files stored the right-hand side as text (``rhs``) with
   formulaic's ``state``; that text is migrated by a restricted parser that
   accepts only the grammar of :mod:`._terms` and never evaluates anything;
@@ -71,7 +72,8 @@ _COMMON = (
 )
 _FIELDS = {
     "columns": (*_COMMON, "columns"),
-    "formula": (*_COMMON, "formula", "variables", "intercept", "factors", "terms"),
+    "formula": (*_COMMON, "formula", "variables", "intercept", "factors", "terms")
+    + ("sparse",),
     "libsvm": (*_COMMON, "n_features", "zero_based"),
 }
 _LEGACY_FORMULA = ("rhs", "state")
@@ -254,6 +256,13 @@ def _columns(
     return specs, names
 
 
+def _flag(value: Any, path: str, key: str) -> bool:
+    """``encoding.<key>``, a boolean."""
+    if not isinstance(value, bool):
+        raise _bad(path, f"encoding.{key}", f"must be true or false, got {value!r:.40}")
+    return value
+
+
 def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> None:
     text = enc.get("formula")
     if not isinstance(text, str) or re.search(r"[\x00-\x1f\x7f{}]", text):
@@ -270,12 +279,9 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
         )
     out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
     check_unique(out["variables"], path, "encoding.variables")  # columns selected
-    intercept = enc.get("intercept")
-    if not isinstance(intercept, bool):
-        raise _bad(
-            path, "encoding.intercept", f"must be true or false, got {intercept!r:.40}"
-        )
-    out["intercept"] = intercept
+    out["intercept"] = intercept = _flag(enc.get("intercept"), path, "intercept")
+    if "sparse" in enc:  # optional: the design as a CSR matrix (fit --sparse)
+        out["sparse"] = _flag(enc["sparse"], path, "sparse")
     factors: Any
     terms: Any
     if "terms" in enc or "factors" in enc:

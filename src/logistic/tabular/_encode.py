@@ -6,7 +6,9 @@ file, with ``kind``:
 * ``"columns"`` — automatic: numeric columns as they are, categorical
   (string) columns one-hot encoded with the first sorted level as the dropped
   reference; feature names ``col`` and ``col[T.level]``.
-* ``"formula"`` — a formula's terms stored as data (:mod:`._formula`).
+* ``"formula"`` — a formula's terms stored as data (:mod:`._formula`); with
+  ``sparse: true`` where its design is a CSR matrix (``sparse=True``, or the
+  dense design too large for memory), rebuilt so at predict.
 * ``"libsvm"`` — sparse features by index, names ``x1..xp``.
 
 Each also holds ``target``, ``label`` (the raw → class-code mapping of
@@ -129,7 +131,8 @@ def _fit_columns(
                 ""
                 if term is None
                 else f", or encode it in a formula, e.g. --formula "
-                f"{shlex.quote(f'... + C({term})')}"
+                f"{shlex.quote(f'... + C({term})')} (--sparse builds its many "
+                "columns as a sparse design)"
             )
             raise DataValidationError(
                 f"column {name!r} in {raw.path} has {len(levels):,} distinct values, "
@@ -175,10 +178,17 @@ def _check_dense_size(raw: RawData, specs: list[dict[str, Any]]) -> None:
     if problem is None:
         return
     widest = max(text, key=lambda s: len(s["levels"]))["name"]
+    term = formula_name(widest)
+    sparse = (
+        ""
+        if term is None
+        else ", encode them in a sparse formula design (e.g. --formula "
+        f"{shlex.quote(f'... + C({term})')} --sparse)"
+    )
     raise DataValidationError(
         f"{raw.path}: {problem}; leave text columns out (the widest: --drop "
-        f"{option_value([widest])}), or merge their rare levels into fewer "
-        "before fitting"
+        f"{option_value([widest])}){sparse}, or merge their rare levels into "
+        "fewer before fitting"
     )
 
 
@@ -259,8 +269,13 @@ def fit_design(
     include: list[str] | None = None,
     binomial: dict[str, str] | None = None,
     reference: str | None = None,
+    sparse: bool | None = None,
 ) -> Design:
     """Encode training data; see the module docstring.
+
+    ``sparse`` (a formula's design only): True builds it as a scipy.sparse
+    CSR matrix, False dense; None (the default) dense unless only the sparse
+    design fits in memory (:func:`._formula_size.design_form`, with a note).
 
     A target of two values is coded 0/1 (``positive`` chooses the class coded
     1); one of K > 2 values is coded ``0 … K-1`` with ``reference`` (default:
@@ -279,6 +294,13 @@ def fit_design(
         "offset": offset,
     }
     refuse_unused_include(include, formula, features)
+    if sparse and formula is None:
+        raise InvalidParameterError(
+            "sparse=True (--sparse) applies to a formula's design (formula=..., "
+            "--formula): text columns without a formula are one-hot encoded "
+            "densely (write them as C(column) in a formula), LibSVM data are "
+            "sparse already"
+        )
     if raw.format == "libsvm":
         return _fit_libsvm(raw, target, {**options, "trials": binomial})
     if raw.n_rows == 0:
@@ -353,8 +375,11 @@ def fit_design(
         "offset": offset,
     }
     if formula is not None:
-        X, names, formula_encoding = _fit_formula_design(sub, used, formula)
+        X, names, formula_encoding, said = _fit_formula_design(
+            sub, used, formula, sparse
+        )
         encoding.update(formula_encoding)
+        screened += said
     else:
         X, names, specs = _fit_columns(sub, used)
         encoding.update(kind="columns", columns=specs)
@@ -434,8 +459,8 @@ def _resolve_target(
 
 
 def _fit_formula_design(
-    sub: RawData, used: list[str], formula: str
-) -> tuple[np.ndarray, list[str], dict[str, Any]]:
+    sub: RawData, used: list[str], formula: str, sparse: bool | None = None
+) -> tuple[Any, list[str], dict[str, Any], list[str]]:
     text = categorical_columns(formula)  # C(column) only: any text is a level
     for name in used:
         arrow_type = sub.table.schema.field(name).type
@@ -444,12 +469,13 @@ def _fit_formula_design(
         if name not in text:  # garbage, inf, ±2**53: the errors without a formula
             check_formula_numbers(sub, name, "take it out of --formula")
     frame = formula_frame(sub.table, used)
-    X, names, intercept, stored = fit_formula(
+    X, names, intercept, stored, notes = fit_formula(
         frame,
         formula,
         sub.path,
         list(sub.table.column_names),
         lambda row: position(sub, row),
+        sparse,
     )
     if not names:
         raise InvalidParameterError(
@@ -464,7 +490,7 @@ def _fit_formula_design(
         "intercept": intercept,
         **stored,
     }
-    return X, names, encoding
+    return X, names, encoding, notes
 
 
 def _missing_drop_context(

@@ -16,10 +16,14 @@ is materialised every factor must belong to the closed grammar of
 
 The stored encoding holds the factors and terms as data (their learnt state
 included: levels, means, standard deviations). The design matrix, at fit and
-at predict alike, is computed from that data by :func:`build_design` with
-plain numpy; formulaic's matrix only confirms it at fit time (same names,
-same values), so a formula this module would rebuild differently is refused
-instead of silently changed. Categories not seen at fit time are an error.
+at predict alike, is computed from that data by
+:mod:`._formula_design` with plain numpy, dense or as a CSR matrix
+(``sparse``: asked for, or chosen by :func:`._formula_size.design_form`
+where only it fits in memory; stored as ``encoding.sparse`` so that predict
+builds it the same way); formulaic's matrix (dense, or its own sparse one)
+only confirms it at fit time (same names, same values), so a formula this
+module would rebuild differently is refused instead of silently changed.
+Categories not seen at fit time are an error.
 
 Grouped binomial data take R's left side ``cbind(successes, failures)``:
 :func:`grouped_response` reads the two column names from the text with a
@@ -41,7 +45,6 @@ from .._exceptions import DataValidationError, InvalidParameterError, ModelForma
 from .._messages import import_extra
 from ..io._encoding import MAX_TEXT as MAX_FORMULA
 from ..io._terms import TermError, evaluate, parse_factor
-from ._design import UnseenLevelsError
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_confirm import (
     comparison_arithmetic_hint,
@@ -51,9 +54,10 @@ from ._formula_confirm import (
 )
 from ._formula_contrasts import check_references, treatment_spec
 from ._formula_contrasts import treatment as treatment_factor
+from ._formula_design import build_design, build_sparse_design, numeric_column
 from ._formula_frame import formula_values
 from ._formula_names import folded_hint, shadowed_hint
-from ._formula_size import check_design_size
+from ._formula_size import design_form
 from ._formula_spellings import (
     comparison_hint,
     refuse_r_factor,
@@ -328,7 +332,7 @@ def _unknown_columns(names: set[str], path: str, columns: list[str]) -> str:
     )
 
 
-def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
+def _materialise(rhs: Any, frame: Any, formula: str, sparse: bool = False) -> Any:
     import warnings
 
     from formulaic import model_matrix
@@ -339,7 +343,13 @@ def _materialise(rhs: Any, frame: Any, formula: str) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return model_matrix(rhs, frame, na_action="ignore", ensure_full_rank=True)
+            return model_matrix(
+                rhs,
+                frame,
+                na_action="ignore",
+                ensure_full_rank=True,
+                output="sparse" if sparse else "pandas",
+            )
         except Exception as exc:
             hint = shadowed_hint(formula, frame.columns)
             hint += integer_power_hint(str(exc)) + comparison_arithmetic_hint(str(exc))
@@ -415,7 +425,9 @@ def _learn(
         raise DataValidationError(f"formula term {name!r} is not numeric ({kind})")
     with np.errstate(all="ignore"):
         _, expr = evaluate(
-            parsed["expr"], lambda c: _numeric(frame, c, name, "training data"), True
+            parsed["expr"],
+            lambda c: numeric_column(frame, c, name, "training data"),
+            True,
         )
     return {"kind": "numeric", "expr": expr}
 
@@ -426,12 +438,16 @@ def fit_formula(
     path: str,
     columns: list[str] | None = None,
     where: Where | None = None,
-) -> tuple[np.ndarray, list[str], bool, dict[str, Any]]:
-    """``(X, feature_names, has_intercept, stored)`` for the training frame.
+    sparse: bool | None = None,
+) -> tuple[Any, list[str], bool, dict[str, Any], list[str]]:
+    """``(X, feature_names, has_intercept, stored, notes)`` for the training frame.
 
-    ``stored`` holds ``factors`` and ``terms`` (see :mod:`logistic.io._terms`).
-    ``columns`` (every column of the file) makes an unknown name an error
-    that lists them; ``where`` names a frame row's place in the file.
+    ``stored`` holds ``factors`` and ``terms`` (see :mod:`logistic.io._terms`),
+    and ``sparse: True`` where X is a CSR matrix (``sparse``: True, False,
+    or None to let the size decide, :func:`._formula_size.design_form`,
+    which says so in ``notes``). ``columns`` (every column of the file)
+    makes an unknown name an error that lists them; ``where`` names a frame
+    row's place in the file.
     """
     target, rhs, factors = _parse(formula)
     absent = _columns_of(factors) - set(frame.columns)
@@ -441,12 +457,16 @@ def fit_formula(
         )
     check_references(factors, frame)
     refuse_text_in_numbers(factors, frame)
-    check_design_size(rhs, factors, frame, formula)
-    mm = _materialise(rhs, frame, formula)
+    sparse, notes = design_form(rhs, factors, frame, formula, sparse)
+    mm = _materialise(rhs, frame, formula, sparse)
     stored, terms, intercept = _stored_factors(mm.model_spec, factors, frame, formula)
-    X, names = build_design(frame, stored, terms, path, where)
+    build = build_sparse_design if sparse else build_design
+    X, names = build(frame, stored, terms, path, where)
     confirm_design(formula, X, names, mm, frame.columns, stored)
-    return X, names, intercept, {"factors": stored, "terms": terms}
+    encoding = {"factors": stored, "terms": terms, "sparse": True}
+    if not sparse:  # a dense design: the field is left out, as before it existed
+        del encoding["sparse"]
+    return X, names, intercept, encoding, [] if notes is None else [notes]
 
 
 def apply_formula(
@@ -455,16 +475,18 @@ def apply_formula(
     names: list[str],
     path: str,
     where: Where | None = None,
-) -> np.ndarray:
+) -> Any:
     """Design matrix of new data from the stored factors and terms (``where``
-    names a frame row's place in the file)."""
+    names a frame row's place in the file): a CSR matrix where the encoding
+    says ``sparse``, as at fit, else dense."""
     from ..io._terms import check_factors, check_terms
 
     factors: Any = encoding.get("factors")
     terms: Any = encoding.get("terms")
     check_factors(factors, "<encoding>")
     check_terms(terms, factors, "<encoding>")
-    X, made = build_design(frame, factors, terms, path, where)
+    build = build_sparse_design if encoding.get("sparse") else build_design
+    X, made = build(frame, factors, terms, path, where)
     if made != list(names):
         raise ModelFormatError(
             f"the stored formula terms make columns {made[:5]}..., not the model's "
@@ -498,103 +520,3 @@ def unseen_levels(raw: Any, factors: dict[str, Any]) -> list[tuple[str, str]]:
             (column, f"{unseen[:10]!r} (first at {where}); known: {levels[:20]!r}")
         )
     return found
-
-
-# -- rebuilding the design matrix from stored terms --------------------------------
-def _numeric(frame: Any, column: str, term: str, path: str) -> np.ndarray:
-    series = frame[column]
-    if series.dtype.kind not in "biuf":
-        raise DataValidationError(
-            f"column {column!r} in {path} must be numeric for formula term {term!r}, "
-            f"got {series.dtype}"
-        )
-    return np.asarray(series, dtype=np.float64)
-
-
-def _factor_block(
-    frame: Any,
-    name: str,
-    spec: dict[str, Any],
-    reduced: bool,
-    path: str,
-    where: Where | None = None,
-) -> list[tuple[str, np.ndarray]]:
-    if spec["kind"] == "numeric":
-        with np.errstate(all="ignore"):
-            values, _ = evaluate(spec["expr"], lambda c: _numeric(frame, c, name, path))
-        values = np.broadcast_to(values, (len(frame),))
-        bad = ~np.isfinite(values)
-        if bad.any():
-            first = int(np.argmax(bad))
-            at = (
-                where(first)
-                if where is not None
-                else f"data row {first + 1} of the rows used"
-            )
-            raise DataValidationError(
-                f"formula term {name!r} is not finite on {int(bad.sum())} row(s) of "
-                f"{path} (first at {at}); check the values its function receives "
-                "(e.g. log of 0)"
-            )
-        return [(name, values)]
-    levels = spec["levels"]
-    index = {level: i for i, level in enumerate(levels)}
-    raw = factor_values(frame[spec["column"]].tolist(), levels)
-    codes = np.fromiter((index.get(v, -1) for v in raw), dtype=np.int64, count=len(raw))
-    if (codes < 0).any():
-        unseen = {v for v, c in zip(raw, codes, strict=True) if c < 0}
-        shown = sorted(repr(v) for v in unseen)
-        more = ", ..." if len(shown) > 10 else ""
-        raise UnseenLevelsError(
-            f"column {spec['column']!r} (formula term {name!r}) in {path} has "
-            f"categories not seen at fit time: [{', '.join(shown[:10])}{more}] "
-            f"(first at data row {int(np.argmax(codes < 0)) + 1} of the rows used); "
-            f"known: {list(levels)[:20]!r}"
-        )
-    first = 1 if reduced else 0
-    label = "T." if reduced else ""
-    return [
-        (f"{name}[{label}{level}]", (codes == i).astype(np.float64))
-        for i, level in enumerate(levels)
-        if i >= first
-    ]
-
-
-def build_design(
-    frame: Any,
-    factors: dict[str, Any],
-    terms: list[list[dict[str, Any]]],
-    path: str,
-    where: Where | None = None,
-) -> tuple[np.ndarray, list[str]]:
-    """``(X, names)`` from checked factors and terms over a pandas frame.
-
-    Each block is the row-wise product of its factors' columns, the first
-    factor varying fastest (formulaic's order and names).
-    """
-    cache: dict[tuple[str, bool], list[tuple[str, np.ndarray]]] = {}
-    columns: list[np.ndarray] = []
-    names: list[str] = []
-    for block in terms:
-        product: list[tuple[str, np.ndarray]] = [("", np.ones(len(frame)))]
-        for item in block:
-            key = (item["factor"], item["reduced"])
-            if key not in cache:
-                cache[key] = _factor_block(
-                    frame,
-                    item["factor"],
-                    factors[item["factor"]],
-                    item["reduced"],
-                    path,
-                    where,
-                )
-            product = [
-                (f"{prev}:{n}" if prev else n, pv * v)
-                for n, v in cache[key]
-                for prev, pv in product
-            ]
-        for n, v in product:
-            names.append(n)
-            columns.append(v)
-    X = np.column_stack(columns) if columns else np.empty((len(frame), 0))
-    return X, names

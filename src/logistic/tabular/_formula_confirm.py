@@ -1,11 +1,12 @@
 """formulaic's matrix confirms the design the stored terms rebuild.
 
 Convention (owned here): at fit time the design is built from the stored
-factors and terms with plain numpy (:func:`._formula.build_design`, in
-float64), and formulaic's model matrix of the same formula must agree with
-it (same names, values within 1e-10 of each column's scale), or the formula
-is refused rather than stored as something that would predict otherwise
-(:func:`confirm_design`). The refusal names the first column that differs.
+factors and terms with plain numpy (:mod:`._formula_design`, in float64,
+dense or CSR), and formulaic's model matrix of the same formula (dense, or
+its own sparse one for a CSR design) must agree with it (same names, values
+within 1e-10 of each column's scale), or the formula is refused rather than
+stored as something that would predict otherwise (:func:`confirm_design`).
+The refusal names the first column that differs.
 formulaic computes arithmetic on integer columns in 64-bit integers: a
 power or product beyond 2**63 wraps around there (``I(n**25)``: patsy and
 statsmodels fit the wrapped numbers without a word), and a negative integer
@@ -31,6 +32,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._feature_names import check_formula_names
+from .._sparse import issparse
 from ..io._term_ops import COMPARE
 
 __all__ = [
@@ -98,15 +100,25 @@ def confirm_design(
     factors: dict[str, dict[str, Any]],
 ) -> None:  # fmt: skip
     """Refuse ``formula`` unless the design ``X`` with ``names`` is formulaic's
-    ``matrix`` (its intercept column aside); ``columns``: the frame's;
-    ``factors``: the stored factors that built ``X``."""
-    kept = [c for c in matrix.columns if str(c) != "Intercept"]
-    expected = [str(c) for c in kept]
+    ``matrix`` (its intercept column aside; a CSR ``X`` is compared with
+    formulaic's sparse matrix); ``columns``: the frame's; ``factors``: the
+    stored factors that built ``X``."""
+    if issparse(X):
+        every = [str(c) for c in matrix.model_spec.column_names]
+        at = [j for j, c in enumerate(every) if c != "Intercept"]
+        expected = [every[j] for j in at]
+    else:
+        kept = [c for c in matrix.columns if str(c) != "Intercept"]
+        expected = [str(c) for c in kept]
     check_formula_names(formula, names, columns)
     if names == expected:
-        reference = np.asarray(matrix[kept].values, dtype=np.float64)
-        scale = np.maximum(np.max(np.abs(reference), axis=0, initial=0.0), 1e-300)
-        differ = np.any(np.abs(X - reference) > 1e-10 * scale, axis=0)
+        if issparse(X):
+            differ = _sparse_differ(X, matrix.tocsc()[:, at])
+        else:
+            reference = np.asarray(matrix[kept].values, dtype=np.float64)
+            scale = np.max(np.abs(reference), axis=0, initial=0.0)
+            scale = np.maximum(scale, 1e-300)
+            differ = np.any(np.abs(X - reference) > 1e-10 * scale, axis=0)
         if not differ.any():
             return
         j = int(np.flatnonzero(differ)[0])
@@ -120,7 +132,7 @@ def confirm_design(
             for name, spec in factors.items()
         ):  # fmt: skip
             why = f": {_NUMBER_REMEDY}"
-        elif np.max(np.abs(X[:, j])) >= 2.0**63:
+        elif abs(X[:, [j]]).max() >= 2.0**63:
             why = (
                 " (formulaic computes the arithmetic of integer columns in 64-bit "
                 f"integers, which wrap around past 9.2e18): {_FLOAT_REMEDY}"
@@ -133,6 +145,15 @@ def confirm_design(
         f"--formula {formula!r} cannot be stored exactly in a model file; "
         "precompute its transformed columns in the data instead"
     )
+
+
+def _sparse_differ(X: Any, reference: Any) -> np.ndarray:
+    """Per column, whether the CSR ``X`` differs from formulaic's sparse
+    ``reference`` by more than 1e-10 of the column's largest |value|."""
+    reference = reference.astype(np.float64).tocsr()
+    scale = np.maximum(abs(reference).max(axis=0).toarray().ravel(), 1e-300)
+    gap = abs(X - reference).max(axis=0).toarray().ravel()
+    return np.asarray(gap > 1e-10 * scale)
 
 
 def refuse_text_in_numbers(factors: dict[str, dict[str, Any]], frame: Any) -> None:
