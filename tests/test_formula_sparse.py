@@ -99,6 +99,11 @@ def test_unpenalized_fit_matches_statsmodels_and_the_dense_fit(data_csv, capsys)
         np.testing.assert_allclose(se, ref.bse, rtol=1e-6)
     _, dense = _fit(capsys, data_csv, "--no-sparse")
     assert "sparse" not in dense["encoding"]
+    # the sparse design carries its names (tabular._named.named_csr) into the
+    # model file, as the dense one does: not x1, x2, ...
+    assert model["model"]["feature_names"] == dense["model"]["feature_names"]
+    assert model["model"]["feature_names"] == list(ref.params.index[1:])
+    assert model["covariance"]["names"] == dense["covariance"]["names"]
     np.testing.assert_allclose(model["model"]["coef"], dense["model"]["coef"],
                                rtol=1e-7, atol=1e-9)  # fmt: skip
 
@@ -110,6 +115,7 @@ def test_predict_and_evaluate_rebuild_the_sparse_design(data_csv, capsys):
         code, _, err = run_cli(capsys, ["predict", "m.json", data_csv, "-o",
                                         f"p{flag}.csv"])  # fmt: skip
         assert code == 0, err
+        assert "feature names" not in err  # named X at fit and at predict
         code, out, err = run_cli(capsys, ["evaluate", "m.json", data_csv, "--json"])
         assert code == 0, err
         said[flag] = pd.read_csv(f"p{flag}.csv"), json.loads(out)

@@ -75,8 +75,8 @@ def feature_names_of(X: Any) -> np.ndarray | None:
     if type(X).__module__.startswith("pyarrow"):
         # a pyarrow Table's (or RecordBatch's) ``columns`` are its arrays
         cols = getattr(X, "column_names", None)
-    if cols is None or sp.issparse(X):
-        return None
+    if cols is None or (sp.issparse(X) and not isinstance(cols, tuple)):
+        return None  # a sparse matrix is named only by a tuple (tabular.named_csr)
     names = [c for c in cols]
     text = [isinstance(c, str) for c in names]
     if not names or not any(text):

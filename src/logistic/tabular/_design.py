@@ -22,7 +22,7 @@ from .._messages import name_list
 from .._onehot import one_hot
 from .._sparse import issparse
 from ._columns import numeric_column, refuse_infinite, string_column
-from ._named import NamedColumns
+from ._named import NamedColumns, named_csr
 from ._read import RawData, position
 
 __all__ = ["Design", "string_or_values"]
@@ -68,8 +68,12 @@ class Design:
     missing_rows: np.ndarray | None = None
 
     def named_X(self) -> Any:
-        """Dense X carrying the feature names (:class:`._named.NamedColumns`,
-        which the estimators read as a DataFrame's columns); sparse X as is."""
+        """X carrying the feature names (:class:`._named.NamedColumns`,
+        which the estimators read as a DataFrame's columns; a formula's CSR X
+        as :func:`._named.named_csr`); LibSVM's sparse X as is (named by
+        position, x1 … xp, as the fit names unnamed columns)."""
+        if issparse(self.X) and self.encoding.get("kind") == "formula":
+            return named_csr(self.X, self.feature_names)
         if issparse(self.X):
             return self.X
         return NamedColumns(self.X, self.feature_names)

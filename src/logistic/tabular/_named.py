@@ -1,4 +1,4 @@
-"""A dense design matrix that carries its feature names, without pandas.
+"""A design matrix that carries its feature names, without pandas.
 
 The estimators take feature names from a DataFrame-like X: an object with a
 ``columns`` attribute of strings (:func:`logistic._validation.feature_names_of`,
@@ -11,16 +11,22 @@ The names belong to the array they were given to: views and results derived
 from it (slices, arithmetic) are plain, unnamed arrays, because a column
 slice would otherwise carry the wrong names. The estimators convert X with
 ``np.asarray`` before use, which drops the subclass.
+
+A sparse design (a formula's, built sparse) is named the same way by
+:func:`named_csr`: a scipy CSR matrix of a subclass with a ``columns``
+attribute, holding the same arrays; what scipy derives from it (a copy,
+``astype``, a slice) is of the subclass too, but with no names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
 
-__all__ = ["NamedColumns"]
+__all__ = ["NamedColumns", "named_csr"]
 
 
 class NamedColumns(np.ndarray):
@@ -43,3 +49,23 @@ class NamedColumns(np.ndarray):
     def __array_finalize__(self, obj: Any) -> None:
         # derived arrays carry no names (see the module docstring)
         self.columns = None
+
+
+@cache
+def _named_csr_class() -> type:
+    """The CSR subclass with ``columns`` (None unless set: derived matrices)."""
+    import scipy.sparse as sp
+
+    class NamedCSR(sp.csr_matrix):
+        columns: tuple[str, ...] | None = None
+
+    return NamedCSR
+
+
+def named_csr(X: Any, names: Sequence[str]) -> Any:
+    """The CSR matrix ``X``'s arrays, not copied, with ``names`` as its columns."""
+    if X.shape[1] != len(names):
+        raise ValueError(f"names: expected {X.shape[1]} names, got {len(names)}")
+    named = _named_csr_class()((X.data, X.indices, X.indptr), shape=X.shape)
+    named.columns = tuple(str(n) for n in names)
+    return named
