@@ -54,6 +54,12 @@ def test_fit_refuses_text_columns_beyond_memory(workdir, capsys, monkeypatch):
     ) in err
     assert "more than the memory this process may use (50 MiB)" in err
     assert "--drop zip" in err
+    # the other remedy named, a sparse formula design, fits in that memory
+    assert "encode them in a sparse formula design (e.g. --formula " in err
+    assert "'... + C(zip)' --sparse)" in err
+    argv[2:4] = ["--formula", "y ~ x + C(zip)", "--sparse"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 0, err
 
 
 def test_fit_within_memory_encodes_as_before(workdir, capsys, monkeypatch):
