@@ -42,7 +42,7 @@ def _frame(n: int = 3000, levels: int = 40, seed: int = 0) -> pd.DataFrame:
 
 @pytest.fixture
 def data_csv(workdir):
-    _frame(1500, 20).to_csv("d.csv", index=False)
+    _frame(1000, 15).to_csv("d.csv", index=False)
     return "d.csv"
 
 
@@ -154,3 +154,13 @@ def test_a_stored_sparse_flag_must_be_a_boolean(data_csv, capsys):
     assert encoding_from_dict(encoding, n, "m.json")["sparse"] is True
     with pytest.raises(ModelFormatError, match="'encoding.sparse' must be true or"):
         encoding_from_dict({**encoding, "sparse": "yes"}, n, "m.json")
+
+
+def test_library_sparse_needs_a_formula(data_csv):
+    from logistic._exceptions import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=r"sparse=True \(--sparse\) applies"):
+        fit_design(read_data(data_csv), target="y", sparse=True)
+    # sparse=False is the columns' own (dense) encoding: accepted
+    assert isinstance(fit_design(read_data(data_csv), target="y", sparse=False).X,
+                      np.ndarray)  # fmt: skip
