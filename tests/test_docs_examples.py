@@ -4,7 +4,9 @@ Each page's blocks run in order in one fresh namespace, in an empty temporary
 working directory (so files the examples write, such as ``model.json``, land
 there), as a reader pasting them one after another into a new interpreter
 would run them. A block that names a name no earlier block defined, or fails,
-fails here.
+fails here. That directory holds ``tests/data``, a link to the repository's,
+so that a block reading the bundled data as the pages say (from the
+repository's root: ``tests/data/lbw-hosmer-lemeshow/birthwt_MASS.csv``) runs.
 
 Marker convention: a block whose first line is
 
@@ -26,7 +28,14 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).parents[1] / "docs"
-PAGES = ["paths.md", "grouped.md", "inference.md", "multinomial.md", "reliability.md"]
+PAGES = [
+    "paths.md",
+    "grouped.md",
+    "inference.md",
+    "marginal-effects.md",
+    "multinomial.md",
+    "reliability.md",
+]
 SKIPPED_EXTRAS = {"dask", "torch", "cupy", "onnx"}
 
 FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
@@ -73,6 +82,8 @@ def test_page_examples_run_in_order(page, tmp_path, monkeypatch):
     )
     blocks = python_blocks(text)
     assert blocks, f"docs/{page} has no ```python block"
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "data").symlink_to(DOCS.parent / "tests" / "data")
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__main__"}
     ran = 0
