@@ -127,6 +127,9 @@ def test_the_classes_of_a_point_sum_to_one_with_no_variance(res):
     np.testing.assert_allclose(one.margeff_se[:, 0], pm.margeff_se[:, 6])
     text = one.summary()
     assert "y = 6.0" in text and "y = 0.0" not in text
+    # the Markdown table's rows are points, and its column says so
+    md = one.as_markdown()
+    assert "| point | Margin | std err |" in md and "| term |" not in md
 
 
 def test_blocks_and_weights_give_the_in_memory_margins(anes):

@@ -246,6 +246,9 @@ def test_summary_and_frame_render(ucla):
     assert list(frame.index) == ["rank=1", "rank=2"]
     assert "Margin" in frame.columns
     assert "rank=2" in pm.as_markdown() and "rank=2" in pm.as_html()
+    # rows are points, not terms: the Markdown column says so (effects' say term)
+    assert "| point | Margin | std err |" in pm.as_markdown()
+    assert "| term | dy/dx |" in model.inference(X, d["admit"]).get_margeff().as_markdown()
     assert repr(pm) == "<PredictiveMargins at='mean', cov_type='nonrobust', points=2>"
 
 

@@ -214,8 +214,10 @@ class MarginalEffects:
     def as_markdown(self, alpha: float = 0.05) -> str:
         """The table of :meth:`summary` as GitHub-flavoured Markdown: the
         header as a table of statistics, then each block's table under its
-        title (pipes in cells escaped)."""
-        blocks = self._markup_blocks(alpha, ["term", *self._columns(alpha)])
+        title (pipes in cells escaped); the rows' column is headed ``term``,
+        or ``point`` for predictive margins, whose rows are the grid's points."""
+        rows = "point" if self.predictive else "term"
+        blocks = self._markup_blocks(alpha, [rows, *self._columns(alpha)])
         header = self._header() + self._set_values()
         tail = [f"\n{markdown_text(n)}" for n in self._footer()]
         return markdown_tables(self.title, header, blocks, tail)
