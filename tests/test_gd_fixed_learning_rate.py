@@ -69,6 +69,25 @@ def test_iterates_are_the_textbook_loops():
     assert {h["step"] for h in res.history[1:]} == {0.5}
 
 
+def test_weighted_iterates_are_the_loop_on_the_weighted_mean():
+    """With frequency weights s, J is (1/Σs) Σ s_i L_i (README): the loop on
+    that weighted mean, written out here, gives the library's iterates."""
+    X, y = _ucla_scaled()
+    s = np.random.default_rng(0).integers(1, 4, size=len(y)).astype(float)
+    Xb = np.column_stack([X, np.ones(len(y))])
+    theta = np.zeros(Xb.shape[1])
+    for _ in range(10):
+        h = 1.0 / (1.0 + np.exp(-Xb @ theta))
+        theta = theta - 0.5 * Xb.T @ (s * (h - y)) / s.sum()
+    obj = LogisticObjective.from_arrays(X, y, sample_weight=s)
+    with pytest.warns(ConvergenceWarning, match="max_iter=10"):
+        res = logistic.solvers.solve(
+            "gd", obj, np.zeros(Xb.shape[1]), tol=1e-12, max_iter=10,
+            options={"standardize": False, "learning_rate": 0.5},
+        )  # fmt: skip
+    np.testing.assert_allclose(res.coef, theta, rtol=1e-12, atol=1e-14)
+
+
 def test_one_pass_an_iteration():
     """No line search and no Lipschitz estimate: the fixed step costs one
     value+gradient pass an iteration (the line search's first fit spends
