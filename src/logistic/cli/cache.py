@@ -12,7 +12,7 @@ import typer
 from .._messages import printable
 from ._codes import EX_USAGE, CLIError
 from ._common import note
-from ._options import refuse_cache_folder
+from ._stream_options import refuse_cache_folder
 
 
 def _entries(n: int) -> str:

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from .._messages import count_text
 from . import _options as opt
+from . import _stream_options as sopt
 from ._apply import (
     MissingRows,
     SavedTarget,
@@ -239,8 +240,8 @@ def evaluate(
     decimal: opt.Decimal = ".",
     quiet: Quiet = False,
     target: SavedTarget = None,
-    stream: opt.ReadStream = None,
-    chunk_rows: opt.ChunkRows = None,
+    stream: sopt.ReadStream = None,
+    chunk_rows: sopt.ChunkRows = None,
 ) -> None:
     """Accuracy, log loss, ROC AUC and confusion matrix of a model on DATA.
 

@@ -9,6 +9,7 @@ from .._memory import local_workers_message
 from .._multiclass import is_multiclass
 from . import _cv_options as cvo
 from . import _options as opt
+from . import _stream_options as sopt
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
     binary_classes_named,
@@ -180,13 +181,13 @@ def fit(
     include: opt.Include = None,
     force: opt.Force = False,
     json_out: opt.Json = False,
-    stream: opt.Stream = None,
-    chunk_rows: opt.ChunkRows = None,
-    workers: opt.Workers = None,
-    scheduler: opt.Scheduler = None,
-    checkpoint: opt.Checkpoint = None,
-    no_cache: opt.NoCache = False,
-    cache_dir: opt.CacheDir = None,
+    stream: sopt.Stream = None,
+    chunk_rows: sopt.ChunkRows = None,
+    workers: sopt.Workers = None,
+    scheduler: sopt.Scheduler = None,
+    checkpoint: sopt.Checkpoint = None,
+    no_cache: sopt.NoCache = False,
+    cache_dir: sopt.CacheDir = None,
     cv: cvo.CVFolds = None,
     n_alphas: cvo.NAlphas = None,
     eps: cvo.CVEps = None,
@@ -237,7 +238,7 @@ def fit(
             f"memory, {cluster} fits on Dask; give one of them",
             EX_USAGE,
         )
-    opt.check_cache_options(no_cache, cache_dir, distributed)
+    sopt.check_cache_options(no_cache, cache_dir, distributed)
     stream = opt.check_reading(data, encoding, decimal, stream, distributed)
     if data.is_dir() and not (stream or distributed):
         raise CLIError(
@@ -421,7 +422,7 @@ def _fit_streamed(
     from ._stream_plan import NotStreamable
 
     if cluster is None and streaming["cache"] and streaming["cache_dir"] is None:
-        opt.refuse_variable_cache_folder()
+        sopt.refuse_variable_cache_folder()
     model = _estimator(options, True)
     checkpoint = streaming["checkpoint"]
     from .._checkpoint_paths import recorded_resumes, resume_source

@@ -10,6 +10,7 @@ import typer
 
 from .._messages import printable
 from . import _options as opt
+from . import _stream_options as sopt
 from ._apply import (
     MissingRows,
     UnknownLevels,
@@ -102,8 +103,8 @@ def predict(
     decimal: opt.Decimal = ".",
     force: opt.Force = False,
     quiet: Quiet = False,
-    stream: opt.ReadStream = None,
-    chunk_rows: opt.ChunkRows = None,
+    stream: sopt.ReadStream = None,
+    chunk_rows: sopt.ChunkRows = None,
 ) -> None:
     """Predict class probabilities and the label for every row of DATA.
 
