@@ -26,8 +26,8 @@ def test_k_class_effects_refusal_names_a_remedy_the_model_takes(workdir, capsys)
     code, _, err = run_cli(capsys, ["margins", "k.json", IRIS])
     assert code == 2
     assert "is a step in 'sepal_length'" in err, err
-    assert "--method pr" not in err, err  # refused for K classes (below)
-    assert "predict on the rows with 'sepal_length' set to each value" in err, err
+    # the remedy named is one a K-class model takes (run below)
+    assert "--method pr --at-value sepal_length=A,B" in err, err
     # beside another variable: its effects, the stepped one left out and named
     formula = "species ~ I(sepal_length > 5.8) + sepal_width"
     argv = ["fit", IRIS, "--formula", formula, "-o", "k2.json", "-q"]
@@ -35,7 +35,7 @@ def test_k_class_effects_refusal_names_a_remedy_the_model_takes(workdir, capsys)
     code, out, err = run_cli(capsys, ["margins", "k2.json", IRIS, "--json"])
     assert code == 0, err
     assert "the effects of 'sepal_length' are left out" in err, err
-    assert "predict on the rows with 'sepal_length' set to each value" in err, err
+    assert "--method pr --at-value sepal_length=A,B" in err, err
     terms = {row["term"] for row in json.loads(out)["effects"]}
     assert any("sepal_width" in t for t in terms) and not any(
         "sepal_length" in t for t in terms
@@ -49,8 +49,14 @@ def test_k_class_effects_refusal_names_a_remedy_the_model_takes(workdir, capsys)
         "--at-value",
         "sepal_length=5,6",
     ]
-    code, _, err = run_cli(capsys, argv)
-    assert code == 2 and "applies to two-class models" in err, err
+    code, out, err = run_cli(capsys, argv + ["--json"])
+    assert code == 0, err
+    rows = json.loads(out)["margins"]
+    # every class at each of the two points, each point's probabilities summing to 1
+    assert len(rows) == 6
+    for point in (5.0, 6.0):
+        total = sum(r["margin"] for r in rows if r["at"]["sepal_length"] == point)
+        assert total == pytest.approx(1.0, abs=1e-12)
 
 
 @pytest.mark.parametrize(
