@@ -340,6 +340,36 @@ def test_a_file_claiming_an_older_format_with_a_correction_is_refused(fits, tmp_
             load(path)
 
 
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        ({"penalty": None}, r"needs Firth, but 'model.params.penalty' is None"),
+        (
+            {"fit_intercept": False},
+            r"intercept, but 'model.params.fit_intercept' is false",
+        ),
+    ],
+)
+def test_a_file_whose_params_exclude_the_correction_is_refused(
+    fits, tmp_path, edit, match
+):
+    # a correction the estimator refuses to fit (FLIC or FLAC without Firth's
+    # penalty, FLIC without an intercept) must not load as a fitted model
+    from logistic.io._schema import _canonical
+
+    path = tmp_path / "flic.json"
+    save(fits["flic"], path)
+    doc = json.loads(path.read_text())
+    doc["model"]["params"].update(edit)
+    doc.pop("covariance", None)  # the covariance's size would tell first
+    doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ModelFormatError, match="firth_correction.*" + match):
+            load(path)
+
+
 def test_cli_fit_and_summary(fits, tmp_path, capsys):
     X, y, w = _sex2()
     frame = X.assign(case=y, n=w)

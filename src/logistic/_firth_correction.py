@@ -55,6 +55,7 @@ from ._typing import FloatArray
 
 __all__ = [
     "check_firth_correction",
+    "correction_conflict",
     "correct_firth",
     "corrected_kind",
     "corrected_note",
@@ -64,18 +65,33 @@ __all__ = [
 F64 = np.float64
 
 
-def check_firth_correction(est: Any, owner: str) -> None:
-    """Refuse a ``firth_correction`` that ``est``'s other settings exclude."""
+def correction_conflict(est: Any) -> str | None:
+    """The setting of ``est`` that excludes its ``firth_correction``:
+    ``"penalty"`` (a correction of Firth's fit without Firth's penalty),
+    ``"fit_intercept"`` (FLIC, which refits the intercept, without one), or
+    None. Fitting refuses it (:func:`check_firth_correction`), and so does
+    reading a model file (:mod:`logistic.io._schema`)."""
     kind = getattr(est, "firth_correction", None)
     if kind is None:
-        return
+        return None
     if est.penalty != "firth":
+        return "penalty"
+    if kind == "flic" and not est.fit_intercept:
+        return "fit_intercept"
+    return None
+
+
+def check_firth_correction(est: Any, owner: str) -> None:
+    """Refuse a ``firth_correction`` that ``est``'s other settings exclude."""
+    conflict = correction_conflict(est)
+    kind = getattr(est, "firth_correction", None)
+    if conflict == "penalty":
         raise InvalidParameterError(
             f"{owner}: firth_correction={kind!r} corrects Firth's fit, but "
             f"penalty={est.penalty!r}: say penalty='firth' with it, or drop the "
             "correction"
         )
-    if kind == "flic" and not est.fit_intercept:
+    if conflict == "fit_intercept":
         raise InvalidParameterError(
             f"{owner}: firth_correction='flic' refits the intercept, but "
             "fit_intercept=False: fit an intercept, or use firth_correction='flac'"

@@ -233,6 +233,22 @@ def check_correction_version(version: str, model: Any, path: str) -> None:
         )
 
 
+def _check_correction_params(model: Any, path: str) -> None:
+    """Refuse a ``firth_correction`` that the file's other settings exclude,
+    as ``fit`` does: such coefficients are no fit the settings describe."""
+    from .._firth_correction import correction_conflict
+
+    conflict = correction_conflict(model)
+    if conflict is not None:
+        value = model.penalty if conflict == "penalty" else "false"
+        raise _bad(
+            path,
+            f"field 'model.params.firth_correction' is {model.firth_correction!r}, "
+            f"which needs {'Firth' if conflict == 'penalty' else 'an intercept'}"
+            f", but 'model.params.{conflict}' is {value!s:.20}",
+        )
+
+
 def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
     from .._constraints import validate_params
     from .._exceptions import InvalidParameterError
@@ -377,6 +393,7 @@ def model_from_dict(
     model = LogisticRegression(
         **_params_from_json(d.get("params"), path, strict, LogisticRegression)
     )
+    _check_correction_params(model, path)
     model.coef_ = coef
     model.intercept_ = intercept
     model.classes_ = classes_from_dict(d.get("classes"), path, max(len(coef), 2))
