@@ -102,3 +102,21 @@ def test_model_file_grid_is_validated_at_load(capsys, breast_csv, workdir):  # n
         logistic.save(model, workdir / "bad.json", overwrite=True)
         with pytest.raises(ModelFormatError, match=f"cross_validation.{name}"):
             logistic.load(workdir / "bad.json")
+
+
+def test_a_refit_forgets_the_cross_validation_record(capsys, breast_csv, workdir):  # noqa: F811
+    # the record says how `fit --cv` chose alpha and the mixing; after a refit
+    # with other settings it describes no fit of the model, and a file saved
+    # from it had summary name a strength and mixing the model does not have
+    path, X, y = breast_csv
+    argv = ["fit", path, "--target", "y", *GRID, "--n-alphas", "4"]
+    code, _, err = run_cli(capsys, [*argv, "--l1-ratios", "0.3,0.9", "-o", "m.json"])
+    assert code == 0, err
+    model = logistic.load("m.json")
+    assert model.cross_validation_["l1_ratio"] == model.l1_ratio
+    model.set_params(alpha=0.5, l1_ratio=0.5).fit(X, y)
+    assert getattr(model, "cross_validation_", None) is None
+    logistic.save(model, workdir / "refit.json")
+    code, out, err = run_cli(capsys, ["summary", str(workdir / "refit.json")])
+    assert code == 0, err
+    assert "cross-validation" not in out and "l1_ratio=0.5" in out

@@ -8,7 +8,9 @@ and :mod:`logistic.inference._fit`), :data:`TRAINING_TOTALS_ATTR` the fit's
 ``(weight_sum, rows)`` (read by
 :func:`logistic.inference._checks.check_same_totals`), :data:`FILE_RECORD_ATTR`
 the file's ``encoding``, ``training`` and covariance (written back by ``save``:
-:mod:`logistic.io._file_record`); ``fit`` and
+:mod:`logistic.io._file_record`), and :data:`CROSS_VALIDATION_ATTR` the
+record of how ``logistic fit --cv`` chose the strength (:mod:`logistic.io._cv`;
+attached after the fit it describes); ``fit`` and
 ``partial_fit`` call :func:`forget_file_marks`, as they clear the grouped
 mark of :mod:`logistic._grouped`, so a refitted model is never judged by the
 file it was loaded from.
@@ -28,6 +30,7 @@ from typing import Any
 from ._exceptions import DataValidationError
 
 __all__ = [
+    "CROSS_VALIDATION_ATTR",
     "FILE_RECORD_ATTR",
     "STORED_COVARIANCE_ATTR",
     "TRAINING_TOTALS_ATTR",
@@ -40,6 +43,9 @@ STORED_COVARIANCE_ATTR = "_stored_covariance"
 #: ``(weight_sum, rows)`` of the fit's rows as the file records them (``rows``
 #: None where it does not).
 TRAINING_TOTALS_ATTR = "_training_totals"
+#: The CV record of ``logistic fit --cv`` (how ``alpha`` and the mixing were
+#: chosen): a public attribute, written to the model file by ``save``.
+CROSS_VALIDATION_ATTR = "cross_validation_"
 #: ``(encoding, training, (covariance, names) or None, derived)``: the file's
 #: checked sections and the ``model`` fields load derived from its encoding
 #: (:mod:`logistic.io._file_record`).
@@ -48,7 +54,8 @@ FILE_RECORD_ATTR = "_file_record"
 
 def forget_file_marks(model: Any) -> None:
     """Remove the marks from ``model`` (a fit replaces what the file said)."""
-    for name in (STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR, FILE_RECORD_ATTR):
+    marks = (STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR, FILE_RECORD_ATTR)
+    for name in (*marks, CROSS_VALIDATION_ATTR):
         model.__dict__.pop(name, None)
 
 
