@@ -8,6 +8,9 @@ the same folds and grid (itself checked against scikit-learn's
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 import pytest
 
@@ -18,6 +21,7 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 import logistic  # noqa: E402
 from conftest import run_cli  # noqa: E402
 from logistic import ModelFormatError  # noqa: E402
+from logistic.io._schema import _canonical  # noqa: E402
 from logistic.model_selection import LogisticRegressionCV  # noqa: E402
 from test_cli_cv import breast_csv  # noqa: E402, F401 (a fixture)
 
@@ -120,3 +124,43 @@ def test_a_refit_forgets_the_cross_validation_record(capsys, breast_csv, workdir
     code, out, err = run_cli(capsys, ["summary", str(workdir / "refit.json")])
     assert code == 0, err
     assert "cross-validation" not in out and "l1_ratio=0.5" in out
+
+
+def test_a_grid_that_contradicts_its_record_or_model_is_refused(
+    capsys,
+    breast_csv,  # noqa: F811
+    workdir,
+):
+    # the grid's chosen curve is the record's curve, of an elastic-net model
+    # whose l1_ratio is the chosen one: a file saying otherwise would have
+    # summary and report show numbers of no fit
+    code, _, err = run_cli(
+        capsys,
+        ["fit", breast_csv[0], "--target", "y", *GRID, "--n-alphas", "4",
+         "--l1-ratios", "0.3,0.9", "-o", "m.json"],
+    )  # fmt: skip
+    assert code == 0, err
+    model = logistic.load("m.json")
+    record = model.cross_validation_
+    good = record["l1_ratio_grid"]
+    i = good["chosen_index"]
+    other = [list(row) for row in good["mean"]]
+    other[i] = [m - 0.01 for m in other[i]]
+    for change, name in [
+        ({"penalty": "l2"}, "l1_ratio_grid.*elastic-net.*l2"),
+        ({"l1_ratio_grid": {**good, "mean": other}}, rf"l1_ratio_grid.mean\[{i}\]"),
+    ]:
+        model.cross_validation_ = {**record, **change}
+        logistic.save(model, workdir / "bad.json", overwrite=True)
+        with pytest.raises(ModelFormatError, match=f"cross_validation.{name}"):
+            logistic.load(workdir / "bad.json")
+    # the model's own mixing is not the record's chosen one
+    model.cross_validation_ = record
+    logistic.save(model, workdir / "ok.json", overwrite=True)
+    assert logistic.load(workdir / "ok.json").l1_ratio == good["l1_ratios"][i]
+    doc = json.loads((workdir / "ok.json").read_text())
+    doc["model"]["params"]["l1_ratio"] = good["l1_ratios"][1 - i]
+    doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
+    (workdir / "bad.json").write_text(json.dumps(doc))
+    with pytest.raises(ModelFormatError, match="cross_validation.l1_ratio.*params"):
+        logistic.load(workdir / "bad.json")

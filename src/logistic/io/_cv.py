@@ -17,7 +17,10 @@ file (files without it load as before). Layout, all plain JSON::
 
 ``l1_ratio_grid`` (optional; written by ``--l1-ratios``) holds every mixing's
 curve on the same ``alphas``; the fields above are then those of the chosen
-mixing, ``l1_ratios[chosen_index] == l1_ratio``.
+mixing, ``l1_ratios[chosen_index] == l1_ratio`` and its curve the record's
+``mean``, ``std_err`` and ``n_nonzero``. It belongs to ``penalty:
+"elasticnet"`` only, and the model's ``params`` are that penalty with the
+chosen ``l1_ratio``.
 
 ``path`` is the coefficient path on all rows along ``alphas`` (for the
 report's figure), stored only when it is small (:data:`MAX_PATH_VALUES`).
@@ -85,9 +88,11 @@ def _text(d: dict, key: str, path: str, allowed: tuple[str, ...] = ()) -> str:
 
 
 def cross_validation_from_dict(
-    value: Any, n_features: int, path: str = "<memory>"
+    value: Any, n_features: int, path: str = "<memory>", model: Any = None
 ) -> dict[str, Any]:
-    """The validated ``model.cross_validation`` section (see the module docstring)."""
+    """The validated ``model.cross_validation`` section (see the module
+    docstring) of ``model`` (its ``penalty`` and ``l1_ratio``, checked
+    against an ``l1_ratio_grid``'s choice; None: not checked)."""
     if not isinstance(value, dict):
         raise ModelFormatError(f"model file {path}: field '{_WHERE}' must be an object")
     d: dict[str, Any] = value
@@ -120,7 +125,20 @@ def cross_validation_from_dict(
     out["path"] = _path(_get(d, "path"), n, n_features, path)
     if _get(d, "l1_ratio_grid") is not None:
         out["l1_ratio_grid"] = _l1_ratio_grid(d["l1_ratio_grid"], out, path)
+        if model is not None:
+            _check_chosen_mixing(out, model, path)
     return out
+
+
+def _check_chosen_mixing(out: dict[str, Any], model: Any, path: str) -> None:
+    """The elastic-net mixing chosen by the grid is the model's own."""
+    penalty, ratio = getattr(model, "penalty", None), getattr(model, "l1_ratio", None)
+    if penalty != "elasticnet" or ratio != out["l1_ratio"]:
+        raise _bad(
+            path, "l1_ratio",
+            f"is {out['l1_ratio']!r}, the mixing chosen by 'l1_ratio_grid', but "
+            f"'model.params' have penalty={penalty!r:.20}, l1_ratio={ratio!r:.20}",
+        )  # fmt: skip
 
 
 def _l1_ratio_grid(value: Any, out: dict[str, Any], path: str) -> dict[str, Any]:
@@ -129,6 +147,11 @@ def _l1_ratio_grid(value: Any, out: dict[str, Any], path: str) -> dict[str, Any]
     key = "l1_ratio_grid"
     if not isinstance(value, dict):
         raise _bad(path, key, "must be an object")
+    if out["penalty"] != "elasticnet":
+        raise _bad(
+            path, key,
+            f"is a grid of elastic-net mixings, but 'penalty' is {out['penalty']!r}",
+        )  # fmt: skip
     ratios = value.get("l1_ratios")
     if (
         not isinstance(ratios, list)
@@ -157,6 +180,11 @@ def _l1_ratio_grid(value: Any, out: dict[str, Any], path: str) -> dict[str, Any]
             _numbers({w: row}, w, n, path, low)
             for w, row in zip(where, rows, strict=True)
         ]
+        if grid[name][grid["chosen_index"]] != out[name]:  # the chosen curve
+            raise _bad(
+                path, where[grid["chosen_index"]],
+                f"must be the chosen mixing's '{name}' (of the record's curve)",
+            )  # fmt: skip
     return grid
 
 

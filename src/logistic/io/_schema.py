@@ -452,7 +452,7 @@ def model_from_dict(
     if d.get("cross_validation") is not None:  # optional: see io/_cv.py
         from ._cv import cross_validation_from_dict
 
-        cv = cross_validation_from_dict(d["cross_validation"], n, path)
+        cv = cross_validation_from_dict(d["cross_validation"], n, path, model)
         setattr(model, "cross_validation_", cv)  # noqa: B010 (not a declared attribute)
     if d.get("frame_encoding") is not None:  # optional: see _frame_encoding
         from ._encoding import frame_encoding_from_dict
