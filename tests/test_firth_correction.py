@@ -15,7 +15,8 @@ References (from outside the code under test):
   with ``freq_weights``, its hat values computed here with numpy at the same
   published Firth estimate; FLIC's intercept standard error as logistf's
   ``flic`` computes it, ``sqrt([(X'WX)^-1]_00)`` at the corrected coefficients,
-  written here with numpy.
+  written here with numpy (the whole ``(X'WX)^-1`` is the ``var`` of
+  ``logistf(..., flic = TRUE)``; ``flic()`` prints Firth's slopes' own).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def test_flic_intercept_is_statsmodels_offset_fit_and_logistf(fits):
     assert round(float(model.intercept_[0]), 2) == 0.13  # logistf's flic
     # the slopes are Firth's (logistf's published estimate)
     np.testing.assert_allclose(model.coef_.ravel(), BETA[1:], atol=1e-6)
-    # logistf's flic: var = (X'WX)^-1 at the corrected coefficients
+    # logistf(flic = TRUE)'s var: (X'WX)^-1 at the corrected coefficients
     Xt = _design(X)
     p = expit(Xt @ _params(model))
     var = np.linalg.inv(Xt.T @ ((w * p * (1 - p))[:, None] * Xt))

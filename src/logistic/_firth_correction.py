@@ -16,8 +16,10 @@ Firth's fit:
   (:func:`logistic._null_intercept.null_intercept`, on the rows with that
   offset). Its score equation ``Σ s_i (y_i - σ(z_i)) = 0`` makes the
   weighted mean predicted probability the weighted event rate. The
-  covariance is logistf's: ``I(θ̂)⁻¹`` at the corrected coefficients (the
-  intercept's standard error from it, as ``flic`` computes it).
+  covariance is ``I(θ̂)⁻¹`` at the corrected coefficients, the ``var`` of
+  ``logistf(..., flic = TRUE)`` (``flic()`` takes the intercept's standard
+  error from it too, and prints the uncorrected fit's for the slopes: theirs
+  at Firth's estimate, which differ slightly).
 * ``"flac"``, the added covariate: Firth's modified score is the score of an
   augmented data set, each row (weight ``s_i``) with two pseudo-rows of the
   same covariates and offset, weight ``h_i/2`` each, one with ``y = 0`` and
@@ -112,7 +114,8 @@ def corrected_note(kind: str) -> str:
             "FLIC (Puhr et al. 2017): Firth's slopes, the intercept refitted by "
             "maximum likelihood with their logit as an offset, so that the mean "
             "predicted probability is the event rate; std err from I(coef)^-1 at "
-            "these coefficients (logistf's flic), z, P>|z| and the intervals Wald. "
+            "these coefficients (logistf's flic = TRUE), z, P>|z| and the intervals "
+            "Wald. "
             "The slopes' penalized likelihood-ratio tests and profile intervals "
             "are the uncorrected Firth fit's (a refit without the correction)."
         )
