@@ -399,3 +399,22 @@ def test_cli_fit_and_summary(fits, tmp_path, capsys):
     argv = ["fit", tmp_path / "sex2.csv", "-t", "case", "--firth-correction", "flac"]
     code, out, err = run_cli(capsys, [*argv, "-o", tmp_path / "x.json"])
     assert code != EX_OK and "--firth-correction flac" in err and "--penalty" in err
+
+
+def test_logistf_prints_the_augmented_datas_standard_errors():
+    # docs/inference.md: logistf (1.26's C fitter) reports var = (X' diag((s + h) p (1 - p))
+    # X)^-1, the augmented data's inverse information, not I^-1. Its published
+    # sex2 summary (the `summaries` package's logistf example, se(coef)):
+    logistf_se = [0.4763429, 0.4149021, 0.4344026, 0.5384872, 0.5320395,
+                  0.4089620, 1.5052197]  # fmt: skip
+    X, y, w = _sex2()
+    model = LogisticRegression(penalty="firth").fit(X, y, sample_weight=w)
+    Xt, beta = _design(X), _params(model)
+    p = expit(Xt @ beta)
+    v = w * p * (1 - p)
+    A = np.linalg.inv(Xt.T @ (v[:, None] * Xt))
+    h = v * np.einsum("ij,jk,ik->i", Xt, A, Xt)
+    augmented = np.linalg.inv(Xt.T @ (((w + h) * p * (1 - p))[:, None] * Xt))
+    np.testing.assert_allclose(np.sqrt(np.diag(augmented)), logistf_se, rtol=1e-5)
+    # this library's are Heinze & Schemper's I^-1 at the same estimate
+    np.testing.assert_allclose(model.inference().bse, np.sqrt(np.diag(A)), rtol=1e-8)
