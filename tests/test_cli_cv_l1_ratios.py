@@ -85,14 +85,19 @@ def test_bad_l1_ratios_exit_2(capsys, breast_csv, extra, message):  # noqa: F811
     assert message in " ".join(err.split())
 
 
-def test_model_file_grid_is_validated_at_load(capsys, breast_csv, workdir):  # noqa: F811
+def _two_mixings(capsys, data):
+    """The model `fit --cv --l1-ratios 0.3,0.9` writes to m.json, loaded."""
     code, _, err = run_cli(
         capsys,
-        ["fit", breast_csv[0], "--target", "y", *GRID, "--n-alphas", "4",
+        ["fit", data, "--target", "y", *GRID, "--n-alphas", "4",
          "--l1-ratios", "0.3,0.9", "-o", "m.json"],
     )  # fmt: skip
     assert code == 0, err
-    model = logistic.load("m.json")
+    return logistic.load("m.json")
+
+
+def test_model_file_grid_is_validated_at_load(capsys, breast_csv, workdir):  # noqa: F811
+    model = _two_mixings(capsys, breast_csv[0])
     record = model.cross_validation_
     good = record["l1_ratio_grid"]
     other = 1 - good["chosen_index"]
@@ -113,10 +118,7 @@ def test_a_refit_forgets_the_cross_validation_record(capsys, breast_csv, workdir
     # with other settings it describes no fit of the model, and a file saved
     # from it had summary name a strength and mixing the model does not have
     path, X, y = breast_csv
-    argv = ["fit", path, "--target", "y", *GRID, "--n-alphas", "4"]
-    code, _, err = run_cli(capsys, [*argv, "--l1-ratios", "0.3,0.9", "-o", "m.json"])
-    assert code == 0, err
-    model = logistic.load("m.json")
+    model = _two_mixings(capsys, path)
     assert model.cross_validation_["l1_ratio"] == model.l1_ratio
     model.set_params(alpha=0.5, l1_ratio=0.5).fit(X, y)
     assert getattr(model, "cross_validation_", None) is None
@@ -134,13 +136,7 @@ def test_a_grid_that_contradicts_its_record_or_model_is_refused(
     # the grid's chosen curve is the record's curve, of an elastic-net model
     # whose l1_ratio is the chosen one: a file saying otherwise would have
     # summary and report show numbers of no fit
-    code, _, err = run_cli(
-        capsys,
-        ["fit", breast_csv[0], "--target", "y", *GRID, "--n-alphas", "4",
-         "--l1-ratios", "0.3,0.9", "-o", "m.json"],
-    )  # fmt: skip
-    assert code == 0, err
-    model = logistic.load("m.json")
+    model = _two_mixings(capsys, breast_csv[0])
     record = model.cross_validation_
     good = record["l1_ratio_grid"]
     i = good["chosen_index"]
