@@ -31,11 +31,11 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from conftest import data_path  # noqa: E402
 from logistic._exceptions import InvalidParameterError  # noqa: E402
 from logistic.model_selection import LogisticRegressionCV  # noqa: E402
+from test_cv_sklearn_attributes import _assert_same_layout  # noqa: E402
 
 CS = np.array([0.003, 0.01, 0.03, 0.1, 1.0])
 RATIOS = np.array([0.1, 0.5, 0.9])
 FOLDS = StratifiedKFold(4)
-NAMES = ("scores_", "coefs_paths_", "C_", "Cs_", "l1_ratio_", "l1_ratios_", "n_iter_")
 
 
 def _ucla():
@@ -62,15 +62,6 @@ def _ours(X, y, **kw):
     return LogisticRegressionCV(**kw).fit(X, y)
 
 
-def _layout(value):
-    """type and shape, dict keys included (numpy scalars as Python's)"""
-    if isinstance(value, dict):
-        return "dict", {float(k): _layout(v) for k, v in value.items()}
-    if isinstance(value, np.ndarray):
-        return "ndarray", value.shape, value.dtype.kind == "O"
-    return type(value).__name__
-
-
 def _as_legacy(est, legacy):
     """scores (n_folds, n_Cs, n_ratios) and paths (..., n_dof) of either layout"""
     if legacy:
@@ -86,8 +77,7 @@ def test_grid_of_mixings_equals_sklearn(legacy, refit):
     X, y = _ucla()
     sk = _sk(X, y, use_legacy_attributes=legacy, refit=refit)
     ours = _ours(X, y, use_legacy_attributes=legacy, refit=refit)
-    for name in NAMES:
-        assert _layout(getattr(ours, name)) == _layout(getattr(sk, name)), name
+    _assert_same_layout(ours, sk)
     sk_scores, sk_paths = _as_legacy(sk, legacy)
     scores, paths = _as_legacy(ours, legacy)
     assert scores.shape == (4, len(CS), len(RATIOS))
@@ -150,8 +140,7 @@ def test_shapes_without_intercept_and_with_the_pure_penalties_as_sklearn():
                 X, y, l1_ratios=ratios, fit_intercept=False, max_iter=20,
                 use_legacy_attributes=legacy,
             )  # fmt: skip
-        for name in NAMES:
-            assert _layout(getattr(ours, name)) == _layout(getattr(sk, name)), name
+        _assert_same_layout(ours, sk)
         assert [c.l1_ratio for c in ours.cv_curves_] == [0.0, 0.5, 1.0]
 
 
