@@ -418,3 +418,14 @@ def test_logistf_prints_the_augmented_datas_standard_errors():
     np.testing.assert_allclose(np.sqrt(np.diag(augmented)), logistf_se, rtol=1e-5)
     # this library's are Heinze & Schemper's I^-1 at the same estimate
     np.testing.assert_allclose(model.inference().bse, np.sqrt(np.diag(A)), rtol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "kind, said", [("flic", "at FLIC's estimate"), ("flac", "FLAC's augmented fit")]
+)
+def test_robust_covariance_refusal_names_the_corrected_fits_covariance(
+    fits, kind, said
+):
+    X, y, w = _sex2()
+    with pytest.raises(InvalidParameterError, match=f"nonrobust' only.*{said}"):
+        fits[kind].inference(X, y, sample_weight=w, cov_type="HC0")

@@ -172,9 +172,14 @@ def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
         )
     firth = getattr(model, "penalty", None) == "firth"
     if firth and cov_type != "nonrobust":
+        kind = getattr(model, "firth_correction", None)
+        kept = {  # what "nonrobust" is for each (docs/inference.md)
+            None: "the inverse Fisher information at Firth's estimate",
+            "flic": "the inverse Fisher information at FLIC's estimate",
+            "flac": "the inverse information of FLAC's augmented fit",
+        }.get(kind, "the covariance kept at fit")
         raise InvalidParameterError(
-            "Firth fits support cov_type='nonrobust' only (the inverse Fisher "
-            f"information at Firth's estimate, as logistf); got {cov_type!r}"
+            f"Firth fits support cov_type='nonrobust' only ({kept}); got {cov_type!r}"
         )
     if not firth:
         check_unpenalized(model)
