@@ -429,3 +429,15 @@ def test_robust_covariance_refusal_names_the_corrected_fits_covariance(
     X, y, w = _sex2()
     with pytest.raises(InvalidParameterError, match=f"nonrobust' only.*{said}"):
         fits[kind].inference(X, y, sample_weight=w, cov_type="HC0")
+
+
+def test_cli_flic_with_a_formula_without_intercept_says_so(tmp_path, capsys):
+    # the command line has no fit_intercept: a formula's "- 1" drops it
+    X, y, w = _sex2()
+    X.assign(case=y, n=w).to_csv(tmp_path / "sex2.csv", index=False)
+    argv = ["fit", tmp_path / "sex2.csv", "--formula", "case ~ age + oc - 1"]
+    argv += ["--weights", "n", "--penalty", "firth", "--firth-correction", "flic"]
+    code, _, err = run_cli(capsys, [*argv, "-o", tmp_path / "m.json"])
+    said = " ".join(err.split())
+    assert code == 2 and "fit_intercept" not in said
+    assert "the formula's '- 1' or '+ 0'" in said and "--firth-correction flac" in said

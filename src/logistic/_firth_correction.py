@@ -95,8 +95,9 @@ def check_firth_correction(est: Any, owner: str) -> None:
         )
     if conflict == "fit_intercept":
         raise InvalidParameterError(
-            f"{owner}: firth_correction='flic' refits the intercept, but "
-            "fit_intercept=False: fit an intercept, or use firth_correction='flac'"
+            f"{owner}: firth_correction='flic' refits the intercept, and the model "
+            "has none (fit_intercept=False): fit an intercept, or use "
+            "firth_correction='flac'"
         )
 
 

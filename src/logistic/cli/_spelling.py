@@ -144,6 +144,8 @@ _CLUSTER_TIMEOUT = re.compile(
     r" \(or raise cluster_timeout for a cluster that scales up slowly\)"
 )
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
+# "(fit_intercept=False)": the command line drops the intercept by formula only
+_NO_INTERCEPT = re.compile(r"\(fit_intercept=False\)")
 # the row cache's remedies (backends' cache=False, cache_dir=): fit's options
 _NO_CACHE = re.compile(r"\bcache=False\b")
 _CACHE_DIR = re.compile(r"\bcache_dir=(?=[\s),;.]|$)")
@@ -250,6 +252,7 @@ def cli_spelling(message: str) -> str:
     text = _CLUSTER_TIMEOUT.sub("", text)
     text = _CHECKPOINT.sub("--checkpoint", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
+    text = _NO_INTERCEPT.sub("(the formula's '- 1' or '+ 0')", text)
     text = _NO_CACHE.sub("--no-cache", text)
     text = _CACHE_DIR.sub("--cache-dir", text)
     text = _UNSET.sub("", text)
