@@ -441,3 +441,31 @@ def test_cli_flic_with_a_formula_without_intercept_says_so(tmp_path, capsys):
     said = " ".join(err.split())
     assert code == 2 and "fit_intercept" not in said
     assert "the formula's '- 1' or '+ 0'" in said and "--firth-correction flac" in said
+
+
+@pytest.mark.parametrize("kind", ["flic", "flac"])
+def test_a_corrected_fit_keeps_its_statistics_past_the_parameter_limit(
+    kind, monkeypatch
+):
+    # fits of more than MAX_STORED_PARAMS parameters keep no statistics, and
+    # inference recomputes them from the data; a corrected fit's covariance
+    # (FLAC's augmented fit's) cannot be recomputed so: it is kept whatever the
+    # size (here the limit made 3 for sex2's 7 parameters)
+    from logistic.inference import _stored
+
+    monkeypatch.setattr(_stored, "MAX_STORED_PARAMS", 3)
+    X, y, w = _sex2()
+    model = LogisticRegression(penalty="firth", firth_correction=kind)
+    model.fit(X, y, sample_weight=w)
+    assert LogisticRegression(penalty="firth").fit(X, y).fit_statistics_ is None
+    if kind == "flac":
+        expected = _statsmodels_flac()[1]
+    else:  # logistf(flic = TRUE)'s var, (X'WX)^-1 at the corrected coefficients
+        Xt = _design(X)
+        p = expit(Xt @ _params(model))
+        expected = np.sqrt(
+            np.diag(np.linalg.inv(Xt.T @ ((w * p * (1 - p))[:, None] * Xt)))
+        )
+    np.testing.assert_allclose(model.inference().bse, expected, rtol=1e-5)
+    with_data = model.inference(X, y, sample_weight=w)
+    np.testing.assert_allclose(with_data.bse, expected, rtol=1e-5)

@@ -271,16 +271,23 @@ def fit_statistics(
     result: SolverResult,
     grouped: GroupedData | None,
     unpenalized: bool,
+    est: Any = None,
 ) -> Any:
     """The :class:`~logistic.inference._stored.FitStatistics` of an unpenalized
     (or Firth) fit of at most ``MAX_STORED_PARAMS`` parameters, else None:
     a pass at the optimum (none after Newton: its last step's is kept), one
     label-sums pass, and without an intercept a pass of curvature sums that
     finds whether the columns span the constant (the null model's; see
-    :func:`logistic.inference._stored.collect`)."""
+    :func:`logistic.inference._stored.collect`). A FLIC or FLAC fit of
+    ``est`` keeps them at any size: its inference reads them only (FLAC's
+    covariance is its augmented fit's), and Firth's fit formed the p x p
+    information at every iteration already."""
+    from ._firth_correction import corrected_kind
     from .inference._stored import MAX_STORED_PARAMS, collect
 
-    if not unpenalized or objective.n_params > MAX_STORED_PARAMS:
+    if not unpenalized:
+        return None
+    if objective.n_params > MAX_STORED_PARAMS and corrected_kind(est) is None:
         return None
     summary = None if grouped is None else grouped.summary
     return collect(objective, result.coef, with_null=True, grouped=summary)
@@ -366,4 +373,3 @@ def warn_float32_logits(objective: LogisticObjective, theta: Any) -> None:
         NumericalStabilityWarning,
         stacklevel=user_stacklevel(),
     )
-

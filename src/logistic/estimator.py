@@ -496,9 +496,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         if unpenalised and self.penalty != "firth":
             separation = check_fit_separation(objective, result, view, grouped)
         result, cov = correct_firth(self, objective, result, tol)  # FLIC, FLAC
-        stats = corrected_statistics(
-            fit_statistics(objective, result, grouped, unpenalised), cov
-        )
+        kept = fit_statistics(objective, result, grouped, unpenalised, self)
+        stats = corrected_statistics(kept, cov)
         stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
             result, stats = aliased_at_zero(

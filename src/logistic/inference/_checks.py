@@ -177,7 +177,8 @@ def check_corrected_data(kind: str, kept: Any, stats: Any) -> Any:
     if kept is None:
         raise InvalidParameterError(
             f"inference of a firth_correction={kind!r} fit reads the covariance "
-            "kept at fit, and this model kept none (more than 500 parameters)"
+            "kept at fit, and this model has none (loaded from a file that "
+            "stores none: refit it)"
         )
     if not math.isclose(stats.value, kept.value, rel_tol=1e-9, abs_tol=0.0):
         detail = (

@@ -63,7 +63,9 @@ F64 = np.float64
 
 
 #: Fits with more parameters keep no statistics (the p × p information is
-#: p² numbers and its pass costs p² operations a row).
+#: p² numbers and its pass costs p² operations a row), except a FLIC or FLAC
+#: fit, whose inference has no other source
+#: (:func:`logistic._fit_steps.fit_statistics`).
 MAX_STORED_PARAMS = 500
 
 
