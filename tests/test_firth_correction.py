@@ -469,3 +469,27 @@ def test_a_corrected_fit_keeps_its_statistics_past_the_parameter_limit(
     np.testing.assert_allclose(model.inference().bse, expected, rtol=1e-5)
     with_data = model.inference(X, y, sample_weight=w)
     np.testing.assert_allclose(with_data.bse, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("edit", [{}, {"firth_correction": "flac"}])
+def test_a_k_class_file_claiming_firth_is_refused(tmp_path, edit):
+    # Firth's fit (and so FLIC and FLAC) is binary only: a K-class file saying
+    # penalty='firth' holds no fit of its settings, and loaded it showed a
+    # maximum-likelihood table under the name of Firth's method
+    from logistic.io._schema import _canonical
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(90, 2)), np.arange(90) % 3
+    path = tmp_path / "k.json"
+    save(LogisticRegression(penalty=None).fit(X, y), path)
+    doc = json.loads(path.read_text())
+    doc["model"]["params"].update(penalty="firth", **edit)
+    doc["format_version"] = "1.4"
+    doc["checksum"]["value"] = hashlib.sha256(_canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(
+            ModelFormatError, match=r"'model.params.penalty'.*3 classes"
+        ):
+            load(path)

@@ -42,6 +42,7 @@ __all__ = [
     "coef_from_dict",
     "coef_to_dict",
     "covariance_size",
+    "check_binary_only",
     "is_multiclass_section",
     "separation_from_dict",
 ]
@@ -64,6 +65,18 @@ def parametrization(model: Any) -> str:
     else:
         unpenalized = l1 == 0 and l2 == 0
     return "reference" if unpenalized and not np.any(first) else "symmetric"
+
+
+def check_binary_only(model: Any, path: str) -> None:
+    """Refuse a K-class model whose ``penalty`` is Firth's, which fits two
+    classes only (and so its FLIC and FLAC corrections): such a file holds no
+    fit of its settings, and would be summarized under Firth's name."""
+    if getattr(model, "penalty", None) == "firth":
+        raise _bad(
+            path,
+            f"field 'model.params.penalty' is 'firth', which fits two classes "
+            f"only, but the model has {len(model.classes_)} classes",
+        )
 
 
 def coef_to_dict(model: Any) -> dict[str, Any]:

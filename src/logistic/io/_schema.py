@@ -399,6 +399,8 @@ def model_from_dict(
     model.classes_ = classes_from_dict(d.get("classes"), path, max(len(coef), 2))
     if len(coef) > 2 or "separation" in d:  # binary files from before: no field
         model.separation_ = _multinomial.separation_from_dict(d, path)
+    if len(coef) > 2:
+        _multinomial.check_binary_only(model, path)
     model.n_features_in_ = n
     names = _check_names(d.get("feature_names"), n, path)
     if names is not None:
