@@ -164,7 +164,8 @@ class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):
         Length of the default sequence (when neither Cs nor alphas is given).
     eps : float in (0, 1) or None, default=None
         ``alpha_min/alpha_max`` of the default sequence (None: glmnet's, and
-        for pure L2 down to ``C = 10⁴`` where that is lower).
+        for pure L2 down to ``C = 10⁴`` where that is lower); with several
+        ``l1_ratios``, of each mixing's own, which the shared one spans.
     cv : int, splitter or iterable, default=5
         An int k means ``StratifiedKFold(k)``; a splitter's ``split(X, y,
         groups)`` receives ``groups`` from ``fit``.
