@@ -16,7 +16,7 @@ References (from outside the code under test):
   published Firth estimate; FLIC's intercept standard error as logistf's
   ``flic`` computes it, ``sqrt([(X'WX)^-1]_00)`` at the corrected coefficients,
   written here with numpy (the whole ``(X'WX)^-1`` is the ``var`` of
-  ``logistf(..., flic = TRUE)``; ``flic()`` prints Firth's slopes' own).
+  logistf 1.26's ``logistf(..., flic = TRUE)``).
 """
 
 from __future__ import annotations

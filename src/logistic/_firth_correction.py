@@ -17,9 +17,8 @@ Firth's fit:
   offset). Its score equation ``Σ s_i (y_i - σ(z_i)) = 0`` makes the
   weighted mean predicted probability the weighted event rate. The
   covariance is ``I(θ̂)⁻¹`` at the corrected coefficients, the ``var`` of
-  ``logistf(..., flic = TRUE)`` (``flic()`` takes the intercept's standard
-  error from it too, and prints the uncorrected fit's for the slopes: theirs
-  at Firth's estimate, which differ slightly).
+  ``logistf(..., flic = TRUE)`` (logistf 1.26; ``flic()`` takes the
+  intercept's standard error from it too, and its other ones otherwise).
 * ``"flac"``, the added covariate: Firth's modified score is the score of an
   augmented data set, each row (weight ``s_i``) with two pseudo-rows of the
   same covariates and offset, weight ``h_i/2`` each, one with ``y = 0`` and

@@ -141,8 +141,8 @@ class LikelihoodStatistics:
     @cached_property
     def llf_penalized(self) -> float:
         """Firth's penalized log-likelihood ``ℓ + ½ log det I`` at ``params``
-        (a FLIC fit's at its estimate: below Firth's maximum, which is what
-        ``logistf(..., flic = TRUE)`` keeps as its ``loglik``; none for FLAC,
+        (a FLIC fit's at its estimate, as logistf 1.26's ``flic()`` reports
+        it; ``logistf(..., flic = TRUE)`` keeps Firth's maximum; none for FLAC,
         whose kept information is its augmented fit's)."""
         if getattr(self, "firth_correction", None) == "flac":
             raise InvalidParameterError(
