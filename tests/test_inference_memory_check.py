@@ -51,9 +51,9 @@ def test_the_cli_keeps_the_fit_without_standard_errors(monkeypatch, tmp_path, ca
     _fake_memory(monkeypatch, INFERENCE_MATRICES * 8 * k * k - 1)
     # a memory this small would refuse the formula's design itself (a few
     # copies of 400 x 6 numbers, tabular/_formula_size); the check here is
-    # inference's, after the fit
+    # inference's, after the fit, so the design is built dense as it fits
     monkeypatch.setattr(
-        "logistic.tabular._formula.check_design_size", lambda *args: None
+        "logistic.tabular._formula.design_form", lambda *args: (False, None)
     )
     out = tmp_path / "m.json"
     args = ["fit", UCLA, "--formula", "admit ~ gre + gpa + C(rank)", "-o", out]
