@@ -105,20 +105,39 @@ def test_stochastic_fit_beside_constant_columns():
     np.testing.assert_allclose(coef[kept], ref.params[1:], rtol=1e-3, atol=1e-4)
 
 
-def test_float32_stochastic_fit_beside_constant_columns():
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_float32_stochastic_fit_beside_constant_columns(order):
     # float32 data: the estimate moved the objective by ~5e-6, under float32's
-    # resolution but far above the rounding of the two values' common sums
+    # resolution but far above the rounding of the two values' common sums.
+    # Both constant columns are aliased in either memory order and at every
+    # row-loop level: an F-ordered block (or the row loop off) takes its
+    # Hessian from BLAS syrk, which summed float32 in float32 and left the
+    # column of 1.7 in the fit (its pivot ~1e-7, the tolerance ~1e-12), after
+    # which inference refused it as a constant column beside the intercept
+    sm = pytest.importorskip("statsmodels.api")
     rng = np.random.default_rng(0)
     n = 500
     X = rng.normal(size=(n, 6))
     X[:, 2], X[:, 4] = 1.7, -0.3
     y = (rng.random(n) < 0.5).astype(float)
-    X32 = X.astype(np.float32)
+    X32 = np.asarray(X, dtype=np.float32, order=order)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = LogisticRegression(solver="sgd", max_iter=1000, random_state=0).fit(X32, y)
-    z = X32.astype(np.float64) @ np.ravel(m.coef_).astype(np.float64) + m.intercept_[0]
+    coef = np.ravel(m.coef_)
+    assert coef[2] == 0.0 and coef[4] == 0.0
+    # reference: statsmodels' maximum likelihood fit of the kept columns
+    kept = [0, 1, 3, 5]
+    X64 = X32.astype(np.float64)
+    ref = sm.GLM(y, sm.add_constant(X64[:, kept]), family=sm.families.Binomial()).fit(
+        tol=1e-12
+    )
+    # SGD's estimate, float32 coefficients: near the maximum, as in the
+    # float64 test above
+    np.testing.assert_allclose(coef[kept], ref.params[1:], rtol=1e-3, atol=1e-4)
+    z = X64 @ coef.astype(np.float64) + m.intercept_[0]
     at_coef = float(np.mean(np.logaddexp(0.0, z) - y * z))
+    assert at_coef == pytest.approx(-ref.llf / n, rel=1e-7)
     assert m.objective_ == pytest.approx(at_coef, rel=1e-9)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SGD's inference is approximate (it says so)

@@ -21,20 +21,42 @@ def _reference(X: np.ndarray, d: np.ndarray) -> np.ndarray:
 def test_chunked_syrk_matches_numpy_formula(dtype, order):
     rng = np.random.default_rng(5)
     p = 28
-    step = max(
-        K.SYRK_CHUNK_BYTES // (p * np.dtype(dtype).itemsize), K.SYRK_CHUNK_MIN_ROWS
-    )
+    step = max(K.SYRK_CHUNK_BYTES // (p * 8), K.SYRK_CHUNK_MIN_ROWS)  # float64 chunks
     n = 3 * step + 17  # three full chunks and a partial one
     X = np.asarray(rng.standard_normal((n, p)), dtype=dtype, order=order)
     d = rng.random(n) * 0.25
     H = K.weighted_syrk(X, d)
     assert H.dtype == np.float64 and H.shape == (p, p)
     ref = _reference(X, d)
-    if dtype == np.float64:
-        np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
-    else:  # float32 sums: errors scale with the largest entries
-        np.testing.assert_allclose(H, ref, rtol=1e-5, atol=1e-5 * np.abs(ref).max())
+    # float32 blocks are widened and summed in float64 too (an ssyrk's 1e-7
+    # rounding hid exact dependencies from the aliasing rule), so both
+    # dtypes meet float64's tolerance
+    np.testing.assert_allclose(H, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
     np.testing.assert_array_equal(H, H.T)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_float32_constant_column_is_an_exact_dependency(order):
+    # a float32 column of 1.7 beside the intercept column: the Gram matrix of
+    # (x, 1) is singular in exact arithmetic; its correlation-scaled Schur
+    # pivot must stay at float64's rounding (<1e-12, the aliasing tolerance's
+    # scale, logistic._aliasing), as the compiled row loop's float64 sums give,
+    # not at float32's (~1e-7), whatever path forms it
+    rng = np.random.default_rng(0)
+    n = 5000
+    X = np.asarray(
+        np.column_stack([rng.standard_normal(n), np.full(n, 1.7)]),
+        dtype=np.float32,
+        order=order,
+    )
+    X = np.column_stack([X, np.ones(n, dtype=np.float32)])
+    X = np.asarray(X, order=order)
+    d = rng.random(n) * 0.25
+    H = K.weighted_syrk(X, d)
+    root = np.sqrt(np.diag(H))
+    C = H / np.outer(root, root)
+    pivot = C[2, 2] - C[2, :2] @ np.linalg.solve(C[:2, :2], C[:2, 2])
+    assert abs(pivot) < 1e-12
 
 
 def test_chunked_syrk_of_a_strided_row_view():

@@ -84,8 +84,6 @@ from ._logits import logits
 from ._row_parts import hessian_rows, parts_of
 from ._row_terms import (
     F64,
-    float32_products_lost,
-    float32_scale,
     hessian_weight_from_logits,
     loss_and_residual,
     quiet_overflow,
@@ -426,16 +424,22 @@ def hessian_sums(X: Any, d: FloatArray) -> tuple[FloatArray, FloatArray, float]:
 def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     """``Xᵀ diag(d) X`` (float64, full symmetric) for one block, ``d ≥ 0``.
 
-    Dense: ``X ⊙ √d`` and a BLAS ``syrk`` in X's dtype, chunk by chunk of
+    Dense: ``X ⊙ √d`` in float64 and a BLAS ``dsyrk``, chunk by chunk of
     rows (``SYRK_CHUNK_BYTES``) through one temporary, the chunks' products
-    summed in float64 (float32 blocks use ``ssyrk``; the p×p result is
-    returned as float64). Sparse: the compiled sandwich of CSR blocks
+    summed in float64. float32 blocks are widened chunk by chunk too (never
+    a copy of X): an ``ssyrk``'s rounding (~1e-7 relative) puts the pivot of
+    an exact dependency (a constant column beside the intercept) far above
+    the aliasing tolerance (:mod:`logistic._aliasing`, ~1e-12), so the
+    columns a fit left out as aliased depended on whether the compiled row
+    loop (float64 sums) or this path formed its Hessian: on the CPU's
+    row-loop level, C or F order, ``p`` above
+    :data:`~logistic._compiled.FUSED_HESSIAN_MAX_FEATURES`.
+    Sparse: the compiled sandwich of CSR blocks
     (:func:`_compiled_sandwich`), else ``Xᵀ (D X)`` with scipy's sparse
     product, unless the block is at least 25 % dense and densifies into at
     most ``SPARSE_DENSIFY_BYTES`` (then BLAS ``syrk`` on the dense block wins;
     at a9a's 11 % density scipy's sparse product is 1.5× faster, the
-    compiled sandwich another 10-20×). float32: ``d`` enters divided by
-    :func:`float32_scale`'s ``c``, the product multiplied back by it.
+    compiled sandwich another 10-20×).
     """
     p = X.shape[1]
     if X.shape[0] == 0 or p == 0:  # BLAS rejects empty operands (prints to stderr)
@@ -445,11 +449,9 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
             got = _compiled_sandwich(X, d) if compiled_for(X) is not None else None
             return got[0] if got is not None else sparse_syrk(X, d)
         X = X.toarray()  # one block, densified: BLAS syrk beats a sparse product
-    dt = X.dtype
-    c = float32_scale(d, dt)  # √d of weights of 1e-100 in float32: 0, so √(d/c)
-    sq = np.sqrt(d if c == 1.0 else d / c).astype(dt, copy=False)
+    sq = np.sqrt(np.asarray(d, dtype=F64))
     n = X.shape[0]
-    step = max(SYRK_CHUNK_BYTES // (p * dt.itemsize), SYRK_CHUNK_MIN_ROWS)
+    step = max(SYRK_CHUNK_BYTES // (p * 8), SYRK_CHUNK_MIN_ROWS)
     order: Literal["C", "F"] = (
         "F" if X.flags.f_contiguous and not X.flags.c_contiguous else "C"
     )
@@ -465,11 +467,11 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
     # descheduled thread. Threaded reductions already hold this limit.
     with np.errstate(over="ignore", invalid="ignore"), one_blas_thread():
         if n <= step:
-            A = np.multiply(X, sq[:, None], order=order)
-            H = np.asarray(A.T @ A, dtype=F64)
+            A = np.multiply(X, sq[:, None], order=order, dtype=F64)
+            H = A.T @ A
         else:  # chunks of rows through one cache-sized temporary (SYRK_CHUNK_BYTES)
-            buf = np.empty((step, p), dtype=dt, order=order)
-            part = np.empty((p, p), dtype=dt)
+            buf = np.empty((step, p), dtype=F64, order=order)
+            part = np.empty((p, p), dtype=F64)
             H = np.zeros((p, p))
             sq2 = sq[:, None]
             for lo in range(0, n, step):
@@ -478,14 +480,6 @@ def weighted_syrk(X: Any, d: FloatArray) -> FloatArray:
                 np.multiply(X[lo:hi], sq2[lo:hi], out=A)
                 np.matmul(A.T, A, out=part)
                 np.add(H, part, out=H)
-        if dt == np.float32 and float32_products_lost(H, X):
-            # float32 products beyond 3.4e38 or below 1e-38 (values above ~1e19
-            # or below ~1e-19): redo in float64 with a block-sized temporary
-            # (rare; X is never copied)
-            A64 = np.multiply(X, np.sqrt(d)[:, None], dtype=F64)
-            H = A64.T @ A64
-        elif c != 1.0:
-            H *= c
     return H
 
 
