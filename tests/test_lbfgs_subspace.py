@@ -95,18 +95,29 @@ def test_lbfgs_b_continues_after_the_last_subspace_step():
 @pytest.mark.parametrize("steps", [1, 50])
 def test_no_point_is_evaluated_twice(monkeypatch, steps):
     # scipy's first call repeats the point the subspace steps ended at, where
-    # the evaluations already are: it is answered without a pass, so the passes
-    # equal the distinct points evaluated
+    # the evaluations already are: it is answered without a pass, so the value
+    # and gradient passes equal the distinct points evaluated. The polish's
+    # Hessian-vector passes are left out of the count: whether it runs (scipy
+    # stalled at the objective's rounding with the gradient just above tol,
+    # 1.1e-9 against 1e-9 with AVX2 kernels) depends on the gradient's last
+    # bits, which the CPU's summation order decides
     from logistic.solvers import lbfgs
 
     points = []
     real_call = lbfgs._Evaluations.__call__
+    products = []
+    real_product = LogisticObjective.hessian_vector
 
     def spy(self, x):
         points.append(np.array(x))
         return real_call(self, x)
 
+    def product_spy(self, theta, v):
+        products.append(1)
+        return real_product(self, theta, v)
+
     monkeypatch.setattr(lbfgs._Evaluations, "__call__", spy)
+    monkeypatch.setattr(LogisticObjective, "hessian_vector", product_spy)
     X, y = _data(3)
     _, l2 = _reference(X, y)
     res, obj = _solve(X, y, l2, subspace_steps=steps)
@@ -116,7 +127,7 @@ def test_no_point_is_evaluated_twice(monkeypatch, steps):
         for i, x in enumerate(points)
         if not any(np.array_equal(x, q) for q in points[:i])
     ]
-    assert obj.n_evaluations == len(distinct)
+    assert obj.n_evaluations - len(products) == len(distinct)
 
 
 def test_a_sample_that_misses_the_curvature_hands_over_to_lbfgs_b():
