@@ -39,7 +39,13 @@ def test_exact_copy_of_a_far_from_centred_column_converges(seed):
         warnings.simplefilter("ignore")  # the copy is reported as aliased
         m = LogisticRegression(solver="newton-cg", max_iter=100).fit(X, y)
     assert m.converged_
-    assert m.n_iter_[0] <= 12
+    # 7 iterations with the compiled row loop's sums (AVX2, AVX-512), 32 with
+    # BLAS gemv's (LOGISTIC_ROW_LOOP=0, CPUs without AVX2): past iteration 4
+    # the gradient (~3e-10) is at its evaluation noise on these logits
+    # (intercept -4.7e5 cancelling s·w), and steps within that noise pass
+    # the line search until it falls below tol; the regression this guards
+    # against did not converge (100 iterations) or converged elsewhere
+    assert m.n_iter_[0] <= 40
     sm = pytest.importorskip("statsmodels.api")
     ref = sm.Logit(y, sm.add_constant(np.column_stack([x, s - 1.7e9]))).fit(
         disp=0, method="newton", tol=1e-12
