@@ -17,7 +17,11 @@ reference stores nothing for that term, nor does a product that is exactly
 0. The CSR arrays are written row by row in column order (terms in column
 order, one value each), so they are canonical (sorted, no duplicates) as
 built. Both builders refuse the same rows with the same messages: a numeric
-term not finite, a level not seen at fit time.
+factor not finite, a product of numbers in an interaction (``x:z``) that
+overflows float64 (each finite, the product not: 1e200 x 1e200), a level
+not seen at fit time; each names the term and the first row's place in the
+file rather than leaving an infinity for the estimator to report by an
+index from 0.
 """
 
 from __future__ import annotations
@@ -59,20 +63,48 @@ def _numeric_values(
             spec["expr"], lambda c: numeric_column(frame, c, name, path)
         )
     values = np.broadcast_to(values, (len(frame),))
-    bad = ~np.isfinite(values)
-    if bad.any():
-        first = int(np.argmax(bad))
-        at = (
-            where(first)
-            if where is not None
-            else f"data row {first + 1} of the rows used"
-        )
-        raise DataValidationError(
-            f"formula term {name!r} is not finite on {int(bad.sum())} row(s) of "
-            f"{path} (first at {at}); check the values its function receives "
-            "(e.g. log of 0)"
-        )
+    _refuse_not_finite(
+        ~np.isfinite(values), name, path, where,
+        "check the values its function receives (e.g. log of 0)",
+    )  # fmt: skip
     return values
+
+
+def _refuse_not_finite(
+    bad: np.ndarray, name: str, path: str, where: Where | None, remedy: str
+) -> None:
+    """Refuse the rows ``bad`` where term ``name`` is not finite, naming the
+    first one's place in the file and ``remedy``."""
+    if not bad.any():
+        return
+    first = int(np.argmax(bad))
+    at = where(first) if where is not None else f"data row {first + 1} of the rows used"
+    raise DataValidationError(
+        f"formula term {name!r} is not finite on {int(bad.sum())} row(s) of "
+        f"{path} (first at {at}); {remedy}"
+    )
+
+
+#: Why an interaction of finite numbers is not finite, and what to do.
+_OVERFLOW = (
+    "the product of its numbers overflows float64 (beyond 1.8e308): rescale "
+    "its columns (divide one by a power of ten) and refit"
+)
+
+
+def _products(block: list[dict[str, Any]], factors: dict[str, Any]) -> bool:
+    """Whether a term multiplies two or more numeric factors (only such a
+    product can overflow: a level's column is 0 or 1)."""
+    kinds = [factors[item["factor"]]["kind"] for item in block]
+    return kinds.count("numeric") > 1
+
+
+def _refuse_overflow(
+    block: list[dict[str, Any]], value: np.ndarray, path: str, where: Where | None
+) -> None:
+    """Refuse an interaction's product ``value`` (one per row) not finite."""
+    term = ":".join(item["factor"] for item in block)
+    _refuse_not_finite(~np.isfinite(value), term, path, where, _OVERFLOW)
 
 
 def _level_codes(frame: Any, name: str, spec: dict[str, Any], path: str) -> np.ndarray:
@@ -141,11 +173,17 @@ def build_design(
                     path,
                     where,
                 )
-            product = [
-                (f"{prev}:{n}" if prev else n, pv * v)
-                for n, v in cache[key]
-                for prev, pv in product
-            ]
+            with np.errstate(over="ignore"):  # refused below, naming the term
+                product = [
+                    (f"{prev}:{n}" if prev else n, pv * v)
+                    for n, v in cache[key]
+                    for prev, pv in product
+                ]
+        if _products(block, factors):
+            finite = np.ones(len(frame), dtype=bool)
+            for _, v in product:
+                finite &= np.isfinite(v)
+            _refuse_overflow(block, np.where(finite, 0.0, np.inf), path, where)
         for n, v in product:
             names.append(n)
             columns.append(v)
@@ -185,7 +223,8 @@ def build_sparse_design(
         for item in block:
             spec, x = factors[item["factor"]], factor(item["factor"])
             if spec["kind"] == "numeric":
-                value = value * x
+                with np.errstate(over="ignore"):  # refused below, naming the term
+                    value = value * x
                 continue
             levels = len(spec["levels"])
             if item["reduced"]:  # the reference level has no column
@@ -193,6 +232,8 @@ def build_sparse_design(
                 x, levels = np.maximum(x - 1, 0), levels - 1
             column += width * x
             width *= levels
+        if _products(block, factors):
+            _refuse_overflow(block, value, path, where)
         cols[:, t], vals[:, t] = offset + column, value
         offset += width
     stored = vals != 0.0  # row-major: each row's values in column order
