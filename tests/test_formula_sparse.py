@@ -164,3 +164,20 @@ def test_library_sparse_needs_a_formula(data_csv):
     # sparse=False is the columns' own (dense) encoding: accepted
     assert isinstance(fit_design(read_data(data_csv), target="y", sparse=False).X,
                       np.ndarray)  # fmt: skip
+
+
+def test_a_named_sparse_design_pickles_for_other_processes(data_csv):
+    # multiprocessing and ProcessPoolExecutor send arguments with the stdlib
+    # pickle, which finds a class by its module and name: a class made inside
+    # a function could not be sent ("Can't pickle local object")
+    import pickle
+
+    from logistic import LogisticRegression
+
+    design = fit_design(read_data(data_csv), target=None, formula=FORMULA, sparse=True)
+    named = design.named_X()
+    back = pickle.loads(pickle.dumps(named))
+    assert back.columns == tuple(design.feature_names)
+    assert (back != design.X).nnz == 0 and back.has_canonical_format
+    fitted = LogisticRegression(penalty="l2", C=0.5).fit(back, design.y)
+    assert list(fitted.feature_names_in_) == design.feature_names

@@ -14,14 +14,15 @@ slice would otherwise carry the wrong names. The estimators convert X with
 
 A sparse design (a formula's, built sparse) is named the same way by
 :func:`named_csr`: a scipy CSR matrix of a subclass with a ``columns``
-attribute, holding the same arrays; what scipy derives from it (a copy,
-``astype``, a slice) is of the subclass too, but with no names.
+attribute (:class:`._named_csr.NamedCSR`, a class of its own module so that
+the matrix pickles, for multiprocessing), holding the same arrays; what
+scipy derives from it (a copy, ``astype``, a slice) is of the subclass too,
+but with no names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -51,21 +52,12 @@ class NamedColumns(np.ndarray):
         self.columns = None
 
 
-@cache
-def _named_csr_class() -> type:
-    """The CSR subclass with ``columns`` (None unless set: derived matrices)."""
-    import scipy.sparse as sp
-
-    class NamedCSR(sp.csr_matrix):
-        columns: tuple[str, ...] | None = None
-
-    return NamedCSR
-
-
 def named_csr(X: Any, names: Sequence[str]) -> Any:
     """The CSR matrix ``X``'s arrays, not copied, with ``names`` as its columns."""
     if X.shape[1] != len(names):
         raise ValueError(f"names: expected {X.shape[1]} names, got {len(names)}")
-    named = _named_csr_class()((X.data, X.indices, X.indptr), shape=X.shape)
+    from ._named_csr import NamedCSR  # imports scipy.sparse: only when needed
+
+    named = NamedCSR((X.data, X.indices, X.indptr), shape=X.shape)
     named.columns = tuple(str(n) for n in names)
     return named
