@@ -181,3 +181,15 @@ def test_a_named_sparse_design_pickles_for_other_processes(data_csv):
     assert (back != design.X).nnz == 0 and back.has_canonical_format
     fitted = LogisticRegression(penalty="l2", C=0.5).fit(back, design.y)
     assert list(fitted.feature_names_in_) == design.feature_names
+
+
+@pytest.mark.parametrize("value", ["no", 1, None])
+def test_apply_design_checks_the_sparse_flag_it_is_given(data_csv, value):
+    # an encoding handed to the library is checked as a model file's is:
+    # "no" (truthy) or 1 would otherwise pick the sparse builder
+    from logistic._exceptions import ModelFormatError
+
+    raw = read_data(data_csv)
+    encoding = fit_design(raw, target=None, formula=FORMULA, sparse=True).encoding
+    with pytest.raises(ModelFormatError, match="'encoding.sparse' must be true or"):
+        apply_design(raw, {**encoding, "sparse": value})

@@ -55,6 +55,7 @@ from ._terms import (
 )
 
 __all__ = [
+    "check_flag",
     "encoding_from_dict",
     "frame_encoding_from_dict",
     "training_from_dict",
@@ -256,7 +257,7 @@ def _columns(
     return specs, names
 
 
-def _flag(value: Any, path: str, key: str) -> bool:
+def check_flag(value: Any, path: str, key: str) -> bool:
     """``encoding.<key>``, a boolean."""
     if not isinstance(value, bool):
         raise _bad(path, f"encoding.{key}", f"must be true or false, got {value!r:.40}")
@@ -279,9 +280,9 @@ def _formula(enc: dict[str, Any], out: dict[str, Any], path: str, n: int) -> Non
         )
     out["variables"] = _names(enc.get("variables"), path, "encoding.variables")
     check_unique(out["variables"], path, "encoding.variables")  # columns selected
-    out["intercept"] = intercept = _flag(enc.get("intercept"), path, "intercept")
+    out["intercept"] = intercept = check_flag(enc.get("intercept"), path, "intercept")
     if "sparse" in enc:  # optional: the design as a CSR matrix (fit --sparse)
-        out["sparse"] = _flag(enc["sparse"], path, "sparse")
+        out["sparse"] = check_flag(enc["sparse"], path, "sparse")
     factors: Any
     terms: Any
     if "terms" in enc or "factors" in enc:

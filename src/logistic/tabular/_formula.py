@@ -44,6 +44,7 @@ import numpy as np
 from .._exceptions import DataValidationError, InvalidParameterError, ModelFormatError
 from .._messages import import_extra
 from ..io._encoding import MAX_TEXT as MAX_FORMULA
+from ..io._encoding import check_flag
 from ..io._terms import TermError, evaluate, parse_factor
 from ._factor_values import columns_read, factor_values, read_as_levels
 from ._formula_confirm import (
@@ -485,7 +486,10 @@ def apply_formula(
     terms: Any = encoding.get("terms")
     check_factors(factors, "<encoding>")
     check_terms(terms, factors, "<encoding>")
-    build = build_sparse_design if encoding.get("sparse") else build_design
+    # a bool, as a model file's is checked (io._encoding): "no" or 1 would
+    # otherwise pick the sparse builder by its truth value
+    sparse = check_flag(encoding.get("sparse", False), "<encoding>", "sparse")
+    build = build_sparse_design if sparse else build_design
     X, made = build(frame, factors, terms, path, where)
     if made != list(names):
         raise ModelFormatError(
