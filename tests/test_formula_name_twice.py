@@ -52,10 +52,9 @@ def test_a_column_named_like_a_term_is_named(data, tmp_path, capsys, formula, na
 
 def test_the_names_of_a_wide_design_are_checked_in_linear_time():
     # a sparse C(zip) design of 30 000 levels: the check counted each name in
-    # the whole list (quadratic: about 40 s on a shared 2-core machine; most of a
-    # 20 000-level fit's
-    # design time); counted once it takes milliseconds. A bound far above
-    # the linear time and far below the quadratic one.
+    # the whole list (quadratic: about 40 s on a shared 2-core machine, most of
+    # a 20 000-level design's time); counted once it takes milliseconds. A
+    # bound far above the linear time and far below the quadratic one.
     import time
 
     from logistic._exceptions import DataValidationError
