@@ -72,6 +72,9 @@ def test_sparse_is_chosen_where_only_it_fits(levels_csv, capsys, monkeypatch):
     code, _, err = run_cli(capsys, argv)
     assert code == 0, err
     assert "is built as a sparse design (at most 2,000 stored values in 1,000 " in err
+    # the columns are counted before the design is built, every level of each
+    # factor: an upper bound of the 2 500 made (a, and 2 500 less a reference)
+    assert "in 1,000 rows x at most 2,501 columns, every level counted)" in err
     model = json.loads(open("m.json").read())
     assert model["encoding"]["sparse"] is True
     assert len(model["model"]["coef"]) == 2500  # a, and C(g):C(h) less a reference

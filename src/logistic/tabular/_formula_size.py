@@ -105,7 +105,8 @@ def design_form(
             return True, None
         return True, (
             f"--formula {formula!r} is built as a sparse design (at most "
-            f"{stored:,} stored values in {rows:,} rows x {columns:,} columns): "
+            f"{stored:,} stored values in {rows:,} rows x at most {columns:,} "
+            "columns, every level counted): "
             f"densely it would need about {_memory.format_bytes(dense)}, more than "
             "the memory this process may use"
         )
