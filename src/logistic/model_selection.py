@@ -50,7 +50,7 @@ loaded on first use of ``logistic.LogisticRegressionCV``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,7 @@ import numpy as np
 from . import _prediction
 from ._block_moments import warn_weight_span
 from ._constraints import Options, validate_params
+from ._cv_curve import CVCurve
 from ._cv_folds import (
     check_fold_classes,
     check_fold_scores,
@@ -108,38 +109,6 @@ from ._validation import FitData, check_fit_data, combined_weights
 from .solvers._auto import refuse_l1_solver
 
 __all__ = ["LogisticRegressionCV", "CVCurve"]
-
-
-@dataclass(frozen=True)
-class CVCurve:
-    """The cross-validation curve (one entry per strength, decreasing alpha).
-
-    Attributes
-    ----------
-    alphas : ndarray of shape (n_alphas,)
-        Strengths on the full data's mean-loss scale.
-    Cs : ndarray of shape (n_alphas,)
-        ``1/(alpha·Σs)`` with the full data's Σs.
-    mean, std_err : ndarray of shape (n_alphas,)
-        Mean fold score and its standard error.
-    n_nonzero : ndarray of shape (n_alphas,)
-        Mean number of non-zero coefficients over the folds.
-    best_index, index_1se : int
-        The best mean score; the largest strength within one standard error
-        of it.
-    l1_ratio : float
-        The L1 share of the penalty these scores are of (one curve a mixing
-        of ``l1_ratios``: ``LogisticRegressionCV.cv_curves_``).
-    """
-
-    alphas: np.ndarray
-    Cs: np.ndarray
-    mean: np.ndarray
-    std_err: np.ndarray
-    n_nonzero: np.ndarray
-    best_index: int
-    index_1se: int
-    l1_ratio: float = 0.0
 
 
 class LogisticRegressionCV(BinaryPredictions, SklearnLayout, EstimatorProtocol):

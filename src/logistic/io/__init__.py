@@ -76,7 +76,7 @@ from ._classes import classes_to_dict
 from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
-from ._encoding import encoding_from_dict, training_from_dict
+from ._encoding import encoding_from_dict
 from ._environment import with_environment
 from ._fields import check_no_control
 from ._file_record import apply_encoding, keep_record, recorded_sections
@@ -105,6 +105,7 @@ from ._statistics import (
     statistics_to_dict,
     training_totals,
 )
+from ._training import training_from_dict
 
 if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
     from ..estimator import LogisticRegression
@@ -222,7 +223,7 @@ def save(
         training = {**given, **{k: v for k, v in facts if k not in given}}
     encoding = _jsonable(encoding)
     # as load checks it (._encoding), so that a file that saves also loads
-    _check_warnings(training_from_dict(_jsonable(training or {}), str(path)), str(path))
+    training_from_dict(_jsonable(training or {}), str(path))
     checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
     label = (checked or {}).get("label")
     classes = model.classes_
@@ -321,20 +322,6 @@ def check_text_fields(doc: dict[str, Any], path: str) -> None:
             check_no_control(training.get(key), path, f"training.{key}")
 
 
-def _check_warnings(training: Any, path: str) -> None:
-    """``training.warnings`` (printed by ``logistic summary``): each one line
-    of printable text, so a file cannot carry a terminal escape or a forged
-    line to the screen (the rest of ``training`` is :mod:`._encoding`'s)."""
-    messages = training.get("warnings") if isinstance(training, dict) else None
-    for i, text in enumerate(messages if isinstance(messages, list) else []):
-        if isinstance(text, str) and not text.isprintable():
-            raise _bad(
-                path,
-                f"field 'training.warnings[{i}]' is {text!r:.60}; expected one line "
-                "of printable text (no control characters)",
-            )
-
-
 def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     version = doc.get("format_version")
     lib = _text_field(doc, "library_version", path)
@@ -405,12 +392,6 @@ def _check_reference_version(version: str, encoding: Any, path: str) -> None:
             f"field 'format_version' is {version} but formula factor {factor!r:.60} "
             "stores a reference (format {}.{} or later)".format(*REFERENCE_VERSION),
         )
-
-
-def _checked_training(training: Any, path: str) -> dict[str, Any]:
-    checked = training_from_dict(training, path)
-    _check_warnings(checked, path)
-    return checked
 
 
 def read_model_file(
@@ -498,7 +479,7 @@ def read_model_bytes(
                 p,
                 "fields 'model.feature_names' and 'encoding.feature_names' differ",
             )
-    training = _checked_training(doc.get("training"), p)
+    training = training_from_dict(doc.get("training"), p)
     kept = training.get(STATISTICS_KEY)
     check_covariance_names(cov_names, model, encoding, p, own=kept is not None)
     check_theta(model, None if covariance is None else kept, p, covariance, cov_names)
