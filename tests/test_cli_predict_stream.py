@@ -314,3 +314,27 @@ def test_streamed_evaluate_of_weighted_and_grouped_rows(tmp_path, capsys, files)
         code, chunked, err = run_cli(capsys, [*args, "--stream", "--chunk-rows", "5"])
         assert code == 0, err
         assert chunked == whole
+
+
+def test_excel_safe_prefixes_the_same_values_whatever_the_chunk(tmp_path, capsys, files):
+    """--excel-safe decides value by value: a plain number (-3) is left as it
+    is (a spreadsheet reads it as a number, never as a formula), a formula
+    (=1+1) is prefixed, whichever rows a chunk holds (the first chunk here
+    holds only numbers: a rule by column had written -3 there and '-3 in
+    the chunk holding the formula, unlike the file read whole)."""
+    d = files["frame"].head(20).copy()
+    d["note"] = ["-3"] * 5 + ["=1+1"] + ["-3", "+4", "NA", "@x"] * 3 + ["-y", ""]
+    data = tmp_path / "note.csv"
+    d.to_csv(data, index=False)
+    keep = ["--keep", "note", "--excel-safe"]
+    whole, chunked = tmp_path / "whole.csv", tmp_path / "chunked.csv"
+    code, _, err = _predict(capsys, files["numeric"], data, whole, *keep, "--no-stream")
+    assert code == 0, err
+    options = [*keep, "--stream", "--chunk-rows", "3"]
+    code, _, err = _predict(capsys, files["numeric"], data, chunked, *options)
+    assert code == 0, err
+    assert chunked.read_bytes() == whole.read_bytes()
+    got = pd.read_csv(whole, dtype=str, keep_default_na=False).note.tolist()
+    # OWASP's CSV-injection rule: a ' before = + - @ unless a plain number
+    expected = ["-3"] * 5 + ["'=1+1"] + ["-3", "+4", "NA", "'@x"] * 3 + ["'-y", ""]
+    assert got == expected

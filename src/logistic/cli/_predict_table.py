@@ -30,34 +30,33 @@ _PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _RISKY_START = r"^[=+\-@\t\r]"
 
 
-def _all_numbers(text: Any) -> bool:
-    """Whether every value of a text column is a plain number: a column of
-    numbers kept as text (``--keep`` reads CSV columns as text), where
-    missing-value tokens (``NA``, ``null``, ``""``: pyarrow's) do not count."""
+def _harmless(text: Any) -> Any:
+    """Per value of a text column: whether it is a plain number (``-3``,
+    ``+4.5e2``, which a spreadsheet reads as a number, never as a formula) or
+    a missing-value token (``NA``, ``-nan``: pyarrow's). Decided value by
+    value, so that a column gets the same prefixes whichever rows are
+    written together (a file read whole, or a chunk of it)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     tokens = pa.array(pacsv.ConvertOptions().null_values, type=text.type)
-    valid = text.drop_null()
-    valid = valid.filter(pc.invert(pc.is_in(valid, value_set=tokens)))
-    return len(valid) > 0 and bool(
-        pc.all(pc.match_substring_regex(valid, _PLAIN_NUMBER)).as_py()
-    )
+    number = pc.match_substring_regex(text, _PLAIN_NUMBER)
+    return pc.or_(number, pc.is_in(text, value_set=tokens))
 
 
 def _prefix_risky(column: Any) -> Any:
     """``'`` before text values starting with = + - @ TAB CR, in the column's
-    type; a column holding only plain numbers (``-3``, ``+4``) is unchanged."""
+    type; a plain number (``-3``, ``+4``) or missing-value token is unchanged."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = column.type
     work = pa.large_string() if pa.types.is_large_string(kind) else pa.string()
     text = column if kind == work else pc.cast(column, work)
-    if _all_numbers(text):
-        return column
-    risky = pc.match_substring_regex(text, _RISKY_START)
+    risky = pc.and_(
+        pc.match_substring_regex(text, _RISKY_START), pc.invert(_harmless(text))
+    )
     quote, empty = pa.scalar("'", type=work), pa.scalar("", type=work)
     safe = pc.if_else(risky, pc.binary_join_element_wise(quote, text, empty), text)
     return safe if kind == work else pc.cast(safe, kind)
@@ -116,8 +115,9 @@ def excel_safe(column: Any) -> Any:
     Every text type is covered: string, large_string, string_view and
     dictionary (categorical) columns of those, which keep their dictionary
     type where arrow can rebuild it (else they become plain text). Other
-    columns, numbers included, and text columns holding only plain numbers
-    (a numeric column kept as text) are returned unchanged.
+    columns, numbers included, are returned unchanged, and so is a text value
+    that is a plain number (a numeric column kept as text: ``-3``) or a
+    missing-value token.
     """
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -80,7 +80,7 @@ def predict(
             metavar="",
             help="Prefix ' to text values (and names) of the --keep columns and "
             "to labels that start with = + - @, a tab or a carriage return "
-            "(spreadsheets would run them as formulas); a column of plain numbers "
+            "(spreadsheets would run them as formulas); a plain number (-3) "
             "is unchanged.",
         ),
     ] = False,
