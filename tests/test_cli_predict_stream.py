@@ -338,3 +338,28 @@ def test_excel_safe_prefixes_the_same_values_whatever_the_chunk(tmp_path, capsys
     # OWASP's CSV-injection rule: a ' before = + - @ unless a plain number
     expected = ["-3"] * 5 + ["'=1+1"] + ["-3", "+4", "NA", "'@x"] * 3 + ["'-y", ""]
     assert got == expected
+
+
+def test_an_error_counted_in_one_chunk_says_so(tmp_path, capsys, files):
+    """An error found in a chunk names the file's first bad row (the chunks
+    before it passed) but counts only that chunk's rows: the message says
+    which rows it counted, where the file read whole counts all three."""
+    d = files["frame"].copy()
+    d["x"] = d["x"].astype(object)
+    d.loc[[260, 700, 1100], "x"] = "oops"  # three chunks of 250 rows
+    data = tmp_path / "bad.csv"
+    d.to_csv(data, index=False)
+    assert (d.x == "oops").sum() == 3  # pandas' count of the bad values
+    out = tmp_path / "p.csv"
+    code, _, err = _predict(capsys, files["numeric"], data, out, "--no-stream")
+    assert code == 65 and "at line 262 (3 such value(s))" in err
+    code, _, err = _predict(capsys, files["numeric"], data, out, "--stream", "--chunk-rows", CHUNK)
+    assert code == 65
+    assert "at line 262 (1 such value(s))" in err  # the chunk of rows 251-500
+    assert "any count or list here is of the chunk holding the first, data rows 251 to 500" in " ".join(err.split())
+    assert not out.exists()
+    # a file that fits in one chunk is counted whole, and said as it is
+    small = tmp_path / "small.csv"
+    d.head(300).to_csv(small, index=False)
+    code, _, err = _predict(capsys, files["numeric"], small, out, "--stream", "--chunk-rows", "1000")
+    assert code == 65 and "(1 such value(s))" in err and "chunks" not in err

@@ -33,6 +33,7 @@ from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from .._exceptions import DataValidationError
 from ._codes import EX_DATAERR, EX_USAGE, CLIError
 
 __all__ = [
@@ -259,25 +260,47 @@ def apply_chunks(
                 verbatim=keep or (),
                 on_progress=on_progress,
             ):
-                design = apply_design(
-                    raw, model_encoding, with_target=with_target, **rows
-                )
-                if weights is not None:
-                    _weigh(design, raw, model_encoding, missing, data, whole=False)
-                X = (
-                    design.named_X()
-                    if hasattr(mf.model, "feature_names_in_")
-                    else design.X
-                )
-                z = (
-                    _empty_logits(mf.model)
-                    if X.shape[0] == 0
-                    else _scored(mf.model, X, design, raw)
-                )
+                try:
+                    design = apply_design(
+                        raw, model_encoding, with_target=with_target, **rows
+                    )
+                    if weights is not None:
+                        _weigh(design, raw, model_encoding, missing, data, whole=False)
+                    X = (
+                        design.named_X()
+                        if hasattr(mf.model, "feature_names_in_")
+                        else design.X
+                    )
+                    z = (
+                        _empty_logits(mf.model)
+                        if X.shape[0] == 0
+                        else _scored(mf.model, X, design, raw)
+                    )
+                except DataValidationError as exc:
+                    raise _in_chunk(exc, raw, size) from None
                 tally.add(design, X.shape[0])
                 yield Applied(mf, raw, design, z, weights)
 
     return Streamed(mf, chunks(), tally, weights, size)
+
+
+def _in_chunk(exc: Exception, raw: Any, size: int) -> Exception:
+    """A chunk's error (``exc``) saying that what it counts or lists is of
+    that chunk: its first row is the file's first such row (the chunks before
+    it passed), but its counts (``3 such value(s)``, ``n=3``, the unseen
+    categories) are not the file's, as they are read whole. A chunk that is
+    the whole file (the first, shorter than ``size``) is said as it is."""
+    from .._exceptions import DataValidationError
+
+    rows = int(raw.table.num_rows)
+    if raw.first_row == 0 and rows < size:
+        return exc
+    first = raw.first_row + 1
+    return DataValidationError(
+        f"{exc} (DATA read in chunks of {size} rows: any count or list here is "
+        f"of the chunk holding the first, data rows {first} to {first + rows - 1}; "
+        "--no-stream reads the file whole)"
+    )
 
 
 def _empty_logits(model: Any) -> Any:
