@@ -148,3 +148,28 @@ def test_estimator_gd_without_the_option_is_unchanged():
     with pytest.warns(ConvergenceWarning):
         res = _solve(X, y, max_iter=5)
     assert res.history[1]["step"] != 1.0
+
+
+def test_a_rate_too_small_is_named_as_the_cause():
+    """A fixed step far below 1/L stops at max_iter having hardly moved: the
+    warning names the step (not an ill-conditioned problem) and a larger
+    learning_rate as the remedy. The textbook loop shows the same crawl: its
+    gradient after 300 steps of 1e-6 is still above 99 % of its start's."""
+    X, y = _ucla_scaled()
+    m = len(y)
+    Xb = np.column_stack([X, np.ones(m)])
+    theta, _ = _textbook_loop(X, y, alpha=1e-6, n_steps=300)
+    h = 1.0 / (1.0 + np.exp(-Xb @ theta))
+    start = np.abs(Xb.T @ (0.5 - y) / m).max()
+    assert np.abs(Xb.T @ (h - y) / m).max() > 0.99 * start
+    with pytest.warns(ConvergenceWarning) as caught:
+        _solve(X, y, max_iter=300, learning_rate=1e-6)
+    msg = str(caught[0].message)
+    assert "steps too short" in msg and "a larger learning_rate" in msg
+    assert "ill-conditioned" not in msg
+    # a step that moves, yet too short for 300 iterations: slow convergence,
+    # with a larger learning_rate among the remedies
+    with pytest.warns(ConvergenceWarning) as caught:
+        _solve(X, y, max_iter=300, learning_rate=0.01)
+    msg = str(caught[0].message)
+    assert "at the fixed learning_rate" in msg and "a larger learning_rate" in msg

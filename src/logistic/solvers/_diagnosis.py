@@ -35,7 +35,10 @@ Causes are checked in this order:
   ``learning_rate`` far below the default 1/L; only where one was given) when
   the gradient's max-norm ended between ``CRAWLED_SHARE`` of its start's and
   its start's and more than ``CRAWLED_ABOVE_TOL`` times tol, else
-  **stochastic gradients** (the steps' noise);
+  **stochastic gradients** (the steps' noise); gd with a fixed
+  ``learning_rate``: **steps too short** by the same rule, and its slow
+  convergence or too few iterations name a larger ``learning_rate`` among
+  the remedies;
 * **conditioning**: a stall at the floating-point floor or a failed line
   search on an otherwise ordinary problem (nearly collinear columns);
 * otherwise **too few iterations** when the gradient's max-norm fell over
@@ -170,10 +173,14 @@ CRAWLED_ABOVE_TOL = 10.0
 
 
 def _crawled(
-    now: dict[str, Any], start: dict[str, Any] | None, tol: float | None
+    now: dict[str, Any],
+    start: dict[str, Any] | None,
+    tol: float | None,
+    stochastic: bool = True,
 ) -> str | None:
-    """The cause of a stochastic fit that hardly moved from its start (steps
-    too short: a ``learning_rate`` far below the default), else None."""
+    """The cause of a fit with a given ``learning_rate`` that hardly moved
+    from its start (steps too short: a ``learning_rate`` far below the
+    default; ``stochastic`` False: gd's fixed step), else None."""
     if start is None or tol is None:
         return None
     old, new = start.get("grad_max_norm"), now.get("grad_max_norm")
@@ -182,14 +189,28 @@ def _crawled(
     old, new = float(old), float(new)
     if not (CRAWLED_SHARE * old <= new <= old and new > CRAWLED_ABOVE_TOL * tol):
         return None
-    return (
+    moved = (
         f"Likely cause: steps too short: the gradient's max-norm is still "
         f"{new:.3g}, {new / old:.0%} of its {old:.3g} at the start, so the "
-        f"coefficients hardly moved (the default step, 1/L, typically takes it "
+        f"coefficients hardly moved"
+    )
+    if not stochastic:
+        return f"{moved}. Remedies: {FIXED_STEP_REMEDY}."
+    return (
+        f"{moved} (the default step, 1/L, typically takes it "
         f"below half of that in one epoch). Remedies: raise learning_rate (or leave "
         f"it unset: 1/L of the standardized problem), or use a full-batch solver "
         f"('lbfgs', 'newton')."
     )
+
+
+#: The remedies of gd's fixed ``learning_rate`` too small for its problem.
+FIXED_STEP_REMEDY = (
+    "a larger learning_rate (every step of at most 1/L decreases the objective, "
+    "L the gradient's Lipschitz constant in the solver's coordinates: "
+    "logistic.solvers.gradient_descent.lipschitz_constant), or no learning_rate "
+    "(a line search chooses each step)"
+)
 
 
 #: How :func:`_divergence` names a history entry's keys.
@@ -218,8 +239,9 @@ def likely_cause(
     ``objective_value``; ``history`` and ``tol``: the fit's, from which a fit
     stopped by max_iter while its gradient fell steadily is told how many
     more iterations would reach tol, :func:`_iterations_left`;
-    ``step_given``: a stochastic fit ran with a ``learning_rate`` of the
-    caller's, not the default 1/L, so its steps may be too short)."""
+    ``step_given``: a fit ran with a ``learning_rate`` of the caller's, SGD's
+    instead of the default 1/L or gd's fixed step instead of the line search,
+    so its steps may be too short)."""
     scaled = ScaledObjective(objective) if view is None else view
     mean, std = objective.column_moments()
     cause = _scale_cause(np.asarray(mean), np.asarray(std), solver)
@@ -274,6 +296,10 @@ def likely_cause(
             "logistic.solvers.gradient_descent.lipschitz_constant), or no "
             "learning_rate (a line search chooses each step)."
         )
+    if step_given:  # gd's fixed learning_rate, stopped by max_iter
+        crawled = _crawled(now, start, tol, stochastic=False)
+        if crawled is not None:
+            return crawled
     stalled = "precision" in status or "line search" in status or "descent" in status
     if stalled and grad_max_norm > ROUNDING_CANNOT_EXPLAIN:
         others = ("fista", "newton-cd-columns") if l1 > 0 else ("newton", "lbfgs")
@@ -313,6 +339,8 @@ def likely_cause(
         other = (
             "" if solver == "newton" else ", or use solver='newton' (few, exact steps)"
         )
+    if step_given:  # gd's fixed step: the step is the caller's to lengthen
+        other = f", {FIXED_STEP_REMEDY}{other}"
     left = _iterations_left(history or [], grad_max_norm, tol)
     if left is not None:
         more, rate, made = left
@@ -328,9 +356,15 @@ def likely_cause(
             f"falling (×{_rate_text(rate)} an iteration lately){estimate}. Remedies: "
             f"increase max_iter, loosen tol{other}."
         )
+    why = (
+        f"at the fixed learning_rate: a step short for this problem, or an "
+        f"ill-conditioned problem for solver {solver!r}"
+        if step_given
+        else f"an ill-conditioned problem for solver {solver!r}"
+    )
     return (
-        f"Likely cause: slow convergence (an ill-conditioned problem for solver "
-        f"{solver!r}). Remedies: increase max_iter, loosen tol{other}."
+        f"Likely cause: slow convergence ({why}). Remedies: increase max_iter, "
+        f"loosen tol{other}."
     )
 
 
