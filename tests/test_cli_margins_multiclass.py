@@ -214,3 +214,22 @@ def test_a_two_class_model_refuses_outcome(workdir, capsys):
     code, _, err = run_cli(capsys, ["margins", "b.json", LBW, "--outcome", "1"])
     assert code == 2 and "more than two classes" in err, err
 
+
+
+def test_the_covariance_note_counts_margins_not_points(plain, capsys, mnlogit):
+    """``cov`` is left out beyond 1000 margins: 334 points of 3 classes make
+    1002 margins (1002² numbers), which the note says, with --outcome as a
+    way to fewer; one class of the same points keeps it (334 margins). The
+    last margin: statsmodels' average prediction at age 45."""
+    r, exog = mnlogit
+    grid = ["--method", "pr", "--at-value", "age=12:45.3:0.1"]  # 334 points
+    doc = _json(capsys, plain, LBW, *grid)
+    assert len(doc["margins"]) == 3 * 334 and doc["cov"] is None
+    note = next(n for n in doc["notes"] if "cov is null" in n)
+    assert "1002 margins (334 points x 3 classes)" in note and "--outcome" in note
+    one = _json(capsys, plain, LBW, *grid, "--outcome", "2")
+    assert len(one["margins"]) == 334 and len(one["cov"]) == 334
+    moved = exog.copy()
+    moved[:, 1] = one["margins"][-1]["at"]["age"]
+    value, _ = _averaged(r, moved)
+    assert one["margins"][-1]["margin"] == pytest.approx(value[1], rel=1e-7)

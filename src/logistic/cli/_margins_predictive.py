@@ -114,12 +114,17 @@ def predictive_dict(
     if cov and len(rows) <= MAX_COV_POINTS:
         matrix = [[_number(float(v)) for v in row] for row in pm._cov]
     elif cov:
+        what = (
+            f"{len(rows)} points"
+            if classes is None
+            else f"{len(rows)} margins ({points} points x {len(classes)} classes)"
+        )
         notes.append(
-            f"cov is null: the covariance of {len(rows)} points has "
+            f"cov is null: the covariance of {what} has "
             f"{len(rows)} x {len(rows)} numbers; it is written for at most "
-            f"{MAX_COV_POINTS} points (ask for "
-            "fewer, or take margeff_cov of InferenceResults.predictive_margins "
-            "in Python)"
+            f"{MAX_COV_POINTS} margins (ask for fewer points"
+            f"{'' if classes is None else ' or classes, with --outcome'}, or take "
+            "margeff_cov of InferenceResults.predictive_margins in Python)"
         )
     target = getattr(pm, "target_name", None) or "y"
     return {
