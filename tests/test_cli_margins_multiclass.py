@@ -215,7 +215,6 @@ def test_a_two_class_model_refuses_outcome(workdir, capsys):
     assert code == 2 and "more than two classes" in err, err
 
 
-
 def test_the_covariance_note_counts_margins_not_points(plain, capsys, mnlogit):
     """``cov`` is left out beyond 1000 margins: 334 points of 3 classes make
     1002 margins (1002² numbers), which the note says, with --outcome as a
@@ -233,3 +232,19 @@ def test_the_covariance_note_counts_margins_not_points(plain, capsys, mnlogit):
     moved[:, 1] = one["margins"][-1]["at"]["age"]
     value, _ = _averaged(r, moved)
     assert one["margins"][-1]["margin"] == pytest.approx(value[1], rel=1e-7)
+
+
+def test_a_class_named_twice_is_shown_once(plain, capsys, mnlogit):
+    """--outcome 3 --outcome 1 --outcome 3: classes 3 then 1, each once (it
+    had printed class 3's rows twice); the margins statsmodels' averages."""
+    r, exog = mnlogit
+    args = ["--method", "pr", "--at-value", "smoke=1"]
+    doc = _json(capsys, plain, LBW, *args, "--outcome", "3", "--outcome", "1",
+                "--outcome", "3")  # fmt: skip
+    assert doc["classes"] == ["3", "1"]
+    assert [m["class"] for m in doc["margins"]] == ["3", "1"]
+    moved = exog.copy()
+    moved[:, 3] = 1.0
+    value, _ = _averaged(r, moved)
+    np.testing.assert_allclose([m["margin"] for m in doc["margins"]],
+                               value[[2, 0]], rtol=1e-7)  # fmt: skip

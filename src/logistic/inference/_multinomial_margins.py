@@ -463,7 +463,8 @@ class MultinomialMarginalEffects(MarginalEffects):
         """The same results for the classes ``classes`` only (a label, or a
         list of labels as :attr:`classes` holds them; Stata's
         ``predict(outcome(k))``), their covariance kept; an unknown label is
-        refused, listing the classes."""
+        refused, listing the classes; one named twice is kept once, in the
+        order first named."""
         wanted = [classes] if isinstance(classes, (str, int, float)) else list(classes)
         ks: list[int] = []
         for c in wanted:
@@ -471,7 +472,9 @@ class MultinomialMarginalEffects(MarginalEffects):
                 raise InvalidParameterError(
                     f"{c!r} is not one of the classes ({', '.join(self.classes)})"
                 )
-            ks.append(self.classes.index(str(c)))
+            k = self.classes.index(str(c))
+            if k not in ks:
+                ks.append(k)
         if not ks:
             raise InvalidParameterError("for_classes() needs at least one class")
         return self._restricted(ks, self._class_rows(ks))
