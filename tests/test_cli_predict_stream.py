@@ -363,3 +363,16 @@ def test_an_error_counted_in_one_chunk_says_so(tmp_path, capsys, files):
     d.head(300).to_csv(small, index=False)
     code, _, err = _predict(capsys, files["numeric"], small, out, "--stream", "--chunk-rows", "1000")
     assert code == 65 and "(1 such value(s))" in err and "chunks" not in err
+
+
+@pytest.mark.parametrize("command", ["predict", "evaluate"])
+def test_chunk_rows_of_a_file_read_whole_is_noted(capsys, files, command):
+    """--chunk-rows on a file read whole (small, no --stream) did nothing and
+    said nothing; it is noted, as fit notes it of an in-memory fit."""
+    args = [command, files["numeric"], files["csv"], "--chunk-rows", "100"]
+    code, _, err = run_cli(capsys, args)
+    assert code == 0, err
+    assert "--chunk-rows is used only when reading in chunks" in " ".join(err.split())
+    code, _, err = run_cli(capsys, [*args, "--stream"])
+    assert code == 0, err
+    assert "--chunk-rows is used only" not in err

@@ -45,6 +45,7 @@ __all__ = [
     "check_chunk_rows",
     "chunked_note",
     "gathered",
+    "note_unused_chunk_rows",
     "stream_bytes",
     "stream_wanted",
 ]
@@ -74,6 +75,19 @@ def chunked_note(exc: Any) -> None:
     note(
         f"{exc.path} decompresses to more than 1/4 of physical memory: reading it "
         "in chunks (decompress it first to read it into memory)"
+    )
+
+
+def note_unused_chunk_rows(chunk_rows: int | None, data: Path) -> None:
+    """A note that ``--chunk-rows`` went unused: DATA was read whole (as
+    ``fit`` says of an in-memory fit)."""
+    if chunk_rows is None:
+        return
+    from ._common import note
+
+    note(
+        f"--chunk-rows is used only when reading in chunks; {data} was read "
+        "whole (add --stream to read it in chunks)"
     )
 
 

@@ -268,6 +268,7 @@ def evaluate(
         check_chunk_rows,
         chunked_note,
         gathered,
+        note_unused_chunk_rows,
         stream_wanted,
     )
 
@@ -283,6 +284,7 @@ def evaluate(
     if not chunked:
         try:
             applied = apply_model(model, data, with_target=True, **options)
+            note_unused_chunk_rows(chunk_rows, data)
         except DecompressedTooLarge as exc:  # its text is too large to hold
             if stream is False:
                 raise

@@ -129,7 +129,12 @@ def predict(
     """
     import pyarrow.csv as pacsv
 
-    from ._apply_stream import check_chunk_rows, chunked_note, stream_wanted
+    from ._apply_stream import (
+        check_chunk_rows,
+        chunked_note,
+        note_unused_chunk_rows,
+        stream_wanted,
+    )
 
     check_row_options(missing, unknown)
     check_interval(interval)
@@ -205,6 +210,7 @@ def predict(
             raise
         chunked_note(exc)
         return streamed()
+    note_unused_chunk_rows(chunk_rows, data)
     if interval is None:
         warn_non_estimable_scores(applied, model)
         extra = None
