@@ -409,17 +409,14 @@ class ChunkedFile:
         to :data:`._read.CSV_BLOCK_BYTES` (the in-memory reader's)."""
         import pyarrow as pa
 
+        from ._streamed_numbers import batches_after
+
         block, done = MIN_BLOCK_BYTES, 0
         while True:
-            skip = done
             try:
                 with self._csv_reader(convert, block) as (reader, fh):
                     read.opened(reader.schema, fh)
-                    for batch in reader:
-                        if skip >= batch.num_rows:
-                            skip -= batch.num_rows
-                            continue
-                        batch, skip = batch.slice(skip), 0
+                    for batch in batches_after(reader, done):
                         yield batch
                         done += batch.num_rows
                 return

@@ -30,6 +30,7 @@ from ._read import RawData
 
 __all__ = [
     "WHOLE_DECIMALS",
+    "batches_after",
     "check_streamed_head",
     "csv_line",
     "integer_labels_then",
@@ -155,16 +156,11 @@ def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:
     blocks = header_blocks(DEFAULT_BLOCK_BYTES)
     done = 0  # rows yielded
     for block in blocks:
-        skip = done
         try:
             size = None if block == blocks[0] else block  # pyarrow's own first
             types = {name: pa.string()}
             with _csv_reader(path, delimiter, [name], types, size) as (reader, _):
-                for batch in reader:
-                    if skip >= batch.num_rows:
-                        skip -= batch.num_rows
-                        continue
-                    batch, skip = batch.slice(skip), 0
+                for batch in batches_after(reader, done):
                     yield batch
                     done += batch.num_rows
             return
@@ -197,3 +193,14 @@ def csv_line(path: str, delimiter: str | None, header: list[str], row: int) -> s
     in-memory reader names it (``line 7``), the file's line breaks counted:
     for an error found out of core, the file not held."""
     return _line(path, delimiter, header, row + 1, row)
+
+
+def batches_after(batches: Any, skip: int) -> Any:
+    """The record batches of ``batches`` past their first ``skip`` rows (a
+    reader opened again with larger blocks, past the rows already yielded)."""
+    for batch in batches:
+        if skip >= batch.num_rows:
+            skip -= batch.num_rows
+            continue
+        batch, skip = batch.slice(skip), 0
+        yield batch
