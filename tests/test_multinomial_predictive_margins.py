@@ -242,3 +242,25 @@ def test_refusals_name_what_works(res):
         res.get_margeff(atexog={1: list(range(200))})
     with pytest.raises(InvalidParameterError, match="not one of the classes"):
         res.predictive_margins().for_classes("9")
+
+
+def test_frequency_weights_are_rows_repeated(anes):
+    """Weights of 2 and 1 are frequency weights: the margins and effects over
+    a grid, and their standard errors, are statsmodels' on the rows repeated
+    (``MNLogit`` has no weights; its average prediction with the column set,
+    the delta method with its cov_params(); get_margeff(at='mean', atexog=))."""
+    X, y = anes
+    w = np.where(np.arange(len(y)) % 3 == 0, 2.0, 1.0)
+    res = LogisticRegression().fit(X, y, sample_weight=w).inference(X, y, w)
+    rep = np.repeat(np.arange(len(y)), w.astype(int))
+    exog = sm.add_constant(X[rep], prepend=False)
+    r = sm.MNLogit(y[rep], exog).fit(**FIT)
+    pm = res.predictive_margins({1: [2.0, 6.0]})
+    me = res.get_margeff(atexog={1: [2.0, 6.0]}, at="mean")
+    for g, v in enumerate([2.0, 6.0]):
+        value, se = _sm_margins(r, exog, 1, v)
+        np.testing.assert_allclose(pm.margeff[g], value, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(pm.margeff_se[g], se, rtol=1e-6)
+        ref = r.get_margeff(at="mean", atexog={1: v})
+        np.testing.assert_allclose(me.margeff[g], ref.margeff, rtol=1e-8, atol=1e-12)
+        np.testing.assert_allclose(me.margeff_se[g], ref.margeff_se, rtol=1e-6)
