@@ -14,14 +14,16 @@ Conventions (owned here):
 * **Chunks.** ``--chunk-rows N`` rows at a time; by default as many as
   8 MiB of the model's float64 design holds
   (:func:`logistic.backends._sources.chunk_rows_for`, the rule of ``fit
-  --stream``), at least :data:`MIN_CHUNK_ROWS`.
+  --stream``), at least :data:`MIN_CHUNK_ROWS`. Given for a file read
+  whole, ``--chunk-rows`` is noted as unused (:func:`note_unused_chunk_rows`).
 * **Same results.** The file's head is checked as a file read whole is
   (columns missing, ``--keep``, the notes of columns the model does not read,
   all said once, before any row is scored); each chunk is then encoded by
   :func:`logistic.tabular.apply_design` and scored by the calls the
   in-memory path makes (:mod:`logistic.tabular._chunks` reads the values the
   in-memory reader reads), so every row gets the same bits whatever chunk
-  holds it. A row that cannot be scored is named by its place in the file.
+  holds it. A row that cannot be scored is named by its place in the file;
+  the error's counts are of its chunk, and say so (:func:`_in_chunk`).
 * **Counts.** Rows read, rows with missing values and rows with unseen
   categories are summed over the chunks (:class:`Tally`); the caller says
   them once, at the end.
