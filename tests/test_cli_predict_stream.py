@@ -376,3 +376,40 @@ def test_chunk_rows_of_a_file_read_whole_is_noted(capsys, files, command):
     code, _, err = run_cli(capsys, [*args, "--stream"])
     assert code == 0, err
     assert "--chunk-rows is used only" not in err
+
+
+def test_a_wide_model_in_odd_chunks_agrees_to_the_last_bit(tmp_path, capsys):
+    """Twelve features in chunks of 7 rows (and a last chunk of one row):
+    BLAS sums a row's terms in an order that depends on the rows it is given,
+    so a logit may differ from the in-memory one in its last bit (docs/cli.md,
+    "The same output"), never by more than a dot product's rounding (k eps
+    times the terms' magnitudes); both are scikit-learn's decision_function
+    for the model file's coefficients to rounding."""
+    from sklearn.linear_model import LogisticRegression as SkLogit
+
+    rng = np.random.default_rng(5)
+    n, k = 351, 12  # 50 chunks of 7, then one row
+    X = rng.normal(size=(n, k))
+    y = (rng.random(n) < 1 / (1 + np.exp(-X @ rng.normal(size=k) * 0.3))).astype(int)
+    names = [f"f{i}" for i in range(k)]
+    frame = pd.DataFrame(X, columns=names).assign(y=y)
+    data = tmp_path / "wide.csv"
+    frame.to_csv(data, index=False)
+    model = tmp_path / "m.json"
+    fit = ["fit", data, "-t", "y", "--features", ",".join(names), "-o", model, "-q"]
+    assert run_cli(capsys, fit)[0] == 0
+    whole, chunked = tmp_path / "w.csv", tmp_path / "c.csv"
+    assert _predict(capsys, model, data, whole, "--no-stream")[0] == 0
+    options = ["--stream", "--chunk-rows", "7"]
+    assert _predict(capsys, model, data, chunked, *options)[0] == 0
+    a, b = pd.read_csv(whole).logit.to_numpy(), pd.read_csv(chunked).logit.to_numpy()
+    fitted = logistic.load(model)
+    # a sum of k + 1 terms in another order: within k eps of the terms' sum
+    # of magnitudes (the textbook bound of a dot product's rounding)
+    terms = np.abs(X) @ np.abs(fitted.coef_[0]) + abs(fitted.intercept_[0])
+    assert np.all(np.abs(a - b) <= k * np.finfo(float).eps * terms)
+    ref = SkLogit()
+    ref.coef_, ref.intercept_ = np.asarray(fitted.coef_), np.asarray(fitted.intercept_)
+    ref.classes_ = np.asarray(fitted.classes_)
+    want = ref.decision_function(frame[names].to_numpy(float))
+    np.testing.assert_allclose(b, want, rtol=1e-13, atol=1e-15)

@@ -21,9 +21,11 @@ Conventions (owned here):
   all said once, before any row is scored); each chunk is then encoded by
   :func:`logistic.tabular.apply_design` and scored by the calls the
   in-memory path makes (:mod:`logistic.tabular._chunks` reads the values the
-  in-memory reader reads), so every row gets the same bits whatever chunk
-  holds it. A row that cannot be scored is named by its place in the file;
-  the error's counts are of its chunk, and say so (:func:`_in_chunk`).
+  in-memory reader reads), so every row gets the same design whatever chunk
+  holds it, and the same logit up to its last bit (BLAS's product may sum a
+  row's terms in an order that depends on the rows it is given: docs/cli.md).
+  A row that cannot be scored is named by its place in the file; the
+  error's counts are of its chunk, and say so (:func:`_in_chunk`).
 * **Counts.** Rows read, rows with missing values and rows with unseen
   categories are summed over the chunks (:class:`Tally`); the caller says
   them once, at the end.
@@ -335,7 +337,8 @@ def gathered(streamed: Streamed, data: Path) -> Any:
     logits, outcomes (with grouped data, trials) and weights of the rows
     scored, concatenated in file order, and the counts of :class:`Tally`;
     everything else is let go chunk by chunk. The metrics then come from the
-    same arrays as for the file read whole, so they are the same numbers:
+    same arrays as for the file read whole, so they are the same numbers (up to
+    the logits' last bit, :func:`apply_chunks`):
     ROC and PR AUC need every score (sorted), which a sum over chunks cannot
     give. That is 8 bytes a row for the logits (8·K for K classes), 8 for the
     outcomes and 8 for weights or trials where the model has them, about

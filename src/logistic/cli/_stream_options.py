@@ -37,8 +37,8 @@ ReadStream = Annotated[
         metavar="",
         help="Read DATA in chunks of rows (--chunk-rows), never whole: memory "
         "is bounded by the chunk, not the file (CSV and Parquet files); the "
-        "results are the same. Default: in chunks when the file is larger than "
-        "1/16 of memory.",
+        "results are the same (a logit up to its last bit). Default: in chunks "
+        "when the file is larger than 1/16 of memory.",
         show_default=False,
     ),
 ]
