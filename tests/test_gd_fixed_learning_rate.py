@@ -173,3 +173,20 @@ def test_a_rate_too_small_is_named_as_the_cause():
         _solve(X, y, max_iter=300, learning_rate=0.01)
     msg = str(caught[0].message)
     assert "at the fixed learning_rate" in msg and "a larger learning_rate" in msg
+
+
+def test_a_fit_cut_short_by_max_iter_does_not_blame_the_step():
+    """Two steps of 1.0 (a rate that converges, above) leave the gradient
+    above half its start's (the textbook loop: 57 %), as steps too short
+    would: after so few iterations the warning names max_iter, not the step."""
+    X, y = _ucla_scaled()
+    m = len(y)
+    Xb = np.column_stack([X, np.ones(m)])
+    theta, _ = _textbook_loop(X, y, alpha=1.0, n_steps=2)
+    h = 1.0 / (1.0 + np.exp(-Xb @ theta))
+    start = np.abs(Xb.T @ (0.5 - y) / m).max()
+    assert np.abs(Xb.T @ (h - y) / m).max() > 0.5 * start
+    with pytest.warns(ConvergenceWarning) as caught:
+        _solve(X, y, max_iter=2, learning_rate=1.0)
+    msg = str(caught[0].message)
+    assert "steps too short" not in msg and "increase max_iter" in msg

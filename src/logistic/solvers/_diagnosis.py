@@ -36,7 +36,8 @@ Causes are checked in this order:
   the gradient's max-norm ended between ``CRAWLED_SHARE`` of its start's and
   its start's and more than ``CRAWLED_ABOVE_TOL`` times tol, else
   **stochastic gradients** (the steps' noise); gd with a fixed
-  ``learning_rate``: **steps too short** by the same rule, and its slow
+  ``learning_rate``: **steps too short** by the same rule after
+  ``FEW_TO_TELL`` iterations or more, and its slow
   convergence or too few iterations name a larger ``learning_rate`` among
   the remedies;
 * **conditioning**: a stall at the floating-point floor or a failed line
@@ -296,7 +297,9 @@ def likely_cause(
             "logistic.solvers.gradient_descent.lipschitz_constant), or no "
             "learning_rate (a line search chooses each step)."
         )
-    if step_given:  # gd's fixed learning_rate, stopped by max_iter
+    made = sum(h.get("iter") is not None for h in history or []) - 1
+    if step_given and made >= FEW_TO_TELL:  # gd's fixed learning_rate: after
+        # a few steps only, a gradient above half its start's is max_iter's
         crawled = _crawled(now, start, tol, stochastic=False)
         if crawled is not None:
             return crawled
