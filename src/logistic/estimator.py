@@ -41,6 +41,7 @@ import numpy as np
 
 from ._checkpoint_lock import held
 from ._constraints import Interval, Options, is_class_weight
+from ._empty_columns import fit_columns
 from ._estimator_params import (
     L1_RATIO_UNSET,
     binary_only_error,
@@ -402,7 +403,9 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         check_rows_aligned(
             X, y=y, sample_weight=sample_weight, offset=offset, trials=trials
         )
-        with held(checkpoint):  # one fit per checkpoint, before the data are read
+        # one fit per checkpoint, before the data are read; a sparse X's empty
+        # columns left out of a penalized fit (:mod:`._empty_columns`)
+        with held(checkpoint), fit_columns(self, X) as X:
             return self._fit_checked(
                 X,
                 y,
