@@ -350,12 +350,9 @@ def apply_model(
 
     require_inputs(data=data, model=model_path)  # missing ones named first
     mf = load_model_file(str(model_path), data)
-    model_encoding = encoding_of(mf, model_path)
-    import_pandas_first(model_encoding.get("kind") == "formula")
-    if with_target:
-        model_encoding = _with_target(model_encoding, mf, target, model_path)
-        if mf.encoding is None:  # saved from Python: the mapping --target gave
-            mf = dataclasses.replace(mf, encoding=model_encoding)
+    mf, model_encoding = reading_encoding(
+        mf, encoding_of(mf, model_path), model_path, with_target, target
+    )
     raw = read_for_model(
         data,
         model_encoding,
@@ -375,19 +372,69 @@ def apply_model(
         kept=keep,
         weighted=weighted,
     )
-    weights = _weigh(design, raw, model_encoding, missing, data) if weighted else None
+    rows: dict[str, Any] = {"missing": missing, "weighted": weighted, "keep": keep}
+    weights = checked_rows(mf, model_encoding, raw, design, data, checked, **rows)
+    X = model_X(mf.model, design)
+    if X.shape[0] == 0:
+        z = np.empty(0, dtype=np.float64)
+    else:
+        z = _scored(mf.model, X, design, raw)
+    return Applied(mf, raw, design, z, weights)
+
+
+def reading_encoding(
+    mf: Any,
+    encoding: dict[str, Any],
+    model_path: Path,
+    with_target: bool,
+    target: str | None,
+) -> tuple[Any, dict[str, Any]]:
+    """``(mf, encoding)`` that read DATA for the model file ``mf`` (its
+    ``encoding``, :func:`encoding_of`), the file read whole or in chunks:
+    pandas imported first for a formula, and with ``with_target`` the label
+    mapping of the target column (:func:`_with_target`), which also becomes
+    the encoding of a file saved from Python (it has none)."""
+    import_pandas_first(encoding.get("kind") == "formula")
+    if with_target:
+        encoding = _with_target(encoding, mf, target, model_path)
+        if mf.encoding is None:  # saved from Python: the mapping --target gave
+            mf = dataclasses.replace(mf, encoding=encoding)
+    return mf, encoding
+
+
+def checked_rows(
+    mf: Any,
+    encoding: dict[str, Any],
+    raw: Any,
+    design: Any,
+    data: Path,
+    checked: Callable[[Any], None] | None,
+    *,
+    missing: str,
+    weighted: bool,
+    keep: list[str] | None,
+) -> str | None:
+    """The checks of DATA (the file read whole, or the head of one read in
+    chunks) after its design and before any logit, in the order a command
+    names their mistakes: the weights column with ``weighted``
+    (:func:`_weigh`; its name is returned, None when unweighted), the
+    ``keep`` columns, then ``checked(mf)`` (a command refuses an existing
+    output there); then the design's notes are said."""
+    weights = _weigh(design, raw, encoding, missing, data) if weighted else None
     if keep:  # named after the model's columns, before an existing output
         _require_kept(raw, keep)
     if checked is not None:
         checked(mf)
     for text in design.notes:
         note(text)
-    X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
-    if X.shape[0] == 0:
-        z = np.empty(0, dtype=np.float64)
-    else:
-        z = _scored(mf.model, X, design, raw)
-    return Applied(mf, raw, design, z, weights)
+    return weights
+
+
+def model_X(model: Any, design: Any) -> Any:
+    """The design's X as ``model`` reads it: a DataFrame of the named columns
+    for a model fitted on one (it has ``feature_names_in_``, and checks the
+    names), else the bare array."""
+    return design.named_X() if hasattr(model, "feature_names_in_") else design.X
 
 
 def _with_target(

@@ -225,8 +225,8 @@ def apply_chunks(
     DATA's head are read and checked now (``checked(model_file)`` last), the
     rows when ``Streamed.chunks`` is iterated."""
     from ..tabular import apply_design
-    from ._apply import _require_kept, _weigh, _with_target, encoding_of
-    from ._common import import_pandas_first, load_model_file, note, require_inputs
+    from ._apply import checked_rows, encoding_of, reading_encoding
+    from ._common import load_model_file, require_inputs
 
     check_chunk_rows(chunk_rows)
     require_inputs(data=data, model=model_path)
@@ -238,13 +238,9 @@ def apply_chunks(
             "out --stream",
             EX_USAGE,
         )
-    import_pandas_first(model_encoding.get("kind") == "formula")
-    if with_target:
-        model_encoding = _with_target(model_encoding, mf, target, model_path)
-        if mf.encoding is None:  # saved from Python: the mapping --target gave
-            import dataclasses
-
-            mf = dataclasses.replace(mf, encoding=model_encoding)
+    mf, model_encoding = reading_encoding(
+        mf, model_encoding, model_path, with_target, target
+    )
     reading = {"sep": sep, "encoding": encoding, "decimal": decimal}
     source = _source(data, fmt, reading)
     text = _text_columns(model_encoding, keep or [])
@@ -252,13 +248,9 @@ def apply_chunks(
     rows: dict[str, Any] = {"missing": missing, "unknown": unknown}
     rows.update(kept=keep, weighted=weighted)
     checks = apply_design(head, model_encoding, with_target=with_target, **rows)
-    weights = _weigh(checks, head, model_encoding, missing, data) if weighted else None
-    if keep:
-        _require_kept(head, keep)
-    if checked is not None:
-        checked(mf)
-    for line in checks.notes:
-        note(line)
+    head_rows: dict[str, Any] = {"missing": missing, "weighted": weighted}
+    head_rows["keep"] = keep
+    weights = checked_rows(mf, model_encoding, head, checks, data, checked, **head_rows)
     from ..backends._sources import chunk_rows_for
 
     width = max(1, len(model_encoding["feature_names"]))
@@ -266,7 +258,7 @@ def apply_chunks(
     tally = Tally()
 
     def chunks() -> Generator[Any, None, None]:
-        from ._apply import Applied, _scored
+        from ._apply import Applied, _scored, _weigh, model_X
         from ._progress import ReadProgress
 
         progress = ReadProgress(str(data), quiet)
@@ -284,11 +276,7 @@ def apply_chunks(
                     )
                     if weights is not None:
                         _weigh(design, raw, model_encoding, missing, data, whole=False)
-                    X = (
-                        design.named_X()
-                        if hasattr(mf.model, "feature_names_in_")
-                        else design.X
-                    )
+                    X = model_X(mf.model, design)
                     z = (
                         _empty_logits(mf.model)
                         if X.shape[0] == 0

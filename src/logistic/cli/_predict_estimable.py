@@ -61,11 +61,12 @@ def interval_columns(
     import numpy as np
 
     from ..inference import stored_prediction
+    from ._apply import model_X
 
     mf = applied.model_file
     check_covariance(mf, model)
     design = applied.design
-    X = design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X
+    X = model_X(mf.model, design)
     if X.shape[0] == 0:
         empty = np.empty(0)
         return {"proba_se": empty, "proba_lower": empty, "proba_upper": empty}

@@ -157,7 +157,7 @@ def training_rows(
     from ..tabular._design import UnseenLevelsError
     from ..tabular._encode import string_or_values
     from ..tabular._formula_margins import by_variable, training_frame
-    from ._apply import drop_rows, encoding_of, read_for_model, weights_of
+    from ._apply import drop_rows, encoding_of, model_X, read_for_model, weights_of
     from ._common import import_pandas_first
 
     encoding = encoding_of(mf)
@@ -196,7 +196,7 @@ def training_rows(
     if not rows.any():
         raise CLIError(f"{data}: no rows left for marginal effects", EX_DATAERR)
     return TrainingRows(
-        X=design.named_X() if hasattr(mf.model, "feature_names_in_") else design.X,
+        X=model_X(mf.model, design),
         y=np.asarray(design.y),
         sample_weight=None if weights is None else weights[rows],
         offset=design.offset,
