@@ -372,8 +372,17 @@ def apply_model(
         kept=keep,
         weighted=weighted,
     )
-    rows: dict[str, Any] = {"missing": missing, "weighted": weighted, "keep": keep}
-    weights = checked_rows(mf, model_encoding, raw, design, data, checked, **rows)
+    weights = checked_rows(
+        mf,
+        model_encoding,
+        raw,
+        design,
+        data,
+        checked,
+        missing=missing,
+        weighted=weighted,
+        keep=keep,
+    )
     X = model_X(mf.model, design)
     if X.shape[0] == 0:
         z = np.empty(0, dtype=np.float64)

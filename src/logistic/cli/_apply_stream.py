@@ -248,9 +248,17 @@ def apply_chunks(
     rows: dict[str, Any] = {"missing": missing, "unknown": unknown}
     rows.update(kept=keep, weighted=weighted)
     checks = apply_design(head, model_encoding, with_target=with_target, **rows)
-    head_rows: dict[str, Any] = {"missing": missing, "weighted": weighted}
-    head_rows["keep"] = keep
-    weights = checked_rows(mf, model_encoding, head, checks, data, checked, **head_rows)
+    weights = checked_rows(
+        mf,
+        model_encoding,
+        head,
+        checks,
+        data,
+        checked,
+        missing=missing,
+        weighted=weighted,
+        keep=keep,
+    )
     from ..backends._sources import chunk_rows_for
 
     width = max(1, len(model_encoding["feature_names"]))
