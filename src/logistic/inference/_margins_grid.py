@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -55,6 +55,40 @@ def _check_effects(points: int, features: int) -> None:
             f"most {MAX_EFFECTS} effects (points x features) are evaluated in "
             "one call (their covariance holds the square): give fewer values"
         )
+
+
+E = TypeVar("E")
+
+
+def each_point(
+    points: list[dict[Any, Any]],
+    effects_at: Callable[[int], E],
+    size: Callable[[E], int],
+) -> list[E]:
+    """``effects_at(g)`` for every point ``g``, in order, shared by the two-
+    and K-class grids: no points is refused; a warning several points raise
+    is given once, at the user's line, after the last point; and once the
+    first point's effects give their number (``size``, per point), a grid
+    over :data:`MAX_EFFECTS` is refused before the other points' passes."""
+    if not points:
+        raise InvalidParameterError("atexog makes no points: give at least one value")
+    parts: list[E] = []
+    seen: set[tuple[type[Warning], str]] = set()
+    held: list[warnings.WarningMessage] = []
+    for g in range(len(points)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            me = effects_at(g)
+        for w in caught:
+            key = (w.category, str(w.message))
+            if key not in seen:
+                seen.add(key)
+                held.append(w)
+        _check_effects(len(points), size(me))
+        parts.append(me)
+    for w in held:  # once each, at the user's line
+        warn(str(w.message), w.category)
+    return parts
 
 
 def _is_list(value: Any) -> bool:
@@ -83,26 +117,7 @@ def stack_effects(
     ``points[g]``, with their joint covariance (module docstring)."""
     from ._predictive_margins import point_labels
 
-    if not points:
-        raise InvalidParameterError("atexog makes no points: give at least one value")
-    parts: list[MarginalEffects] = []
-    seen: set[tuple[type[Warning], str]] = set()
-    held: list[warnings.WarningMessage] = []
-    for g in range(len(points)):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            me = effects_at(g)
-        for w in caught:
-            key = (w.category, str(w.message))
-            if key not in seen:
-                seen.add(key)
-                held.append(w)
-        # the effects a point has are known after the first: refuse then,
-        # not after the passes of the points that fit under the bound
-        _check_effects(len(points), len(me.names))
-        parts.append(me)
-    for w in held:  # once each, at the user's line
-        warn(str(w.message), w.category)
+    parts = each_point(points, effects_at, lambda me: len(me.names))
     effects = np.concatenate(
         [np.asarray(me._effects, dtype=np.float64) for me in parts]
     )

@@ -25,13 +25,11 @@ at one point :mod:`._multinomial_margins`'s):
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .._exceptions import InvalidParameterError, warn
 from .._typing import FloatArray
 from ._coef_table import shown_name
 from ._margins_results import FRAME_BOUNDS, LABELS, point_pair
@@ -54,29 +52,10 @@ def stack_multinomial(
 ) -> MultinomialMarginalEffectsGrid:
     """The grid of ``effects_at(g)``, the effects at ``points[g]``, with
     their joint covariance (module docstring)."""
-    from ._margins_grid import _check_effects
+    from ._margins_grid import each_point
     from ._predictive_margins import point_labels
 
-    if not points:
-        raise InvalidParameterError("atexog makes no points: give at least one value")
-    parts: list[MultinomialMarginalEffects] = []
-    seen: set[tuple[type[Warning], str]] = set()
-    held: list[warnings.WarningMessage] = []
-    for g in range(len(points)):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            me = effects_at(g)
-        for w in caught:
-            key = (w.category, str(w.message))
-            if key not in seen:
-                seen.add(key)
-                held.append(w)
-        # the size of a point's effects is known after the first: refuse
-        # then, not after the passes of the points under the bound
-        _check_effects(len(points), len(me.names) * len(me.classes))
-        parts.append(me)
-    for w in held:  # once each, at the user's line
-        warn(str(w.message), w.category)
+    parts = each_point(points, effects_at, lambda me: len(me.names) * len(me.classes))
     effects = np.concatenate([np.asarray(me._effects, dtype=F64) for me in parts])
     jac = np.vstack([me.jacobian for me in parts])  # param_names order
     cov = jac @ results.cov_params() @ jac.T
