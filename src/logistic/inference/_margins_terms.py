@@ -208,6 +208,28 @@ def _with(frame: Any, column: str, value: Any) -> Any:
     return copy
 
 
+def encode(design: Callable[[Any], FloatArray], frame: Any, p: int) -> FloatArray:
+    """``design(frame)`` as floats, refused unless it has ``frame``'s rows
+    and the model's ``p`` columns (a formula that does not make the model's
+    design)."""
+    X = np.asarray(design(frame), dtype=F64)
+    if X.shape != (len(frame), p):
+        raise InvalidParameterError(
+            f"the formula makes {X.shape[1]} columns, the model has {p}"
+        )
+    return X
+
+
+def encode_at(
+    design: Callable[[Any], FloatArray], frame: Any, values: Mapping[str, Any], p: int
+) -> FloatArray:
+    """:func:`encode` of ``frame`` with each raw variable in ``values`` (a
+    point's settings, :func:`_set_values`) set on every row."""
+    for column, value in values.items():
+        frame = _with(frame, column, value)
+    return encode(design, frame, p)
+
+
 def typical_size(values: Any) -> float:
     """``S`` of the module docstring: the mean of ``|v|`` over the rows, 1
     when that is 0 or not finite (a variable that is 0 on every row)."""
@@ -288,12 +310,7 @@ class _Block:
         return True
 
     def encode(self, frame: Any) -> FloatArray:
-        X = np.asarray(self.design(frame), dtype=F64)
-        if X.shape != (len(frame), self.p):
-            raise InvalidParameterError(
-                f"the formula makes {X.shape[1]} columns, the model has {self.p}"
-            )
-        return X
+        return encode(self.design, frame, self.p)
 
     def logit(self, X: FloatArray) -> FloatArray:
         z = X @ self.theta[: self.p] + self.off

@@ -271,7 +271,7 @@ def multinomial_variable_predictive_margins(
     re-encode every term with ``design(frame) -> X`` (``frame``: the
     variables' raw values on the training rows, pandas); ``at="overall"``
     only (the mean of a categorical variable is not a row)."""
-    from ._margins_terms import _set_values, _with
+    from ._margins_terms import _set_values, encode_at
     from ._predictive_margins import grid_points
 
     at = _at(at)
@@ -297,14 +297,7 @@ def multinomial_variable_predictive_margins(
         rows = slice(start, start + BLOCK_ROWS)
         sb, block = s[rows], base.iloc[rows]
         for g, values in enumerate(settings):
-            part = block
-            for column, value in values.items():
-                part = _with(part, column, value)
-            X = np.asarray(design(part), dtype=F64)
-            if X.shape != (len(part), p):
-                raise InvalidParameterError(
-                    f"the formula makes {X.shape[1]} columns, the model has {p}"
-                )
+            X = encode_at(design, block, values, p)
             Z = X @ B.T + c + (0.0 if off is None else off[rows])
             P = softmax(Z)
             W = _class_weights(P, sb)

@@ -29,7 +29,7 @@ import numpy as np
 from .._softmax import log_softmax, softmax
 from .._typing import FloatArray
 from ._coef_table import covariance_label
-from ._margins_terms import Variable, _Effect, _with, design_slope, prepare
+from ._margins_terms import Variable, _Effect, _with, design_slope, encode, prepare
 
 __all__ = ["MultinomialBlock", "multinomial_variable_effects"]
 
@@ -74,15 +74,7 @@ class MultinomialBlock:
         return lambda frame, s, off: cls(frame, design, (*coef, intercept), s, off)
 
     def encode(self, frame: Any) -> FloatArray:
-        X = np.asarray(self.design(frame), dtype=F64)
-        if X.shape != (len(frame), self.B.shape[1]):
-            from .._exceptions import InvalidParameterError
-
-            raise InvalidParameterError(
-                f"the formula makes {X.shape[1]} columns, the model has "
-                f"{self.B.shape[1]}"
-            )
-        return X
+        return encode(self.design, frame, self.B.shape[1])
 
     def logits(self, X: FloatArray) -> FloatArray:
         Z = X @ self.B.T + self.c

@@ -325,7 +325,7 @@ def variable_predictive_margins(
     values on the training rows (pandas). Only ``at="overall"``: the mean of
     a categorical variable is not a row."""
     from ._margins import ATS, _choice
-    from ._margins_terms import _set_values, _with
+    from ._margins_terms import _set_values, encode_at
 
     at = _choice("at", at, ATS)
     if at != "overall":
@@ -352,14 +352,7 @@ def variable_predictive_margins(
         sb, ob, used = s[rows], off[rows], s[rows] > 0
         block = base.iloc[rows]
         for g, values in enumerate(settings):
-            part = block
-            for column, value in values.items():
-                part = _with(part, column, value)
-            X = np.asarray(design(part), dtype=F64)
-            if X.shape != (len(part), p):
-                raise InvalidParameterError(
-                    f"the formula makes {X.shape[1]} columns, the model has {p}"
-                )
+            X = encode_at(design, block, values, p)
             if values and np.any(non_estimable(X, est) & used):
                 unset[g] = True
             z = X @ theta[:p] + ob + (theta[p] if k > p else 0.0)
