@@ -47,6 +47,7 @@ from .._typing import Block, FloatArray
 from ._coef_table import covariance_label, shown_name
 from ._margins_results import FRAME_BOUNDS, LABELS, point_pair
 from ._multinomial_margins import MultinomialMarginalEffects
+from ._predictive_results import _AT_WORDS, MarginsOverPoints
 from ._separation_notes import PENALTY, margins_separation
 from ._wald import wald_frame
 
@@ -61,11 +62,6 @@ F64 = np.float64
 _SLICE_VALUES = 1 << 21
 #: Rows re-encoded at a time by the formula path (bounds its memory).
 BLOCK_ROWS = 65536
-_AT_WORDS = {
-    "overall": "average over the rows",
-    "mean": "at the column means",
-    "zero": "at every feature 0",
-}
 
 
 def _coefficients(results: Any) -> tuple[FloatArray, FloatArray, bool]:
@@ -308,7 +304,7 @@ def multinomial_variable_predictive_margins(
     return _finish(results, points, float(s.sum()), total, jac, at, variables=True)
 
 
-class MultinomialPredictiveMargins(MultinomialMarginalEffects):
+class MultinomialPredictiveMargins(MarginsOverPoints, MultinomialMarginalEffects):
     """Predictive margins of every class (Stata's ``margins, at(...)`` after
     ``mlogit``): the average predicted probability of each class with
     covariates set to each point's values, delta-method standard errors.
@@ -334,24 +330,6 @@ class MultinomialPredictiveMargins(MultinomialMarginalEffects):
     """
 
     title = "Multinomial logistic regression predictive margins"
-    predictive = True
-
-    def __init__(
-        self,
-        margins: FloatArray,
-        cov: FloatArray,
-        jacobian: FloatArray,
-        *,
-        points: list[dict[Any, Any]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(margins, cov, jacobian, **kwargs)
-        self.points = [dict(pt) for pt in points]
-
-    @property
-    def predicted(self) -> Any:
-        """The margins (statsmodels' ``get_prediction`` name)."""
-        return self.margeff
 
     def difference(self, a: int, b: int) -> tuple[FloatArray, FloatArray]:
         """Each class's margin at point ``a`` minus at point ``b`` (0-based,
@@ -391,9 +369,6 @@ class MultinomialPredictiveMargins(MultinomialMarginalEffects):
             ("Covariance", self._cov_label),
             ("No. observations", f"{self.nobs:.10g}"),
         ]
-
-    def _set_values(self) -> list[tuple[str, str]]:
-        return []  # each row is a point: its label says what it sets
 
     def __repr__(self) -> str:
         return (

@@ -13,9 +13,9 @@ import numpy as np
 from .._typing import FloatArray
 from ._margins_results import MarginalEffects, point_pair
 
-__all__ = ["PredictiveMargins"]
+__all__ = ["MarginsOverPoints", "PredictiveMargins"]
 
-#: What the margins are, as the table's header says it.
+#: What the margins are, as the table's header says it (two and K classes).
 _AT_WORDS = {
     "overall": "average over the rows",
     "mean": "at the column means",
@@ -24,7 +24,40 @@ _AT_WORDS = {
 }
 
 
-class PredictiveMargins(MarginalEffects):
+class MarginsOverPoints(MarginalEffects):
+    """What the two- and K-class predictive margins share: a margin per
+    point (and class), the :attr:`points` each sets, :attr:`predicted` as
+    statsmodels' name for the margins, and no "set values" lines in the
+    table (each row's label says what its point sets).
+    :class:`PredictiveMargins` and
+    :class:`~._multinomial_predictive.MultinomialPredictiveMargins` (before
+    :class:`~._multinomial_margins.MultinomialMarginalEffects` in its bases)
+    build on it."""
+
+    predictive = True
+
+    def __init__(
+        self,
+        margins: FloatArray,
+        cov: FloatArray,
+        jacobian: FloatArray,
+        *,
+        points: list[dict[Any, Any]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(margins, cov, jacobian, **kwargs)
+        self.points = [dict(pt) for pt in points]
+
+    @property
+    def predicted(self) -> Any:
+        """The margins (statsmodels' ``get_prediction`` name)."""
+        return self.margeff
+
+    def _set_values(self) -> list[tuple[str, str]]:
+        return []  # each row is a point: its label says what it sets
+
+
+class PredictiveMargins(MarginsOverPoints):
     """Predictive margins (Stata's ``margins`` without ``dydx``): the average
     predicted probability with covariates set to each point's values.
 
@@ -52,24 +85,6 @@ class PredictiveMargins(MarginalEffects):
     """
 
     title = "Logistic regression predictive margins"
-    predictive = True
-
-    def __init__(
-        self,
-        margins: FloatArray,
-        cov: FloatArray,
-        jacobian: FloatArray,
-        *,
-        points: list[dict[Any, Any]],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(margins, cov, jacobian, **kwargs)
-        self.points = [dict(pt) for pt in points]
-
-    @property
-    def predicted(self) -> Any:
-        """The margins (statsmodels' ``get_prediction`` name)."""
-        return self.margeff
 
     def difference(self, a: int, b: int) -> tuple[float, float]:
         """The difference of the margins of points ``a`` and ``b`` (0-based,
@@ -91,9 +106,6 @@ class PredictiveMargins(MarginalEffects):
             ("Covariance", self._cov_label),
             ("No. observations", nobs),
         ]
-
-    def _set_values(self) -> list[tuple[str, str]]:
-        return []  # each row is a point: its label says what it sets
 
     def __repr__(self) -> str:
         return (
