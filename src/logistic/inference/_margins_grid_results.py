@@ -28,10 +28,77 @@ from ._coef_table import shown_name
 from ._margins_results import FRAME_BOUNDS, LABELS, MarginalEffects, point_pair
 from ._wald import wald_frame
 
-__all__ = ["MarginalEffectsGrid"]
+__all__ = ["EffectsOverPoints", "MarginalEffectsGrid"]
 
 
-class MarginalEffectsGrid(MarginalEffects):
+class EffectsOverPoints(MarginalEffects):
+    """What the two- and K-class effects over a grid share: built from each
+    point's effects (``parts``, whose options, names, levels, covariance
+    type and notes the first gives; ``margeff_options["atexog"]`` is the
+    list of points), the :attr:`points`, :attr:`point_labels` and
+    :attr:`by_point` they keep, the effects flattened point by point in
+    blocks of equal size (so :meth:`point_difference`), and no "set values"
+    lines in the table (each block's title says what its point sets).
+    :class:`MarginalEffectsGrid` and
+    :class:`~._multinomial_grid.MultinomialMarginalEffectsGrid` (before
+    :class:`~._multinomial_margins.MultinomialMarginalEffects` in its bases)
+    build on it; ``kwargs`` are what their own base takes besides."""
+
+    def __init__(
+        self,
+        parts: list[Any],
+        effects: FloatArray,
+        cov: FloatArray,
+        jacobian: FloatArray,
+        *,
+        points: list[dict[Any, Any]],
+        labels: list[str],
+        **kwargs: Any,
+    ) -> None:
+        first = parts[0]
+        options = dict(first.margeff_options)
+        options["atexog"] = [dict(pt) for pt in points]
+        super().__init__(
+            effects,
+            cov,
+            jacobian,
+            names=first.names,
+            discrete=np.zeros(0, np.intp)
+            if first.dummy_idx is None
+            else first.dummy_idx,
+            levels=first._levels,
+            options=options,
+            cov_type=first.cov_type,
+            nobs=first.nobs,
+            covariance=first._cov_label,
+            separation=first.separation,
+            **kwargs,
+        )
+        self.title = first.title
+        self.points = [dict(pt) for pt in points]
+        self.point_labels = list(labels)
+        self.by_point = list(parts)
+
+    def point_difference(self, a: int, b: int) -> tuple[FloatArray, FloatArray]:
+        """Every effect at point ``a`` minus at point ``b`` (0-based, checked
+        by :func:`point_pair`) and the delta-method standard errors, flat in
+        a point's own order. Entry by entry: an effect that is not estimable
+        (NaN) leaves the others' differences alone (a matrix product would
+        not), and a variance that is not finite gives a NaN error."""
+        a, b = point_pair(a, b, len(self.points))
+        n = self._effects.size // len(self.points)
+        ia, ib = a * n + np.arange(n), b * n + np.arange(n)
+        V = self._cov
+        values = self._effects[ia] - self._effects[ib]
+        var = V[ia, ia] + V[ib, ib] - 2.0 * V[ia, ib]
+        se = np.sqrt(np.where(np.isfinite(var), np.maximum(var, 0.0), np.nan))
+        return values, se
+
+    def _set_values(self) -> list[tuple[str, str]]:
+        return []  # each block's title says what its point sets
+
+
+class MarginalEffectsGrid(EffectsOverPoints):
     """Marginal effects at each point of a grid of set values, with
     delta-method standard errors and their joint covariance.
 
@@ -71,30 +138,16 @@ class MarginalEffectsGrid(MarginalEffects):
         points: list[dict[Any, Any]],
         labels: list[str],
     ) -> None:
-        first = parts[0]
-        options = dict(first.margeff_options)
-        options["atexog"] = [dict(pt) for pt in points]
         super().__init__(
+            parts,
             effects,
             cov,
             jacobian,  # in display order already: fit_intercept=False keeps it
-            names=first.names,
-            discrete=np.zeros(0, np.intp)
-            if first.dummy_idx is None
-            else first.dummy_idx,
-            levels=first._levels,
-            options=options,
-            cov_type=first.cov_type,
-            nobs=first.nobs,
+            points=points,
+            labels=labels,
             fit_intercept=False,
-            pandas=first._pd,
-            covariance=first._cov_label,
-            separation=first.separation,
+            pandas=parts[0]._pd,
         )
-        self.title = first.title
-        self.points = [dict(pt) for pt in points]
-        self.point_labels = list(labels)
-        self.by_point = list(parts)
 
     def _shape(self, values: FloatArray) -> FloatArray:
         return np.asarray(values).reshape(len(self.points), len(self.names)).copy()
@@ -150,15 +203,7 @@ class MarginalEffectsGrid(MarginalEffects):
         """Each feature's effect at point ``a`` minus its effect at point
         ``b`` (0-based, in :attr:`points` order) and the delta-method standard
         errors of those differences (a Series each when named, else arrays)."""
-        a, b = point_pair(a, b, len(self.points))
-        p = len(self.names)
-        # entry by entry: an effect that is not estimable (NaN) leaves the
-        # other features' differences alone (a matrix product would not)
-        ia, ib = a * p + np.arange(p), b * p + np.arange(p)
-        V = self._cov
-        values = self._effects[ia] - self._effects[ib]
-        var = V[ia, ia] + V[ib, ib] - 2.0 * V[ia, ib]
-        se = np.sqrt(np.where(np.isfinite(var), np.maximum(var, 0.0), np.nan))
+        values, se = self.point_difference(a, b)
         if self._pd is None:
             return values, se
         series = self._pd.Series
@@ -171,9 +216,6 @@ class MarginalEffectsGrid(MarginalEffects):
             (f"at {shown_name(label)}", g * p)
             for g, label in enumerate(self.point_labels)
         ]
-
-    def _set_values(self) -> list[tuple[str, str]]:
-        return []  # each block's title says what its point sets
 
     def __repr__(self) -> str:
         return (

@@ -32,7 +32,8 @@ import numpy as np
 
 from .._typing import FloatArray
 from ._coef_table import shown_name
-from ._margins_results import FRAME_BOUNDS, LABELS, point_pair
+from ._margins_grid_results import EffectsOverPoints
+from ._margins_results import FRAME_BOUNDS, LABELS
 from ._multinomial_margins import MultinomialMarginalEffects
 from ._wald import wald_frame
 
@@ -95,7 +96,7 @@ def multinomial_effects_grid(
     return stack_multinomial(results, named, effects_at)
 
 
-class MultinomialMarginalEffectsGrid(MultinomialMarginalEffects):
+class MultinomialMarginalEffectsGrid(EffectsOverPoints, MultinomialMarginalEffects):
     """Marginal effects on every class probability at each point of a grid
     of set values, with delta-method standard errors and their joint
     covariance.
@@ -132,30 +133,16 @@ class MultinomialMarginalEffectsGrid(MultinomialMarginalEffects):
         points: list[dict[Any, Any]],
         labels: list[str],
     ) -> None:
-        first = parts[0]
-        options = dict(first.margeff_options)
-        options["atexog"] = [dict(pt) for pt in points]
         super().__init__(
+            parts,
             effects,
             cov,
             jacobian,
-            names=first.names,
-            classes=first.classes,
-            target_name=first.target_name,
-            discrete=np.zeros(0, np.intp)
-            if first.dummy_idx is None
-            else first.dummy_idx,
-            levels=first._levels,
-            options=options,
-            cov_type=first.cov_type,
-            nobs=first.nobs,
-            covariance=first._cov_label,
-            separation=first.separation,
+            points=points,
+            labels=labels,
+            classes=parts[0].classes,
+            target_name=parts[0].target_name,
         )
-        self.title = first.title
-        self.points = [dict(pt) for pt in points]
-        self.point_labels = list(labels)
-        self.by_point = list(parts)
 
     def _series(self, values: FloatArray) -> Any:
         """Flat values as (points, p, K)."""
@@ -200,14 +187,8 @@ class MultinomialMarginalEffectsGrid(MultinomialMarginalEffects):
     def difference(self, a: int, b: int) -> tuple[FloatArray, FloatArray]:
         """Every effect at point ``a`` minus at point ``b`` (0-based) and the
         delta-method standard errors, two arrays of shape (p, K)."""
-        a, b = point_pair(a, b, len(self.points))
-        n = len(self.classes) * len(self.names)
-        ia, ib = np.arange(n) + a * n, np.arange(n) + b * n
-        V = self._cov
-        value = self._effects[ia] - self._effects[ib]
-        var = np.diag(V)[ia] + np.diag(V)[ib] - 2.0 * V[ia, ib]
+        value, se = self.point_difference(a, b)
         shape = (len(self.classes), len(self.names))
-        se = np.sqrt(np.maximum(var, 0.0))
         return value.reshape(shape).T.copy(), se.reshape(shape).T.copy()
 
     def _blocks(self) -> list[tuple[str | None, int]]:
@@ -219,9 +200,6 @@ class MultinomialMarginalEffectsGrid(MultinomialMarginalEffects):
             for g, label in enumerate(self.point_labels)
             for k, c in enumerate(self.classes)
         ]
-
-    def _set_values(self) -> list[tuple[str, str]]:
-        return []  # each block's title says what its point sets
 
     def __repr__(self) -> str:
         return (
