@@ -108,6 +108,23 @@ def data_path(*parts: str) -> Path:
     return p
 
 
+#: statsmodels ``MNLogit.fit`` options of the K-class reference fits: Newton
+#: to 1e-12, so the references are the MLE to ~1e-12.
+MNLOGIT_FIT = {"method": "newton", "tol": 1e-12, "maxiter": 100, "disp": 0}
+
+
+def anes96_xy() -> tuple[np.ndarray, np.ndarray]:
+    """statsmodels' bundled ``anes96`` (shipped with statsmodels, read
+    offline): ``X`` (944, 5) logpopul, selfLR, age, educ, income; ``y`` party
+    identification, 7 classes. The K-class tests' reference data."""
+    import statsmodels.api as sm
+
+    data = sm.datasets.anes96.load_pandas()
+    X = np.asarray(data.exog, dtype=float)
+    y = np.asarray(data.endog, dtype=float)
+    return X, y
+
+
 #: Dask settings for the life of a test's ``LocalCluster`` whose workers a test
 #: kills or restarts. ``LocalCluster`` closes a worker's nanny when no worker of
 #: its name is registered ``distributed.deploy.lost-worker-timeout`` (15 s)

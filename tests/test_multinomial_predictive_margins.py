@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import data_path
+from conftest import MNLOGIT_FIT as FIT
+from conftest import anes96_xy, data_path
 from logistic import LogisticRegression
 from logistic._exceptions import InvalidParameterError
 from logistic._multiclass import MultiClassNotSupportedError
@@ -37,16 +38,12 @@ from statsmodels.tools.numdiff import approx_fprime, approx_fprime_cs  # noqa: E
 
 from test_multinomial_inference import _blocks  # noqa: E402  (row blocks of X, y, w)
 
-FIT = {"method": "newton", "tol": 1e-12, "maxiter": 100, "disp": 0}
 GRID = [2.0, 4.0, 6.0]  # selfLR (column 1), a 7-point scale
 
 
 @pytest.fixture(scope="module")
 def anes():
-    data = sm.datasets.anes96.load_pandas()
-    X = np.asarray(data.exog, dtype=float)  # logpopul, selfLR, age, educ, income
-    y = np.asarray(data.endog, dtype=float)
-    return X, y
+    return anes96_xy()
 
 
 @pytest.fixture(scope="module")

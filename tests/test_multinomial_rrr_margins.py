@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import MNLOGIT_FIT as FIT
+from conftest import anes96_xy
 from logistic import LogisticRegression
 from logistic._exceptions import InvalidParameterError
 from logistic._multiclass import MultiClassNotSupportedError
@@ -33,16 +35,12 @@ sm = pytest.importorskip("statsmodels.api")
 
 from test_multinomial_inference import _blocks  # noqa: E402  (row blocks of X, y, w)
 
-FIT = {"method": "newton", "tol": 1e-12, "maxiter": 100, "disp": 0}
 TOL = {"rtol": 1e-6, "atol": 1e-9}
 
 
 @pytest.fixture(scope="module")
 def anes():
-    data = sm.datasets.anes96.load_pandas()
-    X = np.asarray(data.exog, dtype=float)  # logpopul, selfLR, age, educ, income
-    y = np.asarray(data.endog, dtype=float)
-    return X, y
+    return anes96_xy()
 
 
 @pytest.fixture(scope="module")
