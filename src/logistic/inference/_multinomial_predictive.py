@@ -267,18 +267,11 @@ def multinomial_variable_predictive_margins(
     re-encode every term with ``design(frame) -> X`` (``frame``: the
     variables' raw values on the training rows, pandas); ``at="overall"``
     only (the mean of a categorical variable is not a row)."""
-    from ._margins_terms import _set_values, encode_at
-    from ._predictive_margins import grid_points
+    from ._margins_terms import encode_at
+    from ._predictive_margins import point_settings
 
     at = _at(at)
-    if at != "overall":
-        raise InvalidParameterError(
-            f"at={at!r}: the predictive margins of a formula whose terms read a "
-            "variable through interactions or transforms average over the training "
-            "rows, at='overall'; set a variable's value on every row with atexog"
-        )
-    points = grid_points(atexog)
-    settings = [_set_values(point, variables) for point in points]
+    points, settings = point_settings(at, atexog, variables)
     B, c, intercept = _coefficients(results)
     K, p = B.shape
     base = frame.reset_index(drop=True)

@@ -308,6 +308,26 @@ def _finish(
     )
 
 
+def point_settings(
+    at: str, atexog: Any, variables: list[Any]
+) -> tuple[list[dict[Any, Any]], list[dict[str, Any]]]:
+    """The points of ``atexog`` (:func:`grid_points`) and what each sets on
+    the raw ``variables`` (:func:`._margins_terms._set_values`), for the
+    predictive margins of a formula's variables (two and K classes); ``at``
+    (already checked) must be ``"overall"``: the mean of a categorical
+    variable is not a row."""
+    from ._margins_terms import _set_values
+
+    if at != "overall":
+        raise InvalidParameterError(
+            f"at={at!r}: the predictive margins of a formula whose terms read a "
+            "variable through interactions or transforms average over the training "
+            "rows, at='overall'; set a variable's value on every row with atexog"
+        )
+    points = grid_points(atexog)
+    return points, [_set_values(point, variables) for point in points]
+
+
 def variable_predictive_margins(
     results: Any,
     frame: Any,
@@ -325,17 +345,10 @@ def variable_predictive_margins(
     values on the training rows (pandas). Only ``at="overall"``: the mean of
     a categorical variable is not a row."""
     from ._margins import ATS, _choice
-    from ._margins_terms import _set_values, encode_at
+    from ._margins_terms import encode_at
 
     at = _choice("at", at, ATS)
-    if at != "overall":
-        raise InvalidParameterError(
-            f"at={at!r}: the predictive margins of a formula whose terms read a "
-            "variable through interactions or transforms average over the training "
-            "rows, at='overall'; set a variable's value on every row with atexog"
-        )
-    points = grid_points(atexog)
-    settings = [_set_values(point, variables) for point in points]
+    points, settings = point_settings(at, atexog, variables)
     base = frame.reset_index(drop=True)
     n = len(base)
     s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=F64)
