@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from ._sparse import issparse
+
 __all__ = ["MIN_EMPTY", "MIN_EMPTY_SHARE", "fit_columns", "used_columns"]
 
 #: Penalties whose optimum puts an empty column's coefficient at 0.
@@ -57,11 +59,10 @@ def used_columns(X: Any, penalty: Any) -> np.ndarray | None:
     where a fit with ``penalty`` leaves the others out (see module); None
     where it fits every column (not a canonical-index CSR/CSC matrix, not a
     norm penalty, too few empty columns)."""
-    if penalty not in _NORM_PENALTIES:
+    # scipy is not imported for a dense X (a small fit's start-up stays light)
+    if penalty not in _NORM_PENALTIES or not issparse(X):
         return None
-    import scipy.sparse as sp
-
-    if not sp.issparse(X) or X.format not in ("csr", "csc") or X.ndim != 2:
+    if X.format not in ("csr", "csc") or X.ndim != 2:
         return None
     n, p = X.shape
     if p < MIN_EMPTY:
