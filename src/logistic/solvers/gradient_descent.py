@@ -157,7 +157,7 @@ class GradientDescent(IterativeSolver):
 
     def _fixed_step(self, fit: Fit, state: _GDState) -> _GDState:
         """θ ← θ - α∇J(θ), watched for a rising objective (the module's doc)."""
-        alpha = state.min_step
+        alpha = float(self.options.learning_rate)  # the option, not a saved step
         if state.best_theta is None or not np.isfinite(state.best):
             # a state from a line-search fit (a checkpoint resumed with the
             # option): its point is the lowest seen so far
