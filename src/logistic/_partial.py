@@ -264,6 +264,7 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
     """One SGD pass over the chunk through ``scaled`` (the chunk's objective in
     the state's standardized coordinates, two or K classes); returns the
     averaged θ on the original scale."""
+    from .solvers._lazy_sgd import lazy_sgd_pass
     from .solvers.gradient_descent import minibatches, sgd_pass
 
     data = scaled.base.data  # the chunk, in memory
@@ -272,10 +273,17 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
     state.weight_seen += float(data.n_samples if weights is None else np.sum(weights))
     mean_weight = state.weight_seen / max(state.rows_seen, 1)
     batches = minibatches(data, state.rng, BATCH_SIZE)
-    sgd_pass(
-        scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True,
-        mean_weight=mean_weight,
-    )  # fmt: skip
+    groups = _lazy_groups(scaled, data)
+    if groups is not None:  # CSR rows: steps in O(non-zeros), the same iterates
+        lazy_sgd_pass(
+            scaled, groups, batches, state.sgd, state.eta0, state.n_batches0,
+            mean_weight,
+        )  # fmt: skip
+    else:
+        sgd_pass(
+            scaled, batches, state.sgd, state.eta0, state.n_batches0, average=True,
+            mean_weight=mean_weight,
+        )  # fmt: skip
     state.n_calls += 1
     theta = scaled.to_original(state.sgd.avg)
     if not np.all(np.isfinite(theta)):
@@ -284,6 +292,18 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
             f"check the chunk for extreme values or lower the learning rate"
         )
     return theta
+
+
+def _lazy_groups(scaled: Any, data: Any) -> Any:
+    """The decay groups of :func:`logistic.solvers._lazy_sgd.lazy_sgd_pass`
+    for a binary view of a CSR chunk; None for dense rows (a step reads every
+    column anyway), K classes, or too many groups: the dense steps."""
+    from ._sparse import issparse
+    from .solvers._lazy_sgd import lazy_groups
+
+    if type(scaled) is not ScaledObjective or not issparse(data.rows().X):
+        return None
+    return lazy_groups(scaled)
 
 
 def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
