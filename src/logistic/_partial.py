@@ -102,6 +102,11 @@ class PartialFitState:
     #: row scales each batch's step: :func:`partial_fit_step`).
     rows_seen: int = 0
     weight_seen: float = 0.0
+    #: What a binary stream's chunks share and need not rebuild (O(p) each
+    #: call on 2^20 columns): the standardized view without its data and
+    #: the lazy steps' columns (:func:`stream_view`); never changed, so
+    #: shared, not copied, by :func:`stream_state`.
+    coordinates: Any = None
 
 
 def stream_state(est: Any) -> PartialFitState | None:
@@ -109,7 +114,10 @@ def stream_state(est: Any) -> PartialFitState | None:
     for a call to update: the SGD pass changes its iterate, step counter and
     random generator in place, batch by batch."""
     state = getattr(est, "_partial_state", None)
-    return None if state is None else copy.deepcopy(state)
+    if state is None:
+        return None
+    shared = state.coordinates  # read-only: the copy shares it
+    return copy.deepcopy(state, memo={id(shared): shared})
 
 
 def supports_partial_fit(est: Any) -> bool:
@@ -260,10 +268,14 @@ def start(
     )
 
 
-def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
+def partial_fit_step(
+    state: PartialFitState, scaled: Any, columns: Any = None
+) -> np.ndarray:
     """One SGD pass over the chunk through ``scaled`` (the chunk's objective in
     the state's standardized coordinates, two or K classes); returns the
-    averaged θ on the original scale."""
+    averaged θ on the original scale. ``columns`` (binary views,
+    :func:`stream_view`) takes the lazy steps on a CSR chunk."""
+    from ._sparse import issparse
     from .solvers._lazy_sgd import lazy_sgd_pass
     from .solvers.gradient_descent import minibatches, sgd_pass
 
@@ -273,10 +285,10 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
     state.weight_seen += float(data.n_samples if weights is None else np.sum(weights))
     mean_weight = state.weight_seen / max(state.rows_seen, 1)
     batches = minibatches(data, state.rng, BATCH_SIZE)
-    groups = _lazy_groups(scaled, data)
-    if groups is not None:  # CSR rows: steps in O(non-zeros), the same iterates
+    if columns is not None and issparse(data.rows().X):
+        # CSR rows: steps in O(non-zeros), the dense steps' iterates
         lazy_sgd_pass(
-            scaled, groups, batches, state.sgd, state.eta0, state.n_batches0,
+            scaled, columns, batches, state.sgd, state.eta0, state.n_batches0,
             mean_weight,
         )  # fmt: skip
     else:
@@ -294,16 +306,22 @@ def partial_fit_step(state: PartialFitState, scaled: Any) -> np.ndarray:
     return theta
 
 
-def _lazy_groups(scaled: Any, data: Any) -> Any:
-    """The decay groups of :func:`logistic.solvers._lazy_sgd.lazy_sgd_pass`
-    for a binary view of a CSR chunk; None for dense rows (a step reads every
-    column anyway), K classes, or too many groups: the dense steps."""
-    from ._sparse import issparse
-    from .solvers._lazy_sgd import lazy_groups
+def stream_view(state: PartialFitState, objective: LogisticObjective) -> Any:
+    """``(view, columns)``: the chunk's objective in the stream's standardized
+    coordinates, and the :class:`~logistic.solvers._lazy_sgd.LazyColumns` of
+    its lazy steps (None: the dense steps), built on a stream's first call
+    (and again where ``alpha`` or ``fit_intercept`` changed since) and kept
+    in ``state.coordinates`` for the next chunks."""
+    from .solvers._lazy_sgd import lazy_columns
 
-    if type(scaled) is not ScaledObjective or not issparse(data.rows().X):
-        return None
-    return lazy_groups(scaled)
+    key = (objective.l2, objective.fit_intercept, objective.n_params)
+    kept = state.coordinates
+    if kept is not None and kept[0] == key:
+        return kept[1].with_base(objective), kept[2]
+    view = ScaledObjective(objective, moments=(state.mean, state.scale))
+    columns = lazy_columns(view)
+    state.coordinates = (key, view.with_base(None), columns)
+    return view, columns
 
 
 def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
@@ -391,8 +409,8 @@ def partial_fit(
             theta0 = np.append(fitted[0].ravel(), fitted[1][:1])
             theta0 = theta0[: objective.n_params]
         state = start(classes, objective, est.random_state, theta0)
-    scaled = ScaledObjective(objective, moments=(state.mean, state.scale))
-    theta = partial_fit_step(state, scaled)
+    scaled, columns = stream_view(state, objective)
+    theta = partial_fit_step(state, scaled, columns)
     w, b = objective.split(theta)
     coef = w.reshape(1, -1).copy()
     intercept = np.array([b if est.fit_intercept else 0.0])

@@ -40,6 +40,7 @@ summed. A scale below the smallest normal float64
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -172,6 +173,14 @@ class ScaledObjective:
         # column by column from to_original reproduces both bit for bit
         self.inv_scale = 1.0 / self.scale
         self.l2 = objective.l2
+
+    def with_base(self, objective: Any) -> ScaledObjective:
+        """This view's coordinates over ``objective`` (a chunk of a
+        ``partial_fit`` stream: the same columns, ``l2`` and intercept; None
+        for a template that holds no data), without computing them again."""
+        view = copy.copy(self)
+        view.base = objective
+        return view
 
     # Facts about the data, not about coordinates, come from the base objective.
     # Anything else (e.g. a fused value+gradient+Hessian kernel) must be written

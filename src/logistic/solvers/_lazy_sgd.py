@@ -43,7 +43,7 @@ import numpy as np
 from .._block_sums import block_value_grad
 from .._typing import Block, FloatArray
 
-__all__ = ["MAX_GROUPS", "lazy_groups", "lazy_sgd_pass"]
+__all__ = ["MAX_GROUPS", "LazyColumns", "lazy_columns", "lazy_sgd_pass"]
 
 #: Most groups of one decay (distinct ``λ/σ_j²``) the lazy steps keep scalars
 #: for; beyond, each step's O(groups) work nears the dense step's O(p).
@@ -58,82 +58,104 @@ _SETTLE_BELOW = 2.0**-200
 _MIN_DECAY = 2.0**-20
 
 
-def lazy_groups(view: Any) -> tuple[FloatArray, np.ndarray] | None:
-    """``(c, group)``: the distinct decay constants ``λ/σ_j²`` of ``view``'s
-    columns and each column's index into them; None where there are more
-    than :data:`MAX_GROUPS` (the dense steps are as fast)."""
+class LazyColumns:
+    """What the lazy steps know of a view's columns, fixed for a stream:
+    the distinct decays ``c`` (``λ/σ_j²``), each column's ``group`` among
+    them, ``a_j = μ_j/σ_j`` (0 without an intercept), ``inv`` (``1/σ_j``)
+    and the groups' ``Σ a_j²``."""
+
+    def __init__(self, view: Any, c: FloatArray, group: np.ndarray):
+        self.c, self.group = c, group
+        self.p, self.intercept = int(view.n_features), bool(view.fit_intercept)
+        self.inv = view.inv_scale
+        self.a = view.mean * view.inv_scale if self.intercept else np.zeros(self.p)
+        self.a2 = np.bincount(group, self.a * self.a, minlength=c.size)
+
+
+def lazy_columns(view: Any) -> LazyColumns | None:
+    """:class:`LazyColumns` of ``view`` (a binary ``ScaledObjective``); None
+    where its columns have more than :data:`MAX_GROUPS` distinct decays (the
+    dense steps are then as fast)."""
     c = view.l2 * view.inv_scale * view.inv_scale
     if view.l2 == 0:
-        return np.zeros(1), np.zeros(c.size, dtype=np.intp)
+        return LazyColumns(view, np.zeros(1), np.zeros(c.size, dtype=np.intp))
     values, group = np.unique(c, return_inverse=True)
     if values.size > MAX_GROUPS:
         return None
-    return values, group.astype(np.intp, copy=False)
+    return LazyColumns(view, values, group.astype(np.intp, copy=False))
 
 
 class _Lazy:
     """The iterate and the average of one pass in the factored form of the
-    module docstring (``theta``/``avg`` are the standardized vectors of
-    :class:`~logistic.solvers.gradient_descent.SGDState`)."""
+    module docstring, held in the arrays ``theta`` and ``avg`` themselves
+    (the standardized vectors of an ``SGDState``, changed in place): their
+    first ``p`` entries are ``u`` and ``v`` between :meth:`settle` calls."""
 
-    def __init__(self, view: Any, groups: tuple[FloatArray, np.ndarray]):
-        self.c, self.group = groups
-        p = view.n_features
-        self.p, self.intercept = p, bool(view.fit_intercept)
-        self.inv = view.inv_scale
-        # a_j = μ_j/σ_j: T's intercept row (0 without an intercept)
-        self.a = view.mean * view.inv_scale if self.intercept else np.zeros(p)
-        n_groups = self.c.size
-        self.a2 = np.bincount(self.group, self.a * self.a, minlength=n_groups)
+    def __init__(self, columns: LazyColumns, theta: FloatArray, avg: FloatArray):
+        self.cols, self.c = columns, columns.c
+        self.p, self.intercept = columns.p, columns.intercept
+        self.theta, self.avg = theta, avg
+        self.u, self.v = theta[: self.p], avg[: self.p]
+        self.b, self.avg_b = (
+            (float(theta[-1]), float(avg[-1])) if self.intercept else (0.0, 0.0)
+        )
+        # U_g = Σ_{j in g} a_j u_j: the intercept's shift a·w' without a pass
+        self.U = np.bincount(columns.group, columns.a * self.u, minlength=self.c.size)
+        self._identity()
 
-    def start(self, theta: FloatArray, avg: FloatArray) -> None:
-        """Begin from the materialized ``theta`` and ``avg`` (identity scalars)."""
+    def _identity(self) -> None:
         n_groups = self.c.size
-        p = self.p
-        self.u, self.v = theta[:p].copy(), avg[:p].copy()
-        self.b, self.avg_b = (float(theta[p]), float(avg[p])) if self.intercept else (0.0, 0.0)
         self.S, self.F = np.ones(n_groups), np.zeros(n_groups)
         self.A, self.B = np.zeros(n_groups), np.zeros(n_groups)
         self.P = 1.0
-        # U_g = Σ_{j in g} a_j u_j: the intercept's shift a·w' without a pass
-        self.U = np.bincount(self.group, self.a * self.u, minlength=n_groups)
 
-    def settle(self) -> tuple[FloatArray, FloatArray]:
-        """``(theta, avg)`` written out, O(p); the scalars start again."""
-        g, a = self.group, self.a
-        theta = np.empty(self.p + self.intercept)
-        avg = np.empty_like(theta)
-        theta[: self.p] = self.S[g] * (self.u + self.F[g] * a)
-        avg[: self.p] = self.P * self.v + self.A[g] * self.u + self.B[g] * a
+    def settle(self) -> None:
+        """Write ``theta`` and ``avg`` out in place, O(p); the scalars start
+        again."""
+        a, u, v = self.cols.a, self.u, self.v
+        S, F, A, B = self.S, self.F, self.A, self.B
+        if self.c.size == 1:  # one group: scalars, no gathers
+            S, F, A, B = float(S[0]), float(F[0]), float(A[0]), float(B[0])
+        else:
+            g = self.cols.group
+            S, F, A, B = S[g], F[g], A[g], B[g]
+        v *= self.P  # the average first: it reads the old u
+        v += A * u
+        v += B * a
+        u += F * a
+        u *= S
+        self.U = self.S * (self.U + self.F * self.cols.a2)  # a·u of the new u
         if self.intercept:
-            theta[self.p], avg[self.p] = self.b, self.avg_b
-        self.start(theta, avg)
-        return theta, avg
+            self.theta[-1], self.avg[-1] = self.b, self.avg_b
+        self._identity()
 
     def needs_settling(self) -> bool:
         return bool(np.min(np.abs(self.S)) < _SETTLE_BELOW or self.P < _SETTLE_BELOW)
 
-    def weights(self, cols: np.ndarray) -> FloatArray:
-        """``w'`` at the columns ``cols``."""
-        g = self.group[cols]
-        return self.S[g] * (self.u[cols] + self.F[g] * self.a[cols])
+    def gather(self, cols: np.ndarray) -> tuple[FloatArray, FloatArray, np.ndarray]:
+        """``(w, inv, group)`` at the columns ``cols``: ``w = w'/σ``
+        (original), ``1/σ`` and the groups there."""
+        g = self.cols.group[cols]
+        inv = self.cols.inv[cols]
+        w_s = self.S[g] * (self.u[cols] + self.F[g] * self.cols.a[cols])
+        return w_s * inv, inv, g
 
     def shift(self) -> float:
         """``a·w'`` (``b = b' - a·w'``, :meth:`ScaledObjective.to_original`)."""
-        return float(np.sum(self.S * (self.U + self.F * self.a2)))
+        return float(np.sum(self.S * (self.U + self.F * self.cols.a2)))
 
     def step(
-        self, eta: float, decay: FloatArray, cols: np.ndarray, g_cols: FloatArray,
-        g_b: float, omega: float,
+        self, eta: float, decay: FloatArray, cols: np.ndarray, inv: FloatArray,
+        g: np.ndarray, g_cols: FloatArray, g_b: float, omega: float,
     ) -> None:  # fmt: skip
         """One step: decay, the intercept's dense term, the sparse gradient
-        ``g_cols`` (already ``(Xᵀr)_j/T``) at ``cols``, then the average."""
+        ``g_cols`` (already ``(Xᵀr)_j/T``) at ``cols`` (``inv`` and ``g``
+        from :meth:`gather`), then the average."""
         self.S = self.S * decay
         self.F = self.F + eta * g_b / self.S
-        g = self.group[cols]
-        du = (-eta * self.inv[cols] * g_cols) / self.S[g]
+        du = (-eta * inv * g_cols) / self.S[g]
         self.u[cols] += du
-        self.U += np.bincount(g, self.a[cols] * du, minlength=self.c.size)
+        self.U += np.bincount(g, self.cols.a[cols] * du, minlength=self.c.size)
         if self.P > 0:
             self.v[cols] -= (self.A[g] / self.P) * du
         if self.intercept:
@@ -159,7 +181,7 @@ def _compact(block: Block) -> tuple[Block, np.ndarray]:
 
 def lazy_sgd_pass(
     view: Any,
-    groups: tuple[FloatArray, np.ndarray],
+    columns: LazyColumns,
     batches: Iterable[Block],
     state: Any,
     eta0: float,
@@ -168,32 +190,33 @@ def lazy_sgd_pass(
 ) -> Any:
     """:func:`~logistic.solvers.gradient_descent.sgd_pass` with ``average=True``
     over CSR ``batches`` of the binary standardized ``view``, each step in
-    O(its non-zeros + groups) (module docstring); ``groups`` from
-    :func:`lazy_groups`. Updates ``state`` (an ``SGDState``) in place."""
+    O(its non-zeros + groups) (module docstring); ``columns`` from
+    :func:`lazy_columns`. Updates ``state`` (an ``SGDState``) in place."""
     from .gradient_descent import AVG_DECAY, sgd_pass
 
-    lazy = _Lazy(view, groups)
-    lazy.start(state.theta, state.avg)
+    state.theta = np.array(state.theta, dtype=np.float64)  # changed in place
+    state.avg = np.array(state.avg, dtype=np.float64)
+    lazy = _Lazy(columns, state.theta, state.avg)
     tiny = np.finfo(float).tiny
     for block in batches:
         eta = float(eta0 / np.sqrt(1.0 + state.k / n_batches))
         decay = 1.0 - eta * lazy.c
         if np.min(np.abs(decay)) < _MIN_DECAY:  # the dense step (see _MIN_DECAY)
-            state.theta, state.avg = lazy.settle()
+            lazy.settle()
             sgd_pass(view, [block], state, eta0, n_batches, True, mean_weight)
-            lazy.start(state.theta, state.avg)
+            lazy = _Lazy(columns, state.theta, state.avg)
             continue
         compact, cols = _compact(block)
-        w_s = lazy.weights(cols)
+        w, inv, g = lazy.gather(cols)
         b = lazy.b - lazy.shift() if lazy.intercept else 0.0
-        _, g_w, g_b, own = block_value_grad(compact, w_s * lazy.inv[cols], b)
+        _, g_w, g_b, own = block_value_grad(compact, w, b)
         total = max(own if mean_weight is None else block.n_rows * mean_weight, tiny)
         state.eta = eta
         state.k += 1
         state.n_avg += 1
         omega = (1.0 + AVG_DECAY) / (state.n_avg + AVG_DECAY)
-        lazy.step(eta, decay, cols, g_w / total, g_b / total, omega)
+        lazy.step(eta, decay, cols, inv, g, g_w / total, g_b / total, omega)
         if lazy.P == 0 or lazy.needs_settling():  # ω = 1: the stream's first step
             lazy.settle()
-    state.theta, state.avg = lazy.settle()
+    lazy.settle()
     return state
