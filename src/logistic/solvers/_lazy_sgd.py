@@ -100,7 +100,9 @@ class _Lazy:
             (float(theta[-1]), float(avg[-1])) if self.intercept else (0.0, 0.0)
         )
         # U_g = Σ_{j in g} a_j u_j: the intercept's shift a·w' without a pass
-        self.U = np.bincount(columns.group, columns.a * self.u, minlength=self.c.size)
+        self.U: Any = np.bincount(
+            columns.group, columns.a * self.u, minlength=self.c.size
+        )
         self._identity()
 
     def _identity(self) -> None:
@@ -113,12 +115,15 @@ class _Lazy:
         """Write ``theta`` and ``avg`` out in place, O(p); the scalars start
         again."""
         a, u, v = self.cols.a, self.u, self.v
-        S, F, A, B = self.S, self.F, self.A, self.B
+        S: Any
+        F: Any
+        A: Any
+        B: Any
         if self.c.size == 1:  # one group: scalars, no gathers
-            S, F, A, B = float(S[0]), float(F[0]), float(A[0]), float(B[0])
+            S, F, A, B = (float(x[0]) for x in (self.S, self.F, self.A, self.B))
         else:
             g = self.cols.group
-            S, F, A, B = S[g], F[g], A[g], B[g]
+            S, F, A, B = self.S[g], self.F[g], self.A[g], self.B[g]
         v *= self.P  # the average first: it reads the old u
         v += A * u
         v += B * a

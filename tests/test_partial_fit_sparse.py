@@ -1,0 +1,125 @@
+"""partial_fit on CSR chunks: the lazy steps (logistic.solvers._lazy_sgd),
+whose cost is a batch's non-zeros, give the dense steps' iterates."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import logistic.solvers._lazy_sgd as lazy_sgd
+from logistic import LogisticRegression
+
+
+def _stream(rng, n_chunks, n, p, density=0.03):
+    beta = rng.normal(size=p)
+    for _ in range(n_chunks):
+        X = sp.random(n, p, density=density, format="csr", random_state=rng)
+        X.data = np.round(X.data * 4.0) / 4.0 + 0.5  # a few distinct values
+        y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ beta)))).astype(float)
+        yield X, y, rng.random(n) * 2.0, rng.normal(size=n) * 0.1
+
+
+def _fit(chunks, dense, weighted, **params):
+    est = LogisticRegression(random_state=5, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # small first chunk
+        for X, y, sw, off in chunks:
+            est.partial_fit(
+                X.toarray() if dense else X, y, classes=[0.0, 1.0],
+                sample_weight=sw if weighted else None,
+                offset=off if weighted else None,
+            )  # fmt: skip
+    return np.append(est.coef_.ravel(), est.intercept_), est
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(penalty=None),
+        dict(penalty="l2", alpha=1e-3),
+        dict(penalty="l2", alpha=0.05, fit_intercept=False),
+    ],
+)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sparse_chunks_match_the_dense_steps(params, weighted):
+    # reference: the same stream given as dense arrays, which takes the dense
+    # SGD steps (sgd_pass, the implementation before the lazy steps); five
+    # chunks of 600 rows (3 batches each: decay, intercept term and average
+    # carried across batches and calls), several distinct column scales
+    chunks = list(_stream(np.random.default_rng(1), 5, 600, 120))
+    lazy, est = _fit(chunks, dense=False, weighted=weighted, **params)
+    dense, _ = _fit(chunks, dense=True, weighted=weighted, **params)
+    groups = est._partial_state.coordinates[2]
+    assert groups is not None  # the CSR stream took the lazy steps
+    if "alpha" in params:
+        assert groups.c.size > 1  # columns of several decays
+    np.testing.assert_allclose(
+        lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+    )
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("_SETTLE_BELOW", 2.0), ("_MIN_DECAY", 2.0)],
+    ids=["settled-every-step", "dense-every-step"],
+)
+def test_settling_mid_pass_changes_nothing(monkeypatch, name, value):
+    # the columns written out after every step (as when a decay's product
+    # nears underflow), or every step taken densely (a decay near 0): the
+    # coefficients of the dense steps all the same; strong L2 (η0·λ/σ² ≈ 0.95)
+    chunks = list(_stream(np.random.default_rng(3), 2, 900, 80))
+    dense, _ = _fit(chunks, dense=True, weighted=True, penalty="l2", alpha=1.0)
+    monkeypatch.setattr(lazy_sgd, name, value)
+    lazy, _ = _fit(chunks, dense=False, weighted=True, penalty="l2", alpha=1.0)
+    np.testing.assert_allclose(
+        lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+    )
+
+
+def test_too_many_decays_take_the_dense_steps(monkeypatch):
+    # above MAX_GROUPS distinct λ/σ² the dense steps run: the same coefficients
+    chunks = list(_stream(np.random.default_rng(2), 2, 400, 60))
+    lazy, _ = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1e-2)
+    monkeypatch.setattr(lazy_sgd, "MAX_GROUPS", 1)
+    dense, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1e-2)
+    assert est._partial_state.coordinates[2] is None
+    np.testing.assert_allclose(lazy, dense, rtol=1e-10)
+
+
+@pytest.mark.parametrize("alpha", [None, 0.01])
+def test_one_row_chunks_are_scikit_learn_sgd(alpha):
+    # scikit-learn's SGDClassifier(loss="log_loss", learning_rate="invscaling",
+    # power_t=0.5) steps w ← (1 - ηα) w - η (σ(z) - y) x with η = η0/√t, t = 1,
+    # 2, ...: partial_fit's steps on chunks of one row (one batch each, n_0 =
+    # 1: η_k = η0/√(1 + k)) without an intercept, where the first row makes
+    # every scale 1 (each value √(1 - 4λ): σ = hypot(|x|, 2√λ) = 1), so the
+    # standardized coordinates are the original ones; its last iterate (not
+    # the average, which scikit-learn weighs otherwise) is scikit-learn's
+    from sklearn.linear_model import SGDClassifier
+
+    rng = np.random.default_rng(0)
+    n, p, lam = 80, 25, alpha or 0.0
+    X = sp.random(n, p, density=0.2, format="csr", random_state=rng)
+    X.data = rng.normal(size=X.data.size)
+    X = sp.vstack([sp.csr_matrix(np.full((1, p), np.sqrt(1 - 4 * lam))), X], "csr")
+    y = (rng.random(n + 1) < 1 / (1 + np.exp(-(X @ rng.normal(size=p))))) * 1.0
+    kw = dict(penalty=None) if alpha is None else dict(penalty="l2", alpha=alpha)
+    est = LogisticRegression(fit_intercept=False, random_state=0, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # one row: a small chunk
+        est.partial_fit(X[:1], y[:1], classes=[0.0, 1.0])
+    clf = SGDClassifier(
+        loss="log_loss", penalty=None if alpha is None else "l2",
+        alpha=alpha or 1e-4, fit_intercept=False, learning_rate="invscaling",
+        eta0=est._partial_state.eta0, power_t=0.5, shuffle=False,
+    )  # fmt: skip
+    clf.partial_fit(X[:1], y[:1], classes=[0.0, 1.0])
+    for i in range(1, n + 1):
+        est.partial_fit(X[i : i + 1], y[i : i + 1])
+        clf.partial_fit(X[i : i + 1], y[i : i + 1])
+    assert est._partial_state.coordinates[2] is not None  # the lazy steps
+    theta = est._partial_state.sgd.theta
+    np.testing.assert_allclose(theta, clf.coef_.ravel(), rtol=1e-10, atol=1e-12)
