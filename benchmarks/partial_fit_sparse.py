@@ -9,6 +9,7 @@ steadier figure on a shared machine.
 
     .venv/bin/python benchmarks/partial_fit_sparse.py --bits 18 20 --chunks 6
     .venv/bin/python benchmarks/partial_fit_sparse.py --bits 20 --alpha 1e-4
+    .venv/bin/python benchmarks/partial_fit_sparse.py --sklearn   # SGDClassifier
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -36,17 +38,24 @@ def chunk(rng: np.random.Generator, rows: int, p: int, nnz: int, beta: np.ndarra
     return X, y
 
 
+def estimator(alpha: float | None, sklearn: bool) -> Any:
+    if sklearn:  # its own step sizes and no standardization: time only
+        from sklearn.linear_model import SGDClassifier
+
+        penalty = None if alpha is None else "l2"
+        return SGDClassifier(loss="log_loss", penalty=penalty, alpha=alpha or 1e-4)
+    if alpha is None:
+        return LogisticRegression(penalty=None, random_state=0)
+    return LogisticRegression(penalty="l2", alpha=alpha, random_state=0)
+
+
 def run(
-    bits: int, rows: int, nnz: int, chunks: int, alpha: float | None
+    bits: int, rows: int, nnz: int, chunks: int, alpha: float | None, sklearn: bool
 ) -> tuple[float, float]:
     p = 2**bits
     rng = np.random.default_rng(bits)
     beta = rng.normal(0.0, 1.0, p) * (rng.random(p) < 0.05)
-    est = (
-        LogisticRegression(penalty=None, random_state=0)
-        if alpha is None
-        else LogisticRegression(penalty="l2", alpha=alpha, random_state=0)
-    )
+    est = estimator(alpha, sklearn)
     wall, cpu = [], []
     with warnings.catch_warnings():  # the first chunk's few rows a parameter
         warnings.simplefilter("ignore", UserWarning)
@@ -66,11 +75,15 @@ def main() -> None:
     ap.add_argument("--nnz", type=int, default=30)
     ap.add_argument("--chunks", type=int, default=6)
     ap.add_argument("--alpha", type=float, default=None)
+    ap.add_argument("--sklearn", action="store_true")
     args = ap.parse_args()
+    who = "SGDClassifier" if args.sklearn else "logistic"
     for bits in args.bits:
-        wall, cpu = run(bits, args.rows, args.nnz, args.chunks, args.alpha)
+        wall, cpu = run(
+            bits, args.rows, args.nnz, args.chunks, args.alpha, args.sklearn
+        )
         print(
-            f"p=2^{bits}, alpha={args.alpha}: {wall:.3f} s wall, {cpu:.3f} s CPU "
+            f"{who} p=2^{bits}, alpha={args.alpha}: {wall:.3f} s wall, {cpu:.3f} s CPU "
             f"a chunk of {args.rows} rows"
         )
 
