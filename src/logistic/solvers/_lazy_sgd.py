@@ -137,30 +137,35 @@ class _Lazy:
     def needs_settling(self) -> bool:
         return bool(np.min(np.abs(self.S)) < _SETTLE_BELOW or self.P < _SETTLE_BELOW)
 
-    def gather(self, cols: np.ndarray) -> tuple[FloatArray, FloatArray, np.ndarray]:
-        """``(w, inv, group)`` at the columns ``cols``: ``w = w'/σ``
-        (original), ``1/σ`` and the groups there."""
+    def gather(self, cols: np.ndarray) -> tuple[FloatArray, tuple[Any, ...]]:
+        """``w = w'/σ`` (original) at the columns ``cols`` (distinct), and
+        what :meth:`step` reads of them: ``(cols, u, group, 1/σ, a)`` there
+        (each a random read of a p-long array: read once)."""
         g = self.cols.group[cols]
         inv = self.cols.inv[cols]
-        w_s = self.S[g] * (self.u[cols] + self.F[g] * self.cols.a[cols])
-        return w_s * inv, inv, g
+        a = self.cols.a[cols] if self.intercept else None
+        u = self.u[cols]
+        w_s = self.S[g] * (u if a is None else u + self.F[g] * a)
+        return w_s * inv, (cols, u, g, inv, a)
 
     def shift(self) -> float:
         """``a·w'`` (``b = b' - a·w'``, :meth:`ScaledObjective.to_original`)."""
         return float(np.sum(self.S * (self.U + self.F * self.cols.a2)))
 
     def step(
-        self, eta: float, decay: FloatArray, cols: np.ndarray, inv: FloatArray,
-        g: np.ndarray, g_cols: FloatArray, g_b: float, omega: float,
+        self, eta: float, decay: FloatArray, at: tuple[Any, ...],
+        g_cols: FloatArray, g_b: float, omega: float,
     ) -> None:  # fmt: skip
         """One step: decay, the intercept's dense term, the sparse gradient
-        ``g_cols`` (already ``(Xᵀr)_j/T``) at ``cols`` (``inv`` and ``g``
-        from :meth:`gather`), then the average."""
+        ``g_cols`` (already ``(Xᵀr)_j/T``) at the columns ``at`` (from
+        :meth:`gather`), then the average."""
+        cols, u, g, inv, a = at
         self.S = self.S * decay
         self.F = self.F + eta * g_b / self.S
         du = (-eta * inv * g_cols) / self.S[g]
-        self.u[cols] += du
-        self.U += np.bincount(g, self.cols.a[cols] * du, minlength=self.c.size)
+        self.u[cols] = u + du
+        if a is not None:  # without an intercept a = 0: U stays 0
+            self.U += np.bincount(g, a * du, minlength=self.c.size)
         if self.P > 0:
             self.v[cols] -= (self.A[g] / self.P) * du
         if self.intercept:
@@ -212,7 +217,7 @@ def lazy_sgd_pass(
             lazy = _Lazy(columns, state.theta, state.avg)
             continue
         compact, cols = _compact(block)
-        w, inv, g = lazy.gather(cols)
+        w, at = lazy.gather(cols)
         b = lazy.b - lazy.shift() if lazy.intercept else 0.0
         _, g_w, g_b, own = block_value_grad(compact, w, b)
         total = max(own if mean_weight is None else block.n_rows * mean_weight, tiny)
@@ -220,7 +225,7 @@ def lazy_sgd_pass(
         state.k += 1
         state.n_avg += 1
         omega = (1.0 + AVG_DECAY) / (state.n_avg + AVG_DECAY)
-        lazy.step(eta, decay, cols, inv, g, g_w / total, g_b / total, omega)
+        lazy.step(eta, decay, at, g_w / total, g_b / total, omega)
         if lazy.P == 0 or lazy.needs_settling():  # ω = 1: the stream's first step
             lazy.settle()
     lazy.settle()
