@@ -10,7 +10,10 @@ Convention (owned here):
 * Each call makes one pass of seeded mini-batch SGD over its chunk with the
   step ``η_k = η_0 / sqrt(1 + k / n_0)`` (``n_0`` = batches in the first
   chunk), continuing the step counter across calls, and reports the
-  Polyak–Ruppert average of all iterates so far.
+  Polyak–Ruppert average of all iterates so far. On a CSR chunk a binary
+  stream takes the same steps in O(each batch's non-zeros)
+  (:mod:`logistic.solvers._lazy_sgd`); the standardized view and the lazy
+  steps' columns are built on the first call and kept (:func:`stream_view`).
 * A first chunk of fewer than ``FIRST_CHUNK_ROWS_PER_PARAM`` rows a
   parameter warns (:func:`warn_small_first_chunk`): the scales and the step
   it fixes are estimated from too few rows for the rest of the stream (two
