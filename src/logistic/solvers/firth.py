@@ -21,8 +21,11 @@ import numpy as np
 
 from .._exceptions import IntegrityError, InvalidParameterError
 from .._firth import FirthObjective, FirthPoint
+from .._firth_centred import centred_firth
+from .._objective import LogisticObjective
+from .._scaling import ScaledObjective
 from .._typing import FloatArray
-from ._base import Capabilities, Fit, register
+from ._base import Capabilities, Fit, IterationHook, SolverResult, register
 from ._iterative import IterativeSolver, _described
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
@@ -70,6 +73,34 @@ class Firth(IterativeSolver):
     stop_statuses = (LINE_SEARCH_STOP_FIRTH,)
     standardized = False
     verifies_objective = False  # its value and gradient are Firth's penalized ones
+
+    def solve(
+        self,
+        objective: LogisticObjective,
+        theta0: FloatArray,
+        *,
+        view: ScaledObjective | None = None,
+        start: dict[str, Any] | None = None,
+        on_iteration: IterationHook | None = None,
+    ) -> SolverResult:
+        """Minimize Firth's ``F`` of ``objective`` from ``theta0``; with an
+        intercept on the centred, scaled copy of the rows and mapped back
+        (:mod:`logistic._firth_centred`: Jeffreys' penalty is invariant
+        under that change of coordinates; summed about 0 the information
+        loses ``ε·(mean/spread)²`` of its precision). A checkpoint's state is
+        the centred problem's."""
+        centred = centred_firth(objective, view)
+        if centred is None:
+            return super().solve(
+                objective, theta0, view=view, start=start, on_iteration=on_iteration
+            )
+        theta0 = np.asarray(theta0, dtype=np.float64)
+        if theta0.shape == (objective.n_params,) and np.all(np.isfinite(theta0)):
+            theta0 = centred.from_original(theta0)  # else the base's message
+        result = super().solve(
+            centred.objective, theta0, start=start, on_iteration=on_iteration
+        )
+        return centred.result_to_original(result)
 
     def init_state(self, fit: Fit, theta0: FloatArray) -> _FirthState:
         firth = FirthObjective(fit.objective)
