@@ -147,6 +147,11 @@ class FirthObjective:
         self.objective = objective
         self.n_params = objective.n_params
         self.l2 = float(objective.l2)
+        # -log |det T| / Σs of a centred copy's objective
+        # (:class:`logistic._firth_centred.CentredObjective`), else 0: F is
+        # then the user's, ``I`` the copy's
+        shift = float(getattr(objective, "log_det_map", 0.0))
+        self._shift = -shift / objective.weight_sum if shift else 0.0
         self._ridge = np.ones(self.n_params)
         if objective.fit_intercept:
             self._ridge[-1] = 0.0
@@ -191,7 +196,7 @@ class FirthObjective:
         except (LinAlgError, ValueError):
             return FirthPoint(theta, np.inf, loss, -np.inf, None)
         logdet = 2.0 * float(np.sum(np.log(diag)))
-        value = loss - 0.5 * logdet / total
+        value = loss - 0.5 * logdet / total + self._shift
         point = FirthPoint(theta, value, loss, logdet, factor, None, newton)
         if g is not None:  # with_grad
             eye = np.eye(self.n_params, order="F")

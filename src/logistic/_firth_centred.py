@@ -46,9 +46,19 @@ from ._scaling import ScaledObjective
 from ._sparse import issparse
 from ._typing import FloatArray
 
-__all__ = ["CentredFirth", "centred_firth"]
+__all__ = ["CentredFirth", "CentredObjective", "centred_firth"]
 
 F64 = np.float64
+
+
+class CentredObjective(LogisticObjective):
+    """The objective of a centred copy of the rows: a
+    :class:`LogisticObjective` that also knows ``log |det T|`` of its map to
+    the user's coordinates, which :class:`logistic._firth.FirthObjective`
+    adds to its value (``F = F' - log |det T| / Σs``), so that a Firth fit's
+    objective values, history and penalized log-likelihood are the user's."""
+
+    log_det_map: float = 0.0
 
 
 class CentredFirth:
@@ -79,9 +89,16 @@ class CentredFirth:
             rows.offset,
             feature_names=getattr(original.data, "feature_names", None),
         )
-        self.objective = LogisticObjective(data, fit_intercept=True)
+        self.objective = CentredObjective(data, fit_intercept=True)
         # log |det T|: T is diag(1/σ) on the slopes, unit triangular otherwise
-        self.log_det_map = -float(np.sum(np.log(view.scale)))
+        self.objective.log_det_map = -float(np.sum(np.log(view.scale)))
+        # the copy's moments follow from the rows' (no second statistics pass)
+        mean, std = original.column_moments()
+        inv = view.inv_scale
+        self.centred_view = ScaledObjective(
+            self.objective,
+            moments=((np.asarray(mean, dtype=F64) - view.mean) * inv, std * inv),
+        )
 
     def to_original(self, theta_c: FloatArray) -> FloatArray:
         """``θ = T θ'``."""
@@ -107,27 +124,12 @@ class CentredFirth:
         cov = T @ cov_c @ T.T
         return 0.5 * (cov + cov.T)
 
-    def value_to_original(self, value: float) -> float:
-        """``F(θ) = F'(θ') - log |det T| / Σs`` (``F = -ℓ*/Σs``)."""
-        return float(value) - self.log_det_map / self.original.weight_sum
-
     def result_to_original(self, result: Any) -> Any:
         """A :class:`~logistic.solvers.SolverResult` of the centred problem
-        as one of the user's: the coefficients mapped by ``T``, the objective
-        values (the result's and its history's) by the constant shift;
-        ``grad_max_norm`` is already stated in standardized coordinates."""
-        history = [
-            {**entry, "objective": self.value_to_original(entry["objective"])}
-            if "objective" in entry
-            else entry
-            for entry in result.history
-        ]
-        return replace(
-            result,
-            coef=self.to_original(result.coef),
-            objective=self.value_to_original(result.objective),
-            history=history,
-        )
+        as one of the user's: the coefficients mapped by ``T``. Its objective
+        values are the user's already (:class:`CentredObjective`) and
+        ``grad_max_norm`` is stated in standardized coordinates."""
+        return replace(result, coef=self.to_original(result.coef))
 
 
 def centred_firth(

@@ -98,7 +98,11 @@ class Firth(IterativeSolver):
         if theta0.shape == (objective.n_params,) and np.all(np.isfinite(theta0)):
             theta0 = centred.from_original(theta0)  # else the base's message
         result = super().solve(
-            centred.objective, theta0, start=start, on_iteration=on_iteration
+            centred.objective,
+            theta0,
+            view=centred.centred_view,
+            start=start,
+            on_iteration=on_iteration,
         )
         return centred.result_to_original(result)
 
