@@ -147,11 +147,11 @@ class FirthObjective:
         self.objective = objective
         self.n_params = objective.n_params
         self.l2 = float(objective.l2)
-        # -log |det T| / Σs of a centred copy's objective
+        # log |det T| / Σs of a centred copy's objective
         # (:class:`logistic._firth_centred.CentredObjective`), else 0: F is
         # then the user's, ``I`` the copy's
         shift = float(getattr(objective, "log_det_map", 0.0))
-        self._shift = -shift / objective.weight_sum if shift else 0.0
+        self._shift = shift / objective.weight_sum if shift else 0.0
         self._ridge = np.ones(self.n_params)
         if objective.fit_intercept:
             self._ridge[-1] = 0.0

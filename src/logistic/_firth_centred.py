@@ -18,7 +18,7 @@ so the maximizer of the centred problem is ``T⁻¹`` of the user's, and
 ``I(θ̂)⁻¹ = T I'(θ̂')⁻¹ Tᵀ``. A Firth fit with an intercept therefore solves
 the problem on a centred, scaled copy ``X'`` of the rows (``μ``, ``σ`` the
 view's rounded moments: ``x - μ`` is exact for a column far from 0) and maps
-the estimate, the objective value (``F = F' - log |det T| / Σs``) and any
+the estimate, the objective value (``F = F' + log |det T| / Σs``) and any
 covariance back with ``T``; the sample weights and the offset are the rows'
 own, unchanged. FLAC's augmented fit (:mod:`logistic._firth_correction`)
 runs on the same copy.
@@ -55,7 +55,7 @@ class CentredObjective(LogisticObjective):
     """The objective of a centred copy of the rows: a
     :class:`LogisticObjective` that also knows ``log |det T|`` of its map to
     the user's coordinates, which :class:`logistic._firth.FirthObjective`
-    adds to its value (``F = F' - log |det T| / Σs``), so that a Firth fit's
+    adds to its value (``F = F' + log |det T| / Σs``), so that a Firth fit's
     objective values, history and penalized log-likelihood are the user's."""
 
     log_det_map: float = 0.0

@@ -37,6 +37,10 @@ Sample weights are frequency weights in both (the pseudo-rows' ``h_i``
 carry them); an offset is kept in every row. FLIC needs an intercept. Both
 need the rows in memory, as Firth's fit does; FLAC's augmented copy of X is
 three times its size, refused where that does not fit the process's memory.
+With an intercept FLAC, like Firth's fit, runs on the centred, scaled copy
+of the rows (:mod:`logistic._firth_centred`) and maps its estimate and
+covariance back (``T Σ' Tᵀ``); FLIC refits the intercept alone, whose
+offset ``x_iᵀŵ`` keeps the rows' relative precision as it is.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ import numpy as np
 from . import _memory
 from ._exceptions import ConvergenceWarning, InvalidParameterError, user_stacklevel
 from ._firth import hat_diagonal
+from ._firth_centred import centred_firth
 from ._objective import LogisticObjective, block_logits
 from ._sparse import issparse
 from ._typing import FloatArray
@@ -218,8 +223,17 @@ def correct_firth(
         return result, None
     if kind == "flic":
         return replace(result, coef=_flic(objective, result.coef)), None
-    coef, cov = _flac(objective, result.coef, tol, int(est.max_iter))
-    return replace(result, coef=coef), cov
+    centred = centred_firth(objective)
+    if centred is None:
+        coef, cov = _flac(objective, result.coef, tol, int(est.max_iter))
+        return replace(result, coef=coef), cov
+    # on the centred copy, as Firth's fit (:mod:`._firth_centred`): the pseudo-
+    # rows' hat values and the augmented fit's information are then summed
+    # about the columns' means; the indicator g is not mapped
+    start = centred.from_original(result.coef)
+    coef, cov = _flac(centred.objective, start, tol, int(est.max_iter))
+    coef = centred.to_original(coef)
+    return replace(result, coef=coef), centred.covariance_to_original(cov)
 
 
 def corrected_statistics(stats: Any, cov: FloatArray | None) -> Any:
