@@ -35,7 +35,7 @@ densified for it only when some column lies over
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -46,9 +46,33 @@ from ._scaling import ScaledObjective
 from ._sparse import issparse
 from ._typing import FloatArray
 
-__all__ = ["CentredFirth", "CentredObjective", "centred_firth"]
+__all__ = [
+    "CentredFirth",
+    "CentredInformation",
+    "CentredObjective",
+    "centred_firth",
+    "centred_information",
+]
 
 F64 = np.float64
+
+
+class CentredInformation(NamedTuple):
+    """The information of a Firth fit in its centred coordinates, kept for
+    its covariance (:attr:`logistic.inference._stored.FitStatistics.centred`):
+    ``I(θ̂)⁻¹ = T (Σs · hessian)⁻¹ Tᵀ``, inverted where the columns are
+    centred, not from the information summed about 0."""
+
+    #: ``T`` of ``θ = T θ'``, shape (k, k), objective order (intercept last)
+    matrix: FloatArray
+    #: ``∇²J'(θ̂')`` of the centred copy (FLAC: its covariance's inverse / Σs)
+    hessian: FloatArray
+
+    def covariance(self, cov_c: FloatArray) -> FloatArray:
+        """``T Σ' Tᵀ``: a covariance of ``θ'`` as one of ``θ``."""
+        T = self.matrix
+        cov = T @ cov_c @ T.T
+        return np.asarray(0.5 * (cov + cov.T))
 
 
 class CentredObjective(LogisticObjective):
@@ -118,11 +142,16 @@ class CentredFirth:
         T[p, p] = 1.0
         return T
 
-    def covariance_to_original(self, cov_c: FloatArray) -> FloatArray:
-        """``T Σ' Tᵀ``: a covariance of ``θ'`` as one of ``θ``."""
-        T = self.matrix()
-        cov = T @ cov_c @ T.T
-        return 0.5 * (cov + cov.T)
+    def information(self, cov_c: FloatArray | None = None, theta: Any = None) -> Any:
+        """The :class:`CentredInformation` of the covariance ``cov_c`` of
+        ``θ'`` (FLAC's), or else of the information at ``theta`` (user's
+        coordinates: one pass over the copy)."""
+        total = self.objective.weight_sum
+        if cov_c is not None:
+            hessian = np.linalg.inv(cov_c) / total
+        else:
+            hessian = self.objective.hessian(self.from_original(theta))
+        return CentredInformation(self.matrix(), hessian)
 
     def result_to_original(self, result: Any) -> Any:
         """A :class:`~logistic.solvers.SolverResult` of the centred problem
@@ -158,3 +187,12 @@ def centred_firth(
     Xc -= view.mean  # exact for a column far from 0 (μ within a factor 2 of x)
     Xc *= view.inv_scale
     return CentredFirth(objective, view, Xc)
+
+
+def centred_information(
+    objective: LogisticObjective, theta: FloatArray
+) -> CentredInformation | None:
+    """The information at ``theta`` (user's coordinates) of the centred copy
+    of ``objective``'s rows, or None where :func:`centred_firth` makes none."""
+    centred = centred_firth(objective)
+    return None if centred is None else centred.information(theta=theta)

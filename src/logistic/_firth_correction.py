@@ -54,7 +54,7 @@ import numpy as np
 from . import _memory
 from ._exceptions import ConvergenceWarning, InvalidParameterError, user_stacklevel
 from ._firth import hat_diagonal
-from ._firth_centred import centred_firth
+from ._firth_centred import CentredInformation, centred_firth, centred_information
 from ._objective import LogisticObjective, block_logits
 from ._sparse import issparse
 from ._typing import FloatArray
@@ -213,33 +213,49 @@ def _flac(
 
 def correct_firth(
     est: Any, objective: LogisticObjective, result: Any, tol: float
-) -> tuple[Any, FloatArray | None]:
+) -> tuple[Any, FloatArray | None, CentredInformation | None]:
     """Firth's ``result`` with the coefficients of ``est.firth_correction``
-    (its other fields are the Firth fit's), and FLAC's covariance (None for
-    FLIC, whose covariance is the information's at its estimate); ``result``
-    as it is, and None, without a correction."""
+    (its other fields are the Firth fit's), FLAC's covariance (None for FLIC,
+    whose covariance is the information's at its estimate) and, where FLAC
+    ran on the centred copy of the rows, that covariance's
+    :class:`~logistic._firth_centred.CentredInformation`; ``result`` as it
+    is, None and None, without a correction."""
     kind = getattr(est, "firth_correction", None)
     if kind is None:
-        return result, None
+        return result, None, None
     if kind == "flic":
-        return replace(result, coef=_flic(objective, result.coef)), None
+        return replace(result, coef=_flic(objective, result.coef)), None, None
     centred = centred_firth(objective)
     if centred is None:
         coef, cov = _flac(objective, result.coef, tol, int(est.max_iter))
-        return replace(result, coef=coef), cov
+        return replace(result, coef=coef), cov, None
     # on the centred copy, as Firth's fit (:mod:`._firth_centred`): the pseudo-
     # rows' hat values and the augmented fit's information are then summed
     # about the columns' means; the indicator g is not mapped
     start = centred.from_original(result.coef)
-    coef, cov = _flac(centred.objective, start, tol, int(est.max_iter))
+    coef, cov_c = _flac(centred.objective, start, tol, int(est.max_iter))
+    info = centred.information(cov_c)
     coef = centred.to_original(coef)
-    return replace(result, coef=coef), centred.covariance_to_original(cov)
+    return replace(result, coef=coef), info.covariance(cov_c), info
 
 
-def corrected_statistics(stats: Any, cov: FloatArray | None) -> Any:
+def corrected_statistics(
+    stats: Any,
+    cov: FloatArray | None,
+    centred: CentredInformation | None = None,
+    *,
+    firth: Any = None,
+) -> Any:
     """``stats`` (:class:`~logistic.inference._stored.FitStatistics` or None)
     with the Hessian of FLAC's covariance ``cov`` (``Σ⁻¹ / Σs``, as a model
-    file's is rebuilt); unchanged when ``cov`` is None."""
-    if stats is None or cov is None:
+    file's is rebuilt), and with the information in centred coordinates
+    (``centred``, FLAC's; else, for a Firth fit, ``firth = (objective,
+    theta)``: one pass over the centred copy of its rows), from which
+    inference inverts the covariance (:mod:`logistic._firth_centred`)."""
+    if stats is None:
         return stats
-    return stats._replace(hessian=np.linalg.inv(cov) / stats.weight_sum)
+    if cov is not None:
+        stats = stats._replace(hessian=np.linalg.inv(cov) / stats.weight_sum)
+    if centred is None and firth is not None:
+        centred = centred_information(*firth)
+    return stats if centred is None else stats._replace(centred=centred)

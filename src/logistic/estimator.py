@@ -498,9 +498,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         separation = None
         if unpenalised and self.penalty != "firth":
             separation = check_fit_separation(objective, result, view, grouped)
-        result, cov = correct_firth(self, objective, result, tol)  # FLIC, FLAC
+        result, cov, centred = correct_firth(self, objective, result, tol)
         kept = fit_statistics(objective, result, grouped, unpenalised, self)
-        stats = corrected_statistics(kept, cov)
+        firth = (objective, result.coef) if self.penalty == "firth" else None
+        stats = corrected_statistics(kept, cov, centred, firth=firth)
         stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
             result, stats = aliased_at_zero(

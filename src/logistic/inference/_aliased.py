@@ -403,8 +403,33 @@ class AliasedParameters:
         far = np.flatnonzero(ratio > FAR_FROM_CENTRE)
         return {names[j]: float(ratio[j]) for j in far}
 
+    def _centred_cov(self) -> FloatArray | None:
+        """A Firth fit's ``I(θ̂)⁻¹`` from its information in centred
+        coordinates (``FitStatistics.centred``: ``T I'⁻¹ Tᵀ``, with the rank
+        checks on ``I'``), or None where the fit kept none."""
+        centred = getattr(self._stats, "centred", None)
+        if centred is None or self._aliased.any():
+            return None
+        names = self._obj_names()
+        info = self._stats.weight_sum * centred.hessian
+        # the centred columns' root mean squares are their spreads over their
+        # scales, ~1; each parameter's capacity is then Σs/4
+        capacity = np.full(len(names), self._stats.weight_sum / 4.0)
+        cov_c, self.rcond = invert_information(
+            info,
+            names,
+            constant_columns=list(self._constant_columns),
+            capacity=capacity,
+            singular=singular_limit(self._stats),
+        )
+        cov: FloatArray = centred.covariance(cov_c)
+        return cov
+
     @cached_property
     def _cov_nonrobust(self) -> FloatArray:
+        centred = self._centred_cov()
+        if centred is not None:
+            return centred
         kept = ~self._aliased
         names = self._obj_names()
         dropped = {names[j] for j in np.flatnonzero(self._aliased)}

@@ -116,6 +116,14 @@ class FitStatistics(NamedTuple):
         from a model file beside ``reduced_theta`` (its rebuilt ``hessian`` no
         longer has them) or recorded by ``fit`` with it; None elsewhere
         (computed from ``hessian``).
+    centred : CentredInformation or None
+        A Firth fit's information in the centred coordinates it was fitted
+        in and the map ``T`` back (:mod:`logistic._firth_centred`): the
+        nonrobust covariance is ``T (Σs · centred.hessian)⁻¹ Tᵀ``, not the
+        inverse of ``hessian`` summed about 0 (``ε·(mean/spread)²`` of
+        precision lost to a column far from 0). Set by ``fit`` for a Firth
+        fit with an intercept on rows in memory; None otherwise and for a
+        model read from a file.
     """
 
     theta: FloatArray
@@ -133,6 +141,7 @@ class FitStatistics(NamedTuple):
     reduced_theta: FloatArray | None = None
     null_basis: FloatArray | None = None
     null_spread: FloatArray | None = None
+    centred: Any = None
 
     @property
     def n_features(self) -> int:
