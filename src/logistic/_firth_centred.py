@@ -8,7 +8,9 @@ log-determinant and the hat values ``h`` built from ``I⁻¹`` keep only about
 1e-2 relative on an AVX2 host; a column ``1e8 + [0..5]`` was refused as
 collinear with the intercept). With an intercept, the columns' standardized
 coordinates of :class:`~logistic._scaling.ScaledObjective` (``x' = (x - μ)/σ``,
-``θ = T θ'``: ``w = w'/σ``, ``b = b' - Σ_j μ_j w'_j/σ_j``) are an invertible
+``θ = T θ'``: ``w = w'/σ``, ``b = b' - Σ_j μ_j w'_j/σ_j``; its moments with
+``μ`` rounded to X's dtype and ``σ`` to a power of two, so the copy is
+exact where the subtraction is, :func:`exact_moments`) are an invertible
 affine reparametrization of the columns, and Jeffreys' penalty is invariant
 under it up to a constant: ``I'(θ') = Tᵀ I(Tθ') T`` gives
 
@@ -26,9 +28,9 @@ runs on the same copy.
 Where the copy is not made the coordinates stay the user's: without an
 intercept (the invariance needs it: centring a column then changes the
 model), with an L2 term beside the penalty (not invariant under scaling),
-for rows not held in memory, and where the dense float64 copy does not fit
-the process's memory (:func:`logistic._memory.fits_memory`; a sparse X is
-densified for it only when some column lies over
+for rows not held in memory, and where the dense copy does not fit
+the process's memory (:func:`logistic._memory.fits_memory`; the copy has
+X's dtype; a sparse X is densified for it only when some column lies over
 :data:`~logistic._numerics.FAR_FROM_CENTRE` times its spread from 0).
 """
 
@@ -92,22 +94,33 @@ class CentredFirth:
     ----------
     original : LogisticObjective
         The user's problem.
-    view : ScaledObjective
-        Its standardized view (the moments and the map ``T``).
-    objective : LogisticObjective
-        The same rows with ``X' = (X - μ)/σ``, an intercept, no L2 term.
+    mean, scale, inv_scale : ndarray of shape (n_features,)
+        ``μ`` and ``σ`` of ``T``: the standardized view's moments with ``μ``
+        a value of X's dtype and ``σ`` a power of two (:func:`exact_moments`),
+        so that ``X' = (X - μ)/σ`` is computed exactly where ``μ`` is within
+        a factor 2 of ``x`` (a column far from 0) and ``T`` is the map of the
+        copy actually made, in float32 as in float64.
+    objective : CentredObjective
+        The same rows with ``X'``, an intercept, no L2 term.
+    centred_view : ScaledObjective
+        The copy's standardized view (its moments from the rows': no pass).
     """
 
     def __init__(
-        self, original: LogisticObjective, view: ScaledObjective, X: FloatArray
+        self, original: LogisticObjective, view: ScaledObjective, X: Any
     ) -> None:
         from .backends.in_memory import InMemory
 
         self.original = original
-        self.view = view
         rows = original.data.rows()
+        dtype = np.dtype(rows.X.dtype)
+        self.mean, self.scale = exact_moments(view.mean, view.scale, dtype)
+        self.inv_scale = 1.0 / self.scale  # a power of two: exact
+        Xc = X.toarray() if issparse(X) else np.array(X, dtype=dtype, order="C")
+        Xc -= self.mean.astype(dtype)  # exact: μ is a value of the dtype
+        Xc *= self.inv_scale.astype(dtype)  # exact: a power of two
         data = InMemory(
-            X,
+            Xc,
             rows.y,
             rows.sample_weight,
             rows.offset,
@@ -115,30 +128,40 @@ class CentredFirth:
         )
         self.objective = CentredObjective(data, fit_intercept=True)
         # log |det T|: T is diag(1/σ) on the slopes, unit triangular otherwise
-        self.objective.log_det_map = -float(np.sum(np.log(view.scale)))
-        # the copy's moments follow from the rows' (no second statistics pass)
+        self.objective.log_det_map = float(np.sum(np.log(self.inv_scale)))
         mean, std = original.column_moments()
-        inv = view.inv_scale
         self.centred_view = ScaledObjective(
             self.objective,
-            moments=((np.asarray(mean, dtype=F64) - view.mean) * inv, std * inv),
+            moments=(
+                (np.asarray(mean, dtype=F64) - self.mean) * self.inv_scale,
+                np.asarray(std, dtype=F64) * self.inv_scale,
+            ),
         )
 
     def to_original(self, theta_c: FloatArray) -> FloatArray:
-        """``θ = T θ'``."""
-        return self.view.to_original(theta_c)
+        """``θ = T θ'``: ``w = w'/σ``, ``b = b' - μ·w``."""
+        theta = np.array(theta_c, dtype=F64)
+        p = self.original.n_features
+        theta[:p] *= self.inv_scale
+        theta[p] -= float(self.mean @ theta[:p])
+        return theta
 
     def from_original(self, theta: FloatArray) -> FloatArray:
-        """``θ' = T⁻¹ θ``."""
-        return self.view.from_original(theta)
+        """``θ' = T⁻¹ θ``: ``w' = σ w``, ``b' = b + μ·w``."""
+        theta = np.asarray(theta, dtype=F64)
+        p = self.original.n_features
+        theta_c = np.array(theta, dtype=F64)
+        theta_c[:p] = theta[:p] * self.scale
+        theta_c[p] = theta[p] + float(self.mean @ theta[:p])
+        return theta_c
 
     def matrix(self) -> FloatArray:
-        """``T`` as a ``(k, k)`` array (column j: ``to_original`` of ``e_j``)."""
+        """``T`` as a ``(k, k)`` array, objective order."""
         k = self.original.n_params
         p = self.original.n_features
         T = np.zeros((k, k))
-        T[np.arange(p), np.arange(p)] = self.view.inv_scale
-        T[p, :p] = -self.view.mean * self.view.inv_scale
+        T[np.arange(p), np.arange(p)] = self.inv_scale
+        T[p, :p] = -self.mean * self.inv_scale
         T[p, p] = 1.0
         return T
 
@@ -180,13 +203,23 @@ def centred_firth(
         mean, std = objective.column_moments()
         if not np.any(mean_over_spread(mean, std) > FAR_FROM_CENTRE):
             return None
-    if not _memory.fits_memory(8 * n * p):
+    # a copy in X's dtype (float32 stays float32: its fit computes in it)
+    if not _memory.fits_memory(np.dtype(X.dtype).itemsize * n * p):
         return None
-    Xc = X.toarray() if issparse(X) else np.array(X, dtype=F64, order="C")
-    Xc = np.asarray(Xc, dtype=F64)
-    Xc -= view.mean  # exact for a column far from 0 (μ within a factor 2 of x)
-    Xc *= view.inv_scale
-    return CentredFirth(objective, view, Xc)
+    return CentredFirth(objective, view, X)
+
+
+def exact_moments(
+    mean: FloatArray, scale: FloatArray, dtype: Any
+) -> tuple[FloatArray, FloatArray]:
+    """``(μ, σ)`` of the view rounded for an exact copy: ``μ`` to the nearest
+    value of ``dtype``, ``σ`` to the nearest power of two (T is a change of
+    coordinates: any invertible one gives the same estimate; these make
+    ``(x - μ)/σ`` exact where the subtraction is)."""
+    mu = np.asarray(mean, dtype=dtype).astype(F64)
+    scale = np.asarray(scale, dtype=F64)
+    sigma = np.ldexp(1.0, np.round(np.log2(scale)).astype(int))
+    return mu, sigma
 
 
 def centred_information(

@@ -36,6 +36,7 @@ from .. import _memory
 from .._exceptions import DataValidationError, InvalidParameterError, warn
 from .._file_marks import TRAINING_TOTALS_ATTR, refuse_formula_inputs
 from .._firth import FirthObjective
+from .._firth_centred import centred_firth
 from .._frame_encoding import apply_encoding
 from .._labels import labels_shown
 from .._numerics import CERTAIN_CURVATURE, DEFAULT_TOL
@@ -152,8 +153,18 @@ def check_matches_fit(
     decimals), which says nothing about whether the rows are the fit's, and
     the map to those coordinates would carry it into the intercept's
     neighbours (a column whose mean is far above its spread)."""
+    scaled: FloatArray | None = None
     if firth:
-        grad = FirthObjective(objective).point(theta).grad
+        centred = centred_firth(objective)
+        if centred is not None:  # the modified score where the fit solved it
+            grad = (
+                FirthObjective(centred.objective)
+                .point(centred.from_original(theta))
+                .grad
+            )
+            scaled = grad  # ∇F' = Tᵀ∇F: the standardized coordinates already
+        else:
+            grad = FirthObjective(objective).point(theta).grad
         if grad is None:
             raise NotTrainingDataError(
                 f"{NOT_TRAINING}, or the design is collinear: the Fisher information "
@@ -163,7 +174,8 @@ def check_matches_fit(
             )
     elif grad is None:
         grad = objective.gradient(theta)
-    scaled = ScaledObjective(objective).scaled_gradient(grad)
+    if scaled is None:
+        scaled = ScaledObjective(objective).scaled_gradient(grad)
     if aliased is not None:
         scaled = np.where(np.asarray(aliased, dtype=bool), 0.0, scaled)
     check_gradient_norm(model, scaled)
@@ -186,7 +198,7 @@ def check_corrected_data(kind: str, kept: Any, stats: Any) -> Any:
             f"its rows, {kept.value:.10g} on the fit's"
         )
         raise NotTrainingDataError(f"{NOT_TRAINING}: {detail}. {SAME_DATA}", detail)
-    return stats._replace(hessian=kept.hessian)
+    return stats._replace(hessian=kept.hessian, centred=kept.centred)
 
 
 #: Dense ``k × k`` float64 matrices that inference on ``k`` parameters holds at

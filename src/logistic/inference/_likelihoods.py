@@ -150,7 +150,12 @@ class LikelihoodStatistics:
                 "it keeps is the augmented fit's, not its rows' at its estimate; "
                 "the uncorrected Firth fit has one"
             )
-        sign, logdet = np.linalg.slogdet(self._information)
+        centred = getattr(self._stats, "centred", None)
+        if centred is not None:  # log det I = log det I' - 2 log |det T|
+            sign, logdet = np.linalg.slogdet(self._stats.weight_sum * centred.hessian)
+            logdet -= 2.0 * float(np.linalg.slogdet(centred.matrix)[1])
+        else:
+            sign, logdet = np.linalg.slogdet(self._information)
         return self._llf_kernel + 0.5 * logdet if sign > 0 else float("-inf")
 
     @cached_property
@@ -286,4 +291,3 @@ def _spanned_null_lr(
 
     best = minimize_scalar(value, bracket=(-1.0, 1.0), tol=1e-12)
     return max(2.0 * total * (float(best.fun) - hat), 0.0), int(theta.size) - 1
-

@@ -66,6 +66,7 @@ from ..solvers._linesearch import armijo, backtrack, negligible
 from ._hypothesis import LRTestResult, chi2_sf
 
 __all__ = [
+    "CentredPoints",
     "LikelihoodPoints",
     "held_lr_statistics",
     "nested_firth_lr",
@@ -101,6 +102,43 @@ class LikelihoodPoints:
         except LinAlgError:
             return FirthPoint(theta, np.inf, value, 0.0, None)
         return FirthPoint(theta, value, value, 0.0, factor, grad)
+
+
+class CentredPoints:
+    """Firth's penalized likelihood of a fit with an intercept in two
+    coordinate systems (:mod:`logistic._firth_centred`): ``original``, the
+    user's, and ``inner``, the centred copy's, where the information is
+    summed about the columns' means. A slope held at ``c`` is the centred
+    coordinate ``θ'_j = σ_j c`` held (the other coordinates are an invertible
+    map of the user's other ones), so profiles and tests that hold slopes
+    only run in the centred coordinates (:func:`_frame`); one that holds the
+    intercept, a combination of the centred coordinates, in the user's. The
+    penalized log-likelihood differs between the two by a constant only,
+    which every difference of them cancels."""
+
+    def __init__(self, objective: Any, centred: Any) -> None:
+        from .._firth import FirthObjective
+
+        self.objective = objective
+        self.centred = centred
+        self.original = FirthObjective(objective)
+        self.inner = FirthObjective(centred.objective)
+
+    def point(self, theta: FloatArray) -> FirthPoint:
+        """The user's point at ``theta`` (its value for the fit's own ``ℓ*``)."""
+        return self.original.point(theta)
+
+
+def _frame(fo: Any, theta: FloatArray, held: Any) -> tuple[Any, FloatArray, Any]:
+    """``(points, θ, s)`` in which to hold the coefficients ``held``
+    (objective indices) of ``theta``: a :class:`CentredPoints`' centred ones
+    (``s`` the scales, ``θ'_G = s_G θ_G``) where every held one is a slope,
+    else ``fo`` as it is (``s`` None: ``θ_G`` itself)."""
+    if not isinstance(fo, CentredPoints):
+        return fo, theta, None
+    if np.any(np.atleast_1d(np.asarray(held)) >= fo.objective.n_features):
+        return fo.original, theta, None  # the intercept is held
+    return fo.inner, fo.centred.from_original(theta), fo.centred.scale
 
 
 def _newton_step(fo: Any, pt: FirthPoint, free: Any) -> tuple[FloatArray, float, bool]:
@@ -310,31 +348,36 @@ def profile_conf_int(
     def name_of(j: int) -> str:
         return str(names[j]) if names is not None else f"coefficient {j}"
 
-    hat = fo.point(theta_hat)
-    if hat.factor is None:
-        raise _singular(name_of(0 if which is None else int(list(which)[0])))
-    cov = cho_solve(hat.factor, np.eye(theta_hat.size))
-    se = np.sqrt(np.diag(cov))
     quantile = float(stats.chi2.isf(alpha, 1))
     out = np.full((theta_hat.size, 2), np.nan)
     indices = range(theta_hat.size) if which is None else which
+    frames: dict[int, tuple[Any, FloatArray, FirthPoint, FloatArray]] = {}
     for j in indices:
+        fo_j, theta_j, scale = _frame(fo, theta_hat, j)
+        if id(fo_j) not in frames:
+            hat = fo_j.point(theta_j)
+            if hat.factor is None:
+                raise _singular(name_of(j))
+            cov = cho_solve(hat.factor, np.eye(theta_j.size))
+            frames[id(fo_j)] = (fo_j, theta_j, hat, cov)
+        fo_j, theta_j, hat, cov = frames[id(fo_j)]
+        se = float(np.sqrt(cov[j, j]))
         trace = cov[:, j] / cov[j, j]  # dθ/dc of the quadratic approximation
         for side, sign in ((0, -1.0), (1, 1.0)):
-            deviance = _ProfileDeviance(fo, hat, j, trace)
+            deviance = _ProfileDeviance(fo_j, hat, j, trace)
             try:
                 bound = _secant_endpoint(
-                    deviance, float(theta_hat[j]), se[j], sign, quantile
+                    deviance, float(theta_j[j]), se, sign, quantile
                 )
                 if bound is None:
                     bound = _bracketed_endpoint(
-                        deviance, float(theta_hat[j]), se[j], sign, quantile
+                        deviance, float(theta_j[j]), se, sign, quantile
                     )
             except FloatingPointError as exc:
                 if str(exc) != SINGULAR_PATH:
                     raise
                 raise _singular(name_of(j)) from None
-            out[j, side] = bound
+            out[j, side] = bound if scale is None else bound / scale[j]
     return out
 
 
@@ -344,9 +387,10 @@ def penalized_null_lr(fo: Any, theta_hat: FloatArray) -> tuple[float, int]:
     information; without an intercept the null is ``β = 0``) and its degrees
     of freedom (the number of coefficients held at 0)."""
     total = fo.objective.weight_sum
-    hat = fo.point(theta_hat)
     k = theta_hat.size
     fixed = np.arange(k - 1 if fo.objective.fit_intercept else k)
+    fo, theta_hat, _ = _frame(fo, theta_hat, fixed)
+    hat = fo.point(theta_hat)
     null = _constrained_max(fo, np.zeros(k), fixed, 0.0)
     return max(2.0 * total * (null.value - hat.value), 0.0), int(fixed.size)
 
@@ -381,7 +425,8 @@ def nested_firth_lr(a: Any, b: Any) -> LRTestResult:
         "penalty)"
     )
     total = fo.objective.weight_sum
-    hat = fo.point(large._theta)
+    fo, theta, _ = _frame(fo, large._theta, dropped)
+    hat = fo.point(theta)
     restricted = _constrained_max(fo, held_start(hat, dropped), dropped, 0.0)
     stat = max(2.0 * total * (restricted.value - hat.value), 0.0)
     df = int(dropped.size)
@@ -433,11 +478,16 @@ def held_lr_statistics(
     group.
     """
     total = fo.objective.weight_sum
-    hat = fo.point(theta_hat)
-    top = hat.value if hat.factor is not None else hat.loss
-    zero = np.zeros_like(hat.theta)
+    frames: dict[int, tuple[Any, FirthPoint, float]] = {}
+    zero = np.zeros_like(np.asarray(theta_hat, dtype=np.float64))  # θ = 0 = T 0
     out = np.empty(len(groups))
     for g, (name, held) in enumerate(groups):
+        fo_g, theta_g, _ = _frame(fo, theta_hat, held)
+        if id(fo_g) not in frames:
+            pt_hat = fo_g.point(theta_g)
+            top_g = pt_hat.value if pt_hat.factor is not None else pt_hat.loss
+            frames[id(fo_g)] = (fo_g, pt_hat, top_g)
+        fo_g, hat, top = frames[id(fo_g)]
         if separated or hat.factor is None:
             starts = [hat.theta, zero]
         else:
@@ -447,13 +497,13 @@ def held_lr_statistics(
         while starts:
             start = starts.pop(0)
             try:
-                pt = _constrained_max(fo, start, held, 0.0)
+                pt = _constrained_max(fo_g, start, held, 0.0)
             except FloatingPointError as exc:
                 if str(exc) != SINGULAR_PATH:
                     raise
             else:
                 best = min(best, pt.value)
-                settled = settled or _settled(fo, pt, held)
+                settled = settled or _settled(fo_g, pt, held)
             if not starts and not settled and start is not zero:
                 starts.append(zero)  # a start that stalled: refit from 0 too
         if not np.isfinite(best):

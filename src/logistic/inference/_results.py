@@ -392,6 +392,12 @@ class InferenceResults(
             )
         objective = self._data(what)
         if self.method == "Firth":
+            from .._firth_centred import centred_firth
+            from ._profile import CentredPoints
+
+            centred = centred_firth(objective)  # with an intercept, rows in memory
+            if centred is not None:
+                return CentredPoints(objective, centred)
             return FirthObjective(objective)
         return LikelihoodPoints(objective)
 
