@@ -180,6 +180,10 @@ def reduced_estimate(stats: Any) -> FloatArray | None:
     :mod:`logistic.io._statistics`)."""
     if stats.reduced_theta is not None:
         return np.asarray(stats.reduced_theta, dtype=np.float64)
+    if getattr(stats, "centred", None) is not None:
+        # a Firth fit's (its solver refuses aliased designs), whose information
+        # summed about 0 can look singular beside a column far from 0
+        return None
     mask = statistics_aliased(stats)
     if not mask.any():
         return None
