@@ -184,3 +184,16 @@ def test_sex2_with_age_moved_has_logistfs_slope_profiles_and_lr_tests():
     printed = [7.51, 0.02, 22.93, 19.10, 3.70, 7.90]
     stat = np.asarray(res._lr_statistics)  # display order, intercept first
     np.testing.assert_allclose(stat[slopes], printed, atol=0.005 + 1e-12)
+
+
+def test_a_model_file_of_a_far_from_centred_fit_loads(tmp_path):
+    # the information summed about 0 looked aliased at 1e8: save wrote a
+    # reduced model beside a covariance without null rows, which load refused
+    from logistic import load, save
+
+    X, y, _, _, _ = _data(1e8, seed=4)
+    model = LogisticRegression(penalty="firth").fit(X, y)
+    save(model, tmp_path / "m.json")
+    back = load(tmp_path / "m.json")
+    np.testing.assert_array_equal(back.coef_, model.coef_)
+    np.testing.assert_array_equal(back.intercept_, model.intercept_)
