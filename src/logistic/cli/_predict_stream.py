@@ -4,7 +4,9 @@ Convention (owned here): each chunk's output rows are built by the
 in-memory path's own :func:`._predict_table.output_table` and written as they come: CSV
 through one ``pyarrow.csv.CSVWriter`` (its header once; the bytes of the
 file written whole), Parquet through one ``ParquetWriter`` (a row group a
-chunk; the same table). A file output is written to a temporary file in
+chunk; the same table, whose column types do not depend on the rows a
+chunk holds: ``output_table`` types a label column of no label as the
+model's labels). A file output is written to a temporary file in
 its folder and renamed onto it at the end (:func:`._common.writing`): an
 error or an interrupt mid-way (Ctrl-C) leaves neither a partial file nor
 the temporary one, and an existing output as it was. Standard output is
@@ -24,47 +26,18 @@ from typing import Any
 __all__ = ["predict_streamed"]
 
 
-def _label_type(model_file: Any) -> Any:
-    """The arrow type of the label column: that of the model's labels (a
-    chunk whose rows are all unscored has a column of nulls only)."""
-    import numpy as np
-
-    from .._multiclass import is_multiclass
-    from ._apply import label_values
-    from ._arrow import label_array
-
-    if is_multiclass(model_file.model):
-        from ._multiclass import levels_of
-
-        labels = list(levels_of(model_file))
-    else:
-        both = np.array([False, True])
-        labels = list(
-            label_values(model_file.encoding, both, model_file.model.classes_)
-        )
-    return label_array(labels).type
-
-
 class _Writer:
     """One output file's writer, made from the first chunk's table."""
 
-    def __init__(self, sink: Any, csv: bool, model_file: Any) -> None:
-        self.sink, self.csv, self.model_file = sink, csv, model_file
+    def __init__(self, sink: Any, csv: bool) -> None:
+        self.sink, self.csv = sink, csv
         self.writer: Any = None
         self.schema: Any = None
         self.rows = 0
 
     def write(self, table: Any) -> None:
-        import pyarrow as pa
-
-        if self.writer is None:
-            fields = [
-                pa.field(f.name, _label_type(self.model_file))
-                if pa.types.is_null(f.type) and f.name == "label"
-                else f
-                for f in table.schema
-            ]
-            self.schema = pa.schema(fields)
+        if self.writer is None:  # every chunk's table has these types
+            self.schema = table.schema
             if self.csv:
                 import pyarrow.csv as pacsv
 
@@ -136,7 +109,7 @@ def predict_streamed(
             tmp = stack.enter_context(writing(out, force=force))
             # the name as bytes, as predict writes a file read whole
             sink = stack.enter_context(pa.OSFile(os.fsencode(tmp), "wb"))
-        writer = _Writer(sink, csv, streamed.model_file)
+        writer = _Writer(sink, csv)
         try:
             for applied in streamed.chunks:
                 if interval is None:

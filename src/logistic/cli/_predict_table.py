@@ -9,7 +9,13 @@ from typing import Any
 from ._apply import label_values, output_rows
 from ._codes import EX_USAGE, CLIError
 
-__all__ = ["excel_safe", "excel_safe_name", "output_table", "refuse_unwritable_csv"]
+__all__ = [
+    "excel_safe",
+    "excel_safe_name",
+    "label_type",
+    "output_table",
+    "refuse_unwritable_csv",
+]
 
 
 def _is_text(t: Any) -> bool:
@@ -145,6 +151,29 @@ def excel_safe(column: Any) -> Any:
     return _prefix_risky(column)
 
 
+def label_type(model_file: Any) -> Any:
+    """The arrow type of the ``label`` column: that of the model's labels, so
+    that an output whose rows are all unscored (``--missing na``, a header
+    without rows, a chunk of such rows) has the column type of one with
+    predictions, not Arrow's null type: a Parquet output's schema does not
+    depend on which rows could be scored, or on the chunks."""
+    import numpy as np
+
+    from .._multiclass import is_multiclass
+    from ._arrow import label_array
+
+    if is_multiclass(model_file.model):
+        from ._multiclass import levels_of
+
+        labels = list(levels_of(model_file))
+    else:
+        both = np.array([False, True])
+        labels = list(
+            label_values(model_file.encoding, both, model_file.model.classes_)
+        )
+    return label_array(labels).type
+
+
 def output_table(
     applied: Any,
     threshold: float,
@@ -213,6 +242,8 @@ def output_table(
     for name, values in probas.items():
         columns[name] = float_array(values, mask=empty)
     label_column = label_array(label_list)  # labels are text from the model file
+    if pa.types.is_null(label_column.type):  # no row scored: the model's type
+        label_column = pa.nulls(len(label_list), label_type(applied.model_file))
     columns["label"] = excel_safe(label_column) if safe else label_column
     if not multiclass:
         columns["logit"] = float_array(np.asarray(z, dtype=np.float64), mask=empty)

@@ -22,9 +22,11 @@ Conventions (owned here):
   as :func:`._read.read_data` reads them. Any other CSV column takes its type
   from the first block, widened so that a later value of the same kind reads:
   integers and columns with no value there are read as float64 (an integer
-  is the same float64 either way up to 2**53; beyond, it is its nearest
-  float64, where the in-memory reader refuses it in a feature), booleans as
-  booleans, text as text. A word in a column of numbers after the first
+  is the same float64 either way up to 2**53; a chunk holding a value of
+  2**53 or more has the column read again as int64, its exact integers
+  where the whole file holds integers only, as the in-memory reader reads
+  and refuses them: :mod:`._chunk_integers`), booleans as booleans, text as
+  text. A word in a column of numbers after the first
   block is the in-memory reader's error, its first line and count found by
   reading that column again (:func:`._streamed_numbers.streamed_garbage`).
   Parquet columns keep their stored types.
@@ -50,6 +52,7 @@ from typing import Any
 
 from .._exceptions import DataValidationError
 from ..formats import plain_rows, row_line, sniff_format, unclosed_quote
+from ._chunk_integers import ExactIntegers
 from ._csv_errors import csv_error, undecodable
 from ._encoding import (
     UTF8,
@@ -358,9 +361,11 @@ class ChunkedFile:
         read = _Reading()
         main = _rechunked(self._batches(convert, read), chunk_rows, read)
         extra = self._verbatim_chunks(verbatim, chunk_rows)
+        exact = ExactIntegers(self._integer_columns(types), self._reread(chunk_rows))
         row0 = 0
         try:
             for table in self._translated(main):
+                table = exact.table(table, row0)
                 raw = RawData(
                     self.name,
                     "csv",
@@ -380,8 +385,43 @@ class ChunkedFile:
                     on_progress(row0, read.done(), read.size)
         finally:
             main.close()
+            exact.close()
             if extra is not None:
                 extra.close()
+
+    def _integer_columns(self, types: dict[str, Any]) -> list[str]:
+        """The columns read as float64 that the first block holds as
+        integers or not at all: the whole file may hold them as int64
+        (:mod:`._chunk_integers`)."""
+        import pyarrow as pa
+
+        return [
+            name
+            for name, kind in types.items()
+            if pa.types.is_float64(kind)
+            and not pa.types.is_floating(self._head_types.get(name, pa.null()))
+        ]
+
+    def _reread(self, chunk_rows: int) -> Any:
+        """``reread(name, type, skip)``: column ``name`` read again alone as
+        ``type``, in tables of the chunks' rows from the file's row ``skip``
+        on (for :class:`._chunk_integers.ExactIntegers`)."""
+        import pyarrow.csv as pacsv
+
+        from ._streamed_numbers import batches_after
+
+        def reread(name: str, kind: Any, skip: int) -> Iterator[Any]:
+            convert = pacsv.ConvertOptions(
+                include_columns=[name],
+                column_types={name: kind},
+                strings_can_be_null=True,
+                decimal_point=self.decimal,
+            )
+            read = _Reading()
+            batches = batches_after(self._batches(convert, read), skip)
+            return _rechunked(batches, chunk_rows, read)
+
+        return reread
 
     def _verbatim_chunks(self, names: list[str], chunk_rows: int) -> Any:
         """The ``names`` columns as written, in the main reader's chunks."""

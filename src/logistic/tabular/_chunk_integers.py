@@ -1,0 +1,97 @@
+"""Integers beyond ±2**53 in a CSV file read in chunks, held exactly where the
+in-memory reader holds them (:class:`ExactIntegers`, for
+:class:`._chunks.ChunkedFile`).
+
+The chunked reader takes a column's type from the file's first block, and
+reads a column of integers there (or of no value there) as float64 so that
+a later ``2.5`` reads. The in-memory reader infers the type from the whole
+file: a column whose every value is an integer is int64, and an int64
+feature holding a value beyond ±2**53 is refused
+(:func:`._columns.numeric_column`), where float64 would hold its nearest
+float silently. So when a chunk's float64 column holds a finite value of at
+least 2**53 (``9007199254740993`` reads as 2**53), the column is read again
+alone as int64 over the whole file: if every value converts (pyarrow's own
+conversion, as its inference tries integers first), the whole file reads it
+as int64, and this chunk and every later one get that column's exact
+integers from a third reader kept in step, so the in-memory checks refuse
+(or, for weights and offsets, round) them in the in-memory words. If some
+value does not convert (``2.5``, ``inf``, an integer past int64), the whole
+file reads floats too and the chunks are left as they are. The column is
+read again only on that path (values of 2**53 and more are identifiers or
+mistakes, not measurements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from .._arrow_numpy import EXACT_INT, floats
+
+__all__ = ["ExactIntegers"]
+
+#: A reader of one column of the file as ``type``: its tables of the chunks'
+#: rows, from the file's ``skip``-th row on.
+Reread = Callable[[str, Any, int], Iterator[Any]]
+
+
+class ExactIntegers:
+    """The columns ``names`` (read as float64, inferred from the first block
+    as integers or as no value) of each chunk, replaced by their exact int64
+    values where the whole file holds integers only (module docstring).
+    ``reread(name, type, skip)``: the column read again in the chunks'
+    rows."""
+
+    def __init__(self, names: list[str], reread: Reread) -> None:
+        self._reread = reread
+        # per column: None (not asked yet), False (the file holds floats),
+        # or the int64 reader kept in step with the chunks
+        self._state: dict[str, Any] = dict.fromkeys(names)
+
+    def table(self, table: Any, first_row: int) -> Any:
+        """``table`` (the chunk starting at the file's row ``first_row``)
+        with its exact integer columns."""
+        for name, state in list(self._state.items()):
+            if state is False:
+                continue
+            if state is None:
+                if not _large(table.column(name)):
+                    continue
+                state = self._state[name] = self._integers(name, first_row)
+                if state is False:
+                    continue
+            exact = next(state)
+            if exact.num_rows != table.num_rows:  # pragma: no cover
+                raise AssertionError("exact integers' reader out of step")
+            where = table.schema.get_field_index(name)
+            table = table.set_column(where, name, exact.column(0))
+        return table
+
+    def _integers(self, name: str, first_row: int) -> Any:
+        """The int64 reader of column ``name`` from ``first_row`` on, or
+        False where a value of the file does not convert to int64."""
+        import pyarrow as pa
+
+        try:
+            for _ in self._reread(name, pa.int64(), 0):
+                pass
+        except (pa.ArrowInvalid, UnicodeError, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno is not None:
+                raise  # the file itself (I/O error, exit 74)
+            return False  # floats, or an error the main reader names there
+        return self._reread(name, pa.int64(), first_row)
+
+    def close(self) -> None:
+        """Close the readers kept in step."""
+        for state in self._state.values():
+            if state not in (None, False):
+                state.close()
+
+
+def _large(column: Any) -> bool:
+    """Whether a float64 column holds a finite value of at least 2**53 in
+    magnitude (an integer there may not be the one written)."""
+    values = np.abs(floats(column))
+    return bool((np.isfinite(values) & (values >= EXACT_INT)).any())
