@@ -144,3 +144,33 @@ def test_a_parquet_output_of_unscored_rows_has_a_text_label_column(
     small = _write(tmp_path / "small.csv", rows[:50], {})
     assert _predict(capsys, model, small, scored, stream)[0] == 0
     assert pq.read_schema(scored).equals(table.schema)
+
+
+def test_a_weight_beyond_2_53_is_its_nearest_float_in_both(tmp_path, capsys, fitted):
+    """A weights column of integers with one beyond 2**53 is read as float64
+    whole (its nearest float: a weight, not an identifier); the chunks, which
+    read that column again as int64, weigh the rows alike."""
+    import json
+
+    _, rows = fitted
+    rows = [*rows[:LATE], rows[LATE].rsplit(",", 1)[0] + ",yes", *rows[LATE + 1 :]]
+    weighted = [f"{r},{BEYOND if i == LATE else 1 + i % 3}" for i, r in enumerate(rows)]
+    train = tmp_path / "train.csv"
+    train.write_text("x,k,y,w\n" + "\n".join(weighted[:300]) + "\n")
+    model = tmp_path / "w.json"
+    args = ["fit", train, "-t", "y", "--weights", "w", "--features", "x,k"]
+    assert run_cli(capsys, [*args, "-o", model, "-q"])[0] == 0
+    data = tmp_path / "big.csv"
+    data.write_text("x,k,y,w\n" + "\n".join(weighted) + "\n")
+    metrics = []
+    for mode in (["--no-stream"], ["--stream", "--chunk-rows", "20000"]):
+        code, out, err = run_cli(capsys, ["evaluate", model, data, "--json", *mode])
+        assert code == 0, err
+        metrics.append(json.loads(out))
+    assert metrics[0] == metrics[1]
+    # the positive rows' weight: 2**53 (BEYOND's nearest float64) and the other
+    # positive rows' weights, summed here in exact integers
+    others = sum(
+        1 + i % 3 for i, r in enumerate(rows) if r.endswith("yes") and i != LATE
+    )
+    assert metrics[0]["positive_weight"] == pytest.approx(2**53 + others, rel=1e-15)
