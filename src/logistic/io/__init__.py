@@ -16,7 +16,9 @@ Convention (owned here):
   binary model, 1.2 for K > 2 classes (coefficient rows, K intercepts and the
   parametrization: :mod:`._multinomial`), 1.3 for a formula factor with a
   stored ``reference`` (:mod:`._terms`), 1.4 for a corrected Firth fit
-  (``model.params.firth_correction``: :mod:`._schema`). This build reads
+  (``model.params.firth_correction``: :mod:`._schema`), 1.5 for a wide
+  binary model written with sparse coefficients and generated names as a
+  rule (:mod:`._compact`). This build reads
   every 1.x file; one that claims a version older than what it holds is refused.
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);
@@ -73,6 +75,7 @@ from .._files import open_regular
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
+from ._compact import check_compact_version, compact_sections
 from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
@@ -239,6 +242,8 @@ def save(
     if _stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
     version = correction_version(model, version)  # FLIC, FLAC: 1.4
+    names = (checked or {}).get("feature_names")  # sparse and wide: 1.5
+    version = compact_sections(model_section, encoding, names, version)
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": f"{version[0]}.{version[1]}",
@@ -441,6 +446,7 @@ def read_model_bytes(
         raise ModelFormatError(f"model file {p} is empty")
     doc = parse_document(raw, p)
     notes = _check_version(doc, p, strict)
+    check_compact_version(doc, p)
     check_checksum(doc, p)
     check_text_fields(doc, p)
     if strict:

@@ -40,6 +40,7 @@ from typing import Any
 from .._exceptions import ModelFormatError
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
+from ._compact import names_from_dict
 from ._consistency import check_factor_names, check_unique
 from ._terms import (
     TermError,
@@ -365,10 +366,13 @@ def encoding_from_dict(
         out["binomial"] = binomial
     for key in ("weights", "offset"):
         out[key] = _name(enc.get(key), path, f"encoding.{key}", optional=True)
-    out["feature_names"] = _names(
-        enc.get("feature_names"), path, "encoding.feature_names", n_features
+    stored = enc.get("feature_names")
+    out["feature_names"] = names_from_dict(  # a rule (1.5: ._compact) expanded
+        stored, n_features, path, "encoding.feature_names"
     )
-    check_unique(out["feature_names"], path, "encoding.feature_names")
+    if out["feature_names"] is stored:  # a list: generated names need no check
+        _names(stored, path, "encoding.feature_names", n_features)
+        check_unique(stored, path, "encoding.feature_names")
     if kind == "columns":
         out["columns"], names = _columns(enc.get("columns"), path)
         if names != out["feature_names"]:

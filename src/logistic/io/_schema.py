@@ -29,6 +29,7 @@ from .._messages import integer_text
 from .._offset_use import OFFSET_ATTR
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
+from ._compact import coef_from_dict, names_from_dict
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
 from ._fields import is_finite_number as _is_finite_number
 from ._target_name import read_target_name, storable_target_name
@@ -39,9 +40,10 @@ if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
 FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
 #: 1.1, K-class files as 1.2: :mod:`._multinomial`, a formula factor with a
-#: stored ``reference`` as 1.3: :mod:`._terms`, a corrected Firth fit as 1.4);
+#: stored ``reference`` as 1.3: :mod:`._terms`, a corrected Firth fit as 1.4,
+#: sparse coefficients and generated names as 1.5: :mod:`._compact`);
 #: a newer major is refused.
-FORMAT_VERSION = (1, 4)
+FORMAT_VERSION = (1, 5)
 #: The format version that adds ``model.params.firth_correction`` (FLIC, FLAC:
 #: :mod:`logistic._firth_correction`): a build that reads 1.3 at most would
 #: load such a file as an uncorrected Firth fit, so it is told the file is newer.
@@ -376,7 +378,7 @@ def model_from_dict(
             d, n, np.dtype(coef_dtype), path
         )
     else:
-        coef64 = _finite_list(d.get("coef"), n, path, "model.coef")
+        coef64 = coef_from_dict(d.get("coef"), n, path)  # dense or sparse
         coef = coef64.astype(np.dtype(coef_dtype)).reshape(1, n)
         if not np.array_equal(coef.astype(np.float64).ravel(), coef64):
             raise _bad(
@@ -402,7 +404,8 @@ def model_from_dict(
     if len(coef) > 2:
         _multinomial.check_binary_only(model, path)
     model.n_features_in_ = n
-    names = _check_names(d.get("feature_names"), n, path)
+    names = names_from_dict(d.get("feature_names"), n, path, "model.feature_names")
+    names = _check_names(names, n, path) if names is d.get("feature_names") else names
     if names is not None:
         model.feature_names_in_ = np.array(names, dtype=object)
     n_iter = _field(d, "n_iter", int, path, "model.")

@@ -1,0 +1,231 @@
+"""Compact model files for wide models: sparse coefficients and generated names.
+
+Convention (owned here): a binary model of at least
+:data:`SPARSE_MIN_FEATURES` features of which fewer than a third
+(:data:`SPARSE_MAX_FRACTION`) are stored (non-zero, or ``-0.0``, whose sign
+a dense file keeps too) writes ``model.coef`` as an object
+``{"indices": [...], "values": [...]}``: the 0-based positions, strictly
+increasing, and the coefficients there; every other position is ``0.0``.
+Such a file is format 1.5 (:data:`SPARSE_VERSION`); its names that are the
+positional ``x1, …, xp`` of :func:`logistic._feature_names.positional_names`
+(``encoding.feature_names`` of a LibSVM fit, ``model.feature_names`` of a
+frame whose columns are so named) are written as the rule
+``{"generated": "x", "count": p}``, not as ``p`` strings. Every other file
+(dense coefficients, few features, K classes) is written as before, byte for
+byte: a build that reads 1.4 at most reads all of them, and refuses a 1.5
+file (after the newer-format warning, on the field it cannot read).
+
+Reading checks every field before building anything: the indices are
+integers, in ``[0, n_features)``, strictly increasing (a duplicate named as
+such), as many as the values, which are finite; a compact form is accepted
+only in a file of format 1.5 or later. A compact file is small for what it
+expands to, so the loader refuses a width whose arrays (coefficients, and
+names from a rule: about :data:`BYTES_PER_NAME` bytes each) do not fit the
+memory this process may use (:func:`logistic._memory.fits_memory`), beside
+the bound every file has (:data:`._schema.MAX_FEATURES`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._feature_names import positional_name, positional_names
+from .._memory import fits_memory, format_bytes
+from ._fields import _bad, _finite_list
+from ._multinomial import is_multiclass_section
+
+__all__ = [
+    "BYTES_PER_NAME",
+    "SPARSE_MAX_FRACTION",
+    "SPARSE_MIN_FEATURES",
+    "SPARSE_VERSION",
+    "check_compact_version",
+    "coef_from_dict",
+    "compact_sections",
+    "names_from_dict",
+]
+
+#: The format version of a file with a compact field.
+SPARSE_VERSION = (1, 5)
+#: Narrower models are written dense whatever their zeros (a few kilobytes
+#: saved would cost readers older than 1.5 the file).
+SPARSE_MIN_FEATURES = 1024
+#: Coefficients are stored sparsely when fewer than this fraction of them
+#: are stored: an index and a value cost about what three dense zeros do.
+SPARSE_MAX_FRACTION = 1 / 3
+#: Memory of one generated name in the loaded list (``sys.getsizeof("x1048576")``
+#: is 57 bytes, plus the list's pointer), rounded up.
+BYTES_PER_NAME = 72
+#: The prefix of the positional names (``x`` of ``x1``).
+_PREFIX = positional_name(0)[:-1]
+_SPARSE_KEYS = ("indices", "values")
+_RULE_KEYS = ("generated", "count")
+
+
+# -- writing --------------------------------------------------------------------
+def _sparse(coef: list[float]) -> dict[str, list[Any]] | None:
+    """``coef`` as indices and values, or None where dense is the smaller."""
+    arr = np.asarray(coef, dtype=np.float64)
+    p = arr.size
+    if p < SPARSE_MIN_FEATURES:
+        return None
+    stored = np.flatnonzero((arr != 0) | np.signbit(arr))  # -0.0 kept as written
+    if stored.size >= SPARSE_MAX_FRACTION * p:
+        return None
+    return {"indices": stored.tolist(), "values": [coef[j] for j in stored.tolist()]}
+
+
+def _rule(names: Any) -> Any:
+    """``names`` as the generation rule where they are ``x1 … xp``."""
+    if isinstance(names, list) and names == positional_names(len(names)):
+        return {"generated": _PREFIX, "count": len(names)}
+    return names
+
+
+def compact_sections(
+    model_section: dict[str, Any],
+    encoding: Any,
+    checked_names: list[str] | None,
+    version: tuple[int, int],
+) -> tuple[int, int]:
+    """Write ``model_section``'s coefficients sparsely and its and
+    ``encoding``'s positional names as a rule where the coefficients are
+    sparse enough (in place), and return the file's format version.
+
+    ``checked_names`` are the encoding's names as its check expanded them:
+    a file written dense lists them (an encoding read from a compact file
+    holds the rule)."""
+    coef = model_section.get("coef")
+    binary = isinstance(coef, list) and not is_multiclass_section(model_section)
+    sparse = _sparse(coef) if binary else None
+    names_written = isinstance(encoding, dict) and "feature_names" in encoding
+    if sparse is None:
+        if names_written and checked_names is not None:
+            encoding["feature_names"] = checked_names
+        return version
+    model_section["coef"] = sparse
+    model_section["feature_names"] = _rule(model_section.get("feature_names"))
+    if names_written and checked_names is not None:
+        encoding["feature_names"] = _rule(checked_names)
+    return max(version, SPARSE_VERSION)
+
+
+# -- reading --------------------------------------------------------------------
+def _check_width(n: int, path: str, where: str, per_feature: int) -> None:
+    if not fits_memory(n * per_feature):
+        raise _bad(
+            path,
+            f"field '{where}' expands to {n:,} features "
+            f"({format_bytes(n * per_feature)}), more than this process's memory; "
+            "a file written for a larger machine loads there",
+        )
+
+
+def coef_from_dict(value: Any, n: int, path: str) -> np.ndarray:
+    """The float64 coefficients of a binary ``model.coef`` of ``n``
+    features: a list of ``n`` numbers, or the sparse object (every field
+    checked; see the module docstring)."""
+    where = "model.coef"
+    if not isinstance(value, dict):
+        return _finite_list(value, n, path, where)
+    unknown = sorted(str(k) for k in set(value) - set(_SPARSE_KEYS))
+    missing = [k for k in _SPARSE_KEYS if k not in value]
+    if unknown or missing:
+        raise _bad(
+            path,
+            f"field '{where}' must be a list of {n} numbers or an object of "
+            f"'indices' and 'values' only (missing {missing}, unknown "
+            f"{unknown[:5]})",
+        )
+    indices, values = value["indices"], value["values"]
+    if not isinstance(indices, list):
+        raise _bad(path, f"field '{where}.indices' must be a list of integers")
+    if not isinstance(values, list):
+        raise _bad(path, f"field '{where}.values' must be a list of numbers")
+    if len(indices) != len(values):
+        raise _bad(
+            path,
+            f"fields '{where}.indices' and '{where}.values' have different "
+            f"lengths ({len(indices):,} and {len(values):,}); each index needs "
+            "its value",
+        )
+    bad = next((k for k, v in enumerate(indices) if type(v) is not int), None)
+    if bad is not None:
+        raise _bad(
+            path,
+            f"field '{where}.indices' must hold integers only, got "
+            f"{indices[bad]!r:.40} at position {bad}",
+        )
+    stored = _finite_list(values, len(values), path, f"{where}.values")
+    if indices and (min(indices) < 0 or max(indices) >= n):
+        out = next(v for v in indices if not 0 <= v < n)
+        raise _bad(
+            path,
+            f"field '{where}.indices' holds {str(out):.40} outside [0, {n}) (the "
+            "0-based positions of model.n_features_in features)",
+        )
+    at = np.asarray(indices, dtype=np.int64)  # within [0, n): no overflow
+    steps = np.diff(at)
+    if steps.size and not np.all(steps > 0):
+        k = int(np.flatnonzero(steps <= 0)[0])
+        what = "twice (a duplicate)" if steps[k] == 0 else "after a larger one"
+        raise _bad(
+            path,
+            f"field '{where}.indices' must be strictly increasing: "
+            f"{int(at[k + 1])} at position {k + 1} comes {what}",
+        )
+    _check_width(n, path, "model.n_features_in", 8)
+    coef = np.zeros(n, dtype=np.float64)
+    coef[at] = stored
+    return coef
+
+
+def names_from_dict(value: Any, n: int | None, path: str, where: str) -> Any:
+    """``value`` (a field of names), with a generation rule replaced by the
+    names it generates; any other value unchanged, for the field's own
+    check. ``n``: the count the names must have (None: any)."""
+    if not isinstance(value, dict):
+        return value
+    if sorted(value) != sorted(_RULE_KEYS) or value["generated"] != _PREFIX:
+        raise _bad(
+            path,
+            f"field '{where}' must be a list of names or the rule "
+            f'{{"generated": "{_PREFIX}", "count": N}}, got {str(value)!r:.80}',
+        )
+    count = value["count"]
+    if type(count) is not int or (n is not None and count != n):
+        raise _bad(
+            path,
+            f"field '{where}.count' must be the number of features"
+            f"{'' if n is None else f' ({n})'}, got {count!r:.40}",
+        )
+    _check_width(count, path, f"{where}.count", BYTES_PER_NAME)
+    return positional_names(count)
+
+
+def _is_compact(doc: dict[str, Any]) -> str | None:
+    """The first compact field of a document, if any."""
+    model = doc.get("model") if isinstance(doc.get("model"), dict) else {}
+    encoding = doc.get("encoding") if isinstance(doc.get("encoding"), dict) else {}
+    fields = {
+        "model.coef": model.get("coef"),
+        "model.feature_names": model.get("feature_names"),
+        "encoding.feature_names": encoding.get("feature_names"),
+    }
+    return next((k for k, v in fields.items() if isinstance(v, dict)), None)
+
+
+def check_compact_version(doc: dict[str, Any], path: str) -> None:
+    """Refuse a compact field in a file that claims a format before 1.5."""
+    version = str(doc.get("format_version"))
+    major, minor = (int(v) for v in version.split("."))
+    field = _is_compact(doc)
+    if field is not None and (major, minor) < SPARSE_VERSION:
+        need = "{}.{}".format(*SPARSE_VERSION)
+        raise _bad(
+            path,
+            f"field 'format_version' is {version} but '{field}' is stored "
+            f"compactly (format {need} or later)",
+        )
