@@ -98,8 +98,9 @@ def compact_sections(
     a file written dense lists them (an encoding read from a compact file
     holds the rule)."""
     coef = model_section.get("coef")
-    binary = isinstance(coef, list) and not is_multiclass_section(model_section)
-    sparse = _sparse(coef) if binary else None
+    sparse = None
+    if isinstance(coef, list) and not is_multiclass_section(model_section):
+        sparse = _sparse(coef)
     names_written = isinstance(encoding, dict) and "feature_names" in encoding
     if sparse is None:
         if names_written and checked_names is not None:
@@ -207,8 +208,9 @@ def names_from_dict(value: Any, n: int | None, path: str, where: str) -> Any:
 
 def _is_compact(doc: dict[str, Any]) -> str | None:
     """The first compact field of a document, if any."""
-    model = doc.get("model") if isinstance(doc.get("model"), dict) else {}
-    encoding = doc.get("encoding") if isinstance(doc.get("encoding"), dict) else {}
+    model, encoding = doc.get("model"), doc.get("encoding")
+    model = model if isinstance(model, dict) else {}
+    encoding = encoding if isinstance(encoding, dict) else {}
     fields = {
         "model.coef": model.get("coef"),
         "model.feature_names": model.get("feature_names"),
