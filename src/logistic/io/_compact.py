@@ -79,7 +79,11 @@ def _sparse(coef: list[float]) -> dict[str, list[Any]] | None:
 
 def _rule(names: Any) -> Any:
     """``names`` as the generation rule where they are ``x1 … xp``."""
-    if isinstance(names, list) and names == positional_names(len(names)):
+    if (
+        isinstance(names, list)
+        and names[-1:] == [positional_name(len(names) - 1)]  # before building p names
+        and names == positional_names(len(names))
+    ):
         return {"generated": _PREFIX, "count": len(names)}
     return names
 
