@@ -245,7 +245,7 @@ def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch
         )
 
     raw = _rewrite(compact, widen).read_bytes()
-    monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**28)
+    monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**30)
     tracemalloc.start()
     try:
         with pytest.raises(
@@ -256,7 +256,7 @@ def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch
         assert tracemalloc.get_traced_memory()[1] < 2**26
     finally:
         tracemalloc.stop()
-    monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**30)
+    monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**32)
     rule = {"generated": "x", "count": n}
     with pytest.raises(
         ModelFormatError,

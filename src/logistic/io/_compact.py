@@ -20,9 +20,10 @@ integers, in ``[0, n_features)``, strictly increasing (a duplicate named as
 such), as many as the values, which are finite; a compact form is accepted
 only in a file of format 1.5 or later. A compact file is small for what it
 expands to, so the loader refuses a width whose arrays (coefficients, and
-names from a rule: about :data:`BYTES_PER_NAME` bytes each) do not fit the
-memory this process may use (:func:`logistic._memory.fits_memory`), beside
-the bound every file has (:data:`._schema.MAX_FEATURES`).
+names from a rule: about :data:`BYTES_PER_NAME` bytes each) take more than
+1/:data:`MEMORY_SHARE` of the memory this process may use
+(:func:`logistic._memory.fits_memory`), beside the bound every file has
+(:data:`._schema.MAX_FEATURES`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ SPARSE_MAX_FRACTION = 1 / 3
 #: is 57 bytes, plus the list's pointer), rounded up.
 BYTES_PER_NAME = 72
 #: The prefix of the positional names (``x`` of ``x1``).
+#: What a compact form may expand to: at most 1/MEMORY_SHARE of the memory
+#: the process may use for each of its arrays (a file of a few kilobytes may
+#: name millions of features).
+MEMORY_SHARE = 4
 _PREFIX = positional_name(0)[:-1]
 _SPARSE_KEYS = ("indices", "values")
 _RULE_KEYS = ("generated", "count")
@@ -119,12 +124,13 @@ def compact_sections(
 
 # -- reading --------------------------------------------------------------------
 def _check_width(n: int, path: str, where: str, per_feature: int) -> None:
-    if not fits_memory(n * per_feature):
+    size = n * per_feature
+    if not fits_memory(size * MEMORY_SHARE):
         raise _bad(
             path,
-            f"field '{where}' expands to {n:,} features "
-            f"({format_bytes(n * per_feature)}), more than this process's memory; "
-            "a file written for a larger machine loads there",
+            f"field '{where}' expands to {n:,} features ({format_bytes(size)}), "
+            f"more than 1/{MEMORY_SHARE} of the memory this process may use; a "
+            "file written for a larger machine loads there",
         )
 
 
