@@ -15,13 +15,17 @@ of the same penalty.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import logistic
 from conftest import run_cli
@@ -263,3 +267,58 @@ def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch
         match=r"'encoding\.feature_names\.count' expands to 50,000,000",
     ):
         _compact.names_from_dict(rule, n, "m.json", "encoding.feature_names")
+
+
+_ANY = st.one_of(
+    st.integers(-3, 1030),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=3),
+    st.lists(st.integers(0, 3), max_size=2),
+)
+
+
+_VALID_INDICES = st.lists(st.integers(0, 1023), unique=True, max_size=6).map(sorted)
+_VALID = _VALID_INDICES.flatmap(
+    lambda at: st.tuples(
+        st.just(at),
+        st.lists(st.floats(-1e300, 1e300), min_size=len(at), max_size=len(at)),
+    )
+)
+_INDICES = st.one_of(_VALID_INDICES, st.lists(_ANY, max_size=6))
+_PAIRS = st.one_of(_VALID, st.tuples(_INDICES, st.lists(_ANY, max_size=6)))
+
+
+@functools.cache
+def _compact_text() -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = logistic.save(logistic.load(WIDE), Path(folder) / "c.json")
+        return path.read_text()
+
+
+@settings(max_examples=30, deadline=None)
+@given(pair=_PAIRS, count=st.one_of(st.just(1024), _ANY))
+def test_any_sparse_coef_or_rule_loads_exactly_or_is_refused(pair, count):
+    # the valid file with the two compact fields replaced (checksum
+    # recomputed, so the schema check must stop what is wrong): either the
+    # ModelFormatError of a field, or a model whose coefficients are the
+    # values at the indices and zeros elsewhere, as the file says
+    indices, values = pair
+    doc = json.loads(_compact_text())
+    doc["model"]["coef"] = {"indices": indices, "values": values}
+    doc["encoding"]["feature_names"] = {"generated": "x", "count": count}
+    try:
+        body = lio._canonical(doc)
+    except (OverflowError, ValueError):  # NaN, inf: no JSON number
+        return
+    doc["checksum"]["value"] = hashlib.sha256(body).hexdigest()
+    raw = json.dumps(doc).encode()
+    try:
+        coef = lio.read_model_bytes(raw, "fuzz.json").model.coef_.ravel()
+    except ModelFormatError:
+        return
+    expected = np.zeros(1024)
+    expected[np.array(indices, dtype=int)] = values
+    assert np.array_equal(coef, expected) and count == 1024
