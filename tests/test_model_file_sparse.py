@@ -125,6 +125,9 @@ def test_dense_storage_is_kept_where_it_is_smaller_or_the_model_narrow(
     section = lio.model_to_dict(m)
     assert _compact.compact_sections(section, None, None, (1, 1)) == (1, 1)
     assert isinstance(section["coef"], list)
+    rows = {"coef": [[0.0] * 2048 for _ in range(3)], "parametrization": "symmetric"}
+    assert _compact.compact_sections(rows, None, None, (1, 2)) == (1, 2)  # K classes
+    assert isinstance(rows["coef"], list)
 
 
 def test_negative_zero_is_kept_and_float32_round_trips(tmp_path):
