@@ -59,11 +59,11 @@ SPARSE_MAX_FRACTION = 1 / 3
 #: Memory of one generated name in the loaded list (``sys.getsizeof("x1048576")``
 #: is 57 bytes, plus the list's pointer), rounded up.
 BYTES_PER_NAME = 72
-#: The prefix of the positional names (``x`` of ``x1``).
 #: What a compact form may expand to: at most 1/MEMORY_SHARE of the memory
 #: the process may use for each of its arrays (a file of a few kilobytes may
 #: name millions of features).
 MEMORY_SHARE = 4
+#: The prefix of the positional names (``x`` of ``x1``).
 _PREFIX = positional_name(0)[:-1]
 _SPARSE_KEYS = ("indices", "values")
 _RULE_KEYS = ("generated", "count")
