@@ -94,6 +94,22 @@ def test_the_stored_l1_fit_agrees_with_scikit_learn(compact):
     np.testing.assert_allclose(ours, sk.coef_.ravel(), rtol=0, atol=1e-5)
 
 
+def test_the_sparse_lists_are_one_line_each_whatever_the_training_text(tmp_path):
+    model = logistic.load(WIDE)
+    coef = model.coef_.ravel()
+    # a free-form training string spelled as the writer's marker stays itself
+    training = {"note": "\x00indices", "other": ["\x00values"]}
+    p = logistic.save(model, tmp_path / "m.json", training=training)
+    lines = p.read_text().splitlines()
+    at = np.flatnonzero(coef).tolist()
+    assert f'      "indices": {json.dumps(at)},' in lines
+    assert f'      "values": {json.dumps(coef[at].tolist())}' in lines
+    back = lio.read_model_file(p)
+    assert back.training["note"] == "\x00indices"
+    assert back.training["other"] == ["\x00values"]
+    assert np.array_equal(back.model.coef_, model.coef_)
+
+
 def test_a_compact_file_saved_again_has_the_same_bytes(compact, tmp_path):
     again = logistic.save(logistic.load(compact), tmp_path / "again.json")
     assert again.read_bytes() == compact.read_bytes()

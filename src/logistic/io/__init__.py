@@ -53,7 +53,6 @@ Convention (owned here):
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import warnings
@@ -75,7 +74,7 @@ from .._files import open_regular
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
-from ._compact import check_compact_version, compact_sections
+from ._compact import check_compact_version, compact_sections, document_bytes
 from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
@@ -260,10 +259,7 @@ def save(
         "algorithm": "sha256",
         "value": hashlib.sha256(_canonical(doc)).hexdigest(),
     }
-    data = (
-        json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False).encode("utf-8")
-        + b"\n"
-    )
+    data = document_bytes(doc)  # indented; a sparse coef's two lists one line each
     return atomic_write_bytes(path, data, overwrite=overwrite)
 
 

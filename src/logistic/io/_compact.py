@@ -28,6 +28,7 @@ names from a rule: about :data:`BYTES_PER_NAME` bytes each) take more than
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,7 @@ __all__ = [
     "check_compact_version",
     "coef_from_dict",
     "compact_sections",
+    "document_bytes",
     "names_from_dict",
 ]
 
@@ -120,6 +122,32 @@ def compact_sections(
     if names_written and checked_names is not None:
         encoding["feature_names"] = _rule(checked_names)
     return max(version, SPARSE_VERSION)
+
+
+def document_bytes(doc: dict[str, Any]) -> bytes:
+    """The bytes of a model file's document: JSON indented by 2, but a
+    sparse ``model.coef``'s ``indices`` and ``values`` each on one line (one
+    number a line would add 8 bytes of indent to each, a third of the file).
+
+    Each list is dumped in place of a marker string holding a NUL, which
+    no string before ``model.coef`` can hold (the fields before it are
+    fixed; names and labels refuse control characters), so the first
+    occurrence of the marker's JSON is the marker's."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+
+    model = doc.get("model")
+    if not isinstance(model, dict) or not isinstance(model.get("coef"), dict):
+        return dump(doc).encode("utf-8") + b"\n"
+    coef = model["coef"]
+    markers = {key: f"\x00{key}" for key in _SPARSE_KEYS}
+    shown = {**doc, "model": {**model, "coef": {**coef, **markers}}}
+    text = dump(shown)
+    for key, marker in markers.items():
+        one_line = json.dumps(coef[key], allow_nan=False)
+        text = text.replace(json.dumps(marker), one_line, 1)
+    return text.encode("utf-8") + b"\n"
 
 
 # -- reading --------------------------------------------------------------------
