@@ -10,7 +10,8 @@ Such a file is format 1.5 (:data:`SPARSE_VERSION`); its names that are the
 positional ``x1, …, xp`` of :func:`logistic._feature_names.positional_names`
 (``encoding.feature_names`` of a LibSVM fit, ``model.feature_names`` of a
 frame whose columns are so named) are written as the rule
-``{"generated": "x", "count": p}``, not as ``p`` strings. Every other file
+``{"generated": "x", "count": p}``, not as ``p`` strings, and the indices and
+values are written one line each (:func:`document_bytes`). Every other file
 (dense coefficients, few features, K classes) is written as before, byte for
 byte: a build that reads 1.4 at most reads all of them, and refuses a 1.5
 file (after the newer-format warning, on the field it cannot read).
