@@ -84,7 +84,7 @@ from ._fields import check_no_control
 from ._file_record import apply_encoding, keep_record, recorded_sections
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
-from ._parse import HEAD_BYTES, check_checksum, check_head, parse_document
+from ._parse import HEAD_BYTES, check_checksum, check_head, parse_document, read_rest
 from ._schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -421,7 +421,7 @@ def read_model_file(
     with fh:
         raw = fh.read(min(HEAD_BYTES, max_bytes + 1))
         check_head(raw, p)  # a large file of anything else: refused unread
-        raw += fh.read(max_bytes + 1 - len(raw))
+        raw = read_rest(fh, raw, max_bytes)  # in blocks: no 512 MiB buffer
     if len(raw) > max_bytes:
         raise ModelFormatError(
             f"model file {p} grew past the limit of {max_bytes} bytes while being read"
