@@ -68,7 +68,7 @@ def test_sparse_chunks_match_the_dense_steps(params, weighted):
 )
 def test_settling_mid_pass_changes_nothing(monkeypatch, name, value):
     # the columns written out after every step (as when a decay's product
-    # nears underflow), or every step taken densely (a decay near 0): the
+    # falls below _SETTLE_BELOW), or every step taken densely (a decay near 0): the
     # coefficients of the dense steps all the same; strong L2 (η0·λ/σ² ≈ 0.95)
     chunks = list(_stream(np.random.default_rng(3), 2, 900, 80))
     dense, _ = _fit(chunks, dense=True, weighted=True, penalty="l2", alpha=1.0)
@@ -123,3 +123,18 @@ def test_one_row_chunks_are_scikit_learn_sgd(alpha):
     assert est._partial_state.coordinates[2] is not None  # the lazy steps
     theta = est._partial_state.sgd.theta
     np.testing.assert_allclose(theta, clf.coef_.ravel(), rtol=1e-10, atol=1e-12)
+
+
+def test_strong_l2_over_many_batches_keeps_the_dense_steps():
+    # reference: the dense steps on the same chunks. η0·λ/σ² ≈ 0.94: a group's
+    # decay product S falls ~16x a step, and a column touched at a small S
+    # holds u, v of size 1/S whose terms in the average cancel; two chunks
+    # of 63 batches (S far below 2^-100 before any settle at 2^-200) gave
+    # coefficients 1e29 times the dense steps'
+    chunks = list(_stream(np.random.default_rng(3), 2, 16_000, 60, density=0.05))
+    dense, _ = _fit(chunks, dense=True, weighted=False, penalty="l2", alpha=1.0)
+    lazy, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1.0)
+    assert est._partial_state.coordinates[2] is not None  # the lazy steps
+    np.testing.assert_allclose(
+        lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+    )
