@@ -22,8 +22,8 @@ def _stream(rng, n_chunks, n, p, density=0.03):
         yield X, y, rng.random(n) * 2.0, rng.normal(size=n) * 0.1
 
 
-def _fit(chunks, dense, weighted, **params):
-    est = LogisticRegression(random_state=5, **params)
+def _fit(chunks, dense, weighted, est=None, **params):
+    est = LogisticRegression(random_state=5, **params) if est is None else est
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # small first chunk
         for X, y, sw, off in chunks:
@@ -135,6 +135,116 @@ def test_strong_l2_over_many_batches_keeps_the_dense_steps():
     dense, _ = _fit(chunks, dense=True, weighted=False, penalty="l2", alpha=1.0)
     lazy, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1.0)
     assert est._partial_state.coordinates[2] is not None  # the lazy steps
+    np.testing.assert_allclose(
+        lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+    )
+
+
+def _non_canonical(X):
+    # each stored value split in two entries of one column, each row's entries
+    # in descending column order: duplicates and unsorted indices, which scipy
+    # allows (X.toarray() sums the duplicates)
+    coo = X.tocoo()
+    order = np.lexsort((-np.concatenate([coo.col, coo.col]),
+                        np.concatenate([coo.row, coo.row])))  # fmt: skip
+    cols = np.concatenate([coo.col, coo.col])[order].astype(np.int32)
+    vals = np.concatenate([coo.data * 0.25, coo.data * 0.75])[order]
+    counts = np.bincount(coo.row, minlength=X.shape[0]) * 2
+    Y = sp.csr_matrix((vals, cols, np.append(0, np.cumsum(counts))), shape=X.shape)
+    assert not Y.has_canonical_format
+    return Y
+
+
+def _narrow(X, keep):
+    # the chunk's stored values in the first `keep` columns alone
+    Y = X.tocoo()
+    mask = Y.col < keep
+    return sp.csr_matrix((Y.data[mask], (Y.row[mask], Y.col[mask])), shape=X.shape)
+
+
+def _explicit_zeros(X):
+    Y = X.copy()
+    Y.data[::5] = 0.0  # stored zeros: their columns are a batch's, their values 0
+    return Y
+
+
+def _int64(X):
+    return sp.csr_matrix(
+        (X.data, X.indices.astype(np.int64), X.indptr.astype(np.int64)), X.shape
+    )
+
+
+_CHUNKS = {
+    # chunk i -> what the stream is given (CSR, or a dense array for the
+    # dense steps within a CSR stream)
+    "csr-and-dense": lambda X, i: X.toarray() if i % 2 == 0 else X,
+    "non-canonical": lambda X, i: _non_canonical(X),
+    "explicit-zeros": lambda X, i: _explicit_zeros(X),
+    "int64-indices": lambda X, i: _int64(X),
+    "no-values-and-narrow": lambda X, i: (
+        sp.csr_matrix(X.shape) if i == 2 else _narrow(X, 10) if i == 3 else X
+    ),
+    "first-chunk-narrow": lambda X, i: _narrow(X, 10) if i == 0 else X,
+}
+
+
+@pytest.mark.parametrize("kind", list(_CHUNKS))
+@pytest.mark.parametrize(
+    "params", [dict(penalty=None), dict(penalty="l2", alpha=1e-3)], ids=["none", "l2"]
+)
+def test_awkward_csr_chunks_match_the_dense_steps(kind, params):
+    # reference: each chunk as a dense array (X.toarray(): the dense steps).
+    # A stream that mixes CSR and dense chunks; non-canonical CSR; stored
+    # zeros; int64 indices; a chunk with no stored value and one on 10 of 120
+    # columns (the others untouched a whole chunk); a first chunk on 10
+    # columns (the rest of zero scale, of the L2 floor's decay with L2)
+    chunks = list(_stream(np.random.default_rng(4), 5, 600, 120))
+    given = [(_CHUNKS[kind](X, i), *rest) for i, (X, *rest) in enumerate(chunks)]
+    as_dense = [(X.toarray() if sp.issparse(X) else X, *rest) for X, *rest in given]
+    lazy, est = _fit(given, dense=False, weighted=True, **params)
+    dense, _ = _fit(as_dense, dense=False, weighted=True, **params)
+    assert est._partial_state.coordinates[2] is not None
+    np.testing.assert_allclose(
+        lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+    )
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle", "interrupted"])
+def test_a_copy_or_an_interrupted_call_leaves_the_stream_as_it_was(how):
+    # the stream's state shares its kept view and lazy columns between the
+    # copies a call works on (stream_state): a copy continued on other chunks,
+    # or a call interrupted mid-chunk (then given again), must leave the
+    # original's next chunks the dense steps' (reference: the same stream as
+    # dense arrays, uninterrupted)
+    import copy
+    import pickle
+
+    chunks = list(_stream(np.random.default_rng(6), 4, 600, 120))
+    params = dict(penalty="l2", alpha=1e-3)
+    dense, _ = _fit(chunks, dense=True, weighted=True, **params)
+    _, est = _fit(chunks[:2], dense=False, weighted=True, **params)
+    if how == "interrupted":
+        calls = []
+        real = lazy_sgd.block_value_grad
+
+        def interrupt(*args):
+            calls.append(1)
+            if len(calls) == 2:  # the chunk's second batch
+                raise KeyboardInterrupt
+            return real(*args)
+
+        X, y, sw, off = chunks[2]
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(lazy_sgd, "block_value_grad", interrupt)
+            with pytest.raises(KeyboardInterrupt):
+                est.partial_fit(X, y, sample_weight=sw, offset=off)
+    else:
+        other = (
+            copy.deepcopy(est) if how == "deepcopy" else pickle.loads(pickle.dumps(est))
+        )
+        rng = np.random.default_rng(7)  # other chunks for the copy
+        _fit(list(_stream(rng, 2, 600, 120)), dense=False, weighted=True, est=other)
+    lazy, _ = _fit(chunks[2:], dense=False, weighted=True, est=est)
     np.testing.assert_allclose(
         lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
     )
