@@ -54,11 +54,14 @@ MAX_GROUPS = 1024
 #: (:meth:`_Lazy.settle`). Not a guard against underflow alone: a column
 #: touched when its group's decay product is ``S`` holds ``u``, ``v`` of size
 #: ``1/S`` whose terms in ``avg_j`` cancel (``P v_j`` against ``A_g u_j``), so
-#: the average loses ``log2(1/S)`` bits; 2^-10 keeps the loss under ~1e-13
-#: relative. Strong L2 (``η λ/σ²`` near 1) settles every few steps (dense
-#: cost, as the dense steps); with 2^-200, 80 steps of such a chunk gave
-#: coefficients 1e29 times too large.
-_SETTLE_BELOW = 2.0**-10
+#: the average loses ``log2(1/S)`` bits; 2^-16 (checked before a step, for
+#: the ``S`` it will reach, and after) bounds the loss by ``2^16 ε`` ≈ 1.5e-11
+#: relative (2e-13 measured). Strong L2 (``η λ/σ²`` near 1) settles every few
+#: steps (the dense steps' cost); with 2^-200, 80 steps of such a chunk gave
+#: coefficients 1e29 times too large. On hashed chunks at alpha = 1e-2 (the
+#: never-seen columns' group decays fastest) 2^-16 settles 17 times in 4
+#: chunks of 2^20 columns (5 before), 2^-10 27 times (0.3 s a chunk, not 0.2).
+_SETTLE_BELOW = 2.0**-16
 
 #: A step's decay ``1 - η c`` within this of 0 is taken densely: the lazy
 #: form divides by the product of the decays.
@@ -141,8 +144,11 @@ class _Lazy:
             self.theta[-1], self.avg[-1] = self.b, self.avg_b
         self._identity()
 
-    def needs_settling(self) -> bool:
-        return bool(np.min(np.abs(self.S)) < _SETTLE_BELOW or self.P < _SETTLE_BELOW)
+    def needs_settling(self, decay: Any = 1.0) -> bool:
+        """Whether a scalar is, or after a step of ``decay`` would be, below
+        :data:`_SETTLE_BELOW`."""
+        S = np.min(np.abs(self.S * decay))
+        return bool(S < _SETTLE_BELOW or self.P < _SETTLE_BELOW)
 
     def gather(self, cols: np.ndarray) -> tuple[FloatArray, tuple[Any, ...]]:
         """``w = w'/σ`` (original) at the columns ``cols`` (distinct), and
@@ -223,6 +229,8 @@ def lazy_sgd_pass(
             sgd_pass(view, [block], state, eta0, n_batches, True, mean_weight)
             lazy = _Lazy(columns, state.theta, state.avg)
             continue
+        if lazy.needs_settling(decay):  # this step's 1/S: within 2^16 of A's
+            lazy.settle()
         compact, cols = _compact(block)
         w, at = lazy.gather(cols)
         b = lazy.b - lazy.shift() if lazy.intercept else 0.0
