@@ -190,15 +190,24 @@ _CHUNKS = {
 
 @pytest.mark.parametrize("kind", list(_CHUNKS))
 @pytest.mark.parametrize(
-    "params", [dict(penalty=None), dict(penalty="l2", alpha=1e-3)], ids=["none", "l2"]
+    "params",
+    [
+        dict(penalty=None),
+        dict(penalty="l2", alpha=1e-3),
+        dict(penalty="l2", alpha=1e-3, class_weight={0.0: 3.0, 1.0: 0.5}),
+    ],
+    ids=["none", "l2", "l2-class-weight"],
 )
 def test_awkward_csr_chunks_match_the_dense_steps(kind, params):
     # reference: each chunk as a dense array (X.toarray(): the dense steps).
     # A stream that mixes CSR and dense chunks; non-canonical CSR; stored
     # zeros; int64 indices; a chunk with no stored value and one on 10 of 120
     # columns (the others untouched a whole chunk); a first chunk on 10
-    # columns (the rest of zero scale, of the L2 floor's decay with L2)
+    # columns (the rest of zero scale, of the L2 floor's decay with L2); a
+    # third of the rows weigh 0
     chunks = list(_stream(np.random.default_rng(4), 5, 600, 120))
+    for _, _, sw, _ in chunks:
+        sw[::3] = 0.0
     given = [(_CHUNKS[kind](X, i), *rest) for i, (X, *rest) in enumerate(chunks)]
     as_dense = [(X.toarray() if sp.issparse(X) else X, *rest) for X, *rest in given]
     lazy, est = _fit(given, dense=False, weighted=True, **params)
@@ -248,3 +257,42 @@ def test_a_copy_or_an_interrupted_call_leaves_the_stream_as_it_was(how):
     np.testing.assert_allclose(
         lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
     )
+
+
+def test_float32_csr_chunks_match_the_dense_float32_steps():
+    # reference: the same float32 chunks dense (the kernels compute in X's
+    # dtype: either path is float32's rounding, ~4e-9 of float64's steps on
+    # these exactly representable values, and 8e-9 of each other)
+    chunks = [
+        (X.astype(np.float32), *rest)
+        for X, *rest in _stream(np.random.default_rng(1), 4, 600, 120)
+    ]
+    _, lazy = _fit(chunks, dense=False, weighted=True, penalty="l2", alpha=1e-3)
+    _, dense = _fit(chunks, dense=True, weighted=True, penalty="l2", alpha=1e-3)
+    assert lazy._partial_state.coordinates[2] is not None
+    assert lazy.coef_.dtype == np.float32
+    avg, ref = lazy._partial_state.sgd.avg, dense._partial_state.sgd.avg
+    np.testing.assert_allclose(avg, ref, rtol=1e-6, atol=1e-7 * np.abs(ref).max())
+
+
+def test_k_class_csr_chunks_take_the_dense_steps():
+    # three classes: the multinomial steps (no lazy form), on CSR chunks the
+    # coefficients of the same chunks given dense (the reference)
+    rng = np.random.default_rng(8)
+    chunks = [
+        (X, rng.integers(0, 3, X.shape[0]).astype(float), sw, off)
+        for X, _, sw, off in _stream(rng, 3, 600, 60)
+    ]
+    fits = []
+    for dense in (False, True):
+        est = LogisticRegression(penalty="l2", alpha=1e-3, random_state=5)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            for X, y, sw, _ in chunks:
+                est.partial_fit(
+                    X.toarray() if dense else X, y, classes=[0.0, 1.0, 2.0],
+                    sample_weight=sw,
+                )  # fmt: skip
+        fits.append(np.append(est.coef_.ravel(), est.intercept_))
+    assert est.coef_.shape == (3, 60)
+    np.testing.assert_allclose(fits[0], fits[1], rtol=1e-10, atol=1e-13)
