@@ -296,3 +296,20 @@ def test_k_class_csr_chunks_take_the_dense_steps():
         fits.append(np.append(est.coef_.ravel(), est.intercept_))
     assert est.coef_.shape == (3, 60)
     np.testing.assert_allclose(fits[0], fits[1], rtol=1e-10, atol=1e-13)
+
+
+def test_max_groups_is_the_most_decays_kept_lazily(monkeypatch):
+    # at MAX_GROUPS distinct decays the lazy steps, at one more the dense
+    # ones; the coefficients those of the dense chunks (the reference) either way
+    chunks = list(_stream(np.random.default_rng(2), 2, 400, 60))
+    dense, _ = _fit(chunks, dense=True, weighted=False, penalty="l2", alpha=1e-2)
+    _, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1e-2)
+    n_groups = est._partial_state.coordinates[2].c.size
+    assert n_groups > 2
+    for limit, lazy in ((n_groups, True), (n_groups - 1, False)):
+        monkeypatch.setattr(lazy_sgd, "MAX_GROUPS", limit)
+        got, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1e-2)
+        assert (est._partial_state.coordinates[2] is not None) == lazy
+        np.testing.assert_allclose(
+            got, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+        )
