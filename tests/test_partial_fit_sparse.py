@@ -125,15 +125,20 @@ def test_one_row_chunks_are_scikit_learn_sgd(alpha):
     np.testing.assert_allclose(theta, clf.coef_.ravel(), rtol=1e-10, atol=1e-12)
 
 
-def test_strong_l2_over_many_batches_keeps_the_dense_steps():
-    # reference: the dense steps on the same chunks. η0·λ/σ² ≈ 0.94: a group's
-    # decay product S falls ~16x a step, and a column touched at a small S
-    # holds u, v of size 1/S whose terms in the average cancel; two chunks
-    # of 63 batches (S far below 2^-100 before any settle at 2^-200) gave
-    # coefficients 1e29 times the dense steps'
-    chunks = list(_stream(np.random.default_rng(3), 2, 16_000, 60, density=0.05))
-    dense, _ = _fit(chunks, dense=True, weighted=False, penalty="l2", alpha=1.0)
-    lazy, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=1.0)
+@pytest.mark.parametrize(
+    "alpha, seed, n, p, density",
+    [(1.0, 3, 16_000, 60, 0.05), (1e-3, 6, 60_000, 50, 0.02)],
+)
+def test_l2_over_many_batches_keeps_the_dense_steps(alpha, seed, n, p, density):
+    # reference: the dense steps on the same chunks. A group's decay product
+    # S falls each step (η0·λ/σ² ≈ 0.94 at alpha = 1: ~16x a step), and a
+    # column touched at a small S holds u, v of size 1/S whose terms in the
+    # average cancel. Settled only near underflow (2^-200), two chunks of 63
+    # batches at alpha = 1 gave coefficients 1e20 times the dense steps', two
+    # of 235 batches at alpha = 1e-3 differed by 1.3e-7 of the largest
+    chunks = list(_stream(np.random.default_rng(seed), 2, n, p, density=density))
+    dense, _ = _fit(chunks, dense=True, weighted=False, penalty="l2", alpha=alpha)
+    lazy, est = _fit(chunks, dense=False, weighted=False, penalty="l2", alpha=alpha)
     assert est._partial_state.coordinates[2] is not None  # the lazy steps
     np.testing.assert_allclose(
         lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
