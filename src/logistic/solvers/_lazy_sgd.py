@@ -191,10 +191,12 @@ class _Lazy:
 
 
 def _compact(block: Block) -> tuple[Block, np.ndarray]:
-    """The block on its columns with non-zeros alone, and those columns."""
+    """The block on its columns with non-zeros alone, and those columns. A
+    batch of a CSC chunk (the backend keeps X's format) is made CSR first:
+    its ``indices`` are rows."""
     import scipy.sparse as sp
 
-    X = block.X
+    X = block.X if block.X.format == "csr" else block.X.tocsr()
     cols, local = np.unique(X.indices, return_inverse=True)
     Xc = sp.csr_matrix(
         (X.data, local.astype(X.indices.dtype), X.indptr), shape=(X.shape[0], cols.size)
