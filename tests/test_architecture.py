@@ -10,6 +10,7 @@ so an import that only runs on some path still counts. A package's
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -72,9 +73,19 @@ def _imports(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
     return found
 
 
-def import_graph() -> dict[str, set[str]]:
+@functools.cache
+def _read_import_graph() -> dict[str, frozenset[str]]:
     modules = _modules()
-    return {name: _imports(name, path, modules) for name, path in modules.items()}
+    return {
+        name: frozenset(_imports(name, path, modules)) for name, path in modules.items()
+    }
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each module's imports of this package. The source is parsed once per
+    test process (it does not change during a run; parsing every module takes
+    seconds, and four tests read the graph); each caller gets its own sets."""
+    return {name: set(found) for name, found in _read_import_graph().items()}
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -143,15 +154,12 @@ def test_no_import_cycles_lazy_imports_included():
         "scipy",
     ],
 )
-def test_import_logistic_stays_light(heavy):
-    code = f"import sys, logistic\nprint({heavy!r} in sys.modules)\n"
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "False", f"import logistic loaded {heavy}"
+def test_import_logistic_stays_light(heavy, loaded_by_import_logistic):
+    assert heavy not in loaded_by_import_logistic, f"import logistic loaded {heavy}"
 
 
 def _loaded_by(code: str) -> set[str]:
+    """The names in ``sys.modules`` after ``code`` runs in a fresh interpreter."""
     out = subprocess.run(
         [sys.executable, "-c", f"import sys\n{code}\nprint(*sorted(sys.modules))"],
         capture_output=True,
@@ -159,6 +167,13 @@ def _loaded_by(code: str) -> set[str]:
         check=True,
     )
     return set(out.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def loaded_by_import_logistic() -> frozenset[str]:
+    """``sys.modules`` after a fresh interpreter's ``import logistic``: one
+    process for every test that reads it (each would start the same one)."""
+    return frozenset(_loaded_by("import logistic"))
 
 
 #: scipy submodules that only some fits need (L-BFGS, CG, the separation LP,
@@ -173,10 +188,9 @@ _HEAVY_SCIPY = (
 )
 
 
-def test_import_logistic_loads_no_numerics():
+def test_import_logistic_loads_no_numerics(loaded_by_import_logistic):
     # structural, not a timing: what ``import logistic`` leaves in sys.modules
-    loaded = _loaded_by("import logistic")
-    ours = {m for m in loaded if m.startswith("logistic")}
+    ours = {m for m in loaded_by_import_logistic if m.startswith("logistic")}
     # the thread budget (standard library only) reads OMP_NUM_THREADS at import
     allowed = {"logistic", "logistic._exceptions", "logistic._thread_budget"}
     assert ours <= allowed, sorted(ours)
