@@ -51,11 +51,11 @@ def test_a_dead_process_temporary_file_is_removed_others_kept(tmp_path):
     assert (tmp_path / "o.csv").read_bytes() == b"a,b\n1,2\n"
 
 
-def test_a_killed_predict_leaves_nothing_after_the_next_run(tmp_path):
+def test_a_killed_predict_leaves_nothing_after_the_next_run(tmp_path, capsys):
     """The trial's case end to end: predict writing a large file is killed
     with SIGKILL mid-write; its temporary file is there, and the next predict
     of the same output removes it."""
-    from conftest import fit_ucla_model
+    from conftest import fit_ucla_model, run_cli
 
     model = fit_ucla_model(tmp_path)
     rows = "gre,gpa,rank\n" + "".join(f"{500 + i % 300},{3 + (i % 100) / 100},{1 + i % 4}\n" for i in range(400_000))
@@ -73,9 +73,15 @@ def test_a_killed_predict_leaves_nothing_after_the_next_run(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".o.csv.")]  # left behind
-    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    # the next predict of the same output, in this process and of a few rows:
+    # what removes the dead writer's file is writing o.csv, whatever the rows
+    # (the 400 000 rows are there to be killed mid-write)
+    (tmp_path / "few.csv").write_text("gre,gpa,rank\n500,3.0,1\n600,3.5,2\n")
+    out = tmp_path / "o.csv"
+    code, _, err = run_cli(capsys, ["predict", model, tmp_path / "few.csv", "-o", out, "--force"])
+    assert code == 0, err
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".o.csv.")] == []
+    assert len(out.read_text().splitlines()) == 3  # the header and two rows, whole
 
 
 def test_a_full_disk_names_the_file_being_written(tmp_path, monkeypatch, capsys):
