@@ -21,7 +21,7 @@ import sys
 
 import pytest
 
-from conftest import data_path
+from conftest import data_path, run_cli
 from logistic.cli._codes import EX_DATAERR, EX_NOINPUT, EX_OK
 
 UCLA = data_path("ucla-admissions", "binary.csv")
@@ -45,9 +45,12 @@ def _run(tmp_path, args, stdin):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
-def test_device_on_standard_input_is_refused(tmp_path):
-    done = _run(tmp_path, ["fit", str(UCLA), "-t", "admit", "-o", "m.json"], None)
-    assert done.returncode == EX_OK, done.stderr
+def test_device_on_standard_input_is_refused(tmp_path, capsys):
+    # the model, in this process: only the commands given a device as
+    # standard input need their own
+    fit = ["fit", UCLA, "-t", "admit", "-o", tmp_path / "m.json"]
+    code, _, err = run_cli(capsys, fit)
+    assert code == EX_OK, err
     for args in (["predict", "m.json", "-"], ["fit", "-", "-t", "admit", "-o", "z.json"]):
         with open("/dev/zero", "rb") as zero:
             done = _run(tmp_path, args, zero)
