@@ -163,13 +163,23 @@ def _check_width(n: int, path: str, where: str, per_feature: int) -> None:
         )
 
 
-def coef_from_dict(value: Any, n: int, path: str) -> np.ndarray:
-    """The float64 coefficients of a binary ``model.coef`` of ``n``
-    features: a list of ``n`` numbers, or the sparse object (every field
-    checked; see the module docstring)."""
-    where = "model.coef"
+def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
+    """The float64 coefficients of a binary ``model`` section's ``coef`` of
+    ``n`` features: a list of ``n`` numbers, or the sparse object (every
+    field checked; see the module docstring). A sparse object beside a
+    K-class section's fields (an intercept per class, a parametrization) is
+    refused as such: only a binary model is written compactly."""
+    where, value = "model.coef", section.get("coef")
     if not isinstance(value, dict):
         return _finite_list(value, n, path, where)
+    if isinstance(section.get("intercept"), list) or "parametrization" in section:
+        raise _bad(
+            path,
+            f"field '{where}' is stored compactly, which only a binary model's "
+            "coefficients are; this section is a K-class model's (an intercept "
+            "per class or a parametrization), whose coef is one list of "
+            f"{n} numbers per class",
+        )
     unknown = sorted(str(k) for k in set(value) - set(_SPARSE_KEYS))
     missing = [k for k in _SPARSE_KEYS if k not in value]
     if unknown or missing:

@@ -378,7 +378,7 @@ def model_from_dict(
             d, n, np.dtype(coef_dtype), path
         )
     else:
-        coef64 = coef_from_dict(d.get("coef"), n, path)  # dense or sparse
+        coef64 = coef_from_dict(d, n, path)  # dense or sparse
         coef = coef64.astype(np.dtype(coef_dtype)).reshape(1, n)
         if not np.array_equal(coef.astype(np.float64).ravel(), coef64):
             raise _bad(
