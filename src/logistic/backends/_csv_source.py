@@ -35,6 +35,8 @@ from ..formats import (
     row_line,
     unclosed_quote,
 )
+from ..tabular._chunk_integers import ExactIntegers
+from ..tabular._streamed_numbers import batches_after
 from ._column_spec import _ColumnSpec
 from ._sources import (
     _NOT_A_NUMBER,
@@ -87,6 +89,42 @@ def _decompression_error(path: Path, compression: str) -> OSError | EOFError | N
     return None
 
 
+class _InStep:
+    """One column's batches (``batches``) cut to the main reader's batch at
+    hand: ``rows[0]`` rows at each ``next``, fewer at the file's end."""
+
+    def __init__(
+        self, batches: Generator[Any, None, None], name: str, rows: list[int]
+    ) -> None:
+        self._batches, self._name, self._rows = batches, name, rows
+        self._held: list[Any] = []  # arrays read and not yet given
+        self._count = 0
+
+    def __iter__(self) -> _InStep:
+        return self
+
+    def __next__(self) -> Any:
+        import pyarrow as pa
+
+        want = self._rows[0]
+        while self._count < want:
+            batch = next(self._batches, None)
+            if batch is None:
+                break
+            self._held.append(batch.column(0))
+            self._count += batch.num_rows
+        if self._count == 0 and want > 0:
+            raise StopIteration
+        held = pa.concat_arrays(self._held) if self._held else pa.array([], pa.int64())
+        take = min(want, self._count)
+        self._held, self._count = [held.slice(take)], self._count - take
+        return pa.RecordBatch.from_arrays([held.slice(0, take)], names=[self._name])
+
+    def close(self) -> None:
+        """Close the column's reader."""
+        self._batches.close()
+
+
 class _LongRow(Exception):
     """A row longer than the reader's block, where a larger block may be tried."""
 
@@ -129,6 +167,7 @@ class CSVSource:
             except _LongRow:
                 continue
         self.file_columns = list(names)  # named in reader errors
+        self._head_kinds = dict(zip(names, types, strict=True))
         # columns of booleans in the first block (TRUE/FALSE) are read as
         # booleans, i.e. 0/1, as in memory and as a Parquet bool column
         self.booleans = {
@@ -170,6 +209,9 @@ class CSVSource:
         # an entry whose text target kept empty fields and NA as labels is
         # not this reading's (:meth:`chunks`)
         options["text_nulls"] = True
+        # nor one whose integer columns beyond ±2**53 were read as floats
+        # (:meth:`_integer_columns`)
+        options["exact_integers"] = True
         return [self.path], options
 
     def known_rows(self) -> int | None:
@@ -258,26 +300,108 @@ class CSVSource:
         # the block a long row made a pass grow to: later passes start there
         block = getattr(self, "_read_block", first_block(self.block_bytes))
         skip = 0
-        while True:
-            try:
-                with closing(self._batches(block, convert)) as batches:
-                    for batch in batches:
-                        if skip:  # rows a smaller block's reading yielded
-                            if batch.num_rows <= skip:
-                                skip -= batch.num_rows
-                                continue
-                            batch, skip = batch.slice(skip), 0
-                        yield _batch_to_chunk(
-                            batch, self.spec, str(self.path), row0, dtype, self.position
-                        )
-                        row0 += batch.num_rows
-                        self._rows_read = row0
-                break
-            except _LongRow:
-                block, skip = min(4 * block, self.block_bytes), row0
-                self._read_block = block
+        rows = [0]  # the rows of the batch at hand, for the exact integers
+        exact = ExactIntegers(self._integer_columns(types), self._reread(rows))
+        try:
+            while True:
+                try:
+                    with closing(self._batches(block, convert)) as batches:
+                        for batch in batches:
+                            if skip:  # rows a smaller block's reading yielded
+                                if batch.num_rows <= skip:
+                                    skip -= batch.num_rows
+                                    continue
+                                batch, skip = batch.slice(skip), 0
+                            rows[0] = batch.num_rows
+                            batch = exact.table(batch, row0)
+                            yield _batch_to_chunk(
+                                batch,
+                                self.spec,
+                                str(self.path),
+                                row0,
+                                dtype,
+                                self.position,
+                            )
+                            row0 += batch.num_rows
+                            self._rows_read = row0
+                    break
+                except _LongRow:
+                    block, skip = min(4 * block, self.block_bytes), row0
+                    self._read_block = block
+        finally:
+            exact.close()
         self._rows_read = None
         self.unchanged.check()
+
+    def _integer_columns(self, types: dict[str, Any]) -> list[str]:
+        """The columns read as float64 (features, weight, offset) that the
+        first block holds as integers or not at all: the whole file may hold
+        them as int64, as the in-memory reader infers (its integers beyond
+        ±2**53 refused, or rounded for a weight or an offset, by
+        :func:`._sources._column_to_numpy`; :mod:`..tabular._chunk_integers`)."""
+        import pyarrow as pa
+
+        return [
+            name
+            for name, kind in types.items()
+            if pa.types.is_float64(kind)
+            and (
+                pa.types.is_integer(head := self._head_kinds.get(name, pa.null()))
+                or pa.types.is_null(head)
+            )
+        ]
+
+    def _reread(self, rows: list[int]) -> Any:
+        """``reread(name, type, skip)``: column ``name`` read again alone as
+        ``type`` from the file's row ``skip`` on, in batches of ``rows[0]``
+        rows (the main reader's batch at hand) as they are asked for (for
+        :class:`..tabular._chunk_integers.ExactIntegers`). Reader errors are
+        pyarrow's own (a value that is not an integer: the file is read as
+        floats)."""
+
+        def reread(name: str, kind: Any, skip: int) -> Iterator[Any]:
+            return _InStep(self._column_batches(name, kind, skip), name, rows)
+
+        return reread
+
+    def _column_batches(
+        self, name: str, kind: Any, skip: int
+    ) -> Generator[Any, None, None]:
+        """Column ``name`` as ``kind`` from row ``skip`` on, in the reader's
+        batches; a row longer than the block makes it read again with a
+        larger block (as :meth:`chunks`), pyarrow's errors otherwise raised
+        as they are."""
+        import pyarrow as pa
+        from pyarrow import csv
+
+        convert = csv.ConvertOptions(
+            column_types={name: kind},
+            include_columns=[name],
+            strings_can_be_null=True,
+        )
+        block = getattr(self, "_read_block", first_block(self.block_bytes))
+        done = skip
+        while True:
+            try:
+                with open_data(self.path) as fh:
+                    compression = compression_of(fh.read(3))
+                    fh.seek(0)
+                    with pa.input_stream(fh, compression=compression) as stream:
+                        reader = csv.open_csv(
+                            stream,
+                            read_options=csv.ReadOptions(block_size=block),
+                            parse_options=self.parse,
+                            convert_options=convert,
+                        )
+                        with closing(reader):
+                            for batch in batches_after(reader, done):
+                                yield batch
+                                done += batch.num_rows
+                return
+            except pa.ArrowInvalid as exc:
+                if "straddl" not in str(exc) or block >= self.block_bytes:
+                    raise
+                block = min(4 * block, self.block_bytes)
 
     def _head_type(self, column: str) -> Any:
         """The type pyarrow infers for ``column`` from the file's first
