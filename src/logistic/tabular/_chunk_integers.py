@@ -1,6 +1,7 @@
 """Integers beyond ±2**53 in a CSV file read in chunks, held exactly where the
 in-memory reader holds them (:class:`ExactIntegers`, for
-:class:`._chunks.ChunkedFile`).
+:class:`._chunks.ChunkedFile`, and for the streamed fit's
+:class:`logistic.backends._csv_source.CSVSource`).
 
 The chunked reader takes a column's type from the file's first block, and
 reads a column of integers there (or of no value there) as float64 so that
