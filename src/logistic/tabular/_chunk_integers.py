@@ -93,6 +93,14 @@ class ExactIntegers:
 
 def _large(column: Any) -> bool:
     """Whether a float64 column holds a finite value of at least 2**53 in
-    magnitude (an integer there may not be the one written)."""
+    magnitude (an integer there may not be the one written). Its extremes
+    first (pyarrow's ``min_max``, one pass without copies): most columns
+    stop there."""
+    import pyarrow.compute as pc
+
+    extremes = pc.min_max(column)
+    low, high = extremes["min"].as_py(), extremes["max"].as_py()
+    if low is None or (-EXACT_INT < low and high < EXACT_INT):
+        return False  # no value, or every one within ±2**53 (NaN skipped)
     values = np.abs(floats(column))
     return bool((np.isfinite(values) & (values >= EXACT_INT)).any())
