@@ -79,3 +79,29 @@ def test_a_decimal_in_the_column_makes_it_floats_in_both(tmp_path):
     source = CSVSource(data, target="y", features=["x"])
     streamed = np.concatenate([X[:, 0] for _, X, *_ in source.chunks(np.float64)])
     np.testing.assert_array_equal(streamed, whole)
+
+
+@pytest.mark.parametrize("long_first", [True, False])
+def test_a_row_longer_than_the_block_before_or_after_the_value(
+    tmp_path, capsys, long_first
+):
+    # a 3 MB row (a column not read) makes the readers read it again with a
+    # larger block: the main reader before the value, the column read again
+    # alone (from the file's start) after it; both refuse as the whole file
+    short = [f"{i % 10},a,{int(i % 3 == 0)}" for i in range(2000)]
+    long = f"3,{'b' * 3_000_000},1"
+    value = f"{BEYOND},a,0"
+    body = (
+        [*short, long, *short, value] if long_first else [*short, value, *short, long]
+    )
+    data = tmp_path / "long.csv"
+    data.write_text("x,note,y\n" + "\n".join([*body, *short[:100]]) + "\n")
+    line = body.index(value) + 2
+    for options in (["--no-stream"], ["--stream", "--no-cache"]):
+        out = tmp_path / "m.json"
+        code, _, err = run_cli(
+            capsys, ["fit", data, "-t", "y", "--features", "x", *options, "-o", out]
+        )
+        assert code == 65, (options, err)
+        assert f"exactly: {BEYOND} at line {line}" in err, (options, err)
+        assert not out.exists()
