@@ -54,6 +54,7 @@ __all__ = [
     "CentredObjective",
     "centred_firth",
     "centred_information",
+    "centres",
 ]
 
 F64 = np.float64
@@ -190,23 +191,30 @@ def centred_firth(
     """The centred problem of ``objective`` (module docstring), or None where
     its coordinates stay the user's. ``view``: its standardized view, when
     built already."""
-    if not objective.fit_intercept or objective.l2 != 0:
-        return None
-    if not objective.data.capabilities.rows_in_memory:
+    if not centres(objective):
         return None
     if view is None or view.base is not objective:
         view = ScaledObjective(objective)
-    rows = objective.data.rows()
-    X = rows.X
+    return CentredFirth(objective, view, objective.data.rows().X)
+
+
+def centres(objective: LogisticObjective) -> bool:
+    """Whether :func:`centred_firth` makes a centred copy of ``objective``'s
+    rows (module docstring), without making it; a checkpoint records it
+    (:func:`logistic._fit_steps.checkpointer`: its state is the centred
+    problem's)."""
+    if not objective.fit_intercept or objective.l2 != 0:
+        return False
+    if not objective.data.capabilities.rows_in_memory:
+        return False
+    X = objective.data.rows().X
     n, p = X.shape
     if issparse(X):
         mean, std = objective.column_moments()
         if not np.any(mean_over_spread(mean, std) > FAR_FROM_CENTRE):
-            return None
+            return False
     # a copy in X's dtype (float32 stays float32: its fit computes in it)
-    if not _memory.fits_memory(np.dtype(X.dtype).itemsize * n * p):
-        return None
-    return CentredFirth(objective, view, X)
+    return _memory.fits_memory(np.dtype(X.dtype).itemsize * n * p)
 
 
 def exact_moments(

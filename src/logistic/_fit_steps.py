@@ -41,6 +41,7 @@ from ._checkpoint_columns import feature_names, layout_of, names_shown, reading_
 from ._constraints import validate_params
 from ._exceptions import DataValidationError, InvalidParameterError
 from ._feature_names import check_fit_names
+from ._firth_centred import centres
 from ._grouped import GroupedData
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
@@ -150,6 +151,10 @@ def checkpointer(
         "fit_intercept": fit_intercept,
         "dtype": str(backend.dtype),
     }
+    if name == "firth" and centres(objective):
+        # the state is the centred problem's (logistic._firth_centred): a
+        # checkpoint of the columns' own coordinates (no key) is another problem
+        config["coordinates"] = "centred"
     features = _features_text(getattr(backend, "feature_names", None))
     if features is not None:  # explanatory: never compared (EXPLANATORY)
         config["features"] = features
@@ -225,7 +230,14 @@ def describe_problem(config: dict[str, Any]) -> dict[str, str]:
             f"l1_ratio={l1 / (l1 + l2):.6g}"
         )
     intercept = "an intercept" if config.get("fit_intercept") else "no intercept"
-    return {
+    described = {}
+    if solver == "firth":
+        described["coordinates"] = (
+            "Firth's state on centred columns"
+            if config.get("coordinates") == "centred"
+            else "Firth's state on the columns as given"
+        )
+    return described | {
         "penalty": penalty,
         "solver": f"solver={solver!r}",
         "tol": f"tol={config.get('tol')!r}",

@@ -22,11 +22,12 @@ import numpy as np
 from .._exceptions import IntegrityError, InvalidParameterError
 from .._firth import FirthObjective, FirthPoint
 from .._firth_centred import centred_firth
+from .._numerics import rounding_noise
 from .._objective import LogisticObjective
 from .._scaling import ScaledObjective
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, IterationHook, SolverResult, register
-from ._iterative import IterativeSolver, _described
+from ._iterative import VALUE_RTOL, IterativeSolver, _described
 from ._linesearch import armijo_or_flat, backtrack
 from ._options import LineSearchOptions
 
@@ -72,7 +73,8 @@ class Firth(IterativeSolver):
     state_extras = ("factor_lower",)
     stop_statuses = (LINE_SEARCH_STOP_FIRTH,)
     standardized = False
-    verifies_objective = False  # its value and gradient are Firth's penalized ones
+    # a resumed state's value is checked against Firth's F (_verify_objective)
+    verifies_objective = True
 
     def solve(
         self,
@@ -163,6 +165,30 @@ class Firth(IterativeSolver):
         values["factor"] = (c, lower)
         state: _FirthState = super().load_state(fit, values)
         return state
+
+    def _verify_objective(
+        self, fit: Fit, state: Any, theta: FloatArray, where: str
+    ) -> None:
+        """The stored value against Firth's ``F`` the data give at the stored
+        point (one pass, not the fit's). The point is in the coordinates the
+        fit runs in (centred with an intercept, :meth:`solve`): a checkpoint
+        written where Firth ran in the columns' own coordinates (builds before
+        the centred fits) holds a point that means another estimate here, and
+        another value, so it is refused rather than resumed to a wrong answer
+        (``force_resume`` restarts from its point, a start only)."""
+        value = FirthObjective(fit.objective).point(theta, with_grad=False).value
+        if np.isfinite(value) and abs(state.value - value) <= (
+            VALUE_RTOL * abs(value) + rounding_noise(value)
+        ):
+            return
+        raise IntegrityError(
+            f"{where}: stored Firth objective value {state.value!r} at the stored "
+            f"point, the data give {value!r} there: the checkpoint was altered, "
+            "written for other data, or written by a build that fit Firth in the "
+            "columns' own coordinates (this one fits a model with an intercept on "
+            "centred columns). Delete the checkpoint and its .prev copy to fit "
+            "afresh, or force_resume to restart from its point"
+        )
 
     def step(self, fit: Fit, state: _FirthState) -> _FirthState:
         from scipy.linalg import cho_solve  # ≈ 0.3 s, only for Firth fits
