@@ -197,3 +197,28 @@ def test_a_model_file_of_a_far_from_centred_fit_loads(tmp_path):
     back = load(tmp_path / "m.json")
     np.testing.assert_array_equal(back.coef_, model.coef_)
     np.testing.assert_array_equal(back.intercept_, model.intercept_)
+
+
+@pytest.mark.filterwarnings("ignore:60 rows have non-integer sample weights")
+@pytest.mark.filterwarnings("error::logistic.NumericalStabilityWarning")
+def test_a_loaded_far_from_centred_fit_gives_the_centred_covariance(tmp_path):
+    # inference() of a loaded model (and `logistic test MODEL`) inverted the
+    # stored covariance to an information summed about 0 and back: 1.6e-3 off
+    # each standard error at age + 1e6 in sex2, warned about as rounding
+    from logistic import load, save
+
+    X, y, w, offset, raw = _data(2e6, seed=3)
+    centre = raw.mean(axis=0)
+    ref = _modified_score_root(raw - centre, y, w, offset)
+    Xt = np.column_stack([np.ones(len(y)), raw - centre])
+    p = expit(Xt @ ref + offset)
+    cov_c = np.linalg.inv(Xt.T @ ((w * p * (1 - p))[:, None] * Xt))
+    J = np.eye(3)  # as in the test above: b = b_c - (centre + shift)·w
+    J[0, 1:] = -(centre + [2e6, 0.0])
+    cov = J @ cov_c @ J.T
+    model = LogisticRegression(penalty="firth").fit(
+        X, y, sample_weight=w, offset=offset
+    )
+    save(model, tmp_path / "m.json")
+    res = load(tmp_path / "m.json").inference()  # the stored covariance
+    np.testing.assert_allclose(res.cov_params(), cov, rtol=1e-7)

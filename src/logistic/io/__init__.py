@@ -578,7 +578,10 @@ def estimator_of(mf: ModelFile, path: str | os.PathLike[str]) -> LogisticRegress
             fit_intercept = bool(mf.model.fit_intercept)
             cov = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
             counts = fitted_on_counts(mf.model)  # the file's mark, set above
-            stats = statistics_from_dict(kept, cov, fit_intercept, str(path), counts)
+            firth = getattr(mf.model, "penalty", None) == "firth"
+            stats = statistics_from_dict(
+                kept, cov, fit_intercept, str(path), counts, firth
+            )
             if stats is not None:  # for inference() without the data
                 mf.model.fit_statistics_ = stats
     return mf.model
