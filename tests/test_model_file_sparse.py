@@ -260,8 +260,9 @@ def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch
     import tracemalloc
 
     # a file of a few kilobytes claiming the largest width a file may have:
-    # its arrays (8 bytes a coefficient, BYTES_PER_NAME a name) are weighed
-    # against the memory this process may use before they are built
+    # its arrays (8 bytes a coefficient, BYTES_PER_NAME a name), together,
+    # are weighed against the memory this process may use before they are
+    # built (5e7 x 8 B = 381 MiB, 5e7 x 72 B = 3.4 GiB)
     n = lio.MAX_FEATURES
 
     def widen(doc):
@@ -276,7 +277,8 @@ def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch
     try:
         with pytest.raises(
             ModelFormatError,
-            match=r"'model\.n_features_in' expands to 50,000,000 features",
+            match=r"compact fields expand to 3\.7 GiB in all \('model\.coef' 381 "
+            r"MiB, 'encoding\.feature_names' 3\.4 GiB\)",
         ):
             lio.read_model_bytes(raw, "m.json")
         assert tracemalloc.get_traced_memory()[1] < 2**26

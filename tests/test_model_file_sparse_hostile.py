@@ -184,6 +184,54 @@ def test_a_width_that_differs_between_fields_is_refused(text, edit, message):
         _load(_resum(json.dumps(doc)))
 
 
+def _widened(text: str, n: int) -> bytes:
+    """The fixture claiming ``n`` features, with the rule in both name fields."""
+    doc = json.loads(text)
+    rule = {"generated": "x", "count": n}
+    doc["model"].update(n_features_in=n, feature_names=rule)
+    doc["encoding"].update(n_features=n, feature_names=dict(rule))
+    return _resum(json.dumps(doc))
+
+
+def test_a_file_whose_fields_together_exceed_the_budget_is_refused(text, monkeypatch):
+    # 5 000 000 features, a rule in both name fields: coef 40 MB, the names
+    # 5e6 x BYTES_PER_NAME (72) = 360 MB + the model's array 40 MB, the
+    # encoding's list 40 MB. With 1.5 GB allowed each field alone passes
+    # (4 x 360 MB), the 480 MB file does not (4 x 480 MB): refused unbuilt.
+    from logistic.io import _compact
+
+    raw = _widened(text, 5_000_000)
+    monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 1.5e9)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFormatError) as caught:
+            _load(raw)
+        assert tracemalloc.get_traced_memory()[1] < 2**24
+    finally:
+        tracemalloc.stop()
+    assert re.search(
+        r"compact fields expand to 458 MiB in all \('model\.coef' 38 MiB, "
+        r"'model\.feature_names' 381 MiB, 'encoding\.feature_names' 38 MiB\), "
+        r"more than 1/4 of the memory",
+        str(caught.value),
+    ), caught.value
+
+
+def test_a_rule_in_both_fields_makes_the_names_once(text):
+    # 2**20 features, as `logistic fit` of hashed LibSVM data writes them: the
+    # two fields' names are x1 ... x1048576 (LibSVM's 1-based feature ids),
+    # the encoding's the very strings of the model's
+    n = 2**20
+    mf = _load(_widened(text, n))
+    names, listed = mf.model.feature_names_in_, mf.encoding["feature_names"]
+    assert len(names) == len(listed) == n
+    assert (names[0], names[1023], names[-1]) == ("x1", "x1024", "x1048576")
+    assert all(a is b for a, b in zip(names[::4096], listed[::4096], strict=True))
+    coef = mf.model.coef_.ravel()
+    expected = np.array(json.loads(WIDE.read_text())["model"]["coef"])
+    assert np.array_equal(coef[:1024], expected) and not coef[1024:].any()
+
+
 def test_a_compact_coef_in_a_k_class_file_is_refused_as_such(tmp_path):
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(60, 4)), rng.integers(0, 3, 60)

@@ -46,8 +46,10 @@ def positional_name(j: int) -> str:
 
 
 def positional_names(p: int) -> list[str]:
-    """The names of ``p`` unnamed features: ``x1, …, xp``."""
-    return [positional_name(j) for j in range(p)]
+    """The names of ``p`` unnamed features: ``x1, …, xp``
+    (:func:`positional_name` of each position, its f-string inlined: a call
+    per name doubles the time of millions of them)."""
+    return [f"x{j}" for j in range(1, p + 1)]
 
 
 def _clash(names: Any, fit_intercept: bool) -> bool:

@@ -74,7 +74,12 @@ from .._files import open_regular
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
-from ._compact import check_compact_version, compact_sections, document_bytes
+from ._compact import (
+    check_compact_budget,
+    check_compact_version,
+    compact_sections,
+    document_bytes,
+)
 from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
@@ -443,6 +448,7 @@ def read_model_bytes(
     doc = parse_document(raw, p)
     notes = _check_version(doc, p, strict)
     check_compact_version(doc, p)
+    check_compact_budget(doc, p, MAX_FEATURES)  # all its compact fields expand to
     check_checksum(doc, p)
     check_text_fields(doc, p)
     if strict:
@@ -462,14 +468,15 @@ def read_model_bytes(
         checksum_extra = set(doc["checksum"]) - {"algorithm", "value"}
         if checksum_extra:
             raise _bad(p, f"unknown field(s) {sorted(checksum_extra)} in 'checksum'")
-    model = model_from_dict(doc.get("model"), p, strict=strict)
+    expanded: dict[int, list[str]] = {}  # a rule's names, made once a load
+    model = model_from_dict(doc.get("model"), p, strict=strict, expanded=expanded)
     n_params = model.n_features_in_ + (1 if model.fit_intercept else 0)
     if is_multiclass(model):
         _check_multiclass_version(str(doc["format_version"]), len(model.classes_), p)
         n_params = covariance_size(model)
     covariance, cov_names = _covariance_from_dict(doc.get("covariance"), n_params, p)
     encoding = encoding_from_dict(
-        doc.get("encoding"), model.n_features_in_, p, strict=strict
+        doc.get("encoding"), model.n_features_in_, p, strict=strict, expanded=expanded
     )
     check_label_classes((encoding or {}).get("label"), model.classes_, p)
     _check_reference_version(str(doc["format_version"]), encoding, p)

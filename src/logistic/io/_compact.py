@@ -20,11 +20,14 @@ Reading checks every field before building anything: the indices are
 integers, in ``[0, n_features)``, strictly increasing (a duplicate named as
 such), as many as the values, which are finite; a compact form is accepted
 only in a file of format 1.5 or later. A compact file is small for what it
-expands to, so the loader refuses a width whose arrays (coefficients, and
-names from a rule: about :data:`BYTES_PER_NAME` bytes each) take more than
+expands to, so before building anything the loader adds up what the whole
+file expands to (:func:`check_compact_budget`: coefficients at 8 bytes
+each, the names of a rule at about :data:`BYTES_PER_NAME` bytes each, made
+once and shared by every field holding the same rule, and each further
+field's pointers) and refuses a file whose total takes more than
 1/:data:`MEMORY_SHARE` of the memory this process may use
-(:func:`logistic._memory.fits_memory`), beside the bound every file has
-(:data:`._schema.MAX_FEATURES`).
+(:func:`logistic._memory.fits_memory`), naming each field and its size,
+beside the bound every file has (:data:`._schema.MAX_FEATURES`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ __all__ = [
     "SPARSE_MAX_FRACTION",
     "SPARSE_MIN_FEATURES",
     "SPARSE_VERSION",
+    "check_compact_budget",
     "check_compact_version",
     "coef_from_dict",
     "compact_sections",
@@ -62,9 +66,9 @@ SPARSE_MAX_FRACTION = 1 / 3
 #: Memory of one generated name in the loaded list (``sys.getsizeof("x1048576")``
 #: is 57 bytes, plus the list's pointer), rounded up.
 BYTES_PER_NAME = 72
-#: What a compact form may expand to: at most 1/MEMORY_SHARE of the memory
-#: the process may use for each of its arrays (a file of a few kilobytes may
-#: name millions of features).
+#: What a compact file may expand to: at most 1/MEMORY_SHARE of the memory
+#: the process may use for all of its arrays together (a file of a few
+#: kilobytes may name millions of features).
 MEMORY_SHARE = 4
 #: The prefix of the positional names (``x`` of ``x1``).
 _PREFIX = positional_name(0)[:-1]
@@ -232,10 +236,60 @@ def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
     return coef
 
 
-def names_from_dict(value: Any, n: int | None, path: str, where: str) -> Any:
+def check_compact_budget(doc: dict[str, Any], path: str, max_features: int) -> None:
+    """Refuse a document whose compact fields expand, all together, to more
+    than 1/:data:`MEMORY_SHARE` of the memory this process may use, before
+    any is built, naming each field and its size.
+
+    A compact ``model.coef`` costs 8 bytes a feature of
+    ``model.n_features_in``; the names of a rule :data:`BYTES_PER_NAME` each,
+    once (one load makes them once: :func:`names_from_dict`'s ``expanded``),
+    and 8 bytes a name for each further holder (the encoding's list, the
+    model's array of names). Fields the field checks refuse before building
+    them are left to those checks and their messages: a width that is no
+    integer in ``[0, max_features]``, a rule whose count is not the width."""
+    model, encoding = doc.get("model"), doc.get("encoding")
+    model = model if isinstance(model, dict) else {}
+    encoding = encoding if isinstance(encoding, dict) else {}
+    n = model.get("n_features_in")
+    if type(n) is not int or not 0 <= n <= max_features:
+        return
+    sizes: dict[str, int] = {}
+    if isinstance(model.get("coef"), dict):
+        sizes["model.coef"] = 8 * n
+    strings = BYTES_PER_NAME - 8  # a name's string, counted at its first field
+    for where, section in (("model", model), ("encoding", encoding)):
+        rule = section.get("feature_names")
+        if not isinstance(rule, dict) or rule.get("count") != n:
+            continue
+        holders = 2 if where == "model" else 1  # the list, the model's array
+        sizes[f"{where}.feature_names"] = (strings + 8 * holders) * n
+        strings = 0
+    total = sum(sizes.values())
+    if sizes and not fits_memory(total * MEMORY_SHARE):
+        parts = ", ".join(f"'{k}' {format_bytes(v)}" for k, v in sizes.items())
+        raise _bad(
+            path,
+            f"compact fields expand to {format_bytes(total)} in all ({parts}), "
+            f"more than 1/{MEMORY_SHARE} of the memory this process may use; a "
+            "file written for a larger machine loads there",
+        )
+
+
+def names_from_dict(
+    value: Any,
+    n: int | None,
+    path: str,
+    where: str,
+    expanded: dict[int, list[str]] | None = None,
+) -> Any:
     """``value`` (a field of names), with a generation rule replaced by the
     names it generates; any other value unchanged, for the field's own
-    check. ``n``: the count the names must have (None: any)."""
+    check. ``n``: the count the names must have (None: any).
+
+    ``expanded``: the names this load has made, by count; a rule of a count
+    made before returns that list (the strings are made once however many
+    fields hold the rule), one of a new count is added."""
     if not isinstance(value, dict):
         return value
     if sorted(value) != sorted(_RULE_KEYS) or value["generated"] != _PREFIX:
@@ -251,8 +305,13 @@ def names_from_dict(value: Any, n: int | None, path: str, where: str) -> Any:
             f"field '{where}.count' must be the number of features"
             f"{'' if n is None else f' ({n})'}, got {count!r:.40}",
         )
+    if expanded is not None and count in expanded:
+        return expanded[count]
     _check_width(count, path, f"{where}.count", BYTES_PER_NAME)
-    return positional_names(count)
+    names = positional_names(count)
+    if expanded is not None:
+        expanded[count] = names
+    return names
 
 
 def _is_compact(doc: dict[str, Any]) -> str | None:

@@ -341,9 +341,16 @@ def frame_encoding_from_dict(value: Any, n: int, path: str) -> dict[str, Any]:
 
 
 def encoding_from_dict(
-    enc: Any, n_features: int, path: str, *, strict: bool = False
+    enc: Any,
+    n_features: int,
+    path: str,
+    *,
+    strict: bool = False,
+    expanded: dict[int, list[str]] | None = None,
 ) -> dict[str, Any] | None:
-    """The checked ``encoding`` section for a model with ``n_features`` features."""
+    """The checked ``encoding`` section for a model with ``n_features``
+    features (``expanded``: names made from rules by this load, reused:
+    :func:`._compact.names_from_dict`)."""
     if enc is None:
         return None
     if not isinstance(enc, dict):
@@ -368,7 +375,7 @@ def encoding_from_dict(
         out[key] = _name(enc.get(key), path, f"encoding.{key}", optional=True)
     stored = enc.get("feature_names")
     out["feature_names"] = names_from_dict(  # a rule (1.5: ._compact) expanded
-        stored, n_features, path, "encoding.feature_names"
+        stored, n_features, path, "encoding.feature_names", expanded
     )
     if out["feature_names"] is stored:  # a list: generated names need no check
         _names(stored, path, "encoding.feature_names", n_features)

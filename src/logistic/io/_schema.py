@@ -346,9 +346,15 @@ _MODEL_FIELDS = frozenset(
 
 
 def model_from_dict(
-    d: Any, path: str = "<memory>", *, strict: bool = False
+    d: Any,
+    path: str = "<memory>",
+    *,
+    strict: bool = False,
+    expanded: dict[int, list[str]] | None = None,
 ) -> LogisticRegression:
-    """Rebuild a fitted estimator from the ``model`` section (each field validated)."""
+    """Rebuild a fitted estimator from the ``model`` section (each field
+    validated; ``expanded``: the names the load has made from rules, shared
+    with the encoding's: :func:`._compact.names_from_dict`)."""
     from ..estimator import LogisticRegression
 
     name = _field(d, "estimator", str, path, "model.")
@@ -404,7 +410,9 @@ def model_from_dict(
     if len(coef) > 2:
         _multinomial.check_binary_only(model, path)
     model.n_features_in_ = n
-    names = names_from_dict(d.get("feature_names"), n, path, "model.feature_names")
+    names = names_from_dict(
+        d.get("feature_names"), n, path, "model.feature_names", expanded
+    )
     names = _check_names(names, n, path) if names is d.get("feature_names") else names
     if names is not None:
         model.feature_names_in_ = np.array(names, dtype=object)
