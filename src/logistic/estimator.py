@@ -1,9 +1,8 @@
 """scikit-learn compatible binary ``LogisticRegression``: the one fit path.
 
 Convention: ``__init__`` stores arguments unchanged; ``fit`` validates them
-(:mod:`logistic._estimator_params`; the data: :mod:`logistic._validation`) and is
-the only code that drives a fit, for arrays, files, block callables and Dask
-collections alike:
+(:mod:`logistic._estimator_params`; the data: :mod:`logistic._validation`) and is the
+only code that drives a fit, for arrays, files, block callables and Dask collections:
 
 1. the data become a backend (:class:`logistic._typing.Backend`): validated in-memory
    arrays an :class:`~logistic.backends.InMemory` with labels encoded once

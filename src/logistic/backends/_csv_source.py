@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .._exceptions import DataValidationError
+from .._record_batches import ExactIntegers, batches_after
 from .._text_decoding import undecodable_csv
 from ..formats import (
     compression_of,
@@ -35,8 +36,6 @@ from ..formats import (
     row_line,
     unclosed_quote,
 )
-from ..tabular._chunk_integers import ExactIntegers
-from ..tabular._streamed_numbers import batches_after
 from ._column_spec import _ColumnSpec
 from ._sources import (
     _NOT_A_NUMBER,
@@ -338,7 +337,7 @@ class CSVSource:
         first block holds as integers or not at all: the whole file may hold
         them as int64, as the in-memory reader infers (its integers beyond
         ±2**53 refused, or rounded for a weight or an offset, by
-        :func:`._sources._column_to_numpy`; :mod:`..tabular._chunk_integers`)."""
+        :func:`._sources._column_to_numpy`; :mod:`.._record_batches`)."""
         import pyarrow as pa
 
         return [
@@ -355,7 +354,7 @@ class CSVSource:
         """``reread(name, type, skip)``: column ``name`` read again alone as
         ``type`` from the file's row ``skip`` on, in batches of ``rows[0]``
         rows (the main reader's batch at hand) as they are asked for (for
-        :class:`..tabular._chunk_integers.ExactIntegers`). Reader errors are
+        :class:`.._record_batches.ExactIntegers`). Reader errors are
         pyarrow's own (a value that is not an integer: the file is read as
         floats)."""
 

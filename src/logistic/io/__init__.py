@@ -81,6 +81,7 @@ from ._compact import (
     document_bytes,
 )
 from ._consistency import check_covariance_names, check_theta, names_to_write
+from ._correction_fields import check_correction_version, correction_version
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
 from ._encoding import encoding_from_dict
@@ -100,8 +101,6 @@ from ._schema import (
     _canonical,
     _jsonable,
     _library_version,
-    check_correction_version,
-    correction_version,
     model_from_dict,
     model_to_dict,
 )

@@ -30,6 +30,7 @@ from .._offset_use import OFFSET_ATTR
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
 from ._compact import coef_from_dict, names_from_dict
+from ._correction_fields import check_correction_params
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
 from ._fields import is_finite_number as _is_finite_number
 from ._target_name import read_target_name, storable_target_name
@@ -44,10 +45,6 @@ FORMAT_NAME = "logistic-model"
 #: sparse coefficients and generated names as 1.5: :mod:`._compact`);
 #: a newer major is refused.
 FORMAT_VERSION = (1, 5)
-#: The format version that adds ``model.params.firth_correction`` (FLIC, FLAC:
-#: :mod:`logistic._firth_correction`): a build that reads 1.3 at most would
-#: load such a file as an uncorrected Firth fit, so it is told the file is newer.
-FIRTH_CORRECTION_VERSION = (1, 4)
 #: Files larger than this are refused before being read (P07).
 MAX_BYTES = 512 * 2**20
 #: Largest feature count a model file may claim (P07).
@@ -214,43 +211,6 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     return section
 
 
-def correction_version(model: Any, version: tuple[int, int]) -> tuple[int, int]:
-    """``version``, raised to :data:`FIRTH_CORRECTION_VERSION` for a model
-    with a ``firth_correction``."""
-    if getattr(model, "firth_correction", None) is None:
-        return version
-    return max(version, FIRTH_CORRECTION_VERSION)
-
-
-def check_correction_version(version: str, model: Any, path: str) -> None:
-    """Refuse a ``firth_correction`` in a file that claims an older format."""
-    kind = getattr(model, "firth_correction", None)
-    major, minor = (int(v) for v in version.split("."))
-    if kind is not None and (major, minor) < FIRTH_CORRECTION_VERSION:
-        need = "{}.{}".format(*FIRTH_CORRECTION_VERSION)
-        raise _bad(
-            path,
-            f"field 'format_version' is {version} but 'model.params.firth_correction'"
-            f" is {kind!r:.20} (format {need} or later)",
-        )
-
-
-def _check_correction_params(model: Any, path: str) -> None:
-    """Refuse a ``firth_correction`` that the file's other settings exclude,
-    as ``fit`` does: such coefficients are no fit the settings describe."""
-    from .._firth_correction import correction_conflict
-
-    conflict = correction_conflict(model)
-    if conflict is not None:
-        value = model.penalty if conflict == "penalty" else "false"
-        raise _bad(
-            path,
-            f"field 'model.params.firth_correction' is {model.firth_correction!r}, "
-            f"which needs {'Firth' if conflict == 'penalty' else 'an intercept'}"
-            f", but 'model.params.{conflict}' is {value!s:.20}",
-        )
-
-
 def _params_from_json(params: Any, path: str, strict: bool, cls: Any) -> dict[str, Any]:
     from .._constraints import validate_params
     from .._exceptions import InvalidParameterError
@@ -401,7 +361,7 @@ def model_from_dict(
     model = LogisticRegression(
         **_params_from_json(d.get("params"), path, strict, LogisticRegression)
     )
-    _check_correction_params(model, path)
+    check_correction_params(model, path)
     model.coef_ = coef
     model.intercept_ = intercept
     model.classes_ = classes_from_dict(d.get("classes"), path, max(len(coef), 2))

@@ -25,7 +25,7 @@ Conventions (owned here):
   is the same float64 either way up to 2**53; a chunk holding a value of
   2**53 or more has the column read again as int64, its exact integers
   where the whole file holds integers only, as the in-memory reader reads
-  and refuses them: :mod:`._chunk_integers`), booleans as booleans, text as
+  and refuses them: :mod:`logistic._record_batches`), booleans as booleans, text as
   text. A word in a column of numbers after the first
   block is the in-memory reader's error, its first line and count found by
   reading that column again (:func:`._streamed_numbers.streamed_garbage`).
@@ -51,8 +51,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._exceptions import DataValidationError
+from .._record_batches import ExactIntegers
 from ..formats import plain_rows, row_line, sniff_format, unclosed_quote
-from ._chunk_integers import ExactIntegers
 from ._csv_errors import csv_error, undecodable
 from ._encoding import (
     UTF8,
@@ -392,7 +392,7 @@ class ChunkedFile:
     def _integer_columns(self, types: dict[str, Any]) -> list[str]:
         """The columns read as float64 that the first block holds as
         integers or not at all: the whole file may hold them as int64
-        (:mod:`._chunk_integers`)."""
+        (:mod:`logistic._record_batches`)."""
         import pyarrow as pa
 
         return [
@@ -405,10 +405,10 @@ class ChunkedFile:
     def _reread(self, chunk_rows: int) -> Any:
         """``reread(name, type, skip)``: column ``name`` read again alone as
         ``type``, in tables of the chunks' rows from the file's row ``skip``
-        on (for :class:`._chunk_integers.ExactIntegers`)."""
+        on (for :class:`logistic._record_batches.ExactIntegers`)."""
         import pyarrow.csv as pacsv
 
-        from ._streamed_numbers import batches_after
+        from .._record_batches import batches_after
 
         def reread(name: str, kind: Any, skip: int) -> Iterator[Any]:
             convert = pacsv.ConvertOptions(
@@ -449,7 +449,7 @@ class ChunkedFile:
         to :data:`._read.CSV_BLOCK_BYTES` (the in-memory reader's)."""
         import pyarrow as pa
 
-        from ._streamed_numbers import batches_after
+        from .._record_batches import batches_after
 
         block, done = MIN_BLOCK_BYTES, 0
         while True:

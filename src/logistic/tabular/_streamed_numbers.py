@@ -19,6 +19,7 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._number_text import mostly_numbers
+from .._record_batches import batches_after
 from ._columns import (
     _csv_reader,
     _mostly_numbers,
@@ -30,7 +31,6 @@ from ._read import RawData
 
 __all__ = [
     "WHOLE_DECIMALS",
-    "batches_after",
     "check_streamed_head",
     "csv_line",
     "integer_labels_then",
@@ -193,14 +193,3 @@ def csv_line(path: str, delimiter: str | None, header: list[str], row: int) -> s
     in-memory reader names it (``line 7``), the file's line breaks counted:
     for an error found out of core, the file not held."""
     return _line(path, delimiter, header, row + 1, row)
-
-
-def batches_after(batches: Any, skip: int) -> Any:
-    """The record batches of ``batches`` past their first ``skip`` rows (a
-    reader opened again with larger blocks, past the rows already yielded)."""
-    for batch in batches:
-        if skip >= batch.num_rows:
-            skip -= batch.num_rows
-            continue
-        batch, skip = batch.slice(skip), 0
-        yield batch

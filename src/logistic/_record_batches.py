@@ -1,14 +1,16 @@
-"""Integers beyond ±2**53 in a CSV file read in chunks, held exactly where the
-in-memory reader holds them (:class:`ExactIntegers`, for
-:class:`._chunks.ChunkedFile`, and for the streamed fit's
-:class:`logistic.backends._csv_source.CSVSource`).
+"""Record batches of a CSV file read in chunks, for the chunked readers of both
+layers (:class:`logistic.tabular._chunks.ChunkedFile` and the streamed fit's
+:class:`logistic.backends._csv_source.CSVSource`, which cannot import
+``tabular``: it imports ``backends``): the batches past the rows a reader
+opened again has already yielded (:func:`batches_after`), and integers beyond
+±2**53 held exactly where the in-memory reader holds them (:class:`ExactIntegers`).
 
 The chunked reader takes a column's type from the file's first block, and
 reads a column of integers there (or of no value there) as float64 so that
 a later ``2.5`` reads. The in-memory reader infers the type from the whole
 file: a column whose every value is an integer is int64, and an int64
 feature holding a value beyond ±2**53 is refused
-(:func:`._columns.numeric_column`), where float64 would hold its nearest
+(:func:`logistic.tabular._columns.numeric_column`), where float64 would hold its nearest
 float silently. So when a chunk's float64 column holds a finite value of at
 least 2**53 (``9007199254740993`` reads as 2**53), the column is read again
 alone as int64 over the whole file: if every value converts (pyarrow's own
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .._arrow_numpy import EXACT_INT, floats
+from ._arrow_numpy import EXACT_INT, floats
 
 __all__ = ["ExactIntegers"]
 
@@ -104,3 +106,14 @@ def _large(column: Any) -> bool:
         return False  # no value, or every one within ±2**53 (NaN skipped)
     values = np.abs(floats(column))
     return bool((np.isfinite(values) & (values >= EXACT_INT)).any())
+
+
+def batches_after(batches: Any, skip: int) -> Any:
+    """The record batches of ``batches`` past their first ``skip`` rows (a
+    reader opened again with larger blocks, past the rows already yielded)."""
+    for batch in batches:
+        if skip >= batch.num_rows:
+            skip -= batch.num_rows
+            continue
+        batch, skip = batch.slice(skip), 0
+        yield batch
