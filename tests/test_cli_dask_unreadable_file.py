@@ -9,7 +9,8 @@ returns it, as it does a missing value. The message also said "... refit..
 The fit stops rather than continue without these rows", a task failure's
 words with a doubled period.
 
-Run in a fresh interpreter: the workers' standard error is the CLI's own.
+The Dask fits run in a fresh interpreter (its workers share its standard
+error); the streamed ones, which start no worker, in the test process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import run_cli_process
+from conftest import run_cli, run_cli_process
 
 pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
@@ -31,17 +32,30 @@ def _write(path, columns=("a", "b", "y"), seed=0) -> None:
     pq.write_table(pa.table(dict(zip(columns, (x[:, 0], x[:, 1], y), strict=True))), path)
 
 
-def _fit(directory, *args: str) -> tuple[int, str, str]:
-    return run_cli_process(directory, ["fit", "parts", "-t", "y", *args, "-o", "m.json", "-q"])
+@pytest.fixture
+def fit(tmp_path, monkeypatch, capsys):
+    """``fit parts -t y ARGS -o m.json -q`` in ``tmp_path``: (code, out, err).
+    A Dask fit (``--workers``) in a fresh interpreter, whose standard error
+    its workers share; any other fit in this process (an interpreter's start
+    less, ~2-4 s on a loaded host)."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        argv = ["fit", "parts", "-t", "y", *args, "-o", "m.json", "-q"]
+        if "--workers" in args:
+            return run_cli_process(tmp_path, argv)
+        return run_cli(capsys, argv)
+
+    return run
 
 
-def test_a_corrupt_file_prints_one_line(tmp_path):
+def test_a_corrupt_file_prints_one_line(tmp_path, fit):
     (tmp_path / "parts").mkdir()
     _write(tmp_path / "parts" / "p0.parquet")
     _write(tmp_path / "parts" / "p1.parquet", seed=1)
     raw = (tmp_path / "parts" / "p1.parquet").read_bytes()
     (tmp_path / "parts" / "p1.parquet").write_bytes(raw[:300] + b"PAR1")
-    code, out, err = _fit(tmp_path, "--workers", "2")
+    code, out, err = fit("--workers", "2")
     assert (code, out) == (65, ""), err
     assert err.startswith("error: partition 1: cannot read parts/p1.parquet: "), err
     assert err.endswith(
@@ -52,7 +66,7 @@ def test_a_corrupt_file_prints_one_line(tmp_path):
     assert not (tmp_path / "m.json").exists()
 
 
-def test_a_file_without_a_column_is_named_as_the_streamed_fit_names_it(tmp_path):
+def test_a_file_without_a_column_is_named_as_the_streamed_fit_names_it(tmp_path, fit):
     (tmp_path / "parts").mkdir()
     _write(tmp_path / "parts" / "p0.parquet")
     _write(tmp_path / "parts" / "p1.parquet", columns=("a", "c", "y"), seed=1)
@@ -60,12 +74,12 @@ def test_a_file_without_a_column_is_named_as_the_streamed_fit_names_it(tmp_path)
         "parts/p1.parquet: missing column(s) ['b']; columns are matched by name and "
         "every file must hold the same columns (found ['a', 'c', 'y'])\n"
     )
-    assert _fit(tmp_path, "--stream") == (65, "", f"error: {said}")
-    assert _fit(tmp_path, "--workers", "2") == (65, "", f"error: partition 1: {said}")
+    assert fit("--stream") == (65, "", f"error: {said}")
+    assert fit("--workers", "2") == (65, "", f"error: partition 1: {said}")
 
 
 @pytest.mark.parametrize("how", [("--stream",), ("--workers", "2")])
-def test_a_later_file_with_an_extra_column_is_refused_in_either_order(tmp_path, how):
+def test_a_later_file_with_an_extra_column_is_refused_in_either_order(tmp_path, fit, how):
     # the features are every column but the label's: a column only a later file
     # holds was left out silently when that file came second, and refused
     # ("missing column") when it came first
@@ -75,14 +89,14 @@ def test_a_later_file_with_an_extra_column_is_refused_in_either_order(tmp_path, 
     table = pa.table({"a": rng.normal(size=50), "b": rng.normal(size=50),
                       "z": rng.normal(size=50), "y": np.arange(50) % 2})  # fmt: skip
     pq.write_table(table, tmp_path / "parts" / "p1.parquet")
-    code, out, err = _fit(tmp_path, *how)
+    code, out, err = fit(*how)
     assert (code, out) == (65, ""), err
     assert err == (
         "error: parts/p1.parquet has column(s) ['z'] that p0.parquet (the first "
         "file) does not; every file of a Parquet directory must hold the same "
         "columns (matched by name), or name the features with --features\n"
     )
-    code, _, err = _fit(tmp_path, *how, "--features", "a,b")  # named: z is not one
+    code, _, err = fit(*how, "--features", "a,b")  # named: z is not one
     assert code == 0, err
 
 
@@ -116,12 +130,12 @@ def _two_parts(tmp_path, later_extra="c", index=False):
     frame.to_parquet(tmp_path / "parts" / "p1.parquet", index=index)
 
 
-def test_a_later_files_pandas_index_is_no_extra_column(tmp_path):
+def test_a_later_files_pandas_index_is_no_extra_column(tmp_path, fit):
     from logistic import LogisticRegression
     from logistic.backends import Chunked
 
     _two_parts(tmp_path, later_extra="b2", index=True)
-    code, _, err = _fit(tmp_path, "--stream")
+    code, _, err = fit("--stream")
     assert code == 65 and "has column(s) ['b2'] that" in err, err  # not 'key'
     with pytest.raises(Exception, match=r"column\(s\) \['b2'\] that"):
         data = Chunked.from_parquet(tmp_path / "parts", target="y", cache=False)
@@ -145,7 +159,7 @@ def test_a_cache_entry_of_named_features_does_not_serve_automatic_ones(
 @pytest.mark.parametrize("how", [("--stream",), ("--workers", "2")])
 @pytest.mark.parametrize("first_has_it", [True, False])
 def test_drop_of_a_column_only_some_files_hold_is_accepted_in_either_order(
-    tmp_path, how, first_has_it
+    tmp_path, fit, how, first_has_it
 ):
     # `--drop c` where only the first file held c was accepted, where only a
     # later file held it refused ("--drop column 'c' not found"): the order
@@ -159,7 +173,7 @@ def test_drop_of_a_column_only_some_files_hold_is_accepted_in_either_order(
             columns["c"] = rng.normal(size=300)
         columns["y"] = (x[:, 0] + rng.normal(size=300) > 0).astype(np.int64)
         pq.write_table(pa.table(columns), tmp_path / "parts" / f"{name}.parquet")
-    code, _, err = _fit(tmp_path, *how, "--drop", "c")
+    code, _, err = fit(*how, "--drop", "c")
     assert code == 0, err
     import json
 
@@ -167,10 +181,10 @@ def test_drop_of_a_column_only_some_files_hold_is_accepted_in_either_order(
     assert model["model"]["feature_names"] == ["a", "b"]
 
 
-def test_drop_of_a_column_no_file_holds_is_refused_by_name(tmp_path):
+def test_drop_of_a_column_no_file_holds_is_refused_by_name(tmp_path, fit):
     (tmp_path / "parts").mkdir()
     _write(tmp_path / "parts" / "p0.parquet")
     _write(tmp_path / "parts" / "p1.parquet", seed=1)
-    code, out, err = _fit(tmp_path, "--stream", "--drop", "nope")
+    code, out, err = fit("--stream", "--drop", "nope")
     assert (code, out) == (65, ""), err  # as in memory: a column of the data
     assert err.startswith("error: --drop column 'nope' not found in parts"), err
