@@ -104,6 +104,21 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def rewrite_model_file(path: Path, edit: Any) -> Path:
+    """Edit a model file's JSON with ``edit(doc)`` and recompute its checksum:
+    a *valid* file whose fields the load checks must judge."""
+    import hashlib
+    import json
+
+    from logistic import io as lio
+
+    doc = json.loads(path.read_text())
+    edit(doc)
+    doc["checksum"]["value"] = hashlib.sha256(lio._canonical(doc)).hexdigest()
+    path.write_text(json.dumps(doc))
+    return path
+
+
 def data_path(*parts: str) -> Path:
     """Path of a test dataset file, ``data_path("a9a", "a9a.gz")``; raises if missing."""
     if parts and parts[0] in INSTALLED:

@@ -28,7 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import logistic
-from conftest import run_cli
+from conftest import rewrite_model_file, run_cli
 from logistic import ModelFormatError
 from logistic import io as lio
 from logistic.io import _compact
@@ -39,13 +39,7 @@ NARROW = FIXTURES / "narrow_l2_format1_1.json"
 EPOCH = "1796601600"  # SOURCE_DATE_EPOCH the fixtures were written under
 
 
-def _rewrite(path: Path, edit) -> Path:
-    """Edit a model file's JSON and recompute its checksum (a *valid* file)."""
-    doc = json.loads(path.read_text())
-    edit(doc)
-    doc["checksum"]["value"] = hashlib.sha256(lio._canonical(doc)).hexdigest()
-    path.write_text(json.dumps(doc))
-    return path
+_rewrite = rewrite_model_file
 
 
 @pytest.fixture

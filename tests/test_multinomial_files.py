@@ -11,10 +11,8 @@ stored in the model file's encoding and checked there.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logistic
-from conftest import data_path
+from conftest import data_path, rewrite_model_file
 from logistic import DataValidationError, LogisticRegression, ModelFormatError
 from logistic import io as lio
 from logistic._exceptions import PerfectSeparationWarning
@@ -59,13 +57,7 @@ def anes96():
     return X, y
 
 
-def _rewrite(path: Path, edit) -> Path:
-    """Edit a model file's JSON and recompute its checksum (a *valid* file)."""
-    doc = json.loads(path.read_text())
-    edit(doc)
-    doc["checksum"]["value"] = hashlib.sha256(lio._canonical(doc)).hexdigest()
-    path.write_text(json.dumps(doc))
-    return path
+_rewrite = rewrite_model_file
 
 
 def _fit(X, y, **params):
