@@ -305,12 +305,8 @@ class CSVSource:
             while True:
                 try:
                     with closing(self._batches(block, convert)) as batches:
-                        for batch in batches:
-                            if skip:  # rows a smaller block's reading yielded
-                                if batch.num_rows <= skip:
-                                    skip -= batch.num_rows
-                                    continue
-                                batch, skip = batch.slice(skip), 0
+                        # past the rows a smaller block's reading yielded
+                        for batch in batches_after(batches, skip):
                             rows[0] = batch.num_rows
                             batch = exact.table(batch, row0)
                             yield _batch_to_chunk(
