@@ -64,6 +64,8 @@ from .._numerics import MAX_BACKTRACKS
 from .._typing import FloatArray
 from ..solvers._linesearch import armijo, backtrack, negligible
 from ._hypothesis import LRTestResult, chi2_sf
+from ._profile_frames import CentredPoints
+from ._profile_frames import frame as _frame
 
 __all__ = [
     "CentredPoints",
@@ -102,43 +104,6 @@ class LikelihoodPoints:
         except LinAlgError:
             return FirthPoint(theta, np.inf, value, 0.0, None)
         return FirthPoint(theta, value, value, 0.0, factor, grad)
-
-
-class CentredPoints:
-    """Firth's penalized likelihood of a fit with an intercept in two
-    coordinate systems (:mod:`logistic._firth_centred`): ``original``, the
-    user's, and ``inner``, the centred copy's, where the information is
-    summed about the columns' means. A slope held at ``c`` is the centred
-    coordinate ``θ'_j = σ_j c`` held (the other coordinates are an invertible
-    map of the user's other ones), so profiles and tests that hold slopes
-    only run in the centred coordinates (:func:`_frame`); one that holds the
-    intercept, a combination of the centred coordinates, in the user's. The
-    penalized log-likelihood differs between the two by a constant only,
-    which every difference of them cancels."""
-
-    def __init__(self, objective: Any, centred: Any) -> None:
-        from .._firth import FirthObjective
-
-        self.objective = objective
-        self.centred = centred
-        self.original = FirthObjective(objective)
-        self.inner = FirthObjective(centred.objective)
-
-    def point(self, theta: FloatArray) -> FirthPoint:
-        """The user's point at ``theta`` (its value for the fit's own ``ℓ*``)."""
-        return self.original.point(theta)
-
-
-def _frame(fo: Any, theta: FloatArray, held: Any) -> tuple[Any, FloatArray, Any]:
-    """``(points, θ, s)`` in which to hold the coefficients ``held``
-    (objective indices) of ``theta``: a :class:`CentredPoints`' centred ones
-    (``s`` the scales, ``θ'_G = s_G θ_G``) where every held one is a slope,
-    else ``fo`` as it is (``s`` None: ``θ_G`` itself)."""
-    if not isinstance(fo, CentredPoints):
-        return fo, theta, None
-    if np.any(np.atleast_1d(np.asarray(held)) >= fo.objective.n_features):
-        return fo.original, theta, None  # the intercept is held
-    return fo.inner, fo.centred.from_original(theta), fo.centred.scale
 
 
 def _newton_step(fo: Any, pt: FirthPoint, free: Any) -> tuple[FloatArray, float, bool]:
