@@ -36,6 +36,8 @@ X's dtype; a sparse X is densified for it only when some column lies over
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -55,9 +57,15 @@ __all__ = [
     "centred_firth",
     "centred_information",
     "centres",
+    "shared_copy",
 ]
 
 F64 = np.float64
+
+#: the objective's attribute where :func:`shared_copy` keeps its copy
+_SHARED = "_centred_firth_shared"
+#: :func:`shared_copy` is on, and no copy is made yet; it is off
+_UNMADE, _OFF = object(), object()
 
 
 class CentredInformation(NamedTuple):
@@ -191,11 +199,36 @@ def centred_firth(
     """The centred problem of ``objective`` (module docstring), or None where
     its coordinates stay the user's. ``view``: its standardized view, when
     built already."""
+    kept = vars(objective).get(_SHARED, _OFF)
+    if kept is not _OFF and kept is not _UNMADE:
+        return kept  # type: ignore[no-any-return]  # the copy, or None
     if not centres(objective):
-        return None
-    if view is None or view.base is not objective:
-        view = ScaledObjective(objective)
-    return CentredFirth(objective, view, objective.data.rows().X)
+        made = None
+    else:
+        if view is None or view.base is not objective:
+            view = ScaledObjective(objective)
+        made = CentredFirth(objective, view, objective.data.rows().X)
+    if kept is _UNMADE:
+        setattr(objective, _SHARED, made)
+    return made
+
+
+@contextmanager
+def shared_copy(objective: LogisticObjective) -> Iterator[None]:
+    """Within it, :func:`centred_firth` of ``objective`` makes its centred
+    copy once and gives that one to every later caller: a fit's solver,
+    FLAC's refit and the kept information (:class:`CentredInformation`), or
+    inference's check of the training rows and its information, each made
+    its own copy (a sparse X far from 0 densified each time). The copy is
+    dropped at its end; nested, the outer one's holds."""
+    if _SHARED in vars(objective):
+        yield
+        return
+    setattr(objective, _SHARED, _UNMADE)
+    try:
+        yield
+    finally:
+        delattr(objective, _SHARED)
 
 
 def centres(objective: LogisticObjective) -> bool:

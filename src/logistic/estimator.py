@@ -51,6 +51,7 @@ from ._estimator_params import (
 )
 from ._estimator_protocol import EstimatorProtocol, NotFittedError, available_if
 from ._file_marks import forget_file_marks
+from ._firth_centred import shared_copy
 from ._firth_correction import correct_firth, corrected_statistics
 from ._fit_aliased import aliased_at_zero
 from ._fit_steps import (
@@ -480,27 +481,28 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             resume,
             force_resume,
         )
-        result = solve(
-            name,
-            objective,
-            self._initial_theta(objective),
-            tol=tol,
-            max_iter=self.max_iter,
-            l1=l1,
-            verbose=self.verbose,
-            random_state=self.random_state,
-            callback=callback,
-            view=view,
-            checkpoint=ckpt,
-        )  # warns itself if not converged
-        unpenalised = l1 == 0 and objective.l2 == 0
-        separation = None
-        if unpenalised and self.penalty != "firth":
-            separation = check_fit_separation(objective, result, view, grouped)
-        result, cov, centred = correct_firth(self, objective, result, tol)
-        kept = fit_statistics(objective, result, grouped, unpenalised, self)
-        firth = (objective, result.coef) if self.penalty == "firth" else None
-        stats = corrected_statistics(kept, cov, centred, firth=firth)
+        with shared_copy(objective):  # a Firth fit's one centred copy of the rows
+            result = solve(
+                name,
+                objective,
+                self._initial_theta(objective),
+                tol=tol,
+                max_iter=self.max_iter,
+                l1=l1,
+                verbose=self.verbose,
+                random_state=self.random_state,
+                callback=callback,
+                view=view,
+                checkpoint=ckpt,
+            )  # warns itself if not converged
+            unpenalised = l1 == 0 and objective.l2 == 0
+            separation = None
+            if unpenalised and self.penalty != "firth":
+                separation = check_fit_separation(objective, result, view, grouped)
+            result, cov, centred = correct_firth(self, objective, result, tol)
+            kept = fit_statistics(objective, result, grouped, unpenalised, self)
+            firth = (objective, result.coef) if self.penalty == "firth" else None
+            stats = corrected_statistics(kept, cov, centred, firth=firth)
         stats = design_aliasing(stats, objective.data, separation)
         if self.penalty is None:
             result, stats = aliased_at_zero(
@@ -563,13 +565,10 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         stats: Any = None,
         encoding: dict[str, Any] | None = None,
     ) -> None:
-        """Assign the fitted attributes (only after a successful solve).
-
-        The one place fitted state is written, for every kind of data.
-        ``stats``: what inference needs of the data
-        (:mod:`logistic.inference._stored`), or None; ``encoding``: the
-        DataFrame encoding (:mod:`logistic._frame_encoding`), or None.
-        """
+        """Assign the fitted attributes (only after a successful solve): the
+        one place fitted state is written, for every kind of data. ``stats``:
+        what inference needs of the data (:mod:`logistic.inference._stored`),
+        or None; ``encoding``: the DataFrame encoding, or None."""
         vars(self).pop("_partial_state", None)  # ends a stream; a fit that raises not
         backend = objective.data
         w, b = objective.split(result.coef)

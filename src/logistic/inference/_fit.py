@@ -47,7 +47,7 @@ from .._exceptions import (
     warn,
 )
 from .._feature_names import positional_names
-from .._firth_centred import centred_information
+from .._firth_centred import centred_information, shared_copy
 from .._firth_correction import corrected_kind
 from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
@@ -555,12 +555,13 @@ def _with_data(
     if corrected is not None:  # FLIC, FLAC: the covariance kept at fit
         stats = check_corrected_data(corrected, kept, stats)
     elif firth:
-        check_matches_fit(model, objective, theta, firth)
-        # the information in centred coordinates: fit's, or from these rows
-        kept_centred = getattr(kept, "centred", None)
-        stats = stats._replace(
-            centred=kept_centred or centred_information(objective, theta)
-        )
+        with shared_copy(objective):  # one centred copy for the check and this
+            check_matches_fit(model, objective, theta, firth)
+            # the information in centred coordinates: fit's, or from these rows
+            kept_centred = getattr(kept, "centred", None)
+            stats = stats._replace(
+                centred=kept_centred or centred_information(objective, theta)
+            )
     else:  # aliased parameters left out: a gradient of the rounding's size
         with np.errstate(all="ignore"):
             aliased = statistics_aliased(stats)

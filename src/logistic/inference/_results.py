@@ -539,10 +539,17 @@ class InferenceResults(
         self, alpha: float = 0.05, title: str | None = None, odds_ratios: Any = False
     ) -> Summary:
         """A :class:`~logistic.inference.Summary` (text, HTML, Markdown);
-        ``odds_ratios=True``/``"wald"``/``"profile"`` shows odds ratios."""
+        ``odds_ratios=True``/``"wald"``/``"profile"`` shows odds ratios. A
+        Firth fit's profile intervals and penalized LR tests share one
+        centred copy of the rows (:func:`logistic._firth_centred.shared_copy`)."""
+        from contextlib import nullcontext
+
+        from .._firth_centred import shared_copy
         from ._summary import Summary
 
-        return Summary(self, alpha=alpha, title=title, odds_ratios=odds_ratios)
+        rows = self._objective if self.method == "Firth" else None
+        with shared_copy(rows) if rows is not None else nullcontext():
+            return Summary(self, alpha=alpha, title=title, odds_ratios=odds_ratios)
 
     def __repr__(self) -> str:
         kind = "grouped " if self.grouped else ""
