@@ -25,20 +25,26 @@ covariance back with ``T``; the sample weights and the offset are the rows'
 own, unchanged. FLAC's augmented fit (:mod:`logistic._firth_correction`)
 runs on the same copy.
 
-Where the copy is not made the coordinates stay the user's: without an
-intercept (the invariance needs it: centring a column then changes the
-model), with an L2 term beside the penalty (not invariant under scaling),
-for rows not held in memory, and where the dense copy does not fit
-the process's memory (:func:`logistic._memory.fits_memory`; the copy has
-X's dtype; a sparse X is densified for it only when some column lies over
-:data:`~logistic._numerics.FAR_FROM_CENTRE` times its spread from 0).
+Rows not held in memory (out of core, Dask: a Firth model's inference on
+its training rows given as such a backend, or the solver called on them) are
+not copied: each block is centred as it is read (:class:`CentredRows`, one
+block's dense copy at a time), the same map ``T``.
+
+The coordinates stay the user's: without an intercept (the invariance needs
+it: centring a column then changes the model), with an L2 term beside the
+penalty (not invariant under scaling), for a sparse X none of whose columns
+lies over :data:`~logistic._numerics.FAR_FROM_CENTRE` times its spread from
+0 (centring densifies it), and where the dense copy of rows in memory does
+not fit the process's memory (:func:`logistic._memory.fits_memory`; the copy
+has X's dtype). A fit makes the copy once (:func:`shared_copy`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -48,13 +54,15 @@ from ._numerics import FAR_FROM_CENTRE, mean_over_spread
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._sparse import issparse
-from ._typing import FloatArray
+from ._typing import BackendCapabilities, Block, FloatArray, T
 
 __all__ = [
     "CentredFirth",
+    "CentredRows",
     "CentredInformation",
     "CentredObjective",
     "centred_firth",
+    "centred_block",
     "centred_information",
     "centres",
     "shared_copy",
@@ -110,7 +118,9 @@ class CentredFirth:
         a factor 2 of ``x`` (a column far from 0) and ``T`` is the map of the
         copy actually made, in float32 as in float64.
     objective : CentredObjective
-        The same rows with ``X'``, an intercept, no L2 term.
+        The same rows with ``X'``, an intercept, no L2 term: a copy of the
+        rows ``X`` given (in memory), or, given None, the user's backend with
+        each block centred as read (:class:`CentredRows`).
     centred_view : ScaledObjective
         The copy's standardized view (its moments from the rows': no pass).
     """
@@ -121,20 +131,21 @@ class CentredFirth:
         from .backends.in_memory import InMemory
 
         self.original = original
-        rows = original.data.rows()
-        dtype = np.dtype(rows.X.dtype)
+        dtype = np.dtype(original.data.dtype)
         self.mean, self.scale = exact_moments(view.mean, view.scale, dtype)
         self.inv_scale = 1.0 / self.scale  # a power of two: exact
-        Xc = X.toarray() if issparse(X) else np.array(X, dtype=dtype, order="C")
-        Xc -= self.mean.astype(dtype)  # exact: μ is a value of the dtype
-        Xc *= self.inv_scale.astype(dtype)  # exact: a power of two
-        data = InMemory(
-            Xc,
-            rows.y,
-            rows.sample_weight,
-            rows.offset,
-            feature_names=getattr(original.data, "feature_names", None),
-        )
+        data: Any
+        if X is None:  # rows not in memory: each block centred as it is read
+            data = CentredRows(original.data, self.mean, self.inv_scale)
+        else:
+            rows = original.data.rows()
+            data = InMemory(
+                centred_block(X, self.mean, self.inv_scale, dtype),
+                rows.y,
+                rows.sample_weight,
+                rows.offset,
+                feature_names=getattr(original.data, "feature_names", None),
+            )
         self.objective = CentredObjective(data, fit_intercept=True)
         # log |det T|: T is diag(1/σ) on the slopes, unit triangular otherwise
         self.objective.log_det_map = float(np.sum(np.log(self.inv_scale)))
@@ -207,7 +218,9 @@ def centred_firth(
     else:
         if view is None or view.base is not objective:
             view = ScaledObjective(objective)
-        made = CentredFirth(objective, view, objective.data.rows().X)
+        data = objective.data
+        X = data.rows().X if data.capabilities.rows_in_memory else None
+        made = CentredFirth(objective, view, X)
     if kept is _UNMADE:
         setattr(objective, _SHARED, made)
     return made
@@ -238,16 +251,73 @@ def centres(objective: LogisticObjective) -> bool:
     problem's)."""
     if not objective.fit_intercept or objective.l2 != 0:
         return False
-    if not objective.data.capabilities.rows_in_memory:
-        return False
-    X = objective.data.rows().X
-    n, p = X.shape
-    if issparse(X):
+    data = objective.data
+    if data.nnz is not None:  # sparse: centring densifies
         mean, std = objective.column_moments()
         if not np.any(mean_over_spread(mean, std) > FAR_FROM_CENTRE):
             return False
+    if not data.capabilities.rows_in_memory:
+        return True  # centred block by block (:class:`CentredRows`)
+    n, p = data.n_samples, data.n_features
     # a copy in X's dtype (float32 stays float32: its fit computes in it)
-    return _memory.fits_memory(np.dtype(X.dtype).itemsize * n * p)
+    return _memory.fits_memory(np.dtype(data.dtype).itemsize * n * p)
+
+
+def centred_block(X: Any, mean: FloatArray, inv_scale: FloatArray, dtype: Any) -> Any:
+    """``(X - μ)/σ`` as a new dense C-ordered array of ``dtype``: exact where
+    the subtraction is (``μ`` a value of the dtype, ``1/σ`` a power of two)."""
+    Xc = X.toarray() if issparse(X) else np.array(X, dtype=dtype, order="C")
+    Xc = np.asarray(Xc, dtype=dtype, order="C")
+    Xc -= mean.astype(dtype)
+    Xc *= inv_scale.astype(dtype)
+    return Xc
+
+
+def _on_centred(
+    block: Block, fn: Callable[[Block], Any], mean: FloatArray, inv_scale: FloatArray
+) -> Any:
+    """``fn`` of ``block`` with its X centred (:class:`CentredRows`); a
+    function of plain values, for backends that ship ``fn`` to workers."""
+    X = centred_block(block.X, mean, inv_scale, np.dtype(block.X.dtype))
+    return fn(Block(X, block.y, block.sample_weight, block.offset))
+
+
+class CentredRows:
+    """The rows of a backend not held in memory (out of core, Dask), each
+    block centred and scaled as it is read: the centred problem of
+    :class:`CentredFirth` without a copy of the rows (one block's dense copy
+    at a time). Its capabilities are ``map_reduce`` and ``blocks`` only."""
+
+    def __init__(self, base: Any, mean: FloatArray, inv_scale: FloatArray) -> None:
+        self.base = base
+        self.mean, self.inv_scale = mean, inv_scale
+        self.n_samples, self.n_features = base.n_samples, base.n_features
+        self.dtype = base.dtype
+        self.nnz = None
+        self.classes_ = base.classes_
+        self.feature_names = getattr(base, "feature_names", None)
+        self.capabilities = BackendCapabilities(blocks=base.capabilities.blocks)
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.base.fingerprint}:centred"
+
+    def _centring(self, fn: Callable[[Block], T]) -> Callable[[Block], T]:
+        return partial(_on_centred, fn=fn, mean=self.mean, inv_scale=self.inv_scale)
+
+    def map_reduce(self, fn: Callable[[Block], T]) -> T:
+        return self.base.map_reduce(self._centring(fn))  # type: ignore[no-any-return]
+
+    def map_reduce_indexed(self, fn: Callable[[Block, int], T]) -> T:
+        raise NotImplementedError("centred rows have no block grid")
+
+    def blocks(self) -> Iterator[Block]:
+        centre = self._centring(lambda block: block)
+        for block in self.base.blocks():
+            yield centre(block)
+
+    def rows(self) -> Block:
+        raise NotImplementedError("centred rows are not held in memory")
 
 
 def exact_moments(
