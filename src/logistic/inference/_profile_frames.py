@@ -39,23 +39,18 @@ __all__ = ["CentredPoints", "HeldFrame", "frame"]
 
 
 class CentredPoints:
-    """Firth's penalized likelihood of a fit with an intercept in two
-    coordinate systems (:mod:`logistic._firth_centred`): ``original``, the
-    user's, and ``inner``, the centred copy's, where the information is
-    summed about the columns' means. Profiles and tests run in the centred
-    coordinates or a linear map of them (:func:`frame`); the penalized
-    log-likelihood differs between them by a constant only, which every
-    difference of them cancels."""
+    """Firth's penalized likelihood of a fit with an intercept, for its
+    profiles and tests: ``inner``, the centred copy's
+    (:mod:`logistic._firth_centred`), where the information is summed about
+    the columns' means, in whose coordinates or a linear map of them
+    (:func:`frame`) every constrained fit runs; never the user's, summed
+    about 0. The penalized log-likelihood differs between coordinates by a
+    constant only, which every difference of them cancels."""
 
     def __init__(self, objective: Any, centred: Any) -> None:
         self.objective = objective
         self.centred = centred
-        self.original = FirthObjective(objective)
         self.inner = FirthObjective(centred.objective)
-
-    def point(self, theta: FloatArray) -> FirthPoint:
-        """The user's point at ``theta`` (its value for the fit's own ``ℓ*``)."""
-        return self.original.point(theta)
 
 
 class HeldFrame:
