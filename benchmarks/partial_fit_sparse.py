@@ -10,6 +10,7 @@ steadier figure on a shared machine.
     .venv/bin/python benchmarks/partial_fit_sparse.py --bits 18 20 --chunks 6
     .venv/bin/python benchmarks/partial_fit_sparse.py --bits 20 --alpha 1e-4
     .venv/bin/python benchmarks/partial_fit_sparse.py --sklearn   # SGDClassifier
+    .venv/bin/python benchmarks/partial_fit_sparse.py --format csc --classes 3
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ import scipy.sparse as sp
 from logistic import LogisticRegression
 
 
-def chunk(rng: np.random.Generator, rows: int, p: int, nnz: int, beta: np.ndarray):
+def chunk(
+    rng: np.random.Generator, rows: int, p: int, nnz: int, beta: np.ndarray, k: int
+):
     indices = rng.integers(0, p, size=(rows, nnz))
     indices.sort(axis=1)
     X = sp.csr_matrix(
@@ -34,6 +37,9 @@ def chunk(rng: np.random.Generator, rows: int, p: int, nnz: int, beta: np.ndarra
     )
     X.sum_duplicates()
     z = X @ beta
+    if k > 2:  # K classes: the class of the largest of k noisy shifts of z
+        y = np.argmax(z[:, None] * np.arange(k) + rng.gumbel(size=(rows, k)), axis=1)
+        return X, y.astype(float)
     y = (rng.random(rows) < 1.0 / (1.0 + np.exp(-z))).astype(float)
     return X, y
 
@@ -50,8 +56,9 @@ def estimator(alpha: float | None, sklearn: bool) -> Any:
 
 
 def run(
-    bits: int, rows: int, nnz: int, chunks: int, alpha: float | None, sklearn: bool
-) -> tuple[float, float]:
+    bits: int, rows: int, nnz: int, chunks: int, alpha: float | None, sklearn: bool,
+    fmt: str = "csr", k: int = 2,
+) -> tuple[float, float]:  # fmt: skip
     p = 2**bits
     rng = np.random.default_rng(bits)
     beta = rng.normal(0.0, 1.0, p) * (rng.random(p) < 0.05)
@@ -60,9 +67,10 @@ def run(
     with warnings.catch_warnings():  # the first chunk's few rows a parameter
         warnings.simplefilter("ignore", UserWarning)
         for _ in range(chunks):
-            X, y = chunk(rng, rows, p, nnz, beta)
+            X, y = chunk(rng, rows, p, nnz, beta, k)
+            X = X.asformat(fmt)
             t, c = time.perf_counter(), time.process_time()
-            est.partial_fit(X, y, classes=[0.0, 1.0])
+            est.partial_fit(X, y, classes=np.arange(float(k)))
             wall.append(time.perf_counter() - t)
             cpu.append(time.process_time() - c)
     return float(np.median(wall[1:])), float(np.median(cpu[1:]))
@@ -76,15 +84,18 @@ def main() -> None:
     ap.add_argument("--chunks", type=int, default=6)
     ap.add_argument("--alpha", type=float, default=None)
     ap.add_argument("--sklearn", action="store_true")
+    ap.add_argument("--format", default="csr", choices=["csr", "csc", "coo"])
+    ap.add_argument("--classes", type=int, default=2)
     args = ap.parse_args()
     who = "SGDClassifier" if args.sklearn else "logistic"
     for bits in args.bits:
         wall, cpu = run(
-            bits, args.rows, args.nnz, args.chunks, args.alpha, args.sklearn
-        )
+            bits, args.rows, args.nnz, args.chunks, args.alpha, args.sklearn,
+            args.format, args.classes,
+        )  # fmt: skip
         print(
-            f"{who} p=2^{bits}, alpha={args.alpha}: {wall:.3f} s wall, {cpu:.3f} s CPU "
-            f"a chunk of {args.rows} rows"
+            f"{who} p=2^{bits}, alpha={args.alpha}, {args.format}, K={args.classes}: "
+            f"{wall:.3f} s wall, {cpu:.3f} s CPU a chunk of {args.rows} rows"
         )
 
 

@@ -322,3 +322,47 @@ def test_max_groups_is_the_most_decays_kept_lazily(monkeypatch):
         np.testing.assert_allclose(
             got, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
         )
+
+
+def test_csc_coo_and_csr_chunks_give_one_iterate(monkeypatch):
+    # a chunk in any sparse format takes the same steps: CSC and COO chunks
+    # are made CSR once a chunk (check_chunk_X), not once a batch (each CSC
+    # batch was O(p)); a COO chunk with its values split in duplicate entries
+    # (summed, as scipy's toarray sums them). Reference: the CSR stream and
+    # the dense one (X.toarray(), the dense steps)
+    chunks = list(_stream(np.random.default_rng(9), 3, 600, 120))
+
+    def split_coo(X):
+        c = X.tocoo()
+        return sp.coo_matrix(
+            (np.r_[c.data * 0.25, c.data * 0.75], (np.r_[c.row, c.row],
+             np.r_[c.col, c.col])), shape=X.shape,
+        )  # fmt: skip
+
+    formats = []
+    real = lazy_sgd._compact
+
+    def compact(block):
+        formats.append(block.X.format)
+        return real(block)
+
+    monkeypatch.setattr(lazy_sgd, "_compact", compact)
+    fits = {}
+    for name, form in [
+        ("csr", lambda X: X),
+        ("csc", lambda X: X.tocsc()),
+        ("coo", split_coo),
+        ("dense", lambda X: X.toarray()),
+    ]:
+        given = [(form(X), *rest) for X, *rest in chunks]
+        fits[name], est = _fit(given, dense=False, weighted=True, penalty="l2",
+                               alpha=1e-3)  # fmt: skip
+        if name != "dense":
+            assert est._partial_state.coordinates[2] is not None  # lazy steps
+    assert formats and set(formats) == {"csr"}  # no batch left CSC
+    scale = np.abs(fits["csr"]).max()
+    for name in ("csc", "coo"):
+        np.testing.assert_allclose(fits[name], fits["csr"], rtol=0, atol=1e-15 * scale)
+    np.testing.assert_allclose(
+        fits["csr"], fits["dense"], rtol=1e-10, atol=1e-12 * scale
+    )

@@ -191,9 +191,10 @@ class _Lazy:
 
 
 def _compact(block: Block) -> tuple[Block, np.ndarray]:
-    """The block on its columns with non-zeros alone, and those columns. A
-    batch of a CSC chunk (the backend keeps X's format) is made CSR first:
-    its ``indices`` are rows."""
+    """The block on its columns with non-zeros alone, and those columns.
+    ``partial_fit`` gives CSR chunks (:func:`logistic._partial.check_chunk_X`
+    makes a CSC chunk CSR once); a CSC batch of another caller is made CSR
+    here: its ``indices`` are rows."""
     import scipy.sparse as sp
 
     X = block.X if block.X.format == "csr" else block.X.tocsr()
