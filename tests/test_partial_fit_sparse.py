@@ -284,27 +284,50 @@ def test_float32_csr_chunks_match_the_dense_float32_steps():
     np.testing.assert_allclose(avg, ref, rtol=1e-6, atol=1e-7 * np.abs(ref).max())
 
 
-def test_k_class_csr_chunks_take_the_dense_steps():
-    # three classes: the multinomial steps (no lazy form), on CSR chunks the
-    # coefficients of the same chunks given dense (the reference)
+def _k_class_fit(chunks, dense, **params):
+    est = LogisticRegression(random_state=5, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # small first chunk
+        for X, y, sw, off in chunks:
+            est.partial_fit(
+                X.toarray() if dense else X, y, classes=[0.0, 1.0, 2.0],
+                sample_weight=sw, offset=off,
+            )  # fmt: skip
+    return np.append(est.coef_.ravel(), est.intercept_), est
+
+
+@pytest.mark.parametrize(
+    "params, settle",
+    [
+        (dict(penalty="l2", alpha=1e-3), None),
+        (dict(penalty=None), None),
+        (dict(penalty="l2", alpha=0.05, fit_intercept=False), None),
+        (dict(penalty="l2", alpha=1.0), "_SETTLE_BELOW"),
+        (dict(penalty="l2", alpha=1.0), "_MIN_DECAY"),
+    ],
+    ids=["l2", "none", "no-intercept", "settled-every-step", "dense-every-step"],
+)
+def test_k_class_csr_chunks_match_the_dense_steps(monkeypatch, params, settle):
+    # three classes: the lazy steps on K rows of coefficients (one decay a
+    # column, shared by the classes; the multinomial gauge term on the
+    # intercepts), weighted, with an offset matrix; reference: the same
+    # chunks dense (the multinomial objective's batch_gradient and sgd_pass).
+    # Settled after every step, or every step dense (strong L2): the same
     rng = np.random.default_rng(8)
     chunks = [
-        (X, rng.integers(0, 3, X.shape[0]).astype(float), sw, off)
-        for X, _, sw, off in _stream(rng, 3, 600, 60)
-    ]
-    fits = []
-    for dense in (False, True):
-        est = LogisticRegression(penalty="l2", alpha=1e-3, random_state=5)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            for X, y, sw, _ in chunks:
-                est.partial_fit(
-                    X.toarray() if dense else X, y, classes=[0.0, 1.0, 2.0],
-                    sample_weight=sw,
-                )  # fmt: skip
-        fits.append(np.append(est.coef_.ravel(), est.intercept_))
+        (X, rng.integers(0, 3, X.shape[0]).astype(float), sw,
+         rng.normal(size=(X.shape[0], 3)) * 0.1)
+        for X, _, sw, _ in _stream(rng, 3, 600, 60)
+    ]  # fmt: skip
+    dense, _ = _k_class_fit(chunks, True, **params)
+    if settle is not None:
+        monkeypatch.setattr(lazy_sgd, settle, 2.0)
+    lazy, est = _k_class_fit(chunks, False, **params)
     assert est.coef_.shape == (3, 60)
-    np.testing.assert_allclose(fits[0], fits[1], rtol=1e-10, atol=1e-13)
+    assert est._partial_state.coordinates[2].rows == 3  # the lazy steps
+    np.testing.assert_allclose(
+        lazy, dense, rtol=1e-10, atol=1e-12 * np.abs(dense).max()
+    )
 
 
 def test_max_groups_is_the_most_decays_kept_lazily(monkeypatch):

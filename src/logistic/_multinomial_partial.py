@@ -11,7 +11,9 @@ identifiable; without one the average is one of the equivalent optima).
 The steps are :func:`logistic.solvers.gradient_descent.sgd_pass`'s, along
 the objective's own mini-batch gradient
 (:meth:`~logistic._multinomial.MultinomialObjective.batch_gradient`), as
-for ``solver="sgd"``.
+for ``solver="sgd"``; on CSR chunks the same steps in O(a batch's non-zeros
+times K) (:mod:`logistic.solvers._lazy_sgd`: one decay a column, shared by
+the K classes).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ._partial import (
     fitted_coefficients,
     partial_fit_step,
     store_stream_fit,
+    stream_columns,
     stream_state,
     warn_small_first_chunk,
     weightless,
@@ -124,6 +127,6 @@ def partial_fit_multinomial(
             rng=np.random.default_rng(est.random_state),
         )
     view = ScaledMultinomial(objective, (state.mean, state.scale), stochastic=True)
-    theta = partial_fit_step(state, view)
+    theta = partial_fit_step(state, view, stream_columns(state, view))
     W, b = objective.split(theta)
     return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha, X.dtype)

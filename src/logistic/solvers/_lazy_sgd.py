@@ -72,10 +72,12 @@ class LazyColumns:
     """What the lazy steps know of a view's columns, fixed for a stream:
     the distinct decays ``c`` (``λ/σ_j²``), each column's ``group`` among
     them, ``a_j = μ_j/σ_j`` (0 without an intercept), ``inv`` (``1/σ_j``)
-    and the groups' ``Σ a_j²``."""
+    and the groups' ``Σ a_j²``; ``rows`` the coefficient vectors the view's
+    ``theta`` holds one after the other (1 binary, K multinomial: one map
+    ``T`` and one decay a column for every class)."""
 
-    def __init__(self, view: Any, c: FloatArray, group: np.ndarray):
-        self.c, self.group = c, group
+    def __init__(self, view: Any, c: FloatArray, group: np.ndarray, rows: int):
+        self.c, self.group, self.rows = c, group, rows
         self.p, self.intercept = int(view.n_features), bool(view.fit_intercept)
         self.inv = view.inv_scale
         self.a = view.mean * view.inv_scale if self.intercept else np.zeros(self.p)
@@ -83,57 +85,76 @@ class LazyColumns:
 
 
 def lazy_columns(view: Any) -> LazyColumns | None:
-    """:class:`LazyColumns` of ``view`` (a binary ``ScaledObjective``); None
-    where its columns have more than :data:`MAX_GROUPS` distinct decays (the
-    dense steps are then as fast)."""
+    """:class:`LazyColumns` of ``view`` (a binary ``ScaledObjective`` or a
+    symmetric ``ScaledMultinomial``); None where its columns have more than
+    :data:`MAX_GROUPS` distinct decays (the dense steps are then as fast)."""
+    rows = int(getattr(view, "_shape", (1,))[0])  # ScaledMultinomial: (K, q)
     c = view.l2 * view.inv_scale * view.inv_scale
     if view.l2 == 0:
-        return LazyColumns(view, np.zeros(1), np.zeros(c.size, dtype=np.intp))
+        return LazyColumns(view, np.zeros(1), np.zeros(c.size, dtype=np.intp), rows)
     values, group = np.unique(c, return_inverse=True)
     if values.size > MAX_GROUPS:
         return None
-    return LazyColumns(view, values, group.astype(np.intp, copy=False))
+    return LazyColumns(view, values, group.astype(np.intp, copy=False), rows)
+
+
+def _by_group(group: np.ndarray, values: FloatArray, n_groups: int) -> FloatArray:
+    """``values`` (rows × columns) summed by the columns' ``group``: (rows,
+    n_groups)."""
+    rows = values.shape[0]
+    if rows == 1:
+        return np.bincount(group, values[0], minlength=n_groups)[None, :]
+    at = (np.arange(rows)[:, None] * n_groups + group).ravel()
+    return np.bincount(at, values.ravel(), minlength=rows * n_groups).reshape(
+        rows, n_groups
+    )
 
 
 class _Lazy:
     """The iterate and the average of one pass in the factored form of the
     module docstring, held in the arrays ``theta`` and ``avg`` themselves
-    (the standardized vectors of an ``SGDState``, changed in place): their
-    first ``p`` entries are ``u`` and ``v`` between :meth:`settle` calls."""
+    (the standardized vectors of an ``SGDState``, changed in place): seen as
+    (rows, q) matrices, their first ``p`` columns are ``u`` and ``v`` between
+    :meth:`settle` calls. ``S``, ``A`` and ``P`` (the decay and the
+    average's weights) are shared by the rows; ``F``, ``B``, ``U`` and the
+    intercepts are each row's."""
 
     def __init__(self, columns: LazyColumns, theta: FloatArray, avg: FloatArray):
         self.cols, self.c = columns, columns.c
         self.p, self.intercept = columns.p, columns.intercept
-        self.theta, self.avg = theta, avg
-        self.u, self.v = theta[: self.p], avg[: self.p]
+        shape = (columns.rows, theta.size // columns.rows)
+        self.theta, self.avg = theta.reshape(shape), avg.reshape(shape)  # views
+        self.u, self.v = self.theta[:, : self.p], self.avg[:, : self.p]
+        zeros = np.zeros(columns.rows)
         self.b, self.avg_b = (
-            (float(theta[-1]), float(avg[-1])) if self.intercept else (0.0, 0.0)
+            (self.theta[:, -1].copy(), self.avg[:, -1].copy())
+            if self.intercept
+            else (zeros, zeros.copy())
         )
         # U_g = Σ_{j in g} a_j u_j: the intercept's shift a·w' without a pass
-        self.U: Any = np.bincount(
-            columns.group, columns.a * self.u, minlength=self.c.size
-        )
+        self.U: Any = _by_group(columns.group, columns.a * self.u, self.c.size)
         self._identity()
 
     def _identity(self) -> None:
-        n_groups = self.c.size
-        self.S, self.F = np.ones(n_groups), np.zeros(n_groups)
-        self.A, self.B = np.zeros(n_groups), np.zeros(n_groups)
+        n_groups, rows = self.c.size, self.cols.rows
+        self.S, self.A = np.ones(n_groups), np.zeros(n_groups)
+        self.F, self.B = np.zeros((rows, n_groups)), np.zeros((rows, n_groups))
         self.P = 1.0
 
     def settle(self) -> None:
-        """Write ``theta`` and ``avg`` out in place, O(p); the scalars start
-        again."""
+        """Write ``theta`` and ``avg`` out in place, O(p · rows); the scalars
+        start again."""
         a, u, v = self.cols.a, self.u, self.v
         S: Any
         F: Any
         A: Any
         B: Any
         if self.c.size == 1:  # one group: scalars, no gathers
-            S, F, A, B = (float(x[0]) for x in (self.S, self.F, self.A, self.B))
+            S, A = float(self.S[0]), float(self.A[0])
+            F, B = self.F, self.B  # (rows, 1): broadcast along the columns
         else:
             g = self.cols.group
-            S, F, A, B = self.S[g], self.F[g], self.A[g], self.B[g]
+            S, F, A, B = self.S[g], self.F[:, g], self.A[g], self.B[:, g]
         v *= self.P  # the average first: it reads the old u
         v += A * u
         v += B * a
@@ -141,7 +162,7 @@ class _Lazy:
         u *= S
         self.U = self.S * (self.U + self.F * self.cols.a2)  # a·u of the new u
         if self.intercept:
-            self.theta[-1], self.avg[-1] = self.b, self.avg_b
+            self.theta[:, -1], self.avg[:, -1] = self.b, self.avg_b
         self._identity()
 
     def needs_settling(self, decay: Any = 1.0) -> bool:
@@ -151,39 +172,44 @@ class _Lazy:
         return bool(S < _SETTLE_BELOW or self.P < _SETTLE_BELOW)
 
     def gather(self, cols: np.ndarray) -> tuple[FloatArray, tuple[Any, ...]]:
-        """``w = w'/σ`` (original) at the columns ``cols`` (distinct), and
-        what :meth:`step` reads of them: ``(cols, u, group, 1/σ, a)`` there
-        (each a random read of a p-long array: read once)."""
+        """``w = w'/σ`` (original, rows × columns) at the columns ``cols``
+        (distinct), and what :meth:`step` reads of them: ``(cols, u, group,
+        1/σ, a)`` there (each a random read of a p-long array: read once)."""
         g = self.cols.group[cols]
         inv = self.cols.inv[cols]
         a = self.cols.a[cols] if self.intercept else None
-        u = self.u[cols]
-        w_s = self.S[g] * (u if a is None else u + self.F[g] * a)
+        u = self.u[:, cols]
+        w_s = self.S[g] * (u if a is None else u + self.F[:, g] * a)
         return w_s * inv, (cols, u, g, inv, a)
 
-    def shift(self) -> float:
-        """``a·w'`` (``b = b' - a·w'``, :meth:`ScaledObjective.to_original`)."""
-        return float(np.sum(self.S * (self.U + self.F * self.cols.a2)))
+    def intercepts(self) -> FloatArray:
+        """``b = b' - a·w'`` of each row (:meth:`ScaledObjective.to_original`)."""
+        return self.b - np.sum(self.S * (self.U + self.F * self.cols.a2), axis=1)
 
     def step(
         self, eta: float, decay: FloatArray, at: tuple[Any, ...],
-        g_cols: FloatArray, g_b: float, omega: float,
+        g_cols: FloatArray, g_b: FloatArray, omega: float | None,
     ) -> None:  # fmt: skip
-        """One step: decay, the intercept's dense term, the sparse gradient
-        ``g_cols`` (already ``(Xᵀr)_j/T``) at the columns ``at`` (from
-        :meth:`gather`), then the average."""
+        """One step: decay, the intercepts' dense term, the sparse gradient
+        ``g_cols`` (rows × columns, already ``(Xᵀr)_j/T``) at the columns
+        ``at`` (from :meth:`gather`), then the average (of weight ``omega``;
+        None: the average is left as it is, as ``sgd_pass`` leaves it in
+        ``fit``'s first epoch)."""
         cols, u, g, inv, a = at
         self.S = self.S * decay
-        self.F = self.F + eta * g_b / self.S
+        self.F = self.F + (eta * g_b)[:, None] / self.S
         du = (-eta * inv * g_cols) / self.S[g]
-        self.u[cols] = u + du
+        self.u[:, cols] = u + du
         if a is not None:  # without an intercept a = 0: U stays 0
-            self.U += np.bincount(g, a * du, minlength=self.c.size)
+            self.U += _by_group(g, a * du, self.c.size)
         if self.P > 0:
-            self.v[cols] -= (self.A[g] / self.P) * du
+            self.v[:, cols] -= (self.A[g] / self.P) * du
         if self.intercept:
-            self.b -= eta * g_b
-            self.avg_b += (self.b - self.avg_b) * omega
+            self.b = self.b - eta * g_b
+        if omega is None:
+            return
+        if self.intercept:
+            self.avg_b = self.avg_b + (self.b - self.avg_b) * omega
         keep = 1.0 - omega
         self.P *= keep
         self.A = keep * self.A + omega * self.S
@@ -205,6 +231,23 @@ def _compact(block: Block) -> tuple[Block, np.ndarray]:
     return Block(Xc, block.y, block.sample_weight, block.offset), cols
 
 
+def _batch_sums(
+    view: Any, rows: int, block: Block, W: FloatArray, b: FloatArray
+) -> tuple[FloatArray, FloatArray, float]:
+    """``(Xᵀr, Σ s r, Σ s)`` of a compact ``block`` at the original ``W``
+    (rows × its columns) and intercepts ``b``: the binary objective's block
+    sums (:func:`logistic._block_sums.block_value_grad`) or the multinomial
+    one's (:func:`logistic._multinomial.block_value_grad`), as each
+    objective's ``batch_gradient`` reads them."""
+    if rows == 1:
+        _, g_w, g_b, own = block_value_grad(block, W[0], float(b[0]))
+        return g_w[None, :], np.array([g_b]), own
+    from .._multinomial import block_value_grad as softmax_sums
+
+    _, G_w, g_b, own = softmax_sums(block, W, b)
+    return G_w, g_b, own
+
+
 def lazy_sgd_pass(
     view: Any,
     columns: LazyColumns,
@@ -213,37 +256,47 @@ def lazy_sgd_pass(
     eta0: float,
     n_batches: int,
     mean_weight: float | None,
+    average: bool = True,
 ) -> Any:
-    """:func:`~logistic.solvers.gradient_descent.sgd_pass` with ``average=True``
-    over CSR ``batches`` of the binary standardized ``view``, each step in
-    O(its non-zeros + groups) (module docstring); ``columns`` from
-    :func:`lazy_columns`. Updates ``state`` (an ``SGDState``) in place."""
+    """:func:`~logistic.solvers.gradient_descent.sgd_pass` over CSR
+    ``batches`` of the standardized ``view`` (binary, or K classes in the
+    symmetric parametrization, its gauge term on the intercepts), each step
+    in O(its non-zeros · rows + groups · rows) (module docstring);
+    ``columns`` from :func:`lazy_columns`. Updates ``state`` (an
+    ``SGDState``) in place."""
     from .gradient_descent import AVG_DECAY, sgd_pass
 
     state.theta = np.array(state.theta, dtype=np.float64)  # changed in place
     state.avg = np.array(state.avg, dtype=np.float64)
     lazy = _Lazy(columns, state.theta, state.avg)
-    tiny = np.finfo(float).tiny
+    rows, tiny = columns.rows, np.finfo(float).tiny
+    # the multinomial gauge (γ/2)(Σ_k b_k)²: its gradient γ Σ_k b_k on each b_k
+    gauge = float(getattr(view.base, "gauge", 0.0)) if rows > 1 else 0.0
     for block in batches:
         eta = float(eta0 / np.sqrt(1.0 + state.k / n_batches))
         decay = 1.0 - eta * lazy.c
         if np.min(np.abs(decay)) < _MIN_DECAY:  # the dense step (see _MIN_DECAY)
             lazy.settle()
-            sgd_pass(view, [block], state, eta0, n_batches, True, mean_weight)
+            sgd_pass(view, [block], state, eta0, n_batches, average, mean_weight)
             lazy = _Lazy(columns, state.theta, state.avg)
             continue
         if lazy.needs_settling(decay):  # this step's 1/S: within 2^16 of A's
             lazy.settle()
         compact, cols = _compact(block)
-        w, at = lazy.gather(cols)
-        b = lazy.b - lazy.shift() if lazy.intercept else 0.0
-        _, g_w, g_b, own = block_value_grad(compact, w, b)
+        W, at = lazy.gather(cols)
+        b = lazy.intercepts() if lazy.intercept else np.zeros(rows)
+        g_w, g_b, own = _batch_sums(view, rows, compact, W, b)
         total = max(own if mean_weight is None else block.n_rows * mean_weight, tiny)
+        g_b = g_b / total
+        if gauge:
+            g_b = g_b + gauge * float(np.sum(b))
         state.eta = eta
         state.k += 1
-        state.n_avg += 1
-        omega = (1.0 + AVG_DECAY) / (state.n_avg + AVG_DECAY)
-        lazy.step(eta, decay, at, g_w / total, g_b / total, omega)
+        omega = None
+        if average:
+            state.n_avg += 1
+            omega = (1.0 + AVG_DECAY) / (state.n_avg + AVG_DECAY)
+        lazy.step(eta, decay, at, g_w / total, g_b, omega)
         if lazy.P == 0 or lazy.needs_settling():  # ω = 1: the stream's first step
             lazy.settle()
     lazy.settle()
