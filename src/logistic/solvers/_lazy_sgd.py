@@ -110,6 +110,20 @@ def _by_group(group: np.ndarray, values: FloatArray, n_groups: int) -> FloatArra
     )
 
 
+def _take(M: FloatArray, cols: np.ndarray) -> FloatArray:
+    """``M[:, cols]`` row by row: numpy's two-axis fancy index read 3 rows of
+    2^20 at 7 500 columns in 0.4 ms, 10 times the rows one by one."""
+    if M.shape[0] == 1:
+        return M[0][cols][None, :]
+    return np.stack([row[cols] for row in M])
+
+
+def _put(M: FloatArray, cols: np.ndarray, values: FloatArray) -> None:
+    """``M[:, cols] = values`` row by row (:func:`_take`)."""
+    for row, x in zip(M, values, strict=True):
+        row[cols] = x
+
+
 class _Lazy:
     """The iterate and the average of one pass in the factored form of the
     module docstring, held in the arrays ``theta`` and ``avg`` themselves
@@ -154,7 +168,8 @@ class _Lazy:
             F, B = self.F, self.B  # (rows, 1): broadcast along the columns
         else:
             g = self.cols.group
-            S, F, A, B = self.S[g], self.F[:, g], self.A[g], self.B[:, g]
+            S, A = self.S[g], self.A[g]
+            F, B = self.F.take(g, axis=1), self.B.take(g, axis=1)
         v *= self.P  # the average first: it reads the old u
         v += A * u
         v += B * a
@@ -178,8 +193,8 @@ class _Lazy:
         g = self.cols.group[cols]
         inv = self.cols.inv[cols]
         a = self.cols.a[cols] if self.intercept else None
-        u = self.u[:, cols]
-        w_s = self.S[g] * (u if a is None else u + self.F[:, g] * a)
+        u = _take(self.u, cols)
+        w_s = self.S[g] * (u if a is None else u + self.F.take(g, axis=1) * a)
         return w_s * inv, (cols, u, g, inv, a)
 
     def intercepts(self) -> FloatArray:
@@ -199,11 +214,11 @@ class _Lazy:
         self.S = self.S * decay
         self.F = self.F + (eta * g_b)[:, None] / self.S
         du = (-eta * inv * g_cols) / self.S[g]
-        self.u[:, cols] = u + du
+        _put(self.u, cols, u + du)
         if a is not None:  # without an intercept a = 0: U stays 0
             self.U += _by_group(g, a * du, self.c.size)
         if self.P > 0:
-            self.v[:, cols] -= (self.A[g] / self.P) * du
+            _put(self.v, cols, _take(self.v, cols) - (self.A[g] / self.P) * du)
         if self.intercept:
             self.b = self.b - eta * g_b
         if omega is None:
