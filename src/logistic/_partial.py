@@ -279,8 +279,7 @@ def partial_fit_step(
     the state's standardized coordinates, two or K classes); returns the
     averaged θ on the original scale. ``columns`` (:func:`stream_view`,
     :func:`stream_columns`) takes the lazy steps on a CSR chunk."""
-    from ._sparse import issparse
-    from .solvers._lazy_sgd import lazy_sgd_pass
+    from .solvers._lazy_sgd import lazy_sgd_pass, sparse_rows
     from .solvers.gradient_descent import minibatches, sgd_pass
 
     data = scaled.base.data  # the chunk, in memory
@@ -289,7 +288,7 @@ def partial_fit_step(
     state.weight_seen += float(data.n_samples if weights is None else np.sum(weights))
     mean_weight = state.weight_seen / max(state.rows_seen, 1)
     batches = minibatches(data, state.rng, BATCH_SIZE)
-    if columns is not None and issparse(data.rows().X):
+    if columns is not None and sparse_rows(scaled):
         # CSR rows: steps in O(non-zeros), the dense steps' iterates
         lazy_sgd_pass(
             scaled, columns, batches, state.sgd, state.eta0, state.n_batches0,

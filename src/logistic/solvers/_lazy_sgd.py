@@ -44,7 +44,9 @@ import numpy as np
 from .._block_sums import block_value_grad
 from .._typing import Block, FloatArray
 
-__all__ = ["MAX_GROUPS", "LazyColumns", "lazy_columns", "lazy_sgd_pass"]
+__all__ = [
+    "MAX_GROUPS", "LazyColumns", "lazy_columns", "lazy_sgd_pass", "sparse_rows"
+]
 
 #: Most groups of one decay (distinct ``λ/σ_j²``) the lazy steps keep scalars
 #: for; beyond, each step's O(groups) work nears the dense step's O(p).
@@ -87,7 +89,21 @@ class LazyColumns:
 def lazy_columns(view: Any) -> LazyColumns | None:
     """:class:`LazyColumns` of ``view`` (a binary ``ScaledObjective`` or a
     symmetric ``ScaledMultinomial``); None where its columns have more than
-    :data:`MAX_GROUPS` distinct decays (the dense steps are then as fast)."""
+    :data:`MAX_GROUPS` distinct decays (the dense steps are then as fast),
+    and for subclasses of those objectives, whose gradients may hold terms
+    these steps do not make. The multinomial reference parametrization
+    (``fit`` without a penalty) holds K - 1 rows: the first class's, fixed
+    at 0, is none of ``theta``'s (:func:`_batch_sums`)."""
+    from .._multinomial import MultinomialObjective, ScaledMultinomial
+    from .._objective import LogisticObjective
+    from .._scaling import ScaledObjective
+
+    kinds = {
+        ScaledObjective: LogisticObjective,
+        ScaledMultinomial: MultinomialObjective,
+    }
+    if kinds.get(type(view)) is not type(view.base):
+        return None
     rows = int(getattr(view, "_shape", (1,))[0])  # ScaledMultinomial: (K, q)
     c = view.l2 * view.inv_scale * view.inv_scale
     if view.l2 == 0:
@@ -98,7 +114,7 @@ def lazy_columns(view: Any) -> LazyColumns | None:
     return LazyColumns(view, values, group.astype(np.intp, copy=False), rows)
 
 
-def _by_group(group: np.ndarray, values: FloatArray, n_groups: int) -> FloatArray:
+def _by_group(group: np.ndarray, values: FloatArray, n_groups: int) -> Any:
     """``values`` (rows × columns) summed by the columns' ``group``: (rows,
     n_groups)."""
     rows = values.shape[0]
@@ -140,6 +156,8 @@ class _Lazy:
         self.theta, self.avg = theta.reshape(shape), avg.reshape(shape)  # views
         self.u, self.v = self.theta[:, : self.p], self.avg[:, : self.p]
         zeros = np.zeros(columns.rows)
+        self.b: FloatArray
+        self.avg_b: FloatArray
         self.b, self.avg_b = (
             (self.theta[:, -1].copy(), self.avg[:, -1].copy())
             if self.intercept
@@ -231,6 +249,15 @@ class _Lazy:
         self.B = keep * self.B + omega * self.S * self.F
 
 
+def sparse_rows(view: Any) -> bool:
+    """Whether ``view``'s rows are in memory as a scipy sparse matrix: the
+    data :func:`lazy_sgd_pass` takes (streamed blocks may mix formats)."""
+    from .._sparse import issparse
+
+    data = view.data
+    return bool(data.capabilities.rows_in_memory) and issparse(data.rows().X)
+
+
 def _compact(block: Block) -> tuple[Block, np.ndarray]:
     """The block on its columns with non-zeros alone, and those columns.
     ``partial_fit`` gives CSR chunks (:func:`logistic._partial.check_chunk_X`
@@ -253,12 +280,18 @@ def _batch_sums(
     (rows × its columns) and intercepts ``b``: the binary objective's block
     sums (:func:`logistic._block_sums.block_value_grad`) or the multinomial
     one's (:func:`logistic._multinomial.block_value_grad`), as each
-    objective's ``batch_gradient`` reads them."""
-    if rows == 1:
-        _, g_w, g_b, own = block_value_grad(block, W[0], float(b[0]))
-        return g_w[None, :], np.array([g_b]), own
+    objective's ``batch_gradient`` reads them. In the multinomial reference
+    parametrization the first class's row is 0 and not a parameter: added
+    for the sums, its sums left out."""
+    if rows == 1 and not getattr(view.base, "reference", False):
+        _, g_w, g_1, own = block_value_grad(block, W[0], float(b[0]))
+        return g_w[None, :], np.array([g_1]), own
     from .._multinomial import block_value_grad as softmax_sums
 
+    if view.base.reference:
+        W0 = np.vstack([np.zeros((1, W.shape[1])), W])
+        _, G_w, g_b, own = softmax_sums(block, W0, np.append(0.0, b))
+        return G_w[1:], g_b[1:], own
     _, G_w, g_b, own = softmax_sums(block, W, b)
     return G_w, g_b, own
 
@@ -275,7 +308,8 @@ def lazy_sgd_pass(
 ) -> Any:
     """:func:`~logistic.solvers.gradient_descent.sgd_pass` over CSR
     ``batches`` of the standardized ``view`` (binary, or K classes in the
-    symmetric parametrization, its gauge term on the intercepts), each step
+    symmetric parametrization with its gauge term on the intercepts, or the
+    reference one), each step
     in O(its non-zeros · rows + groups · rows) (module docstring);
     ``columns`` from :func:`lazy_columns`. Updates ``state`` (an
     ``SGDState``) in place."""
@@ -286,7 +320,7 @@ def lazy_sgd_pass(
     lazy = _Lazy(columns, state.theta, state.avg)
     rows, tiny = columns.rows, np.finfo(float).tiny
     # the multinomial gauge (γ/2)(Σ_k b_k)²: its gradient γ Σ_k b_k on each b_k
-    gauge = float(getattr(view.base, "gauge", 0.0)) if rows > 1 else 0.0
+    gauge = float(getattr(view.base, "gauge", 0.0))
     for block in batches:
         eta = float(eta0 / np.sqrt(1.0 + state.k / n_batches))
         decay = 1.0 - eta * lazy.c

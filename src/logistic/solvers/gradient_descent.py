@@ -48,6 +48,7 @@ from .._scaling import ScaledObjective
 from .._typing import Backend, Block, FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
+from ._lazy_sgd import lazy_columns, lazy_sgd_pass, sparse_rows
 from ._linesearch import backtrack, below_upper_bound, negligible
 from ._options import LineSearchOptions
 from ._start import start_value_and_gradient
@@ -459,10 +460,17 @@ class StochasticGradientDescent(IterativeSolver):
             if data.capabilities.rows_in_memory
             else obj.base.weight_sum / max(n, 1)
         )
-        # average the iterates after the first epoch (burn-in)
-        sgd_pass(
-            obj, batches, sgd, state.eta0, n_batches, state.epoch >= 1, mean_weight
-        )
+        # average the iterates after the first epoch (burn-in); on sparse rows
+        # in memory the same steps in O(a batch's non-zeros) (_lazy_sgd)
+        average = state.epoch >= 1
+        columns = lazy_columns(obj) if sparse_rows(obj) else None
+        if columns is not None:
+            lazy_sgd_pass(
+                obj, columns, batches, sgd, state.eta0, n_batches, mean_weight,
+                average,
+            )  # fmt: skip
+        else:
+            sgd_pass(obj, batches, sgd, state.eta0, n_batches, average, mean_weight)
         if state.epoch == 0:
             sgd.avg = sgd.theta.copy()
         f, g = obj.value_and_gradient(sgd.avg)
