@@ -27,11 +27,23 @@ column count of the first chunk):
 with per-column ``u``, ``v`` changed only where a batch has non-zeros. Each
 step costs O(its non-zeros + groups); the columns are written out
 (:meth:`_Lazy.settle`) once at the end of the pass, and earlier where a
-scalar falls below :data:`_SETTLE_BELOW` (the average's precision). A
-configuration with more groups than :data:`MAX_GROUPS` (an L2 term on
-real-valued columns: a scale each) takes the dense steps. The results are
-the dense steps' to rounding: the same products and sums, in another order
-(tests/test_partial_fit_sparse.py).
+scalar falls below :data:`_SETTLE_BELOW` (the average's precision).
+
+K classes (:class:`~logistic._multinomial.ScaledMultinomial`) hold K rows
+of coefficients, each mapped by the same ``T``: a column's decay is one for
+every class, so ``S``, ``A`` and ``P`` are shared and ``F``, ``B`` (the
+intercepts' terms), ``u`` and ``v`` are each row's; the intercept gradient
+of class ``k`` adds the gauge term's ``γ Σ_k b_k``. A step costs O(its
+non-zeros · K + groups · K). ``fit(solver="sgd")`` runs the same pass an
+epoch (:func:`sparse_rows`), unaveraged in its first.
+
+A configuration with more groups than :data:`MAX_GROUPS` (an L2 term on
+real-valued columns: a scale each) takes the dense steps: a column's decay
+since it was last read is ``Π_k (1 - η_k c_j)``, which no running scalar
+gives for every ``c_j``, so each distinct ``c_j`` keeps its own, updated
+every step. The results are the dense steps' to rounding: the same products
+and sums, in another order (tests/test_partial_fit_sparse.py,
+tests/test_sgd_sparse_lazy.py).
 """
 
 from __future__ import annotations
