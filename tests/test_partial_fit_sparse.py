@@ -389,3 +389,32 @@ def test_csc_coo_and_csr_chunks_give_one_iterate(monkeypatch):
     np.testing.assert_allclose(
         fits["csr"], fits["dense"], rtol=1e-10, atol=1e-12 * scale
     )
+
+
+def test_k_class_kept_view_sets_each_chunks_gauge(monkeypatch):
+    # a K-class stream keeps its standardized view between chunks
+    # (stream_view); each chunk's objective must still get the stochastic
+    # gauge strength γ = 1/(4K(1 + Σ_j μ_j²/σ_j²)) (ScaledMultinomial's
+    # docstring, from the view's centres and scales), not its default 1/(4K):
+    # the dense and lazy steps both read it, so they cannot check it
+    import logistic._multinomial_partial as mp
+
+    seen = []
+    real = mp.partial_fit_step
+
+    def spy(state, view, columns=None):
+        seen.append((view.base.gauge, view.mean, view.scale))
+        return real(state, view, columns)
+
+    monkeypatch.setattr(mp, "partial_fit_step", spy)
+    rng = np.random.default_rng(8)
+    est = LogisticRegression(penalty="l2", alpha=1e-3, random_state=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        for X, _, _, _ in _stream(rng, 3, 300, 40):
+            est.partial_fit(X, rng.integers(0, 3, 300), classes=[0, 1, 2])
+    assert len(seen) == 3
+    for gauge, mean, scale in seen:
+        expected = 0.25 / (3 * (1.0 + np.sum((mean / scale) ** 2)))
+        assert gauge == pytest.approx(expected, rel=1e-12)
+        assert gauge < 0.25 / 3

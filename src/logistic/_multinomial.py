@@ -534,9 +534,21 @@ class ScaledMultinomial(ScaledObjective):
     ) -> None:
         super().__init__(objective, moments=moments)
         self._shape = (objective.n_equations, objective.n_coef)
+        #: the gauge strength set on the objective (``stochastic``), else None
+        self._gauge: float | None = None
         if stochastic and objective.gauge:
             spread = 1.0 + float(np.sum((self.mean / self.scale) ** 2))
-            objective.gauge = 0.25 / (objective.n_classes * spread)
+            objective.gauge = self._gauge = 0.25 / (objective.n_classes * spread)
+
+    def with_base(self, objective: Any) -> ScaledMultinomial:
+        """:meth:`ScaledObjective.with_base`, the stochastic gauge strength
+        set on ``objective`` as the constructor sets it (a ``partial_fit``
+        stream's view, kept between chunks)."""
+        view = super().with_base(objective)
+        if objective is not None and self._gauge is not None and objective.gauge:
+            objective.gauge = self._gauge
+        assert isinstance(view, ScaledMultinomial)
+        return view
 
     def _rows(self, fn: Any, theta: FloatArray) -> FloatArray:
         rows = np.asarray(theta, dtype=F64).reshape(self._shape)

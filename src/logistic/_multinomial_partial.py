@@ -33,8 +33,8 @@ from ._partial import (
     fitted_coefficients,
     partial_fit_step,
     store_stream_fit,
-    stream_columns,
     stream_state,
+    stream_view,
     warn_small_first_chunk,
     weightless,
 )
@@ -126,7 +126,10 @@ def partial_fit_multinomial(
             sgd=SGDState(theta, theta.copy()),
             rng=np.random.default_rng(est.random_state),
         )
-    view = ScaledMultinomial(objective, (state.mean, state.scale), stochastic=True)
-    theta = partial_fit_step(state, view, stream_columns(state, view))
+    moments = (state.mean, state.scale)
+    view, columns = stream_view(
+        state, objective, lambda o: ScaledMultinomial(o, moments, stochastic=True)
+    )
+    theta = partial_fit_step(state, view, columns)
     W, b = objective.split(theta)
     return store_stream_fit(est, state, W.copy(), b.copy(), names, alpha, X.dtype)

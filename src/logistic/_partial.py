@@ -13,8 +13,8 @@ Convention (owned here):
   Polyak–Ruppert average of all iterates so far. On a CSR chunk a stream
   (two or K classes) takes the same steps in O(each batch's non-zeros
   times its coefficient rows) (:mod:`logistic.solvers._lazy_sgd`); the lazy
-  steps' columns (and a binary stream's standardized view) are built on the
-  first call and kept (:func:`stream_view`, :func:`stream_columns`).
+  steps' columns and the standardized view are built on the first call and
+  kept (:func:`stream_view`).
 * A first chunk of fewer than ``FIRST_CHUNK_ROWS_PER_PARAM`` rows a
   parameter warns (:func:`warn_small_first_chunk`): the scales and the step
   it fixes are estimated from too few rows for the rest of the stream (two
@@ -277,8 +277,8 @@ def partial_fit_step(
 ) -> np.ndarray:
     """One SGD pass over the chunk through ``scaled`` (the chunk's objective in
     the state's standardized coordinates, two or K classes); returns the
-    averaged θ on the original scale. ``columns`` (:func:`stream_view`,
-    :func:`stream_columns`) takes the lazy steps on a CSR chunk."""
+    averaged θ on the original scale. ``columns`` (:func:`stream_view`) takes
+    the lazy steps on a CSR chunk."""
     from .solvers._lazy_sgd import lazy_sgd_pass, sparse_rows
     from .solvers.gradient_descent import minibatches, sgd_pass
 
@@ -309,42 +309,31 @@ def partial_fit_step(
     return theta
 
 
-def stream_view(state: PartialFitState, objective: LogisticObjective) -> Any:
+def stream_view(
+    state: PartialFitState, objective: Any, make: Any = None
+) -> tuple[Any, Any]:
     """``(view, columns)``: the chunk's objective in the stream's standardized
-    coordinates, and the :class:`~logistic.solvers._lazy_sgd.LazyColumns` of
-    its lazy steps (None: the dense steps), built on a stream's first call
-    (and again where ``alpha`` or ``fit_intercept`` changed since) and kept
-    in ``state.coordinates`` for the next chunks."""
-    kept = state.coordinates
-    if kept is not None and kept[0] == _coordinates_key(objective):
-        if kept[1] is not None:
-            return kept[1].with_base(objective), kept[2]
-    view = ScaledObjective(objective, moments=(state.mean, state.scale))
-    return view, stream_columns(state, view, keep_view=True)
-
-
-def _coordinates_key(objective: Any) -> tuple[Any, ...]:
-    return (objective.l2, objective.fit_intercept, objective.n_params)
-
-
-def stream_columns(state: PartialFitState, view: Any, keep_view: bool = False) -> Any:
-    """The :class:`~logistic.solvers._lazy_sgd.LazyColumns` of ``view`` (the
-    chunk's, in the stream's coordinates), kept in ``state.coordinates``
-    with the view (``keep_view``: binary views, whose copies
-    :meth:`~logistic._scaling.ScaledObjective.with_base` points at each
-    chunk) or alone (a K-class view is built each call: it sets the chunk's
-    objective's gauge strength). Built again where ``alpha`` or
-    ``fit_intercept`` changed since."""
+    coordinates (``make(objective)`` on the first call, K classes; a binary
+    ``ScaledObjective`` without it), and the
+    :class:`~logistic.solvers._lazy_sgd.LazyColumns` of its lazy steps
+    (None: the dense steps), built on a stream's first call (and again where
+    ``alpha`` or ``fit_intercept`` changed since) and kept in
+    ``state.coordinates`` for the next chunks, whose views are the kept
+    one's :meth:`~logistic._scaling.ScaledObjective.with_base` (O(p) a call
+    less on wide streams)."""
     from .solvers._lazy_sgd import lazy_columns
 
-    key = _coordinates_key(view)
+    key = (objective.l2, objective.fit_intercept, objective.n_params)
     kept = state.coordinates
     if kept is not None and kept[0] == key:
-        columns = kept[2]
+        return kept[1].with_base(objective), kept[2]
+    if make is None:
+        view = ScaledObjective(objective, moments=(state.mean, state.scale))
     else:
-        columns = lazy_columns(view)
-    state.coordinates = (key, view.with_base(None) if keep_view else None, columns)
-    return columns
+        view = make(objective)
+    columns = lazy_columns(view)
+    state.coordinates = (key, view.with_base(None), columns)
+    return view, columns
 
 
 def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
