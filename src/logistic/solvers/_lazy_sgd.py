@@ -1,6 +1,6 @@
 """SGD over sparse mini-batches in time proportional to their non-zeros.
 
-:func:`~logistic.solvers.gradient_descent.sgd_pass` (averaged, as
+:func:`~logistic.solvers._sgd_steps.sgd_pass` (averaged, as
 ``partial_fit`` runs it) touches every coordinate at every step: in the
 standardized coordinates of :mod:`logistic._scaling` a step on a batch of CSR
 rows is, for every coefficient ``j`` (``a_j = μ_j/σ_j``, ``c_j = λ/σ_j²``,
@@ -9,7 +9,7 @@ rows is, for every coefficient ``j`` (``a_j = μ_j/σ_j``, ``c_j = λ/σ_j²``,
     w'_j ← (1 - η c_j) w'_j + η G_b a_j - η (Xᵀr)_j / (σ_j T)
 
 and the averaged iterate moves toward it with the weight ω_k of
-:data:`~logistic.solvers.gradient_descent.AVG_DECAY`. Only the last term is
+:data:`~logistic.solvers._sgd_steps.AVG_DECAY`. Only the last term is
 sparse. On hashed data of 2^20 columns that was ~20 O(p) vector operations a
 batch of 256 rows of a few thousand non-zeros.
 
@@ -318,14 +318,14 @@ def lazy_sgd_pass(
     mean_weight: float | None,
     average: bool = True,
 ) -> Any:
-    """:func:`~logistic.solvers.gradient_descent.sgd_pass` over CSR
+    """:func:`~logistic.solvers._sgd_steps.sgd_pass` over CSR
     ``batches`` of the standardized ``view`` (binary, or K classes in the
     symmetric parametrization with its gauge term on the intercepts, or the
     reference one), each step
     in O(its non-zeros · rows + groups · rows) (module docstring);
     ``columns`` from :func:`lazy_columns`. Updates ``state`` (an
     ``SGDState``) in place."""
-    from .gradient_descent import AVG_DECAY, sgd_pass
+    from ._sgd_steps import AVG_DECAY, sgd_pass
 
     state.theta = np.array(state.theta, dtype=np.float64)  # changed in place
     state.avg = np.array(state.avg, dtype=np.float64)

@@ -28,16 +28,17 @@ within each chunk for out-of-core data, a batch cut short by a chunk's end
 filled from the next chunk, and each streamed batch's loss divided by its
 rows times the mean weight a row: see :func:`_streamed_batches`),
 uses the decaying step ``η_k = η_0 / sqrt(1 + k / n_batches)`` with
-``η_0 = 1/L`` and averaging of the iterates (weights :data:`AVG_DECAY`) after the first
-epoch (the returned point is the average); after each epoch it evaluates the
-full gradient at the average for the stopping rule (one extra pass).
+``η_0 = 1/L`` and averaging of the iterates (weights
+:data:`~._sgd_steps.AVG_DECAY`) after the first epoch (the returned point is
+the average); after each epoch it evaluates the full gradient at the average
+for the stopping rule (one extra pass).
 """
 
 from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,13 +46,13 @@ import numpy as np
 
 from .._exceptions import InvalidParameterError
 from .._numerics import rounding_noise
-from .._scaling import ScaledObjective
 from .._typing import Backend, Block, FloatArray
 from ._base import Capabilities, Fit, register
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._lazy_sgd import lazy_columns, lazy_sgd_pass, sparse_rows
 from ._linesearch import backtrack, below_upper_bound, negligible
 from ._options import LineSearchOptions
+from ._sgd_steps import SGDState, sgd_pass
 from ._start import start_value_and_gradient
 
 __all__ = [
@@ -314,64 +315,6 @@ def _rows(block: Block, idx: np.ndarray) -> Block:
     )
 
 
-def batch_gradient(
-    obj: ScaledObjective, block: Block, theta_s: FloatArray, total: float | None = None
-) -> FloatArray:
-    """Gradient of the mini-batch objective (weighted mean loss + L2), standardized:
-    the objective's own :meth:`~logistic._objective.LogisticObjective.batch_gradient`
-    (binary or multinomial) in the view's coordinates, the loss's sum divided
-    by ``total`` when given (else by the block's weight)."""
-    theta = obj.to_original(theta_s)
-    return obj.scaled_gradient(obj.base.batch_gradient(theta, block, total))
-
-
-#: ρ of the polynomial-decay average: iterate k enters with weight
-#: ``(1 + ρ)/(k + ρ)``, so the average forgets the early, far-off iterates
-#: (Shamir & Zhang 2013, "Stochastic gradient descent for non-smooth
-#: optimization", their η = 3); ρ = 0 would be the plain running mean.
-AVG_DECAY = 3.0
-
-
-@dataclass
-class SGDState:
-    """Iterate, averaged iterate (weights :data:`AVG_DECAY`) and step counter
-    (shared with partial_fit)."""
-
-    theta: FloatArray
-    avg: FloatArray
-    n_avg: int = 0
-    k: int = 0
-    eta: float = 0.0
-
-
-def sgd_pass(
-    obj: ScaledObjective,
-    batches: Iterable[Block],
-    state: SGDState,
-    eta0: float,
-    n_batches: int,
-    average: bool,
-    mean_weight: float | None = None,
-) -> SGDState:
-    """One pass of SGD steps ``θ ← θ - η_k g_batch``, ``η_k = η_0/sqrt(1 + k/n_b)``.
-
-    ``mean_weight`` (``partial_fit``: the stream's mean weight a row so far)
-    divides each batch's loss by its rows times that weight instead of by its
-    own weight, so that a batch of heavier rows moves θ further, as its rows
-    weigh in the stream's objective; None: each batch's weighted mean."""
-    for block in batches:
-        state.eta = float(eta0 / np.sqrt(1.0 + state.k / n_batches))
-        total = None if mean_weight is None else block.n_rows * mean_weight
-        g = batch_gradient(obj, block, state.theta, total)
-        state.theta = state.theta - state.eta * g
-        state.k += 1
-        if average:
-            state.n_avg += 1
-            weight = (1.0 + AVG_DECAY) / (state.n_avg + AVG_DECAY)
-            state.avg += (state.theta - state.avg) * weight
-    return state
-
-
 #: numpy's bit generators by the name their saved state carries.
 _BIT_GENERATORS: dict[str, type[np.random.BitGenerator]] = {
     cls.__name__: cls
@@ -414,7 +357,7 @@ class SGDOptions:
 @register
 class StochasticGradientDescent(IterativeSolver):
     """Mini-batch SGD with a decaying step and averaged iterates (Polyak–Ruppert
-    with polynomial-decay weights, :data:`AVG_DECAY`).
+    with polynomial-decay weights, :data:`~._sgd_steps.AVG_DECAY`).
 
     ``max_iter`` counts epochs; the default ``tol`` is :meth:`default_tol`
     (1e-3: reachable by averaged mini-batch steps within a few hundred epochs,
