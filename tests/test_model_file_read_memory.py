@@ -4,7 +4,7 @@ and CPython's ``FileIO.read(n)`` allocates its ``n``-byte buffer before
 reading, so loading a 5 KB file allocated 512 MiB (``MAX_BYTES``): under an
 address-space limit of 600 MB (``ulimit -v``) ``logistic.load`` of that file
 raised a bare ``MemoryError``. The file is now read in blocks
-(``io._parse.read_rest``)."""
+(``logistic._files.read_bounded``)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 import logistic
-from logistic import ModelFormatError
+from logistic import ModelFormatError, _files
 from logistic import io as lio
-from logistic.io import _parse
 
 SMALL = Path(__file__).parent / "fixtures" / "narrow_l2_format1_1.json"
 
@@ -35,12 +34,12 @@ def test_loading_a_small_file_allocates_about_its_size():
 def test_a_file_read_in_blocks_is_whole_and_the_limit_still_holds(
     tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(_parse, "READ_BLOCK", 1000)  # many blocks of a 5 KB file
+    monkeypatch.setattr(_files, "READ_BLOCK", 1000)  # many blocks of a 5 KB file
     data = SMALL.read_bytes()
     assert lio.read_model_file(SMALL).model.n_features_in_ == 30
     with open(SMALL, "rb") as fh:
-        assert _parse.read_rest(fh, b"", len(data)) == data
+        assert _files.read_bounded(fh, len(data)) == data
     with open(SMALL, "rb") as fh:  # one byte past the limit: the caller refuses
-        assert _parse.read_rest(fh, b"", len(data) - 1) == data
+        assert _files.read_bounded(fh, len(data) - 1) == data
     with pytest.raises(ModelFormatError, match="limit"):
         lio.read_model_file(SMALL, max_bytes=len(data) - 1)

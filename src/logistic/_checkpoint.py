@@ -259,7 +259,12 @@ class Checkpointer:
         """The payload of the checkpoint at ``path``, read only when it is a
         regular file of at most ``max_bytes`` (``allows``: what the limit
         allows, for the message)."""
-        from ._files import NotARegularFileError, describe_mode, open_regular
+        from ._files import (
+            NotARegularFileError,
+            describe_mode,
+            open_regular,
+            read_bounded,
+        )
 
         try:
             with open_regular(path, what="checkpoint") as fh:
@@ -270,7 +275,7 @@ class Checkpointer:
                         f"of {max_bytes} bytes ({allows}); remove it or give "
                         "another checkpoint path"
                     )
-                raw = fh.read(max_bytes + 1)
+                raw = read_bounded(fh, max_bytes)  # no max_bytes buffer
         except NotARegularFileError:
             raise IntegrityError(
                 f"checkpoint {path} is {describe_mode(path.stat().st_mode)}, not a "

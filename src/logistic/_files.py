@@ -21,6 +21,13 @@ that. A FIFO with no writer yet is waited on with ``poll`` (never a blocking
 socket is still refused before a byte is read, and standard input that is a
 terminal is refused rather than waited on. Model files, checkpoints and
 streamed data (read several times) stay regular files only.
+
+A file read whole into memory (a model file, a checkpoint, a LibSVM file,
+compressed or not) is read by :func:`read_bounded`, in blocks of
+:data:`READ_BLOCK` bytes up to a bound, never with one ``read(bound + 1)``:
+CPython allocates the buffer of ``read(n)`` (``FileIO``, ``BufferedReader``,
+``GzipFile``, ``BZ2File``) before reading, so a 5 KB file read against a
+bound of 3 GB took 3 GB (a ``MemoryError`` under an address-space limit).
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ __all__ = [
     "file_path",
     "is_pipe",
     "open_regular",
+    "read_bounded",
     "spooled",
 ]
 
@@ -56,6 +64,8 @@ STDIN_NAME = "standard input"
 #: Seconds to wait for a FIFO's writer before telling the caller.
 WAIT_NOTE_SECONDS = 1.0
 _COPY_BYTES = 1 << 20
+#: The block :func:`read_bounded` asks for at a time.
+READ_BLOCK = 1 << 22
 
 
 class NotARegularFileError(OSError):
@@ -194,6 +204,23 @@ def open_regular(
     except BaseException:
         os.close(fd)
         raise
+
+
+def read_bounded(stream: Any, limit: int | None, head: bytes = b"") -> bytes:
+    """``head`` and the rest of the open ``stream``, read in blocks of
+    :data:`READ_BLOCK` bytes until its end or past ``limit`` bytes in all
+    (then ``limit + 1`` bytes are returned, for the caller to refuse; None:
+    no limit). Memory follows what the stream holds, not ``limit``: each
+    ``read`` asks for at most a block (see the module docstring)."""
+    parts, total = [head], len(head)
+    while limit is None or total <= limit:
+        ask = READ_BLOCK if limit is None else min(READ_BLOCK, limit + 1 - total)
+        block = stream.read(ask)
+        if not block:
+            break
+        parts.append(block)
+        total += len(block)
+    return b"".join(parts)
 
 
 def _mode(path: str) -> int | None:

@@ -29,7 +29,8 @@ def _data_copy(bundled: Path, output_dir: Path, force: bool) -> Path:
     content = bundled.read_bytes()
     copy = output_dir / bundled.name
     if copy.exists() and not force:
-        if copy.is_file() and copy.read_bytes() == content:
+        same = copy.is_file() and copy.stat().st_size == len(content)
+        if same and copy.read_bytes() == content:  # another size: not read
             return copy
         raise CLIError(
             f"output file {copy} exists and is not the bundled data; pass --force "

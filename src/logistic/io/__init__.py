@@ -70,7 +70,7 @@ from .._exceptions import (
     user_stacklevel,
 )
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
-from .._files import open_regular
+from .._files import open_regular, read_bounded
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
@@ -90,7 +90,7 @@ from ._fields import check_no_control
 from ._file_record import apply_encoding, keep_record, recorded_sections
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
-from ._parse import HEAD_BYTES, check_checksum, check_head, parse_document, read_rest
+from ._parse import HEAD_BYTES, check_checksum, check_head, parse_document
 from ._schema import (
     FORMAT_NAME,
     FORMAT_VERSION,
@@ -425,7 +425,7 @@ def read_model_file(
     with fh:
         raw = fh.read(min(HEAD_BYTES, max_bytes + 1))
         check_head(raw, p)  # a large file of anything else: refused unread
-        raw = read_rest(fh, raw, max_bytes)  # in blocks: no 512 MiB buffer
+        raw = read_bounded(fh, max_bytes, raw)  # in blocks: no 512 MiB buffer
     if len(raw) > max_bytes:
         raise ModelFormatError(
             f"model file {p} grew past the limit of {max_bytes} bytes while being read"

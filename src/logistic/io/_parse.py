@@ -12,9 +12,9 @@ as a model file does is called truncated or corrupt). The document must name
 its format. A string with a lone surrogate (``"\\ud800"``: valid JSON, but
 text UTF-8 cannot encode, which no command could print and ``save`` could
 not write back) is refused naming its field, anywhere in the document.
-:func:`read_rest` reads the bytes of an open file in blocks up to a bound,
-never asking for the bound at once (``read(512 MiB)`` allocates it before
-reading even a small file).
+The bytes are read by :func:`logistic._files.read_bounded`, in blocks up to
+the bound (``read(512 MiB)`` would allocate it before reading even a small
+file).
 :func:`first_non_finite` names the field of a NaN or Infinity (JSON has
 neither; Python's ``json`` reads them). :func:`check_checksum` checks the
 document's sha256 against its canonical JSON (:func:`._schema._canonical`,
@@ -39,7 +39,6 @@ __all__ = [
     "check_head",
     "first_non_finite",
     "parse_document",
-    "read_rest",
 ]
 
 
@@ -202,21 +201,3 @@ def check_checksum(doc: dict[str, Any], path: str) -> None:
             f"model file {path} is corrupt: its sha256 checksum does not match its "
             "content (edited, truncated or damaged); re-create it with 'logistic fit'"
         )
-
-
-#: The block :func:`read_rest` asks for at a time.
-READ_BLOCK = 2**22
-
-
-def read_rest(fh: Any, head: bytes, limit: int) -> bytes:
-    """``head`` and the rest of the open file ``fh``, read in blocks of
-    :data:`READ_BLOCK` bytes until its end or past ``limit`` bytes in all
-    (then ``limit + 1`` bytes are returned: the caller refuses them)."""
-    parts, total = [head], len(head)
-    while total <= limit:
-        block = fh.read(min(READ_BLOCK, limit + 1 - total))
-        if not block:
-            break
-        parts.append(block)
-        total += len(block)
-    return b"".join(parts)

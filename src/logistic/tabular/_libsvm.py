@@ -2,7 +2,9 @@
 
 Convention (owned here): the file is read whole into memory, so it is refused
 before reading when it (decompressed) is larger than
-:data:`LIBSVM_MEMORY_FRACTION` of physical memory. Indices are one-based
+:data:`LIBSVM_MEMORY_FRACTION` of physical memory, and read in blocks up to
+that bound (:func:`logistic._files.read_bounded`), so that memory follows the
+file, not the bound. Indices are one-based
 unless a 0 occurs; the largest index is the number of features, and it must
 be at most 2**31 - 1 and leave room for a model of that width (about
 :data:`BYTES_PER_FEATURE` bytes per feature). Labels and values must be
@@ -19,7 +21,7 @@ import numpy as np
 
 from .. import _memory
 from .._exceptions import DataValidationError
-from .._files import open_regular
+from .._files import open_regular, read_bounded
 from ._raw import RawData, decompress_error, decompressed
 
 __all__ = ["read_libsvm", "LIBSVM_MEMORY_FRACTION", "BYTES_PER_FEATURE"]
@@ -75,7 +77,7 @@ def _libsvm_bytes(path: str, compression: str | None, name: str) -> bytes:
     with fh:
         try:
             with decompressed(fh, compression) as stream:
-                data = stream.read() if limit is None else stream.read(limit + 1)
+                data = read_bounded(stream, limit)  # in blocks: no limit-sized buffer
         except (OSError, EOFError) as exc:
             raise decompress_error(name, compression, exc) from None
     if limit is not None and len(data) > limit:

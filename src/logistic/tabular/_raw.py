@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 from .. import _memory
 from .._exceptions import DataValidationError
-from .._files import open_regular
+from .._files import open_regular, read_bounded
 from ..formats import decompress_error, decompressed
 
 __all__ = [
@@ -179,7 +179,10 @@ class _Bounded(_Wrapped):
         self._size = 0
 
     def read(self, n: int = -1) -> bytes:
-        data = self._stream.read(n if n >= 0 else self._limit + 1 - self._size)
+        if n >= 0:
+            data = self._stream.read(n)
+        else:  # the rest, in blocks: no buffer of the whole limit
+            data = read_bounded(self._stream, self._limit - self._size)
         self._size += len(data)
         if self._size > self._limit:
             raise DecompressedTooLarge(self._path, self._size, self._limit)
