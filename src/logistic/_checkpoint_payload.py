@@ -120,8 +120,9 @@ def _checked_payload(payload: dict[str, Any], where: str) -> None:
     version = payload["format_version"]
     if type(version) is not int or version != FORMAT_VERSION:
         raise IntegrityError(
-            f"{where}: format {_shown(version)}, this build reads format "
-            f"{FORMAT_VERSION}"
+            f"{where}: 'format_version' is {_shown(version)}, expected the integer "
+            f"{FORMAT_VERSION} (a JSON integer: the one checkpoint format this "
+            "build reads)"
         )
     fingerprint = payload["fingerprint"]
     if not isinstance(fingerprint, str) or not FINGERPRINT.fullmatch(fingerprint):

@@ -327,17 +327,22 @@ def check_text_fields(doc: dict[str, Any], path: str) -> None:
             check_no_control(training.get(key), path, f"training.{key}")
 
 
+#: ``format_version`` as ``save`` writes it (``f"{major}.{minor}"``): no other
+#: spelling of the same numbers is read (``"1.05"`` would read as 1.5 with
+#: ``int``, ``"01.5"`` too), so that one file has one version for every reader.
+_VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})")
+
+
 def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     version = doc.get("format_version")
     lib = _text_field(doc, "library_version", path)
-    m = (
-        re.fullmatch(r"([0-9]{1,6})\.([0-9]{1,6})", version)
-        if isinstance(version, str)
-        else None
-    )
+    m = _VERSION.fullmatch(version) if isinstance(version, str) else None
     if m is None:
         raise _bad(
-            path, f"field 'format_version' must look like '1.0', got {version!r}"
+            path,
+            f"field 'format_version' is {version!r:.40}; expected the text "
+            "'MAJOR.MINOR' save writes: two integers of at most 6 digits, with no "
+            "leading zero, sign or space (such as '1.5')",
         )
     if int(m.group(1)) > FORMAT_VERSION[0]:
         raise UnsupportedVersionError(
