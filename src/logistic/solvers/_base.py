@@ -155,8 +155,15 @@ def l1_weights(l1: float, scale: FloatArray) -> FloatArray:
 
 
 def soft_threshold(x: FloatArray, threshold: FloatArray) -> FloatArray:
-    """``sign(x) max(|x| − threshold, 0)`` (the proximal map of a weighted L1 norm)."""
-    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0)
+    """``sign(x) max(|x| − threshold, 0)`` (the proximal map of a weighted L1 norm).
+
+    A coordinate set to zero is ``+0.0``: ``sign(x)·0`` is ``-0.0`` for a
+    negative ``x``, and adding ``0.0`` clears that sign and nothing else.
+    The sign reached the fitted model (an L1 ``fista`` fit of 1 024 columns
+    held 1 522 ``-0.0`` of its 3 072 K-class coefficients, printed
+    ``-0.000000``), and a model file keeps a ``-0.0`` as written, so such a
+    fit's file could not be written compactly (:mod:`logistic.io._compact`)."""
+    return np.sign(x) * np.maximum(np.abs(x) - threshold, 0.0) + 0.0
 
 
 def kkt_residual(theta: FloatArray, grad: FloatArray, weights: FloatArray) -> float:
