@@ -1,9 +1,12 @@
 # ruff: noqa: E501  (tables read best unwrapped)
-"""Model file size and load time of a wide sparse binary model: dense (format 1.1) against compact (1.5).
+"""Model file size and load time of a wide sparse model: dense (format 1.1, 1.2 for K classes) against compact (1.5).
 
 Usage (from the repository root)::
 
-    python -m benchmarks.model_file_size [--features 1048576] [--density 0.01,0.05] [--reps 3]
+    python -m benchmarks.model_file_size [--features 1048576] [--density 0.01,0.05] [--reps 3] [--classes 2]
+
+``--classes K`` (K > 2) writes a K-class model (K rows of coefficients, each
+with a ``--density`` share of non-zero values) instead of a binary one.
 
 A LibSVM-style model (``encoding.kind = "libsvm"``, names ``x1 … xp`` as
 ``logistic fit`` writes them for LibSVM data) of ``--features`` columns with
@@ -29,14 +32,16 @@ import logistic
 from logistic.io import _compact
 
 
-def _model(p: int, density: float) -> logistic.LogisticRegression:
+def _model(p: int, density: float, classes: int = 2) -> logistic.LogisticRegression:
     rng = np.random.default_rng(0)
-    coef = np.zeros(p)
-    at = rng.choice(p, int(density * p), replace=False)
-    coef[at] = rng.normal(size=at.size)
+    rows = 1 if classes == 2 else classes
+    coef = np.zeros((rows, p))
+    for row in coef:
+        at = rng.choice(p, int(density * p), replace=False)
+        row[at] = rng.normal(size=at.size)
     m = logistic.LogisticRegression(penalty="l1", C=1.0)
-    m.coef_, m.intercept_ = coef.reshape(1, -1), np.array([-0.25])
-    m.classes_, m.n_features_in_, m.n_iter_ = np.array([0, 1]), p, np.array([7])
+    m.coef_, m.intercept_ = coef, np.linspace(-0.25, 0.25, rows)
+    m.classes_, m.n_features_in_, m.n_iter_ = np.arange(classes), p, np.array([7])
     m.converged_ = True
     return m
 
@@ -68,13 +73,14 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=2**20)
     parser.add_argument("--density", default="0.01,0.05")
     parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--classes", type=int, default=2)
     args = parser.parse_args()
     p = args.features
-    print("| p | non-zero | dense file | save | load | compact file | save | load | equal |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| K | p | non-zero | dense file | save | load | compact file | save | load | equal |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for density in map(float, args.density.split(",")):
-            m = _model(p, density)
+            m = _model(p, density, args.classes)
             dense = os.path.join(tmp, "dense.json")
             compact = os.path.join(tmp, "compact.json")
             t = time.perf_counter()
@@ -88,7 +94,7 @@ def main() -> None:
             same = np.array_equal(a.coef_.view(np.int64), b.coef_.view(np.int64))
             mb = 2**20
             print(
-                f"| {p:,} | {density:.0%} | {os.path.getsize(dense) / mb:.1f} MiB | {s_dense:.2f} s "
+                f"| {args.classes} | {p:,} | {density:.0%} | {os.path.getsize(dense) / mb:.1f} MiB | {s_dense:.2f} s "
                 f"| {t_dense:.2f} s | {os.path.getsize(compact) / mb:.2f} MiB | {s_compact:.2f} s "
                 f"| {t_compact:.2f} s | {same} |"
             )

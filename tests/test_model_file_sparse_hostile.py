@@ -241,8 +241,9 @@ def test_a_compact_coef_in_a_k_class_file_is_refused_as_such(tmp_path):
     doc["model"]["coef"] = {"indices": [0], "values": [1.0]}
     with pytest.raises(
         ModelFormatError,
-        match=r"field 'model\.coef' is stored compactly, which only a binary "
-        r"model's coefficients are",
+        match=r"field 'model\.coef' is one sparse object, which only a binary "
+        r"model's coefficients are; .* whose coef is a list of one list of 4 "
+        r"numbers, or one sparse object, per class",
     ):
         _load(_resum(json.dumps(doc)))
 

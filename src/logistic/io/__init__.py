@@ -17,8 +17,8 @@ Convention (owned here):
   parametrization: :mod:`._multinomial`), 1.3 for a formula factor with a
   stored ``reference`` (:mod:`._terms`), 1.4 for a corrected Firth fit
   (``model.params.firth_correction``: :mod:`._schema`), 1.5 for a wide
-  binary model written with sparse coefficients and generated names as a
-  rule (:mod:`._compact`). This build reads
+  model (two classes or K) written with sparse coefficients and generated
+  names as a rule (:mod:`._compact`). This build reads
   every 1.x file; one that claims a version older than what it holds is refused.
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);

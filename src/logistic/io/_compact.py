@@ -1,46 +1,57 @@
 """Compact model files for wide models: sparse coefficients and generated names.
 
-Convention (owned here): a binary model of at least
-:data:`SPARSE_MIN_FEATURES` features of which fewer than a third
+Convention (owned here): a model of at least :data:`SPARSE_MIN_FEATURES`
+features of whose coefficients fewer than a third
 (:data:`SPARSE_MAX_FRACTION`) are stored (non-zero, or ``-0.0``, whose sign
-a dense file keeps too) writes ``model.coef`` as an object
-``{"indices": [...], "values": [...]}``: the 0-based positions, strictly
-increasing, and the coefficients there; every other position is ``0.0``.
-Such a file is format 1.5 (:data:`SPARSE_VERSION`); its names that are the
-positional ``x1, …, xp`` of :func:`logistic._feature_names.positional_names`
-(``encoding.feature_names`` of a LibSVM fit, ``model.feature_names`` of a
-frame whose columns are so named) are written as the rule
-``{"generated": "x", "count": p}``, not as ``p`` strings, and the indices and
-values are written one line each (:func:`document_bytes`). Every other file
-(dense coefficients, few features, K classes) is written as before, byte for
-byte: a build that reads 1.4 at most reads all of them, and refuses a 1.5
-file (after the newer-format warning, on the field it cannot read).
+a dense file keeps too) writes its coefficients sparsely. A binary model's
+``model.coef`` is then the object ``{"indices": [...], "values": [...]}``:
+the 0-based positions, strictly increasing, and the coefficients there;
+every other position is ``0.0``. A K-class model's (K rows of
+:mod:`._multinomial`, counted together: fewer than a third of the ``K p``)
+is a list of K such objects, row k for ``classes[k]`` (an empty object for
+a row of zeros, the reference parametrization's first), never a mix of
+objects and lists. Such a file is format 1.5 (:data:`SPARSE_VERSION`); its
+names that are the positional ``x1, …, xp`` of
+:func:`logistic._feature_names.positional_names` (``encoding.feature_names``
+of a LibSVM fit, ``model.feature_names`` of a frame whose columns are so
+named) are written as the rule ``{"generated": "x", "count": p}``, not as
+``p`` strings, and each list of indices and of values is written on one
+line (:func:`document_bytes`). Every other file (dense coefficients, few
+features) is written as before, byte for byte: a build that reads 1.4 at
+most reads all of them, and refuses a 1.5 file (after the newer-format
+warning, on the field it cannot read). Builds that read 1.5 with binary
+compact files only refuse a K-class compact file on ``model.coef`` (its
+rows are no lists of numbers): none misreads it.
 
 Reading checks every field before building anything: the indices are
 integers, in ``[0, n_features)``, strictly increasing (a duplicate named as
-such), as many as the values, which are finite; a compact form is accepted
-only in a file of format 1.5 or later. A compact file is small for what it
-expands to, so before building anything the loader adds up what the whole
-file expands to (:func:`check_compact_budget`: coefficients at 8 bytes
-each, the names of a rule at about :data:`BYTES_PER_NAME` bytes each, made
-once and shared by every field holding the same rule, and each further
-field's pointers) and refuses a file whose total takes more than
-1/:data:`MEMORY_SHARE` of the memory this process may use
-(:func:`logistic._memory.fits_memory`), naming each field and its size,
-beside the bound every file has (:data:`._schema.MAX_FEATURES`).
+such), as many as the values, which are finite; a K-class file's rows are
+all objects, as many as its intercepts (3 to
+:data:`logistic._labels.MAX_CLASSES`); a compact form is accepted only in a
+file of format 1.5 or later. A compact file is small for what it expands
+to, so before building anything the loader adds up what the whole file
+expands to (:func:`check_compact_budget`: coefficients at 8 bytes each, K
+of them a feature for K classes, the names of a rule at about
+:data:`BYTES_PER_NAME` bytes each, made once and shared by every field
+holding the same rule, and each further field's pointers) and refuses a
+file whose total takes more than 1/:data:`MEMORY_SHARE` of the memory this
+process may use (:func:`logistic._memory.fits_memory`), naming each field
+and its size, beside the bound every file has
+(:data:`._schema.MAX_FEATURES`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
 
 from .._feature_names import positional_name, positional_names
+from .._labels import MAX_CLASSES
 from .._memory import fits_memory, format_bytes
 from ._fields import _bad, _finite_list
-from ._multinomial import is_multiclass_section
 
 __all__ = [
     "BYTES_PER_NAME",
@@ -53,6 +64,8 @@ __all__ = [
     "compact_sections",
     "document_bytes",
     "names_from_dict",
+    "rows_from_dict",
+    "sparse_row",
 ]
 
 #: The format version of a file with a compact field.
@@ -77,16 +90,21 @@ _RULE_KEYS = ("generated", "count")
 
 
 # -- writing --------------------------------------------------------------------
-def _sparse(coef: list[float]) -> dict[str, list[Any]] | None:
-    """``coef`` as indices and values, or None where dense is the smaller."""
-    arr = np.asarray(coef, dtype=np.float64)
-    p = arr.size
-    if p < SPARSE_MIN_FEATURES:
+def _sparse(coef: list[Any]) -> Any:
+    """``coef`` (one list of numbers, or K lists) as indices and values (one
+    object, or K), or None where dense is the smaller."""
+    rows = coef if coef and isinstance(coef[0], list) else [coef]
+    arr = np.asarray(rows, dtype=np.float64)
+    if arr.shape[1] < SPARSE_MIN_FEATURES:
         return None
-    stored = np.flatnonzero((arr != 0) | np.signbit(arr))  # -0.0 kept as written
-    if stored.size >= SPARSE_MAX_FRACTION * p:
+    stored = (arr != 0) | np.signbit(arr)  # -0.0 kept as written
+    if np.count_nonzero(stored) >= SPARSE_MAX_FRACTION * arr.size:
         return None
-    return {"indices": stored.tolist(), "values": [coef[j] for j in stored.tolist()]}
+    sparse = []
+    for row, mask in zip(rows, stored, strict=True):
+        at = np.flatnonzero(mask).tolist()
+        sparse.append({"indices": at, "values": [row[j] for j in at]})
+    return sparse if rows is coef else sparse[0]
 
 
 def _rule(names: Any) -> Any:
@@ -114,9 +132,7 @@ def compact_sections(
     a file written dense lists them (an encoding read from a compact file
     holds the rule)."""
     coef = model_section.get("coef")
-    sparse = None
-    if isinstance(coef, list) and not is_multiclass_section(model_section):
-        sparse = _sparse(coef)
+    sparse = _sparse(coef) if isinstance(coef, list) else None
     names_written = isinstance(encoding, dict) and "feature_names" in encoding
     if sparse is None:
         if names_written and checked_names is not None:
@@ -130,60 +146,73 @@ def compact_sections(
 
 
 def document_bytes(doc: dict[str, Any]) -> bytes:
-    """The bytes of a model file's document: JSON indented by 2, but a
-    sparse ``model.coef``'s ``indices`` and ``values`` each on one line (one
-    number a line would add 8 bytes of indent to each, a third of the file).
+    """The bytes of a model file's document: JSON indented by 2, but each
+    list of a sparse ``model.coef`` (its ``indices`` and ``values``, one
+    pair a class for K classes) on one line (one number a line would add
+    8 bytes of indent to each, a third of the file).
 
-    Each list is dumped in place of a marker string holding a NUL, which
-    no string before ``model.coef`` can hold (the fields before it are
-    fixed; names and labels refuse control characters), so the first
-    occurrence of the marker's JSON is the marker's."""
+    ``model.coef`` is dumped in place of a marker string holding a NUL,
+    which no string before it can hold (the fields before it are fixed;
+    names and labels refuse control characters), so the first occurrence
+    of the marker's JSON is the marker's. Its own layout is dumped with a
+    marker for each list, replaced in that small text alone."""
 
     def dump(value: Any) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
 
     model = doc.get("model")
-    if not isinstance(model, dict) or not isinstance(model.get("coef"), dict):
+    coef = model.get("coef") if isinstance(model, dict) else None
+    rows = coef if isinstance(coef, list) else [coef]
+    if not isinstance(model, dict) or not rows:
         return dump(doc).encode("utf-8") + b"\n"
-    coef = model["coef"]
-    markers = {key: f"\x00{key}" for key in _SPARSE_KEYS}
-    shown = {**doc, "model": {**model, "coef": {**coef, **markers}}}
-    text = dump(shown)
-    for key, marker in markers.items():
-        one_line = json.dumps(coef[key], allow_nan=False)
-        text = text.replace(json.dumps(marker), one_line, 1)
-    return text.encode("utf-8") + b"\n"
+    if not all(isinstance(row, dict) for row in rows):  # dense
+        return dump(doc).encode("utf-8") + b"\n"
+    marker = "\x00coef"
+    text = dump({**doc, "model": {**model, "coef": marker}})
+    at = text.index(json.dumps(marker))
+    indent = " " * (at - text.rindex("\n", 0, at) - len('"coef": ') - 1)
+    lists = {}
+    skeleton = []
+    for k, row in enumerate(rows):
+        shown = {}
+        for key in _SPARSE_KEYS:
+            shown[key] = f"\x00{k}:{key}"
+            lists[json.dumps(shown[key])] = json.dumps(row[key], allow_nan=False)
+        skeleton.append(shown)
+    layout = dump(skeleton if isinstance(coef, list) else skeleton[0])
+    layout = layout.replace("\n", "\n" + indent)
+    layout = _LIST_MARKER.sub(lambda m: lists[m.group(0)], layout)
+    return (text[:at] + layout + text[at + len(json.dumps(marker)) :]).encode(
+        "utf-8"
+    ) + b"\n"
+
+
+#: The JSON of a marker :func:`document_bytes` puts in place of a list.
+_LIST_MARKER = re.compile(r'"\\u0000[0-9]+:(?:indices|values)"')
 
 
 # -- reading --------------------------------------------------------------------
-def _check_width(n: int, path: str, where: str, per_feature: int) -> None:
-    size = n * per_feature
+def _check_width(
+    n: int, path: str, where: str, per_feature: int, rows: int = 1
+) -> None:
+    size = n * per_feature * rows
     if not fits_memory(size * MEMORY_SHARE):
+        what = f"{n:,} features" if rows == 1 else f"{rows} rows of {n:,} features"
         raise _bad(
             path,
-            f"field '{where}' expands to {n:,} features ({format_bytes(size)}), "
+            f"field '{where}' expands to {what} ({format_bytes(size)}), "
             f"more than 1/{MEMORY_SHARE} of the memory this process may use; a "
             "file written for a larger machine loads there",
         )
 
 
-def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
-    """The float64 coefficients of a binary ``model`` section's ``coef`` of
-    ``n`` features: a list of ``n`` numbers, or the sparse object (every
-    field checked; see the module docstring). A sparse object beside a
-    K-class section's fields (an intercept per class, a parametrization) is
-    refused as such: only a binary model is written compactly."""
-    where, value = "model.coef", section.get("coef")
-    if not isinstance(value, dict):
-        return _finite_list(value, n, path, where)
-    if isinstance(section.get("intercept"), list) or "parametrization" in section:
-        raise _bad(
-            path,
-            f"field '{where}' is stored compactly, which only a binary model's "
-            "coefficients are; this section is a K-class model's (an intercept "
-            "per class or a parametrization), whose coef is one list of "
-            f"{n} numbers per class",
-        )
+def sparse_row(
+    value: dict[str, Any], n: int, path: str, where: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The positions (int64) and float64 values of one sparse object of
+    ``n`` features (``where`` names it: ``model.coef``, ``model.coef[2]``),
+    every field checked (see the module docstring); nothing of width ``n``
+    is built."""
     unknown = sorted(str(k) for k in set(value) - set(_SPARSE_KEYS))
     missing = [k for k in _SPARSE_KEYS if k not in value]
     if unknown or missing:
@@ -230,9 +259,53 @@ def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
             f"field '{where}.indices' must be strictly increasing: "
             f"{int(at[k + 1])} at position {k + 1} comes {what}",
         )
+    return at, stored
+
+
+def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
+    """The float64 coefficients of a binary ``model`` section's ``coef`` of
+    ``n`` features: a list of ``n`` numbers, or the sparse object (every
+    field checked; see the module docstring). A sparse object beside a
+    K-class section's fields (an intercept per class, a parametrization) is
+    refused as such: a K-class model's compact coef is a list of objects."""
+    where, value = "model.coef", section.get("coef")
+    if not isinstance(value, dict):
+        return _finite_list(value, n, path, where)
+    if isinstance(section.get("intercept"), list) or "parametrization" in section:
+        raise _bad(
+            path,
+            f"field '{where}' is one sparse object, which only a binary model's "
+            "coefficients are; this section is a K-class model's (an intercept "
+            "per class or a parametrization), whose coef is a list of one list "
+            f"of {n} numbers, or one sparse object, per class",
+        )
+    at, stored = sparse_row(value, n, path, where)
     _check_width(n, path, "model.n_features_in", 8)
     coef = np.zeros(n, dtype=np.float64)
     coef[at] = stored
+    return coef
+
+
+def rows_from_dict(rows: list[Any], n: int, path: str) -> np.ndarray:
+    """The float64 ``(K, n)`` coefficients of a K-class section's compact
+    ``coef``: ``rows``, K sparse objects (K checked by the caller), each
+    checked before the array is made (its size weighed first)."""
+    first = next(k for k, row in enumerate(rows) if isinstance(row, dict))
+    parsed = []
+    for k, row in enumerate(rows):
+        where = f"model.coef[{k}]"
+        if not isinstance(row, dict):
+            raise _bad(
+                path,
+                f"field '{where}' is a {type(row).__name__} but "
+                f"'model.coef[{first}]' is stored compactly; a K-class coef is K "
+                f"sparse objects or K lists of {n} numbers, not a mix",
+            )
+        parsed.append(sparse_row(row, n, path, where))
+    _check_width(n, path, "model.coef", 8, len(rows))
+    coef = np.zeros((len(rows), n), dtype=np.float64)
+    for k, (at, stored) in enumerate(parsed):
+        coef[k, at] = stored
     return coef
 
 
@@ -242,12 +315,14 @@ def check_compact_budget(doc: dict[str, Any], path: str, max_features: int) -> N
     any is built, naming each field and its size.
 
     A compact ``model.coef`` costs 8 bytes a feature of
-    ``model.n_features_in``; the names of a rule :data:`BYTES_PER_NAME` each,
-    once (one load makes them once: :func:`names_from_dict`'s ``expanded``),
+    ``model.n_features_in``, K times that for K rows; the names of a rule
+    :data:`BYTES_PER_NAME` each, once (one load makes them once:
+    :func:`names_from_dict`'s ``expanded``),
     and 8 bytes a name for each further holder (the encoding's list, the
     model's array of names). Fields the field checks refuse before building
     them are left to those checks and their messages: a width that is no
-    integer in ``[0, max_features]``, a rule whose count is not the width."""
+    integer in ``[0, max_features]``, a rule whose count is not the width,
+    K rows of which K is not from 3 to ``MAX_CLASSES``."""
     model, encoding = doc.get("model"), doc.get("encoding")
     model = model if isinstance(model, dict) else {}
     encoding = encoding if isinstance(encoding, dict) else {}
@@ -255,8 +330,13 @@ def check_compact_budget(doc: dict[str, Any], path: str, max_features: int) -> N
     if type(n) is not int or not 0 <= n <= max_features:
         return
     sizes: dict[str, int] = {}
-    if isinstance(model.get("coef"), dict):
+    coef = model.get("coef")
+    if isinstance(coef, dict):
         sizes["model.coef"] = 8 * n
+    elif _compact_rows(coef):
+        rows = len(coef) if isinstance(coef, list) else 0
+        if 3 <= rows <= MAX_CLASSES:  # else refused by the row count's check
+            sizes["model.coef"] = 8 * n * rows
     strings = BYTES_PER_NAME - 8  # a name's string, counted at its first field
     for where, section in (("model", model), ("encoding", encoding)):
         rule = section.get("feature_names")
@@ -314,13 +394,20 @@ def names_from_dict(
     return names
 
 
+def _compact_rows(coef: Any) -> bool:
+    """Whether ``coef`` is a K-class compact coef: a list of which one row
+    (the rest are checked by :func:`rows_from_dict`) is a sparse object."""
+    return isinstance(coef, list) and any(isinstance(row, dict) for row in coef)
+
+
 def _is_compact(doc: dict[str, Any]) -> str | None:
     """The first compact field of a document, if any."""
     model, encoding = doc.get("model"), doc.get("encoding")
     model = model if isinstance(model, dict) else {}
     encoding = encoding if isinstance(encoding, dict) else {}
-    fields = {
-        "model.coef": model.get("coef"),
+    coef = model.get("coef")
+    fields: dict[str, Any] = {
+        "model.coef": {} if _compact_rows(coef) else coef,
         "model.feature_names": model.get("feature_names"),
         "encoding.feature_names": encoding.get("feature_names"),
     }

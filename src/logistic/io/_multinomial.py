@@ -5,7 +5,8 @@ Convention (owned here). A model with K > 2 classes
 its ``model`` section differs from a binary one in three fields:
 
 * ``coef``: K lists of ``n_features`` numbers, row k for ``classes[k]``
-  (a binary file's ``coef`` is one flat list);
+  (a binary file's ``coef`` is one flat list), or, for a wide model with few
+  non-zero coefficients, K sparse objects (format 1.5: :mod:`._compact`);
 * ``intercept``: a list of K numbers (a binary file's is one number);
 * ``parametrization``: ``"reference"`` (unpenalized fits: row 0 of ``coef``
   and ``intercept[0]`` are exactly 0, the other rows log-odds against
@@ -15,7 +16,8 @@ its ``model`` section differs from a binary one in three fields:
   of a loaded model still says when the MLE does not exist.
 
 ``classes`` then holds K distinct labels (the binary layout's rule for two).
-Which layout a file uses is read from ``coef`` (a list of lists: K classes),
+Which layout a file uses is read from ``coef`` (a list of lists or of
+objects: K classes),
 so binary files keep the format-1.1 layout byte for byte, and readers older
 than 1.2 refuse a K-class file with a ``ModelFormatError`` (its ``coef`` is
 not one list of numbers); a K-class model in a file that claims a version
@@ -35,6 +37,7 @@ import numpy as np
 
 from .._labels import MAX_CLASSES
 from .._separation_kinds import SEPARATION_FOUND
+from ._compact import rows_from_dict
 from ._fields import _bad, _finite_list
 
 __all__ = [
@@ -94,18 +97,20 @@ def coef_to_dict(model: Any) -> dict[str, Any]:
 
 
 def is_multiclass_section(d: Any) -> bool:
-    """Whether a ``model`` section has the K-class layout (``coef`` of lists)."""
+    """Whether a ``model`` section has the K-class layout (``coef`` of lists,
+    or of sparse objects: :mod:`._compact`; a mix is refused by
+    :func:`._compact.rows_from_dict`)."""
     coef = d.get("coef") if isinstance(d, dict) else None
     return (
         isinstance(coef, list)
         and len(coef) > 0
-        and all(isinstance(row, list) for row in coef)
+        and all(isinstance(row, (list, dict)) for row in coef)
     )
 
 
 def _exact(values: np.ndarray, dtype: np.dtype, path: str, where: str) -> np.ndarray:
-    out = values.astype(dtype)
-    if not np.array_equal(out.astype(np.float64), values):
+    out = values.astype(dtype, copy=False)  # float64: no copy of K x p
+    if out is not values and not np.array_equal(out.astype(np.float64), values):
         raise _bad(
             path, f"field '{where}' holds values that are not exact {dtype.str!r}"
         )
@@ -137,9 +142,12 @@ def coef_from_dict(
             f"field 'model.coef' holds {K} rows; a K-class model has 3 to "
             f"{MAX_CLASSES} (a binary model's coef is one flat list)",
         )
-    coef = np.vstack(
-        [_finite_list(r, n, path, f"model.coef[{k}]") for k, r in enumerate(rows)]
-    ).reshape(K, n)
+    if any(isinstance(r, dict) for r in rows):  # compact (._compact)
+        coef = rows_from_dict(rows, n, path)
+    else:
+        coef = np.vstack(
+            [_finite_list(r, n, path, f"model.coef[{k}]") for k, r in enumerate(rows)]
+        ).reshape(K, n)
     intercept = d.get("intercept")
     if not isinstance(intercept, list) or len(intercept) != K:
         got = (
