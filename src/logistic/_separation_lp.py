@@ -112,33 +112,134 @@ def _linprog(deadline: float, *args: Any, **kwargs: Any) -> Any:
     return res
 
 
+class _Constraints(NamedTuple):
+    """The LP's rows ``A β ≥ 0``, each distinct one once.
+
+    ``ineq``: rows met by only one orientation (``r`` without ``-r``), each
+    with ``counts`` (how many rows of A it stands for, all on its side);
+    ``eq``: rows met with both orientations, ``r β ≥ 0`` and ``-r β ≥ 0``,
+    so ``r β = 0`` (a point of both classes, or a row and its negation); rows
+    of zeros (``0 ≥ 0``) are left out. The feasible set is A's, and
+    ``counts @ ineq`` is ``Σ_i A_i`` on it (each equality's rows add ``r β``
+    and ``-r β`` as often as they occur there: a multiple of ``r β = 0``)."""
+
+    ineq: Any
+    counts: np.ndarray
+    eq: Any
+
+
+def _distinct_constraints(A: Any) -> _Constraints:
+    """A's rows as :class:`_Constraints`: each row scaled by the sign of its
+    first nonzero, grouped by two fixed random projections and its number of
+    nonzeros, every row then compared exactly with its group's first (float
+    values are equal exactly when their difference is 0); a collision of two
+    different rows in one group, which the comparison catches, leaves every
+    row as it is."""
+    import scipy.sparse as sp
+
+    sparse = issparse(A)
+    if sparse:
+        A = sp.csr_matrix(A, dtype=np.float64, copy=True)
+        A.eliminate_zeros()
+        A.sort_indices()
+        nnz = np.diff(A.indptr)
+        head = A.data[np.minimum(A.indptr[:-1], max(A.nnz - 1, 0))]
+    else:
+        A = np.asarray(A, dtype=np.float64)
+        nnz = np.count_nonzero(A, axis=1)
+        firsts = np.argmax(A != 0, axis=1)
+        head = A[np.arange(A.shape[0]), firsts]
+    orient = np.where(nnz > 0, np.sign(head), 0.0)
+    C = sp.diags(orient) @ A if sparse else A * orient[:, None]
+    rng = np.random.default_rng(20261207)  # fixed: the grouping is the same every run
+    proj = np.asarray(C @ rng.standard_normal((A.shape[1], 2)))
+    order = np.lexsort((proj[:, 1], proj[:, 0], nnz))
+    keys = np.column_stack([nnz, proj])[order]
+    start = np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)]
+    group = np.empty(A.shape[0], dtype=np.intp)
+    group[order] = np.cumsum(start) - 1
+    first = order[start]  # the lowest row of each group (lexsort is stable)
+    rep = first[group]
+    same = (
+        np.diff(sp.csr_matrix(C - C[rep]).indptr) == 0
+        if sparse
+        else np.all(C == C[rep], axis=1)
+    )
+    if not same.all():
+        return _Constraints(A, np.ones(A.shape[0]), A[:0])
+    live = nnz[first] > 0
+    sgn = orient[:, None] == np.array([1.0, -1.0])
+    sides = np.stack(
+        [np.bincount(group, weights=sgn[:, j], minlength=first.size) for j in (0, 1)],
+        axis=1,
+    )
+    both = live & (sides > 0).all(axis=1)
+    one = live & ~both
+    keep = np.flatnonzero(one)
+    keep = keep[np.argsort(first[keep], kind="stable")]  # in the rows' order
+    side = np.where(sides[keep, 0] > 0, 1.0, -1.0)
+    rows = C[first[keep]]
+    ineq = sp.diags(side) @ rows if sparse else rows * side[:, None]
+    eqs = np.sort(first[np.flatnonzero(both)])
+    return _Constraints(ineq, sides[keep].sum(axis=1), C[eqs])
+
+
 def _lp_direction(D: Any, sign: np.ndarray, deadline: float) -> np.ndarray | None:
     """Maximiser of Konis's LP, or None when the optimum is 0 (MLE exists);
     :class:`LPCutShort` when it could not be solved in time. Once it has
     found a separation, the LPs that describe it (complete, sparsest) are
-    skipped when the time is up: Konis's direction is reported."""
+    skipped when the time is up: Konis's direction is reported.
+
+    The programs see each distinct constraint once (:func:`_distinct_constraints`:
+    the same feasible set and, on it, the same objective, so the same
+    optimum), rows met with both orientations as equalities; where there is
+    one, no direction separates every row, and the complete direction's LP
+    is not run."""
     import scipy.sparse as sp
 
     A = sp.diags(sign) @ sp.csr_matrix(D) if sp.issparse(D) else D * sign[:, None]
-    c = -np.asarray(A.sum(axis=0)).ravel()
-    res = _linprog(deadline, c, A_ub=-A, b_ub=np.zeros(A.shape[0]), bounds=(-1.0, 1.0))
+    rows = _distinct_constraints(A)
+    U, E = rows.ineq, rows.eq
+    c = -np.asarray(U.T @ rows.counts).ravel()
+    res = _linprog(
+        deadline,
+        c,
+        A_ub=-U,
+        b_ub=np.zeros(U.shape[0]),
+        bounds=(-1.0, 1.0),
+        **_equalities(E),
+    )
     if res.status != 0 or -res.fun <= 1e-9 * A.shape[0]:
         return None
     beta = res.x
-    margins = np.asarray(A @ beta).ravel()
+    on_eq = np.asarray(E @ beta).ravel()
+    margins = np.concatenate([np.asarray(U @ beta).ravel(), on_eq, -on_eq])
     if margins.min() < -1e-7 or margins.max() <= 1e-7:
         return None
     if margins.min() <= 1e-7:
         with contextlib.suppress(LPCutShort):
-            complete = _complete_direction(A, deadline)
+            complete = None if E.shape[0] else _complete_direction(U, deadline)
             if complete is not None:
                 return complete
-            sparse = _sparsest_direction(A, deadline)
+            sparse = _sparsest_direction(rows, deadline)
             return beta if sparse is None else sparse
     return beta
 
 
-def _sparsest_direction(A: Any, deadline: float) -> np.ndarray | None:
+def _equalities(E: Any, copies: int = 1) -> dict[str, Any]:
+    """``linprog``'s ``A_eq``/``b_eq`` for ``E β = 0`` with β given as
+    ``copies`` blocks of columns (``β⁺ - β⁻``: 2, the blocks E and -E);
+    none when E has no rows."""
+    import scipy.sparse as sp
+
+    if not E.shape[0]:
+        return {}
+    if copies == 2:
+        E = sp.hstack([E, -E], format="csr") if sp.issparse(E) else np.hstack([E, -E])
+    return {"A_eq": E, "b_eq": np.zeros(E.shape[0])}
+
+
+def _sparsest_direction(rows: _Constraints, deadline: float) -> np.ndarray | None:
     """A quasi-separating direction of least L1 norm (few features, easy to read).
 
     ``min Σ|β_j|`` subject to ``Aβ ≥ 0`` and ``Σ_i (Aβ)_i ≥ 1``, with
@@ -146,15 +247,23 @@ def _sparsest_direction(A: Any, deadline: float) -> np.ndarray | None:
     """
     import scipy.sparse as sp
 
+    A = rows.ineq
     n, k = A.shape
     As = sp.csr_matrix(A)
-    total = np.asarray(As.sum(axis=0)).ravel()
+    total = np.asarray(As.T @ rows.counts).ravel()
     A_ub = sp.vstack(
         [sp.hstack([-As, As]), sp.csr_matrix(np.r_[-total, total][None, :])],
         format="csr",
     )
     b_ub = np.r_[np.zeros(n), -1.0]
-    res = _linprog(deadline, np.ones(2 * k), A_ub=A_ub, b_ub=b_ub, bounds=(0, None))
+    res = _linprog(
+        deadline,
+        np.ones(2 * k),
+        A_ub=A_ub,
+        b_ub=b_ub,
+        bounds=(0, None),
+        **_equalities(rows.eq, 2),
+    )
     if res.status != 0:
         return None
     return res.x[:k] - res.x[k:]
