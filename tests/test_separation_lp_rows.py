@@ -47,6 +47,18 @@ def test_rows_by_hand():
         np.testing.assert_array_equal(eq, A[[1]])
 
 
+def test_rows_of_zeros_are_no_constraint():
+    # a design of zeros without intercept: 0 >= 0 on every row, nothing to
+    # separate (and no data at all: the same)
+    for A in (np.zeros((4, 3)), sp.csr_matrix((4, 3)), sp.csr_matrix((0, 3))):
+        rows = _distinct_constraints(A)
+        assert rows.ineq.shape == rows.eq.shape == (0, 3)
+    report = lp_report(
+        np.zeros((4, 2)), np.array([0.0, 1, 0, 1]), np.ones(4, bool), False
+    )
+    assert report is None
+
+
 def test_a_collision_of_projections_keeps_every_row(monkeypatch):
     # projections that are all 0 put every row of one length in one group:
     # the exact comparison finds them different and keeps A as it is

@@ -143,12 +143,15 @@ def _distinct_constraints(A: Any) -> _Constraints:
         A.eliminate_zeros()
         A.sort_indices()
         nnz = np.diff(A.indptr)
-        head = A.data[np.minimum(A.indptr[:-1], max(A.nnz - 1, 0))]
+        head = np.zeros(A.shape[0])
+        head[nnz > 0] = A.data[A.indptr[:-1][nnz > 0]]
     else:
         A = np.asarray(A, dtype=np.float64)
         nnz = np.count_nonzero(A, axis=1)
         firsts = np.argmax(A != 0, axis=1)
         head = A[np.arange(A.shape[0]), firsts]
+    if A.shape[0] == 0:
+        return _Constraints(A, np.zeros(0), A)
     orient = np.where(nnz > 0, np.sign(head), 0.0)
     C = sp.diags(orient) @ A if sparse else A * orient[:, None]
     rng = np.random.default_rng(20261207)  # fixed: the grouping is the same every run
