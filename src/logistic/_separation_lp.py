@@ -9,7 +9,10 @@ direction separating every row (complete) or one of least L1 norm
 ``LP_SECONDS`` in all (HiGHS's ``time_limit``): one that runs out raises
 :class:`LPCutShort` (the caller falls back to the fitted logits and says so);
 once a separation is found, the describing programs are skipped when time is
-up. :mod:`logistic._separation` decides when they run.
+up. The programs hold each distinct constraint once, rows met with both
+signs (a point of both classes) as equalities (:func:`_distinct_constraints`):
+the same programs, a quarter smaller on a9a. :mod:`logistic._separation`
+decides when they run.
 """
 
 from __future__ import annotations
