@@ -359,6 +359,35 @@ class CSVSource:
 
         return reread
 
+    def refuse_inexact_integers(self, name: str) -> None:
+        """Refuse column ``name`` as :meth:`chunks` refuses a feature where
+        the whole file holds it as integers, one of them beyond ±2**53 (its
+        first named by line, in the same words); return where a value does
+        not convert to int64 (``2.5``: the file is read as floats, as in
+        memory) or none is beyond. The column alone is read, to its end or
+        to its first value that is not an integer: for a reader that read
+        it as float64 and met a value of 2**53 or more (a Dask fit)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from ._column_words import refuse_beyond_float
+
+        first, row0 = None, 0
+        try:
+            for batch in self._column_batches(name, pa.int64(), 0):
+                column = batch.column(0)
+                if first is None:
+                    wide = pc.or_(
+                        pc.greater(column, 2**53), pc.less(column, -(2**53))
+                    )
+                    if pc.any(wide).as_py():
+                        first = (column, row0)
+                row0 += batch.num_rows
+        except (pa.ArrowInvalid, UnicodeError, EOFError):
+            return  # floats (or an error the reader names on its own)
+        if first is not None:
+            refuse_beyond_float(first[0], name, self.name, first[1], self.position)
+
     def _column_batches(
         self, name: str, kind: Any, skip: int
     ) -> Generator[Any, None, None]:

@@ -96,24 +96,36 @@ def dask_backend(
     value the scan refuses is named by its file's line or row, as in memory
     (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
     whole decimals later (``1`` then ``1.0``) is read again as float64, as the
-    in-memory and streamed readers read it."""
+    in-memory and streamed readers read it; a feature of integers holding one
+    beyond ±2**53 is refused as they refuse it (:mod:`._dask_csv_exact`)."""
     from ..backends._dask_errors import PartitionError
     from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
+    from ._dask_csv_exact import beyond_exact_column, refuse_column
 
     later: Any = NOT_READ  # what the target holds after Dask's sample of integers
+    decimal_target = False
+    floats: set[str] = set()  # features of floats holding values of 2**53 or more
     _refuse_unclosed_quote(plan)
     try:
-        try:
-            return _dask(plan, chunk_rows, progress, positive, client)
-        except PartitionError as exc:
-            if not _target_mismatch(plan, exc):
-                raise
-            later = integer_labels_then(plan.path, plan.delimiter, plan.target)
-            if later != WHOLE_DECIMALS:
-                raise
-        later = NOT_READ  # the retry's own error is named afresh
-        # labels written 1 and later 1.0: decimals, as in memory and --stream
-        return _dask(plan, chunk_rows, progress, positive, client, decimal_target=True)
+        while True:
+            try:
+                return _dask(
+                    plan, chunk_rows, progress, positive, client, decimal_target, floats
+                )
+            except PartitionError as exc:
+                beyond = beyond_exact_column(plan.features, exc)
+                if beyond is not None and beyond not in floats:
+                    refuse_column(plan, beyond)  # integers only: refused there
+                    floats.add(beyond)  # else floats, as in memory: run again
+                    continue
+                if decimal_target or not _target_mismatch(plan, exc):
+                    raise
+                later = integer_labels_then(plan.path, plan.delimiter, plan.target)
+                if later != WHOLE_DECIMALS:
+                    raise
+            later = NOT_READ  # the retry's own error is named afresh
+            # labels written 1 and later 1.0: decimals, as in memory and --stream
+            decimal_target = True
     except PartitionError as exc:
         better = (
             _bad_value_error(plan, exc)
@@ -315,9 +327,12 @@ def _dask(
     positive: Callable[[Any], Any] | None,
     client: Any,
     decimal_target: bool = False,
+    floats: set[str] | frozenset[str] = frozenset(),
 ) -> Any:
     """The Dask backend over the plan's file (``decimal_target``: a CSV
-    target read as float64, not as the type Dask infers from its sample)."""
+    target read as float64, not as the type Dask infers from its sample;
+    each partition's float64 features but ``floats`` checked for values
+    beyond ±2**53: :mod:`._dask_csv_exact`)."""
     from ..backends.dask import Dask
 
     opts: dict[str, Any] = {
@@ -366,6 +381,13 @@ def _dask(
         frame[name] = frame[name].map_partitions(
             _boolean_numbers, meta=(name, "float64")
         )
+    checked = [
+        (k, c) for k, c in enumerate(plan.features) if c not in booleans | floats
+    ]
+    if checked:
+        from ._dask_csv_exact import check_partition
+
+        frame = frame.map_partitions(check_partition, checked, meta=frame._meta)
     return Dask(
         frame[columns],
         None,

@@ -1,0 +1,74 @@
+"""Integers beyond ±2**53 in a CSV feature read on Dask, refused as the other
+readers refuse them.
+
+Convention (owned here): ``fit data.csv --workers N`` reads features with
+``dask.dataframe.read_csv`` as float64, where ``9007199254740993`` is its
+nearest float (2**53). The in-memory reader types a column from the whole
+file (integers only: int64, and an int64 feature beyond ±2**53 is refused),
+and ``--stream`` reads the column again as int64 once a block holds a value
+of 2**53 or more (:class:`logistic._record_batches.ExactIntegers`). On Dask
+each partition checks its float64 features for a finite value of at least
+2**53 in magnitude (:func:`check_partition`, a comparison per value, nothing
+read again) and fails naming the feature's place when it holds one. The
+command line then reads that column alone again on the client, as int64, to
+its end or its first value that is not an integer
+(:meth:`logistic.backends._csv_source.CSVSource.refuse_inexact_integers`):
+integers only, it is refused naming the column, value and line in the
+streamed fit's words; otherwise (a ``2.5`` anywhere, as in memory: the file
+is floats, the value its nearest float) the fit is run again without that
+column's check. Only files holding such a value pay for the second read.
+Weights and offsets are not checked: every reader rounds them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+__all__ = ["BEYOND_EXACT", "beyond_exact_column", "check_partition", "refuse_column"]
+
+#: The words of a partition's failure for feature number ``k`` (in the plan).
+BEYOND_EXACT = "a value of 2**53 or more in feature #{k}"
+_FOUND = re.compile(r"a value of 2\*\*53 or more in feature #(\d+)")
+
+
+def check_partition(part: Any, checked: list[tuple[int, str]]) -> Any:
+    """``part`` (a partition of float64 features) unchanged, or a
+    ``ValueError`` in :data:`BEYOND_EXACT`'s words for the first feature of
+    ``checked`` (its place in the plan's features, its name) holding a finite
+    value of at least 2**53 in magnitude (an integer there may not be the
+    one written)."""
+    for k, name in checked:
+        values = np.abs(part[name].to_numpy(dtype=np.float64, na_value=np.nan))
+        with np.errstate(invalid="ignore"):
+            if bool((np.isfinite(values) & (values >= 2.0**53)).any()):
+                raise ValueError(BEYOND_EXACT.format(k=k))
+    return part
+
+
+def beyond_exact_column(features: list[str], exc: Exception) -> str | None:
+    """The feature a Dask fit's error (``exc``) says :func:`check_partition`
+    found a value of 2**53 or more in, or None for another error."""
+    found = _FOUND.search(str(exc))
+    if found is None or int(found.group(1)) >= len(features):
+        return None
+    return features[int(found.group(1))]
+
+
+def refuse_column(plan: Any, name: str) -> None:
+    """Refuse feature ``name`` of the plan's CSV file where the whole file
+    holds it as integers, one beyond ±2**53 (the streamed fit's error);
+    return where it holds floats."""
+    from ..backends._csv_source import CSVSource
+
+    source = CSVSource(
+        plan.path,
+        target=plan.target,
+        features=plan.features,
+        weight=plan.weights,
+        offset=plan.offset,
+        delimiter=plan.delimiter or ",",
+    )
+    source.refuse_inexact_integers(name)
