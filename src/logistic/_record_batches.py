@@ -97,8 +97,13 @@ def _large(column: Any) -> bool:
     """Whether a float64 column holds a finite value of at least 2**53 in
     magnitude (an integer there may not be the one written). Its extremes
     first (pyarrow's ``min_max``, one pass without copies): most columns
-    stop there."""
+    stop there. A column a chunked reader reads as booleans or text from a
+    later chunk on (a word after the first block's integers) holds none."""
+    import pyarrow as pa
     import pyarrow.compute as pc
+
+    if not pa.types.is_floating(column.type):
+        return False
 
     extremes = pc.min_max(column)
     low, high = extremes["min"].as_py(), extremes["max"].as_py()

@@ -189,6 +189,15 @@ def _columns(encoding: dict[str, Any], with_target: bool, weighted: bool) -> lis
     return [c for c in input_columns(encoding) if c not in skip]
 
 
+def _labels(encoding: dict[str, Any], with_target: bool) -> list[str]:
+    """The target column, read as the whole file types it where a word follows
+    the first block's numbers (a ``true`` after 0/1 labels, a label the model
+    does not know), as :meth:`logistic.tabular._chunks.ChunkedFile.chunks`
+    reads ``labels``; none without the target."""
+    target = encoding.get("target")
+    return [target] if with_target and isinstance(target, str) else []
+
+
 def _text_columns(encoding: dict[str, Any], keep: list[str]) -> list[str]:
     """The columns a chunk reads as text: those the file read whole reads as
     text (:func:`._apply.read_for_model`) and a formula's columns read only
@@ -277,6 +286,7 @@ def apply_chunks(
                 text_columns=text,
                 verbatim=keep or (),
                 on_progress=on_progress,
+                labels=_labels(model_encoding, with_target),
             ):
                 try:
                     design = apply_design(

@@ -267,9 +267,12 @@ class ChunkedFile:
         text_columns: Collection[str] = (),
         verbatim: Collection[str] = (),
         on_progress: ProgressHook | None = None,
+        labels: Collection[str] = (),
     ) -> Iterator[RawData]:
         """The file's rows in chunks (module docstring): ``columns`` read,
-        ``text_columns`` among them as text, ``verbatim`` columns as written;
+        ``text_columns`` among them as text, ``verbatim`` columns as written,
+        ``labels`` (a target) as the whole file types them where a later
+        block holds a word (:meth:`_typed_tables`);
         ``on_progress(rows, bytes_read, bytes_total)`` after each chunk."""
         if chunk_rows < 1:
             raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
@@ -280,7 +283,12 @@ class ChunkedFile:
             return self._parquet_chunks(both, chunk_rows, on_progress)
         columns = [c for c in dict.fromkeys(columns) if c in header]
         return self._csv_chunks(
-            columns, chunk_rows, set(text_columns), list(verbatim), on_progress
+            columns,
+            chunk_rows,
+            set(text_columns),
+            list(verbatim),
+            on_progress,
+            set(labels),
         )
 
     def _parquet_chunks(
@@ -339,6 +347,7 @@ class ChunkedFile:
         text: set[str],
         verbatim: list[str],
         on_progress: ProgressHook | None,
+        labels: set[str],
     ) -> Iterator[RawData]:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -351,20 +360,13 @@ class ChunkedFile:
             )
             if error is not None:
                 raise error
-        convert = pacsv.ConvertOptions(
-            include_columns=columns,
-            column_types=types,
-            strings_can_be_null=True,
-            decimal_point=self.decimal,
-        )
         lines = _FileLines(self.path, self.compression, self.delimiter or ",")
-        read = _Reading()
-        main = _rechunked(self._batches(convert, read), chunk_rows, read)
+        main = self._typed_tables(columns, types, chunk_rows, labels)
         extra = self._verbatim_chunks(verbatim, chunk_rows)
         exact = ExactIntegers(self._integer_columns(types), self._reread(chunk_rows))
         row0 = 0
         try:
-            for table in self._translated(main):
+            for table, read in self._translated(main):
                 table = exact.table(table, row0)
                 raw = RawData(
                     self.name,
@@ -388,6 +390,94 @@ class ChunkedFile:
             exact.close()
             if extra is not None:
                 extra.close()
+
+    def _typed_tables(
+        self,
+        columns: list[str],
+        types: dict[str, Any],
+        chunk_rows: int,
+        labels: set[str],
+    ) -> Generator[tuple[Any, _Reading], None, None]:
+        """The chunks' tables of ``columns`` read as ``types``, each with the
+        reading it came from (for the progress).
+
+        A column read as float64 for the integers or no value of the first
+        block, then holding a word, is read as booleans from the chunk
+        holding the word on where the whole file holds booleans (``0``/``1``
+        first and ``true`` later: pyarrow's inference, which tries integers
+        before booleans, types the whole file's column as booleans, and the
+        in-memory reader reads it so). The chunks before read it as 0.0/1.0,
+        the values booleans take as numbers and the labels they match (one
+        pair: :func:`._labels.apply_labels`). A column of ``labels`` with
+        another word is read as text from there on, as the whole file reads
+        it (a label the model does not know is then named as in memory; the
+        chunks before hold numbers, which labels match as their text); in
+        another column such a word is the reader's error (:meth:`_error`)."""
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+
+        from .._record_batches import batches_after
+
+        row0 = 0
+        while True:
+            convert = pacsv.ConvertOptions(
+                include_columns=columns,
+                column_types=types,
+                strings_can_be_null=True,
+                decimal_point=self.decimal,
+            )
+            read = _Reading()
+            batches = batches_after(self._batches(convert, read), row0)
+            tables = _rechunked(batches, chunk_rows, read)
+            try:
+                for table in tables:
+                    if row0 and not table.num_rows:
+                        continue  # the rest of the file after a retyping: none
+                    yield table, read
+                    row0 += table.num_rows
+                return
+            except pa.ArrowInvalid as exc:
+                retyped = self._retyped(exc, types, chunk_rows, labels)
+                if retyped is None:
+                    raise
+                types = {**types, **retyped}
+            finally:
+                tables.close()
+
+    def _retyped(
+        self,
+        exc: Exception,
+        types: dict[str, Any],
+        chunk_rows: int,
+        labels: set[str],
+    ) -> dict[str, Any] | None:
+        """The column the reader's error ``exc`` names and its type from its
+        failing chunk on, where it is read as float64 for the first block's
+        integers or no value: booleans where every value of the file is one,
+        text for a column of ``labels`` (:meth:`_typed_tables`); else None."""
+        import pyarrow as pa
+
+        from ..backends._sources import _NOT_A_NUMBER
+
+        found = _NOT_A_NUMBER.search(str(exc))
+        names = getattr(self, "file_columns", [])
+        if found is None or int(found.group(1)) >= len(names):
+            return None
+        name = names[int(found.group(1))]
+        head = self._head_types.get(name, pa.null())
+        if not pa.types.is_float64(types.get(name, pa.null())) or not (
+            pa.types.is_integer(head) or pa.types.is_null(head)
+        ):
+            return None
+        tables = self._reread(chunk_rows)(name, pa.bool_(), 0)
+        try:
+            for _ in tables:
+                pass
+        except (pa.ArrowInvalid, UnicodeError, EOFError):
+            return {name: pa.string()} if name in labels else None
+        finally:
+            tables.close()
+        return {name: pa.bool_()}
 
     def _integer_columns(self, types: dict[str, Any]) -> list[str]:
         """The columns read as float64 that the first block holds as
