@@ -33,7 +33,7 @@ import numpy as np
 
 from ._arrow_numpy import EXACT_INT, floats
 
-__all__ = ["ExactIntegers"]
+__all__ = ["ExactIntegers", "batches_after", "whole_file_type"]
 
 #: A reader of one column of the file as ``type``: its tables of the chunks'
 #: rows, from the file's ``skip``-th row on.
@@ -122,3 +122,28 @@ def batches_after(batches: Any, skip: int) -> Any:
             continue
         batch, skip = batch.slice(skip), 0
         yield batch
+
+
+def whole_file_type(read_as: Callable[[Any], Iterator[Any]]) -> Any:
+    """The type pyarrow's inference gives a column over the whole file, for a
+    column a chunked reader typed from its first block and then could not
+    convert (a ``true`` after 0/1, a ``1.0`` after integers, a word):
+    booleans or float64 where ``read_as(type)`` (the column read again alone
+    as ``type``, to its end or its first value of another type) converts
+    every value, tried in the inference's order, else text. On that error
+    path only."""
+    import pyarrow as pa
+
+    for kind in (pa.bool_(), pa.float64()):
+        batches = read_as(kind)
+        try:
+            for _ in batches:
+                pass
+        except (pa.ArrowInvalid, UnicodeError, EOFError):
+            continue
+        finally:
+            close = getattr(batches, "close", None)
+            if close is not None:
+                close()
+        return kind
+    return pa.string()

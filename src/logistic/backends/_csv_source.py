@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .._exceptions import DataValidationError
-from .._record_batches import ExactIntegers, batches_after
+from .._record_batches import ExactIntegers, batches_after, whole_file_type
 from .._text_decoding import undecodable_csv
 from ..formats import (
     compression_of,
@@ -40,6 +40,7 @@ from ._column_spec import _ColumnSpec
 from ._sources import (
     _NOT_A_NUMBER,
     _READ_ERRORS,
+    NotANumberError,
     RawChunk,
     _batch_to_chunk,
     _reader_error,
@@ -140,6 +141,7 @@ class CSVSource:
         weight: str | None = None,
         offset: str | None = None,
         block_bytes: int = 8 * 2**20,
+        target_type: Any = None,
         **csv_options: Any,
     ) -> None:
         import pyarrow as pa
@@ -176,6 +178,9 @@ class CSVSource:
         text = any(pa.types.is_string(t) for t in types)  # '"' quotes? (csv_options)
         self._quote_unchecked = text and self.parse.quote_char == '"'  # by chunks()
         self.unchanged = UnchangedFiles([self.path])  # from pass to pass
+        self._target_given = target_type
+        if target_type is not None:  # the whole file's (a caller found it)
+            self._target_type = target_type
 
     def _refuse_unclosed_quote(self) -> None:
         """Refuse, once, a file ending inside a quoted value, which the reader
@@ -211,6 +216,8 @@ class CSVSource:
         # nor one whose integer columns beyond ±2**53 were read as floats
         # (:meth:`_integer_columns`)
         options["exact_integers"] = True
+        if self._target_given is not None:  # labels read as the whole file's type
+            options["target_type"] = str(self._target_given)
         return [self.path], options
 
     def known_rows(self) -> int | None:
@@ -323,6 +330,18 @@ class CSVSource:
                 except _LongRow:
                     block, skip = min(4 * block, self.block_bytes), row0
                     self._read_block = block
+                except NotANumberError as exc:
+                    if not self._booleans_later(exc.column, types):
+                        raise
+                    # read on as booleans (0/1 as before) from the chunk at hand
+                    types[exc.column] = pa.bool_()
+                    self.booleans.add(exc.column)  # and so in later passes
+                    convert = csv.ConvertOptions(
+                        column_types=types,
+                        include_columns=self.spec.columns,
+                        strings_can_be_null=True,
+                    )
+                    skip = row0
         finally:
             exact.close()
         self._rows_read = None
@@ -359,6 +378,34 @@ class CSVSource:
 
         return reread
 
+    def _booleans_later(self, name: str, types: dict[str, Any]) -> bool:
+        """Whether feature ``name``, read as float64 for the integers (or no
+        value) of the first block, holds booleans in the whole file (0/1,
+        then ``true``: pyarrow's inference tries integers, then booleans,
+        and the in-memory reader reads the column as booleans, 0/1); the
+        column read again alone, on this error path only."""
+        import pyarrow as pa
+
+        head = self._head_kinds.get(name, pa.null())
+        if (
+            name not in self.spec.features
+            or not pa.types.is_float64(types.get(name, pa.null()))
+            or not (pa.types.is_integer(head) or pa.types.is_null(head))
+        ):
+            return False
+        kind = whole_file_type(lambda kind: self._column_batches(name, kind, 0))
+        return bool(pa.types.is_boolean(kind))
+
+    def target_type(self) -> Any:
+        """The type the whole file gives the target (booleans, float64 or
+        text), for a reading that met a value its first block's type cannot
+        hold (``1.0`` or ``true`` after integers, a word): the column read
+        again alone, on that error path only (a fit then starts again with
+        it, ``target_type=``)."""
+        return whole_file_type(
+            lambda kind: self._column_batches(self.spec.target, kind, 0)
+        )
+
     def refuse_inexact_integers(self, name: str) -> None:
         """Refuse column ``name`` as :meth:`chunks` refuses a feature where
         the whole file holds it as integers, one of them beyond ±2**53 (its
@@ -377,9 +424,7 @@ class CSVSource:
             for batch in self._column_batches(name, pa.int64(), 0):
                 column = batch.column(0)
                 if first is None:
-                    wide = pc.or_(
-                        pc.greater(column, 2**53), pc.less(column, -(2**53))
-                    )
+                    wide = pc.or_(pc.greater(column, 2**53), pc.less(column, -(2**53)))
                     if pc.any(wide).as_py():
                         first = (column, row0)
                 row0 += batch.num_rows

@@ -262,9 +262,14 @@ class Chunked:
         weight: str | None = None,
         offset: str | None = None,
         csv_options: dict[str, Any] | None = None,
+        target_type: Any = None,
         **opts: Any,
     ) -> Chunked:
-        """Stream a CSV file with a header row (pyarrow's streaming reader)."""
+        """Stream a CSV file with a header row (pyarrow's streaming reader).
+
+        ``target_type``: the pyarrow type to read the target as (default:
+        the one pyarrow infers from the file's first chunk of text), for a
+        file whose later labels need another (``CSVSource.target_type``)."""
         import_extra("pyarrow", "Chunked.from_csv")
         source = CSVSource(
             path,
@@ -272,6 +277,7 @@ class Chunked:
             features=features,
             weight=weight,
             offset=offset,
+            target_type=target_type,
             block_bytes=_count(
                 "chunk_bytes", opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES)
             ),

@@ -51,8 +51,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._exceptions import DataValidationError
-from .._record_batches import ExactIntegers
-from ..formats import plain_rows, row_line, sniff_format, unclosed_quote
+from .._record_batches import ExactIntegers, whole_file_type
+from ..formats import sniff_format, unclosed_quote
+from ._chunk_tables import FileLines, Reading, rechunked
 from ._csv_errors import csv_error, undecodable
 from ._encoding import (
     UTF8,
@@ -81,68 +82,6 @@ __all__ = ["MIN_BLOCK_BYTES", "STREAMED_FORMATS", "ChunkedFile"]
 MIN_BLOCK_BYTES = 1 << 20
 #: The formats a file is read in chunks from (LibSVM is read whole).
 STREAMED_FORMATS = ("csv", "parquet")
-
-
-class _FileLines:
-    """The line a CSV data row of the file starts on (``where``, as
-    :class:`._lines.LineMap` words it), for messages only, so only on the
-    error path: ``n + 2`` in a file without quotes or blank lines (one pass
-    tells, made once), else the file read again up to the row
-    (:func:`logistic.formats.row_line`)."""
-
-    def __init__(self, path: str, compression: str | None, delimiter: str) -> None:
-        self._source = (path, compression, delimiter)
-        self._plain: bool | None = None
-
-    def where(self, row: int) -> str:
-        if self._plain is None:
-            try:
-                self._plain = plain_rows(*self._source[:2])
-            except (OSError, EOFError):
-                self._plain = False
-        line = row + 2 if self._plain else row_line(*self._source, row)
-        return f"line {row + 2 if line is None else line}"
-
-
-class _Reading:
-    """What a CSV reading holds open: its schema, and how far into its file
-    (compressed bytes where compressed) it has read, for the progress."""
-
-    def __init__(self) -> None:
-        self.schema: Any = None
-        self.size: int | None = None
-        self._fh: Any = None
-
-    def opened(self, schema: Any, fh: Any) -> None:
-        self.schema, self._fh = schema, fh
-        self.size = os.fstat(fh.fileno()).st_size
-
-    def done(self) -> int:
-        return 0 if self._fh is None or self._fh.closed else int(self._fh.tell())
-
-
-def _rechunked(
-    batches: Iterator[Any], rows: int, schema: Any
-) -> Generator[Any, None, None]:
-    """Tables of ``rows`` rows cut from ``batches`` in order (the last one
-    shorter; one empty table when there are no rows at all, of ``schema``:
-    a schema, or a holder whose ``schema`` is set by then)."""
-    import pyarrow as pa
-
-    held: list[Any] = []
-    count = 0
-    given = False
-    for batch in batches:
-        while batch.num_rows:
-            take = min(rows - count, batch.num_rows)
-            held.append(batch.slice(0, take))
-            batch, count = batch.slice(take), count + take
-            if count == rows:
-                yield pa.Table.from_batches(held)
-                held, count, given = [], 0, True
-    if held or not given:
-        schema = getattr(schema, "schema", schema)
-        yield pa.Table.from_batches(held, schema=schema)
 
 
 class ChunkedFile:
@@ -223,7 +162,7 @@ class ChunkedFile:
             sep if sep is not None else sniff_delimiter(head, self.name, self.encoding)
         )
         self.delimiter = check_delimiter(delimiter)
-        read = _Reading()
+        read = Reading()
         try:
             next(iter(self._batches(None, read)), None)
         except (pa.ArrowInvalid, UnicodeError, EOFError, OSError) as exc:
@@ -307,7 +246,7 @@ class ChunkedFile:
                 schema = pa.schema([schema.field(c) for c in columns])
                 batches = pf.iter_batches(batch_size=chunk_rows, columns=columns)
                 row0 = 0
-                for table in _rechunked(batches, chunk_rows, schema):
+                for table in rechunked(batches, chunk_rows, schema):
                     yield RawData(self.name, "parquet", table=table, first_row=row0)
                     row0 += table.num_rows
                     if on_progress is not None:
@@ -350,7 +289,6 @@ class ChunkedFile:
         labels: set[str],
     ) -> Iterator[RawData]:
         import pyarrow as pa
-        import pyarrow.csv as pacsv
 
         types = self._types(columns, text)
         if verbatim or any(pa.types.is_string(t) for t in types.values()):
@@ -360,7 +298,7 @@ class ChunkedFile:
             )
             if error is not None:
                 raise error
-        lines = _FileLines(self.path, self.compression, self.delimiter or ",")
+        lines = FileLines(self.path, self.compression, self.delimiter or ",")
         main = self._typed_tables(columns, types, chunk_rows, labels)
         extra = self._verbatim_chunks(verbatim, chunk_rows)
         exact = ExactIntegers(self._integer_columns(types), self._reread(chunk_rows))
@@ -397,7 +335,7 @@ class ChunkedFile:
         types: dict[str, Any],
         chunk_rows: int,
         labels: set[str],
-    ) -> Generator[tuple[Any, _Reading], None, None]:
+    ) -> Generator[tuple[Any, Reading], None, None]:
         """The chunks' tables of ``columns`` read as ``types``, each with the
         reading it came from (for the progress).
 
@@ -426,9 +364,9 @@ class ChunkedFile:
                 strings_can_be_null=True,
                 decimal_point=self.decimal,
             )
-            read = _Reading()
+            read = Reading()
             batches = batches_after(self._batches(convert, read), row0)
-            tables = _rechunked(batches, chunk_rows, read)
+            tables = rechunked(batches, chunk_rows, read)
             try:
                 for table in tables:
                     if row0 and not table.num_rows:
@@ -469,15 +407,11 @@ class ChunkedFile:
             pa.types.is_integer(head) or pa.types.is_null(head)
         ):
             return None
-        tables = self._reread(chunk_rows)(name, pa.bool_(), 0)
-        try:
-            for _ in tables:
-                pass
-        except (pa.ArrowInvalid, UnicodeError, EOFError):
-            return {name: pa.string()} if name in labels else None
-        finally:
-            tables.close()
-        return {name: pa.bool_()}
+        reread = self._reread(chunk_rows)
+        kind = whole_file_type(lambda kind: reread(name, kind, 0))
+        if pa.types.is_boolean(kind) or (pa.types.is_string(kind) and name in labels):
+            return {name: kind}
+        return None
 
     def _integer_columns(self, types: dict[str, Any]) -> list[str]:
         """The columns read as float64 that the first block holds as
@@ -507,9 +441,9 @@ class ChunkedFile:
                 strings_can_be_null=True,
                 decimal_point=self.decimal,
             )
-            read = _Reading()
+            read = Reading()
             batches = batches_after(self._batches(convert, read), skip)
-            return _rechunked(batches, chunk_rows, read)
+            return rechunked(batches, chunk_rows, read)
 
         return reread
 
@@ -527,12 +461,12 @@ class ChunkedFile:
             strings_can_be_null=True,
             quoted_strings_can_be_null=False,
         )
-        read = _Reading()
+        read = Reading()
         return self._translated(
-            _rechunked(self._batches(convert, read), chunk_rows, read)
+            rechunked(self._batches(convert, read), chunk_rows, read)
         )
 
-    def _batches(self, convert: Any, read: _Reading) -> Iterator[Any]:
+    def _batches(self, convert: Any, read: Reading) -> Iterator[Any]:
         """The file's record batches, read in blocks of
         :data:`MIN_BLOCK_BYTES`; a row longer than the block is read again
         with a block four times larger, the rows already yielded skipped, up
