@@ -1,0 +1,144 @@
+"""A CSV column of 0/1 whose later rows (past the chunked readers' first
+block) hold ``true``, read alike whole and in chunks.
+
+pyarrow's CSV inference tries integers, then booleans (whose words include
+``0`` and ``1``), so the whole-file reader reads such a column as booleans:
+a feature 0/1, a target whose ``true`` is the class of ``1`` (false/true and
+0/1 are one label pair, RELIABILITY.md decision 6 and
+``tabular._labels.apply_labels``). The chunked readers typed the column from
+their first block as numbers and refused ``true`` as a non-number (exit 65):
+``evaluate --stream``, ``predict --stream`` and ``fit --stream``. A label
+the model does not know (``yes``) is refused in the whole file's words.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from sklearn.metrics import log_loss, roc_auc_score
+
+from conftest import run_cli
+
+ROWS = 140_000  # "-0.1234,0\n": ~1.3 MB, past the chunked readers' 1 MiB block
+LATE = ROWS - 5
+
+
+def _write(path, late: str, *, feature: bool = False) -> None:
+    """``x,y`` (or ``f,x,y`` with a 0/1 feature ``f``) whose row LATE holds
+    ``late`` in y (in f with ``feature``)."""
+    rng = np.random.default_rng(5)
+    f = rng.integers(0, 2, ROWS)
+    x = rng.normal(size=ROWS).round(4)
+    y = (rng.random(ROWS) < expit(x + f - 0.5)).astype(int)
+    rows = [[str(a), str(b), str(c)] for a, b, c in zip(f, x, y, strict=True)]
+    rows[LATE][0 if feature else 2] = late
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["f", "x", "y"] if feature else ["x", "y"])
+        w.writerows(rows if feature else [r[1:] for r in rows])
+        fh.flush()
+        assert fh.tell() > 1 << 20
+
+
+def _fit_head(workdir, capsys, data) -> dict:
+    """A model fitted on the first 2 000 rows (read whole), its file's fields."""
+    head = workdir / "head.csv"
+    head.write_text("".join(data.read_text().splitlines(keepends=True)[:2001]))
+    code, _, err = run_cli(capsys, ["fit", head, "-t", "y", "-o", "m.json", "-q"])
+    assert code == 0, err
+    return json.loads((workdir / "m.json").read_text())
+
+
+READINGS = [["--no-stream"], ["--stream"], ["--stream", "--chunk-rows", "1000"]]
+
+
+def test_evaluate_reads_a_late_true_as_the_class_of_1(workdir, capsys):
+    data = workdir / "d.csv"
+    _write(data, "true")
+    model = _fit_head(workdir, capsys, data)["model"]
+    # reference: scikit-learn's metrics of the model's probabilities, the
+    # labels read by Python's csv module with ``true`` as 1
+    with open(data, newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    x = np.array([float(r[0]) for r in rows])
+    y = np.array([1 if r[1] in ("1", "true") else 0 for r in rows])
+    p = expit(model["intercept"] + model["coef"][0] * x)
+    for reading in READINGS:
+        argv = ["evaluate", "m.json", data, "-t", "y", "--json", *reading]
+        code, out, err = run_cli(capsys, argv)
+        assert code == 0, (reading, err)
+        got = json.loads(out)
+        assert got["n_samples"] == ROWS and got["n_positive"] == int(y.sum()), reading
+        assert got["log_loss"] == pytest.approx(log_loss(y, p), rel=1e-10), reading
+        assert got["roc_auc"] == pytest.approx(roc_auc_score(y, p), rel=1e-10)
+
+
+def test_evaluate_names_an_unknown_label_as_the_whole_file_does(workdir, capsys):
+    data = workdir / "d.csv"
+    _write(data, "yes")
+    _fit_head(workdir, capsys, data)
+    said = (
+        "error: target column 'y' in d.csv has values the model was not trained "
+        "on: 'yes' (n=1) (expected 0 or 1)"
+    )
+    for reading in READINGS[:2]:  # one chunk of 140 000 rows holds the file
+        argv = ["evaluate", "m.json", "d.csv", "-t", "y", *reading]
+        code, _, err = run_cli(capsys, argv)
+        assert (code, err.strip()) == (65, said), reading
+
+
+def test_predict_and_fit_read_a_late_true_feature_as_1(workdir, capsys):
+    data = workdir / "d.csv"
+    _write(data, "true", feature=True)
+    outputs, coefs = [], []
+    for reading in (["--no-stream"], ["--stream"]):
+        argv = ["fit", data, "-t", "y", "-o", "f.json", "-q", "--force", *reading]
+        argv += ["--no-cache"] if reading == ["--stream"] else []
+        code, _, err = run_cli(capsys, argv)
+        assert code == 0, (reading, err)
+        coefs.append(json.loads((workdir / "f.json").read_text())["model"]["coef"])
+    for reading in (["--no-stream"], ["--stream"]):  # one model, both readings
+        out = workdir / "p.csv"
+        argv = ["predict", "f.json", data, "-o", out, "--force", *reading]
+        code, _, err = run_cli(capsys, argv)
+        assert code == 0, (reading, err)
+        outputs.append(out.read_text())
+    np.testing.assert_allclose(coefs[1], coefs[0], rtol=1e-7)
+    assert outputs[1] == outputs[0]
+    # the late row scored with f = 1: its logit from the model's coefficients
+    model = json.loads((workdir / "f.json").read_text())["model"]
+    with open(data, newline="") as fh:
+        late = list(csv.reader(fh))[LATE + 1]
+    w = model["coef"]
+    logit = model["intercept"] + w[0] * 1 + w[1] * float(late[1])
+    assert outputs[1].splitlines()[0].split(",")[-1].strip('"') == "logit"
+    scored = outputs[1].splitlines()[LATE + 1].split(",")
+    assert float(scored[-1]) == pytest.approx(logit, rel=1e-12)
+
+
+@pytest.mark.parametrize(("late", "label"), [("true", True), ("1.0", 1.0)])
+def test_fit_stream_reads_a_late_target_value_as_the_whole_file(
+    workdir, capsys, monkeypatch, late, label
+):
+    # the streamed fit types its target from its first 8 MiB of text; 1 MiB
+    # here, so that a 1.3 MB file holds the value past it
+    monkeypatch.setattr("logistic.backends.chunked.DEFAULT_BLOCK_BYTES", 1 << 20)
+    data = workdir / "d.csv"
+    _write(data, late)
+    fits = []
+    for reading in (["--no-stream"], ["--stream", "--no-cache"], ["--stream"]):
+        argv = ["fit", data, "-t", "y", "-o", "m.json", "-q", "--force", *reading]
+        code, _, err = run_cli(capsys, argv)
+        assert code == 0, (reading, err)
+        fits.append(json.loads((workdir / "m.json").read_text()))
+    for fit in fits:
+        mapping = fit["encoding"]["label"]
+        assert mapping["positive"] == label and type(mapping["positive"]) is type(label)
+    for fit in fits[1:]:
+        np.testing.assert_allclose(
+            fit["model"]["coef"], fits[0]["model"]["coef"], rtol=1e-7
+        )
