@@ -26,7 +26,10 @@ Conventions (owned here):
   2**53 or more has the column read again as int64, its exact integers
   where the whole file holds integers only, as the in-memory reader reads
   and refuses them: :mod:`logistic._record_batches`), booleans as booleans, text as
-  text. A word in a column of numbers after the first
+  text. Such a column of 0/1 holding ``true`` after the first block is read
+  as booleans from that chunk on where the whole file holds booleans, and a
+  target (``labels``) holding another word as text (:meth:`ChunkedFile._typed_tables`).
+  Any other word in a column of numbers after the first
   block is the in-memory reader's error, its first line and count found by
   reading that column again (:func:`._streamed_numbers.streamed_garbage`).
   Parquet columns keep their stored types.
