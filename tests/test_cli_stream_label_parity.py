@@ -21,7 +21,7 @@ import pytest
 from scipy.special import expit
 from sklearn.metrics import log_loss, roc_auc_score
 
-from conftest import run_cli
+from conftest import run_cli, run_cli_process
 
 ROWS = 140_000  # "-0.1234,0\n": ~1.3 MB, past the chunked readers' 1 MiB block
 LATE = ROWS - 5
@@ -142,3 +142,20 @@ def test_fit_stream_reads_a_late_target_value_as_the_whole_file(
         np.testing.assert_allclose(
             fit["model"]["coef"], fits[0]["model"]["coef"], rtol=1e-7
         )
+
+
+@pytest.mark.dask
+def test_a_dask_fit_reads_a_late_true_feature_as_1(workdir, capsys):
+    # fit --workers: pandas read the feature as float64 and failed on 'true'
+    # ("could not convert string to float"), named by the streamed reader; it
+    # now reads the column as booleans, as the whole file does
+    pytest.importorskip("distributed")
+    _write(workdir / "d.csv", "true", feature=True)
+    argv = ["fit", "d.csv", "-t", "y", "-o", "m.json", "-q", "--force"]
+    code, _, err = run_cli(capsys, [*argv, "--no-stream"])
+    assert code == 0, err
+    whole = json.loads((workdir / "m.json").read_text())["model"]["coef"]
+    code, _, err = run_cli_process(workdir, [*argv, "--workers", "1"])
+    assert code == 0, err
+    dask = json.loads((workdir / "m.json").read_text())["model"]["coef"]
+    np.testing.assert_allclose(dask, whole, rtol=1e-7)

@@ -128,20 +128,28 @@ def dask_backend(
     (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
     whole decimals later (``1`` then ``1.0``) is read again as float64, as the
     in-memory and streamed readers read it; a feature of integers holding one
-    beyond ±2**53 is refused as they refuse it (:mod:`._dask_csv_exact`)."""
+    beyond ±2**53 is refused as they refuse it (:mod:`._dask_csv_values`)."""
     from ..backends._dask_errors import PartitionError
     from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
-    from ._dask_csv_exact import beyond_exact_column, refuse_column
+    from ._dask_csv_values import beyond_exact_column, refuse_column
 
     later: Any = NOT_READ  # what the target holds after Dask's sample of integers
     decimal_target = False
     floats: set[str] = set()  # features of floats holding values of 2**53 or more
+    booleans: set[str] = set()  # features of 0/1 holding true past the plan's block
     _refuse_unclosed_quote(plan)
     try:
         while True:
             try:
                 return _dask(
-                    plan, chunk_rows, progress, positive, client, decimal_target, floats
+                    plan,
+                    chunk_rows,
+                    progress,
+                    positive,
+                    client,
+                    decimal_target,
+                    floats,
+                    booleans,
                 )
             except PartitionError as exc:
                 beyond = beyond_exact_column(plan.features, exc)
@@ -149,6 +157,14 @@ def dask_backend(
                     refuse_column(plan, beyond)  # integers only: refused there
                     floats.add(beyond)  # else floats, as in memory: run again
                     continue
+                if _is_text_error(plan, exc) and not booleans:
+                    found: set[str] = set()
+                    error = _streamed_reader_error(plan, found)
+                    if error is not None:
+                        raise error from None
+                    booleans |= found  # the whole file's booleans: run again
+                    if booleans:
+                        continue
                 if decimal_target or not _target_mismatch(plan, exc):
                     raise
                 later = integer_labels_then(plan.path, plan.delimiter, plan.target)
@@ -248,12 +264,18 @@ def _refuse_unclosed_quote(plan: StreamPlan) -> None:
         raise error
 
 
+def _is_text_error(plan: StreamPlan, exc: Exception) -> bool:
+    """Whether a Dask task failed to read a CSV value as a number (pandas'
+    "could not convert string to float: 'x'", which names neither)."""
+    return plan.format == "csv" and "could not convert string to float" in str(exc)
+
+
 def _csv_text_error(plan: StreamPlan, exc: Exception) -> Exception | None:
     """The streamed reader's error (column and line) for a CSV file whose
-    Dask task failed to read a value as a number (pandas' "could not convert
-    string to float: 'x'", which names neither): the file read again by the
-    streamed reader up to that value; None for another error."""
-    if plan.format != "csv" or "could not convert string to float" not in str(exc):
+    Dask task failed to read a value as a number (:func:`_is_text_error`):
+    the file read again by the streamed reader up to that value; None for
+    another error."""
+    if not _is_text_error(plan, exc):
         return None
     return _streamed_reader_error(plan)
 
@@ -278,9 +300,13 @@ def _csv_compressed_error(plan: StreamPlan, exc: Exception) -> Exception | None:
     return _streamed_reader_error(plan)
 
 
-def _streamed_reader_error(plan: StreamPlan) -> Exception | None:
+def _streamed_reader_error(
+    plan: StreamPlan, booleans: set[str] | None = None
+) -> Exception | None:
     """The error of the streamed reader of the plan's CSV file read to its
-    end (a non-number named by column and line), or None."""
+    end (a non-number named by column and line), or None; ``booleans``
+    receives the features it read as booleans that the plan reads as
+    numbers (0/1, then ``true``: the whole file's booleans)."""
     import numpy as np
 
     from .._exceptions import DataValidationError
@@ -302,6 +328,9 @@ def _streamed_reader_error(plan: StreamPlan) -> Exception | None:
         return _not_a_number(plan, found.column) or found
     except DataValidationError as found:
         return found
+    if booleans is not None:
+        head = set(plan.columns.features_of_kind("boolean"))
+        booleans |= {c for c in plan.features if c in source.booleans} - head
     return None
 
 
@@ -359,11 +388,14 @@ def _dask(
     client: Any,
     decimal_target: bool = False,
     floats: set[str] | frozenset[str] = frozenset(),
+    later_booleans: set[str] | frozenset[str] = frozenset(),
 ) -> Any:
     """The Dask backend over the plan's file (``decimal_target``: a CSV
     target read as float64, not as the type Dask infers from its sample;
     each partition's float64 features but ``floats`` checked for values
-    beyond ±2**53: :mod:`._dask_csv_exact`)."""
+    beyond ±2**53: :mod:`._dask_csv_values`; ``later_booleans``: features of
+    0/1 the plan's first block read as numbers that the whole file holds as
+    booleans, read as booleans)."""
     from ..backends.dask import Dask
 
     opts: dict[str, Any] = {
@@ -385,6 +417,7 @@ def _dask(
     import dask.dataframe as dd
 
     from ..formats import compression_of, open_regular
+    from ._dask_csv_values import boolean_numbers
 
     # from the content, as every other reader (``formats.sniff_format``): a
     # gzip file named .csv, or a plain one named .csv.gz, is read as it is
@@ -392,10 +425,10 @@ def _dask(
         compression = compression_of(fh.read(3))
     columns = [*plan.features, plan.target]
     extra = [c for c in (plan.weights, plan.offset) if c is not None]
-    # boolean columns are read as text and given their 0/1 by _boolean_numbers:
+    # boolean columns are read as text and given their 0/1 by boolean_numbers:
     # pandas' own bool type takes neither the 1 and 0 that the other readers
     # take as booleans nor a missing value
-    booleans = set(plan.columns.features_of_kind("boolean"))
+    booleans = set(plan.columns.features_of_kind("boolean")) | set(later_booleans)
     dtypes = {c: "float64" for c in plan.features + extra}
     dtypes |= dict.fromkeys(booleans, "object")
     if decimal_target:
@@ -410,13 +443,13 @@ def _dask(
     )
     for name in sorted(booleans):
         frame[name] = frame[name].map_partitions(
-            _boolean_numbers, meta=(name, "float64")
+            boolean_numbers, meta=(name, "float64")
         )
     checked = [
         (k, c) for k, c in enumerate(plan.features) if c not in booleans | floats
     ]
     if checked:
-        from ._dask_csv_exact import check_partition
+        from ._dask_csv_values import check_partition
 
         frame = frame.map_partitions(check_partition, checked, meta=frame._meta)
     return Dask(
@@ -429,29 +462,6 @@ def _dask(
         files=[plan.path],
         **opts,
     )
-
-
-#: A boolean CSV value's number: pyarrow's words for true and false (its
-#: ``ConvertOptions`` defaults), which the in-memory and streamed readers take.
-_BOOLEAN_WORDS = {
-    **dict.fromkeys(("1", "True", "TRUE", "true"), 1.0),
-    **dict.fromkeys(("0", "False", "FALSE", "false"), 0.0),
-}
-
-
-def _boolean_numbers(values: Any) -> Any:
-    """A boolean CSV column of one Dask partition, read as text, as float64
-    1.0/0.0: a missing value is NaN, which the Dask scan names by column and
-    line as any missing value; another word raises pandas' words for a
-    non-number ("could not convert string to float"), for which
-    :func:`_csv_text_error` has the streamed reader name its column and line."""
-    numbers = values.map(_BOOLEAN_WORDS)
-    other = values.notna() & numbers.isna()
-    if other.any():
-        raise ValueError(
-            f"could not convert string to float: {values[other].iloc[0]!r}"
-        )
-    return numbers.astype("float64")
 
 
 _NO_DASK = (

@@ -1,7 +1,14 @@
-"""Integers beyond ±2**53 in a CSV feature read on Dask, refused as the other
-readers refuse them.
+"""CSV values read on Dask as the other readers read them.
 
-Convention (owned here): ``fit data.csv --workers N`` reads features with
+Booleans (owned here): a boolean feature is read as text and given its 0/1
+by :func:`boolean_numbers` (pyarrow's words, which the in-memory and
+streamed readers take): pandas' own bool type takes neither ``1``/``0`` nor
+a missing value. A feature of 0/1 in the plan's first block that holds
+``true`` later fails a partition as a non-number; the streamed reader, run
+on that error path, reads it as the whole file does (booleans), and the fit
+runs again reading it so (``cli._stream_backends.dask_backend``).
+
+Integers beyond ±2**53 (owned here): ``fit data.csv --workers N`` reads features with
 ``dask.dataframe.read_csv`` as float64, where ``9007199254740993`` is its
 nearest float (2**53). The in-memory reader types a column from the whole
 file (integers only: int64, and an int64 feature beyond ±2**53 is refused),
@@ -27,7 +34,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BEYOND_EXACT", "beyond_exact_column", "check_partition", "refuse_column"]
+__all__ = [
+    "BEYOND_EXACT",
+    "BOOLEAN_WORDS",
+    "beyond_exact_column",
+    "boolean_numbers",
+    "check_partition",
+    "refuse_column",
+]
 
 #: The words of a partition's failure for feature number ``k`` (in the plan).
 BEYOND_EXACT = "a value of 2**53 or more in feature #{k}"
@@ -72,3 +86,28 @@ def refuse_column(plan: Any, name: str) -> None:
         delimiter=plan.delimiter or ",",
     )
     source.refuse_inexact_integers(name)
+
+
+#: A boolean CSV value's number: pyarrow's words for true and false (its
+#: ``ConvertOptions`` defaults), which the in-memory and streamed readers take.
+BOOLEAN_WORDS = {
+    **dict.fromkeys(("1", "True", "TRUE", "true"), 1.0),
+    **dict.fromkeys(("0", "False", "FALSE", "false"), 0.0),
+}
+
+
+def boolean_numbers(values: Any) -> Any:
+    """A boolean CSV column of one Dask partition, read as text, as float64
+    1.0/0.0: a missing value is NaN, which the Dask scan names by column and
+    line as any missing value; another word raises pandas' words for a
+    non-number ("could not convert string to float"), for which
+    :func:`._stream_backends._csv_text_error` has the streamed reader name its
+    column and line (or, for 0/1 the whole file holds as booleans, read again
+    as booleans)."""
+    numbers = values.map(BOOLEAN_WORDS)
+    other = values.notna() & numbers.isna()
+    if other.any():
+        raise ValueError(
+            f"could not convert string to float: {values[other].iloc[0]!r}"
+        )
+    return numbers.astype("float64")
