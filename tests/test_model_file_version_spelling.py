@@ -70,6 +70,20 @@ def test_a_version_not_spelled_as_save_writes_it_is_refused(compact, version):
     assert "no leading zero, sign or space (such as '1.5')" in message
 
 
+@pytest.mark.parametrize(
+    ("version", "shown"),
+    [(1.5, "float 1.5"), (15, "int 15"), (True, "bool True"), (None, "NoneType None")],
+)
+def test_a_version_that_is_no_text_names_its_type(compact, version, shown):
+    # the JSON number 1.5 shown bare ("is 1.5; expected ... such as '1.5'")
+    # reads as if the expected value were refused: the type is named, as
+    # checkpoints name theirs ("'format_version' is float 1.0")
+    rewrite_model_file(compact, lambda d: d.update(format_version=version))
+    with pytest.raises(ModelFormatError) as info:
+        lio.read_model_file(compact)
+    assert f"field 'format_version' is {shown}; expected the text" in str(info.value)
+
+
 def test_the_command_line_refuses_it_in_one_line_exit_65(compact, capsys):
     rewrite_model_file(compact, lambda d: d.update(format_version="1.05"))
     code, out, err = run_cli(capsys, ["summary", compact])

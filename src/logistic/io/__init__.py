@@ -338,9 +338,14 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
     lib = _text_field(doc, "library_version", path)
     m = _VERSION.fullmatch(version) if isinstance(version, str) else None
     if m is None:
+        # a number or null named with its type: "is 1.5" beside "such as
+        # '1.5'" would read as the expected value refused
+        shown = f"{version!r:.40}"
+        if not isinstance(version, str):
+            shown = f"{type(version).__name__} {shown}"
         raise _bad(
             path,
-            f"field 'format_version' is {version!r:.40}; expected the text "
+            f"field 'format_version' is {shown}; expected the text "
             "'MAJOR.MINOR' save writes: two integers of at most 6 digits, with no "
             "leading zero, sign or space (such as '1.5')",
         )
