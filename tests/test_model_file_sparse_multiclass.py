@@ -212,7 +212,8 @@ def _drop_class(doc):
         (lambda d: d["model"]["coef"][2].pop("values"), r"'model\.coef\[2\]' .* \(missing \['values'\]"),
         (_set_row(1, [0.0] * 1024), r"'model\.coef\[1\]' is a list but 'model\.coef\[0\]' is stored compactly; a K-class coef is K sparse objects or K lists of 1024 numbers, not a mix"),
         (_set_row(0, [0.0] * 1024), r"'model\.coef\[0\]' is a list but 'model\.coef\[1\]' is stored compactly"),
-        (_set_row(1, 0.5), r"'model\.coef' must be a list of 1024 numbers, got 3"),
+        (_set_row(1, 0.5), r"'model\.coef\[1\]' is a float but the other rows of 'model\.coef' are a K-class model's; each of its 3 rows is a list of 1024 numbers or a sparse object"),
+        (_set_row(2, None), r"'model\.coef\[2\]' is a NoneType but the other rows"),
         (_drop_class, r"'model\.coef' holds 2 rows; a K-class model has 3 to 1000"),
         (lambda d: d["model"]["intercept"].pop(), r"'model\.intercept' must be a list of 3 numbers \(one per row of 'model\.coef'\), got 2"),
         (lambda d: d.update(format_version="1.4"), r"'format_version' is 1\.4 but 'model\.coef' is stored compactly \(format 1\.5 or later\)"),
@@ -224,6 +225,17 @@ def test_hostile_k_class_rows_are_refused_naming_the_field(compact, edit, messag
     rewrite_model_file(compact, edit)
     with pytest.raises(ModelFormatError, match=message):
         lio.read_model_file(compact)
+
+
+def test_a_number_among_dense_k_class_rows_is_named_by_position(tmp_path):
+    # the K-class layout of the build before (dense format 1.2): a row that
+    # is a number was refused as "'model.coef' must be a list of 1024
+    # numbers, got 3", a binary model's message for a file of 3 classes
+    path = tmp_path / "dense.json"
+    shutil.copy(DENSE, path)
+    rewrite_model_file(path, _set_row(1, 0.5))
+    with pytest.raises(ModelFormatError, match=r"'model\.coef\[1\]' is a float but"):
+        lio.read_model_file(path)
 
 
 def test_readers_before_this_build_refuse_the_file_never_misread_it(compact):

@@ -27,7 +27,8 @@ Reading checks every field before building anything: the indices are
 integers, in ``[0, n_features)``, strictly increasing (a duplicate named as
 such), as many as the values, which are finite; a K-class file's rows are
 all objects, as many as its intercepts (3 to
-:data:`logistic._labels.MAX_CLASSES`); a compact form is accepted only in a
+:data:`logistic._labels.MAX_CLASSES`), and an item that is no row among
+rows (a number, null) is named by its position; a compact form is accepted only in a
 file of format 1.5 or later. A compact file is small for what it expands
 to, so before building anything the loader adds up what the whole file
 expands to (:func:`check_compact_budget`: coefficients at 8 bytes each, K
@@ -269,6 +270,8 @@ def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
     K-class section's fields (an intercept per class, a parametrization) is
     refused as such: a K-class model's compact coef is a list of objects."""
     where, value = "model.coef", section.get("coef")
+    if isinstance(value, list) and len(value) != n:
+        _check_k_rows(value, n, path)
     if not isinstance(value, dict):
         return _finite_list(value, n, path, where)
     if isinstance(section.get("intercept"), list) or "parametrization" in section:
@@ -284,6 +287,23 @@ def coef_from_dict(section: dict[str, Any], n: int, path: str) -> np.ndarray:
     coef = np.zeros(n, dtype=np.float64)
     coef[at] = stored
     return coef
+
+
+def _check_k_rows(coef: list[Any], n: int, path: str) -> None:
+    """Refuse a ``coef`` of the wrong width for a binary model that holds a
+    K-class model's rows (lists or sparse objects) beside other items,
+    naming the first item that is no row: the binary message ("a list of
+    ``n`` numbers, got 3") would misname a file of 3 classes."""
+    rows = (list, dict)
+    if not any(isinstance(row, rows) for row in coef):
+        return
+    k = next(k for k, row in enumerate(coef) if not isinstance(row, rows))
+    raise _bad(
+        path,
+        f"field 'model.coef[{k}]' is a {type(coef[k]).__name__} but the other rows "
+        f"of 'model.coef' are a K-class model's; each of its {len(coef)} rows is a "
+        f"list of {n} numbers or a sparse object of 'indices' and 'values'",
+    )
 
 
 def rows_from_dict(rows: list[Any], n: int, path: str) -> np.ndarray:
