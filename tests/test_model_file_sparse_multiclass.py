@@ -10,8 +10,9 @@ Reference files: ``tests/fixtures/wide_l1_k3.svm`` (150 rows, 1024 hashed
 --penalty l1 --C 0.5`` of the build before K-class compact files
 (``SOURCE_DATE_EPOCH=1796601600``; a dense format 1.2 file). That build's
 ``fista`` left 1 525 of the 3 072 coefficients at ``-0.0`` (its proximal
-map's ``sign(x)·0``), which a file keeps as written; this build's fit is the
-same bits with those zeros ``+0.0``. The non-zero pattern and values are
+map's ``sign(x)·0``), which a file keeps as written; the next build's fit
+was the same bits with those zeros ``+0.0``, and fista's Lipschitz halving
+since moves its values by 5.9e-9 at most. The non-zero pattern and values are
 checked against scikit-learn's ``saga`` fit of the same penalty.
 """
 
@@ -76,12 +77,19 @@ def test_logistic_fit_writes_k_sparse_rows(tmp_path, monkeypatch, capsys):
     assert doc["encoding"]["feature_names"] == {"generated": "x", "count": P}
     rows = doc["model"]["coef"]
     assert [row["indices"] for row in rows] == [np.flatnonzero(r).tolist() for r in dense]
-    assert [row["values"] for row in rows] == [r[r != 0].tolist() for r in dense]
     assert sum(len(row["indices"]) for row in rows) == 36
+    # the values are the fixture's to the solver's tolerance, not its bits:
+    # fista's Lipschitz halving (a later build) reaches the optimum in 41
+    # iterations, not 210, and 5.9e-9 from the fixture's point at most
+    # (the fixture is checked against scikit-learn's saga at 1e-5 below)
+    for row, r in zip(rows, dense, strict=True):
+        np.testing.assert_allclose(row["values"], r[r != 0], rtol=0, atol=1e-7)
     fit = logistic.load(path)
-    assert np.array_equal(fit.coef_.view(np.int64), (dense + 0.0).view(np.int64))
+    np.testing.assert_allclose(fit.coef_, dense, rtol=0, atol=1e-7)
     assert not np.signbit(fit.coef_[fit.coef_ == 0]).any()  # no -0.0 left
-    assert np.array_equal(fit.intercept_, logistic.load(DENSE).intercept_)
+    np.testing.assert_allclose(
+        fit.intercept_, logistic.load(DENSE).intercept_, rtol=0, atol=1e-7
+    )
     assert path.stat().st_size < DENSE.stat().st_size / 2  # its history is most of it
 
 
