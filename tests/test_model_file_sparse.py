@@ -109,6 +109,25 @@ def test_a_compact_file_saved_again_has_the_same_bytes(compact, tmp_path):
     assert again.read_bytes() == compact.read_bytes()
 
 
+def test_a_compact_file_of_the_build_before_k_class_ones_saves_again_byte_for_byte(
+    tmp_path, monkeypatch
+):
+    # wide_l1_compact_format1_5.json: written by ``logistic fit wide_l1.svm
+    # --penalty l1 --C 0.5`` of the build before K-class compact files (the
+    # first 1.5 writer; SOURCE_DATE_EPOCH=1796601600): the binary layout this
+    # build's writer must keep, checked against that build's bytes rather
+    # than against a file this build wrote
+    old = FIXTURES / "wide_l1_compact_format1_5.json"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    model = logistic.load(old)
+    again = logistic.save(model, tmp_path / "again.json")
+    assert again.read_bytes() == old.read_bytes()
+    stored = json.loads(old.read_text())["model"]["coef"]
+    expected = np.zeros(1024)
+    expected[stored["indices"]] = stored["values"]
+    assert np.array_equal(model.coef_.ravel(), expected)
+
+
 def test_a_dense_file_of_today_loads_and_saves_again_byte_for_byte(
     tmp_path, monkeypatch
 ):
