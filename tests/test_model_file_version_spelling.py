@@ -84,6 +84,23 @@ def test_a_version_that_is_no_text_names_its_type(compact, version, shown):
     assert f"field 'format_version' is {shown}; expected the text" in str(info.value)
 
 
+@pytest.mark.parametrize("version", ["0.0", "0.9", "0.5"])
+def test_a_major_version_0_no_build_wrote_is_refused(tmp_path, version):
+    # the first format is 1.0 (the fixture ucla_formula_format1.json): a
+    # file claiming 0.x loaded silently, strict loading included, though no
+    # build wrote it and another reader may take 0.x for unsupported
+    path = tmp_path / "narrow.json"
+    shutil.copy(FIXTURES / "narrow_l2_format1_1.json", path)
+    rewrite_model_file(path, lambda d: d.update(format_version=version))
+    for strict in (False, True):
+        with pytest.raises(ModelFormatError) as info:
+            lio.read_model_file(path, strict=strict)
+        assert (
+            f"model file {path}: field 'format_version' is '{version}'; no build "
+            "writes a format older than 1.0"
+        ) in str(info.value)
+
+
 def test_the_command_line_refuses_it_in_one_line_exit_65(compact, capsys):
     rewrite_model_file(compact, lambda d: d.update(format_version="1.05"))
     code, out, err = run_cli(capsys, ["summary", compact])

@@ -19,7 +19,8 @@ Convention (owned here):
   (``model.params.firth_correction``: :mod:`._schema`), 1.5 for a wide
   model (two classes or K) written with sparse coefficients and generated
   names as a rule (:mod:`._compact`). This build reads
-  every 1.x file; one that claims a version older than what it holds is refused.
+  every 1.x file; one that claims a version older than what it holds is
+  refused, and so is a 0.x version, which no build writes.
 * Floats are written with Python's shortest round-trip ``repr``, so every
   coefficient reads back bit for bit (``-0.0`` and subnormals included);
   non-finite coefficients are refused when saving and when loading.
@@ -348,6 +349,12 @@ def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
             f"field 'format_version' is {shown}; expected the text "
             "'MAJOR.MINOR' save writes: two integers of at most 6 digits, with no "
             "leading zero, sign or space (such as '1.5')",
+        )
+    if int(m.group(1)) == 0:  # the first format is 1.0
+        raise _bad(
+            path,
+            f"field 'format_version' is {version!r}; no build writes a format "
+            "older than 1.0",
         )
     if int(m.group(1)) > FORMAT_VERSION[0]:
         raise UnsupportedVersionError(
