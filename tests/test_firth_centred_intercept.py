@@ -23,6 +23,7 @@ from scipy.special import expit, log_expit
 from scipy.stats import chi2
 
 from logistic import LogisticRegression
+from logistic.inference._checks import NotTrainingDataError
 from test_firth import SEX2_CI, sex2
 from test_firth_centred import _data
 
@@ -138,3 +139,28 @@ def test_nested_lr_test_that_drops_the_intercept_and_the_far_column():
     test = fits[0].lr_test(fits[1])
     assert test.df == 2
     np.testing.assert_allclose(test.statistic, want, rtol=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore:60 rows have non-integer sample weights")
+@pytest.mark.parametrize("shift", [1e10, -1e12])
+def test_inference_on_training_rows_with_a_column_at_1e10_and_beyond(shift):
+    # before: the data check refused the fit's own rows (standardized
+    # gradient 5.5e-8 at 1e10, 5.4e-6 at -1e12, against a limit of 1e-9):
+    # the user's intercept -5.8e9 holds b' = b + mean·w to ε·|b| only, and
+    # its rounding moves the modified score by as much. Reference: scipy's
+    # profile on numpy-centred columns (module docstring).
+    X, y, w, offset, X0 = _data(1e8, seed=5)
+    X = X0 + [shift, 0.0]
+    lo, hi, lr = _intercept_profile(X, y, w, offset)
+    model = LogisticRegression(penalty="firth").fit(
+        X, y, sample_weight=w, offset=offset
+    )
+    res = model.inference(X, y, sample_weight=w, offset=offset)
+    ci = np.asarray(res.conf_int(method="profile", terms=[0]))
+    np.testing.assert_allclose(ci[0], [lo, hi], rtol=0, atol=1e-8 * (hi - lo))
+    np.testing.assert_allclose(res._lr_statistics[0], lr, rtol=1e-8)
+    # rows that are not the fit's are still told apart: one label flipped
+    flipped = y.copy()
+    flipped[0] = 1.0 - flipped[0]
+    with pytest.raises(NotTrainingDataError, match="gradient"):
+        model.inference(X, flipped, sample_weight=w, offset=offset)

@@ -154,6 +154,7 @@ def check_matches_fit(
     the map to those coordinates would carry it into the intercept's
     neighbours (a column whose mean is far above its spread)."""
     scaled: FloatArray | None = None
+    slack = 0.0
     if firth:
         centred = centred_firth(objective)
         if centred is not None:  # the modified score where the fit solved it
@@ -163,6 +164,7 @@ def check_matches_fit(
                 .grad
             )
             scaled = grad  # ∇F' = Tᵀ∇F: the standardized coordinates already
+            slack = mapped_rounding(centred, theta)
         else:
             grad = FirthObjective(objective).point(theta).grad
         if grad is None:
@@ -178,7 +180,22 @@ def check_matches_fit(
         scaled = ScaledObjective(objective).scaled_gradient(grad)
     if aliased is not None:
         scaled = np.where(np.asarray(aliased, dtype=bool), 0.0, scaled)
-    check_gradient_norm(model, scaled)
+    check_gradient_norm(model, scaled, slack)
+
+
+def mapped_rounding(centred: Any, theta: FloatArray) -> float:
+    """A bound on the modified score's standardized max-norm that the user's
+    coefficients ``θ`` alone cause in the centred copy
+    (:mod:`logistic._firth_centred`): the fit's ``b = b' - μ·w`` and the
+    check's ``b' = b + μ·w`` each round the intercept by ``ε·(|b| + Σ|μ_j
+    w_j|)``, and the score moves by at most the information's entries, each
+    at most 1/2 in the copy's coordinates (weights summing to 1, columns of
+    spread within a factor √2 of 1). A column at ``1e10 + [0..5]`` made that
+    5.5e-8, so the fit's own rows were refused against the limit 1e-9."""
+    theta = np.asarray(theta, dtype=np.float64)
+    p = centred.original.n_features
+    size = abs(float(theta[p])) + float(np.abs(centred.mean * theta[:p]).sum())
+    return float(np.finfo(np.float64).eps) * size
 
 
 def check_corrected_data(kind: str, kept: Any, stats: Any) -> Any:
@@ -262,16 +279,20 @@ def refuse_stream(model: Any) -> None:
     )
 
 
-def check_gradient_norm(model: Any, scaled_grad: FloatArray) -> None:
+def check_gradient_norm(
+    model: Any, scaled_grad: FloatArray, slack: float = 0.0
+) -> None:
     """Refuse data whose gradient at the fitted coefficients (in the solvers'
-    standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)``
-    (``tol_`` the default where the model records none)."""
+    standardized coordinates) exceeds ``10·max(tol_, grad_max_norm_, 1e-12)
+    + slack`` (``tol_`` the default where the model records none; ``slack``
+    the gradient that the coefficients' own rounding causes,
+    :func:`mapped_rounding`)."""
     gnorm = float(np.max(np.abs(scaled_grad), initial=0.0))
     recorded = _finite(getattr(model, "grad_max_norm_", None))
     if recorded is None:
         history = getattr(model, "history_", None) or [{}]
         recorded = _finite(history[-1].get("grad_max_norm", 0.0))
-    limit = 10.0 * max(fitted_tol(model), recorded or 0.0, 1e-12)
+    limit = 10.0 * max(fitted_tol(model), recorded or 0.0, 1e-12) + slack
     if not gnorm <= limit:
         raise NotTrainingDataError(
             f"{NOT_TRAINING}: the gradient at the fitted coefficients has "
