@@ -493,3 +493,40 @@ def test_a_k_class_file_claiming_firth_is_refused(tmp_path, edit):
             ModelFormatError, match=r"'model.params.penalty'.*3 classes"
         ):
             load(path)
+
+
+
+@pytest.mark.filterwarnings("ignore:60 rows have non-integer sample weights")
+@pytest.mark.parametrize("shift", [-1e9, 1e10])
+def test_flac_with_a_column_far_from_0_keeps_statsmodels_slopes(shift):
+    # before: the fit inverted FLAC's covariance in the user's coordinates
+    # (condition ~ (mean/spread)², 1e17 and more): numpy's LinAlgError
+    # "Singular matrix" at -1e9. Reference: statsmodels' GLM on the augmented
+    # rows of the unshifted columns (as _statsmodels_flac, the hat values at
+    # scipy's root of the modified score); a shift of a column moves only
+    # the intercept (the hat values are invariant under it), so the slopes
+    # and their standard errors are the unshifted ones.
+    from test_firth_centred import _data, _modified_score_root
+
+    _, y, w, offset, raw = _data(0.0, seed=5)
+    beta = _modified_score_root(raw, y, w, offset)  # intercept first
+    Xt = np.column_stack([np.ones(len(y)), raw])
+    p = expit(Xt @ beta + offset)
+    v = w * p * (1 - p)
+    h = v * np.einsum("ij,jk,ik->i", Xt, np.linalg.inv(Xt.T @ (v[:, None] * Xt)), Xt)
+    n = len(y)
+    Xa = np.column_stack([np.vstack([Xt] * 3), np.r_[np.zeros(n), np.ones(2 * n)]])
+    ref = sm.GLM(
+        np.r_[y, np.zeros(n), np.ones(n)],
+        Xa,
+        family=sm.families.Binomial(),
+        offset=np.r_[offset, offset, offset],
+        freq_weights=np.r_[w, h / 2, h / 2],
+    ).fit(tol=1e-13)
+    X = raw + [shift, 0.0]
+    model = LogisticRegression(penalty="firth", firth_correction="flac").fit(
+        X, y, sample_weight=w, offset=offset
+    )
+    np.testing.assert_allclose(model.coef_.ravel(), ref.params[1:3], rtol=1e-6)
+    res = model.inference(X, y, sample_weight=w, offset=offset)
+    np.testing.assert_allclose(np.asarray(res.bse)[1:], ref.bse[1:3], rtol=1e-6)

@@ -87,6 +87,18 @@ class CentredInformation(NamedTuple):
     #: ``∇²J'(θ̂')`` of the centred copy (FLAC: its covariance's inverse / Σs)
     hessian: FloatArray
 
+    def original_hessian(self) -> FloatArray:
+        """``∇²J(θ̂) = T⁻ᵀ ∇²J'(θ̂') T⁻¹``, the Hessian in the user's
+        coordinates without inverting a covariance there (its condition is
+        about ``(μ/σ)²``: a column at ``1e9 + [0..5]`` made numpy's inverse
+        of FLAC's refuse it as singular); ``T`` is lower triangular."""
+        from scipy.linalg import solve_triangular
+
+        T = self.matrix
+        T_inv = solve_triangular(T, np.eye(T.shape[0]), lower=True)
+        H = T_inv.T @ self.hessian @ T_inv
+        return np.asarray(0.5 * (H + H.T))
+
     def covariance(self, cov_c: FloatArray) -> FloatArray:
         """``T Σ' Tᵀ``: a covariance of ``θ'`` as one of ``θ``."""
         T = self.matrix

@@ -248,13 +248,17 @@ def corrected_statistics(
 ) -> Any:
     """``stats`` (:class:`~logistic.inference._stored.FitStatistics` or None)
     with the Hessian of FLAC's covariance ``cov`` (``Σ⁻¹ / Σs``, as a model
-    file's is rebuilt), and with the information in centred coordinates
-    (``centred``, FLAC's; else, for a Firth fit, ``firth = (objective,
-    theta)``: one pass over the centred copy of its rows), from which
+    file's is rebuilt; from ``centred``'s Hessian where FLAC was fitted
+    centred: ``Σ`` is then too ill-conditioned to invert), and with the
+    information in centred coordinates (``centred``, FLAC's; else, for a
+    Firth fit, ``firth = (objective, theta)``: one pass over the centred
+    copy of its rows), from which
     inference inverts the covariance (:mod:`logistic._firth_centred`)."""
     if stats is None:
         return stats
-    if cov is not None:
+    if cov is not None and centred is not None:  # FLAC's, fitted centred
+        stats = stats._replace(hessian=centred.original_hessian())
+    elif cov is not None:
         stats = stats._replace(hessian=np.linalg.inv(cov) / stats.weight_sum)
     if centred is None and firth is not None:
         centred = centred_information(*firth)
