@@ -47,7 +47,7 @@ import numpy as np
 from .._exceptions import InvalidParameterError
 from .._numerics import rounding_noise
 from .._typing import Backend, Block, FloatArray
-from ._base import Capabilities, Fit, register
+from ._base import Capabilities, Fit, SolverResult, register
 from ._iterative import LINE_SEARCH_STOP, IterativeSolver
 from ._lazy_sgd import lazy_columns, lazy_sgd_pass, sparse_rows
 from ._linesearch import backtrack, below_upper_bound, negligible
@@ -230,17 +230,19 @@ class GradientDescent(IterativeSolver):
 
 
 def minibatches(
-    data: Backend, rng: np.random.Generator, batch_size: int
+    data: Backend, rng: np.random.Generator, batch_size: int, rows: Block | None = None
 ) -> Iterator[Block]:
     """Seeded mini-batches of one epoch, as Blocks.
 
     Data with their rows in memory (``capabilities.rows_in_memory``) get one
-    global permutation per epoch; streamed data (``capabilities.blocks``:
-    out-of-core chunks) get a permutation within each block, so memory stays
-    bounded by one block.
+    global permutation per epoch, the batches cut from ``rows`` where given
+    (the same rows in another layout: :meth:`StochasticGradientDescent.
+    _batch_rows`), else from ``data.rows()``; streamed data
+    (``capabilities.blocks``: out-of-core chunks) get a permutation within
+    each block, so memory stays bounded by one block.
     """
     if data.capabilities.rows_in_memory:
-        rows = data.rows()
+        rows = data.rows() if rows is None else rows
         n = rows.n_rows
         for idx in np.array_split(rng.permutation(n), max(1, -(-n // batch_size))):
             yield _rows(rows, np.sort(idx))
@@ -375,6 +377,8 @@ class StochasticGradientDescent(IterativeSolver):
     Options = SGDOptions
     State = _SGDRun
     detects_stall = False
+    #: the view whose CSR rows :meth:`_batch_rows` made, and those rows
+    _rows_kept: tuple[weakref.ReferenceType[Any], Block | None] | None = None
 
     def max_iter_status(self) -> str:
         return f"reached max_iter={self.max_iter} epochs"
@@ -393,7 +397,7 @@ class StochasticGradientDescent(IterativeSolver):
         sgd = SGDState(
             state.iterate, state.theta.copy(), state.n_avg, state.k, state.eta
         )
-        batches = minibatches(obj.data, state.rng, batch)
+        batches = minibatches(obj.data, state.rng, batch, self._batch_rows(obj))
         # streamed batches hold the rows of a chunk, not a random draw: each
         # batch's loss over its rows times the mean weight a row, so that a
         # batch of heavier rows moves θ further (its own weight would make
@@ -443,6 +447,40 @@ class StochasticGradientDescent(IterativeSolver):
         columns = lazy_columns(view)
         self._lazy_kept = (weakref.ref(view), columns)
         return columns
+
+    def _batch_rows(self, view: Any) -> Block | None:
+        """The rows of ``view``'s data as CSR, where they are in memory as
+        another sparse format (CSC: a fit's X as given), made once a fit; None
+        for the others (``data.rows()`` as they are).
+
+        A batch is a row slice: of CSC rows it reads every stored value of X
+        and writes an index pointer of p + 1 (then made CSR again for the
+        lazy steps, :func:`~._lazy_sgd._compact`): O(nnz(X) + p) a batch
+        where CSR's slice costs the batch's own non-zeros. The copy is kept
+        for the view alone (as :meth:`_lazy_columns`) and dropped when the fit
+        ends (:meth:`_run`): no second X held beyond the fit."""
+        if not sparse_rows(view):
+            return None
+        kept = self._rows_kept
+        if kept is not None and kept[0]() is view:
+            return kept[1]
+        block = view.data.rows()
+        rows = None
+        if block.X.format != "csr":
+            X = block.X.tocsr()
+            rows = Block(X, block.y, block.sample_weight, block.offset)
+        self._rows_kept = (weakref.ref(view), rows)
+        return rows
+
+    def _run(
+        self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
+    ) -> SolverResult:
+        """The loop of :class:`IterativeSolver`, the CSR copy of
+        :meth:`_batch_rows` dropped when it ends (returns or raises)."""
+        try:
+            return super()._run(fit, theta0, start)
+        finally:
+            self._rows_kept = None
 
     def state_dict(self, state: _SGDRun) -> dict[str, Any]:
         values = super().state_dict(state)
