@@ -3,10 +3,12 @@
 Convention (owned here):
 
 * The first call fixes everything a stream cannot revise later: ``classes``
-  (required, as in scikit-learn), the number and names of features, and the
-  standardized coordinates (column means and scales of the **first** chunk;
-  see :mod:`logistic._scaling`) together with the initial step
-  ``η_0 = 1/L`` estimated on that chunk.
+  (required, as in scikit-learn), the number and names of features,
+  ``fit_intercept`` (a later call with the other setting is refused:
+  :func:`check_stream_intercept`), and the standardized coordinates
+  (column means and scales of the **first** chunk; see
+  :mod:`logistic._scaling`) together with the initial step ``η_0 = 1/L``
+  estimated on that chunk.
 * Each call makes one pass of seeded mini-batch SGD over its chunk with the
   step ``η_k = η_0 / sqrt(1 + k / n_0)`` (``n_0`` = batches in the first
   chunk), continuing the step counter across calls, and reports the
@@ -53,7 +55,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._exceptions import DataValidationError, NumericalError, user_stacklevel
+from ._exceptions import (
+    DataValidationError,
+    InvalidParameterError,
+    NumericalError,
+    user_stacklevel,
+)
 from ._feature_names import check_fit_names
 from ._file_marks import forget_file_marks
 from ._labels import encode, given_classes, labels_shown
@@ -116,10 +123,12 @@ class PartialFitState:
 def stream_state(est: Any) -> PartialFitState | None:
     """A copy of ``est``'s stream state (None before a stream's first call),
     for a call to update: the SGD pass changes its iterate, step counter and
-    random generator in place, batch by batch."""
+    random generator in place, batch by batch. A ``fit_intercept`` other
+    than the stream's is refused first (:func:`check_stream_intercept`)."""
     state = getattr(est, "_partial_state", None)
     if state is None:
         return None
+    check_stream_intercept(est, state)
     shared = state.coordinates  # read-only: the copy shares it
     return copy.deepcopy(state, memo={id(shared): shared})
 
@@ -334,6 +343,25 @@ def stream_view(
     columns = lazy_columns(view)
     state.coordinates = (key, view.with_base(None), columns)
     return view, columns
+
+
+def check_stream_intercept(est: Any, state: PartialFitState) -> None:
+    """Refuse a ``fit_intercept`` changed since the stream's first call.
+
+    The stream's iterate holds one coefficient row a class (one binary) of
+    ``n_features_in_`` values and an intercept or not, fixed by that call;
+    with the other setting a call read the iterate in the wrong layout (a
+    ``ValueError`` of array shapes, naming no parameter)."""
+    rows = 1 if len(state.classes) <= 2 else len(state.classes)
+    had = int(state.sgd.theta.size) != rows * int(est.n_features_in_)
+    if bool(est.fit_intercept) != had:
+        raise InvalidParameterError(
+            f"fit_intercept={bool(est.fit_intercept)} differs from the stream's: "
+            f"its first partial_fit call fixed fit_intercept={had} (its "
+            f"coefficients {'hold' if had else 'have no'} an intercept). Set "
+            f"fit_intercept={had} to go on with the stream, or call fit, or "
+            "partial_fit on a new estimator, to start over"
+        )
 
 
 def check_chunk_X(est: Any, X: Any, state: Any) -> tuple[Any, Any]:
