@@ -116,8 +116,18 @@ class PartialFitState:
     #: What a binary stream's chunks share and need not rebuild (O(p) each
     #: call on 2^20 columns): the standardized view without its data and
     #: the lazy steps' columns (:func:`stream_view`); never changed, so
-    #: shared, not copied, by :func:`stream_state`.
+    #: shared, not copied, by :func:`stream_state`; left out of a pickle
+    #: (:meth:`__getstate__`).
     coordinates: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The state without :attr:`coordinates`, which the next call rebuilds
+        from ``mean`` and ``scale`` (:func:`stream_view`): a pickle (and a
+        copy) holds the stream, not its O(p) cache (42 MB of 134 on 2^20
+        columns and 3 classes)."""
+        values = dict(vars(self))
+        values["coordinates"] = None
+        return values
 
 
 def stream_state(est: Any) -> PartialFitState | None:
@@ -129,8 +139,9 @@ def stream_state(est: Any) -> PartialFitState | None:
     if state is None:
         return None
     check_stream_intercept(est, state)
-    shared = state.coordinates  # read-only: the copy shares it
-    return copy.deepcopy(state, memo={id(shared): shared})
+    copied = copy.deepcopy(state)  # without the cache (__getstate__)
+    copied.coordinates = state.coordinates  # read-only: the copy shares it
+    return copied
 
 
 def supports_partial_fit(est: Any) -> bool:
