@@ -337,7 +337,9 @@ def stream_view(
     ``ScaledObjective`` without it), and the
     :class:`~logistic.solvers._lazy_sgd.LazyColumns` of its lazy steps
     (None: the dense steps), built on a stream's first call (and again where
-    ``alpha`` or ``fit_intercept`` changed since) and kept in
+    ``alpha`` changed since; ``fit_intercept`` cannot:
+    :func:`check_stream_intercept`; and on the first call after a pickle,
+    which leaves them out) and kept in
     ``state.coordinates`` for the next chunks, whose views are the kept
     one's :meth:`~logistic._scaling.ScaledObjective.with_base` (O(p) a call
     less on wide streams)."""
