@@ -155,10 +155,20 @@ def test_dense_storage_is_kept_where_it_is_smaller_or_the_model_narrow(
     assert _compact.compact_sections(section, None, None, (1, 1)) == (1, 1)
     assert isinstance(section["coef"], list)
     # K classes: dense where a third or more of the K x p are stored (here
-    # 2048 of 6144, with two rows of zeros)
-    rows = {"coef": [[1.0] * 2048, [0.0] * 2048, [0.0] * 2048]}
+    # 2048 of 6144, with two rows of zeros), sparse one stored value below
+    k3 = logistic.LogisticRegression()
+    k3.coef_ = np.zeros((3, 2048))
+    k3.coef_[0] = 1.0
+    k3.intercept_, k3.classes_ = np.zeros(3), np.array([0, 1, 2])
+    k3.n_features_in_, k3.n_iter_ = 2048, np.array([1])
+    rows = lio.model_to_dict(k3)
     assert _compact.compact_sections(rows, None, None, (1, 2)) == (1, 2)
-    assert all(isinstance(row, list) for row in rows["coef"])
+    assert rows["coef"][0] == [1.0] * 2048 and rows["coef"][1] == [0.0] * 2048
+    k3.coef_[0, 0] = 0.0  # 2047 of 6144: under a third
+    rows = lio.model_to_dict(k3)
+    assert _compact.compact_sections(rows, None, None, (1, 2)) == (1, 5)
+    assert rows["coef"][0] == {"indices": list(range(1, 2048)), "values": [1.0] * 2047}
+    assert rows["coef"][1:] == [{"indices": [], "values": []}] * 2
 
 
 def test_negative_zero_is_kept_and_float32_round_trips(tmp_path):

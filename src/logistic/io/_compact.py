@@ -62,10 +62,12 @@ __all__ = [
     "check_compact_budget",
     "check_compact_version",
     "coef_from_dict",
+    "coef_field",
     "compact_sections",
     "document_bytes",
     "names_from_dict",
     "rows_from_dict",
+    "sparse_coef",
     "sparse_row",
 ]
 
@@ -91,21 +93,34 @@ _RULE_KEYS = ("generated", "count")
 
 
 # -- writing --------------------------------------------------------------------
-def _sparse(coef: list[Any]) -> Any:
-    """``coef`` (one list of numbers, or K lists) as indices and values (one
-    object, or K), or None where dense is the smaller."""
-    rows = coef if coef and isinstance(coef[0], list) else [coef]
-    arr = np.asarray(rows, dtype=np.float64)
-    if arr.shape[1] < SPARSE_MIN_FEATURES:
+def sparse_coef(coef: np.ndarray) -> Any:
+    """``coef`` (one row of ``n`` coefficients, or K rows) as indices and
+    values (one object, or K), or None where dense is the smaller.
+
+    Decided on the array, before any coefficient becomes a Python float, so
+    that a save builds only the numbers it writes (a 2**20-column model has
+    K times a million coefficients and perhaps 1 % of them stored)."""
+    rows = np.atleast_2d(np.asarray(coef, dtype=np.float64))
+    if rows.shape[1] < SPARSE_MIN_FEATURES:
         return None
-    stored = (arr != 0) | np.signbit(arr)  # -0.0 kept as written
-    if np.count_nonzero(stored) >= SPARSE_MAX_FRACTION * arr.size:
+    stored = (rows != 0) | np.signbit(rows)  # -0.0 kept as written
+    if np.count_nonzero(stored) >= SPARSE_MAX_FRACTION * rows.size:
         return None
-    sparse = []
-    for row, mask in zip(rows, stored, strict=True):
-        at = np.flatnonzero(mask).tolist()
-        sparse.append({"indices": at, "values": [row[j] for j in at]})
-    return sparse if rows is coef else sparse[0]
+    sparse = [
+        {"indices": np.flatnonzero(mask).tolist(), "values": row[mask].tolist()}
+        for row, mask in zip(rows, stored, strict=True)
+    ]
+    return sparse if np.ndim(coef) == 2 else sparse[0]
+
+
+def coef_field(coef: np.ndarray) -> Any:
+    """The ``model.coef`` field of ``coef`` (``(n,)`` for two classes,
+    ``(K, n)`` for K): the sparse form of :func:`sparse_coef` where it
+    applies, else the float64 values as one list (K lists)."""
+    sparse = sparse_coef(coef)
+    if sparse is not None:
+        return sparse
+    return np.asarray(coef, dtype=np.float64).tolist()
 
 
 def _rule(names: Any) -> Any:
@@ -125,21 +140,19 @@ def compact_sections(
     checked_names: list[str] | None,
     version: tuple[int, int],
 ) -> tuple[int, int]:
-    """Write ``model_section``'s coefficients sparsely and its and
-    ``encoding``'s positional names as a rule where the coefficients are
-    sparse enough (in place), and return the file's format version.
+    """Write ``model_section``'s and ``encoding``'s positional names as a
+    rule where its coefficients are stored sparsely (:func:`coef_field`
+    chose the form), in place, and return the file's format version.
 
     ``checked_names`` are the encoding's names as its check expanded them:
     a file written dense lists them (an encoding read from a compact file
     holds the rule)."""
     coef = model_section.get("coef")
-    sparse = _sparse(coef) if isinstance(coef, list) else None
     names_written = isinstance(encoding, dict) and "feature_names" in encoding
-    if sparse is None:
+    if not (isinstance(coef, dict) or _compact_rows(coef)):
         if names_written and checked_names is not None:
             encoding["feature_names"] = checked_names
         return version
-    model_section["coef"] = sparse
     model_section["feature_names"] = _rule(model_section.get("feature_names"))
     if names_written and checked_names is not None:
         encoding["feature_names"] = _rule(checked_names)

@@ -37,7 +37,7 @@ import numpy as np
 
 from .._labels import MAX_CLASSES
 from .._separation_kinds import SEPARATION_FOUND
-from ._compact import rows_from_dict
+from ._compact import coef_field, rows_from_dict
 from ._fields import _bad, _finite_list
 
 __all__ = [
@@ -83,13 +83,14 @@ def check_binary_only(model: Any, path: str) -> None:
 
 
 def coef_to_dict(model: Any) -> dict[str, Any]:
-    """``coef``, ``intercept`` and ``parametrization`` of a K-class model."""
+    """``coef`` (K lists, or K sparse objects: :func:`._compact.coef_field`),
+    ``intercept`` and ``parametrization`` of a K-class model."""
     coef = np.asarray(model.coef_)
     intercept = np.asarray(model.intercept_).ravel()
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(intercept))):
         raise ValueError("cannot save a model with non-finite coefficients")
     return {
-        "coef": [[float(c) for c in row] for row in coef],
+        "coef": coef_field(coef),
         "intercept": [float(b) for b in intercept],
         "parametrization": parametrization(model),
         "separation": getattr(model, "separation_", None),

@@ -29,7 +29,7 @@ from .._messages import integer_text
 from .._offset_use import OFFSET_ATTR
 from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
-from ._compact import coef_from_dict, names_from_dict
+from ._compact import coef_field, coef_from_dict, names_from_dict
 from ._correction_fields import check_correction_params
 from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
 from ._fields import is_finite_number as _is_finite_number
@@ -135,7 +135,10 @@ def _params_to_json(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def model_to_dict(model: Any) -> dict[str, Any]:
-    """The ``model`` section of a model file for a fitted estimator."""
+    """The ``model`` section of a model file for a fitted estimator, its
+    ``coef`` in the form written (:func:`._compact.coef_field`: a wide model
+    with few non-zero coefficients sparse, its zeros never made Python
+    floats)."""
     from ..estimator import LogisticRegression
 
     if not isinstance(model, LogisticRegression):
@@ -184,7 +187,8 @@ def model_to_dict(model: Any) -> dict[str, Any]:
         "n_features_in": int(model.n_features_in_),
         "feature_names": None if names is None else [str(n) for n in names],
         "coef_dtype": coef.dtype.str,
-        "coef": [float(c) for c in coef],
+        # K classes: K rows, set below (_multinomial); not built twice
+        "coef": None if len(model.classes_) > 2 else coef_field(coef),
         "intercept": intercept,
         "classes": classes_to_dict(model.classes_),
         "n_iter": int(np.asarray(getattr(model, "n_iter_", [0])).ravel()[0]),
