@@ -21,7 +21,9 @@ features) is written as before, byte for byte: a build that reads 1.4 at
 most reads all of them, and refuses a 1.5 file (after the newer-format
 warning, on the field it cannot read). Builds that read 1.5 with binary
 compact files only refuse a K-class compact file on ``model.coef`` (its
-rows are no lists of numbers): none misreads it.
+rows are no lists of numbers): none misreads it. The form is chosen on the
+coefficient array (:func:`coef_field`) before any coefficient becomes a
+Python float, so a compact save builds only the indices and values it writes.
 
 Reading checks every field before building anything: the indices are
 integers, in ``[0, n_features)``, strictly increasing (a duplicate named as
