@@ -62,7 +62,9 @@ __all__ = [
 
 def check_unique(names: list[str], path: str, field: str) -> None:
     """Refuse a name listed twice in ``field`` (fit refuses such names)."""
-    seen: set[str] = set()
+    if len(set(names)) == len(names):  # the set made in C: 2**20 names in ~0.1 s
+        return
+    seen: set[str] = set()  # a duplicate: find the first, to name it
     for name in names:
         if name in seen:
             raise _bad(
