@@ -26,8 +26,13 @@ import pytest
 
 import logistic
 from conftest import fit_ucla_model
-from logistic import IntegrityError, ModelFormatError, VersionMismatchWarning
-from logistic.io import UnsupportedVersionError, _canonical
+from logistic import (
+    IntegrityError,
+    ModelFormatError,
+    UnsupportedVersionError,
+    VersionMismatchWarning,
+)
+from logistic.io import _canonical
 from logistic.io._parse import MAX_CONTAINERS
 
 

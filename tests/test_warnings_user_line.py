@@ -61,6 +61,6 @@ def test_load_version_warning_names_the_callers_line(tmp_path, monkeypatch):
     path = tmp_path / "m.json"
     logistic.save(LogisticRegression().fit(X, y), path)
     # the file says it was written by another version of the library
-    monkeypatch.setattr(lio, "_library_version", lambda: "999.0.0")
+    monkeypatch.setattr(lio._version, "_library_version", lambda: "999.0.0")
     for w in _caught(VersionMismatchWarning, lambda: logistic.load(path)):
         assert w.filename == __file__, w.filename

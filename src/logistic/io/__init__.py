@@ -55,8 +55,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,12 +62,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._atomic import atomic_output, atomic_write_bytes
-from .._exceptions import (
-    ModelFormatError,
-    UnsupportedVersionError,
-    VersionMismatchWarning,
-    user_stacklevel,
-)
+from .._exceptions import ModelFormatError
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular, read_bounded
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
@@ -87,7 +80,7 @@ from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covaria
 from ._created import created_time
 from ._encoding import encoding_from_dict
 from ._environment import with_environment
-from ._fields import check_no_control
+from ._fields import check_no_control, text_field
 from ._file_record import apply_encoding, keep_record, recorded_sections
 from ._label_classes import check_label_classes, codes_of_labels, loaded_classes
 from ._multinomial import MULTICLASS_VERSION, covariance_size
@@ -113,14 +106,19 @@ from ._statistics import (
     training_totals,
 )
 from ._training import training_from_dict
+from ._version import (
+    REFERENCE_VERSION,
+    check_multiclass_version,
+    check_reference_version,
+    check_version,
+    stored_reference,
+)
 
 if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
     from ..estimator import LogisticRegression
 
 #: The format version of binary files (K > 2 classes: ``MULTICLASS_VERSION``).
 BINARY_VERSION = (1, 1)
-#: The format version that adds a formula factor's stored ``reference``.
-REFERENCE_VERSION = (1, 3)
 
 
 __all__ = [
@@ -243,7 +241,7 @@ def save(
         model, model_section, classes, checked, covariance_names, training, str(path)
     )
     version = MULTICLASS_VERSION if is_multiclass(model) else BINARY_VERSION
-    if _stored_reference(checked) is not None:
+    if stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
     version = correction_version(model, version)  # FLIC, FLAC: 1.4
     names = (checked or {}).get("feature_names")  # sparse and wide: 1.5
@@ -290,17 +288,6 @@ class ModelFile:
     file_encoding: Any = None
 
 
-def _text_field(doc: dict[str, Any], key: str, path: str) -> str:
-    value = doc.get(key)
-    if not isinstance(value, str) or len(value) > 100 or not value.isprintable():
-        raise _bad(
-            path,
-            f"field '{key}' must be a short printable string (at most 100 "
-            f"characters, no control characters), got {value!r:.40}",
-        )
-    return value
-
-
 def check_text_fields(doc: dict[str, Any], path: str) -> None:
     """Refuse a control character (a terminal escape, a line break: see
     :data:`._fields.CONTROL`) in the strings a model file holds that commands
@@ -326,94 +313,6 @@ def check_text_fields(doc: dict[str, Any], path: str) -> None:
                 check_no_control(data.get(key), path, f"training.data.{key}")
         for key in ("statistics", "streaming"):
             check_no_control(training.get(key), path, f"training.{key}")
-
-
-#: ``format_version`` as ``save`` writes it (``f"{major}.{minor}"``): no other
-#: spelling of the same numbers is read (``"1.05"`` would read as 1.5 with
-#: ``int``, ``"01.5"`` too), so that one file has one version for every reader.
-_VERSION = re.compile(r"(0|[1-9][0-9]{0,5})\.(0|[1-9][0-9]{0,5})")
-
-
-def _check_version(doc: dict[str, Any], path: str, strict: bool) -> list[str]:
-    version = doc.get("format_version")
-    lib = _text_field(doc, "library_version", path)
-    m = _VERSION.fullmatch(version) if isinstance(version, str) else None
-    if m is None:
-        # a number or null named with its type: "is 1.5" beside "such as
-        # '1.5'" would read as the expected value refused
-        shown = f"{version!r:.40}"
-        if not isinstance(version, str):
-            shown = f"{type(version).__name__} {shown}"
-        raise _bad(
-            path,
-            f"field 'format_version' is {shown}; expected the text "
-            "'MAJOR.MINOR' save writes: two integers of at most 6 digits, with no "
-            "leading zero, sign or space (such as '1.5')",
-        )
-    if int(m.group(1)) == 0:  # the first format is 1.0
-        raise _bad(
-            path,
-            f"field 'format_version' is {version!r}; no build writes a format "
-            "older than 1.0",
-        )
-    if int(m.group(1)) > FORMAT_VERSION[0]:
-        raise UnsupportedVersionError(
-            f"model file {path} was written by logistic {lib} (format {version}); this "
-            f"build ({_library_version()}) reads format <= {FORMAT_VERSION[0]}.x: "
-            "upgrade logistic"
-        )
-    notes = []
-    newest = "{}.{}".format(*FORMAT_VERSION)
-    if (int(m.group(1)), int(m.group(2))) > FORMAT_VERSION:
-        # a newer minor version adds optional fields, which this build ignores
-        msg = (
-            f"model file {path} has format {version}, newer than this build's "
-            f"{newest} (logistic {_library_version()}; the file's is {lib}): the "
-            "fields added since are ignored; upgrade logistic to read them"
-        )
-        if strict:
-            raise UnsupportedVersionError(msg + "; strict loading refuses it")
-        warnings.warn(msg, VersionMismatchWarning, stacklevel=user_stacklevel())
-        return [msg]
-    if lib != _library_version():
-        msg = (
-            f"model file {path} was written by logistic {lib}; this is "
-            f"{_library_version()} (format {version} is compatible)"
-        )
-        if strict:
-            raise ModelFormatError(msg + "; strict loading refuses other versions")
-        warnings.warn(msg, VersionMismatchWarning, stacklevel=user_stacklevel())
-        notes.append(msg)
-    return notes
-
-
-def _check_multiclass_version(version: str, n_classes: int, path: str) -> None:
-    major, minor = (int(v) for v in version.split("."))
-    if (major, minor) < MULTICLASS_VERSION:
-        raise _bad(
-            path,
-            f"field 'format_version' is {version} but the model has {n_classes} "
-            "classes (format {}.{} or later)".format(*MULTICLASS_VERSION),
-        )
-
-
-def _stored_reference(encoding: Any) -> str | None:
-    """The name of the first formula factor with a stored ``reference``, if any."""
-    if not isinstance(encoding, dict) or encoding.get("kind") != "formula":
-        return None
-    factors = encoding.get("factors") or {}
-    return next((name for name, spec in factors.items() if "reference" in spec), None)
-
-
-def _check_reference_version(version: str, encoding: Any, path: str) -> None:
-    factor = _stored_reference(encoding)
-    major, minor = (int(v) for v in version.split("."))
-    if factor is not None and (major, minor) < REFERENCE_VERSION:
-        raise _bad(
-            path,
-            f"field 'format_version' is {version} but formula factor {factor!r:.60} "
-            "stores a reference (format {}.{} or later)".format(*REFERENCE_VERSION),
-        )
 
 
 def read_model_file(
@@ -462,7 +361,7 @@ def read_model_bytes(
     if not raw.strip():
         raise ModelFormatError(f"model file {p} is empty")
     doc = parse_document(raw, p)
-    notes = _check_version(doc, p, strict)
+    notes = check_version(doc, p, strict)
     check_compact_version(doc, p)
     check_compact_budget(doc, p, MAX_FEATURES)  # all its compact fields expand to
     check_checksum(doc, p)
@@ -488,14 +387,14 @@ def read_model_bytes(
     model = model_from_dict(doc.get("model"), p, strict=strict, expanded=expanded)
     n_params = model.n_features_in_ + (1 if model.fit_intercept else 0)
     if is_multiclass(model):
-        _check_multiclass_version(str(doc["format_version"]), len(model.classes_), p)
+        check_multiclass_version(str(doc["format_version"]), len(model.classes_), p)
         n_params = covariance_size(model)
     covariance, cov_names = _covariance_from_dict(doc.get("covariance"), n_params, p)
     encoding = encoding_from_dict(
         doc.get("encoding"), model.n_features_in_, p, strict=strict, expanded=expanded
     )
     check_label_classes((encoding or {}).get("label"), model.classes_, p)
-    _check_reference_version(str(doc["format_version"]), encoding, p)
+    check_reference_version(str(doc["format_version"]), encoding, p)
     check_correction_version(str(doc["format_version"]), model, p)
     names = getattr(model, "feature_names_in_", None)
     if encoding is not None and names is not None:
@@ -524,8 +423,8 @@ def read_model_bytes(
         covariance_names=cov_names,
         training=training,
         format_version=str(doc["format_version"]),
-        library_version=_text_field(doc, "library_version", p),
-        created=_text_field(doc, "created", p),
+        library_version=text_field(doc, "library_version", p),
+        created=text_field(doc, "created", p),
         warnings=notes,
         file_encoding=doc.get("encoding"),
     )

@@ -24,6 +24,7 @@ from .._constraints import as_float64
 from .._exceptions import ModelFormatError
 
 __all__ = [
+    "text_field",
     "LONE_SURROGATE",
     "MAX_ROWS",
     "_bad",
@@ -248,3 +249,15 @@ def refuse_unknown(d: dict[str, Any], known: Any, where: str, path: str) -> None
     extra = sorted(str(k) for k in set(d) - set(known))
     if extra:
         raise _bad(path, f"unknown field(s) {extra} in '{where}' (strict loading)")
+
+
+def text_field(doc: dict[str, Any], key: str, path: str) -> str:
+    """``doc[key]``: a short printable string, else refused naming the field."""
+    value = doc.get(key)
+    if not isinstance(value, str) or len(value) > 100 or not value.isprintable():
+        raise _bad(
+            path,
+            f"field '{key}' must be a short printable string (at most 100 "
+            f"characters, no control characters), got {value!r:.40}",
+        )
+    return value
