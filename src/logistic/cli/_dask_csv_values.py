@@ -8,6 +8,14 @@ a missing value. A feature of 0/1 in the plan's first block that holds
 on that error path, reads it as the whole file does (booleans), and the fit
 runs again reading it so (``cli._stream_backends.dask_backend``).
 
+A target the plan's first block reads as booleans (0/1 and ``true``) is
+read as text and given ``False``/``True`` by :func:`boolean_labels`, the
+whole file's labels (pandas would read ``0``, ``1`` and ``true`` as three
+words, or fail a partition with integers inferred from its first rows); one
+of 0/1 there holding ``true`` later fails a partition as a mismatched dtype,
+and the fit runs again reading it so once the whole file's type of the
+target says booleans (:func:`boolean_target`).
+
 Integers beyond ±2**53 (owned here): ``fit data.csv --workers N`` reads features with
 ``dask.dataframe.read_csv`` as float64, where ``9007199254740993`` is its
 nearest float (2**53). The in-memory reader types a column from the whole
@@ -38,7 +46,9 @@ __all__ = [
     "BEYOND_EXACT",
     "BOOLEAN_WORDS",
     "beyond_exact_column",
+    "boolean_labels",
     "boolean_numbers",
+    "boolean_target",
     "check_partition",
     "refuse_column",
 ]
@@ -88,6 +98,26 @@ def refuse_column(plan: Any, name: str) -> None:
     source.refuse_inexact_integers(name)
 
 
+def boolean_target(plan: Any) -> bool:
+    """Whether the whole CSV file types the plan's target as booleans
+    (:meth:`logistic.backends._csv_source.CSVSource.target_type`, as the
+    in-memory reader types it): asked once a partition's target holds a
+    value that Dask's type from its first rows cannot hold."""
+    import pyarrow as pa
+
+    from ..backends._csv_source import CSVSource
+
+    source = CSVSource(
+        plan.path,
+        target=plan.target,
+        features=plan.features,
+        weight=plan.weights,
+        offset=plan.offset,
+        delimiter=plan.delimiter or ",",
+    )
+    return bool(pa.types.is_boolean(source.target_type()))
+
+
 #: A boolean CSV value's number: pyarrow's words for true and false (its
 #: ``ConvertOptions`` defaults), which the in-memory and streamed readers take.
 BOOLEAN_WORDS = {
@@ -111,3 +141,21 @@ def boolean_numbers(values: Any) -> Any:
             f"could not convert string to float: {values[other].iloc[0]!r}"
         )
     return numbers.astype("float64")
+
+
+def boolean_labels(values: Any) -> Any:
+    """A boolean CSV target of one Dask partition, read as text, as the
+    labels ``False``/``True`` the in-memory and streamed readers give it
+    (pyarrow's words, :data:`BOOLEAN_WORDS`): numpy booleans, or objects
+    with NaN where a label is missing (the scan names its row). Another word
+    raises pandas' words for a non-number, which the streamed reader names
+    by column and line (:func:`._stream_backends._csv_text_error`)."""
+    numbers = values.map(BOOLEAN_WORDS)
+    other = values.notna() & numbers.isna()
+    if other.any():
+        raise ValueError(
+            f"could not convert string to float: {values[other].iloc[0]!r}"
+        )
+    if numbers.isna().any():
+        return numbers.map(bool, na_action="ignore").astype(object)
+    return numbers.astype(bool)

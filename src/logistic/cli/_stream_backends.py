@@ -127,14 +127,18 @@ def dask_backend(
     value the scan refuses is named by its file's line or row, as in memory
     (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
     whole decimals later (``1`` then ``1.0``) is read again as float64, as the
-    in-memory and streamed readers read it; a feature of integers holding one
-    beyond ±2**53 is refused as they refuse it (:mod:`._dask_csv_values`)."""
+    in-memory and streamed readers read it, and one of 0/1 holding ``true``
+    (in the plan's first block, or only later) as booleans; a feature of
+    integers holding one beyond ±2**53 is refused as they refuse it
+    (:mod:`._dask_csv_values`)."""
     from ..backends._dask_errors import PartitionError
     from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
-    from ._dask_csv_values import beyond_exact_column, refuse_column
+    from ._dask_csv_values import beyond_exact_column, boolean_target, refuse_column
 
     later: Any = NOT_READ  # what the target holds after Dask's sample of integers
-    decimal_target = False
+    # the target's type where not Dask's inferred one: "bool" for 0/1 with
+    # true (the plan's first block's, or the whole file's), or "float64"
+    target_type = "bool" if plan.columns.kinds.get(plan.target) == "boolean" else None
     floats: set[str] = set()  # features of floats holding values of 2**53 or more
     booleans: set[str] = set()  # features of 0/1 holding true past the plan's block
     _refuse_unclosed_quote(plan)
@@ -147,7 +151,7 @@ def dask_backend(
                     progress,
                     positive,
                     client,
-                    decimal_target,
+                    target_type,
                     floats,
                     booleans,
                 )
@@ -165,14 +169,17 @@ def dask_backend(
                     booleans |= found  # the whole file's booleans: run again
                     if booleans:
                         continue
-                if decimal_target or not _target_mismatch(plan, exc):
+                if target_type is not None or not _target_mismatch(plan, exc):
                     raise
+                if boolean_target(plan):
+                    target_type = "bool"  # 0/1, then true: booleans, run again
+                    continue
                 later = integer_labels_then(plan.path, plan.delimiter, plan.target)
                 if later != WHOLE_DECIMALS:
                     raise
             later = NOT_READ  # the retry's own error is named afresh
             # labels written 1 and later 1.0: decimals, as in memory and --stream
-            decimal_target = True
+            target_type = "float64"
     except PartitionError as exc:
         better = (
             _bad_value_error(plan, exc)
@@ -386,12 +393,14 @@ def _dask(
     progress: Callable[..., None],
     positive: Callable[[Any], Any] | None,
     client: Any,
-    decimal_target: bool = False,
+    target_type: str | None = None,
     floats: set[str] | frozenset[str] = frozenset(),
     later_booleans: set[str] | frozenset[str] = frozenset(),
 ) -> Any:
-    """The Dask backend over the plan's file (``decimal_target``: a CSV
-    target read as float64, not as the type Dask infers from its sample;
+    """The Dask backend over the plan's file (``target_type``: a CSV target
+    read as float64, or as text given booleans by
+    :func:`._dask_csv_values.boolean_labels`, not as the type Dask infers
+    from its sample;
     each partition's float64 features but ``floats`` checked for values
     beyond ±2**53: :mod:`._dask_csv_values`; ``later_booleans``: features of
     0/1 the plan's first block read as numbers that the whole file holds as
@@ -417,7 +426,7 @@ def _dask(
     import dask.dataframe as dd
 
     from ..formats import compression_of, open_regular
-    from ._dask_csv_values import boolean_numbers
+    from ._dask_csv_values import boolean_labels, boolean_numbers
 
     # from the content, as every other reader (``formats.sniff_format``): a
     # gzip file named .csv, or a plain one named .csv.gz, is read as it is
@@ -431,8 +440,8 @@ def _dask(
     booleans = set(plan.columns.features_of_kind("boolean")) | set(later_booleans)
     dtypes = {c: "float64" for c in plan.features + extra}
     dtypes |= dict.fromkeys(booleans, "object")
-    if decimal_target:
-        dtypes[plan.target] = "float64"
+    if target_type is not None:  # text, given its booleans below
+        dtypes[plan.target] = "object" if target_type == "bool" else target_type
     frame = dd.read_csv(
         plan.path,
         sep=plan.delimiter,
@@ -444,6 +453,10 @@ def _dask(
     for name in sorted(booleans):
         frame[name] = frame[name].map_partitions(
             boolean_numbers, meta=(name, "float64")
+        )
+    if target_type == "bool":
+        frame[plan.target] = frame[plan.target].map_partitions(
+            boolean_labels, meta=(plan.target, "bool")
         )
     checked = [
         (k, c) for k, c in enumerate(plan.features) if c not in booleans | floats
