@@ -83,6 +83,7 @@ from ._prefetch import ordered_map, prefetched
 from ._rebatch import reader_rows, rebatch
 from ._reduce import pass_progress
 from ._sources import (
+    NotANumberError,
     RawChunk,
     _check_finite,
     _check_nonnegative,
@@ -268,22 +269,34 @@ class Chunked:
         """Stream a CSV file with a header row (pyarrow's streaming reader).
 
         ``target_type``: the pyarrow type to read the target as (default:
-        the one pyarrow infers from the file's first chunk of text), for a
-        file whose later labels need another (``CSVSource.target_type``)."""
+        the one pyarrow infers from the file's first chunk of text). Without
+        it, a target whose value past that chunk its type cannot hold
+        (``true`` or ``1.0`` after integers) is read again as the whole file
+        types it, booleans or float64 (``CSVSource.target_type``), and the
+        scan starts again; a word among numbers stays refused."""
         import_extra("pyarrow", "Chunked.from_csv")
-        source = CSVSource(
-            path,
-            target=target,
-            features=features,
-            weight=weight,
-            offset=offset,
-            target_type=target_type,
-            block_bytes=_count(
-                "chunk_bytes", opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES)
-            ),
-            **(csv_options or {}),
-        )
-        return cls(source, columns=source.spec, **opts)
+        block = _count("chunk_bytes", opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES))
+        while True:
+            source = CSVSource(
+                path,
+                target=target,
+                features=features,
+                weight=weight,
+                offset=offset,
+                target_type=target_type,
+                block_bytes=block,
+                **(csv_options or {}),
+            )
+            try:
+                return cls(source, columns=source.spec, **opts)
+            except NotANumberError as exc:
+                if target_type is not None or exc.column != source.spec.target:
+                    raise
+                import pyarrow as pa
+
+                target_type = source.target_type()  # the whole file's
+                if pa.types.is_string(target_type):
+                    raise
 
     @classmethod
     def from_blocks(

@@ -56,48 +56,19 @@ def chunked_backend(
         )
     from ..backends._sources import NotANumberError
 
-    target_type = None
-    while True:
-        try:
-            return Chunked.from_csv(
-                plan.path,
-                **args,
-                csv_options={"delimiter": plan.delimiter},
-                target_type=target_type,
-                chunk_rows=chunk_rows,
-                progress=progress,
-                positive=positive,
-            )
-        except NotANumberError as exc:
-            if exc.column == plan.target and target_type is None:
-                target_type = _whole_file_labels(plan)
-                if target_type is not None:
-                    continue
-            raise _not_a_number(plan, exc.column) or exc from None
-
-
-def _whole_file_labels(plan: StreamPlan) -> Any:
-    """The type the whole file gives a CSV target whose value past the
-    streamed reader's first 8 MiB its type there cannot hold, where that is
-    booleans (``true`` after 0/1: pyarrow's inference tries integers, then
-    booleans) or float64 (``1.0`` after integers): the in-memory reader's
-    labels, which the fit then starts again with. None for text (a word
-    among numbers: refused, as a Dask fit refuses it, by
-    :func:`_not_a_number`)."""
-    import pyarrow as pa
-
-    from ..backends._csv_source import CSVSource
-
-    source = CSVSource(
-        plan.path,
-        target=plan.target,
-        features=plan.features,
-        weight=plan.weights,
-        offset=plan.offset,
-        delimiter=plan.delimiter or ",",
-    )
-    kind = source.target_type()
-    return None if pa.types.is_string(kind) else kind
+    # a target's late true or 1.0: Chunked.from_csv reads it again as the
+    # whole file types it; a word among numbers is refused here by line
+    try:
+        return Chunked.from_csv(
+            plan.path,
+            **args,
+            csv_options={"delimiter": plan.delimiter},
+            chunk_rows=chunk_rows,
+            progress=progress,
+            positive=positive,
+        )
+    except NotANumberError as exc:
+        raise _not_a_number(plan, exc.column) or exc from None
 
 
 def _not_a_number(plan: StreamPlan, column: str) -> Exception | None:
