@@ -724,24 +724,27 @@ def test_a_path_without_its_label_column_names_the_way_to_pass_it(tmp_path):
         as_backend(str(path))
 
 
-def test_labels_turning_from_integers_to_decimals_are_named_as_such(tmp_path):
+def test_labels_turning_from_integers_to_decimals_are_read_as_decimals(tmp_path):
     """A label column written 0/1 in its first block and 0.0/1.0 later: the
-    chunked reader types it from the first block, and the later values were
-    "non-numeric". The message says what happened and how to write them."""
+    chunked reader types it from the first block, and refused the later
+    values; ``from_csv`` now reads the target again as the whole file types
+    it (float64) and fits it as in memory."""
+    import statsmodels.api as sm
+
     rng = np.random.default_rng(0)
-    x = rng.normal(size=20_000)
+    x = rng.normal(size=20_000).round(4)
     y = (x + rng.normal(size=20_000) > 0).astype(int)
     lines = ["x,y"] + [f"{v:.4f},{c}" + (".0" if i >= 15_000 else "")
                        for i, (v, c) in enumerate(zip(x, y, strict=True))]  # fmt: skip
     path = tmp_path / "lab.csv"
     path.write_text("\n".join(lines) + "\n")
-    with pytest.raises(
-        DataValidationError, match="holds integers in its first rows"
-    ) as info:
-        LogisticRegression().fit(
-            Chunked.from_csv(str(path), target="y", chunk_bytes=2**16), None
-        )
-    assert "non-numeric" not in str(info.value)
+    data = Chunked.from_csv(str(path), target="y", chunk_bytes=2**16, cache=False)
+    assert data.classes_.tolist() == [0.0, 1.0]
+    model = LogisticRegression().fit(data, None)
+    # reference: statsmodels' Logit of the same rows
+    params = sm.Logit(y, sm.add_constant(x)).fit(disp=0).params
+    got = [model.intercept_[0], model.coef_[0, 0]]
+    np.testing.assert_allclose(got, params, rtol=1e-6)
 
 
 def _retyped(t, name, values):
