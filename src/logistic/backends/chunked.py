@@ -63,9 +63,7 @@ import numpy as np
 from .._blas_threads import one_blas_thread
 from .._exceptions import DataValidationError, IntegrityError, InvalidParameterError
 from .._labels import (
-    MAX_CLASSES,
     PositiveRule,
-    check_found_labels,
     encode,
     resolve_classes,
 )
@@ -82,11 +80,10 @@ from ._fold import fold_in_order
 from ._prefetch import ordered_map, prefetched
 from ._rebatch import reader_rows, rebatch
 from ._reduce import pass_progress
+from ._scan_pass import read_scan
 from ._sources import (
     NotANumberError,
     RawChunk,
-    _check_finite,
-    _check_nonnegative,
     _ColumnSpec,
     _ParquetSource,
     chunk_rows_for,
@@ -379,54 +376,15 @@ class Chunked:
         self, classes: Any, writer: CacheWriter | None
     ) -> tuple[int, int, set[Any], RowHashes]:
         """Read every row once: checks, labels, content digests (and the cache)."""
-        hashes = RowHashes()
-        labels: set[Any] = set()
-        n, p = 0, None
-        # 1-based file lines (CSV) or rows (Parquet), as in memory
-        position = getattr(self.source, "position", None)
-        for where, X, y, w, o in self.source.chunks(self.dtype):
-            if p is None:
-                p = X.shape[1]
-            elif X.shape[1] != p:
-                raise DataValidationError(
-                    f"{where}: {X.shape[1]} columns, expected {p}"
-                )
-            _check_finite(X, where, n, "X", self.feature_names, position)
-            if y.dtype.kind == "f":  # an infinite label is no class
-                target = getattr(self.columns, "target", None)
-                names = None if target is None else [target]
-                _check_finite(y[:, None], where, n, "y", names, position)
-            here = np.unique(y).tolist()
-            labels.update(here)
-            check_found_labels(labels, f"{self.source.name}: y")  # as in memory
-            if len(labels) > (MAX_CLASSES if self.multiclass else 2) and (
-                classes is None
-            ):
-                raise DataValidationError(
-                    f"{where}: y has more than "
-                    + (str(MAX_CLASSES) if self.multiclass else "two")
-                    + f" distinct labels ({sorted(map(str, labels))[:10]}); "
-                    + (
-                        "too many classes"
-                        if self.multiclass
-                        else "only binary targets work"
-                    )
-                )
-            for name, v in (("sample_weight", w), ("offset", o)):
-                if v is not None:
-                    role = getattr(self.columns, name.replace("sample_", ""), None)
-                    names = None if role is None else [role]
-                    _check_finite(v[:, None], where, n, name, names, position)
-            if w is not None:
-                column = None if self.columns is None else self.columns.weight
-                _check_nonnegative(w, where, n, column, position)
-            hashes.update(X, y, w, o, here)
-            if writer is not None:
-                writer.append(X, y, w, o)
-            n += X.shape[0]
-        if p is None or n == 0:
-            raise DataValidationError(f"{self.source.name}: the dataset has no rows")
-        return n, int(p), labels, hashes
+        return read_scan(
+            self.source,
+            self.dtype,
+            self.columns,
+            self.feature_names,
+            multiclass=self.multiclass,
+            classes=classes,
+            writer=writer,
+        )
 
     def _finish_scan(
         self,

@@ -85,16 +85,7 @@ def refuse_column(plan: Any, name: str) -> None:
     """Refuse feature ``name`` of the plan's CSV file where the whole file
     holds it as integers, one beyond ±2**53 (the streamed fit's error);
     return where it holds floats."""
-    from ..backends._csv_source import CSVSource
-
-    source = CSVSource(
-        plan.path,
-        target=plan.target,
-        features=plan.features,
-        weight=plan.weights,
-        offset=plan.offset,
-        delimiter=plan.delimiter or ",",
-    )
+    source = plan.csv_source()
     source.refuse_inexact_integers(name)
 
 
@@ -105,16 +96,7 @@ def boolean_target(plan: Any) -> bool:
     value that Dask's type from its first rows cannot hold."""
     import pyarrow as pa
 
-    from ..backends._csv_source import CSVSource
-
-    source = CSVSource(
-        plan.path,
-        target=plan.target,
-        features=plan.features,
-        weight=plan.weights,
-        offset=plan.offset,
-        delimiter=plan.delimiter or ",",
-    )
+    source = plan.csv_source()
     return bool(pa.types.is_boolean(source.target_type()))
 
 

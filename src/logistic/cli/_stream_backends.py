@@ -288,17 +288,9 @@ def _streamed_reader_error(
     import numpy as np
 
     from .._exceptions import DataValidationError
-    from ..backends._csv_source import CSVSource
     from ..backends._sources import NotANumberError
 
-    source = CSVSource(
-        plan.path,
-        target=plan.target,
-        features=plan.features,
-        weight=plan.weights,
-        offset=plan.offset,
-        delimiter=plan.delimiter or ",",
-    )
+    source = plan.csv_source()
     try:
         for _ in source.chunks(np.dtype(np.float64)):
             pass

@@ -93,6 +93,21 @@ class StreamPlan(NamedTuple):
     def offset(self) -> str | None:
         return self.columns.offset
 
+    def csv_source(self) -> Any:
+        """The streamed reader of the plan's CSV file and columns, for the
+        questions a Dask fit asks of the whole file (a column's exact
+        integers, the target's type, the first value it cannot read)."""
+        from ..backends._csv_source import CSVSource
+
+        return CSVSource(
+            self.path,
+            target=self.target,
+            features=self.features,
+            weight=self.weights,
+            offset=self.offset,
+            delimiter=self.delimiter or ",",
+        )
+
 
 def auto_stream(data: Path) -> bool:
     """Whether ``data`` is large enough to stream without being asked."""
