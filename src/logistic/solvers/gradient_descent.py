@@ -37,7 +37,6 @@ for the stopping rule (one extra pass).
 from __future__ import annotations
 
 import json
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -377,8 +376,8 @@ class StochasticGradientDescent(IterativeSolver):
     Options = SGDOptions
     State = _SGDRun
     detects_stall = False
-    #: the view whose CSR rows :meth:`_batch_rows` made, and those rows
-    _rows_kept: tuple[weakref.ReferenceType[Any], Block | None] | None = None
+    #: what :meth:`_once_a_fit` keeps while a fit runs (None outside one)
+    _fit_kept: dict[str, Any] | None = None
 
     def max_iter_status(self) -> str:
         return f"reached max_iter={self.max_iter} epochs"
@@ -439,48 +438,50 @@ class StochasticGradientDescent(IterativeSolver):
     def _lazy_columns(self, view: Any) -> Any:
         """:func:`~._lazy_sgd.lazy_columns` of ``view``, found once a fit, not
         once an epoch (their ``np.unique`` over 2^20 columns took 0.2 s, more
-        than an epoch's lazy steps); kept for the view alone (a weak
-        reference: a solver may fit other objectives)."""
-        kept = getattr(self, "_lazy_kept", None)
-        if kept is not None and kept[0]() is view:
-            return kept[1]
-        columns = lazy_columns(view)
-        self._lazy_kept = (weakref.ref(view), columns)
-        return columns
+        than an epoch's lazy steps): :meth:`_once_a_fit`."""
+        return self._once_a_fit("columns", lambda: lazy_columns(view))
 
     def _batch_rows(self, view: Any) -> Block | None:
         """The rows of ``view``'s data as CSR, where they are in memory as
-        another sparse format (CSC: a fit's X as given), made once a fit; None
-        for the others (``data.rows()`` as they are).
+        another sparse format (CSC: a fit's X as given), made once a fit
+        (:meth:`_once_a_fit`); None for the others (``data.rows()`` as they
+        are).
 
         A batch is a row slice: of CSC rows it reads every stored value of X
         and writes an index pointer of p + 1 (then made CSR again for the
         lazy steps, :func:`~._lazy_sgd._compact`): O(nnz(X) + p) a batch
-        where CSR's slice costs the batch's own non-zeros. The copy is kept
-        for the view alone (as :meth:`_lazy_columns`) and dropped when the fit
-        ends (:meth:`_run`): no second X held beyond the fit."""
+        where CSR's slice costs the batch's own non-zeros."""
         if not sparse_rows(view):
             return None
-        kept = self._rows_kept
-        if kept is not None and kept[0]() is view:
-            return kept[1]
-        block = view.data.rows()
-        rows = None
-        if block.X.format != "csr":
-            X = block.X.tocsr()
-            rows = Block(X, block.y, block.sample_weight, block.offset)
-        self._rows_kept = (weakref.ref(view), rows)
-        return rows
+
+        def csr() -> Block | None:
+            block = view.data.rows()
+            if block.X.format == "csr":
+                return None
+            return Block(block.X.tocsr(), block.y, block.sample_weight, block.offset)
+
+        return self._once_a_fit("csr rows", csr)
+
+    def _once_a_fit(self, key: str, make: Any) -> Any:
+        """``make()``, kept until the fit (:meth:`_run`) ends, returns or
+        raises: no second X or O(p) columns held beyond it."""
+        kept = self._fit_kept
+        if kept is None:  # a step outside a fit's loop
+            return make()
+        if key not in kept:
+            kept[key] = make()
+        return kept[key]
 
     def _run(
         self, fit: Fit, theta0: FloatArray, start: dict[str, Any] | None
     ) -> SolverResult:
-        """The loop of :class:`IterativeSolver`, the CSR copy of
-        :meth:`_batch_rows` dropped when it ends (returns or raises)."""
+        """The loop of :class:`IterativeSolver`, with what
+        :meth:`_once_a_fit` keeps for its epochs."""
+        self._fit_kept = {}
         try:
             return super()._run(fit, theta0, start)
         finally:
-            self._rows_kept = None
+            self._fit_kept = None
 
     def state_dict(self, state: _SGDRun) -> dict[str, Any]:
         values = super().state_dict(state)
