@@ -33,7 +33,7 @@ import numpy as np
 
 from ._arrow_numpy import EXACT_INT, floats
 
-__all__ = ["ExactIntegers", "batches_after", "whole_file_type"]
+__all__ = ["ExactIntegers", "batches_after", "later_type", "whole_file_type"]
 
 #: A reader of one column of the file as ``type``: its tables of the chunks'
 #: rows, from the file's ``skip``-th row on.
@@ -147,3 +147,18 @@ def whole_file_type(read_as: Callable[[Any], Iterator[Any]]) -> Any:
                 close()
         return kind
     return pa.string()
+
+
+def later_type(head: Any, now: Any, read_as: Callable[[Any], Iterator[Any]]) -> Any:
+    """:func:`whole_file_type` of a column a chunked reader could not convert,
+    where that reader typed it float64 (``now``) for the integers or no
+    value of its first block (``head``, pyarrow's type there): the one case
+    whose values the whole file may type otherwise (booleans: ``true`` after
+    0/1; text: a word); None for any other column (its error stands)."""
+    import pyarrow as pa
+
+    if not pa.types.is_float64(now if now is not None else pa.null()):
+        return None
+    if not (pa.types.is_integer(head) or pa.types.is_null(head)):
+        return None
+    return whole_file_type(read_as)

@@ -25,7 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from .._exceptions import DataValidationError
-from .._record_batches import ExactIntegers, batches_after, whole_file_type
+from .._record_batches import (
+    ExactIntegers,
+    batches_after,
+    later_type,
+    whole_file_type,
+)
 from .._text_decoding import undecodable_csv
 from ..formats import (
     compression_of,
@@ -386,15 +391,14 @@ class CSVSource:
         column read again alone, on this error path only."""
         import pyarrow as pa
 
-        head = self._head_kinds.get(name, pa.null())
-        if (
-            name not in self.spec.features
-            or not pa.types.is_float64(types.get(name, pa.null()))
-            or not (pa.types.is_integer(head) or pa.types.is_null(head))
-        ):
+        if name not in self.spec.features:
             return False
-        kind = whole_file_type(lambda kind: self._column_batches(name, kind, 0))
-        return bool(pa.types.is_boolean(kind))
+        kind = later_type(
+            self._head_kinds.get(name, pa.null()),
+            types.get(name),
+            lambda kind: self._column_batches(name, kind, 0),
+        )
+        return kind is not None and bool(pa.types.is_boolean(kind))
 
     def target_type(self) -> Any:
         """The type the whole file gives the target (booleans, float64 or

@@ -54,7 +54,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .._exceptions import DataValidationError
-from .._record_batches import ExactIntegers, whole_file_type
+from .._record_batches import ExactIntegers, later_type
 from ..formats import sniff_format, unclosed_quote
 from ._chunk_tables import FileLines, Reading, rechunked
 from ._csv_errors import csv_error, undecodable
@@ -405,13 +405,14 @@ class ChunkedFile:
         if found is None or int(found.group(1)) >= len(names):
             return None
         name = names[int(found.group(1))]
-        head = self._head_types.get(name, pa.null())
-        if not pa.types.is_float64(types.get(name, pa.null())) or not (
-            pa.types.is_integer(head) or pa.types.is_null(head)
-        ):
-            return None
         reread = self._reread(chunk_rows)
-        kind = whole_file_type(lambda kind: reread(name, kind, 0))
+        kind = later_type(
+            self._head_types.get(name, pa.null()),
+            types.get(name),
+            lambda kind: reread(name, kind, 0),
+        )
+        if kind is None:
+            return None
         if pa.types.is_boolean(kind) or (pa.types.is_string(kind) and name in labels):
             return {name: kind}
         return None
