@@ -65,6 +65,7 @@ __all__ = [
     "centred_block",
     "centred_information",
     "centres",
+    "map_matrix",
     "shared_copy",
 ]
 
@@ -86,6 +87,11 @@ class CentredInformation(NamedTuple):
     matrix: FloatArray
     #: ``∇²J'(θ̂')`` of the centred copy (FLAC: its covariance's inverse / Σs)
     hessian: FloatArray
+    #: ``μ`` and ``σ`` of ``T`` (:class:`CentredFirth`), what a model file
+    #: keeps of it (:mod:`logistic.io._centred`); None where ``T`` is no
+    #: such map (a file's covariance read as its Cholesky factor)
+    mean: FloatArray | None = None
+    scale: FloatArray | None = None
 
     def original_hessian(self) -> FloatArray:
         """``∇²J(θ̂) = T⁻ᵀ ∇²J'(θ̂') T⁻¹``, the Hessian in the user's
@@ -98,6 +104,15 @@ class CentredInformation(NamedTuple):
         T_inv = solve_triangular(T, np.eye(T.shape[0]), lower=True)
         H = T_inv.T @ self.hessian @ T_inv
         return np.asarray(0.5 * (H + H.T))
+
+    @classmethod
+    def of_moments(
+        cls, mean: FloatArray, scale: FloatArray, hessian: FloatArray
+    ) -> CentredInformation:
+        """The information ``hessian`` of the centred copy whose map ``T``
+        has the means ``mean`` and the scales ``scale`` (as
+        :meth:`CentredFirth.matrix` builds it)."""
+        return cls(map_matrix(mean, 1.0 / scale), hessian, mean, scale)
 
     def covariance(self, cov_c: FloatArray) -> FloatArray:
         """``T Σ' Tᵀ``: a covariance of ``θ'`` as one of ``θ``."""
@@ -189,13 +204,7 @@ class CentredFirth:
 
     def matrix(self) -> FloatArray:
         """``T`` as a ``(k, k)`` array, objective order."""
-        k = self.original.n_params
-        p = self.original.n_features
-        T = np.zeros((k, k))
-        T[np.arange(p), np.arange(p)] = self.inv_scale
-        T[p, :p] = -self.mean * self.inv_scale
-        T[p, p] = 1.0
-        return T
+        return map_matrix(self.mean, self.inv_scale)
 
     def information(self, cov_c: FloatArray | None = None, theta: Any = None) -> Any:
         """The :class:`CentredInformation` of the covariance ``cov_c`` of
@@ -206,7 +215,7 @@ class CentredFirth:
             hessian = np.linalg.inv(cov_c) / total
         else:
             hessian = self.objective.hessian(self.from_original(theta))
-        return CentredInformation(self.matrix(), hessian)
+        return CentredInformation(self.matrix(), hessian, self.mean, self.scale)
 
     def result_to_original(self, result: Any) -> Any:
         """A :class:`~logistic.solvers.SolverResult` of the centred problem
@@ -214,6 +223,18 @@ class CentredFirth:
         values are the user's already (:class:`CentredObjective`) and
         ``grad_max_norm`` is stated in standardized coordinates."""
         return replace(result, coef=self.to_original(result.coef))
+
+
+def map_matrix(mean: FloatArray, inv_scale: FloatArray) -> FloatArray:
+    """``T`` of ``θ = T θ'`` as a ``(p + 1, p + 1)`` array, objective order
+    (intercept last): ``diag(1/σ)`` on the slopes, ``-μ/σ`` then 1 in the
+    intercept's row."""
+    p = int(np.shape(mean)[0])
+    T = np.zeros((p + 1, p + 1))
+    T[np.arange(p), np.arange(p)] = inv_scale
+    T[p, :p] = -np.asarray(mean) * inv_scale
+    T[p, p] = 1.0
+    return T
 
 
 def centred_firth(

@@ -18,7 +18,9 @@ Convention (owned here):
   stored ``reference`` (:mod:`._terms`), 1.4 for a corrected Firth fit
   (``model.params.firth_correction``: :mod:`._schema`), 1.5 for a wide
   model (two classes or K) written with sparse coefficients and generated
-  names as a rule (:mod:`._compact`). This build reads
+  names as a rule (:mod:`._compact`), 1.6 for a Firth fit with a column far
+  from 0 that keeps its centred information
+  (``training.fit_statistics.centred``: :mod:`._centred`). This build reads
   every 1.x file; one that claims a version older than what it holds is
   refused, and so is a 0.x version, which no build writes.
 * Floats are written with Python's shortest round-trip ``repr``, so every
@@ -68,6 +70,7 @@ from .._files import open_regular, read_bounded
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
 from ._classes import classes_to_dict
+from ._centred import check_centred_version, centred_version
 from ._compact import (
     check_compact_budget,
     check_compact_version,
@@ -244,6 +247,7 @@ def save(
     if stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
     version = correction_version(model, version)  # FLIC, FLAC: 1.4
+    version = centred_version(training, version)  # Firth far from 0: 1.6
     names = (checked or {}).get("feature_names")  # sparse and wide: 1.5
     version = compact_sections(model_section, encoding, names, version)
     doc: dict[str, Any] = {
@@ -396,6 +400,7 @@ def read_model_bytes(
     check_label_classes((encoding or {}).get("label"), model.classes_, p)
     check_reference_version(str(doc["format_version"]), encoding, p)
     check_correction_version(str(doc["format_version"]), model, p)
+    check_centred_version(str(doc["format_version"]), doc.get("training"), p)
     names = getattr(model, "feature_names_in_", None)
     if encoding is not None and names is not None:
         if list(names) != encoding["feature_names"]:

@@ -42,9 +42,10 @@ FORMAT_NAME = "logistic-model"
 #: The newest format this build reads and writes (binary files are written as
 #: 1.1, K-class files as 1.2: :mod:`._multinomial`, a formula factor with a
 #: stored ``reference`` as 1.3: :mod:`._terms`, a corrected Firth fit as 1.4,
-#: sparse coefficients and generated names as 1.5: :mod:`._compact`);
+#: sparse coefficients and generated names as 1.5: :mod:`._compact`, a
+#: Firth fit's centred information as 1.6: :mod:`._centred`);
 #: a newer major is refused.
-FORMAT_VERSION = (1, 5)
+FORMAT_VERSION = (1, 6)
 #: Files larger than this are refused before being read (P07).
 MAX_BYTES = 512 * 2**20
 #: Largest feature count a model file may claim (P07).

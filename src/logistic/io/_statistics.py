@@ -32,6 +32,10 @@ along each: they tell the rows a prediction can estimate
 aliased rows and columns, the estimate then being ``reduced_theta``), so that
 ``load(path).inference()``, ``summary()``, odds ratios and marginal effects at
 the means work as on the fitted model (to the rounding of one inversion).
+A Firth fit with a column far from 0 also writes ``centred`` (format 1.6:
+:mod:`._centred`), its information in the centred coordinates it was fitted
+in, from which the Hessian is rebuilt instead (its covariance in the user's
+coordinates is too ill-conditioned to invert).
 Every field is checked on load; a wrong one raises ``ModelFormatError``.
 
 A K-class reference fit
@@ -52,6 +56,8 @@ from typing import Any
 
 import numpy as np
 
+from ._centred import KEY as CENTRED_KEY
+from ._centred import centred_from_dict, centred_to_dict
 from ._fields import MAX_ROWS, _bad, is_finite_number
 
 __all__ = [
@@ -119,6 +125,9 @@ def statistics_to_dict(stats: Any) -> dict[str, Any] | None:
     if math.isfinite(labels.rows) and stats.grouped is None:
         out["labels"]["rows"] = int(labels.rows)  # type: ignore[index]
         out["labels"]["fractional"] = int(labels.fractional)  # type: ignore[index]
+    centred = centred_to_dict(stats)  # a column far from 0 (io._centred)
+    if centred is not None:
+        out[CENTRED_KEY] = centred
     numbers = [*out["theta"], *out["gradient"], *out["mean"], *out["std"]]  # type: ignore[misc]
     numbers += [out["value"], out["weight_sum"], *out["labels"].values()]  # type: ignore[attr-defined]
     numbers += list(out.get("grouped", {}).values())  # type: ignore[attr-defined]
@@ -203,7 +212,9 @@ def statistics_from_dict(
     ``counts``: the file marks the model as fitted on grouped counts, whose
     statistics then hold ``grouped`` (and only then). ``firth``: a Firth fit
     (FLIC and FLAC included), whose covariance was inverted in centred
-    coordinates: kept as its ``centred`` information (:func:`_as_centred`)."""
+    coordinates: kept as its ``centred`` information, the file's
+    (:mod:`._centred`, with the Hessian from it) where it holds one, else
+    the covariance's (:func:`_as_centred`)."""
     from ..inference._passes import LabelSums
     from ..inference._stored import FitStatistics
 
@@ -264,14 +275,21 @@ def statistics_from_dict(
     aliased = np.isnan(np.diag(covariance))
     reduced = _reduced_theta(doc, aliased, path)
     basis, spread = _null_basis(doc, aliased, path) or (None, None)
+    model = (firth, bool(fit_intercept))
+    centred = centred_from_dict(doc, covariance, weight_sum, model, path)
     kept = np.ix_(~aliased, ~aliased)
     hessian = np.zeros((k, k))
     try:
-        hessian[kept] = np.linalg.inv(covariance[kept]) / weight_sum
+        if centred is not None:  # not the covariance inverted (io._centred)
+            hessian = centred.original_hessian()
+        else:
+            hessian[kept] = np.linalg.inv(covariance[kept]) / weight_sum
     except np.linalg.LinAlgError:
         return None
     if not np.all(np.isfinite(hessian)):
         return None
+    if centred is None and firth:
+        centred = _as_centred(covariance, weight_sum)
     return FitStatistics(
         theta=theta,
         value=value,
@@ -288,7 +306,7 @@ def statistics_from_dict(
         reduced_theta=reduced,
         null_basis=basis,
         null_spread=spread,
-        centred=_as_centred(covariance, weight_sum) if firth else None,
+        centred=centred,
     )
 
 
