@@ -69,8 +69,8 @@ from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular, read_bounded
 from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
+from ._centred import centred_version, check_centred_version
 from ._classes import classes_to_dict
-from ._centred import check_centred_version, centred_version
 from ._compact import (
     check_compact_budget,
     check_compact_version,

@@ -166,8 +166,8 @@ def centred_from_dict(
     _check_map(mean, scale, path)
     rows = value["hessian"]
     if not isinstance(rows, list) or len(rows) != k:
-        got = len(rows) if isinstance(rows, list) else type(rows).__name__
-        raise _bad(path, f"field '{_NAME}.hessian' must be {k} x {k}, got {got}")
+        size = len(rows) if isinstance(rows, list) else type(rows).__name__
+        raise _bad(path, f"field '{_NAME}.hessian' must be {k} x {k}, got {size}")
     hessian = np.array([_finite_list(r, k, path, f"{_NAME}.hessian") for r in rows])
     _check_hessian(hessian, path)
     centred = CentredInformation.of_moments(mean, scale, hessian)
