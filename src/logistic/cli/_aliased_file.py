@@ -64,7 +64,9 @@ def file_statistics(mf: Any, path: str) -> Any:
 
     fit_intercept = bool(mf.model.fit_intercept)
     matrix = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
-    return statistics_from_dict(kept, matrix, fit_intercept, path, file_on_counts(mf))
+    counts = file_on_counts(mf)
+    firth = getattr(mf.model, "penalty", None) == "firth"  # as load reads them
+    return statistics_from_dict(kept, matrix, fit_intercept, path, counts, firth)
 
 
 def with_file_statistics(mf: Any, path: str) -> None:

@@ -33,7 +33,9 @@ the stored covariance inverted: ``inference()``, ``inference(X, y, …)`` and
 ``summary()`` are the fitted model's. The field is checked on load, each
 error a :class:`~logistic.ModelFormatError` naming it: an object of the three
 keys; ``mean`` and ``scale`` lists of ``p`` finite numbers, each ``σ`` a
-positive power of two whose map ``T`` is finite; ``hessian`` ``k`` lists of
+positive power of two whose map ``T`` is finite, and both the columns'
+centres and spreads (``fit_statistics.mean`` and ``std``, as the fit rounds
+them: :func:`_check_moments`); ``hessian`` ``k`` lists of
 ``k`` finite numbers, symmetric to
 :data:`~._covariance.COVARIANCE_SYMMETRY_RTOL` and positive definite
 (Cholesky of its correlation matrix); only for a Firth fit with an
@@ -127,13 +129,15 @@ def centred_from_dict(
     doc: dict[str, Any],
     covariance: np.ndarray,
     weight_sum: float,
+    moments: tuple[np.ndarray, np.ndarray],
     model: tuple[bool, bool],
     path: str,
 ) -> Any:
     """The :class:`~logistic._firth_centred.CentredInformation` of the field
     in the fit statistics ``doc``, or None where it is not given;
-    ``covariance``: the file's, objective order; ``model``: whether the
-    model is a Firth fit, and whether it has an intercept."""
+    ``covariance``: the file's, objective order; ``moments``: the
+    statistics' column means and standard deviations; ``model``: whether
+    the model is a Firth fit, and whether it has an intercept."""
     from .._firth_centred import CentredInformation
 
     if KEY not in doc:
@@ -164,6 +168,7 @@ def centred_from_dict(
     mean = _finite_list(value["mean"], k - 1, path, f"{_NAME}.mean")
     scale = _finite_list(value["scale"], k - 1, path, f"{_NAME}.scale")
     _check_map(mean, scale, path)
+    _check_moments(mean, scale, moments, path)
     rows = value["hessian"]
     if not isinstance(rows, list) or len(rows) != k:
         size = len(rows) if isinstance(rows, list) else type(rows).__name__
@@ -197,6 +202,40 @@ def _check_map(mean: np.ndarray, scale: np.ndarray, path: str) -> None:
             f"fields '{_NAME}.mean' and '.scale' at [{j}] ({float(mean[j])!r}, "
             f"{float(scale[j])!r}) give a map to the centred coordinates that is "
             "not finite",
+        )
+
+
+def _check_moments(
+    mean: np.ndarray,
+    scale: np.ndarray,
+    moments: tuple[np.ndarray, np.ndarray],
+    path: str,
+) -> None:
+    """``μ`` and ``σ`` are the columns' own (the statistics' ``mean`` and
+    ``std``) as the fit rounds them (:class:`~logistic._scaling.ScaledObjective`:
+    the mean to a grid of ``2^-20`` scales, then to X's dtype, float32 at
+    the coarsest; the scale to a power of two), the centre of a constant
+    column 0 and its spread its value's size (1 for zeros): ``μ`` within
+    ``2^-10`` spreads plus ``2^-20`` of itself, ``σ`` within a factor 2. A
+    map from other moments gives another fit's covariance, where the
+    file's cannot tell (its intercept's entries hold the far column's
+    centre, beside which another column's is lost)."""
+    col_mean, col_std = moments
+    varies = col_std > 0
+    centre = np.where(varies, col_mean, 0.0)
+    spread = np.where(varies, col_std, np.where(col_mean != 0, np.abs(col_mean), 1.0))
+    off = np.abs(mean - centre) > 2.0**-10 * spread + 2.0**-20 * np.abs(centre)
+    off |= ~((scale >= spread / 2) & (scale <= 2 * spread))
+    if off.any():
+        j = int(np.flatnonzero(off)[0])
+        raise _bad(
+            path,
+            f"fields '{_NAME}.mean' and '.scale' at [{j}] ({float(mean[j])!r}, "
+            f"{float(scale[j])!r}) are not the column's centre and spread (its "
+            f"mean {float(col_mean[j])!r} and standard deviation "
+            f"{float(col_std[j])!r} in 'training.fit_statistics'); expected the "
+            "fit's (the file was edited or damaged: save the model again from "
+            "its fit)",
         )
 
 

@@ -276,7 +276,7 @@ def statistics_from_dict(
     reduced = _reduced_theta(doc, aliased, path)
     basis, spread = _null_basis(doc, aliased, path) or (None, None)
     model = (firth, bool(fit_intercept))
-    centred = centred_from_dict(doc, covariance, weight_sum, model, path)
+    centred = centred_from_dict(doc, covariance, weight_sum, (mean, std), model, path)
     kept = np.ix_(~aliased, ~aliased)
     hessian = np.zeros((k, k))
     try:
