@@ -122,8 +122,10 @@ class FitStatistics(NamedTuple):
         nonrobust covariance is ``T (Σs · centred.hessian)⁻¹ Tᵀ``, not the
         inverse of ``hessian`` summed about 0 (``ε·(mean/spread)²`` of
         precision lost to a column far from 0). Set by ``fit`` for a Firth
-        fit with an intercept on rows in memory; None otherwise and for a
-        model read from a file.
+        fit with an intercept on rows in memory, and by :func:`logistic.load`
+        for a Firth model: the file's ``training.fit_statistics.centred``
+        where it keeps one (:mod:`logistic.io._centred`), else its covariance
+        as its Cholesky factor; None otherwise.
     """
 
     theta: FloatArray
