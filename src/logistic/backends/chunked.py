@@ -268,9 +268,11 @@ class Chunked:
         ``target_type``: the pyarrow type to read the target as (default:
         the one pyarrow infers from the file's first chunk of text). Without
         it, a target whose value past that chunk its type cannot hold
-        (``true`` or ``1.0`` after integers) is read again as the whole file
-        types it, booleans or float64 (``CSVSource.target_type``), and the
-        scan starts again; a word among numbers stays refused."""
+        (``true``, ``1.0`` or a word after integers) is read again as the
+        whole file types it, booleans, float64 or text
+        (``CSVSource.target_type``), and the scan starts again: its labels
+        are the in-memory reader's (``0``, ``1`` and ``yes`` are three text
+        labels, a rare one warned of as in memory)."""
         import_extra("pyarrow", "Chunked.from_csv")
         block = _count("chunk_bytes", opts.get("chunk_bytes", DEFAULT_BLOCK_BYTES))
         while True:
@@ -289,11 +291,7 @@ class Chunked:
             except NotANumberError as exc:
                 if target_type is not None or exc.column != source.spec.target:
                     raise
-                import pyarrow as pa
-
                 target_type = source.target_type()  # the whole file's
-                if pa.types.is_string(target_type):
-                    raise
 
     @classmethod
     def from_blocks(

@@ -14,7 +14,10 @@ whole file's labels (pandas would read ``0``, ``1`` and ``true`` as three
 words, or fail a partition with integers inferred from its first rows); one
 of 0/1 there holding ``true`` later fails a partition as a mismatched dtype,
 and the fit runs again reading it so once the whole file's type of the
-target says booleans (:func:`boolean_target`).
+target says booleans (:func:`target_dtype`). A target the whole file types
+as text (a word among numbers, in the plan's first block or past it) is
+read as text, its labels the in-memory reader's (``"0"``, ``"1"``,
+``"yes"``), not refused naming the word.
 
 Integers beyond ±2**53 (owned here): ``fit data.csv --workers N`` reads features with
 ``dask.dataframe.read_csv`` as float64, where ``9007199254740993`` is its
@@ -45,12 +48,13 @@ import numpy as np
 __all__ = [
     "BEYOND_EXACT",
     "BOOLEAN_WORDS",
+    "NOT_BOOLEAN_LABEL",
     "beyond_exact_column",
     "boolean_labels",
     "boolean_numbers",
-    "boolean_target",
     "check_partition",
     "refuse_column",
+    "target_dtype",
 ]
 
 #: The words of a partition's failure for feature number ``k`` (in the plan).
@@ -89,16 +93,26 @@ def refuse_column(plan: Any, name: str) -> None:
     source.refuse_inexact_integers(name)
 
 
-def boolean_target(plan: Any) -> bool:
-    """Whether the whole CSV file types the plan's target as booleans
+def target_dtype(plan: Any) -> str:
+    """The Dask dtype of the plan's CSV target as the whole file types it
     (:meth:`logistic.backends._csv_source.CSVSource.target_type`, as the
-    in-memory reader types it): asked once a partition's target holds a
-    value that Dask's type from its first rows cannot hold."""
+    in-memory reader types it): ``"bool"`` for booleans (read as text and
+    given ``False``/``True`` by :func:`boolean_labels`), ``"object"`` for
+    text (a word among numbers: ``0``, ``1`` and ``yes`` are three text
+    labels, as in memory and with ``--stream``), else ``"float64"``. Asked
+    once a partition's target holds a value that Dask's type from its first
+    rows cannot hold."""
     import pyarrow as pa
 
-    source = plan.csv_source()
-    return bool(pa.types.is_boolean(source.target_type()))
+    kind = plan.csv_source().target_type()
+    if pa.types.is_boolean(kind):
+        return "bool"
+    return "object" if pa.types.is_string(kind) else "float64"
 
+
+#: The words of a partition's failure on a target read as booleans that
+#: holds another word (:func:`boolean_labels`).
+NOT_BOOLEAN_LABEL = "a boolean target holds a label that is not a boolean"
 
 #: A boolean CSV value's number: pyarrow's words for true and false (its
 #: ``ConvertOptions`` defaults), which the in-memory and streamed readers take.
@@ -130,14 +144,12 @@ def boolean_labels(values: Any) -> Any:
     labels ``False``/``True`` the in-memory and streamed readers give it
     (pyarrow's words, :data:`BOOLEAN_WORDS`): numpy booleans, or objects
     with NaN where a label is missing (the scan names its row). Another word
-    raises pandas' words for a non-number, which the streamed reader names
-    by column and line (:func:`._stream_backends._csv_text_error`)."""
+    raises :data:`NOT_BOOLEAN_LABEL`: the whole file types the target as
+    text, and the fit runs again reading it so (:func:`target_dtype`)."""
     numbers = values.map(BOOLEAN_WORDS)
     other = values.notna() & numbers.isna()
     if other.any():
-        raise ValueError(
-            f"could not convert string to float: {values[other].iloc[0]!r}"
-        )
+        raise ValueError(f"{NOT_BOOLEAN_LABEL}: {values[other].iloc[0]!r}")
     if numbers.isna().any():
         return numbers.map(bool, na_action="ignore").astype(object)
     return numbers.astype(bool)

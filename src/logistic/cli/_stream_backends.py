@@ -56,8 +56,8 @@ def chunked_backend(
         )
     from ..backends._sources import NotANumberError
 
-    # a target's late true or 1.0: Chunked.from_csv reads it again as the
-    # whole file types it; a word among numbers is refused here by line
+    # a target's late true, 1.0 or word: Chunked.from_csv reads it again as
+    # the whole file types it; a feature's word is refused here by line
     try:
         return Chunked.from_csv(
             plan.path,
@@ -98,18 +98,27 @@ def dask_backend(
     value the scan refuses is named by its file's line or row, as in memory
     (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
     whole decimals later (``1`` then ``1.0``) is read again as float64, as the
-    in-memory and streamed readers read it, and one of 0/1 holding ``true``
-    (in the plan's first block, or only later) as booleans; a feature of
+    in-memory and streamed readers read it, one of 0/1 holding ``true``
+    (in the plan's first block, or only later) as booleans, and one holding
+    a word (there, or only later) as text; a feature of
     integers holding one beyond ±2**53 is refused as they refuse it
     (:mod:`._dask_csv_values`)."""
     from ..backends._dask_errors import PartitionError
     from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
-    from ._dask_csv_values import beyond_exact_column, boolean_target, refuse_column
+    from ._dask_csv_values import (
+        NOT_BOOLEAN_LABEL,
+        beyond_exact_column,
+        refuse_column,
+        target_dtype,
+    )
 
     later: Any = NOT_READ  # what the target holds after Dask's sample of integers
-    # the target's type where not Dask's inferred one: "bool" for 0/1 with
-    # true (the plan's first block's, or the whole file's), or "float64"
-    target_type = "bool" if plan.columns.kinds.get(plan.target) == "boolean" else None
+    # the target's type where not Dask's inferred one (from its first rows):
+    # "bool" for 0/1 with true, "object" for text (the plan's first block's,
+    # or the whole file's), or "float64"
+    target_type = {"boolean": "bool", "text": "object"}.get(
+        plan.columns.kinds.get(plan.target, "")
+    )
     floats: set[str] = set()  # features of floats holding values of 2**53 or more
     booleans: set[str] = set()  # features of 0/1 holding true past the plan's block
     _refuse_unclosed_quote(plan)
@@ -132,6 +141,12 @@ def dask_backend(
                     refuse_column(plan, beyond)  # integers only: refused there
                     floats.add(beyond)  # else floats, as in memory: run again
                     continue
+                if target_type == "bool" and NOT_BOOLEAN_LABEL in str(exc):
+                    # true in the plan's first block, a word later: text
+                    target_type = target_dtype(plan)
+                    if target_type == "object":
+                        continue
+                    raise
                 if _is_text_error(plan, exc) and not booleans:
                     found: set[str] = set()
                     error = _streamed_reader_error(plan, found)
@@ -142,8 +157,9 @@ def dask_backend(
                         continue
                 if target_type is not None or not _target_mismatch(plan, exc):
                     raise
-                if boolean_target(plan):
-                    target_type = "bool"  # 0/1, then true: booleans, run again
+                whole = target_dtype(plan)
+                if whole != "float64":
+                    target_type = whole  # 0/1, then true or a word: run again
                     continue
                 later = integer_labels_then(plan.path, plan.delimiter, plan.target)
                 if later != WHOLE_DECIMALS:
