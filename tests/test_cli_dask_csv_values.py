@@ -5,12 +5,12 @@ streamed fit names it, in one line.
   not convert string to float: 'n/a-text'" named neither the column nor the
   line ("partition 0 failed: ValueError: ..."), after the worker's "Compute
   Failed" log. The file is read again by the streamed reader up to the value.
-* An empty target field, or a word in a column of integer labels, past the
-  sample: Dask's 600-character "Mismatched dtypes found in pd.read_csv ... |
-  y | float64 | int64 |" in place of the streamed fit's missing-value or
-  non-number error; the target column is read again, as text, for it. The
-  labels keep Dask's inferred type: integer labels stay integers in the
-  model file, as ``--stream`` stores them.
+* An empty target field past the sample: Dask's 600-character "Mismatched
+  dtypes found in pd.read_csv ... | y | float64 | int64 |" in place of the
+  streamed fit's missing-value error; the target column is read again, as
+  text, for it. The labels keep Dask's inferred type: integer labels stay
+  integers in the model file, as ``--stream`` stores them. A word among
+  integer labels there makes them text, as the whole file reads them.
 
 Run in a fresh interpreter: the workers' standard error is the CLI's own.
 """
@@ -75,18 +75,38 @@ def test_an_empty_target_field_is_a_missing_value(tmp_path):
     assert err.count("\n") == 1 and "Mismatched dtypes" not in err
 
 
-def test_a_word_among_integer_labels_is_named_by_line(tmp_path):
+def test_a_word_among_integer_labels_makes_them_text(tmp_path, monkeypatch, capsys):
+    """A word among integer labels past Dask's sample (and the plan's first
+    1 MB): Dask's int64 failed the partition and the word was refused by
+    line, where the whole file reads the column as text and fits three
+    labels with a warning. The Dask fit now reads it as text too."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
     frame = _frame()
     frame["y"] = frame["y"].astype(object)
     frame.loc[50_000, "y"] = "yes"
     frame.to_csv(tmp_path / "d.csv", index=False)
-    code, out, err = _fit(tmp_path, "--workers", "1")
-    assert (code, out) == (65, "")
-    assert err == (
-        "error: column 'y' in d.csv is numeric but has non-numeric value 'yes' at line "
-        "50002 (1 such value(s)); fix the data or mark missing values with an empty "
-        "field or NA\n"
-    )
+    # labels and warnings only: one iteration
+    fits = [
+        _fit_here(capsys, "--max-iter", "1"),
+        _fit(tmp_path, "--workers", "1", "--max-iter", "1", "--force"),
+    ]
+    warned = []
+    for code, _, err in fits:
+        assert code == 0, err
+        warned.append([w for w in err.splitlines() if "'y': 3 classes" in w])
+    # reference: the row counts of the labels as written (pandas' value_counts)
+    counts = frame["y"].astype(str).value_counts()
+    assert warned[0] == [
+        f"warning: target 'y': 3 classes, so the model is multinomial; class 'yes' has 1 "
+        f"row of 60000 (0.0017%); the others: '0' ({counts['0']}), '1' ({counts['1']}). "
+        "If that class is a typo or a stray value, correct or remove those rows for a "
+        "two-class model; --positive VALUE makes fit require exactly two classes"
+    ]
+    assert warned[1] == warned[0]
+    label = json.loads((tmp_path / "m.json").read_text())["encoding"]["label"]
+    assert label == {"column": "y", "levels": ["0", "1", "yes"]}
 
 
 def test_integer_labels_are_stored_as_the_streamed_fit_stores_them(

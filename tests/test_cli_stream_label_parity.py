@@ -207,3 +207,67 @@ def test_a_dask_fit_reads_a_late_true_target_as_the_whole_file(workdir, capsys):
     assert dask["encoding"]["label"] == whole["encoding"]["label"]
     assert whole["encoding"]["label"]["positive"] is True
     np.testing.assert_allclose(dask["model"]["coef"], whole["model"]["coef"], rtol=1e-7)
+
+
+
+def _write_words(path, rows: int, words: dict[int, str]) -> tuple[np.ndarray, list[str]]:
+    """``x,y`` of ``rows`` rows, labels 0/1 but for ``words`` (row: word)."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=rows).round(4)
+    labels = [str(v) for v in (rng.random(rows) < expit(x - 0.5)).astype(int)]
+    for row, word in words.items():
+        labels[row] = word
+    path.write_text("x,y\n" + "".join(f"{a},{b}\n" for a, b in zip(x, labels, strict=True)))
+    return x, labels
+
+
+@pytest.mark.dask
+@pytest.mark.parametrize(
+    ("rows", "words"),
+    [(3000, {100: "true", 2000: "maybe"}), (ROWS, {100: "true", LATE: "yes"})],
+    ids=["first-block", "late"],
+)
+def test_a_word_among_numeric_labels_makes_them_text_in_every_reading(
+    workdir, capsys, monkeypatch, rows, words
+):
+    # fit --workers: Dask typed y int64 from its first rows and refused the
+    # 'true' of row 100 (exit 65, though the other readings take it as a
+    # label), or, 'true' in the plan's first 1 MB and 'yes' only past it,
+    # read y as booleans and failed on 'yes'; fit --stream refused a word past
+    # its first block (exit 65). Every reading now types y as the whole file
+    # does: text, four labels, each rare one warned of as in memory.
+    pytest.importorskip("distributed")
+    import statsmodels.api as sm
+
+    # --stream types its target from its first 8 MiB of text; 1 MiB here,
+    # so that the late 'yes' of a 1.3 MB file lies past it
+    monkeypatch.setattr("logistic.backends.chunked.DEFAULT_BLOCK_BYTES", 1 << 20)
+    x, labels = _write_words(workdir / "d.csv", rows, words)
+    levels = sorted(set(labels))
+    assert len(levels) == 4
+    argv = ["fit", "d.csv", "-t", "y", "-o", "m.json", "-q", "--force"]
+    if rows == ROWS:  # labels and warnings only: one iteration of a long file
+        argv += ["--max-iter", "1"]
+    fits, warned = [], []
+    for reading in (["--no-stream"], ["--stream", "--no-cache"], ["--workers", "1"]):
+        if "--workers" in reading:
+            code, _, err = run_cli_process(workdir, [*argv, *reading])
+        else:
+            code, _, err = run_cli(capsys, [*argv, *reading])
+        assert code == 0, (reading, err)
+        fits.append(json.loads((workdir / "m.json").read_text()))
+        warned.append([line for line in err.splitlines() if "'y': 4 classes" in line])
+    # each rare label's row count as written, in every reading's warning
+    assert [w.split(" has ")[1].split(" row")[0] for w in warned[0]] == ["1", "1"]
+    assert warned[1] == warned[2] == warned[0]
+    for reading, fit in zip(("memory", "stream", "dask"), fits, strict=True):
+        assert fit["encoding"]["label"] == {"column": "y", "levels": levels}, reading
+    if rows == ROWS:
+        return
+    # reference: statsmodels' MNLogit of the labels as written, sorted
+    codes = np.searchsorted(levels, labels)
+    params = sm.MNLogit(codes, sm.add_constant(x)).fit(disp=0, method="newton").params
+    for reading, fit in zip(("memory", "stream", "dask"), fits, strict=True):
+        model = fit["model"]
+        got = np.array([model["intercept"][1:], np.ravel(model["coef"][1:])])
+        np.testing.assert_allclose(got, params, rtol=1e-5, err_msg=reading)
