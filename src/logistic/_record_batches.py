@@ -131,7 +131,13 @@ def whole_file_type(read_as: Callable[[Any], Iterator[Any]]) -> Any:
     booleans or float64 where ``read_as(type)`` (the column read again alone
     as ``type``, to its end or its first value of another type) converts
     every value, tried in the inference's order, else text. On that error
-    path only."""
+    path only.
+
+    A CSV target's labels are of this type in every reading, text included
+    (a word among numbers makes ``0``, ``1`` and ``yes`` three text labels,
+    as in memory): ``fit --stream`` reads the target again as it
+    (:meth:`logistic.backends.chunked.Chunked.from_csv`), and so does a Dask
+    fit (:func:`logistic.cli._dask_csv_values.target_dtype`)."""
     import pyarrow as pa
 
     for kind in (pa.bool_(), pa.float64()):
