@@ -193,9 +193,10 @@ def _csv_target_error(
     plan: StreamPlan, exc: Exception, later: Any = NOT_READ
 ) -> Exception | None:
     """The streamed reader's words for a CSV target whose values past Dask's
-    dtype sample do not fit the type it inferred (an empty field, a word, or
-    a number that is not a whole one in a column of integers:
-    :func:`_target_mismatch`): the target column read again, as text, for
+    dtype sample do not fit the type it inferred (an empty field, or a
+    number that is not a whole one in a column of integers:
+    :func:`_target_mismatch`; a word makes the labels text and the fit runs
+    again, :func:`dask_backend`): the target column read again, as text, for
     its first missing value (a missing label, named by line), its first
     number that no label takes (``later``: what
     :func:`logistic.tabular._streamed_numbers.integer_labels_then` found,
