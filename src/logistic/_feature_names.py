@@ -15,6 +15,9 @@ term's column).
 Features without names (a plain array) are ``x1, x2, …`` by position,
 1-based as statsmodels' and R's tables name them, in every result, message
 and figure of binary and multinomial models alike (:func:`positional_names`).
+Whether a list holds exactly those names is :func:`are_positional`, which
+makes no name: a model file of a million features writes such a list as a
+rule and need not check its names one by one (``io/_compact``, ``io/_encoding``).
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import numpy as np
+
 from ._exceptions import DataValidationError
 
 __all__ = [
     "INTERCEPT_NAME",
+    "are_positional",
     "check_fit_names",
     "check_formula_names",
     "check_intercept_column",
@@ -50,6 +56,60 @@ def positional_names(p: int) -> list[str]:
     (:func:`positional_name` of each position, its f-string inlined: a call
     per name doubles the time of millions of them)."""
     return [f"x{j}" for j in range(1, p + 1)]
+
+
+def are_positional(names: Any) -> bool:
+    """Whether ``names`` is a list equal to ``positional_names(len(names))``
+    (and not empty), without making those names.
+
+    The names are joined by a line break and compared with the text
+    ``"x1\\nx2\\n…\\nxp"`` written digit by digit in numpy: equal texts of
+    ``p`` names mean no name holds a line break (the text has only the
+    ``p - 1`` the join put in), so the lists are equal item by item. On
+    ``2**20`` names this takes a tenth of the time of making them
+    (``[f"x{j}" …]``, about 0.3 s) and holds no million strings; a list whose
+    last item is not ``xp``, or holds an item that is no string, is refused
+    before any join."""
+    if not isinstance(names, list) or not names:
+        return False
+    p = len(names)
+    if names[-1] != positional_name(p - 1):
+        return False
+    try:
+        text = "\n".join(names)
+    except TypeError:  # an item that is no string
+        return False
+    return len(text) == _positional_length(p) and text == _positional_text(p)
+
+
+def _positional_length(p: int) -> int:
+    """The length of ``"\\n".join(positional_names(p))``, for ``p >= 1``."""
+    total, low, digits = 0, 1, 1
+    while low <= p:
+        high = min(10 * low - 1, p)
+        total += (high - low + 1) * (digits + 2)  # "x", the digits, "\n"
+        low, digits = 10 * low, digits + 1
+    return total - 1
+
+
+def _positional_text(p: int) -> str:
+    """``"\\n".join(positional_names(p))`` built as bytes, for ``p >= 1``:
+    a block per number of digits, one row of bytes a column (``x``, each
+    digit, the line break), written out row by row."""
+    blocks, low, digits = [], 1, 1
+    while low <= p:
+        # uint32: every count of features a model file allows (io/_schema)
+        numbers = np.arange(low, min(10 * low - 1, p) + 1, dtype=np.uint32)
+        columns = np.empty((digits + 2, numbers.size), dtype=np.uint8)
+        columns[0], columns[-1] = ord("x"), ord("\n")
+        for k in range(digits, 0, -1):  # the last digit first
+            tens = numbers // 10
+            columns[k] = numbers - 10 * tens
+            numbers = tens
+        columns[1:-1] += ord("0")
+        blocks.append(columns.T.tobytes())
+        low, digits = 10 * low, digits + 1
+    return b"".join(blocks)[:-1].decode("ascii")
 
 
 def _clash(names: Any, fit_intercept: bool) -> bool:

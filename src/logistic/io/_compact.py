@@ -51,7 +51,7 @@ from typing import Any
 
 import numpy as np
 
-from .._feature_names import positional_name, positional_names
+from .._feature_names import are_positional, positional_name, positional_names
 from .._labels import MAX_CLASSES
 from .._memory import fits_memory, format_bytes
 from ._fields import _bad, _finite_list
@@ -126,12 +126,9 @@ def coef_field(coef: np.ndarray) -> Any:
 
 
 def _rule(names: Any) -> Any:
-    """``names`` as the generation rule where they are ``x1 … xp``."""
-    if (
-        isinstance(names, list)
-        and names[-1:] == [positional_name(len(names) - 1)]  # before building p names
-        and names == positional_names(len(names))
-    ):
+    """``names`` as the generation rule where they are ``x1 … xp`` (tested
+    without making those names: :func:`~logistic._feature_names.are_positional`)."""
+    if are_positional(names):
         return {"generated": _PREFIX, "count": len(names)}
     return names
 

@@ -38,6 +38,7 @@ import re
 from typing import Any
 
 from .._exceptions import ModelFormatError
+from .._feature_names import are_positional
 from .._labels import MAX_CLASSES
 from .._onehot import dummy_names
 from ._compact import names_from_dict
@@ -377,7 +378,12 @@ def encoding_from_dict(
     out["feature_names"] = names_from_dict(  # a rule (1.5: ._compact) expanded
         stored, n_features, path, "encoding.feature_names", expanded
     )
-    if out["feature_names"] is stored:  # a list: generated names need no check
+    # a list: checked, unless it is x1 … xp (distinct non-empty strings),
+    # which a wide LibSVM fit writes and which is tested without making a name
+    # (a million names checked one by one took most of a compact save's time)
+    if out["feature_names"] is stored and not (
+        are_positional(stored) and len(stored) == n_features
+    ):
         _names(stored, path, "encoding.feature_names", n_features)
         check_unique(stored, path, "encoding.feature_names")
     if kind == "columns":
