@@ -7,7 +7,9 @@ object or text column) of text, of integers, of numbers or of booleans as
 Python types, so that a loaded model's ``classes_`` equal the fitted
 one's. Labels a file would read back as other values (dates, bytes, mixed
 kinds) are refused at save. At load every value is checked against its
-dtype: exactly representable, distinct, as many as the model has classes.
+dtype: exactly representable, distinct, as many as the model has classes;
+a dtype of either byte order gives labels of this machine's
+(:func:`._fields.native_dtype`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from ._fields import _bad, _field, _jsonable
+from ._fields import _bad, _field, _jsonable, native_dtype
 
 __all__ = ["classes_from_dict", "classes_to_dict"]
 
-_DTYPE_RE = re.compile(r"^[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})$")
+#: A dtype of labels, any byte order (read as this machine's:
+#: :func:`._fields.native_dtype`); matched whole: ``$`` of ``re.match``
+#: let a trailing line break through to ``np.dtype``, a bare TypeError from
+#: ``model_from_dict`` (a file's text check refuses the character first).
+_DTYPE_RE = re.compile(r"[<>|=]?(?:[iu][1248]|f[48]|b1|U[0-9]{1,4})")
 
 #: The kinds of labels an object array of classes may hold (one kind for all:
 #: text, integers, numbers, booleans), read back as the same Python types.
@@ -89,7 +95,7 @@ def classes_from_dict(d: Any, path: str, k: int = 2) -> np.ndarray:
         out = np.empty(k, dtype=object)
         out[:] = values
         return out
-    if not _DTYPE_RE.match(dtype):
+    if not _DTYPE_RE.fullmatch(dtype):
         raise _bad(
             path, f"field 'model.classes.dtype' {dtype!r} is not an allowed dtype"
         )
@@ -103,7 +109,7 @@ def classes_from_dict(d: Any, path: str, k: int = 2) -> np.ndarray:
             f"field 'model.classes.values' {values!r:.80} do not match dtype {dtype!r}",
         )
     try:
-        classes = np.array(values, dtype=np.dtype(dtype))
+        classes = np.array(values, dtype=native_dtype(dtype))
     except (TypeError, ValueError, OverflowError):
         classes = None
     if classes is None or classes.tolist() != values:

@@ -10,6 +10,14 @@ one beyond 64 bits (``2**64``) makes ``np.isfinite`` raise ``TypeError``.
 An integer within float64's range is the number it writes (``2**64`` is
 1.8e19); one beyond it (:func:`logistic._constraints.as_float64` tells) is
 refused as a wrong field.
+
+Convention (owned here): a dtype a file names (``model.coef_dtype``,
+``model.classes.dtype``) is read in this machine's byte order
+(:func:`native_dtype`). The numbers are decimal text, so the ``<`` or ``>``
+of the spelling only records the byte order of the machine that wrote it
+(``coef.dtype.str`` is ``">f8"`` on a big-endian one): such a file is valid
+and loads everywhere, and no loaded array is of the other byte order (every
+numpy operation on one would swap bytes, and a save would name it again).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ __all__ = [
     "check_depth",
     "check_no_control",
     "is_finite_number",
+    "native_dtype",
 ]
 
 #: The largest row count a model file may state.
@@ -42,6 +51,13 @@ MAX_ROWS = 2**63
 
 def _bad(path: str, what: str) -> ModelFormatError:
     return ModelFormatError(f"model file {path}: {what}")
+
+
+def native_dtype(spelling: str) -> np.dtype:
+    """The dtype ``spelling`` names (checked by the caller against the
+    spellings its field allows), in this machine's byte order: ``">f8"``
+    is float64 on every machine."""
+    return np.dtype(spelling).newbyteorder("=")
 
 
 def _field(

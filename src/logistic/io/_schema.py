@@ -31,7 +31,14 @@ from . import _multinomial
 from ._classes import classes_from_dict, classes_to_dict
 from ._compact import coef_field, coef_from_dict, names_from_dict
 from ._correction_fields import check_correction_params
-from ._fields import _bad, _field, _finite_list, _jsonable, refuse_unknown
+from ._fields import (
+    _bad,
+    _field,
+    _finite_list,
+    _jsonable,
+    native_dtype,
+    refuse_unknown,
+)
 from ._fields import is_finite_number as _is_finite_number
 from ._target_name import read_target_name, storable_target_name
 
@@ -39,6 +46,9 @@ if TYPE_CHECKING:  # the annotations only: the estimator is imported on use
     from ..estimator import LogisticRegression
 
 FORMAT_NAME = "logistic-model"
+#: ``model.coef_dtype``: float64 or float32, any byte order (read as this
+#: machine's: :func:`._fields.native_dtype`).
+_COEF_DTYPE = re.compile(r"[<>=|]?f[48]")
 #: The newest format this build reads and writes (binary files are written as
 #: 1.1, K-class files as 1.2: :mod:`._multinomial`, a formula factor with a
 #: stored ``reference`` as 1.3: :mod:`._terms`, a corrected Firth fit as 1.4,
@@ -339,25 +349,25 @@ def model_from_dict(
             f"[0, {MAX_FEATURES}]",
         )
     coef_dtype = _field(d, "coef_dtype", str, path, "model.")
-    if coef_dtype.lstrip("<>=|") not in ("f8", "f4"):
+    if not _COEF_DTYPE.fullmatch(coef_dtype):
         raise _bad(
             path,
-            f"field 'model.coef_dtype' must be float64 or float32, got {coef_dtype!r}",
+            f"field 'model.coef_dtype' must be float64 or float32 ('<f8', "
+            f"'<f4'; '>' or '=' for the byte order), got {coef_dtype!r:.40}",
         )
+    dtype = native_dtype(coef_dtype)  # '>f8' of a big-endian writer: float64
     if _multinomial.is_multiclass_section(d):  # K > 2 classes
-        coef, intercept, _ = _multinomial.coef_from_dict(
-            d, n, np.dtype(coef_dtype), path
-        )
+        coef, intercept, _ = _multinomial.coef_from_dict(d, n, dtype, path)
     else:
         coef64 = coef_from_dict(d, n, path)  # dense or sparse
-        coef = coef64.astype(np.dtype(coef_dtype)).reshape(1, n)
+        coef = coef64.astype(dtype).reshape(1, n)
         if not np.array_equal(coef.astype(np.float64).ravel(), coef64):
             raise _bad(
                 path,
                 f"field 'model.coef' holds values that are not exact {coef_dtype!r}",
             )
         intercept64 = _finite_list([d.get("intercept")], 1, path, "model.intercept")
-        intercept = intercept64.astype(np.dtype(coef_dtype))  # as fit stores it
+        intercept = intercept64.astype(dtype)  # as fit stores it
         if not np.array_equal(intercept.astype(np.float64), intercept64):
             raise _bad(
                 path,
