@@ -259,12 +259,7 @@ class Checkpointer:
         """The payload of the checkpoint at ``path``, read only when it is a
         regular file of at most ``max_bytes`` (``allows``: what the limit
         allows, for the message)."""
-        from ._files import (
-            NotARegularFileError,
-            describe_mode,
-            open_regular,
-            read_bounded,
-        )
+        from ._files import NotARegularFileError, open_regular, read_bounded
 
         try:
             with open_regular(path, what="checkpoint") as fh:
@@ -276,10 +271,12 @@ class Checkpointer:
                         "another checkpoint path"
                     )
                 raw = read_bounded(fh, max_bytes)  # no max_bytes buffer
-        except NotARegularFileError:
+        except NotARegularFileError as exc:
+            # the kind open_regular's one fstat saw: a second stat of the
+            # path could find it gone (a bare FileNotFoundError) or replaced
             raise IntegrityError(
-                f"checkpoint {path} is {describe_mode(path.stat().st_mode)}, not a "
-                "regular file; remove it or give another checkpoint path"
+                f"checkpoint {path} is {exc.kind}, not a regular file; remove it "
+                "or give another checkpoint path"
             ) from None
         if len(raw) > max_bytes:
             raise IntegrityError(
@@ -333,6 +330,8 @@ class Checkpointer:
             try:
                 payload = self._read(candidate, max_bytes, allows)
                 decoded = decoded_payload(payload, candidate)
+            except FileNotFoundError:  # removed since exists(): absent, as now
+                continue
             except (ValueError, KeyError, TypeError, RecursionError) as exc:
                 # IntegrityError is a ValueError
                 text = str(exc)  # names the file already, unless json's own

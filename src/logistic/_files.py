@@ -70,7 +70,13 @@ READ_BLOCK = 1 << 22
 
 class NotARegularFileError(OSError):
     """A path names a FIFO, socket, device or other non-regular file, or
-    loops through symbolic links to none."""
+    loops through symbolic links to none.
+
+    ``kind`` is what the one look at it found (:func:`describe_mode` of its
+    mode, or ``"a symbolic link loop"``), so that a caller that words its own
+    message need not ``stat`` the path again: it may be gone by then."""
+
+    kind = "not a regular file"
 
 
 class _NamedFileIO(io.FileIO):
@@ -181,7 +187,7 @@ def open_regular(
             f"{what} {p} is a symbolic link loop (it, or a folder on its path, "
             "links back to itself): point it at a file"
         )
-        loop.errno = errno.ELOOP
+        loop.errno, loop.kind = errno.ELOOP, "a symbolic link loop"
         raise loop from None
     try:
         st = os.fstat(fd)
@@ -189,10 +195,12 @@ def open_regular(
             raise IsADirectoryError(f"{what} {p} is a directory")
         if not stat.S_ISREG(st.st_mode):
             saved = "the model" if what.startswith("model") else "the data"
-            raise NotARegularFileError(
+            refused = NotARegularFileError(
                 f"{what} {p} is {describe_mode(st.st_mode)}, not a regular file; "
                 f"save {saved} to a file first"
             )
+            refused.kind = describe_mode(st.st_mode)
+            raise refused
         if max_bytes is not None and st.st_size > max_bytes:
             raise ValueError(
                 f"{what} {p} is {st.st_size} bytes, more than the limit of "
