@@ -6,7 +6,9 @@ where every probability is close to its label the curvature is far smaller
 0.0001 put the intercept at -16, curvature ~1e-7), and steps of ``1/L`` ran
 FISTA to ``max_iter=1000`` unconverged, the intercept at -13.7. The step's
 ``L`` is now halved where the curvature along the last step is at most
-``L/4`` (resolved above rounding noise).
+``L/4`` (resolved above rounding noise). With K classes FISTA steps on
+each iterate's gauge-free point, so that ``L`` need not cover the gauge
+term's curvature (:meth:`logistic._multinomial.ScaledMultinomial.gauge_free`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,39 @@ def test_class_weights_far_apart_converge_to_the_closed_form():
     np.testing.assert_array_equal(model.coef_, 0.0)
     w1, w0 = weights[1] * np.sum(y == 1), weights[0] * np.sum(y == 0)
     assert model.intercept_[0] == pytest.approx(np.log(w1 / w0), abs=1e-4)
+
+
+def test_three_classes_with_weights_far_apart_converge_to_the_closed_form():
+    # The same data with three centres, class weights 1000 : 1e-4 : 1e-4. The
+    # K-class objective's gauge term (γ/2)(Σ_k b_k)² has curvature Kγ = 1/4
+    # along the common intercept shift, the loss ~1e-6 along the others: a
+    # halved L below 1/4 blew the rounding-level Σ_k b_k up until the
+    # backtracking raised L 256-fold, and the fit reached max_iter=1000 with
+    # intercepts [10.39, -5.20, -5.19]. FISTA now steps on the gauge-free
+    # point of each iterate. With every coefficient at 0 the optimum is the
+    # weighted class shares: b_k = log W_k - mean_j log W_j (centred, as
+    # scikit-learn reports them), [10.881, -5.473, -5.408].
+    from sklearn.datasets import make_blobs
+    from sklearn.model_selection import train_test_split
+
+    X, y = make_blobs(centers=3, random_state=0, cluster_std=20)
+    X, _, y, _ = train_test_split(X, y, test_size=0.5, random_state=0)
+    weights = {0: 1000.0, 1: 1e-4, 2: 1e-4}
+    model = LogisticRegression(
+        penalty="l1",
+        C=1.0,
+        solver="fista",
+        class_weight=weights,
+        max_iter=1000,
+        tol=1e-10,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning
+        model.fit(X, y)
+    assert model.n_iter_[0] < 100  # 1000 (unconverged) with the gauge term in L
+    np.testing.assert_array_equal(model.coef_, 0.0)
+    log_w = np.log([weights[k] * np.sum(y == k) for k in range(3)])
+    np.testing.assert_allclose(model.intercept_, log_w - log_w.mean(), atol=1e-4)
 
 
 def test_rare_events_converge_in_fewer_steps():

@@ -563,6 +563,19 @@ class ScaledMultinomial(ScaledObjective):
     def scaled_gradient(self, g: FloatArray) -> FloatArray:
         return self._rows(super().scaled_gradient, g)
 
+    def gauge_free(self, theta_s: FloatArray) -> FloatArray:
+        """The point of ``θ' + c·u`` (``u``: 1 at each ``b'_k``) where the gauge
+        term is 0: no logit or L1 term changes along ``u``, so ``J`` there is
+        ``J(θ')`` less that term (fista steps there: the gauge's curvature
+        ``Kγ`` would bound its step)."""
+        if not (isinstance(self.base, MultinomialObjective) and self.base.gauge):
+            return theta_s
+        m, q = self._shape
+        b = self.to_original(theta_s).reshape(m, q)[:, q - 1]
+        out = np.array(theta_s, dtype=F64).reshape(m, q)
+        out[:, q - 1] -= float(np.sum(b)) / m
+        return out.ravel()
+
     def original_gradient(self, g_s: FloatArray) -> FloatArray:
         return self._rows(super().original_gradient, g_s)
 

@@ -272,6 +272,11 @@ class ScaledObjective:
             g[:p] += self.mean * g_s[p]
         return g
 
+    def gauge_free(self, theta_s: FloatArray) -> FloatArray:
+        """``theta_s`` itself: the binary objective has no gauge term (the
+        K-class view's :meth:`~logistic._multinomial.ScaledMultinomial.gauge_free`)."""
+        return theta_s
+
     # -- objective interface ------------------------------------------------
     def value(self, theta_s: FloatArray) -> float:
         return self.base.value(self.to_original(theta_s))
