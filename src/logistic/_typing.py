@@ -63,6 +63,9 @@ class BackendCapabilities(NamedTuple):
         that sums every value of X may settle it (:class:`SettlesFinite`:
         ``rows_unchecked()`` hands the rows out with the check still owed,
         ``settle_finite(verdict)`` settles it: the column solver's copy).
+    device_blocks : the blocks hold array-API arrays on their device (the
+        array-API backend), not numpy/scipy arrays on the host: code written
+        for numpy blocks only refuses them (Firth's solver).
     """
 
     rows_in_memory: bool = False
@@ -70,6 +73,7 @@ class BackendCapabilities(NamedTuple):
     block_index: bool = False
     block_grid: bool = False
     settles_finite: bool = False
+    device_blocks: bool = False
 
 
 class DataDescription(NamedTuple):

@@ -172,7 +172,7 @@ class ArrayAPI:
         Largest row block of X in bytes.
     """
 
-    capabilities = BackendCapabilities()
+    capabilities = BackendCapabilities(device_blocks=True)
 
     def __init__(
         self,

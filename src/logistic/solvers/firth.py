@@ -90,7 +90,9 @@ class Firth(IterativeSolver):
         (:mod:`logistic._firth_centred`: Jeffreys' penalty is invariant
         under that change of coordinates; summed about 0 the information
         loses ``ε·(mean/spread)²`` of its precision). A checkpoint's state is
-        the centred problem's."""
+        the centred problem's. Data whose blocks are on an array-API device
+        are refused (:func:`_refuse_device_blocks`)."""
+        _refuse_device_blocks(objective)
         centred = centred_firth(objective, view)
         if centred is None:
             return super().solve(
@@ -229,6 +231,23 @@ class Firth(IterativeSolver):
             return new
         state.stop = LINE_SEARCH_STOP_FIRTH
         return state
+
+
+def _refuse_device_blocks(objective: Any) -> None:
+    """Refuse data whose blocks are array-API arrays on their device: Firth's
+    information, its Cholesky factor and the hat diagonal are computed with
+    numpy and scipy on each block, and there are no array-API kernels for
+    them (the estimator refuses such data for ``penalty='firth'`` first)."""
+    data = objective.data
+    if not data.capabilities.device_blocks:
+        return
+    raise InvalidParameterError(
+        f"solver 'firth' needs data whose blocks are numpy or scipy arrays on "
+        f"the host (InMemory, Chunked or Dask of numpy chunks); got "
+        f"{type(data).__name__} data, whose blocks are array-API arrays on "
+        f"their device, for which Firth's penalty has no kernels. Copy the "
+        f"arrays to the host first (e.g. X.cpu().numpy())"
+    )
 
 
 def _refuse_aliased(objective: Any) -> None:
