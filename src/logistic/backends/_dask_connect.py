@@ -107,7 +107,9 @@ def nannies_keep_restarting() -> Iterator[None]:
                 _setting = None
 
 
-def started_without_terminal_signals(start: Callable[[], T]) -> T:
+def started_without_terminal_signals(
+    start: Callable[[], T], meanwhile: Callable[[], object] | None = None
+) -> T:
     """``start()`` (the making of a ``LocalCluster`` and its client) run in a
     thread of its own that blocks SIGINT and SIGHUP, the signals a terminal
     sends to its whole process group (Ctrl-C; the terminal or SSH session
@@ -115,6 +117,11 @@ def started_without_terminal_signals(start: Callable[[], T]) -> T:
     never receive them (module docstring); the calling thread waits for it
     and stays interruptible. ``start()`` is called in the calling thread
     where threads have no signal mask (Windows).
+
+    ``meanwhile()``, when given, is called in the calling thread while the
+    cluster starts (the imports the command needs next:
+    :mod:`logistic.backends._dask_warm`), its error handled as an interrupt
+    of the wait (what the start made is closed, then the error raised).
 
     A thread's signal mask is inherited by the threads it starts and kept by
     a process across ``fork`` and ``exec``. distributed starts each worker
@@ -140,6 +147,8 @@ def started_without_terminal_signals(start: Callable[[], T]) -> T:
     which would undo the mask of the loop thread and leave the workers with
     SIGINT. Started already, it is only probed there after."""
     if not hasattr(signal, "pthread_sigmask"):
+        if meanwhile is not None:
+            meanwhile()
         return start()
     from multiprocessing import resource_tracker
 
@@ -169,6 +178,8 @@ def started_without_terminal_signals(start: Callable[[], T]) -> T:
     thread = threading.Thread(target=run, name="dask cluster start", daemon=True)
     thread.start()
     try:
+        if meanwhile is not None:
+            meanwhile()
         thread.join()
     except BaseException:
         with lock:

@@ -21,7 +21,7 @@ from typing import Any
 from ._codes import EX_IOERR, EX_USAGE, CLIError
 from ._stream_plan import StreamPlan
 
-__all__ = ["chunked_backend", "dask_backend", "dask_client"]
+__all__ = ["chunked_backend", "dask_backend", "dask_client", "dask_imports"]
 
 
 def chunked_backend(
@@ -457,6 +457,17 @@ def _dask(
     )
 
 
+def dask_imports(file_format: str) -> tuple[str, ...]:
+    """The modules the tasks of :func:`_dask` import on a worker for a file of
+    ``file_format``: warmed while the cluster starts (:func:`dask_client`)."""
+    read = (
+        ("pyarrow.parquet",)
+        if file_format == "parquet"
+        else ("dask.dataframe", "logistic.cli._dask_csv_values")
+    )
+    return ("logistic.backends._dask_tasks", *read)
+
+
 _NO_DASK = (
     "--workers/--scheduler need the 'dask' extra: pip install 'logistic[dask]' "
     "(from a clone: pip install '.[dask]') ({exc})"
@@ -464,10 +475,14 @@ _NO_DASK = (
 
 
 @contextmanager
-def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+def dask_client(
+    scheduler: str | None, workers: int | None, imports: tuple[str, ...] = ()
+) -> Iterator[Any]:
     """A ``distributed.Client`` for ``--scheduler``/``--workers``, closed after;
     a LocalCluster of ``--workers`` is used and closed inside
-    :func:`~logistic.backends._dask_connect.nannies_keep_restarting`."""
+    :func:`~logistic.backends._dask_connect.nannies_keep_restarting`, and
+    ``imports`` (the modules its tasks need) are imported here while it starts
+    and by each of its workers as it joins (:mod:`logistic.backends._dask_warm`)."""
     try:
         from ..backends._dask_connect import (
             nannies_keep_restarting,
@@ -486,18 +501,22 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
         # a lost scheduler: the fit's error is the one line said
         stack.enter_context(quiet_connection_tracebacks())
-        with _connected(scheduler, workers, connect) as client:
+        with _connected(scheduler, workers, connect, imports) as client:
             yield client
 
 
 @contextmanager
 def _connected(
-    scheduler: str | None, workers: int | None, connect: Callable[..., Any]
+    scheduler: str | None,
+    workers: int | None,
+    connect: Callable[..., Any],
+    imports: tuple[str, ...] = (),
 ) -> Iterator[Any]:
     from ..backends._dask_connect import (
         quiet_after_interrupt,
         started_without_terminal_signals,
     )
+    from ..backends._dask_warm import import_all
 
     # A LocalCluster of ours is started with SIGINT and SIGHUP kept from its
     # worker processes: Ctrl-C and a hang-up reach the terminal's whole
@@ -505,7 +524,7 @@ def _connected(
     # cluster is closed below, quietly).
     if scheduler is None:
         client = started_without_terminal_signals(
-            lambda: _client(None, workers, connect)
+            lambda: _client(None, workers, connect), lambda: import_all(imports)
         )
     else:
         client = _client(scheduler, workers, connect)
@@ -513,9 +532,12 @@ def _connected(
     try:
         if scheduler is None:
             from ..backends._dask_quiet_tasks import QuietFailedTasks
+            from ..backends._dask_warm import WarmWorker
 
             # its workers share this stderr: the command's error is its line
             client.register_plugin(QuietFailedTasks())
+            if imports:
+                client.register_plugin(WarmWorker(imports))
         yield client
     except BaseException:
         # the command ends with its own one line (an interrupt, a data error):

@@ -418,7 +418,7 @@ def _fit_streamed(
 
     from ._fit_statistics import covariance, statistics
     from ._stream import fit_stream
-    from ._stream_backends import dask_client
+    from ._stream_backends import dask_client, dask_imports
     from ._stream_plan import NotStreamable
 
     if cluster is None and streaming["cache"] and streaming["cache_dir"] is None:
@@ -428,7 +428,8 @@ def _fit_streamed(
     from .._checkpoint_paths import recorded_resumes, resume_source
 
     first = None if checkpoint is None else resume_source(checkpoint)
-    context = nullcontext(None) if cluster is None else dask_client(*cluster)
+    warm = dask_imports(plan.format)  # the modules its tasks need
+    context = nullcontext(None) if cluster is None else dask_client(*cluster, warm)
     try:
         with (
             collect_warnings() as messages,
