@@ -104,3 +104,27 @@ def test_the_console_script_is_run():
     with open(ROOT / "pyproject.toml", "rb") as fh:
         scripts = tomllib.load(fh)["project"]["scripts"]
     assert scripts == {"logistic": "logistic.cli.app:run"}
+
+
+def test_after_a_command_that_loaded_dask_the_ordinary_exit_freezes_the_heap(tmp_path):
+    """``distributed`` loaded (a Dask fit; here imported by the script): the
+    ordinary exit (the atexit callbacks run, children joined) with the heap
+    frozen, so that the teardown skips its collections over it; the model
+    file and the summary are whole. Without ``distributed`` (the cases above)
+    the exit is not frozen."""
+    probe = (
+        "import distributed, gc\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, "
+        "file=sys.stderr))"
+    )
+    out = tmp_path / "m.json"
+    proc = _run(probe, "fit", str(UCLA), "--target", "admit", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert "atexit ran" in lines and "frozen True" in lines
+    assert "Log-likelihood: -229.7209" in proc.stdout
+    # statsmodels' Logit on this file, as above
+    assert read_model_file(out).model.intercept_[0] == pytest.approx(-3.449548, abs=1e-5)
+    plain = _run(probe.replace("import distributed, gc", "import gc"), "fit",
+                 str(UCLA), "--target", "admit", "-o", str(tmp_path / "p.json"))  # fmt: skip
+    assert "frozen False" in plain.stderr.splitlines()
