@@ -53,6 +53,15 @@ def rows():
 def _reference(kind, rows):
     """The covariance (display order: intercept first) of ``kind``'s fit on
     the numpy-centred columns, mapped to the user's coordinates."""
+    centre, cov_c = centred_reference(kind, rows)
+    J = np.eye(3)  # d(b, w1, w2)/d(b_c, w1, w2): b = b_c - (centre + shift)·w
+    J[0, 1:] = -(centre + SHIFT)
+    return J @ cov_c @ J.T
+
+
+def centred_reference(kind, rows):
+    """The columns' centre (numpy's mean) and the covariance (display order)
+    of ``kind``'s fit on the columns centred by it."""
     _, y, w, offset, raw = rows
     centre = raw.mean(axis=0)
     Xc = raw - centre
@@ -86,9 +95,7 @@ def _reference(kind, rows):
             beta = np.r_[fit.params[0], beta[1:]]
         p = expit(Xt @ beta + offset)
         cov_c = np.linalg.inv(Xt.T @ ((w * p * (1 - p))[:, None] * Xt))
-    J = np.eye(3)  # d(b, w1, w2)/d(b_c, w1, w2): b = b_c - (centre + shift)·w
-    J[0, 1:] = -(centre + SHIFT)
-    return J @ cov_c @ J.T
+    return centre, cov_c
 
 
 def _close(cov, ref, rtol):

@@ -328,6 +328,8 @@ class AliasedParameters:
     k_params: int
     rcond: float
     separation: str | None
+    #: ``V'`` of a Firth fit's ``V = T V' Tᵀ`` (:meth:`_centred_cov`), or None
+    _nonrobust_centred: FloatArray | None = None
 
     if TYPE_CHECKING:
 
@@ -426,6 +428,7 @@ class AliasedParameters:
             capacity=capacity,
             singular=singular_limit(self._stats),
         )
+        self._nonrobust_centred = cov_c  # V' of V = T V' Tᵀ, for x̃ᵀ V x̃
         cov: FloatArray = centred.covariance(cov_c)
         return cov
 

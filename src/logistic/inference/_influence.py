@@ -138,10 +138,15 @@ def row_residuals(
     cov_results: FloatArray,
     fit_intercept: bool,
     what: str,
+    centred: tuple[Any, Any] = (None, None),
 ) -> RowResiduals:
-    """:class:`RowResiduals` of every row of ``backend`` (one pass, by blocks)."""
+    """:class:`RowResiduals` of every row of ``backend`` (one pass, by blocks);
+    ``centred`` the two covariances in a Firth fit's centred coordinates
+    (:class:`._prediction_interval.CentredCovariance`), where the forms are
+    computed, or None each."""
     parts: list[tuple[FloatArray, ...]] = []
     same = cov_results is cov
+    c, c_results = centred
     for block in row_blocks(backend, what):
         X = sp.csr_matrix(block.X) if sp.issparse(block.X) else block.X
         n = X.shape[0]
@@ -150,9 +155,11 @@ def row_residuals(
         for rows in row_chunks(n, cov.shape[0]):
             Xr = dense64(X[rows])
             z[rows] = block_linpred(Xr, theta, fit_intercept, _at(off, rows))
-            q[rows] = row_quadratic(Xr, cov, fit_intercept)
+            q[rows] = row_quadratic(Xr, cov, fit_intercept, c)
             qr[rows] = (
-                q[rows] if same else row_quadratic(Xr, cov_results, fit_intercept)
+                q[rows]
+                if same
+                else row_quadratic(Xr, cov_results, fit_intercept, c_results)
             )
         s = np.ones(n) if block.sample_weight is None else block.sample_weight
         parts.append((np.asarray(block.y, dtype=F64), z, np.asarray(s, F64), q, qr))
@@ -196,6 +203,7 @@ class Influence:
         theta: FloatArray,
         cov: FloatArray,
         bse: FloatArray,
+        centred: Any = None,
         fit_intercept: bool,
         perm: np.ndarray,
         term_names: list[str],
@@ -208,6 +216,7 @@ class Influence:
         self._backend = backend
         self._theta = theta
         self._cov = cov
+        self._centred = centred
         self._bse = bse
         self._fit_intercept = fit_intercept
         self._perm = perm
@@ -257,16 +266,30 @@ class Influence:
         for block in row_blocks(self._backend, "d_params and dfbetas"):
             X = sp.csr_matrix(block.X) if sp.issparse(block.X) else block.X
             for rows in row_chunks(X.shape[0], self.k_vars):
-                Xr = dense64(X[rows])
-                A = np.asarray(Xr @ self._cov[:p, :], dtype=F64)  # X̃ I⁻¹, by rows
-                if self._fit_intercept:
-                    A += self._cov[p, :]
+                A = self._rows_times_cov(dense64(X[rows]), p)
                 n = A.shape[0]
                 out[start : start + n] = A * step[start : start + n, None]
                 start += n
         out = out[:, self._perm]
         out[:, np.isnan(self._bse)] = np.nan  # aliased: no estimate to change
         return out
+
+    def _rows_times_cov(self, Xr: Any, p: int) -> FloatArray:
+        """``X̃ I⁻¹`` of a block of rows; for a Firth fit far from 0
+        ``(X̃' I'⁻¹) Tᵀ`` with ``X̃'`` the rows centred (``I⁻¹ = T I'⁻¹ Tᵀ``,
+        :class:`._prediction_interval.CentredCovariance`), whose products
+        about 0 would cancel."""
+        c = self._centred
+        if c is not None:
+            A = np.column_stack([c.rows(Xr), np.ones(Xr.shape[0])]) @ c.cov
+            out = A.copy()  # times Tᵀ: w = w'/σ, b = b' - μ·(w'/σ)
+            out[:, :p] = A[:, :p] * c.inv_scale
+            out[:, p] = A[:, p] - out[:, :p] @ c.mean
+            return out
+        A = np.asarray(Xr @ self._cov[:p, :], dtype=F64)  # X̃ I⁻¹, by rows
+        if self._fit_intercept:
+            A += self._cov[p, :]
+        return A
 
     @cached_property
     def dfbetas(self) -> FloatArray:

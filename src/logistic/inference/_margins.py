@@ -67,6 +67,7 @@ from ._margins_sums import (
     offset_mean,
     weighted_median,
 )
+from ._prediction_interval import sandwich
 from ._separation_notes import margins_separation
 
 __all__ = [
@@ -549,8 +550,7 @@ def marginal_effects(
     sums = margin_sums(source, theta, fit_intercept, method, values, contrasts)
     w = theta[: len(names)]
     effects, jac = _assemble(sums, w, theta.shape[0], method, contrasts)
-    cov = 0.5 * (jac @ results._cov @ jac.T)
-    cov = cov + cov.T
+    cov = sandwich(results, jac)  # centred where a Firth fit is far from 0
     aliased = np.asarray(getattr(results, "_aliased", np.zeros(0, bool)))[: len(names)]
     if aliased.any():  # no coefficient, no effect (R's NA; see _aliased)
         effects = without_estimate(effects, cov, aliased)

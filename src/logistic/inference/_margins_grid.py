@@ -39,6 +39,7 @@ from .._exceptions import InvalidParameterError, warn
 from ._margins_grid_results import MarginalEffectsGrid
 from ._margins_results import MarginalEffects
 from ._order import display_order
+from ._prediction_interval import sandwich
 
 __all__ = ["MAX_EFFECTS", "is_grid", "marginal_effects_grid", "stack_effects"]
 
@@ -125,9 +126,7 @@ def stack_effects(
     k = jac.shape[1]
     intercept = bool(results.fit_intercept)
     perm = display_order(k - int(intercept), intercept)
-    V = np.asarray(results._cov, dtype=np.float64)[np.ix_(perm, perm)]
-    cov = jac @ V @ jac.T
-    cov = 0.5 * (cov + cov.T)
+    cov = sandwich(results, jac, perm)  # centred where a Firth fit is far from 0
     missing = ~np.isfinite(effects)
     cov[missing, :] = np.nan
     cov[:, missing] = np.nan

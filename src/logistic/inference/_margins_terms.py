@@ -62,6 +62,7 @@ from .._typing import FloatArray
 from ._coef_table import covariance_label
 from ._estimable import Estimability, non_estimable, warn_non_estimable
 from ._margins_results import MarginalEffects
+from ._prediction_interval import sandwich
 from ._separation_notes import margins_separation
 
 __all__ = ["Prepared", "Variable", "design_slope", "prepare", "variable_effects"]
@@ -503,10 +504,10 @@ def variable_effects(
             "they are NaN (Stata's margins: 'not estimable')",
         )
     total, jac = np.asarray(totals) / prep.weight, np.vstack(grads) / prep.weight
-    cov = jac @ results._cov @ jac.T
+    cov = sandwich(results, jac)  # centred where a Firth fit is far from 0
     return MarginalEffects(
         total,
-        0.5 * (cov + cov.T),
+        cov,
         jac,
         names=prep.names,
         discrete=prep.discrete,

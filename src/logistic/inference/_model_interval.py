@@ -131,13 +131,14 @@ def _on_backend(model: Any, data: Any, offset: Any) -> PredictionResults:
         )
     if getattr(model, "fit_statistics_", None) is not None:
         res = fit_inference(model)  # the reduced model's when columns are aliased
-        cov, theta = res._cov, res._theta
+        cov, theta, centred = res._cov, res._theta, res._centred_covariance
     else:
         matrix, names = _stored_or_refuse(model)
         _refuse_unset(matrix, names)
         cov = stored_covariance(matrix, names, bool(model.fit_intercept))
-        theta = _theta(model)
-    return predict_training_rows(data, theta, cov, bool(model.fit_intercept))
+        theta, centred = _theta(model), None
+    fit_intercept = bool(model.fit_intercept)
+    return predict_training_rows(data, theta, cov, fit_intercept, None, centred)
 
 
 def _stored_or_refuse(model: Any) -> tuple[Any, list[str] | None]:

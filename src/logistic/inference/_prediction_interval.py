@@ -16,6 +16,13 @@ Conventions (owned here):
 * ``x̃ᵀ V x̃`` is computed row-wise over blocks of rows (:func:`row_quadratic`):
   ``(X V_ww) ⊙ X`` summed per row, plus the intercept terms, never an n × n
   matrix; a sparse X stays sparse.
+* A Firth fit far from 0 (``FitStatistics.centred``, :mod:`logistic._firth_centred`)
+  has ``V = T V' Tᵀ`` with ``V'`` inverted where the columns are centred:
+  its ``x̃ᵀ V x̃`` sums terms of about ``(μ/σ)²`` times the result (at
+  ``x - 3e9`` every digit cancels: ``se_z`` of 0, or 5.66 where 0.08 is
+  right), so it is computed as ``x̃'ᵀ V' x̃'`` with ``x̃' = Tᵀ x̃ =
+  [(x - μ)/σ, 1]``, the row centred as the fit centred its columns
+  (:class:`CentredCovariance`; such a row block is made dense).
 * Frames use statsmodels' ``summary_frame`` names: ``mean``, ``mean_se``,
   ``mean_ci_lower``, ``mean_ci_upper`` (the probability of
   ``classes_[1]``), then ``linpred``, ``linpred_se``, ``linpred_ci_lower``,
@@ -57,6 +64,7 @@ from ._wald import check_alpha
 
 __all__ = [
     "FRAME_COLUMNS",
+    "CentredCovariance",
     "PredictionResults",
     "block_linpred",
     "dense64",
@@ -66,6 +74,7 @@ __all__ = [
     "row_blocks",
     "row_chunks",
     "row_quadratic",
+    "sandwich",
 ]
 
 F64 = np.float64
@@ -108,8 +117,82 @@ def dense64(X: Any) -> Any:
     return np.asarray(X, dtype=F64)
 
 
-def _block_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
-    """``x̃ᵢᵀ V x̃ᵢ`` for the rows of one block (dense or CSR, float64)."""
+@dataclass(frozen=True)
+class CentredCovariance:
+    """The covariance ``V = T V' Tᵀ`` of a Firth fit kept in the centred
+    coordinates it was inverted in (module docstring): ``T`` of
+    ``θ = T θ'`` has the columns' centres ``mean`` and ``1/σ``
+    (``inv_scale``), and ``cov`` is ``V'`` (objective order, intercept
+    last). ``x̃ᵀ V x̃ = x̃'ᵀ V' x̃'`` and ``J V Jᵀ = (J T) V' (J T)ᵀ``."""
+
+    mean: FloatArray
+    inv_scale: FloatArray
+    cov: FloatArray
+
+    @classmethod
+    def of(cls, centred: Any, cov_c: FloatArray | None) -> CentredCovariance | None:
+        """Of a :class:`~logistic._firth_centred.CentredInformation` and the
+        covariance ``cov_c`` of ``θ'``; None where either is missing or ``T``
+        is no centring (a file's covariance read as its Cholesky factor)."""
+        if centred is None or cov_c is None or centred.mean is None:
+            return None
+        mean = np.asarray(centred.mean, dtype=F64)
+        inv = 1.0 / np.asarray(centred.scale, dtype=F64)
+        return cls(mean, inv, np.asarray(cov_c, dtype=F64))
+
+    def rows(self, X: Any) -> FloatArray:
+        """``(x - μ)/σ`` of each row of a block (dense float64)."""
+        dense = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=F64)
+        return np.asarray((dense - self.mean) * self.inv_scale, dtype=F64)
+
+    def jacobian(self, J: FloatArray) -> FloatArray:
+        """``J T`` of a Jacobian ``J`` of shape (m, k) in objective order:
+        the slopes' columns ``(J_w - μ J_b)/σ``, the intercept's unchanged."""
+        J = np.asarray(J, dtype=F64)
+        p = self.mean.size
+        out = J.copy()
+        out[:, :p] = (J[:, :p] - np.outer(J[:, p], self.mean)) * self.inv_scale
+        return out
+
+    def sandwich(self, J: FloatArray) -> FloatArray:
+        """``J V Jᵀ`` computed as ``(J T) V' (J T)ᵀ``, symmetric."""
+        JT = self.jacobian(J)
+        out = JT @ self.cov @ JT.T
+        return np.asarray(0.5 * (out + out.T))
+
+
+def sandwich(results: Any, jac: FloatArray, perm: Any = None) -> FloatArray:
+    """``J V Jᵀ`` (symmetric) of a Jacobian ``jac`` of shape (m, k) in the
+    objective's order, or in the order ``perm`` of it (``jac[:, i]`` is the
+    parameter ``perm[i]``'s), with ``V`` the covariance of ``results``: in
+    the centred coordinates of a Firth fit far from 0
+    (:class:`CentredCovariance`, ``results._centred_covariance``)."""
+    jac = np.asarray(jac, dtype=F64)
+    centred = getattr(results, "_centred_covariance", None)
+    if centred is None:
+        V = np.asarray(results._cov, dtype=F64)
+        if perm is not None:
+            V = V[np.ix_(perm, perm)]
+        out = jac @ V @ jac.T
+        return np.asarray(0.5 * (out + out.T))
+    if perm is not None:
+        ordered = np.empty_like(jac)
+        ordered[:, np.asarray(perm)] = jac
+        jac = ordered
+    return centred.sandwich(jac)
+
+
+def _block_quadratic(
+    X: Any,
+    cov: FloatArray,
+    fit_intercept: bool,
+    centred: CentredCovariance | None = None,
+) -> FloatArray:
+    """``x̃ᵢᵀ V x̃ᵢ`` for the rows of one block (dense or CSR, float64); in
+    the centred coordinates of ``centred`` where given (then ``cov`` is not
+    read)."""
+    if centred is not None:
+        X, cov, fit_intercept = centred.rows(X), centred.cov, True
     p = X.shape[1]
     with np.errstate(over="ignore", invalid="ignore"):  # extreme rows: see below
         A = np.asarray(X @ cov[:p, :p], dtype=F64)
@@ -124,7 +207,12 @@ def _block_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray
     return np.where(np.isnan(q), np.inf, np.maximum(q, 0.0))
 
 
-def row_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
+def row_quadratic(
+    X: Any,
+    cov: FloatArray,
+    fit_intercept: bool,
+    centred: CentredCovariance | None = None,
+) -> FloatArray:
     """``x̃ᵢᵀ V x̃ᵢ`` of shape (n_rows,) for every row of ``X``.
 
     Parameters
@@ -133,18 +221,26 @@ def row_quadratic(X: Any, cov: FloatArray, fit_intercept: bool) -> FloatArray:
     cov : ndarray of shape (k, k)
         Objective order (features, then the intercept when ``fit_intercept``).
     fit_intercept : bool
+    centred : CentredCovariance, optional
+        ``V`` in the centred coordinates of a Firth fit far from 0, where
+        the form is computed (module docstring).
     """
     n = X.shape[0]
     if sp.issparse(X):
         X = sp.csr_matrix(X)
     out = np.empty(n, dtype=F64)
     for rows in row_chunks(n, cov.shape[0]):
-        out[rows] = _block_quadratic(dense64(X[rows]), cov, fit_intercept)
+        out[rows] = _block_quadratic(dense64(X[rows]), cov, fit_intercept, centred)
     return out
 
 
 def _linpred_and_se(
-    X: Any, theta: FloatArray, cov: FloatArray, fit_intercept: bool, offset: Any
+    X: Any,
+    theta: FloatArray,
+    cov: FloatArray,
+    fit_intercept: bool,
+    offset: Any,
+    centred: CentredCovariance | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """``z`` and ``sqrt(x̃ᵀ V x̃)`` of every row, a few thousand rows at a time
     (a float32 X is converted one chunk at a time)."""
@@ -156,7 +252,7 @@ def _linpred_and_se(
         Xr = dense64(X[rows])
         off = None if offset is None else offset[rows]
         z[rows] = block_linpred(Xr, theta, fit_intercept, off)
-        q[rows] = _block_quadratic(Xr, cov, fit_intercept)
+        q[rows] = _block_quadratic(Xr, cov, fit_intercept, centred)
     return z, np.sqrt(q)
 
 
@@ -297,6 +393,7 @@ def predict_rows(
     cov: FloatArray,
     offset: Any = None,
     est: Estimability | None = None,
+    centred: CentredCovariance | None = None,
 ) -> PredictionResults:
     """Predictions with standard errors for new rows of a fitted ``model``.
 
@@ -314,6 +411,8 @@ def predict_rows(
         (:mod:`._estimable`): rows that need them are marked (``estimable``)
         and warned of; their numbers are the reduced model's, as R's
         ``predict.glm`` gives them.
+    centred : CentredCovariance, optional
+        ``cov`` in a Firth fit's centred coordinates (module docstring).
     """
     from .._prediction import checked_X
     from .._row_alignment import check_rows_aligned
@@ -324,7 +423,7 @@ def predict_rows(
     index = row_labels(X)
     Xc = checked_X(model, X)
     off = None if offset is None else check_vector(offset, Xc.shape[0], "offset")
-    z, se = _linpred_and_se(Xc, theta, cov, bool(model.fit_intercept), off)
+    z, se = _linpred_and_se(Xc, theta, cov, bool(model.fit_intercept), off, centred)
     unset = non_estimable(Xc, est)
     if unset.any():
         rows = np.flatnonzero(unset)
@@ -344,13 +443,16 @@ def predict_training_rows(
     cov: FloatArray,
     fit_intercept: bool,
     index: Any = None,
+    centred: CentredCovariance | None = None,
 ) -> PredictionResults:
     """In-sample predictions (statsmodels' ``get_prediction()`` without exog)
     over the rows of ``backend``, block by block (:func:`row_blocks`);
-    ``index`` the training rows' labels (:func:`row_labels`)."""
+    ``index`` the training rows' labels (:func:`row_labels`); ``centred``
+    as :func:`predict_rows`'."""
     zs, ses = [], []
     for block in row_blocks(backend, "in-sample predictions"):
-        z, se = _linpred_and_se(block.X, theta, cov, fit_intercept, block.offset)
+        X, off = block.X, block.offset
+        z, se = _linpred_and_se(X, theta, cov, fit_intercept, off, centred)
         zs.append(z)
         ses.append(se)
     z = np.concatenate(zs) if zs else np.empty(0)

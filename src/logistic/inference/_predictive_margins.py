@@ -47,6 +47,7 @@ from .._exceptions import InvalidParameterError
 from .._typing import Block, FloatArray
 from ._coef_table import covariance_label
 from ._estimable import Estimability, non_estimable, warn_non_estimable
+from ._prediction_interval import sandwich
 from ._predictive_results import PredictiveMargins
 from ._separation_notes import margins_separation
 
@@ -278,8 +279,7 @@ def _finish(
         raise InvalidParameterError("predictive margins need rows of positive weight")
     margins: FloatArray = np.asarray(total, dtype=F64) / weight
     jac = np.asarray(jac, dtype=F64) / weight
-    cov = jac @ results._cov @ jac.T
-    cov = 0.5 * (cov + cov.T)
+    cov = sandwich(results, jac)  # centred where a Firth fit is far from 0
     labels = point_labels(points)
     if unset.any():
         named = ", ".join(repr(labels[g]) for g in np.flatnonzero(unset)[:5])

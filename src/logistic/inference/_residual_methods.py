@@ -29,6 +29,8 @@ class ResidualMethods:
     _theta: FloatArray
     _perm: Any
     _row_labels: Any
+    _stats: Any
+    _nonrobust_centred: FloatArray | None
 
     if TYPE_CHECKING:
 
@@ -44,6 +46,9 @@ class ResidualMethods:
 
         @property
         def _wald(self) -> WaldTable: ...
+
+        @property
+        def _centred_covariance(self) -> Any: ...
 
         @property
         def df_resid(self) -> float: ...
@@ -62,8 +67,24 @@ class ResidualMethods:
         backend = self._data(what).data
         cov = self._cov_nonrobust
         return row_residuals(
-            backend, self._theta, cov, self._cov, self.fit_intercept, what
+            backend,
+            self._theta,
+            cov,
+            self._cov,
+            self.fit_intercept,
+            what,
+            (self._centred_nonrobust, self._centred_covariance),
         )
+
+    @property
+    def _centred_nonrobust(self) -> Any:
+        """``I⁻¹`` in the centred coordinates of a Firth fit far from 0
+        (:class:`._prediction_interval.CentredCovariance`), or None."""
+        from ._prediction_interval import CentredCovariance
+
+        _ = self._cov_nonrobust  # sets _nonrobust_centred where it inverts there
+        centred = getattr(self._stats, "centred", None)
+        return CentredCovariance.of(centred, self._nonrobust_centred)
 
     @property
     def resid_response(self) -> FloatArray:
@@ -96,6 +117,7 @@ class ResidualMethods:
             backend=self._data("get_influence()").data,
             theta=self._theta,
             cov=self._cov_nonrobust,
+            centred=self._centred_nonrobust,
             bse=self._wald.bse,
             fit_intercept=self.fit_intercept,
             perm=self._perm,

@@ -295,6 +295,21 @@ class InferenceResults(
         )
         return cov
 
+    @cached_property
+    def _centred_covariance(self) -> Any:
+        """This result's ``V`` in the centred coordinates of a Firth fit far
+        from 0 (:class:`._prediction_interval.CentredCovariance`), where its
+        ``x̃ᵀ V x̃`` and ``J V Jᵀ`` are computed; None otherwise."""
+        from ._prediction_interval import CentredCovariance
+
+        if self.cov_type != "nonrobust":  # Firth fits are nonrobust only
+            return None
+        _ = self._cov_nonrobust  # sets _nonrobust_centred where it inverts there
+        cov_c = self._nonrobust_centred
+        if cov_c is not None and self.scale != 1.0:
+            cov_c = cov_c * self.scale
+        return CentredCovariance.of(getattr(self._stats, "centred", None), cov_c)
+
     def _cov_display(self) -> FloatArray:
         return self._displayed(self._cov)
 
@@ -475,10 +490,15 @@ class InferenceResults(
                 )
             backend = self._data("get_prediction() without X").data
             return predict_training_rows(
-                backend, self._theta, self._cov, self.fit_intercept, self._row_labels
+                backend,
+                self._theta,
+                self._cov,
+                self.fit_intercept,
+                self._row_labels,
+                self._centred_covariance,
             )
-        est = self._estimability
-        return predict_rows(self.model, X, self._theta, self._cov, offset, est)
+        est, centred = self._estimability, self._centred_covariance
+        return predict_rows(self.model, X, self._theta, self._cov, offset, est, centred)
 
     # -- odds ratios and goodness of fit (conventions in _odds, _goodness) ------------
     def odds_ratios(
