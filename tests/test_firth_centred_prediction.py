@@ -107,3 +107,20 @@ def test_margins_of_a_far_fit(fits, rows, at):
     got, want = res.get_margeff(at=at), ref.get_margeff(at=at)
     np.testing.assert_allclose(got.margeff, want.margeff, rtol=1e-6)
     np.testing.assert_allclose(got.margeff_se, want.margeff_se, rtol=1e-6)
+
+
+def test_predictive_margins_and_grids_of_a_far_fit(fits, rows):
+    # points set x2: x2 = v on the far columns is v - centre on the near ones
+    _, far, near = fits
+    X, y, w, offset, raw = rows
+    centre = raw.mean(axis=0)
+    res = far.inference(X, y, sample_weight=w, offset=offset)
+    ref = near.inference(raw - centre, y, sample_weight=w, offset=offset)
+    grid, moved = {1: [-0.5, 0.5]}, {1: [-0.5 - centre[1], 0.5 - centre[1]]}
+    got, want = res.predictive_margins(grid), ref.predictive_margins(moved)
+    np.testing.assert_allclose(got.margeff, want.margeff, rtol=1e-6)
+    np.testing.assert_allclose(got.margeff_se, want.margeff_se, rtol=1e-6)
+    got, want = res.get_margeff(atexog=grid), ref.get_margeff(atexog=moved)
+    np.testing.assert_allclose(
+        np.asarray(got.margeff_cov), np.asarray(want.margeff_cov), rtol=1e-5
+    )
