@@ -124,3 +124,22 @@ def test_predictive_margins_and_grids_of_a_far_fit(fits, rows):
     np.testing.assert_allclose(
         np.asarray(got.margeff_cov), np.asarray(want.margeff_cov), rtol=1e-5
     )
+
+
+def test_prediction_se_of_a_far_fit_over_a_streamed_file(rows, tmp_path):
+    # predict_interval(backend): the rows read block by block from a CSV;
+    # reference: the fit on the numpy-centred columns (well conditioned)
+    from logistic.backends import Chunked
+
+    X, y, _, _, raw = rows
+    path = tmp_path / "rows.csv"
+    pairs = zip(X.tolist(), y.tolist(), strict=True)
+    lines = [f"{a!r},{b!r},{c!r}\n" for (a, b), c in pairs]
+    path.write_text("x1,x2,y\n" + "".join(lines))
+    data = Chunked.from_csv(path, target="y")
+    far = LogisticRegression(penalty="firth", firth_correction="flac").fit(X, y)
+    near = LogisticRegression(penalty="firth", firth_correction="flac")
+    near.fit(raw - raw.mean(axis=0), y)
+    want = near.predict_interval(raw - raw.mean(axis=0))["linpred_se"].to_numpy()
+    got = far.predict_interval(data)["linpred_se"].to_numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-6)
