@@ -5,7 +5,7 @@ centred coordinates the covariance was inverted in
 
 At ``x1 - 3e9`` the terms of ``x̃ᵀ V x̃`` in the user's coordinates are about
 ``(μ/σ)² ≈ 3e18`` times the result: ``predict_interval`` gave ``linpred_se``
-0.0 (FLAC: 0.0 or 5.66 where about 0.5 is right), and the margins' and the
+0.0 (FLAC: 0.0, and 5.66 where 0.52 and 0.70 are right), and the margins' and the
 leverages' errors were off by up to 30%.
 
 References (from outside the code under test):

@@ -19,7 +19,7 @@ Conventions (owned here):
 * A Firth fit far from 0 (``FitStatistics.centred``, :mod:`logistic._firth_centred`)
   has ``V = T V' Tᵀ`` with ``V'`` inverted where the columns are centred:
   its ``x̃ᵀ V x̃`` sums terms of about ``(μ/σ)²`` times the result (at
-  ``x - 3e9`` every digit cancels: ``se_z`` of 0, or 5.66 where 0.08 is
+  ``x - 3e9`` every digit cancels: ``se_z`` of 0, or 5.66 where 0.52 is
   right), so it is computed as ``x̃'ᵀ V' x̃'`` with ``x̃' = Tᵀ x̃ =
   [(x - μ)/σ, 1]``, the row centred as the fit centred its columns
   (:class:`CentredCovariance`; such a row block is made dense).
