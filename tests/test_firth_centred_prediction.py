@@ -143,3 +143,18 @@ def test_prediction_se_of_a_far_fit_over_a_streamed_file(rows, tmp_path):
     want = near.predict_interval(raw - raw.mean(axis=0))["linpred_se"].to_numpy()
     got = far.predict_interval(data)["linpred_se"].to_numpy()
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_linear_combinations_of_a_far_fit(fits, rows):
+    # b + centre·w is the intercept of the fit on the numpy-centred columns:
+    # its estimate, standard error and Wald test are that fit's (its
+    # covariance there is scipy's/statsmodels', centred_reference)
+    kind, far, _ = fits
+    X, y, w, offset, raw = rows
+    centre, cov_c = centred_reference(kind, rows)
+    res = far.inference(X, y, sample_weight=w, offset=offset)
+    R = np.array([[1.0, centre[0] + SHIFT[0], centre[1] + SHIFT[1]]])
+    got = res.t_test(R)
+    np.testing.assert_allclose(got.sd, np.sqrt(cov_c[0, 0]), rtol=1e-6)
+    stat = res.wald_test(R).statistic
+    np.testing.assert_allclose(stat, (got.effect[0] / np.sqrt(cov_c[0, 0])) ** 2, rtol=1e-5)

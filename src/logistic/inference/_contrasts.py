@@ -23,6 +23,7 @@ A row is named by its combination in the term names (``rank3 - rank4``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,16 +175,20 @@ def contrasts(
     q: Any,
     names: list[str],
     covariance: str,
+    form: Callable[[FloatArray], FloatArray] | None = None,
 ) -> ContrastResults:
     """The :class:`ContrastResults` of ``R β = q`` (text or a matrix; see
     :mod:`._hypothesis`) for ``params`` with covariance ``cov``, both in
-    the order of ``names``."""
+    the order of ``names``; ``form`` as :func:`._hypothesis.wald_test`'s."""
     params = np.asarray(params, dtype=np.float64)
     R, q = restrictions(params, R, q, names)
     used = np.any(R != 0, axis=0)  # aliased (NaN) coefficients are never used
     Ru, b, V = R[:, used], params[used], np.asarray(cov, dtype=np.float64)
     V = V[np.ix_(used, used)]
-    variance = np.einsum("ij,jk,ik->i", Ru, V, Ru)
+    if form is None:
+        variance = np.einsum("ij,jk,ik->i", Ru, V, Ru)
+    else:
+        variance = np.diag(form(R)).copy()
     sd = np.sqrt(np.clip(variance, 0.0, None))
     labels = [combination_text(r, float(c), names) for r, c in zip(R, q, strict=True)]
     return ContrastResults(labels, R, q, Ru @ b, sd, covariance)

@@ -7,7 +7,9 @@ Conventions (owned here):
   with optional ``q`` (default zeros), or text read by
   :func:`._hypothesis_text.parse_constraints` (its conventions there).
 * Wald statistic ``W = (Rβ̂ - q)ᵀ (R V Rᵀ)⁺ (Rβ̂ - q)`` with ``V`` the
-  covariance of the chosen ``cov_type``; ``W ~ χ²(r)``, r = rank of
+  covariance of the chosen ``cov_type`` (a Firth fit far from 0: ``R V Rᵀ``
+  computed in its centred coordinates, ``form`` of
+  :func:`._prediction_interval.sandwich`); ``W ~ χ²(r)``, r = rank of
   ``R V Rᵀ`` (statsmodels ``wald_test(..., use_f=False)``). The rank is
   counted on the correlation form ``D^-½ R V Rᵀ D^-½`` (D its diagonal), so
   the scale of the terms does not matter: eigenvalues below ``1e-10`` times
@@ -25,6 +27,7 @@ Conventions (owned here):
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
@@ -191,11 +194,19 @@ def restrictions(
 
 
 def wald_test(
-    params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
+    params: FloatArray,
+    cov: FloatArray,
+    R: Any,
+    q: Any,
+    names: list[str],
+    form: Callable[[FloatArray], FloatArray] | None = None,
 ) -> WaldTestResult:
     """Wald χ² test of ``R β = q`` (``R`` a matrix or text; see module docs);
-    warns when ``R cov Rᵀ`` has less than full rank (:func:`_pinv_rank`)."""
-    result = wald_test_quiet(params, cov, R, q, names)
+    warns when ``R cov Rᵀ`` has less than full rank (:func:`_pinv_rank`).
+    ``form``: computes ``R cov Rᵀ`` of the full ``R`` in place of ``cov``
+    (a Firth fit far from 0, in its centred coordinates:
+    :func:`._prediction_interval.sandwich`)."""
+    result = wald_test_quiet(params, cov, R, q, names, form)
     r = result.R.shape[0]
     if result.df < r:
         warn(
@@ -209,7 +220,12 @@ def wald_test(
 
 
 def wald_test_quiet(
-    params: FloatArray, cov: FloatArray, R: Any, q: Any, names: list[str]
+    params: FloatArray,
+    cov: FloatArray,
+    R: Any,
+    q: Any,
+    names: list[str],
+    form: Callable[[FloatArray], FloatArray] | None = None,
 ) -> WaldTestResult:
     """:func:`wald_test` without its rank warning (``df`` below the rows of
     ``R`` says the rank fell short): for callers that decide themselves,
@@ -230,7 +246,7 @@ def wald_test_quiet(
     used = np.any(R != 0, axis=0)
     Ru, params, cov = R[:, used], params[used], cov[np.ix_(used, used)]
     diff = Ru @ params - q
-    inv, df = _pinv_rank(Ru @ cov @ Ru.T)
+    inv, df = _pinv_rank(Ru @ cov @ Ru.T if form is None else form(R))
     stat = max(float(diff @ inv @ diff), 0.0)
     return WaldTestResult(stat, float(chi2_sf(stat, df)), df, R, q)
 

@@ -18,6 +18,7 @@ refuses (sampling weights, aliased columns, grouped results).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -63,6 +64,18 @@ class HypothesisMethods:
         def _points(self, what: str = ...) -> Any: ...
         def _refuse_pseudo(self, what: str) -> None: ...
         def _refuse_scaled(self, what: str) -> None: ...
+        @property
+        def _centred_covariance(self) -> Any: ...
+
+    def _display_form(self) -> Callable[[FloatArray], FloatArray] | None:
+        """``R ↦ R V Rᵀ`` (``R`` in display order) in the centred coordinates
+        of a Firth fit far from 0, whose ``V`` summed about 0 cancels
+        (:func:`._prediction_interval.sandwich`); None otherwise."""
+        from ._prediction_interval import sandwich
+
+        if getattr(self, "_centred_covariance", None) is None:
+            return None
+        return lambda R: sandwich(self, R, self._perm)
 
     def wald_test(self, R: Any, q: Any = None) -> WaldTestResult:
         """Wald χ² test of ``R β = q`` (matrix, or text like ``"rank3 = rank4"``).
@@ -70,7 +83,8 @@ class HypothesisMethods:
         See :mod:`logistic.inference._hypothesis` for the syntax and formula;
         uses ``cov_params()`` of this result's ``cov_type``.
         """
-        return wald_test(self._params(), self._cov_display(), R, q, self.term_names)
+        params, names, form = self._params(), self.term_names, self._display_form()
+        return wald_test(params, self._cov_display(), R, q, names, form)
 
     def t_test(self, R: Any, q: Any = None) -> ContrastResults:
         """Each row of ``R β = q`` estimated and tested alone (statsmodels'
@@ -80,7 +94,8 @@ class HypothesisMethods:
         from ._contrasts import contrasts
 
         names, cov = self.term_names, covariance_label(self)
-        return contrasts(self._params(), self._cov_display(), R, q, names, cov)
+        form = self._display_form()
+        return contrasts(self._params(), self._cov_display(), R, q, names, cov, form)
 
     def wald_test_terms(self) -> TermTests[WaldTestResult]:
         """Joint Wald test per term (one-hot levels ``x[T.l]`` together), a
