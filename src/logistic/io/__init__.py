@@ -67,9 +67,9 @@ from .._atomic import atomic_output, atomic_write_bytes
 from .._exceptions import ModelFormatError
 from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular, read_bounded
-from .._grouped import file_on_counts, fitted_on_counts, mark_fitted_on_counts
+from .._grouped import file_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
-from ._centred import centred_version, check_centred_version
+from ._centred import centred_version, check_centred_place, check_centred_version
 from ._classes import classes_to_dict
 from ._compact import (
     check_compact_budget,
@@ -421,7 +421,7 @@ def read_model_bytes(
     totals = training_totals(training.get(STATISTICS_KEY), p)
     if totals is not None:  # inference refuses data of other totals
         setattr(model, TRAINING_TOTALS_ATTR, totals)
-    return ModelFile(
+    mf = ModelFile(
         model=model,
         encoding=encoding,
         covariance=covariance,
@@ -433,6 +433,12 @@ def read_model_bytes(
         warnings=notes,
         file_encoding=doc.get("encoding"),
     )
+    # the field checked by every reader as load() checks it (io._centred):
+    # the command line reads the file here and rebuilds no statistics
+    binary = covariance is not None and not is_multiclass(model)
+    if check_centred_place(training, binary, p):
+        _binary_statistics(mf, p)
+    return mf
 
 
 def load(
@@ -498,17 +504,23 @@ def estimator_of(mf: ModelFile, path: str | os.PathLike[str]) -> LogisticRegress
     elif mf.covariance is not None:
         # for predict_interval without the data (logistic.inference._model_interval)
         setattr(mf.model, STORED_COVARIANCE_ATTR, (mf.covariance, mf.covariance_names))
-        kept = mf.training.get(STATISTICS_KEY)
-        if kept is not None:
-            from ..inference._model_interval import stored_covariance
-
-            fit_intercept = bool(mf.model.fit_intercept)
-            cov = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
-            counts = fitted_on_counts(mf.model)  # the file's mark, set above
-            firth = getattr(mf.model, "penalty", None) == "firth"
-            stats = statistics_from_dict(
-                kept, cov, fit_intercept, str(path), counts, firth
-            )
-            if stats is not None:  # for inference() without the data
-                mf.model.fit_statistics_ = stats
+        stats = _binary_statistics(mf, str(path))
+        if stats is not None:  # for inference() without the data
+            mf.model.fit_statistics_ = stats
     return mf.model
+
+
+def _binary_statistics(mf: ModelFile, path: str) -> Any:
+    """The fit statistics of the binary model file ``mf`` with a
+    covariance, checked (:func:`statistics_from_dict`); None where it keeps
+    none or its covariance cannot be inverted."""
+    kept = mf.training.get(STATISTICS_KEY)
+    if kept is None:
+        return None
+    from ..inference._model_interval import stored_covariance
+
+    fit_intercept = bool(mf.model.fit_intercept)
+    cov = stored_covariance(mf.covariance, mf.covariance_names, fit_intercept)
+    counts = file_on_counts(mf)  # the model's mark or the encoding's
+    firth = getattr(mf.model, "penalty", None) == "firth"
+    return statistics_from_dict(kept, cov, fit_intercept, path, counts, firth)

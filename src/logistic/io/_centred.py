@@ -41,7 +41,10 @@ them: :func:`_check_moments`); ``hessian`` ``k`` lists of
 (Cholesky of its correlation matrix); only for a Firth fit with an
 intercept, beside a covariance without aliased (null) rows that it gives
 back, ``T (weight_sum · hessian)⁻¹ Tᵀ``, to :data:`AGREEMENT_RTOL` of
-``√(V_ii V_jj)``; and only in a file of format 1.6 or later.
+``√(V_ii V_jj)``; never in a K-class file or one without a covariance
+(:func:`check_centred_place`: no statistics are rebuilt there to read it);
+and only in a file of format 1.6 or later. ``read_model_file`` checks it
+as ``load`` does (the command line reads files so).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ __all__ = [
     "centred_from_dict",
     "centred_to_dict",
     "centred_version",
+    "check_centred_place",
     "check_centred_version",
 ]
 
@@ -118,6 +122,23 @@ def check_centred_version(version: str, training: Any, path: str) -> None:
             f"field 'format_version' is {version} but '{_NAME}' is given "
             f"(format {need} or later)",
         )
+
+
+def check_centred_place(training: Any, binary: bool, path: str) -> bool:
+    """Whether ``training``'s fit statistics hold the field; refused where
+    no statistics are rebuilt to check it (``binary``: the file holds a
+    binary model and its covariance), so that no file loads with a field
+    that is never read, and none is written back so."""
+    if not _given(training):
+        return False
+    if not binary:
+        raise _bad(
+            path,
+            f"field '{_NAME}' is given, but the file holds no binary model with "
+            "its covariance (the field is a binary Firth fit's information): "
+            "remove it",
+        )
+    return True
 
 
 def _given(training: Any) -> bool:
