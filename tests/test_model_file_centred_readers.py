@@ -110,3 +110,19 @@ def test_the_field_in_a_k_class_file_is_refused(firth, tmp_path):
         ModelFormatError, match=f"'{FIELD}' is given, but the file holds no binary"
     ):
         load(_write(doc, tmp_path / "k.json"))
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_a_fit_whose_covariance_is_not_written_writes_no_field(tmp_path):
+    # columns at 1e-200 scale: the slopes' variances overflow float64 (about
+    # 1e400), so the file keeps no covariance; the field beside none would
+    # be refused on load, so it is not written
+    X, y, _, _, raw = _data(0.0, seed=5)
+    X = raw * 1e-200 + np.array([-3e-191, 0.0])
+    model = LogisticRegression(penalty="firth").fit(X, y)
+    save(model, tmp_path / "m.json")
+    doc = json.loads((tmp_path / "m.json").read_text())
+    assert doc["covariance"] is None
+    assert "centred" not in doc["training"].get("fit_statistics", {})
+    assert doc["format_version"] == "1.1"  # a Firth file as before the field
+    np.testing.assert_array_equal(load(tmp_path / "m.json").coef_, model.coef_)

@@ -69,7 +69,12 @@ from .._file_marks import STORED_COVARIANCE_ATTR, TRAINING_TOTALS_ATTR
 from .._files import open_regular, read_bounded
 from .._grouped import file_on_counts, mark_fitted_on_counts
 from .._multiclass import is_multiclass
-from ._centred import centred_version, check_centred_place, check_centred_version
+from ._centred import (
+    centred_version,
+    check_centred_place,
+    check_centred_version,
+    without_centred,
+)
 from ._classes import classes_to_dict
 from ._compact import (
     check_compact_budget,
@@ -247,6 +252,9 @@ def save(
     if stored_reference(checked) is not None:
         version = max(version, REFERENCE_VERSION)
     version = correction_version(model, version)  # FLIC, FLAC: 1.4
+    cov_doc = _covariance_to_dict(covariance, covariance_names)
+    if cov_doc is None or is_multiclass(model):  # not read there (io._centred)
+        training = without_centred(training)
     version = centred_version(training, version)  # Firth far from 0: 1.6
     names = (checked or {}).get("feature_names")  # sparse and wide: 1.5
     version = compact_sections(model_section, encoding, names, version)
@@ -258,7 +266,7 @@ def save(
         "checksum": None,
         "model": model_section,
         "encoding": encoding,
-        "covariance": _covariance_to_dict(covariance, covariance_names),
+        "covariance": cov_doc,
         "training": _jsonable(training or {}),
     }
     check_text_fields(doc, str(path))

@@ -66,6 +66,7 @@ __all__ = [
     "centred_version",
     "check_centred_place",
     "check_centred_version",
+    "without_centred",
 ]
 
 #: The format version that adds ``training.fit_statistics.centred``.
@@ -139,6 +140,16 @@ def check_centred_place(training: Any, binary: bool, path: str) -> bool:
             "remove it",
         )
     return True
+
+
+def without_centred(training: Any) -> Any:
+    """``training`` without the field (a copy; ``training`` itself where it
+    holds none): what a save writes beside no covariance or for a K-class
+    model, where :func:`check_centred_place` refuses the field."""
+    if not _given(training):
+        return training
+    stats = {k: v for k, v in training["fit_statistics"].items() if k != KEY}
+    return {**training, "fit_statistics": stats}
 
 
 def _given(training: Any) -> bool:
