@@ -8,7 +8,7 @@ FISTA to ``max_iter=1000`` unconverged, the intercept at -13.7. The step's
 ``L`` is now halved where the curvature along the last step is at most
 ``L/4`` (resolved above rounding noise). With K classes FISTA steps on
 each iterate's gauge-free point, so that ``L`` need not cover the gauge
-term's curvature (:meth:`logistic._multinomial.ScaledMultinomial.gauge_free`).
+term's curvature (:meth:`logistic._multinomial_scaled.ScaledMultinomial.gauge_free`).
 """
 
 from __future__ import annotations

@@ -16,12 +16,8 @@ from logistic import LogisticRegression
 from logistic._exceptions import PerfectSeparationWarning
 from logistic._math import loss as binary_loss
 from logistic._multiclass import MultiClassNotSupportedError
-from logistic._multinomial import (
-    MultinomialObjective,
-    ScaledMultinomial,
-    to_reference,
-    to_symmetric,
-)
+from logistic._multinomial import MultinomialObjective, to_reference, to_symmetric
+from logistic._multinomial_scaled import ScaledMultinomial
 from logistic._softmax import cross_entropy, log_softmax, softmax
 from logistic.backends.in_memory import InMemory
 

@@ -45,7 +45,8 @@ def test_gauge_free_point_keeps_the_logits_and_drops_the_gauge_term():
     # fista steps on this point (solvers/proximal.py): the same softmax
     # probabilities as the point it came from (scipy's logsumexp), intercepts
     # summing to 0 and the objective less the gauge term (1/(8K))(Σ_k b_k)².
-    from logistic._multinomial import MultinomialObjective, ScaledMultinomial
+    from logistic._multinomial import MultinomialObjective
+    from logistic._multinomial_scaled import ScaledMultinomial
     from logistic.backends import InMemory
 
     rng = np.random.default_rng(2)

@@ -67,7 +67,7 @@ def test_stochastic_gauge_keeps_the_optimum():
     """``ScaledMultinomial(stochastic=True)`` weakens the intercepts' gauge
     term: scikit-learn's L2 optimum (centred intercepts) stays a stationary
     point, and the step bound L of the standardized view falls (iris)."""
-    from logistic._multinomial import ScaledMultinomial
+    from logistic._multinomial_scaled import ScaledMultinomial
     from logistic.solvers.gradient_descent import lipschitz_constant
 
     X, y = load_iris(return_X_y=True)

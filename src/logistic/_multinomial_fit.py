@@ -34,7 +34,8 @@ import numpy as np
 
 from ._exceptions import InvalidParameterError
 from ._multiclass import not_supported
-from ._multinomial import MultinomialObjective, ScaledMultinomial
+from ._multinomial import MultinomialObjective
+from ._multinomial_scaled import ScaledMultinomial
 from ._multinomial_separation import check_multinomial_separation
 from ._typing import Backend
 from .solvers import Fit, Solver, SolverResult, get_solver

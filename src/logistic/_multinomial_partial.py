@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ._multinomial import MultinomialObjective, ScaledMultinomial
+from ._multinomial import MultinomialObjective
+from ._multinomial_scaled import ScaledMultinomial
 from ._partial import (
     BATCH_SIZE,
     PartialFitState,

@@ -103,7 +103,7 @@ def _certified(
     """The curvature certificate of an unpenalized reference fit at θ (module
     docstring): True when the MLE exists, False when the certificate does not
     decide, None when it cannot be evaluated."""
-    from ._multinomial import ScaledMultinomial
+    from ._multinomial_scaled import ScaledMultinomial
 
     if not objective.reference or objective.l2 != 0:
         return None

@@ -274,7 +274,8 @@ class ScaledObjective:
 
     def gauge_free(self, theta_s: FloatArray) -> FloatArray:
         """``theta_s`` itself: the binary objective has no gauge term (the
-        K-class view's :meth:`~logistic._multinomial.ScaledMultinomial.gauge_free`)."""
+        K-class view's :meth:`~logistic._multinomial_scaled.ScaledMultinomial.
+        gauge_free`)."""
         return theta_s
 
     # -- objective interface ------------------------------------------------

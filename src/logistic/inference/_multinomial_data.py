@@ -50,13 +50,13 @@ from .._frame_encoding import apply_encoding
 from .._labels import labels_shown
 from .._multinomial import (
     MultinomialObjective,
-    ScaledMultinomial,
     _self_gram,
     _stacked,
     _with_ones,
     block_logits,
     block_value_grad_hessian,
 )
+from .._multinomial_scaled import ScaledMultinomial
 from .._softmax import softmax
 from .._typing import Backend, Block, FloatArray
 from ._checks import (

@@ -101,7 +101,8 @@ def _reduced_llf(
     from ``start``: the full fit's coefficients of those columns, closer to
     the reduced maximum than 0 (two or three Newton steps instead of four or
     five, each a pass with the Hessian; the maximum is unique either way)."""
-    from .._multinomial import MultinomialObjective, ScaledMultinomial
+    from .._multinomial import MultinomialObjective
+    from .._multinomial_scaled import ScaledMultinomial
     from ..backends.in_memory import InMemory
     from ..solvers import get_solver
 

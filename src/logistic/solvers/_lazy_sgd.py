@@ -29,7 +29,7 @@ step costs O(its non-zeros + groups); the columns are written out
 (:meth:`_Lazy.settle`) once at the end of the pass, and earlier where a
 scalar falls below :data:`_SETTLE_BELOW` (the average's precision).
 
-K classes (:class:`~logistic._multinomial.ScaledMultinomial`) hold K rows
+K classes (:class:`~logistic._multinomial_scaled.ScaledMultinomial`) hold K rows
 of coefficients, each mapped by the same ``T``: a column's decay is one for
 every class, so ``S``, ``A`` and ``P`` are shared and ``F``, ``B`` (the
 intercepts' terms), ``u`` and ``v`` are each row's; the intercept gradient
@@ -106,7 +106,8 @@ def lazy_columns(view: Any) -> LazyColumns | None:
     these steps do not make. The multinomial reference parametrization
     (``fit`` without a penalty) holds K - 1 rows: the first class's, fixed
     at 0, is none of ``theta``'s (:func:`_batch_sums`)."""
-    from .._multinomial import MultinomialObjective, ScaledMultinomial
+    from .._multinomial import MultinomialObjective
+    from .._multinomial_scaled import ScaledMultinomial
     from .._objective import LogisticObjective
     from .._scaling import ScaledObjective
 

@@ -23,7 +23,7 @@ residual grows: without it the momentum oscillates along the flattest
 direction and the residual stalls far above its floor.
 
 K classes (symmetric parametrization, :mod:`logistic._multinomial`): every
-iterate is the view's gauge-free point (:meth:`~logistic._multinomial.
+iterate is the view's gauge-free point (:meth:`~logistic._multinomial_scaled.
 ScaledMultinomial.gauge_free`, the common intercept shift where the gauge
 term ``(γ/2)(Σ_k b_k)²`` is 0; no logit and no L1 term changes along that
 shift). FISTA then minimises the loss and penalty alone, and ``L`` need not
