@@ -477,7 +477,9 @@ class MultinomialObjective(LogisticObjective):
             H[np.ix_(b_idx, b_idx)] += self.gauge
         return H
 
-    def _hessp(self, theta: FloatArray, v: FloatArray, unit: bool) -> FloatArray:
+    def _hessp(
+        self, theta: FloatArray, v: FloatArray, unit: bool, gauge: bool = True
+    ) -> FloatArray:
         V = self.coef_matrix(v)
         p = self.n_features
         V_w = V[:, :p]
@@ -488,14 +490,19 @@ class MultinomialObjective(LogisticObjective):
             W, b = self.split(theta)
             H_w, h_b = self._reduce(partial(block_hessp, W=W, b=b, V_w=V_w, v_b=v_b))
         total = self.weight_sum
-        h_b = h_b / total + self.gauge * float(np.sum(v_b))
+        if gauge:
+            h_b = h_b / total + self.gauge * float(np.sum(v_b))
+        else:
+            h_b = h_b / total
         return self._flat(H_w / total + self.l2 * V_w, h_b)
 
     def hessian_vector(self, theta: FloatArray, v: FloatArray) -> FloatArray:
         """``∇²J(θ) v`` without forming the Hessian (one pass)."""
         return self._hessp(theta, v, unit=False)
 
-    def majorizer_vector(self, v: FloatArray) -> FloatArray:
+    def majorizer_vector(self, v: FloatArray, *, gauge: bool = True) -> FloatArray:
         """``M v`` with Böhning's bound ``M = ½(I - 11ᵀ/K) ⊗ X̃ᵀSX̃/Σs + λ I_W
-        (+ gauge)`` ⪰ ∇²J everywhere (the gradient-descent step bound)."""
-        return self._hessp(np.zeros(self.n_params), v, unit=True)
+        (+ gauge)`` ⪰ ∇²J everywhere (the gradient-descent step bound);
+        ``gauge=False`` leaves the gauge term out (the bound of the loss and
+        penalty alone, which do not change along a common intercept shift)."""
+        return self._hessp(np.zeros(self.n_params), v, unit=True, gauge=gauge)

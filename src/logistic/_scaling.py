@@ -355,3 +355,9 @@ class ScaledObjective:
 
     def majorizer_vector(self, v: FloatArray) -> FloatArray:
         return self.scaled_gradient(self.base.majorizer_vector(self.to_original(v)))
+
+    def gauge_free_majorizer_vector(self, v: FloatArray) -> FloatArray:
+        """:meth:`majorizer_vector`: no gauge term to leave out (the K-class
+        view's :meth:`~logistic._multinomial_scaled.ScaledMultinomial.
+        gauge_free_majorizer_vector`)."""
+        return self.majorizer_vector(v)

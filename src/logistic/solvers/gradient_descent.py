@@ -15,6 +15,19 @@ the floating-point resolution of ``J``, the Armijo test is noise: the 1/L step
 is then taken untested, so the gradient keeps shrinking to its own precision
 floor instead of stalling at the objective's.
 
+K classes (standardized, symmetric parametrization): every line-search
+iterate is its gauge-free point (:meth:`~logistic._multinomial_scaled.
+ScaledMultinomial.gauge_free`, the common intercept shift where the gauge
+term ``(γ/2)(Σ_k b_k)²`` is 0; no logit changes along it), where ``J`` of
+a step's gauge-free point is the loss and penalty at the step: ``L`` is
+then the bound of the loss and penalty alone (``gauge_free=True`` of
+:func:`lipschitz_constant`), not the gauge's curvature, which in
+standardized coordinates grows with the columns' ``μ/σ``. On iris
+(``C=1``) ``L`` was 26.1, set by the gauge, where the loss's is 1.49, and the
+precision regime's untested ``1/L`` steps ran ``tol=1e-8`` to
+``max_iter=5000`` 0.14 from the optimum; they now converge in 1,250. The
+fixed ``learning_rate`` keeps the textbook update (no projection).
+
 With the option ``learning_rate`` (α) gradient descent is the textbook
 update ``θ ← θ - α ∇J(θ)``: no line search, no Lipschitz estimate, one pass
 an iteration, the iterates those of the derivation's loop (in the solver's
@@ -65,8 +78,15 @@ __all__ = [
 ]
 
 
-def lipschitz_constant(objective: Any, n_iter: int = 30, seed: int = 0) -> float:
+def lipschitz_constant(
+    objective: Any, n_iter: int = 30, seed: int = 0, *, gauge_free: bool = False
+) -> float:
     """Upper estimate of λ_max of the majorizer ``M`` by power iteration.
+
+    ``gauge_free=True``: of the standardized view's
+    ``gauge_free_majorizer_vector`` (a K-class view's bound without its gauge
+    term; a binary view's ``M`` itself), for iterates at their gauge-free
+    point.
 
     The Rayleigh quotient converges from below; the 5 % margin and the line
     search's backtracking cover the remaining gap. With an intercept it is at
@@ -78,8 +98,11 @@ def lipschitz_constant(objective: Any, n_iter: int = 30, seed: int = 0) -> float
     v = np.random.default_rng(seed).standard_normal(objective.n_params)
     v /= np.linalg.norm(v)
     lam = 0.0
+    product = objective.majorizer_vector
+    if gauge_free:
+        product = objective.gauge_free_majorizer_vector
     for _ in range(n_iter):
-        mv = objective.majorizer_vector(v)
+        mv = product(v)
         lam_new = float(v @ mv)
         norm = np.linalg.norm(mv)
         if norm == 0.0:
@@ -150,7 +173,12 @@ class GradientDescent(IterativeSolver):
     def init_state(self, fit: Fit, theta: FloatArray) -> _GDState:
         obj = fit.coords
         fixed = self.options.learning_rate
-        step = 1.0 / lipschitz_constant(obj) if fixed is None else float(fixed)
+        if fixed is None:
+            # iterates at their gauge-free point: 1/L need not cover the gauge
+            L = lipschitz_constant(obj, gauge_free=bool(fit.standardized))
+            step, theta = 1.0 / L, self._gauge_free(fit, theta)
+        else:
+            step = float(fixed)
         f, g = start_value_and_gradient(obj, theta)
         state = _GDState(theta, f, g, fit.residual(theta, g), 0.0, step, step)
         if fixed is not None:
@@ -190,6 +218,14 @@ class GradientDescent(IterativeSolver):
         return out
 
     @staticmethod
+    def _gauge_free(fit: Fit, theta: FloatArray) -> FloatArray:
+        """The line search's iterate ``theta`` at its gauge-free point
+        (:meth:`~logistic._multinomial_scaled.ScaledMultinomial.gauge_free`;
+        ``theta`` itself for a binary view and in the data's own
+        coordinates): the module's doc."""
+        return fit.view.gauge_free(theta) if fit.standardized else theta
+
+    @staticmethod
     def _state(
         fit: Fit, theta: FloatArray, f: float, g: FloatArray, t: float, min_step: float
     ) -> _GDState:
@@ -204,12 +240,12 @@ class GradientDescent(IterativeSolver):
             # Precision regime: J cannot resolve the decrease any step would make,
             # so the sufficient-decrease test is noise. The 1/L step decreases J in
             # exact arithmetic (descent lemma); take it untested.
-            theta = state.theta - state.min_step * g
+            theta = self._gauge_free(fit, state.theta - state.min_step * g)
             f_new, g_new = fit.coords.value_and_gradient(theta)
             return self._state(fit, theta, f_new, g_new, *(state.min_step,) * 2)
 
         def trial(t: float) -> tuple[bool, tuple[Any, ...]]:
-            theta = state.theta - t * g
+            theta = self._gauge_free(fit, state.theta - t * g)
             f_new, g_new = fit.coords.value_and_gradient(theta)
             return below_upper_bound(f_new, f - 0.5 * t * gg), (t, theta, f_new, g_new)
 
