@@ -25,8 +25,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import numpy as np
-
 from ._exceptions import DataValidationError
 
 __all__ = [
@@ -96,6 +94,8 @@ def _positional_text(p: int) -> str:
     """``"\\n".join(positional_names(p))`` built as bytes, for ``p >= 1``:
     a block per number of digits, one row of bytes a column (``x``, each
     digit, the line break), written out row by row."""
+    import numpy as np  # here: the CLI's help and summary import this module
+
     blocks, low, digits = [], 1, 1
     while low <= p:
         # uint32: every count of features a model file allows (io/_schema)
