@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
+from ._label_refusals import NoPositiveClass, continuous_target
 from ._missing_values import check_missing_labels, refuse_masked, refuse_sparse
 
 __all__ = [
@@ -422,13 +423,15 @@ def resolve_classes(
     return class_order(found, positive)
 
 
-def check_found_labels(found: set[Any], where: str) -> None:
+def check_found_labels(
+    found: set[Any], where: str, first: tuple[str, str] | None = None
+) -> None:
     """Refuse the numeric labels a backend's scan found that an in-memory fit
     refuses: a non-finite one, and non-integral ones among more than two (a
-    continuous target; two values are two labels, whichever numbers, as the
-    command line reads a file's target, :mod:`logistic.tabular._labels`).
-    A scan calls it on the labels of each chunk it has read, before it
-    counts them against its class limit."""
+    continuous target, :func:`~._label_refusals.continuous_target`; ``first``:
+    the first non-integral label and its line, where known). Two values are
+    two labels, whichever numbers. A scan calls it on each chunk's labels,
+    before it counts them against its class limit."""
     numbers = [
         float(v) for v in found if isinstance(v, float | np.floating) and v == v
     ]
@@ -441,14 +444,12 @@ def check_found_labels(found: set[Any], where: str) -> None:
             f"{where} holds a non-finite label ({value}); only finite numbers are "
             "allowed"
         )
-    fractional = np.sort(y[y != np.round(y)])
-    if len(found) > 2 and fractional.size:
-        shown = ", ".join(label_text(float(v)) for v in fractional[:3])
-        more = ", ..." if fractional.size > 3 else ""
-        raise DataValidationError(
-            f"{where} holds non-integral numbers ({shown}{more} among "
-            f"{len(found):,} values): a continuous target, not classes"
-        )
+    if len(found) > 2 and np.any(y != np.round(y)):
+        values = _sorted_labels(found)
+        more = f", ... ({len(values) - 10} more)" if len(values) > 10 else ""
+        shown = ", ".join(label_shown(v) for v in values[:10]) + more
+        proportions = len(numbers) == len(found) and bool(np.all((y >= 0) & (y <= 1)))
+        raise continuous_target(where, shown, proportions, first)
 
 
 def _many_classes(
@@ -456,9 +457,10 @@ def _many_classes(
 ) -> np.ndarray:
     """The K > 2 sorted labels of :func:`resolve_classes` with ``multiclass``."""
     if positive is not None:
-        raise DataValidationError(
+        raise NoPositiveClass(
             f"{where} holds more than two classes, so there is no positive class; "
-            f"got positive={positive!r}"
+            f"got positive={positive!r}",
+            _sorted_labels(found),
         )
     cls = np.unique(np.asarray(list(found if classes is None else classes)))
     unknown = found - set(cls.tolist())

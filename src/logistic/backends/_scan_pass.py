@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
-from .._labels import MAX_CLASSES, check_found_labels
+from .._labels import MAX_CLASSES, check_found_labels, label_text
 from ._cache import CacheWriter
 from ._fingerprint import RowHashes
 from ._sources import _check_finite, _check_nonnegative
@@ -38,6 +38,13 @@ def read_scan(
     n, p = 0, None
     # 1-based file lines (CSV) or rows (Parquet), as in memory
     position = getattr(source, "position", None)
+    target = getattr(columns, "target", None)  # the in-memory reader's words
+    named = (
+        f"{source.name}: y"
+        if target is None
+        else f"target column {target!r} in {source.name}"
+    )
+    first: tuple[str, str] | None = None  # the first non-integral label, its line
     for where, X, y, w, o in source.chunks(dtype):
         if p is None:
             p = X.shape[1]
@@ -49,8 +56,13 @@ def read_scan(
             names = None if target is None else [target]
             _check_finite(y[:, None], where, n, "y", names, position)
         here = np.unique(y).tolist()
+        if first is None and position is not None and y.dtype.kind == "f":
+            fraction = np.flatnonzero(y != np.round(y))
+            if fraction.size:
+                i = int(fraction[0])
+                first = (label_text(float(y[i])), position(n + i))
         labels.update(here)
-        check_found_labels(labels, f"{source.name}: y")  # as in memory
+        check_found_labels(labels, named, first)  # as in memory
         if len(labels) > (MAX_CLASSES if multiclass else 2) and (classes is None):
             raise DataValidationError(
                 f"{where}: y has more than "

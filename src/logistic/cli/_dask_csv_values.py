@@ -36,6 +36,12 @@ streamed fit's words; otherwise (a ``2.5`` anywhere, as in memory: the file
 is floats, the value its nearest float) the fit is run again without that
 column's check. Only files holding such a value pay for the second read.
 Weights and offsets are not checked: every reader rounds them.
+
+A target Dask read as integers that holds a number which is not a whole
+finite one (pandas' mismatched dtypes) is refused by :func:`non_whole_label`:
+non-integral numbers among more than two values in the in-memory reader's
+words (:func:`logistic._label_refusals.continuous_target`), the values
+counted by reading the target again, the first one named by its line.
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ __all__ = [
     "boolean_labels",
     "boolean_numbers",
     "check_partition",
+    "non_whole_label",
     "refuse_column",
     "target_dtype",
 ]
@@ -153,3 +160,28 @@ def boolean_labels(values: Any) -> Any:
     if numbers.isna().any():
         return numbers.map(bool, na_action="ignore").astype(object)
     return numbers.astype(bool)
+
+
+def non_whole_label(plan: Any, value: str, at: str) -> Exception:
+    """The refusal of target ``value`` (as written, at ``at``: ``line 7``),
+    not a whole finite number, in a target Dask read as integers: a
+    continuous target where it is finite among more than two values (the
+    in-memory reader's words, with the rows of each value, and its line);
+    else that the labels are integers and this value names no class."""
+    from .._exceptions import DataValidationError
+    from .._label_refusals import continuous_target
+    from ..tabular._labels import describe_values
+    from ..tabular._streamed_numbers import number_counts
+
+    counted = number_counts(plan.path, plan.delimiter, plan.target)
+    if counted is not None and len(counted[0]) > 2 and np.isfinite(float(value)):
+        values, counts = counted
+        where = f"target column {plan.target!r} in {plan.path}"
+        shares = bool(np.all((values >= 0) & (values <= 1)))
+        first = (value, at)
+        return continuous_target(where, describe_values(values, counts), shares, first)
+    return DataValidationError(
+        f"column {plan.target!r} in {plan.path} holds integer labels and "
+        f"{value!r} at {at}, which is not a whole finite number: a label "
+        "names a class (0/1, 1/2, yes/no); fix the value, or drop the row"
+    )

@@ -174,19 +174,19 @@ def _labelled_backend(
     with the first scan's order of two labels)."""
     import numpy as np
 
-    from .._exceptions import DataValidationError
+    from .._label_refusals import NoPositiveClass, positive_among_many
+    from ..tabular._labels import describe_values
 
     try:
         backend = build(rule if positive is not None else None)
-    except DataValidationError as exc:
-        if positive is not None and "no positive class" in str(exc):
-            raise CLIError(
-                f"--positive {positive} applies to two-class targets; target "
-                f"column {plan.target!r} in {plan.path} has more than two levels "
-                "(use --reference LEVEL to choose the reference level)",
-                EX_USAGE,
-            ) from None
-        raise
+    except NoPositiveClass as exc:
+        if positive is None or not exc.labels:
+            raise
+        # the in-memory reader's words; the labels without counts (a scan
+        # gathers the labels, not their rows)
+        where = f"target column {plan.target!r} in {plan.path}"
+        shown = describe_values(np.asarray(exc.labels), None)
+        raise positive_among_many(where, len(exc.labels), shown) from None
     if positive is None and len(backend.classes_) == 2:
         from ..tabular._labels import positive_rule
 

@@ -207,7 +207,6 @@ def _csv_target_error(
         return None
     import pyarrow as pa
 
-    from .._exceptions import DataValidationError
     from ..tabular._streamed_numbers import (
         _text_blocks,
         csv_line,
@@ -232,11 +231,9 @@ def _csv_target_error(
     if isinstance(later, tuple):  # 0.5, inf after integer labels
         value, row = later
         where = csv_line(plan.path, plan.delimiter, header, row)
-        return DataValidationError(
-            f"column {plan.target!r} in {plan.path} holds integer labels and "
-            f"{value!r} at {where}, which is not a whole finite number: a label "
-            "names a class (0/1, 1/2, yes/no); fix the value, or drop the row"
-        )
+        from ._dask_csv_values import non_whole_label
+
+        return non_whole_label(plan, value, where)  # 0.5: a continuous target
     return streamed_garbage(plan.path, plan.delimiter, plan.target, header)
 
 
@@ -429,6 +426,10 @@ def _dask(
         blocksize=None if compression else "64MB",  # a stream: one partition
         compression=compression,
         dtype=dtypes,
+        # a target of no given type is typed from the whole partition: typed
+        # from pandas' internal chunks, a late word warned "DtypeWarning:
+        # Columns (k: y) have mixed types" before the retry that reads it
+        low_memory=target_type is not None,
     )
     for name in sorted(booleans):
         frame[name] = frame[name].map_partitions(

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
+from .._label_refusals import continuous_target, positive_among_many
 from .._labels import (
     MAX_CLASSES,
     class_order,
@@ -357,17 +358,8 @@ def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
     (non-integral numbers first: a continuous target, however many values)."""
     if values.dtype.kind == "f" and not np.all(values == np.round(values)):
         shares = bool(np.all((values >= 0) & (values <= 1)))  # proportions?
-        raise DataValidationError(
-            f"{where} holds non-integral numbers ({describe_values(values, counts)}): "
-            "a continuous target, not classes"
-            + (
-                "; proportions of grouped trials are fitted from their counts: "
-                "--target SUCCESSES --trials TRIALS, or the formula "
-                "'cbind(successes, failures) ~ ...'"
-                if shares
-                else ""
-            )
-        )
+        shown = describe_values(values, counts)
+        raise continuous_target(where, shown, shares)
     if len(values) > MAX_CLASSES:
         raise DataValidationError(
             f"{where} has {len(values)} distinct values, more than the "
@@ -401,11 +393,6 @@ def fit_target_labels(
             )
         return fit_labels(y, column, path, positive)
     if positive is not None:
-        raise DataValidationError(
-            f"--positive applies to a target of two classes; the {where} has "
-            f"{len(values)} ({describe_values(values, counts)}): for two classes, "
-            "correct or drop the rows of the other values (a value in a few rows "
-            "is often a typo or a stray label); for a multi-class model of them "
-            "all, leave --positive out (--reference chooses its reference class)"
-        )
+        shown = describe_values(values, counts)
+        raise positive_among_many(where, len(values), shown)
     return fit_class_labels(y, column, path, reference)

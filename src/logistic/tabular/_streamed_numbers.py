@@ -33,6 +33,7 @@ __all__ = [
     "WHOLE_DECIMALS",
     "check_streamed_head",
     "csv_line",
+    "number_counts",
     "integer_labels_then",
     "streamed_garbage",
 ]
@@ -140,6 +141,29 @@ def integer_labels_then(
     except (pa.ArrowException, OSError, EOFError):
         return None
     return WHOLE_DECIMALS if decimals else None
+
+
+def number_counts(
+    path: str, delimiter: str | None, name: str
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The distinct numbers of column ``name`` of a CSV file (read again as
+    text in blocks, missing values left out) and the rows of each; None where
+    a value is not a number or the file cannot be read now. For the message
+    of a target found to hold a non-integral number out of core."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows: dict[float, int] = {}
+    try:
+        for batch in _text_blocks(path, delimiter, name):
+            text = pc.utf8_trim_whitespace(batch.column(0).drop_null())
+            numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+            for v, c in zip(*np.unique(numbers, return_counts=True), strict=True):
+                rows[float(v)] = rows.get(float(v), 0) + int(c)
+    except (pa.ArrowException, OSError, EOFError):
+        return None
+    values = np.array(sorted(rows), dtype=np.float64)
+    return values, np.array([rows[v] for v in values.tolist()], dtype=np.int64)
 
 
 def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:

@@ -1,0 +1,66 @@
+"""How a target whose values are not classes is refused, in one wording for
+every reading of a file (in memory, ``--stream``, Dask's ``--workers``):
+
+* non-integral numbers among more than two values: a continuous target
+  (:func:`continuous_target`);
+* a positive class asked of more than two classes (:func:`positive_among_many`;
+  a scan that finds them raises :class:`NoPositiveClass`, which carries the
+  labels it found, so that the command line words it as in memory).
+
+Each reading gives what it knows: the values with their row counts where it
+counted them (in memory, Dask's second read of the target), else the values;
+the line of the first non-integral number where it met the rows in order
+(``--stream``'s scan, Dask's second read).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._exceptions import DataValidationError
+
+__all__ = ["NoPositiveClass", "continuous_target", "positive_among_many"]
+
+
+def continuous_target(
+    where: str, shown: str, proportions: bool, first: tuple[str, str] | None = None
+) -> DataValidationError:
+    """The refusal of ``where`` (``target column 'y' in d.csv``) holding
+    non-integral numbers: ``shown`` lists its values (with counts where
+    known), ``first`` is the first non-integral one as written and where it
+    stands (``('0.5', 'line 50002')``); ``proportions`` (every value in
+    [0, 1]) adds how proportions of grouped trials are fitted."""
+    at = "" if first is None else f"; {first[0]} first at {first[1]}"
+    return DataValidationError(
+        f"{where} holds non-integral numbers ({shown}{at}): a continuous target, "
+        "not classes"
+        + (
+            "; proportions of grouped trials are fitted from their counts: "
+            "--target SUCCESSES --trials TRIALS, or the formula "
+            "'cbind(successes, failures) ~ ...'"
+            if proportions
+            else ""
+        )
+    )
+
+
+def positive_among_many(where: str, count: int, shown: str) -> DataValidationError:
+    """The refusal of ``--positive`` for ``where``, a target of ``count`` > 2
+    values (``shown``, with counts where known)."""
+    return DataValidationError(
+        f"--positive applies to a target of two classes; the {where} has "
+        f"{count} ({shown}): for two classes, correct or drop the rows of the "
+        "other values (a value in a few rows is often a typo or a stray label); "
+        "for a multi-class model of them all, leave --positive out (--reference "
+        "chooses its reference class)"
+    )
+
+
+class NoPositiveClass(DataValidationError):
+    """A positive class was asked of labels of more than two classes;
+    ``labels`` holds them, sorted (empty where the error was rebuilt from its
+    message alone, as pickling does)."""
+
+    def __init__(self, message: str, labels: Any = ()) -> None:
+        super().__init__(message)
+        self.labels = list(labels)
