@@ -171,10 +171,22 @@ def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(tmp_path, 
     frame = _frame()
     frame["y"] = frame["y"].astype(object)
     frame.loc[50_000:, "y"] = frame.loc[50_000:, "y"].map(lambda v: f"{v}.0")
+    labels = frame["y"].map(float)  # the values as numbers, before the bad one
     frame.loc[55_000, "y"] = bad
     frame.to_csv(tmp_path / "d.csv", index=False)
     code, out, err = _fit(tmp_path, "--workers", "1")
     assert (code, out) == (65, ""), err
+    if bad == "0.5":  # among 0 and 1: a continuous target, as in memory
+        n1 = int((labels.drop(55_000) == 1).sum())
+        n0 = 60_000 - 1 - n1
+        assert err == (
+            f"error: target column 'y' in d.csv holds non-integral numbers (0 (n={n0}), "
+            f"0.5 (n=1), 1 (n={n1}); 0.5 first at line 55002): a continuous target, "
+            "not classes; proportions of grouped trials are fitted from their counts: "
+            "--target SUCCESSES --trials TRIALS, or the formula "
+            "'cbind(successes, failures) ~ ...'\n"
+        )
+        return
     assert err == (
         f"error: column 'y' in d.csv holds integer labels and {bad!r} at line 55002, "
         "which is not a whole finite number: a label names a class (0/1, 1/2, "

@@ -27,15 +27,15 @@ ROWS = 140_000  # "-0.1234,0\n": ~1.3 MB, past the chunked readers' 1 MiB block
 LATE = ROWS - 5
 
 
-def _write(path, late: str, *, feature: bool = False) -> None:
-    """``x,y`` (or ``f,x,y`` with a 0/1 feature ``f``) whose row LATE holds
-    ``late`` in y (in f with ``feature``)."""
+def _write(path, late: str, *, feature: bool = False, n: int = ROWS) -> None:
+    """``x,y`` (or ``f,x,y`` with a 0/1 feature ``f``) of ``n`` rows whose
+    row ``n - 5`` (LATE) holds ``late`` in y (in f with ``feature``)."""
     rng = np.random.default_rng(5)
-    f = rng.integers(0, 2, ROWS)
-    x = rng.normal(size=ROWS).round(4)
-    y = (rng.random(ROWS) < expit(x + f - 0.5)).astype(int)
+    f = rng.integers(0, 2, n)
+    x = rng.normal(size=n).round(4)
+    y = (rng.random(n) < expit(x + f - 0.5)).astype(int)
     rows = [[str(a), str(b), str(c)] for a, b, c in zip(f, x, y, strict=True)]
-    rows[LATE][0 if feature else 2] = late
+    rows[n - 5][0 if feature else 2] = late
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["f", "x", "y"] if feature else ["x", "y"])
@@ -194,15 +194,19 @@ def test_a_dask_fit_reads_a_boolean_target_as_the_whole_file(workdir, capsys):
 
 @pytest.mark.dask
 def test_a_dask_fit_reads_a_late_true_target_as_the_whole_file(workdir, capsys):
-    # past the plan's first block: pandas' int64 target failed on 'true'
+    # past the plan's first block: pandas' int64 target failed on 'true'.
+    # Past pandas' first 2**18 rows of a partition too: the first read, which
+    # the retry reading y as booleans makes void, warned "DtypeWarning:
+    # Columns (1: y) have mixed types" on the fit's standard error
     pytest.importorskip("distributed")
-    _write(workdir / "d.csv", "true")
+    _write(workdir / "d.csv", "true", n=(1 << 18) + 10_000)
     argv = ["fit", "d.csv", "-t", "y", "-o", "m.json", "-q", "--force"]
     code, _, err = run_cli(capsys, [*argv, "--no-stream"])
     assert code == 0, err
     whole = json.loads((workdir / "m.json").read_text())
     code, _, err = run_cli_process(workdir, [*argv, "--workers", "1"])
     assert code == 0, err
+    assert "DtypeWarning" not in err and "mixed types" not in err, err
     dask = json.loads((workdir / "m.json").read_text())
     assert dask["encoding"]["label"] == whole["encoding"]["label"]
     assert whole["encoding"]["label"]["positive"] is True
@@ -271,3 +275,74 @@ def test_a_word_among_numeric_labels_makes_them_text_in_every_reading(
         model = fit["model"]
         got = np.array([model["intercept"][1:], np.ravel(model["coef"][1:])])
         np.testing.assert_allclose(got, params, rtol=1e-5, err_msg=reading)
+
+
+def _labels_file(path, labels) -> None:
+    """``x,y``: a normal ``x`` beside ``labels`` as written."""
+    x = np.random.default_rng(9).normal(size=len(labels)).round(4)
+    path.write_text("x,y\n" + "".join(f"{a},{b}\n" for a, b in zip(x, labels, strict=True)))
+
+
+@pytest.mark.dask
+def test_positive_among_three_classes_is_refused_alike(workdir, capsys):
+    # in memory listed the classes with their rows (exit 65); --stream and
+    # Dask said "... has more than two levels (use --reference LEVEL ...)"
+    # (exit 2). Now one wording; the scans, which gather labels but do not
+    # count their rows, list the labels alone.
+    pytest.importorskip("distributed")
+    labels = np.random.default_rng(7).integers(0, 3, 300)
+    _labels_file(workdir / "k.csv", labels)
+    n = np.bincount(labels)  # reference: numpy's count of the labels written
+    head = (
+        "error: --positive applies to a target of two classes; the target "
+        "column 'y' in k.csv has 3 "
+    )
+    tail = (
+        ": for two classes, correct or drop the rows of the other values (a value "
+        "in a few rows is often a typo or a stray label); for a multi-class model "
+        "of them all, leave --positive out (--reference chooses its reference class)"
+    )
+    counted = f"{head}(0 (n={n[0]}), 1 (n={n[1]}), 2 (n={n[2]})){tail}"
+    listed = f"{head}(0, 1, 2){tail}"
+    argv = ["fit", "k.csv", "-t", "y", "--positive", "1", "-o", "m.json"]
+    for reading, said in ((["--no-stream"], counted), (["--stream"], listed)):
+        code, _, err = run_cli(capsys, [*argv, *reading])
+        assert (code, err.strip()) == (65, said), reading
+    code, _, err = run_cli_process(workdir, [*argv, "--workers", "1"])
+    assert (code, err.strip()) == (65, listed)
+    assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.dask
+def test_a_half_among_0_1_labels_is_a_continuous_target_alike(workdir, capsys):
+    # 0/1 labels and a 0.5 in row 50 000 of 60 000: three refusals in three
+    # wordings ("... (0.5 among 3 values)" on --stream, "holds integer labels
+    # and '0.5' at line ..." on Dask). Now the in-memory one, with the rows of
+    # each value where the reading counted them (in memory; Dask reads the
+    # target again) and the 0.5's line where it met the rows in order.
+    pytest.importorskip("distributed")
+    labels = (np.random.default_rng(8).random(60_000) < 0.4).astype(int).astype(str)
+    labels = labels.astype(object)
+    labels[50_000] = "0.5"
+    _labels_file(workdir / "h.csv", labels)
+    n0, n1 = int((labels == "0").sum()), int((labels == "1").sum())
+    counted = f"0 (n={n0}), 0.5 (n=1), 1 (n={n1})"
+    line = "0.5 first at line 50002"  # the header is line 1, row 0 line 2
+    tail = (
+        ": a continuous target, not classes; proportions of grouped trials are "
+        "fitted from their counts: --target SUCCESSES --trials TRIALS, or the "
+        "formula 'cbind(successes, failures) ~ ...'"
+    )
+    head = "error: target column 'y' in h.csv holds non-integral numbers "
+    argv = ["fit", "h.csv", "-t", "y", "-o", "m.json"]
+    readings = [
+        (["--no-stream"], f"({counted})"),
+        (["--stream"], f"(0, 0.5, 1; {line})"),
+        (["--stream", "--chunk-rows", "1000"], f"(0, 0.5, 1; {line})"),
+    ]
+    for reading, shown in readings:
+        code, _, err = run_cli(capsys, [*argv, *reading])
+        assert (code, err.strip()) == (65, head + shown + tail), reading
+    code, _, err = run_cli_process(workdir, [*argv, "--workers", "1"])
+    assert (code, err.strip()) == (65, f"{head}({counted}; {line}){tail}")
+    assert not (workdir / "m.json").exists()
