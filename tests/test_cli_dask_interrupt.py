@@ -123,7 +123,7 @@ def test_the_workers_and_their_restarts_never_get_sigint_or_sighup():
     """The workers of the CLI's cluster, and those a nanny starts again after
     a restart, block SIGINT and SIGHUP; the thread that asked for the cluster
     does not."""
-    from logistic.cli._stream_backends import dask_client
+    from logistic.cli._dask_client import dask_client
 
     both = ["SIGHUP", "SIGINT"]
     assert _terminal_signals_blocked() == []
@@ -141,7 +141,7 @@ def test_ctrl_c_during_the_start_closes_the_cluster(monkeypatch):
     cluster the start makes is closed (by the start's thread when the caller
     left first, else by the caller)."""
     import logistic.backends.dask as dask_backend
-    from logistic.cli._stream_backends import dask_client
+    from logistic.cli._dask_client import dask_client
 
     made: list = []
     built, release = threading.Event(), threading.Event()

@@ -16,7 +16,7 @@ import time  # noqa: E402
 from dask.utils import parse_timedelta  # noqa: E402
 
 from logistic.backends._dask_connect import nannies_keep_restarting  # noqa: E402
-from logistic.cli._stream_backends import dask_client  # noqa: E402
+from logistic.cli._dask_client import dask_client  # noqa: E402
 
 KEY = "distributed.deploy.lost-worker-timeout"
 

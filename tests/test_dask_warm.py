@@ -18,7 +18,7 @@ import time  # noqa: E402
 from logistic.backends._dask_connect import (  # noqa: E402
     started_without_terminal_signals,
 )
-from logistic.cli._stream_backends import dask_client  # noqa: E402
+from logistic.cli._dask_client import dask_client  # noqa: E402
 
 #: a module no worker imports of itself (the standard library's), and one
 #: that does not exist: its failure is left to a task that would need it

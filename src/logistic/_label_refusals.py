@@ -2,7 +2,8 @@
 every reading of a file (in memory, ``--stream``, Dask's ``--workers``):
 
 * non-integral numbers among more than two values: a continuous target
-  (:func:`continuous_target`);
+  (:func:`continuous_target`; labels given in Python, which name what
+  ``fit`` and ``trials`` take: :func:`continuous_labels`);
 * a positive class asked of more than two classes (:func:`positive_among_many`;
   a scan that finds them raises :class:`NoPositiveClass`, which carries the
   labels it found, so that the command line words it as in memory).
@@ -19,7 +20,12 @@ from typing import Any
 
 from ._exceptions import DataValidationError
 
-__all__ = ["NoPositiveClass", "continuous_target", "positive_among_many"]
+__all__ = [
+    "NoPositiveClass",
+    "continuous_labels",
+    "continuous_target",
+    "positive_among_many",
+]
 
 
 def continuous_target(
@@ -41,6 +47,47 @@ def continuous_target(
             if proportions
             else ""
         )
+    )
+
+
+def continuous_labels(y: Any, binary_only: str | None = None) -> str:
+    """The message of labels ``y`` given in Python (a float array) with
+    non-whole values: what it holds, and the labels expected:
+    a logistic regression's (two, or K for a multinomial model; proportions
+    as grouped counts with ``trials``), or those of ``binary_only``, a caller
+    that fits two classes only and takes no ``trials``."""
+    import numpy as np  # here: the command line imports this module
+
+    distinct = np.unique(y)
+    fractional = distinct[distinct != np.round(distinct)]
+    shown = ", ".join(f"{v:.6g}" for v in fractional[:3])
+    head = (
+        f"Unknown label type: continuous. y holds continuous values "
+        f"({len(distinct):,} distinct, non-whole ones such as {shown}), but "
+    )
+    proportions = bool(np.all((distinct >= 0) & (distinct <= 1)))
+    if binary_only is not None:
+        grouped = (
+            " Proportions of grouped trials are fitted by "
+            "LogisticRegression().fit(X, successes, trials=n), which "
+            f"{binary_only} does not take."
+        )
+        return head + (
+            f"{binary_only} needs two class labels (0/1, -1/+1, True/False, two "
+            "strings): it fits binary models only. For a continuous "
+            "outcome use a linear model, or make two classes first (e.g. y > "
+            f"threshold).{grouped if proportions else ''}"
+        )
+    grouped = (
+        " For grouped binomial data pass the successes as y and the trials with "
+        "fit(X, y, trials=n) (proportions p: y = p * n)."
+    )
+    return head + (
+        "a logistic regression needs class labels: two (0/1, -1/+1, True/False, "
+        "two strings) for a binary model, or the labels of 3 or more classes "
+        "(whole numbers or strings) for a multinomial one, which fit() chooses "
+        "by itself. For a continuous outcome use a linear model, or make "
+        f"classes first (e.g. y > threshold, or bins).{grouped if proportions else ''}"
     )
 
 

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._exceptions import DataConversionWarning, DataValidationError, user_stacklevel
-from ._label_refusals import NoPositiveClass, continuous_target
+from ._label_refusals import NoPositiveClass, continuous_labels, continuous_target
 from ._missing_values import check_missing_labels, refuse_masked, refuse_sparse
 
 __all__ = [
@@ -127,50 +127,12 @@ def _check_label_values(y: np.ndarray, binary_only: str | None = None) -> None:
         if np.any(np.isinf(y)):
             raise DataValidationError("Input y contains infinity or a value too large.")
         if np.any(y != np.round(y)):
-            raise DataValidationError(_continuous_message(y, binary_only))
+            raise DataValidationError(continuous_labels(y, binary_only))
     if y.dtype.kind == "O":
         if len({isinstance(v, str) for v in y}) > 1:
             raise DataValidationError(
                 "Mix of label input types (string and number) in y"
             )
-
-
-def _continuous_message(y: np.ndarray, binary_only: str | None = None) -> str:
-    """What a float y with non-whole values holds, and the labels expected:
-    a logistic regression's (two, or K for a multinomial model; proportions
-    as grouped counts with ``trials``), or those of ``binary_only``, a caller
-    that fits two classes only and takes no ``trials``."""
-    distinct = np.unique(y)
-    fractional = distinct[distinct != np.round(distinct)]
-    shown = ", ".join(f"{v:.6g}" for v in fractional[:3])
-    head = (
-        f"Unknown label type: continuous. y holds continuous values "
-        f"({len(distinct):,} distinct, non-whole ones such as {shown}), but "
-    )
-    proportions = bool(np.all((distinct >= 0) & (distinct <= 1)))
-    if binary_only is not None:
-        grouped = (
-            " Proportions of grouped trials are fitted by "
-            "LogisticRegression().fit(X, successes, trials=n), which "
-            f"{binary_only} does not take."
-        )
-        return head + (
-            f"{binary_only} needs two class labels (0/1, -1/+1, True/False, two "
-            "strings): it fits binary models only. For a continuous "
-            "outcome use a linear model, or make two classes first (e.g. y > "
-            f"threshold).{grouped if proportions else ''}"
-        )
-    grouped = (
-        " For grouped binomial data pass the successes as y and the trials with "
-        "fit(X, y, trials=n) (proportions p: y = p * n)."
-    )
-    return head + (
-        "a logistic regression needs class labels: two (0/1, -1/+1, True/False, "
-        "two strings) for a binary model, or the labels of 3 or more classes "
-        "(whole numbers or strings) for a multinomial one, which fit() chooses "
-        "by itself. For a continuous outcome use a linear model, or make "
-        f"classes first (e.g. y > threshold, or bins).{grouped if proportions else ''}"
-    )
 
 
 def _labels_and_index(

@@ -7,7 +7,7 @@ how a pass runs on it.
 Convention (owned here): while the CLI uses a ``LocalCluster`` it started
 (``--workers``), ``distributed.deploy.lost-worker-timeout`` is
 :data:`LOST_WORKER_TIMEOUT` (:func:`nannies_keep_restarting`, entered by
-:func:`logistic.cli._stream_backends.dask_client`; :func:`connect` itself
+:func:`logistic.cli._dask_client.dask_client`; :func:`connect` itself
 sets nothing: a library caller keeping its cluster sets the key as
 :func:`connect`'s docstring shows). ``LocalCluster`` closes a worker's nanny
 for good when no worker of its name is registered that long (default 15 s)

@@ -7,7 +7,7 @@ which the worker processes of the command line's ``LocalCluster``
 (pandas' "could not convert string to float" in a CSV block) printed that
 block before the command line's own one-line error, which names the file,
 column and line. :class:`QuietFailedTasks`, registered with that cluster
-(:func:`logistic.cli._stream_backends.dask_client`), drops those records in
+(:func:`logistic.cli._dask_client.dask_client`), drops those records in
 each worker, those a nanny restarts included (a registered plugin is set up
 on every worker that joins); the failure itself still reaches the client.
 Clusters the command line does not own (``--scheduler``) keep their logs.

@@ -7,7 +7,7 @@ process *while* its ``LocalCluster`` starts (the ``meanwhile`` of
 :func:`logistic.backends._dask_connect.started_without_terminal_signals`),
 where it waited for the worker processes to start, and by each worker as it
 joins (:class:`WarmWorker`, registered by
-:func:`logistic.cli._stream_backends.dask_client` with the cluster it owns),
+:func:`logistic.cli._dask_client.dask_client` with the cluster it owns),
 where each paid them inside the first task (the scan), after the command
 line had paid its own (~1.5 s a process for ``dask.dataframe``).
 

@@ -416,9 +416,9 @@ def _fit_streamed(
 ) -> None:
     from contextlib import nullcontext
 
+    from ._dask_client import dask_client, dask_imports
     from ._fit_statistics import covariance, statistics
     from ._stream import fit_stream
-    from ._stream_backends import dask_client, dask_imports
     from ._stream_plan import NotStreamable
 
     if cluster is None and streaming["cache"] and streaming["cache_dir"] is None:
