@@ -14,11 +14,14 @@ Convention (owned here):
   0"`` is ``a - b = 0, b - c = 0, c = 0`` (three restrictions, so a, b and c
   are all 0), and ``"a = b = c"`` is two (the three are equal). Term names
   are matched literally (longest first), so names with brackets, dots or
-  spaces work as printed; text starting with a digit is a number, so a name
-  that starts with a digit (or any name) can be quoted with backticks:
-  ``"`0` = `1`"``; a quoted name may hold ``=``, ``,`` and ``;``
-  (``"`dose=high` = 0"``), and so may a name as printed (``"I(x >= 3) =
-  0"``, ``"C(g, Treatment('w'))[T.u] = 0"``). An equation may stand in one
+  spaces work as printed; text starting with a digit is a number unless a
+  term name that is not itself a number starts there (``1:x1``, a
+  multinomial model's slope of ``x1`` for class 1, is that term, while
+  ``2*x1`` stays 2 times ``x1``); a name that is a number (a column named
+  ``0``), or any name, can be quoted with backticks: ``"`0` = `1`"``; a
+  quoted name may hold ``=``, ``,`` and ``;`` (``"`dose=high` = 0"``),
+  and so may a name as printed (``"I(x >= 3) = 0"``,
+  ``"C(g, Treatment('w'))[T.u] = 0"``). An equation may stand in one
   pair of parentheses (statsmodels' ``"(x1 = 0), (x2 = 0)"``); parentheses
   inside an expression are not read.
 """
@@ -45,6 +48,12 @@ _TERMS_SHOWN = 10
 
 def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
     ordered = sorted(range(len(names)), key=lambda j: -len(names[j]))
+    # names a number would shadow: '1:x1' starts like the number 1
+    digit_led = [
+        j
+        for j in ordered
+        if _NUMBER.match(names[j]) and not _NUMBER.fullmatch(names[j])
+    ]
     out: list[tuple[str, Any]] = []
     i = 0
     while i < len(text):
@@ -60,6 +69,11 @@ def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
                 )
             out.append(("name", names.index(text[i + 1 : end])))
             i = end + 1
+            continue
+        led = _name_at(text, i, names, digit_led) if ch in "0123456789." else None
+        if led is not None:
+            out.append(("name", led))
+            i += len(names[led])
             continue
         m = _NUMBER.match(text, i)
         if m:
@@ -84,6 +98,15 @@ def _tokens(text: str, names: list[str]) -> list[tuple[str, Any]]:
             else:
                 raise InvalidParameterError(_unparsed(text, i, names))
     return out
+
+
+def _name_at(text: str, i: int, names: list[str], candidates: list[int]) -> int | None:
+    """The index of the first of ``candidates`` (longest first) that
+    ``text`` holds as a whole word at ``i``, or None."""
+    for j in candidates:
+        if text.startswith(names[j], i) and not _glued(text, i, names[j]):
+            return j
+    return None
 
 
 def _glued(text: str, i: int, name: str) -> bool:
