@@ -91,6 +91,9 @@ def print_result(
             "solver": model.solver_,
             "feature_names": design.feature_names,
             "notes": design.notes,  # rows dropped, columns left out
+            # as summary --json: "unchecked" for a streamed fit, whose text
+            # output carries the note that separation was not checked
+            "separation": getattr(model, "separation_", None),
             "coef": model.coef_.ravel().tolist(),
             "intercept": float(model.intercept_[0]),
         }
