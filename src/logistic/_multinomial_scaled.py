@@ -11,8 +11,9 @@ beyond ``J`` itself:
   gauge's curvature 1/4 in these coordinates, the scale of every other
   direction);
 * an iterate's gauge-free point (:meth:`ScaledMultinomial.gauge_free`): the
-  common intercept shift where the gauge term is 0, where ``fista`` and
-  ``gd`` step so that their step bound need not cover that term's curvature,
+  common intercept shift where the gauge term is 0, so that a step bound
+  need not cover that term's curvature (``gd`` steps there; ``fista`` takes
+  ``J`` and ``∇J`` there and measures its steps on the unshifted iterate),
   and the majorizer of the loss and penalty alone that bounds such steps
   (:meth:`ScaledMultinomial.gauge_free_majorizer_vector`).
 """
@@ -95,8 +96,9 @@ class ScaledMultinomial(ScaledObjective):
     def gauge_free(self, theta_s: FloatArray) -> FloatArray:
         """The point of ``θ' + c·u`` (``u``: 1 at each ``b'_k``) where the gauge
         term is 0: no logit or L1 term changes along ``u``, so ``J`` there is
-        ``J(θ')`` less that term (fista steps there: the gauge's curvature
-        ``Kγ`` would bound its step)."""
+        ``J(θ')`` less that term, and its gradient has no component along
+        ``u`` (gd steps there, fista takes ``J`` and ``∇J`` there: the
+        gauge's curvature ``Kγ`` would bound their steps)."""
         if not (isinstance(self.base, MultinomialObjective) and self.base.gauge):
             return theta_s
         m, q = self._shape
