@@ -7,8 +7,8 @@ where every probability is close to its label the curvature is far smaller
 FISTA to ``max_iter=1000`` unconverged, the intercept at -13.7. The step's
 ``L`` is now halved where the curvature along the last step is at most
 ``L/4`` (resolved above rounding noise). With K classes FISTA steps on
-each iterate's gauge-free point, so that ``L`` need not cover the gauge
-term's curvature (:meth:`logistic._multinomial_scaled.ScaledMultinomial.gauge_free`).
+each iterate's gauge-free point (its steps measured on the unshifted
+iterate), so that ``L`` need not cover the gauge term's curvature (:meth:`logistic._multinomial_scaled.ScaledMultinomial.gauge_free`).
 """
 
 from __future__ import annotations
@@ -21,28 +21,36 @@ import pytest
 from logistic import LogisticRegression
 
 
-def test_class_weights_far_apart_converge_to_the_closed_form():
-    # scikit-learn's check_class_weight_classifiers data (make_blobs, two
-    # centres, std 20, its first half). With every coefficient at 0 (the L1
-    # penalty keeps them there) the intercept's optimum solves
-    # Σ ω_i (σ(b) - y_i) = 0: b = log(W₁ / W₀), the weighted prevalence's logit.
+def _weighted_blobs_fit(centers: int, weights: dict, tol: float):
+    """scikit-learn's ``check_class_weight_classifiers`` data (make_blobs,
+    std 20, its first half) and an L1 fista fit with ``weights``, which must
+    converge (no ConvergenceWarning); returns the model and the labels."""
     from sklearn.datasets import make_blobs
     from sklearn.model_selection import train_test_split
 
-    X, y = make_blobs(centers=2, random_state=0, cluster_std=20)
+    X, y = make_blobs(centers=centers, random_state=0, cluster_std=20)
     X, _, y, _ = train_test_split(X, y, test_size=0.5, random_state=0)
-    weights = {0: 1000.0, 1: 0.0001}
     model = LogisticRegression(
         penalty="l1",
         C=1.0,
         solver="fista",
         class_weight=weights,
         max_iter=1000,
-        tol=1e-12,
+        tol=tol,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no ConvergenceWarning
         model.fit(X, y)
+    return model, y
+
+
+def test_class_weights_far_apart_converge_to_the_closed_form():
+    # scikit-learn's check_class_weight_classifiers data (make_blobs, two
+    # centres, std 20, its first half). With every coefficient at 0 (the L1
+    # penalty keeps them there) the intercept's optimum solves
+    # Σ ω_i (σ(b) - y_i) = 0: b = log(W₁ / W₀), the weighted prevalence's logit.
+    weights = {0: 1000.0, 1: 0.0001}
+    model, y = _weighted_blobs_fit(2, weights, tol=1e-12)
     assert model.n_iter_[0] < 100  # 1000 (unconverged) with L fixed
     np.testing.assert_array_equal(model.coef_, 0.0)
     w1, w0 = weights[1] * np.sum(y == 1), weights[0] * np.sum(y == 0)
@@ -59,23 +67,8 @@ def test_three_classes_with_weights_far_apart_converge_to_the_closed_form():
     # point of each iterate. With every coefficient at 0 the optimum is the
     # weighted class shares: b_k = log W_k - mean_j log W_j (centred, as
     # scikit-learn reports them), [10.881, -5.473, -5.408].
-    from sklearn.datasets import make_blobs
-    from sklearn.model_selection import train_test_split
-
-    X, y = make_blobs(centers=3, random_state=0, cluster_std=20)
-    X, _, y, _ = train_test_split(X, y, test_size=0.5, random_state=0)
     weights = {0: 1000.0, 1: 1e-4, 2: 1e-4}
-    model = LogisticRegression(
-        penalty="l1",
-        C=1.0,
-        solver="fista",
-        class_weight=weights,
-        max_iter=1000,
-        tol=1e-10,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no ConvergenceWarning
-        model.fit(X, y)
+    model, y = _weighted_blobs_fit(3, weights, tol=1e-10)
     assert model.n_iter_[0] < 100  # 1000 (unconverged) with the gauge term in L
     np.testing.assert_array_equal(model.coef_, 0.0)
     log_w = np.log([weights[k] * np.sum(y == k) for k in range(3)])
