@@ -55,6 +55,7 @@ from . import _memory
 from ._exceptions import ConvergenceWarning, InvalidParameterError, user_stacklevel
 from ._firth import hat_diagonal
 from ._firth_centred import CentredInformation, centred_firth, centred_information
+from ._fitted_params import fitted_param
 from ._objective import LogisticObjective, block_logits
 from ._sparse import issparse
 from ._typing import FloatArray
@@ -107,9 +108,9 @@ def check_firth_correction(est: Any, owner: str) -> None:
 
 def corrected_kind(model: Any) -> str | None:
     """The correction applied to ``model``'s Firth fit ("flic", "flac"), or None."""
-    if getattr(model, "penalty", None) != "firth":
+    if fitted_param(model, "penalty") != "firth":
         return None
-    return getattr(model, "firth_correction", None)
+    return fitted_param(model, "firth_correction")
 
 
 def corrected_note(kind: str) -> str:

@@ -148,6 +148,7 @@ class InferenceMethods:
         A penalized (L1/L2) fit has no such table (its standard errors are
         not those of its estimates): refused, naming where its estimates
         are."""
+        from ._fitted_params import fitted_param
         from .inference._checks import penalty_of
 
         if trials is not None:
@@ -159,7 +160,7 @@ class InferenceMethods:
 
             raise InvalidParameterError(
                 f"summary() is a table of standard errors and tests, which a "
-                f"penalized fit (penalty={getattr(self, 'penalty', None)!r}) does not "
+                f"penalized fit (penalty={fitted_param(self, 'penalty')!r}) does not "
                 "have: they would not be those of its shrunk estimates. The "
                 "estimates are coef_ and intercept_ (named by feature_names_in_); "
                 "`logistic summary MODEL` prints them as a table. For standard "

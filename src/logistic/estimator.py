@@ -63,6 +63,7 @@ from ._fit_steps import (
     fit_statistics,
     warn_float32_logits,
 )
+from ._fitted_params import record_fitted_params, snapshot_params
 from ._frame_encoding import encode_for_fit
 from ._grouped import GroupedData, grouped_data, mark_fitted_on_counts
 from ._inference_methods import InferenceMethods
@@ -406,17 +407,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
         # one fit per checkpoint, before the data are read; a sparse X's empty
         # columns left out of a penalized fit (:mod:`._empty_columns`)
         with held(checkpoint), fit_columns(self, X) as X:
-            return self._fit_checked(
-                X,
-                y,
-                sample_weight,
-                offset,
-                trials,
-                checkpoint,
-                resume,
-                force_resume,
-                callback,
-            )
+            args = (sample_weight, offset, trials, checkpoint, resume, force_resume)
+            return self._fit_checked(X, y, *args, callback)
 
     def _fit_checked(
         self,
@@ -432,7 +424,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
     ) -> LogisticRegression:
         """:meth:`fit` once its parameters and row counts are checked, with
         the checkpoint's lock held (:mod:`logistic._checkpoint_lock`)."""
-        target = getattr(y, "name", None)  # a pandas Series' name
+        target, used = getattr(y, "name", None), snapshot_params(self)  # y's name
         X, encoding = encode_for_fit(X, self.include)
         backend, grouped = self._backend(X, y, sample_weight, offset, trials)
         had_offset = offset is not None or backend_has_offset(backend)
@@ -456,7 +448,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
                 callback=callback,
                 encoding=encoding,
             )
-            return self._fitted(target, had_offset)
+            return self._fitted(target, had_offset, used)
         objective, l1 = LogisticObjective.from_penalty(
             backend,
             penalty=self.penalty,
@@ -510,12 +502,14 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             )
         warn_float32_logits(objective, result.coef)
         self._store(result, objective, name, l1, tol, separation, stats, encoding)
-        return self._fitted(target, had_offset)
+        return self._fitted(target, had_offset, used)
 
-    def _fitted(self, target: Any, had_offset: bool) -> LogisticRegression:
-        """``self`` with the name of y, its offset mark (:mod:`._offset_use`)
-        and no counts mark, written last: a fit that raises leaves them."""
+    def _fitted(self, target: Any, had_offset: bool, used: Any) -> LogisticRegression:
+        """``self`` with the name of y, the parameters the fit ``used``
+        (:mod:`._fitted_params`), its offset mark (:mod:`._offset_use`) and
+        no counts mark, written last: a fit that raises leaves them."""
         self.target_name_ = target if isinstance(target, str) else None
+        record_fitted_params(self, used)
         mark_fit_offset(self, had_offset)
         mark_fitted_on_counts(self, False)
         return self
@@ -546,12 +540,14 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
 
         check_rows_aligned(X, y=y, sample_weight=sample_weight, offset=offset)
         streamed = "_partial_state" in vars(self) and vars(self).get(OFFSET_ATTR)
+        used = snapshot_params(self)  # what this call reads (:mod:`._fitted_params`)
         if many_classes(self, classes):  # K > 2: mini-batch SGD, multinomial
             args = (X, y, classes, sample_weight, offset)
             partial_fit_multinomial(self, *args)
         else:
             partial_fit(self, X, y, classes, sample_weight, offset)
         mark_fit_offset(self, bool(streamed) or offset is not None)
+        record_fitted_params(self, used)
         return self
 
     def _store(

@@ -37,6 +37,7 @@ from .._exceptions import DataValidationError, InvalidParameterError, warn
 from .._file_marks import TRAINING_TOTALS_ATTR, refuse_formula_inputs
 from .._firth import FirthObjective
 from .._firth_centred import centred_firth
+from .._fitted_params import fitted_param
 from .._frame_encoding import apply_encoding
 from .._labels import labels_shown
 from .._numerics import CERTAIN_CURVATURE, DEFAULT_TOL
@@ -116,7 +117,7 @@ def penalty_of(model: Any) -> tuple[float, float]:
     l2 = getattr(model, "penalty_l2_", None)
     if l1 is not None and l2 is not None:
         return float(l1), float(l2)
-    if getattr(model, "penalty", None) in (None, "firth"):
+    if fitted_param(model, "penalty") in (None, "firth"):
         return 0.0, 0.0
     return float("nan"), float("nan")
 
@@ -127,8 +128,9 @@ def check_unpenalized(model: Any) -> None:
     l1, l2 = penalty_of(model)
     if l1 == 0 and l2 == 0:
         return
+    penalty = fitted_param(model, "penalty")
     raise InvalidParameterError(
-        f"inference is refused for a penalized fit (penalty={model.penalty!r}, "
+        f"inference is refused for a penalized fit (penalty={penalty!r}, "
         f"l1={l1:.3g}, l2={l2:.3g}): standard errors and p-values of penalized "
         "estimates are not those of the reported coefficients. Refit with "
         "penalty=None (maximum likelihood) or penalty='firth'."
@@ -465,7 +467,7 @@ def prepare(
             y,
             sample_weight,
             offset,
-            class_weight=getattr(model, "class_weight", None),
+            class_weight=fitted_param(model, "class_weight"),
             estimator=type(model).__name__,
         )
     except DataValidationError:
@@ -504,7 +506,7 @@ CLASS_WEIGHT_WARNING = "the model was fitted with class_weight"
 
 def warn_class_weight(model: Any) -> None:
     """Warn that a fit's class weights are treated as frequency weights."""
-    if getattr(model, "class_weight", None) is not None:
+    if fitted_param(model, "class_weight") is not None:
         warn(
             f"{CLASS_WEIGHT_WARNING}: inference treats the combined "
             "weights as frequency weights (row i counts as w_i identical "

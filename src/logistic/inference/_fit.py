@@ -49,6 +49,7 @@ from .._exceptions import (
 from .._feature_names import positional_names
 from .._firth_centred import centred_information, shared_copy
 from .._firth_correction import corrected_kind
+from .._fitted_params import fitted_param
 from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
 from .._sparse_structure import hand_off_scope
@@ -154,7 +155,7 @@ def require_fitted(model: Any) -> None:
 def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
     """Whether this is a Firth fit; refuse what cannot be inferred."""
     require_fitted(model)
-    if sampling and getattr(model, "penalty", None) == "firth":
+    if sampling and fitted_param(model, "penalty") == "firth":
         raise InvalidParameterError(
             "sample_weight_kind='sampling' is not available for Firth fits (their "
             "inference is the inverse Fisher information, as logistf)"
@@ -171,9 +172,9 @@ def _check_request(model: Any, cov_type: str, sampling: bool = False) -> bool:
             f"The 'cov_type' parameter must be one of {list(COV_TYPES)}. "
             f"Got {cov_type!r} instead{cov_type_hint(cov_type)}."
         )
-    firth = getattr(model, "penalty", None) == "firth"
+    firth = fitted_param(model, "penalty") == "firth"
     if firth and cov_type != "nonrobust":
-        kind = getattr(model, "firth_correction", None)
+        kind = fitted_param(model, "firth_correction")
         kept = {  # what "nonrobust" is for each (docs/inference.md)
             None: "the inverse Fisher information at Firth's estimate",
             "flic": "the inverse Fisher information at FLIC's estimate",
@@ -194,7 +195,7 @@ def _from_arrays(
         X, y01, sw, off = prepare(model, X, y, sample_weight, offset)
         rows = Block(X, y01.astype(X.dtype), sw, off)
         objective = LogisticObjective.from_arrays(
-            rows.X, rows.y, sw, off, fit_intercept=bool(model.fit_intercept)
+            rows.X, rows.y, sw, off, fit_intercept=_fit_intercept(model)
         )
     return objective, rows
 
@@ -220,8 +221,14 @@ def _from_backend(
             f"{list(fitted)}"
         )
     rows = backend.rows() if backend.capabilities.rows_in_memory else None
-    objective = LogisticObjective(backend, fit_intercept=bool(model.fit_intercept))
+    objective = LogisticObjective(backend, fit_intercept=_fit_intercept(model))
     return objective, rows
+
+
+def _fit_intercept(model: Any) -> bool:
+    """Whether ``model``'s fit had an intercept (as fitted, whatever
+    ``set_params`` changed since: :mod:`logistic._fitted_params`)."""
+    return bool(fitted_param(model, "fit_intercept"))
 
 
 def _names(model: Any, p: int) -> list[str]:
@@ -270,7 +277,7 @@ def _warn_fractional(
     (class weights have their own warning). Without the data (``data``
     False: ``predict_interval``, ``inference()``) the sampling kind cannot
     be asked for in the call made, so the advice names the call that can."""
-    if sampling or getattr(model, "class_weight", None) is not None:
+    if sampling or fitted_param(model, "class_weight") is not None:
         return
     # a grouped fit's rows as trials (a model file's inference on its data)
     # weigh k s and (n - k) s: fractional with its counts, never sampling
@@ -300,7 +307,7 @@ def _theta(model: Any) -> FloatArray:
     if stats is not None:
         return np.asarray(stats.theta, dtype=F64)
     coef = np.asarray(model.coef_, dtype=F64).ravel()
-    if model.fit_intercept:
+    if fitted_param(model, "fit_intercept"):
         return np.append(coef, float(model.intercept_[0]))
     return coef
 
@@ -348,7 +355,7 @@ def _stored(model: Any, cov_type: str) -> FitStatistics:
             "cov_type='nonrobust' is available"
         )
     if stats is None:
-        n_params = int(model.n_features_in_) + int(bool(model.fit_intercept))
+        n_params = int(model.n_features_in_) + int(_fit_intercept(model))
         if getattr(model, STORED_COVARIANCE_ATTR, None) is not None:
             why = (
                 "it was loaded from a file whose covariance comes without them: "
@@ -470,7 +477,7 @@ def fit_inference(
     sampling = sample_weight_kind == "sampling"
     firth = _check_request(model, cov_type, sampling)
     names = _names(model, int(model.n_features_in_))
-    check_memory(len(names) + int(bool(getattr(model, "fit_intercept", True))))
+    check_memory(len(names) + int(bool(fitted_param(model, "fit_intercept", True))))
     labelled = getattr(model, "feature_names_in_", None) is not None
     _warn_not_converged(model)
     warn_stochastic(model)

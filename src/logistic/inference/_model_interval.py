@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import InvalidParameterError
+from .._fitted_params import fitted_param
 from .._typing import Backend, FloatArray
 from ._checks import penalty_of
 from ._fit import _theta, fit_inference, require_fitted
@@ -89,8 +90,9 @@ def _refuse_penalized(model: Any) -> None:
     if l1 != 0 or l2 != 0:
         raise InvalidParameterError(
             f"predict_interval needs the covariance of the estimates; a penalized "
-            f"fit (penalty={model.penalty!r}) has none that belongs to its "
-            "coefficients: refit with penalty=None or penalty='firth'"
+            f"fit (penalty={fitted_param(model, 'penalty')!r}) has none that "
+            "belongs to its coefficients: refit with penalty=None or "
+            "penalty='firth'"
         )
 
 
@@ -135,9 +137,10 @@ def _on_backend(model: Any, data: Any, offset: Any) -> PredictionResults:
     else:
         matrix, names = _stored_or_refuse(model)
         _refuse_unset(matrix, names)
-        cov = stored_covariance(matrix, names, bool(model.fit_intercept))
+        intercept = bool(fitted_param(model, "fit_intercept"))
+        cov = stored_covariance(matrix, names, intercept)
         theta, centred = _theta(model), None
-    fit_intercept = bool(model.fit_intercept)
+    fit_intercept = bool(fitted_param(model, "fit_intercept"))
     return predict_training_rows(data, theta, cov, fit_intercept, None, centred)
 
 
@@ -157,7 +160,8 @@ def _stored_or_refuse(model: Any) -> tuple[Any, list[str] | None]:
 def _why_no_covariance(model: Any) -> str:
     """Why an unpenalized fitted model has neither statistics nor a stored
     covariance (the cause named in predict_interval's refusal)."""
-    n_params = int(model.n_features_in_) + int(bool(model.fit_intercept))
+    intercept = bool(fitted_param(model, "fit_intercept"))
+    n_params = int(model.n_features_in_) + int(intercept)
     if n_params > MAX_STORED_PARAMS:
         return (
             f"{n_params} parameters; fit keeps the statistics for at most "
@@ -176,5 +180,5 @@ def stored_prediction(
     """Predictions of ``X`` with standard errors from a model file's covariance
     ``matrix`` (with its ``names``; order per :func:`stored_covariance`)."""
     _refuse_unset(matrix, names)
-    cov = stored_covariance(matrix, names, bool(model.fit_intercept))
+    cov = stored_covariance(matrix, names, bool(fitted_param(model, "fit_intercept")))
     return predict_rows(model, X, _theta(model), cov, offset)

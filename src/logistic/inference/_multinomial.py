@@ -59,6 +59,7 @@ from .._exceptions import (
     warn,
 )
 from .._feature_names import positional_names
+from .._fitted_params import fitted_param
 from .._labels import labels_shown
 from .._separation_kinds import SEPARATION_FOUND, separation_unchecked
 from .._typing import Backend, FloatArray
@@ -190,7 +191,7 @@ class MultinomialInference(BinaryOnlyMethods):
     ) -> None:
         self._stats = stats
         self._data = data
-        self.fit_intercept = bool(model.fit_intercept)
+        self.fit_intercept = bool(fitted_param(model, "fit_intercept"))
         self.classes = np.asarray(model.classes_)
         K, p = model.coef_.shape
         names = getattr(model, "feature_names_in_", None)
@@ -200,7 +201,7 @@ class MultinomialInference(BinaryOnlyMethods):
             if names is not None
             else positional_names(p)
         )
-        intercept = bool(model.fit_intercept)
+        intercept = bool(fitted_param(model, "fit_intercept"))
         self._features = terms
         # one-hot terms' reference levels, which atexog may set (a fit on a
         # DataFrame with text columns keeps them in its encoding_)
@@ -503,7 +504,7 @@ def multinomial_inference(
     refuse_stream(model)
     _check_unpenalized(model)
     K, p = np.shape(model.coef_)
-    check_memory((K - 1) * (p + int(model.fit_intercept)))
+    check_memory((K - 1) * (p + int(fitted_param(model, "fit_intercept"))))
     if any(v is not None for v in data):
         fields, robust, backend = multinomial_from_data(model, data, cov_type, groups)
         given = MultinomialStatistics(**fields)
@@ -517,7 +518,7 @@ def multinomial_inference(
         )
     stats = getattr(model, "fit_statistics_", None)
     if not isinstance(stats, MultinomialStatistics):
-        k = (K - 1) * (p + int(model.fit_intercept))
+        k = (K - 1) * (p + int(fitted_param(model, "fit_intercept")))
         why = (
             f"fit keeps them for at most {MAX_STORED_PARAMS} parameters and this "
             f"model has {k}"
@@ -545,7 +546,7 @@ def warn_fractional(model: Any, stats: MultinomialStatistics) -> None:
     one (meat ``Σ (w_i g_i)(w_i g_i)ᵀ`` times ``n/(n-1)``, Stata's ``mlogit
     [pw=]``), so the warning names it, and one-vs-rest binary fits, which
     take ``sample_weight_kind='sampling'``."""
-    if getattr(model, "class_weight", None) is not None:
+    if fitted_param(model, "class_weight") is not None:
         warn_class_weight(model)  # their own warning, as for two classes
         return
     if not (stats.fractional or 0.0) > 0:
@@ -571,7 +572,7 @@ def _check_unpenalized(model: Any) -> None:
     l1, l2 = penalty_of(model)
     if l1 == 0 and l2 == 0:
         return
-    C = getattr(model, "C", None)
+    C = fitted_param(model, "C")
     strength = f"C={C!r}" if C is not None else f"l1={l1:.3g}, l2={l2:.3g}"
     raise InvalidParameterError(
         "a table of standard errors and tests (summary(), inference()) of a "

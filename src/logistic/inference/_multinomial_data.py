@@ -46,6 +46,7 @@ import numpy as np
 from .._block_sums import block_hessian
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._file_marks import refuse_formula_inputs
+from .._fitted_params import fitted_param
 from .._frame_encoding import apply_encoding
 from .._labels import labels_shown
 from .._multinomial import (
@@ -118,7 +119,7 @@ def reference_theta(model: Any) -> FloatArray:
     coef = np.asarray(model.coef_, dtype=F64)
     rows = (
         np.column_stack([coef, np.asarray(model.intercept_, dtype=F64)])
-        if model.fit_intercept
+        if fitted_param(model, "fit_intercept")
         else coef
     )
     return (rows[1:] - rows[0]).ravel()
@@ -225,7 +226,7 @@ def _backend(model: Any, data: tuple[Any, ...]) -> Backend:
     if encoding is not None and not isinstance(X, Backend):
         X = apply_encoding(encoding, X)
     refuse_formula_inputs(model, X)  # a formula file's raw columns
-    class_weight = getattr(model, "class_weight", None)
+    class_weight = fitted_param(model, "class_weight")
     backend = as_backend(
         X,
         y,
@@ -338,7 +339,7 @@ def multinomial_from_data(
     check_cov_request(cov_type, groups)
     check_unpenalized(model)
     backend = _backend(model, data)
-    intercept = bool(model.fit_intercept)
+    intercept = bool(fitted_param(model, "fit_intercept"))
     objective = MultinomialObjective(
         backend, len(model.classes_), fit_intercept=intercept, reference=True
     )

@@ -51,6 +51,7 @@ from scipy.special import ndtri
 
 from .. import _math
 from .._exceptions import InvalidParameterError
+from .._fitted_params import fitted_param
 from .._frame_array import row_labels
 from .._kernels_xp import is_device_array
 from .._typing import Block, FloatArray, is_dask_collection
@@ -423,7 +424,8 @@ def predict_rows(
     index = row_labels(X)
     Xc = checked_X(model, X)
     off = None if offset is None else check_vector(offset, Xc.shape[0], "offset")
-    z, se = _linpred_and_se(Xc, theta, cov, bool(model.fit_intercept), off, centred)
+    intercept = bool(fitted_param(model, "fit_intercept"))  # as fitted
+    z, se = _linpred_and_se(Xc, theta, cov, intercept, off, centred)
     unset = non_estimable(Xc, est)
     if unset.any():
         rows = np.flatnonzero(unset)

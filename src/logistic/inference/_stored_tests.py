@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from .._fitted_params import fitted_param
 from ._hypothesis_methods import HypothesisMethods
 
 __all__ = ["FileCovariance"]
@@ -31,7 +32,7 @@ class FileCovariance(HypothesisMethods):
         from ._model_interval import stored_covariance
         from ._order import intercept_first
 
-        fit_intercept = bool(model.fit_intercept)
+        fit_intercept = bool(fitted_param(model, "fit_intercept"))
         cov = stored_covariance(matrix, names, fit_intercept)
         cov = intercept_first(cov, fit_intercept)
         params = intercept_first(_theta(model), fit_intercept)
@@ -42,7 +43,7 @@ class FileCovariance(HypothesisMethods):
         facts = weight_kind_facts(model)
         self.sample_weight_kind = facts.get("sample_weight_kind", "frequency")
         self.cov_type = facts.get("cov_type", "nonrobust")
-        self.method = "Firth" if model.penalty == "firth" else "MLE"
+        self.method = "Firth" if fitted_param(model, "penalty") == "firth" else "MLE"
         self.separation = getattr(model, "separation_", None)
 
     def _params(self) -> Any:

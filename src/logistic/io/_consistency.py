@@ -46,6 +46,7 @@ import numpy as np
 
 from .._constraints import as_float64
 from .._feature_names import positional_names
+from .._fitted_params import fitted_param
 from ._fields import _bad
 from ._terms import TermError, parse_factor, parse_treatment, reads_own_column
 
@@ -126,7 +127,7 @@ def _orders_of(model: Any, encoding: Any) -> list[list[str]]:
     return covariance_name_orders(
         getattr(model, "feature_names_in_", None),
         int(model.n_features_in_),
-        bool(model.fit_intercept),
+        bool(fitted_param(model, "fit_intercept")),
         classes,
         encoding,
     )
@@ -163,7 +164,7 @@ def check_covariance_names(
     if names is None:
         return
     orders = _orders_of(model, encoding)
-    if own and len(model.coef_) == 1 and model.fit_intercept:
+    if own and len(model.coef_) == 1 and fitted_param(model, "fit_intercept"):
         orders = [o for o in orders if o[:1] == ["Intercept"]]
     if names in orders or _in_place(names, orders):
         return
@@ -222,7 +223,7 @@ def names_to_write(
     orders = covariance_name_orders(
         section["feature_names"],
         int(section["n_features_in"]),
-        bool(model.fit_intercept),
+        bool(fitted_param(model, "fit_intercept")),
         list(classes) if multi else None,
         encoding,
     )
@@ -266,7 +267,8 @@ def check_theta(
     with ``"Intercept"``: the model's own covariance), taken to theta's."""
     if not isinstance(statistics, dict) or "theta" not in statistics:
         return
-    c, fit_intercept = np.asarray(model.coef_), bool(model.fit_intercept)
+    c = np.asarray(model.coef_)
+    fit_intercept = bool(fitted_param(model, "fit_intercept"))
     if c.ndim != 2 or c.shape[0] != 1:
         return  # K classes keep no theta
     stored = c.astype(np.float64).ravel()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._fitted_params import fitted_param
 from ._fields import _bad
 
 __all__ = [
@@ -24,14 +25,14 @@ FIRTH_CORRECTION_VERSION = (1, 4)
 def correction_version(model: Any, version: tuple[int, int]) -> tuple[int, int]:
     """``version``, raised to :data:`FIRTH_CORRECTION_VERSION` for a model
     with a ``firth_correction``."""
-    if getattr(model, "firth_correction", None) is None:
+    if fitted_param(model, "firth_correction") is None:  # as the fit used it
         return version
     return max(version, FIRTH_CORRECTION_VERSION)
 
 
 def check_correction_version(version: str, model: Any, path: str) -> None:
     """Refuse a ``firth_correction`` in a file that claims an older format."""
-    kind = getattr(model, "firth_correction", None)
+    kind = fitted_param(model, "firth_correction")
     major, minor = (int(v) for v in version.split("."))
     if kind is not None and (major, minor) < FIRTH_CORRECTION_VERSION:
         need = "{}.{}".format(*FIRTH_CORRECTION_VERSION)

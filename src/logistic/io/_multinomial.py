@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from .._fitted_params import fitted_param
 from .._labels import MAX_CLASSES
 from .._separation_kinds import SEPARATION_FOUND
 from ._compact import coef_field, rows_from_dict
@@ -64,7 +65,7 @@ def parametrization(model: Any) -> str:
     first = np.append(np.asarray(model.coef_)[0], np.asarray(model.intercept_)[0])
     l1, l2 = getattr(model, "penalty_l1_", None), getattr(model, "penalty_l2_", None)
     if l1 is None or l2 is None:
-        unpenalized = getattr(model, "penalty", None) is None
+        unpenalized = fitted_param(model, "penalty") is None
     else:
         unpenalized = l1 == 0 and l2 == 0
     return "reference" if unpenalized and not np.any(first) else "symmetric"
@@ -74,7 +75,7 @@ def check_binary_only(model: Any, path: str) -> None:
     """Refuse a K-class model whose ``penalty`` is Firth's, which fits two
     classes only (and so its FLIC and FLAC corrections): such a file holds no
     fit of its settings, and would be summarized under Firth's name."""
-    if getattr(model, "penalty", None) == "firth":
+    if fitted_param(model, "penalty") == "firth":
         raise _bad(
             path,
             f"field 'model.params.penalty' is 'firth', which fits two classes "
@@ -182,5 +183,5 @@ def covariance_size(model: Any) -> int:
     """Rows of a K-class model's stored covariance: ``(K-1) q`` for the
     reference parametrization, ``K q`` for the symmetric one."""
     K, p = np.asarray(model.coef_).shape
-    q = p + int(bool(model.fit_intercept))
+    q = p + int(bool(fitted_param(model, "fit_intercept")))
     return (K - 1) * q if parametrization(model) == "reference" else K * q

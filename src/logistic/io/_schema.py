@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._estimator_protocol import _not_fitted_error_class
+from .._fitted_params import fitted_params, record_fitted_params
 from .._grouped import fitted_on_counts, mark_fitted_on_counts
 from .._messages import integer_text
 from .._offset_use import OFFSET_ATTR
@@ -194,7 +195,8 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     ]
     section = {
         "estimator": type(model).__name__,
-        "params": _params_to_json(model.get_params()),
+        # what the fit used, not what set_params changed since (._fitted_params)
+        "params": _params_to_json(fitted_params(model)),
         "n_features_in": int(model.n_features_in_),
         "feature_names": None if names is None else [str(n) for n in names],
         "coef_dtype": coef.dtype.str,
@@ -377,6 +379,7 @@ def model_from_dict(
         **_params_from_json(d.get("params"), path, strict, LogisticRegression)
     )
     check_correction_params(model, path)
+    record_fitted_params(model)  # the file's params: what its fit used
     model.coef_ = coef
     model.intercept_ = intercept
     model.classes_ = classes_from_dict(d.get("classes"), path, max(len(coef), 2))

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import held_back
+from .._fitted_params import fitted_param
 from .._math import sigmoid
 
 __all__ = [
@@ -131,9 +132,10 @@ def influence_section(
             [], "not shown: the data are grouped binomial counts (trials), whose "
             "inference holds no per-row quantities"
         )  # fmt: skip
-    if getattr(model, "penalty", None) not in (None, "firth"):
+    if fitted_param(model, "penalty") not in (None, "firth"):
         return InfluenceSection(
-            [], f"not shown: the model is penalized (penalty={model.penalty!r}); "
+            [], "not shown: the model is penalized "
+            f"(penalty={fitted_param(model, 'penalty')!r}); "
             "leverage and Cook's distance are those of an unpenalized fit"
         )  # fmt: skip
     from ..inference._fit import model_weight_kind
