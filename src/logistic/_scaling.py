@@ -361,3 +361,9 @@ class ScaledObjective:
         view's :meth:`~logistic._multinomial_scaled.ScaledMultinomial.
         gauge_free_majorizer_vector`)."""
         return self.majorizer_vector(v)
+
+    def gauge_free_hessian(self, theta_s: FloatArray) -> FloatArray:
+        """:meth:`hessian`: no gauge term to measure otherwise (the K-class
+        view's :meth:`~logistic._multinomial_scaled.ScaledMultinomial.
+        gauge_free_hessian`)."""
+        return self.hessian(theta_s)

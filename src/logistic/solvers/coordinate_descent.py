@@ -10,7 +10,16 @@ Each outer iteration (glmnet / newGLMNET, Yuan, Ho & Lin 2012; Lee, Sun &
 Saunders 2014):
 
 1. forms the gradient ``g`` and Hessian ``H`` of ``J`` at ``θ'`` (one pass
-   each, through the objective's block reduction, so any backend works);
+   each, through the objective's block reduction, so any backend works).
+   For K classes the iterate stays at its gauge-free point (every trial
+   step is moved there, :meth:`~logistic._multinomial_scaled.
+   ScaledMultinomial.gauge_free`, where ``J`` is the loss and penalty and
+   ``g`` has no part along the common intercept shift) and ``H`` is
+   :meth:`~logistic._multinomial_scaled.ScaledMultinomial.
+   gauge_free_hessian`: the gauge term's curvature measured on the
+   standardized intercepts, not the one that ties every ``w'_kj`` to
+   ``b'_k`` by ``μ_j/σ_j``, which the sweeps crept along (iris + 1000: not
+   converged in 2 000 iterations, now 10; digits L1 ``C=1``: 21 → 10);
 2. minimises the local model ``gᵀd + ½ dᵀHd + Σ_j λ_j |θ'_j + d_j|`` by cyclic
    coordinate descent (soft-thresholding; compiled, :func:`.column_cd.gram_cd`),
    sweeping the active set until it is stable and then all coordinates, at
@@ -143,6 +152,7 @@ class NewtonCD(IterativeSolver):
     stop_statuses = (LINE_SEARCH_STOP, NO_DESCENT_STOP)
 
     def init_state(self, fit: Fit, theta: FloatArray) -> _CDState:
+        theta = fit.view.gauge_free(theta)
         return self._state(fit, theta, *start_value_and_gradient(fit.view, theta))
 
     @staticmethod
@@ -177,7 +187,9 @@ class NewtonCD(IterativeSolver):
         return d, sweeps, False
 
     def step(self, fit: Fit, state: _CDState) -> _CDState:
-        H = fit.view.hessian(state.theta)
+        # the K-class model without the gauge's coupling of w' to b' (module
+        # docstring); the binary view's Hessian itself
+        H = fit.view.gauge_free_hessian(state.theta)
         d, sweeps, exact = self.direction(fit, H, state)
         new = self._search(fit, state, d, sweeps)
         if new is None and exact:
@@ -203,7 +215,7 @@ class NewtonCD(IterativeSolver):
             return None
 
         def trial(t: float) -> tuple[bool, _CDState]:
-            at = theta + t * d
+            at = fit.view.gauge_free(theta + t * d)
             f, g = fit.view.value_and_gradient(at)
             new = self._state(fit, at, f, g, step=t, sweeps=sweeps)
             # precision regime (see the module docstring): the step untested
