@@ -261,7 +261,10 @@ CASES = [
         {"data.csv": GOOD.encode()},
         [*FIT, "--class-weight", "x"],
         2,
-        "--class-weight must be 'balanced' or '0=W0,1=W1', got 'x'",
+        "--class-weight must be 'balanced' or a weight per class, LABEL=W,... "
+        "(keyed by the target's labels: 'Stayed=1,Churned=2' for two classes, "
+        "'setosa=2,versicolor=1,virginica=1' for three, a class left out weighing "
+        "1; with two classes also by code, '0=W0,1=W1'); got 'x': 'x' has no '='",
     ),
     (
         "--class-weight leaving one class",

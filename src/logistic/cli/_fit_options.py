@@ -83,14 +83,22 @@ def parse_class_weight(value: str | None) -> Any:
         return None
     if value == "balanced":
         return "balanced"
-    try:
-        pairs = [item.split("=", 1) for item in value.split(",")]
-        weights = {k.strip(): float(v) for k, v in pairs}
-    except ValueError:
-        raise CLIError(
-            f"--class-weight must be 'balanced' or '0=W0,1=W1', got {value!r}",
-            EX_USAGE,
-        ) from None
+    weights: dict[str, float] = {}
+    for item in value.split(","):
+        key, eq, weight = item.partition("=")
+        try:
+            number = float(weight) if eq and key.strip() else None
+        except ValueError:
+            number = None
+        if number is None:
+            raise CLIError(_class_weight_form(value, item), EX_USAGE)
+        if key.strip() in weights:
+            raise CLIError(
+                f"--class-weight {value!r} gives class {key.strip()!r} twice; "
+                "give each class once",
+                EX_USAGE,
+            )
+        weights[key.strip()] = number
     for key, weight in weights.items():
         if not (math.isfinite(weight) and weight > 0):
             raise CLIError(
@@ -100,6 +108,28 @@ def parse_class_weight(value: str | None) -> Any:
                 EX_USAGE,
             )
     return weights
+
+
+def _class_weight_form(value: str, item: str) -> str:
+    """The refusal of a ``--class-weight`` that is not ``KEY=WEIGHT,...``:
+    the item at fault and the forms taken, for two classes and for K (the
+    target is not read yet, so its own labels cannot be shown)."""
+    key, eq, weight = item.partition("=")
+    if not item.strip():
+        fault = "an empty item (a stray ',')"
+    elif not eq:
+        fault = f"{item!r} has no '='"
+    elif not key.strip():
+        fault = f"{item!r} has no class before '='"
+    else:
+        fault = f"{weight!r} (in {item!r}) is not a number"
+    return (
+        f"--class-weight must be 'balanced' or a weight per class, LABEL=W,... "
+        f"(keyed by the target's labels: 'Stayed=1,Churned=2' for two classes, "
+        f"'setosa=2,versicolor=1,virginica=1' for three, a class left out "
+        f"weighing 1; with two classes also by code, '0=W0,1=W1'); got "
+        f"{value!r}: {fault}"
+    )
 
 
 def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
