@@ -85,9 +85,9 @@ def parse_class_weight(value: str | None) -> Any:
         return "balanced"
     weights: dict[str, float] = {}
     for item in value.split(","):
-        key, eq, weight = item.partition("=")
+        key, eq, text = item.partition("=")
         try:
-            number = float(weight) if eq and key.strip() else None
+            number = float(text) if eq and key.strip() else None
         except ValueError:
             number = None
         if number is None:
