@@ -8,10 +8,13 @@ every reading of a file (in memory, ``--stream``, Dask's ``--workers``):
   a scan that finds them raises :class:`NoPositiveClass`, which carries the
   labels it found, so that the command line words it as in memory).
 
-Each reading gives what it knows: the values with their row counts where it
-counted them (in memory, Dask's second read of the target), else the values;
-the line of the first non-integral number where it met the rows in order
-(``--stream``'s scan, Dask's second read).
+A scan that finds a continuous target knows its values, not their rows,
+and the first one's line only where it met the rows in order: its refusal is
+a :class:`ContinuousTarget`, which the command line restates
+(:meth:`ContinuousTarget.restated`) with what a second read of a CSV target
+finds, so that every reading of a CSV file (in memory, ``--stream``, Dask)
+names the column, the rows of each value and the first non-integral one's
+line, in the same words.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from ._exceptions import DataValidationError
 
 __all__ = [
+    "ContinuousTarget",
     "NoPositiveClass",
     "continuous_labels",
     "continuous_target",
@@ -28,16 +32,50 @@ __all__ = [
 ]
 
 
+class ContinuousTarget(DataValidationError):
+    """The refusal of a target holding non-integral numbers
+    (:func:`continuous_target`), with what it was built from, so that a
+    reading that knows more (the rows of each value, the first one's line)
+    restates it in the same words (:meth:`restated`)."""
+
+    def __init__(
+        self,
+        message: str,
+        where: str = "",
+        shown: str = "",
+        proportions: bool = False,
+        first: tuple[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.where, self.shown = where, shown
+        self.proportions, self.first = proportions, first
+
+    def restated(
+        self,
+        where: str | None = None,
+        shown: str | None = None,
+        first: tuple[str, str] | None = None,
+    ) -> ContinuousTarget:
+        """This refusal with ``where``, ``shown`` or ``first`` given anew
+        (None keeps this one's)."""
+        return continuous_target(
+            self.where if where is None else where,
+            self.shown if shown is None else shown,
+            self.proportions,
+            self.first if first is None else first,
+        )
+
+
 def continuous_target(
     where: str, shown: str, proportions: bool, first: tuple[str, str] | None = None
-) -> DataValidationError:
+) -> ContinuousTarget:
     """The refusal of ``where`` (``target column 'y' in d.csv``) holding
     non-integral numbers: ``shown`` lists its values (with counts where
     known), ``first`` is the first non-integral one as written and where it
     stands (``('0.5', 'line 50002')``); ``proportions`` (every value in
     [0, 1]) adds how proportions of grouped trials are fitted."""
     at = "" if first is None else f"; {first[0]} first at {first[1]}"
-    return DataValidationError(
+    return ContinuousTarget(
         f"{where} holds non-integral numbers ({shown}{at}): a continuous target, "
         "not classes"
         + (
@@ -46,7 +84,11 @@ def continuous_target(
             "'cbind(successes, failures) ~ ...'"
             if proportions
             else ""
-        )
+        ),
+        where,
+        shown,
+        proportions,
+        first,
     )
 
 

@@ -51,6 +51,8 @@ from typing import Any
 
 import numpy as np
 
+from .._labels import label_text
+
 __all__ = [
     "BEYOND_EXACT",
     "BOOLEAN_WORDS",
@@ -59,6 +61,7 @@ __all__ = [
     "boolean_labels",
     "boolean_numbers",
     "check_partition",
+    "continuous_refusal",
     "non_whole_label",
     "refuse_column",
     "target_dtype",
@@ -162,12 +165,37 @@ def boolean_labels(values: Any) -> Any:
     return numbers.astype(bool)
 
 
+def continuous_refusal(plan: Any, exc: Any) -> Exception:
+    """``exc``, a scan's refusal of the plan's CSV target as a continuous one
+    (:class:`logistic._label_refusals.ContinuousTarget`: the values without
+    their rows, the first non-integral one's line where the scan met the rows
+    in order), in the in-memory reader's words: the target column named, the
+    rows of each value counted by reading the target again, the first
+    non-integral value's line (``--stream``'s, or found by that read)."""
+    from ..tabular._labels import describe_values
+    from ..tabular._streamed_numbers import csv_line, number_counts
+
+    where = f"target column {plan.target!r} in {plan.path}"
+    counted = number_counts(plan.path, plan.delimiter, plan.target)
+    if counted is None:  # unreadable now: the scan's values stand
+        return exc.restated(where=where)
+    values, counts, found = counted
+    first = exc.first
+    if first is None and found is not None:
+        header = list(plan.columns.kinds)
+        at = csv_line(plan.path, plan.delimiter, header, found[1])
+        first = (label_text(found[0]), at)
+    return exc.restated(where, describe_values(values, counts), first)
+
+
 def non_whole_label(plan: Any, value: str, at: str) -> Exception:
     """The refusal of target ``value`` (as written, at ``at``: ``line 7``),
     not a whole finite number, in a target Dask read as integers: a
     continuous target where it is finite among more than two values (the
     in-memory reader's words, with the rows of each value, and its line);
-    else that the labels are integers and this value names no class."""
+    else that the labels are integers and this value names no class. (A
+    finite one among two values is no refusal: the fit reads the target
+    again as floats, two values being two labels, as in memory.)"""
     from .._exceptions import DataValidationError
     from .._label_refusals import continuous_target
     from ..tabular._labels import describe_values
@@ -175,10 +203,10 @@ def non_whole_label(plan: Any, value: str, at: str) -> Exception:
 
     counted = number_counts(plan.path, plan.delimiter, plan.target)
     if counted is not None and len(counted[0]) > 2 and np.isfinite(float(value)):
-        values, counts = counted
+        values, counts, _ = counted
         where = f"target column {plan.target!r} in {plan.path}"
         shares = bool(np.all((values >= 0) & (values <= 1)))
-        first = (value, at)
+        first = (label_text(float(value)), at)
         return continuous_target(where, describe_values(values, counts), shares, first)
     return DataValidationError(
         f"column {plan.target!r} in {plan.path} holds integer labels and "

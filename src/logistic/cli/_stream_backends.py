@@ -52,6 +52,7 @@ def chunked_backend(
             progress=progress,
             positive=positive,
         )
+    from .._label_refusals import ContinuousTarget
     from ..backends._sources import NotANumberError
 
     # a target's late true, 1.0 or word: Chunked.from_csv reads it again as
@@ -67,6 +68,10 @@ def chunked_backend(
         )
     except NotANumberError as exc:
         raise _not_a_number(plan, exc.column) or exc from None
+    except ContinuousTarget as exc:  # the values counted, as in memory
+        from ._dask_csv_values import continuous_refusal
+
+        raise continuous_refusal(plan, exc) from None
 
 
 def _not_a_number(plan: StreamPlan, column: str) -> Exception | None:
@@ -101,11 +106,13 @@ def dask_backend(
     a word (there, or only later) as text; a feature of
     integers holding one beyond ±2**53 is refused as they refuse it
     (:mod:`._dask_csv_values`)."""
+    from .._label_refusals import ContinuousTarget
     from ..backends._dask_errors import PartitionError
     from ..tabular._streamed_numbers import WHOLE_DECIMALS, integer_labels_then
     from ._dask_csv_values import (
         NOT_BOOLEAN_LABEL,
         beyond_exact_column,
+        continuous_refusal,
         refuse_column,
         target_dtype,
     )
@@ -160,11 +167,17 @@ def dask_backend(
                     target_type = whole  # 0/1, then true or a word: run again
                     continue
                 later = integer_labels_then(plan.path, plan.delimiter, plan.target)
-                if later != WHOLE_DECIMALS:
+                if later != WHOLE_DECIMALS and not _finite_number(later):
                     raise
             later = NOT_READ  # the retry's own error is named afresh
-            # labels written 1 and later 1.0: decimals, as in memory and --stream
+            # labels written 1 and later 1.0 or 0.5: decimals, as in memory and
+            # --stream (whose scan takes two values as two labels, whichever
+            # numbers, and refuses more holding a fraction: continuous_refusal)
             target_type = "float64"
+    except ContinuousTarget as exc:
+        if plan.format != "csv":
+            raise
+        raise continuous_refusal(plan, exc) from None
     except PartitionError as exc:
         better = (
             _bad_value_error(plan, exc)
@@ -173,6 +186,14 @@ def dask_backend(
             or _csv_compressed_error(plan, exc)
         )
         raise better or exc from None
+
+
+def _finite_number(later: Any) -> bool:
+    """Whether :func:`logistic.tabular._streamed_numbers.integer_labels_then`
+    found a finite number that is not a whole one (``0.5``) after integers."""
+    import math
+
+    return isinstance(later, tuple) and math.isfinite(float(later[0]))
 
 
 def _target_mismatch(plan: StreamPlan, exc: Exception) -> bool:

@@ -37,6 +37,8 @@ import numpy as np
 
 from .._exceptions import DataValidationError, InvalidParameterError
 from .._feature_names import check_intercept_column, positional_names
+from .._label_refusals import ContinuousTarget
+from .._labels import label_text
 from .._messages import name_list, option_value
 from .._onehot import (
     dense_size_problem,
@@ -357,9 +359,7 @@ def fit_design(
         y, trials = grouped_counts(sub, binomial)
     else:
         try:
-            y, mapping = fit_target_labels(
-                string_or_values(sub, target), target, raw.path, positive, reference
-            )
+            y, mapping = _target_labels(sub, target, positive, reference)
         except DataValidationError as exc:
             if dropped == 0:
                 raise
@@ -393,6 +393,29 @@ def fit_design(
     design = Design(X, y, sw, off, names, encoding, raw.n_rows, dropped, keep, notes)
     design.trials = trials
     return design
+
+
+def _target_labels(
+    sub: RawData, target: str, positive: str | None, reference: str | None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """:func:`._labels.fit_target_labels` of ``sub``'s target; a continuous
+    target's refusal names where its first non-integral number stands
+    (``0.5 first at line 5``), as the streamed and Dask readers name it."""
+    y = string_or_values(sub, target)
+    try:
+        return fit_target_labels(y, target, sub.path, positive, reference)
+    except ContinuousTarget as exc:
+        values = np.asarray(y)
+        if values.dtype.kind != "f":
+            raise
+        with np.errstate(invalid="ignore"):
+            whole = ~np.isfinite(values) | (values == np.round(values))
+        fraction = np.flatnonzero(~whole)
+        if fraction.size == 0:
+            raise
+        i = int(fraction[0])
+        first = (label_text(float(values[i])), position(sub, i))
+        raise exc.restated(first=first) from None
 
 
 def _target_problem(

@@ -356,10 +356,7 @@ def _match_number(values: Any, label: str) -> int | None:
 def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
     """Refuse a target of K > 2 values that does not look like classes
     (non-integral numbers first: a continuous target, however many values)."""
-    if values.dtype.kind == "f" and not np.all(values == np.round(values)):
-        shares = bool(np.all((values >= 0) & (values <= 1)))  # proportions?
-        shown = describe_values(values, counts)
-        raise continuous_target(where, shown, shares)
+    _refuse_continuous(values, counts, where)
     if len(values) > MAX_CLASSES:
         raise DataValidationError(
             f"{where} has {len(values)} distinct values, more than the "
@@ -372,6 +369,15 @@ def _check_many(values: np.ndarray, counts: np.ndarray, where: str) -> None:
             f"{where} holds values that are one label as text "
             f"({describe_values(values, counts)})"
         )
+
+
+def _refuse_continuous(values: np.ndarray, counts: np.ndarray, where: str) -> None:
+    """Refuse a target of K > 2 values holding a non-integral number: a
+    continuous target, however many values (and whichever options)."""
+    if values.dtype.kind == "f" and not np.all(values == np.round(values)):
+        shares = bool(np.all((values >= 0) & (values <= 1)))  # proportions?
+        shown = describe_values(values, counts)
+        raise continuous_target(where, shown, shares)
 
 
 def fit_target_labels(
@@ -393,6 +399,9 @@ def fit_target_labels(
             )
         return fit_labels(y, column, path, positive)
     if positive is not None:
+        # 0, 0.5, 1 with --positive: a continuous target first, as the
+        # streamed and Dask scans find it before any positive class
+        _refuse_continuous(values, counts, where)
         shown = describe_values(values, counts)
         raise positive_among_many(where, len(values), shown)
     return fit_class_labels(y, column, path, reference)

@@ -145,25 +145,39 @@ def integer_labels_then(
 
 def number_counts(
     path: str, delimiter: str | None, name: str
-) -> tuple[np.ndarray, np.ndarray] | None:
+) -> tuple[np.ndarray, np.ndarray, tuple[float, int] | None] | None:
     """The distinct numbers of column ``name`` of a CSV file (read again as
-    text in blocks, missing values left out) and the rows of each; None where
-    a value is not a number or the file cannot be read now. For the message
-    of a target found to hold a non-integral number out of core."""
+    text in blocks, missing values left out), the rows of each and the first
+    finite non-integral number with its 0-based row (None where there is
+    none); None where a value is not a number or the file cannot be read
+    now. For the message of a target found to hold a non-integral number
+    out of core."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     rows: dict[float, int] = {}
+    first: tuple[float, int] | None = None
+    done = 0  # rows read
     try:
         for batch in _text_blocks(path, delimiter, name):
-            text = pc.utf8_trim_whitespace(batch.column(0).drop_null())
+            text = pc.utf8_trim_whitespace(batch.column(0))
             numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-            for v, c in zip(*np.unique(numbers, return_counts=True), strict=True):
+            numbers = np.asarray(numbers, dtype=np.float64)  # a missing value: NaN
+            if first is None:
+                with np.errstate(invalid="ignore"):
+                    fraction = np.isfinite(numbers) & (numbers != np.round(numbers))
+                if fraction.any():
+                    k = int(np.flatnonzero(fraction)[0])
+                    first = (float(numbers[k]), done + k)
+            valid = numbers[~np.isnan(numbers)]
+            for v, c in zip(*np.unique(valid, return_counts=True), strict=True):
                 rows[float(v)] = rows.get(float(v), 0) + int(c)
+            done += batch.num_rows
     except (pa.ArrowException, OSError, EOFError):
         return None
     values = np.array(sorted(rows), dtype=np.float64)
-    return values, np.array([rows[v] for v in values.tolist()], dtype=np.int64)
+    counts = np.array([rows[v] for v in values.tolist()], dtype=np.int64)
+    return values, counts, first
 
 
 def _text_blocks(path: str, delimiter: str | None, name: str) -> Any:

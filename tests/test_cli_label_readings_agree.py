@@ -1,0 +1,96 @@
+"""The in-memory, ``--stream`` and Dask (``--workers``) readings of a CSV
+target refuse and accept the same labels, in the same words.
+
+* A 0.5 among 0/1 labels, inside Dask's dtype sample: Dask said
+  "d.csv: y holds non-integral numbers (0, 0.5, 1)" (no column, no rows, no
+  line), ``--stream`` gave the line without the rows, memory the rows without
+  the line. Each now says the column, the rows of each value and the line.
+* Two values of which one is not whole (0 and 0.5): in memory and on
+  ``--stream`` two labels (two values are two labels, whichever numbers:
+  ``logistic._labels.check_found_labels``); Dask refused the 0.5 where its
+  sample held only 0s ("holds integer labels and '0.5'"). It now reads the
+  target again as floats and fits the same model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from conftest import run_cli, run_cli_process
+
+TAIL = (
+    ": a continuous target, not classes; proportions of grouped trials are fitted "
+    "from their counts: --target SUCCESSES --trials TRIALS, or the formula "
+    "'cbind(successes, failures) ~ ...'"
+)
+
+
+def _write(path, x, labels):
+    rows = (f"{a:.6f},{b}\n" for a, b in zip(x, labels, strict=True))
+    path.write_text("x,y\n" + "".join(rows))
+
+
+def _half_in_the_first_rows(workdir):
+    """d.csv: 200 labels 0/1 with a 0.5 in row 3; the refusal expected."""
+    rng = np.random.default_rng(3)
+    labels = [str(v) for v in (rng.random(200) < 0.5).astype(int)]
+    labels[3] = "0.5"  # row 3: line 5 (the header is line 1)
+    _write(workdir / "d.csv", rng.normal(size=200), labels)
+    n = Counter(labels)  # the rows of each value, counted here
+    expected = (
+        "error: target column 'y' in d.csv holds non-integral numbers "
+        f"(0 (n={n['0']}), 0.5 (n=1), 1 (n={n['1']}); 0.5 first at line 5){TAIL}"
+    )
+    return expected
+
+
+ARGV = ["fit", "d.csv", "-t", "y", "-o", "m.json"]
+
+
+@pytest.mark.parametrize("reading", [[], ["--stream"], ["--positive", "1"]])
+def test_a_half_among_0_1_is_refused_alike_here(workdir, capsys, reading):
+    # --positive 1: in memory said "--positive applies to a target of two
+    # classes", where the scans refuse a continuous target first
+    expected = _half_in_the_first_rows(workdir)
+    code, out, err = run_cli(capsys, [*ARGV, *reading])
+    assert (code, err.strip()) == (65, expected)
+    assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.dask
+def test_a_half_among_0_1_is_refused_alike_on_dask(workdir):
+    pytest.importorskip("distributed")
+    expected = _half_in_the_first_rows(workdir)
+    code, out, err = run_cli_process(workdir, [*ARGV, "--workers", "1"])
+    assert (code, err.strip()) == (65, expected)
+    assert not (workdir / "m.json").exists()
+
+
+@pytest.mark.dask
+def test_zero_and_a_half_past_dasks_sample_are_two_labels(workdir, capsys):
+    pytest.importorskip("distributed")
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=32_000)
+    positive = (x + rng.logistic(size=x.size) > 0) & (np.arange(x.size) >= 24_000)
+    # 24 000 zeros first (~300 KB: past Dask's 256 KB dtype sample), then 0/0.5
+    _write(workdir / "d.csv", x, np.where(positive, "0.5", "0"))
+    # reference: statsmodels' Logit of (y == 0.5) on the same rows
+    ref = sm.Logit(positive.astype(float), sm.add_constant(np.round(x, 6))).fit(disp=0)
+    argv = ["fit", "d.csv", "-t", "y", "--positive", "0.5", "--json"]
+    fits = []
+    for reading, out_file in (([], "m.json"), (["--workers", "1"], "w.json")):
+        if reading:
+            code, out, err = run_cli_process(workdir, [*argv, *reading, "-o", out_file])
+        else:
+            code, out, err = run_cli(capsys, [*argv, "-o", out_file])
+        assert code == 0, (reading, err)
+        doc = json.loads((workdir / out_file).read_text())
+        assert doc["encoding"]["label"] == {"column": "y", "negative": 0.0, "positive": 0.5}
+        fits.append([doc["model"]["intercept"], *doc["model"]["coef"]])
+    for got in fits:
+        np.testing.assert_allclose(np.ravel(got), ref.params, rtol=1e-6)
