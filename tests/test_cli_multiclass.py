@@ -199,8 +199,7 @@ def test_streamed_and_dask_fits_equal_the_in_memory_fit(workdir, capsys, dask_cl
         code, out, err = run_cli(capsys, ["predict", name, IRIS])
         assert code == 0, err
         assert list(_read_csv(out)[0]) == [f"proba_{v}" for v in LEVELS] + ["label"]
-    code, _, err = run_cli(capsys, [*base, "--stream", "--reference", "versicolor"])
-    assert code == 2 and "--reference versicolor with --stream" in err
+    # --reference on --stream: tests/test_cli_stream_reference_level.py
 
 
 def test_class_weight_by_level_matches_scikit_learn(workdir, capsys):

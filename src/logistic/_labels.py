@@ -16,7 +16,11 @@ Conventions (owned here):
   explicit positive.
 * More than two classes (:func:`check_y_classes`, ``resolve_classes(...,
   multiclass=True)``): ``classes_`` lists the K labels sorted, with no
-  positive class, and a label is encoded as its index in ``classes_``. For
+  positive class, and a label is encoded as its index in ``classes_``; a
+  ``positive`` rule with a ``levels_order`` method (the command line's
+  ``--reference``, :func:`logistic.tabular._labels.reference_rule`) is given
+  the sorted labels and returns them in the order to encode them (its
+  reference level first, code 0). For
   two labels this is the binary encoding above (index 1 = positive), so
   K = 2 is exactly the binary path.
 * A missing label (None, NaN, ``pd.NA``, ``NaT``) is an error naming its row,
@@ -418,7 +422,8 @@ def _many_classes(
     found: set[Any], classes: Any, positive: PositiveRule, where: str
 ) -> np.ndarray:
     """The K > 2 sorted labels of :func:`resolve_classes` with ``multiclass``."""
-    if positive is not None:
+    order = getattr(positive, "levels_order", None)
+    if positive is not None and order is None:
         raise NoPositiveClass(
             f"{where} holds more than two classes, so there is no positive class; "
             f"got positive={positive!r}",
@@ -431,7 +436,7 @@ def _many_classes(
             f"classes must cover y; got {labels_shown(cls, 10)}, y also holds "
             f"{sorted(map(str, unknown))[:10]}"
         )
-    return cls
+    return cls if order is None else np.asarray(order(cls))
 
 
 # -- encoding ------------------------------------------------------------------------

@@ -118,7 +118,11 @@ def scan_facts(
         multiclass=multiclass,
     )
     digest = "".join(s["digest"] for s in stats) + f"{n_samples}x{n_features}"
-    if not np.array_equal(np.sort(resolved), resolved):
+    if len(resolved) > 2 and not np.array_equal(np.sort(resolved), resolved):
+        # K classes in another order (a reference level first): each order
+        # its own fit, whose checkpoint another order must not resume
+        digest += ":order=" + ",".join(label_text(v) for v in resolved)
+    elif not np.array_equal(np.sort(resolved), resolved):
         digest += f":positive={label_text(resolved[1])}"
     return ScanFacts(
         n_samples,

@@ -7,8 +7,11 @@ Conventions (owned here):
   backend.
 * **Labels.** The backend is built with ``multiclass=True``: with more than
   two labels it fits the multinomial model, the levels in sorted order (the
-  first is the reference level; ``--reference`` may only name it), stored as
-  an in-memory fit stores them. With two, the command line's positive-class
+  first is the reference level), or with ``--reference`` that level first
+  (:func:`logistic.tabular._labels.reference_rule`, given to the backend as
+  its ``positive=`` argument: the scan encodes the labels in that order, so
+  the fit is the in-memory one without another pass), stored as an
+  in-memory fit stores them. With two, the command line's positive-class
   rule (:func:`logistic.tabular._labels.positive_rule`: 0/1, -1/+1,
   false/true, no/yes or ``--positive``) orders them; ``--positive`` is given
   to the backend as its ``positive=`` argument, and without it the scan
@@ -84,11 +87,16 @@ def fit_stream(
 ) -> StreamResult:
     """Fit ``model`` out of core (Chunked) or on Dask (``client``); ``cache`` and
     ``cache_dir`` choose the Chunked backend's row cache; ``reference`` the
-    reference level of more than two classes (only the first sorted level)."""
+    reference level of more than two classes."""
     import numpy as np
 
     from ..tabular import Design
-    from ..tabular._labels import class_mapping, label_mapping, positive_rule
+    from ..tabular._labels import (
+        class_mapping,
+        label_mapping,
+        positive_rule,
+        reference_rule,
+    )
     from ..tabular._stored_text import check_printable
     from ._stream_backends import chunked_backend, dask_backend
 
@@ -100,6 +108,8 @@ def fit_stream(
     progress = FitProgress(quiet)
     kind = "chunked" if client is None else "dask"
     rule = positive_rule(plan.target, plan.path, positive)
+    if reference is not None:  # K > 2 classes: the reference level first
+        rule = reference_rule(plan.target, plan.path, reference, positive)
     t0 = time.perf_counter()
     with progress.live(f"scanning {plan.path} ...") as callback:
 
@@ -110,7 +120,7 @@ def fit_stream(
                 )
             return dask_backend(plan, chunk_rows, progress, order, client)
 
-        backend = _labelled_backend(build, rule, positive, plan)
+        backend = _labelled_backend(build, rule, positive, plan, reference)
         label = "label {} of target column " + repr(plan.target)
         check_printable(backend.classes_, label, plan.path)  # as save would
         levels = None
@@ -118,7 +128,7 @@ def fit_stream(
             from ._multiclass import check_offset
 
             check_offset(plan.offset)
-            levels = _levels(backend.classes_, reference, plan)
+            levels = _levels(backend.classes_)
         from ._weight_errors import weight_errors
 
         with weight_errors(plan.weights, plan.path):
@@ -167,7 +177,11 @@ def fit_stream(
 
 
 def _labelled_backend(
-    build: Any, rule: Any, positive: str | None, plan: StreamPlan
+    build: Any,
+    rule: Any,
+    positive: str | None,
+    plan: StreamPlan,
+    reference: str | None = None,
 ) -> Any:
     """The backend of the fit, its labels ordered as the module docstring says
     (``build(positive)`` makes one; a second only when the rule disagrees
@@ -177,8 +191,9 @@ def _labelled_backend(
     from .._label_refusals import NoPositiveClass, positive_among_many
     from ..tabular._labels import describe_values
 
+    given = positive is not None or reference is not None
     try:
-        backend = build(rule if positive is not None else None)
+        backend = build(rule if given else None)
     except NoPositiveClass as exc:
         if positive is None or not exc.labels:
             raise
@@ -187,7 +202,7 @@ def _labelled_backend(
         where = f"target column {plan.target!r} in {plan.path}"
         shown = describe_values(np.asarray(exc.labels), None)
         raise positive_among_many(where, len(exc.labels), shown) from None
-    if positive is None and len(backend.classes_) == 2:
+    if not given and len(backend.classes_) == 2:
         from ..tabular._labels import positive_rule
 
         def counts(labels: Any) -> Any:  # only for the message of no rule
@@ -217,22 +232,13 @@ def _rows_and_positives(block: Any) -> Any:
     return np.array([float(block.n_rows), float(np.sum(block.y))])
 
 
-def _levels(classes: Any, reference: str | None, plan: StreamPlan) -> list[Any]:
-    """The sorted levels of a streamed target; ``--reference`` must name the
-    first (a streamed fit cannot reorder the classes)."""
+def _levels(classes: Any) -> list[Any]:
+    """The levels of a streamed target in code order (sorted, or the
+    ``--reference`` level first: :func:`logistic.tabular._labels.reference_rule`),
+    as Python values."""
     import numpy as np
 
-    from ..tabular._labels import match_value
-
-    levels = [v.item() if isinstance(v, np.generic) else v for v in classes]
-    if reference is not None and match_value(levels, reference) != 0:
-        raise CLIError(
-            f"--reference {reference} with --stream or Dask: a streamed fit takes "
-            f"the first level in sorted order ({levels[0]!r}) as the reference "
-            "level; leave out --reference, or fit in memory (--no-stream)",
-            EX_USAGE,
-        )
-    return levels
+    return [v.item() if isinstance(v, np.generic) else v for v in classes]
 
 
 @dataclass

@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
-from .._label_refusals import continuous_target, positive_among_many
+from .._label_refusals import NoPositiveClass, continuous_target, positive_among_many
 from .._labels import (
     MAX_CLASSES,
     class_order,
@@ -64,6 +64,7 @@ __all__ = [
     "mapping_levels",
     "match_value",
     "positive_rule",
+    "reference_rule",
 ]
 
 
@@ -171,6 +172,55 @@ def _rule(
         return values[k]
 
     return rule
+
+
+class _ReferenceRule:
+    """``--reference`` as a backend's ``positive=`` argument (see
+    :func:`reference_rule`)."""
+
+    def __init__(self, where: str, reference: str, positive: str | None) -> None:
+        self.where, self.reference, self.positive = where, reference, positive
+
+    def __call__(self, labels: np.ndarray) -> Any:
+        """Two labels: refused, as in memory (:func:`fit_target_labels`)."""
+        raise DataValidationError(
+            f"--reference applies to a target of more than two classes; the "
+            f"{self.where} has {describe_values(np.asarray(labels), None)}: use "
+            "--positive"
+        )
+
+    def levels_order(self, levels: np.ndarray) -> np.ndarray:
+        """The K > 2 sorted ``levels`` with the reference level first (the
+        order of :func:`fit_class_labels`); a positive class among them is
+        refused (:class:`~logistic._label_refusals.NoPositiveClass`)."""
+        values = np.asarray(levels)
+        if self.positive is not None:
+            raise NoPositiveClass(
+                f"{self.where} holds more than two classes, so there is no "
+                f"positive class; got --positive {self.positive!r}",
+                values,
+            )
+        k = match_value(values, self.reference)
+        if k is None:
+            raise DataValidationError(
+                f"--reference {self.reference!r} is not a value of the "
+                f"{self.where}; values: {describe_values(values, None)}"
+                f"{_form_hint(self.reference, values)}"
+            )
+        return values[[k, *(i for i in range(len(values)) if i != k)]]
+
+
+def reference_rule(
+    column: str, path: str, reference: str, positive: str | None = None
+) -> Callable[[np.ndarray], Any]:
+    """``--reference`` as a backend's ``positive=`` argument, for a streamed
+    fit: with K > 2 labels the scan encodes them in :func:`fit_class_labels`'
+    order, the reference level first (its ``levels_order``, which
+    :func:`logistic._labels.resolve_classes` calls), so that the fit is the
+    in-memory one, in one scan; two labels are refused as in memory (use
+    ``--positive``), as is ``positive`` among more than two. The values
+    without their rows (a scan finds labels, not counts)."""
+    return _ReferenceRule(f"target column {column!r} in {path}", reference, positive)
 
 
 def _spaces_hint(values: np.ndarray) -> str:
