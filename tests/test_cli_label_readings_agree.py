@@ -10,6 +10,8 @@ target refuse and accept the same labels, in the same words.
   ``logistic._labels.check_found_labels``); Dask refused the 0.5 where its
   sample held only 0s ("holds integer labels and '0.5'"). It now reads the
   target again as floats and fits the same model.
+* An infinite label: Dask named neither column nor line; it now gives
+  ``--stream``'s words (column, value, line).
 """
 
 from __future__ import annotations
@@ -94,3 +96,21 @@ def test_zero_and_a_half_past_dasks_sample_are_two_labels(workdir, capsys):
         fits.append([doc["model"]["intercept"], *doc["model"]["coef"]])
     for got in fits:
         np.testing.assert_allclose(np.ravel(got), ref.params, rtol=1e-6)
+
+
+@pytest.mark.dask
+def test_an_infinite_label_in_dasks_sample_is_named_by_line(workdir, capsys):
+    """Dask said "d.csv: y holds a non-finite label (inf)": no column, no
+    line. Its scan now finds the row, named as ``--stream`` names it."""
+    pytest.importorskip("distributed")
+    labels = ["0", "1"] * 50
+    labels[3] = "inf"  # row 3: line 5
+    _write(workdir / "d.csv", np.linspace(-1, 1, 100), labels)
+    said = (
+        "error: column 'y' in d.csv has a non-finite value (inf) at line 5; only "
+        "finite numbers are allowed"
+    )
+    code, out, err = run_cli(capsys, [*ARGV, "--stream"])
+    assert (code, err.strip()) == (65, said)
+    code, out, err = run_cli_process(workdir, [*ARGV, "--workers", "1"])
+    assert (code, err.strip()) == (65, said)

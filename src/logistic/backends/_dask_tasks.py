@@ -160,10 +160,14 @@ def partition_arrays(
 
 
 def _first_problem(
-    X: np.ndarray, w: np.ndarray | None, o: np.ndarray | None
+    X: np.ndarray, w: np.ndarray | None, o: np.ndarray | None, y: Any = None
 ) -> dict[str, Any] | None:
-    """The first non-finite value (X, then weight, then offset) or negative weight."""
-    for what, v in (("X", X), ("sample_weight", w), ("offset", o)):
+    """The first non-finite value (X, then a numeric label, then weight, then
+    offset) or negative weight. An infinite label is no class: named by its
+    row here, as the streamed scan names it (a missing one is refused
+    before, :class:`MissingLabelError`)."""
+    labels = y if isinstance(y, np.ndarray) and y.dtype.kind == "f" else None
+    for what, v in (("X", X), ("y", labels), ("sample_weight", w), ("offset", o)):
         if v is None:
             continue
         v2 = v if v.ndim == 2 else v[:, None]
@@ -214,7 +218,7 @@ def partition_scan(
         X, y, w, o = partition_arrays(index, dtype, X, y, w, o, target)
     except PartitionRowError as exc:  # a missing label
         return {"index": index, "error": exc}
-    problem = _first_problem(X, w, o)
+    problem = _first_problem(X, w, o, y)
     h = hashlib.blake2b(digest_size=16)
     for v in (X, y, w, o):
         h.update(

@@ -167,12 +167,13 @@ def dask_backend(
                     target_type = whole  # 0/1, then true or a word: run again
                     continue
                 later = integer_labels_then(plan.path, plan.delimiter, plan.target)
-                if later != WHOLE_DECIMALS and not _finite_number(later):
+                if later != WHOLE_DECIMALS and not isinstance(later, tuple):
                     raise
             later = NOT_READ  # the retry's own error is named afresh
-            # labels written 1 and later 1.0 or 0.5: decimals, as in memory and
-            # --stream (whose scan takes two values as two labels, whichever
-            # numbers, and refuses more holding a fraction: continuous_refusal)
+            # labels written 1 and later 1.0, 0.5 or inf: decimals, as in memory
+            # and --stream (whose scan takes two values as two labels, whichever
+            # numbers, refuses more holding a fraction, continuous_refusal, and
+            # names an infinite one by its line, _bad_value_error)
             target_type = "float64"
     except ContinuousTarget as exc:
         if plan.format != "csv":
@@ -186,14 +187,6 @@ def dask_backend(
             or _csv_compressed_error(plan, exc)
         )
         raise better or exc from None
-
-
-def _finite_number(later: Any) -> bool:
-    """Whether :func:`logistic.tabular._streamed_numbers.integer_labels_then`
-    found a finite number that is not a whole one (``0.5``) after integers."""
-    import math
-
-    return isinstance(later, tuple) and math.isfinite(float(later[0]))
 
 
 def _target_mismatch(plan: StreamPlan, exc: Exception) -> bool:
