@@ -38,10 +38,14 @@ column's check. Only files holding such a value pay for the second read.
 Weights and offsets are not checked: every reader rounds them.
 
 A target Dask read as integers that holds a number which is not a whole
-finite one (pandas' mismatched dtypes) is refused by :func:`non_whole_label`:
-non-integral numbers among more than two values in the in-memory reader's
-words (:func:`logistic._label_refusals.continuous_target`), the values
-counted by reading the target again, the first one named by its line.
+finite one (pandas' mismatched dtypes: ``0.5``, ``inf``) is read again as
+float64, as the other readers read it: two values are then two labels,
+whichever numbers; more, one of them not whole, are refused by the scan as a
+continuous target, which :func:`continuous_refusal` words as in memory (the
+values counted by reading the target again, the first one named by its
+line), as it does for ``--stream``'s scan; an infinite one is named by its
+line (:func:`._stream_backends._bad_value_error`). :func:`non_whole_label`
+words such a value where the target could not be read again so.
 """
 
 from __future__ import annotations

@@ -100,8 +100,10 @@ def dask_backend(
     """A :class:`~logistic.backends.Dask` backend over the planned columns; a
     value the scan refuses is named by its file's line or row, as in memory
     (:func:`_bad_value_error`). A CSV target of integers in Dask's sample and
-    whole decimals later (``1`` then ``1.0``) is read again as float64, as the
-    in-memory and streamed readers read it, one of 0/1 holding ``true``
+    other numbers later (``1`` then ``1.0``, ``0.5`` or ``inf``) is read again
+    as float64, as the in-memory and streamed readers read it (a continuous
+    target then refused in their words,
+    :func:`._dask_csv_values.continuous_refusal`), one of 0/1 holding ``true``
     (in the plan's first block, or only later) as booleans, and one holding
     a word (there, or only later) as text; a feature of
     integers holding one beyond ±2**53 is refused as they refuse it
