@@ -72,6 +72,24 @@ def test_a_half_among_0_1_is_refused_alike_on_dask(workdir):
     assert not (workdir / "m.json").exists()
 
 
+@pytest.mark.parametrize("reading", [[], ["--stream"]])
+def test_a_half_among_0_1_in_parquet_is_refused_alike(workdir, capsys, reading):
+    """Parquet: ``--stream`` gave the values without their rows (Dask neither
+    the column nor the row); each gives the rows and the 1-based row now."""
+    pd = pytest.importorskip("pandas")
+    labels = [0.0, 1.0] * 50
+    labels[3] = 0.5  # row 4, 1-based
+    frame = pd.DataFrame({"x": np.linspace(-1, 1, 100), "y": labels})
+    frame.to_parquet(workdir / "d.parquet")
+    expected = (
+        "error: target column 'y' in d.parquet holds non-integral numbers "
+        f"(0 (n=50), 0.5 (n=1), 1 (n=49); 0.5 first at row 4){TAIL}"
+    )
+    argv = ["fit", "d.parquet", "-t", "y", "-o", "m.json", *reading]
+    code, out, err = run_cli(capsys, argv)
+    assert (code, err.strip()) == (65, expected)
+
+
 @pytest.mark.dask
 def test_zero_and_a_half_past_dasks_sample_are_two_labels(workdir, capsys):
     pytest.importorskip("distributed")

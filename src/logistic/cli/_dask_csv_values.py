@@ -41,9 +41,9 @@ A target Dask read as integers that holds a number which is not a whole
 finite one (pandas' mismatched dtypes: ``0.5``, ``inf``) is read again as
 float64, as the other readers read it: two values are then two labels,
 whichever numbers; more, one of them not whole, are refused by the scan as a
-continuous target, which :func:`continuous_refusal` words as in memory (the
-values counted by reading the target again, the first one named by its
-line), as it does for ``--stream``'s scan; an infinite one is named by its
+continuous target, which :func:`._target_refusals.continuous_refusal` words
+as in memory (the values counted by reading the target again, the first one
+named by its line), as it does for ``--stream``'s scan; an infinite one is named by its
 line (:func:`._stream_backends._bad_value_error`). :func:`non_whole_label`
 words such a value where the target could not be read again so.
 """
@@ -65,7 +65,6 @@ __all__ = [
     "boolean_labels",
     "boolean_numbers",
     "check_partition",
-    "continuous_refusal",
     "non_whole_label",
     "refuse_column",
     "target_dtype",
@@ -167,29 +166,6 @@ def boolean_labels(values: Any) -> Any:
     if numbers.isna().any():
         return numbers.map(bool, na_action="ignore").astype(object)
     return numbers.astype(bool)
-
-
-def continuous_refusal(plan: Any, exc: Any) -> Exception:
-    """``exc``, a scan's refusal of the plan's CSV target as a continuous one
-    (:class:`logistic._label_refusals.ContinuousTarget`: the values without
-    their rows, the first non-integral one's line where the scan met the rows
-    in order), in the in-memory reader's words: the target column named, the
-    rows of each value counted by reading the target again, the first
-    non-integral value's line (``--stream``'s, or found by that read)."""
-    from ..tabular._labels import describe_values
-    from ..tabular._streamed_numbers import csv_line, number_counts
-
-    where = f"target column {plan.target!r} in {plan.path}"
-    counted = number_counts(plan.path, plan.delimiter, plan.target)
-    if counted is None:  # unreadable now: the scan's values stand
-        return exc.restated(where=where)
-    values, counts, found = counted
-    first = exc.first
-    if first is None and found is not None:
-        header = list(plan.columns.kinds)
-        at = csv_line(plan.path, plan.delimiter, header, found[1])
-        first = (label_text(found[0]), at)
-    return exc.restated(where, describe_values(values, counts), first)
 
 
 def non_whole_label(plan: Any, value: str, at: str) -> Exception:

@@ -44,15 +44,20 @@ def chunked_backend(
         "cache_dir": cache_dir,
         "multiclass": True,  # K > 2 classes: sorted levels (see ._stream)
     }
-    if plan.format == "parquet":
-        return Chunked.from_parquet(
-            plan.path,
-            **args,
-            chunk_rows=chunk_rows,
-            progress=progress,
-            positive=positive,
-        )
     from .._label_refusals import ContinuousTarget
+    from ._target_refusals import continuous_refusal
+
+    if plan.format == "parquet":
+        try:
+            return Chunked.from_parquet(
+                plan.path,
+                **args,
+                chunk_rows=chunk_rows,
+                progress=progress,
+                positive=positive,
+            )
+        except ContinuousTarget as exc:  # the values counted, as in memory
+            raise continuous_refusal(plan, exc) from None
     from ..backends._sources import NotANumberError
 
     # a target's late true, 1.0 or word: Chunked.from_csv reads it again as
@@ -69,8 +74,6 @@ def chunked_backend(
     except NotANumberError as exc:
         raise _not_a_number(plan, exc.column) or exc from None
     except ContinuousTarget as exc:  # the values counted, as in memory
-        from ._dask_csv_values import continuous_refusal
-
         raise continuous_refusal(plan, exc) from None
 
 
@@ -114,10 +117,10 @@ def dask_backend(
     from ._dask_csv_values import (
         NOT_BOOLEAN_LABEL,
         beyond_exact_column,
-        continuous_refusal,
         refuse_column,
         target_dtype,
     )
+    from ._target_refusals import continuous_refusal
 
     later: Any = NOT_READ  # what the target holds after Dask's sample of integers
     # the target's type where not Dask's inferred one (from its first rows):
@@ -177,9 +180,7 @@ def dask_backend(
             # numbers, refuses more holding a fraction, continuous_refusal, and
             # names an infinite one by its line, _bad_value_error)
             target_type = "float64"
-    except ContinuousTarget as exc:
-        if plan.format != "csv":
-            raise
+    except ContinuousTarget as exc:  # the values counted, as in memory
         raise continuous_refusal(plan, exc) from None
     except PartitionError as exc:
         better = (
