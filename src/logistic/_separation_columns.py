@@ -11,7 +11,9 @@ its maximum-likelihood coefficient is -∞. The sum of such directions
 separates too; it is reported, max-norm 1. Columns are counted in one read of
 X (blocks of rows for dense X): it finds no separation that needs several
 columns at once, which only the linear program of :mod:`._separation_lp`
-decides, so it is asked only where that program does not run.
+decides, so it is asked only where that program does not run (which reads
+single columns of its own constraints first, reporting the widest one alone:
+:func:`logistic._separation_lp._single_column`).
 """
 
 from __future__ import annotations
