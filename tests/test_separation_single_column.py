@@ -123,3 +123,31 @@ def test_the_fit_names_the_column():
     assert (
         "6 samples lie strictly on their class's side and 54 on the boundary" in text[0]
     )
+
+
+def test_three_classes_one_level_of_one_class(monkeypatch):
+    # Column 2 is 1 on rows 0-4 only, all class 2: the direction "+x3 in
+    # class 2's equation" puts each of those rows' 2 pairs (row, class 0) and
+    # (row, class 1) strictly on their side, 10 of the 2·90 pairs, and leaves
+    # the others at 0; rows 10 and 11 are one point with classes 0 and 1, so
+    # no direction separates every pair. No program runs.
+    rng = np.random.default_rng(3)
+    n = 90
+    y = rng.integers(0, 3, n).astype(float)
+    X = np.zeros((n, 3))
+    X[:, 0] = np.round(rng.standard_normal(n), 1)
+    X[:, 1] = rng.random(n) < 0.5
+    y[:5], X[:5, 2] = 2.0, 1.0
+    y[5:10] = [0.0, 1.0, 0.0, 1.0, 2.0]
+    X[11] = X[10]
+    y[10], y[11] = 0.0, 1.0
+    import scipy.optimize
+
+    monkeypatch.setattr(scipy.optimize, "linprog", _no_program)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est = LogisticRegression().fit(X, y)
+    assert est.separation_ == "quasi-complete"
+    text = [str(w.message) for w in caught if w.category is PerfectSeparationWarning]
+    assert len(text) == 1
+    assert "(10 of 180 (row, other class) pairs strictly separated)" in text[0]
