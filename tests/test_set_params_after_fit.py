@@ -21,6 +21,7 @@ References (outside the code under test):
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -180,3 +181,24 @@ def test_the_record_survives_a_pickle_and_a_model_without_it_reads_its_params(
     del copy.fitted_params_
     copy.set_params(fit_intercept=True)
     assert load(save(copy, tmp_path / "m.json")).fit_intercept is True
+
+
+def test_a_separated_fit_keeps_its_caveats_after_set_params():
+    """A completely separated maximum-likelihood fit (x < 2.5 ⇒ class 0:
+    Albert & Anderson's definition, checkable by hand) keeps 'no finite MLE'
+    after set_params(penalty='l2'): the report and summary describe the fit
+    that was made, not the next one."""
+    from logistic._separation_kinds import mle_does_not_exist
+    from logistic.report._diagnostics import _separated_caveat
+
+    X = np.arange(6.0).reshape(-1, 1)
+    y = np.array([0, 0, 0, 1, 1, 1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = LogisticRegression().fit(X, y)
+    assert m.separation_ == "complete"
+    caveat = _separated_caveat(m)
+    assert caveat and mle_does_not_exist(m)
+    m.set_params(penalty="l2")
+    assert mle_does_not_exist(m)
+    assert _separated_caveat(m) == caveat

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._fitted_params import fitted_param
+
 __all__ = [
     "SEPARATED_OR_SUSPECTED",
     "SEPARATION_FOUND",
@@ -36,18 +38,20 @@ UNCHECKED = "unchecked"
 def mle_does_not_exist(model: Any) -> bool:
     """Whether ``model``'s maximum-likelihood estimate does not exist: its
     ``separation_`` is one of :data:`SEPARATION_FOUND` and no penalty bounds
-    the estimates (its ``penalty`` is None)."""
+    the estimates (the ``penalty`` its fit used is None,
+    :mod:`logistic._fitted_params`)."""
     return (
         getattr(model, "separation_", None) in SEPARATION_FOUND
-        and getattr(model, "penalty", None) is None
+        and fitted_param(model, "penalty") is None
     )
 
 
 def separation_unchecked(model: Any) -> bool:
-    """Whether ``model`` is a maximum-likelihood fit (its ``penalty`` None)
-    whose separation check did not run (``separation_`` :data:`UNCHECKED`):
-    only its fitted logits and standard errors can show a separation."""
+    """Whether ``model`` is a maximum-likelihood fit (the ``penalty`` its fit
+    used None) whose separation check did not run (``separation_``
+    :data:`UNCHECKED`): only its fitted logits and standard errors can show
+    a separation."""
     return (
         getattr(model, "separation_", None) == UNCHECKED
-        and getattr(model, "penalty", None) is None
+        and fitted_param(model, "penalty") is None
     )
