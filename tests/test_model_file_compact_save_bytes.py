@@ -8,7 +8,9 @@ The sha256 values below were written by that build (the commit before
 no environment record, library version ``0.1.0``): a 2**20-column LibSVM model
 with 1 % of its coefficients stored (``benchmarks/model_file_size``'s case),
 a K-class and a frame-named model, a list of names that is not ``x1 … xp``
-(listed in full) and a narrow, dense one. The lists ``are_positional`` is
+(listed in full) and a narrow, dense one. The dense wide cases (K = 3
+with LibSVM and frame names, binary with ``-0.0``, a subnormal, ``1e300``)
+pin the dense layout, one number a line. The lists ``are_positional`` is
 checked against are made by the definition (``[f"x{j}" …]``, R's and
 statsmodels' ``x1, x2, …``).
 """
@@ -83,6 +85,24 @@ def _not_positional(p: int) -> list[str]:
     return names
 
 
+def _dense_k3() -> logistic.LogisticRegression:
+    m = _model(4096, 2000, 3)  # 6000 of 12 288 stored: written dense
+    m.coef_[0, :6] = [-0.0, 5e-324, 1e300, 0.1, 1.0, -2.5e-10]
+    return m
+
+
+def _dense_specials() -> logistic.LogisticRegression:
+    m = _model(4096, 2000)
+    m.coef_[0, -6:] = [-0.0, 5e-324, 1e300, 0.1, 1.0, -2.5e-10]
+    return m
+
+
+def _dense_k3_frame() -> logistic.LogisticRegression:
+    m = _dense_k3()
+    m.feature_names_in_ = np.array([f"x{j}" for j in range(1, 4097)], dtype=object)
+    return m
+
+
 CASES = {
     "k3": (lambda: _model(4096, 40, 3), lambda: _libsvm(4096)),
     "frame": (lambda: _frame_named(4096), lambda: None),
@@ -93,6 +113,9 @@ CASES = {
     ),
     "narrow": (lambda: _model(1000, 10), lambda: _libsvm(1000)),
     "dense": (lambda: _model(4096, 2000), lambda: _libsvm(4096)),
+    "k3 dense": (_dense_k3, lambda: _libsvm(4096)),
+    "k3 dense frame": (_dense_k3_frame, lambda: None),
+    "dense -0.0, subnormal": (_dense_specials, lambda: None),
 }
 BEFORE = {
     "k3": "6f2b7be0f405ccf17bae9e5edee9c6c1e8057da08ace74d5a407d77c42fc5a5e",
@@ -101,6 +124,16 @@ BEFORE = {
     "not x1…xp": "aa67191823bbdd6a783abdb94180bdaa755f3810ef8f7e0fcc35565511b73af7",
     "narrow": "20c57ab78749f3576b7d70938834be2b9d43d480fe2cf538a315877186d43a16",
     "dense": "b5ca7f7d46e11d741c4bcaf32ef84f09db6b28b437c26d8177b2b169ab95d493",
+    # written by the build whose dense coef went through json.dumps(indent=2)
+    # item by item (the commit before the dense lists were dumped at C speed:
+    # io/_document), under the same settings
+    "k3 dense": "2bebaee09d29fe50938c8e9417a67bc7eaf51e7da731d4d04c9398f7d3fb1bc6",
+    "k3 dense frame": (
+        "e60f79fc79ad6126468b57e6cb2682be2e636f013bff19c5e44048b67466fae2"
+    ),
+    "dense -0.0, subnormal": (
+        "48676d5d43520766f7c1cfa66ab141b74f13571d49645beb4b52adc32e1a26c3"
+    ),
 }
 
 
