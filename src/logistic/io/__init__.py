@@ -55,7 +55,6 @@ Convention (owned here):
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,12 +79,12 @@ from ._compact import (
     check_compact_budget,
     check_compact_version,
     compact_sections,
-    document_bytes,
 )
 from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._correction_fields import check_correction_version, correction_version
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
+from ._document import sealed_bytes
 from ._encoding import encoding_from_dict
 from ._environment import with_environment
 from ._fields import check_no_control, text_field
@@ -100,7 +99,7 @@ from ._schema import (
     MAX_COVARIANCE_PARAMS,
     MAX_FEATURES,
     _bad,
-    _canonical,
+    _canonical,  # noqa: F401 (callers reseal an edited document with it)
     _jsonable,
     _library_version,
     model_from_dict,
@@ -237,7 +236,10 @@ def save(
     encoding = _jsonable(encoding)
     # as load checks it (._encoding), so that a file that saves also loads
     training_from_dict(_jsonable(training or {}), str(path))
-    checked = encoding_from_dict(encoding, model_section["n_features_in"], str(path))
+    positional: set[int] = set()  # names lists found x1 … xp: tested once
+    checked = encoding_from_dict(
+        encoding, model_section["n_features_in"], str(path), positional=positional
+    )
     label = (checked or {}).get("label")
     classes = model.classes_
     codes = codes_of_labels(label, classes)
@@ -257,7 +259,7 @@ def save(
         training = without_centred(training)
     version = centred_version(training, version)  # Firth far from 0: 1.6
     names = (checked or {}).get("feature_names")  # sparse and wide: 1.5
-    version = compact_sections(model_section, encoding, names, version)
+    version = compact_sections(model_section, encoding, names, version, positional)
     doc: dict[str, Any] = {
         "format": FORMAT_NAME,
         "format_version": f"{version[0]}.{version[1]}",
@@ -270,11 +272,7 @@ def save(
         "training": _jsonable(training or {}),
     }
     check_text_fields(doc, str(path))
-    doc["checksum"] = {
-        "algorithm": "sha256",
-        "value": hashlib.sha256(_canonical(doc)).hexdigest(),
-    }
-    data = document_bytes(doc)  # indented; a sparse coef's two lists one line each
+    data = sealed_bytes(doc)  # checksummed, indented; coef numbers dumped once
     return atomic_write_bytes(path, data, overwrite=overwrite)
 
 
@@ -347,8 +345,7 @@ def read_model_file(
         fh = open_regular(path, what="model file", max_bytes=max_bytes)
     except ValueError as exc:  # larger than max_bytes
         raise ModelFormatError(
-            f"{exc} (larger models load in Python: logistic.load(path, "
-            "max_bytes=N))"
+            f"{exc} (larger models load in Python: logistic.load(path, max_bytes=N))"
         ) from None
     with fh:
         raw = fh.read(min(HEAD_BYTES, max_bytes + 1))

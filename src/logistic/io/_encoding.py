@@ -348,10 +348,13 @@ def encoding_from_dict(
     *,
     strict: bool = False,
     expanded: dict[int, list[str]] | None = None,
+    positional: set[int] | None = None,
 ) -> dict[str, Any] | None:
     """The checked ``encoding`` section for a model with ``n_features``
     features (``expanded``: names made from rules by this load, reused:
-    :func:`._compact.names_from_dict`)."""
+    :func:`._compact.names_from_dict`; ``positional``: where given, the
+    ``id`` of a ``feature_names`` list found to be ``x1 … xp`` is added, so
+    that a save which writes that list as a rule does not test it again)."""
     if enc is None:
         return None
     if not isinstance(enc, dict):
@@ -381,11 +384,13 @@ def encoding_from_dict(
     # a list: checked, unless it is x1 … xp (distinct non-empty strings),
     # which a wide LibSVM fit writes and which is tested without making a name
     # (a million names checked one by one took most of a compact save's time)
-    if out["feature_names"] is stored and not (
-        are_positional(stored) and len(stored) == n_features
-    ):
-        _names(stored, path, "encoding.feature_names", n_features)
-        check_unique(stored, path, "encoding.feature_names")
+    if out["feature_names"] is stored:
+        if are_positional(stored) and len(stored) == n_features:
+            if positional is not None:
+                positional.add(id(stored))
+        else:
+            _names(stored, path, "encoding.feature_names", n_features)
+            check_unique(stored, path, "encoding.feature_names")
     if kind == "columns":
         out["columns"], names = _columns(enc.get("columns"), path)
         if names != out["feature_names"]:
