@@ -27,11 +27,13 @@ without an intercept, all columns are not centred; their scale is then the
 root mean square about 0, ``sqrt(σ² + μ²)`` (a constant column's ``|value|``;
 1 for an all-zero column). With an L2 term and an intercept a constant column
 of a batch binary fit is centred too (not a ``partial_fit`` stream's, whose
-first chunk fixes the moments, nor the multinomial view's, whose gauge reads
-the centres): its coordinate then moves no logit and carries the penalty
-alone (scale ``2√λ``, curvature 1/4), where about 0 it would copy the
-intercept with only ``λ/value²`` of curvature to tell them apart (a column of
-1e5 under an elastic net: 272 coordinate-descent iterations, 4 when centred).
+first chunk fixes the moments): its coordinate then moves no logit and
+carries the penalty alone (scale ``2√λ``, curvature 1/4), where about 0 it
+would copy the intercept with only ``λ/value²`` of curvature to tell them
+apart (a column of 1e5 under an elastic net: 272 coordinate-descent
+iterations, 4 when centred). The multinomial view centres such a column in
+every penalized fit, L1 alone included, and keeps its scale ``|value|``
+(``ScaledMultinomial.centres_constant``: its gauge reads ``μ/σ``).
 Scales are rounded to ``SCALE_BITS`` significant bits and means to a grid of
 ``2^-SCALE_BITS`` scales, so ``T`` does not depend on how the moments were
 summed. A scale below the smallest normal float64
@@ -115,10 +117,16 @@ class ScaledObjective:
     systems and ``original_gradient`` (∇J, not ∇J') for stopping rules.
     """
 
-    #: whether a constant column beside the intercept is centred under an L2
-    #: term (the module docstring); the multinomial view's gauge reads the
-    #: centres, which a constant column would inflate
-    centre_constant = True
+    #: whether a constant column keeps the scale of its root mean square about
+    #: 0 (``|value|``) when centred, instead of the penalty's ``2√λ``: the
+    #: multinomial view's gauge reads ``μ/σ`` (:mod:`logistic._multinomial_scaled`)
+    constant_keeps_scale = False
+
+    def centres_constant(self, objective: Any) -> bool:
+        """Whether a constant column beside the intercept is centred (the
+        module docstring): with an L2 term, which alone then gives its
+        coordinate curvature (a K-class view: with any penalty)."""
+        return bool(objective.l2 > 0)
 
     def __init__(
         self,
@@ -149,15 +157,18 @@ class ScaledObjective:
             # L2 term, which alone then gives its coordinate curvature; not
             # from given moments (partial_fit's first chunk, where a column
             # constant there may vary later) nor where a subclass says so
-            alone = objective.l2 > 0 and moments is None and self.centre_constant
+            alone = moments is None and self.centres_constant(objective)
             centred = (~constant | alone) & bool(center)
             self.mean = np.where(centred, mean, 0.0)
             # spread about the centre: std when centred, the root mean square
-            # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|),
-            # computed for those columns only (hypot is slow; wide sparse data
-            # have a few empty columns among thousands)
+            # sqrt(std² + mean²) about 0 otherwise (a constant column: |value|,
+            # also centred where the view keeps it), computed for those columns
+            # only (hypot is slow; wide sparse data have a few empty columns
+            # among thousands)
             spread = std.copy()
             about_zero = ~centred
+            if self.constant_keeps_scale:
+                about_zero |= constant
             spread[about_zero] = np.hypot(std[about_zero], mean[about_zero])
         # Jacobi preconditioning: the curvature of coordinate j is about
         # (spread_j²/4 + λ)/scale_j², so scale_j = sqrt(spread_j² + 4λ) keeps every
