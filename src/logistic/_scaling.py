@@ -31,9 +31,14 @@ first chunk fixes the moments): its coordinate then moves no logit and
 carries the penalty alone (scale ``2√λ``, curvature 1/4), where about 0 it
 would copy the intercept with only ``λ/value²`` of curvature to tell them
 apart (a column of 1e5 under an elastic net: 272 coordinate-descent
-iterations, 4 when centred). The multinomial view centres such a column in
-every penalized fit, L1 alone included, and keeps its scale ``|value|``
-(``ScaledMultinomial.centres_constant``: its gauge reads ``μ/σ``).
+iterations, 4 when centred). With an L1 term alone (the view's ``l1``, given
+by the solver's ``view_of``) it is centred too, its scale that of an
+all-zero column: about 0 its standardized column is the intercept's own,
+which the loss cannot tell apart, and only ``l1/|value|`` pulls its
+coefficient back to 0 (digits + 100, its all-zero columns 100, L1 ``fista``:
+289 iterations against 84 unshifted). The multinomial view centres such a
+column in every penalized fit, L1 alone included, and keeps its scale
+``|value|`` (``ScaledMultinomial.centres_constant``: its gauge reads ``μ/σ``).
 Scales are rounded to ``SCALE_BITS`` significant bits and means to a grid of
 ``2^-SCALE_BITS`` scales, so ``T`` does not depend on how the moments were
 summed. A scale below the smallest normal float64
@@ -124,9 +129,11 @@ class ScaledObjective:
 
     def centres_constant(self, objective: Any) -> bool:
         """Whether a constant column beside the intercept is centred (the
-        module docstring): with an L2 term, which alone then gives its
-        coordinate curvature (a K-class view: with any penalty)."""
-        return bool(objective.l2 > 0)
+        module docstring): with a penalty on the coefficients, which alone
+        then acts on its coordinate (an L2 term: curvature 1/4; an L1 term
+        alone holds it at 0, as an all-zero column's) (a K-class view: with
+        any penalty)."""
+        return bool(objective.l2 > 0 or self.l1 > 0)
 
     def __init__(
         self,
@@ -134,8 +141,12 @@ class ScaledObjective:
         *,
         center: bool | None = None,
         moments: tuple[FloatArray, FloatArray] | None = None,
+        l1: float = 0.0,
     ):
         self.base = objective
+        #: the fit's L1 strength (a solver's ``view_of``): with it a constant
+        #: column beside the intercept is centred, as with an L2 term
+        self.l1 = float(l1)
         #: what a solver prepared with the view for its fits (its ``view_of``;
         #: ``newton-cd-columns``: X's column copy, which gave the statistics)
         self.prepared: Any = None

@@ -461,7 +461,7 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             self.solver, self.penalty, backend, l1, type(self).__name__
         )
         tol = self._tol(backend.dtype, name)
-        view = get_solver(name).view_of(objective)
+        view = get_solver(name).view_of(objective, l1)
         objective.check_weights()  # out-of-core data arrive unchecked
         ckpt = checkpointer(
             checkpoint,

@@ -445,11 +445,12 @@ class Solver:
         return replace(result, warning=fit.warning) if fit.warning else result
 
     @classmethod
-    def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
-        """The standardized view of ``objective`` for a fit by this solver,
-        built before the fit (a solver that makes the column statistics from
-        its own copy of X overrides it: ``newton-cd-columns``)."""
-        return ScaledObjective(objective)
+    def view_of(cls, objective: LogisticObjective, l1: float = 0.0) -> ScaledObjective:
+        """The standardized view of ``objective`` for a fit by this solver
+        with L1 strength ``l1``, built before the fit (a solver that makes
+        the column statistics from its own copy of X overrides it:
+        ``newton-cd-columns``)."""
+        return ScaledObjective(objective, l1=l1)
 
     def begin(
         self,
@@ -459,7 +460,7 @@ class Solver:
     ) -> Fit:
         """The context of one fit of ``objective``."""
         if view is None:
-            view = self.view_of(objective)
+            view = self.view_of(objective, self.l1)
         elif view.base is not objective:
             raise InvalidParameterError(
                 "the standardized view passed to the solver was built for another "

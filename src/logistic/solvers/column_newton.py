@@ -416,14 +416,14 @@ class ColumnNewtonCD(IterativeSolver):
         )  # fmt: skip
 
     @classmethod
-    def view_of(cls, objective: LogisticObjective) -> ScaledObjective:
+    def view_of(cls, objective: LogisticObjective, l1: float = 0.0) -> ScaledObjective:
         """On X's columns, X's column copy first and the standardization's
         column statistics from it (:func:`_column_copy`), then the view,
         which holds the copy for the fit (``view.prepared``)."""
         made = None
         if type(objective) is LogisticObjective and _on_columns(objective):
             made = _column_copy(objective)
-        view = super().view_of(objective)
+        view = super().view_of(objective, l1)
         view.prepared = made
         return view
 
