@@ -190,6 +190,79 @@ def local_dask_client() -> Iterator[Any]:
             yield client
 
 
+@contextmanager
+def _stderr_into(path: Path) -> Iterator[None]:
+    """This process's file descriptor 2 appended to ``path`` inside the block:
+    the standard error of the processes started there (they inherit it)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    saved = os.dup(2)
+    os.dup2(fd, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+
+
+@pytest.fixture(scope="session")
+def _shared_cluster(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """One ``LocalCluster`` for the session (of each xdist worker), started
+    on first use and closed at its end: its scheduler's address, and the file
+    that its worker processes' standard error goes to. It is the command
+    line's own cluster (:func:`logistic.backends._dask_connect.connect`'s
+    ``workers=1``: the library's ``local_cluster``, Dask's default
+    ``silence_logs``, a failed task's log dropped by the command line's
+    :class:`~logistic.backends._dask_quiet_tasks.QuietFailedTasks`), less its
+    start in each command: a worker process and its imports, several seconds
+    on a loaded 2-core host. Its workers' scratch folder is a temporary one."""
+    distributed = pytest.importorskip("distributed")
+    from logistic.backends._dask_connect import local_cluster
+    from logistic.backends._dask_quiet_tasks import QuietFailedTasks
+
+    folder = tmp_path_factory.mktemp("shared-cluster")
+    stderr = folder / "workers-stderr.txt"
+    with _stderr_into(stderr):
+        cluster = local_cluster(
+            n_workers=1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            local_directory=str(folder),
+        )
+    with cluster, distributed.Client(cluster, set_as_default=False) as client:
+        client.register_plugin(QuietFailedTasks())
+        yield cluster.scheduler_address, stderr
+
+
+@pytest.fixture
+def dask_scheduler(_shared_cluster) -> Iterator[str]:
+    """``--scheduler`` address of the session's shared cluster, for a CLI
+    test whose subject is how a file is read (a cluster's start is no part of
+    it). What the cluster's workers print on their standard error during the
+    test fails it, as it would be in the standard error of a ``--workers``
+    command, which shares it with its workers: the test's assertions on the
+    command's standard error hold for both. The cases about a cluster's
+    start, its standard error, interrupts and close keep ``--workers N``."""
+    address, stderr = _shared_cluster
+    before = stderr.stat().st_size
+    yield address
+    with stderr.open("rb") as fh:
+        fh.seek(before)
+        printed = fh.read().decode(errors="replace")
+    assert printed == "", f"the shared cluster's workers printed: {printed}"
+
+
+def dask_option(request: pytest.FixtureRequest, own_cluster: bool) -> list[str]:
+    """The Dask option of a CLI case: ``--workers 1`` where ``own_cluster``
+    (a cluster of the command's own, its start, standard error and close
+    included), else ``--scheduler`` of the shared cluster (:func:`dask_scheduler`)."""
+    if own_cluster:
+        return ["--workers", "1"]
+    return ["--scheduler", request.getfixturevalue("dask_scheduler")]
+
+
 @pytest.fixture
 def openblas_two_threads():
     """OpenBLAS set to 2 threads for the test (restored after); yields its

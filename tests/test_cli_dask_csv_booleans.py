@@ -8,6 +8,11 @@
   not as pandas' "Bool column has NA values in column 0".
 
 Run in a fresh interpreter: the workers' standard error is the CLI's own.
+The missing value is read by a cluster of the command's own (``--workers
+1``), the words on the session's shared cluster (``--scheduler``,
+conftest's ``dask_scheduler``: one cluster start, its workers' standard
+error checked as the command's) in this process: their coefficients need no
+fresh interpreter.
 """
 
 from __future__ import annotations
@@ -46,16 +51,17 @@ def _coef(directory) -> np.ndarray:
 
 @pytest.mark.parametrize("word", ["1", "0"])
 def test_a_one_or_zero_among_true_and_false_is_the_in_memory_boolean(
-    tmp_path, monkeypatch, capsys, word
+    tmp_path, monkeypatch, capsys, dask_scheduler, word
 ):
     _write(tmp_path, word)
-    # the in-memory reference in this process (only the Dask fit's standard
-    # error needs a fresh interpreter; this saves one interpreter's start)
+    # the in-memory reference, then the Dask fit on the shared cluster, both
+    # in this process (coefficients need no fresh interpreter)
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", "-o", "m.json", "-q"])
     assert code == 0, err
     in_memory = _coef(tmp_path)
-    code, out, err = _fit(tmp_path, "--workers", "1")
+    shared = ["--scheduler", dask_scheduler]
+    code, out, err = run_cli(capsys, ["fit", "d.csv", "-t", "y", *shared, "-o", "m.json", "-q", "--force"])
     assert code == 0, err
     np.testing.assert_allclose(_coef(tmp_path), in_memory, rtol=1e-8, atol=1e-10)
 

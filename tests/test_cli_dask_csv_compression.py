@@ -11,6 +11,11 @@ fits the plain file's coefficients by statsmodels' ``Logit`` (made once for
 the module).
 
 Run in a fresh interpreter: the workers' standard error is the CLI's own.
+The truncated gzip file is read by a cluster of the command's own
+(``--workers 1``), the other files on the session's shared cluster
+(``--scheduler``, conftest's ``dask_scheduler``: one cluster start, its
+workers' standard error checked as the command's); the fits whose exit code
+and coefficients are checked run in this process.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_cli, run_cli_process
+from conftest import dask_option, run_cli, run_cli_process
 
 pytest.importorskip("distributed")
 
@@ -55,12 +60,16 @@ def plain() -> tuple[bytes, np.ndarray]:
      ("plain.csv.gz", bytes)],
     ids=["gzip-named-csv", "bz2-named-csv", "plain-named-gz"],
 )  # fmt: skip
-def test_dask_reads_csv_compression_from_the_content(tmp_path, plain, name, pack):
+def test_dask_reads_csv_compression_from_the_content(
+    tmp_path, monkeypatch, capsys, dask_scheduler, plain, name, pack
+):
     raw, reference = plain
     (tmp_path / name).write_bytes(pack(raw))
-    # one worker: a compressed file is one partition whatever the workers
-    code, _, err = run_cli_process(
-        tmp_path, ["fit", name, "-t", "y", "--workers", "1", "-o", "d.json", "-q"]
+    # one worker: a compressed file is one partition whatever the workers;
+    # the exit code and coefficients need no fresh interpreter
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(
+        capsys, ["fit", name, "-t", "y", "--scheduler", dask_scheduler, "-o", "d.json", "-q"]
     )
     assert code == 0, err
     np.testing.assert_allclose(_coef(tmp_path / "d.json"), reference, rtol=1e-6)
@@ -74,7 +83,7 @@ def test_dask_reads_csv_compression_from_the_content(tmp_path, plain, name, pack
     ids=["gzip-truncated", "bz2-truncated", "gzip-corrupt"],
 )  # fmt: skip
 def test_a_damaged_compressed_file_is_named(
-    tmp_path, monkeypatch, capsys, name, damage, why
+    tmp_path, monkeypatch, capsys, request, name, damage, why
 ):
     """A truncated or corrupt gzip/bz2 CSV file: one line naming the file, as
     --stream words it (docs/cli.md: "a data error naming it"), not pandas'
@@ -94,9 +103,10 @@ def test_a_damaged_compressed_file_is_named(
     # the streamed fit's line in this process, the Dask fit's in a fresh one
     # (whose standard error its workers share)
     monkeypatch.chdir(tmp_path)
+    dask = dask_option(request, own_cluster=(name, damage) == ("t.csv.gz", "truncate"))
     said = [
         run_cli(capsys, ["fit", name, "-t", "y", "--stream", "--no-cache", "-o", "d.json", "-q"]),
-        run_cli_process(tmp_path, ["fit", name, "-t", "y", "--workers", "1", "-o", "d.json", "-q"]),
+        run_cli_process(tmp_path, ["fit", name, "-t", "y", *dask, "-o", "d.json", "-q"]),
     ]  # fmt: skip
     code, out, err = said[0]
     assert (code, out) == (65, "") and err.count("\n") == 1, err

@@ -13,6 +13,12 @@ streamed fit names it, in one line.
   integer labels there makes them text, as the whole file reads them.
 
 Run in a fresh interpreter: the workers' standard error is the CLI's own.
+The cases about the text value and the late words start their own cluster
+(``--workers 1``, whose workers share that standard error and whose option
+the refusal names); the others read on the session's shared cluster
+(``--scheduler``, conftest's ``dask_scheduler``: one cluster start, its
+workers' standard error checked as the command's), those that check labels,
+warnings and coefficients in this process.
 """
 
 from __future__ import annotations
@@ -41,8 +47,9 @@ def _fit(directory, *mode: str) -> tuple[int, str, str]:
 
 
 def _fit_here(capsys, *mode: str) -> tuple[int, str, str]:
-    """The in-memory or streamed fit, in this process (run from the data's
-    folder): only the Dask fit's standard error needs a fresh interpreter."""
+    """A fit in this process (run from the data's folder): the in-memory or
+    streamed fit, or a Dask fit on the shared cluster whose labels, warnings
+    or coefficients are checked, not its whole standard error."""
     return run_cli(capsys, ["fit", "d.csv", "-t", "y", *mode, "-o", "m.json", "-q"])
 
 
@@ -64,18 +71,20 @@ def test_a_text_value_in_a_numeric_column_is_named_by_column_and_line(
     assert not (tmp_path / "m.json").exists()
 
 
-def test_an_empty_target_field_is_a_missing_value(tmp_path):
+def test_an_empty_target_field_is_a_missing_value(tmp_path, dask_scheduler):
     frame = _frame()
     frame["y"] = frame["y"].astype(object)
     frame.loc[50_000, "y"] = None  # an empty field past the 1 MB the plan reads
     frame.to_csv(tmp_path / "d.csv", index=False)
-    code, out, err = _fit(tmp_path, "--workers", "1")
+    code, out, err = _fit(tmp_path, "--scheduler", dask_scheduler)
     assert (code, out) == (65, "")
     assert err.startswith("error: missing values in d.csv: column 'y' (first at line 50002)"), err
     assert err.count("\n") == 1 and "Mismatched dtypes" not in err
 
 
-def test_a_word_among_integer_labels_makes_them_text(tmp_path, monkeypatch, capsys):
+def test_a_word_among_integer_labels_makes_them_text(
+    tmp_path, monkeypatch, capsys, dask_scheduler
+):
     """A word among integer labels past Dask's sample (and the plan's first
     1 MB): Dask's int64 failed the partition and the word was refused by
     line, where the whole file reads the column as text and fits three
@@ -90,7 +99,7 @@ def test_a_word_among_integer_labels_makes_them_text(tmp_path, monkeypatch, caps
     # labels and warnings only: one iteration
     fits = [
         _fit_here(capsys, "--max-iter", "1"),
-        _fit(tmp_path, "--workers", "1", "--max-iter", "1", "--force"),
+        _fit_here(capsys, "--scheduler", dask_scheduler, "--max-iter", "1", "--force"),
     ]
     warned = []
     for code, _, err in fits:
@@ -110,7 +119,7 @@ def test_a_word_among_integer_labels_makes_them_text(tmp_path, monkeypatch, caps
 
 
 def test_integer_labels_are_stored_as_the_streamed_fit_stores_them(
-    tmp_path, monkeypatch, capsys
+    tmp_path, monkeypatch, capsys, dask_scheduler
 ):
     import json
 
@@ -122,7 +131,7 @@ def test_integer_labels_are_stored_as_the_streamed_fit_stores_them(
     options = ("--positive", "2", "--force")
     for dask in (False, True):  # each model file read before the next fit
         if dask:
-            done = _fit(tmp_path, "--workers", "1", *options)
+            done = _fit_here(capsys, "--scheduler", dask_scheduler, *options)
         else:
             done = _fit_here(capsys, "--stream", *options)
         assert done[0] == 0, done[2]
@@ -131,7 +140,9 @@ def test_integer_labels_are_stored_as_the_streamed_fit_stores_them(
     assert all(type(v) is int for v in (labels[1]["negative"], labels[1]["positive"]))
 
 
-def test_integer_labels_then_decimals_are_read_as_decimals(tmp_path, monkeypatch, capsys):
+def test_integer_labels_then_decimals_are_read_as_decimals(
+    tmp_path, monkeypatch, capsys, dask_scheduler
+):
     """Labels written 0/1 and, past Dask's sample, 0.0/1.0: Dask's
     "Mismatched dtypes ... | y | float64 | int64 |" table, exit 65, where the
     in-memory and streamed fits read the column as decimals. The Dask fit now
@@ -144,11 +155,8 @@ def test_integer_labels_then_decimals_are_read_as_decimals(tmp_path, monkeypatch
     frame.to_csv(tmp_path / "d.csv", index=False)
     monkeypatch.chdir(tmp_path)
     fits = []
-    for mode in ([], ["--stream"], ["--workers", "1"]):
-        if "--workers" in mode:
-            code, out, err = _fit(tmp_path, *mode, "--force")
-        else:
-            code, out, err = _fit_here(capsys, *mode, "--force")
+    for mode in ([], ["--stream"], ["--scheduler", dask_scheduler]):
+        code, out, err = _fit_here(capsys, *mode, "--force")
         assert code == 0, (mode, err)
         assert "Mismatched" not in err
         fits.append(json.loads((tmp_path / "m.json").read_text()))
@@ -162,7 +170,9 @@ def test_integer_labels_then_decimals_are_read_as_decimals(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("bad", ["inf", "1e400", "0.5"])
-def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(tmp_path, bad):
+def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(
+    tmp_path, dask_scheduler, bad
+):
     """Labels 0/1, then 0.0/1.0 and one value that is not a whole finite
     number (an infinity read as float64 would reach the model file, after the
     whole fit: "field 'encoding.label.levels' must hold … finite numbers";
@@ -174,7 +184,7 @@ def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(tmp_path, 
     labels = frame["y"].map(float)  # the values as numbers, before the bad one
     frame.loc[55_000, "y"] = bad
     frame.to_csv(tmp_path / "d.csv", index=False)
-    code, out, err = _fit(tmp_path, "--workers", "1")
+    code, out, err = _fit(tmp_path, "--scheduler", dask_scheduler)
     assert (code, out) == (65, ""), err
     if bad == "0.5":  # among 0 and 1: a continuous target, as in memory
         n1 = int((labels.drop(55_000) == 1).sum())

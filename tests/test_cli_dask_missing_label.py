@@ -10,6 +10,10 @@ traceback's text, on the standard error it shares with the CLI. The scan's
 task now returns it (as a Parquet file's reading task does a missing value).
 
 Run in a fresh interpreter: the workers' standard error is the CLI's own.
+The label NA is read by a cluster of the command's own (``--workers 1``),
+the other files on the session's shared cluster (``--scheduler``,
+conftest's ``dask_scheduler``: one cluster start, its workers' standard
+error checked as the command's).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import run_cli_process
+from conftest import dask_option, run_cli_process
 
 pytest.importorskip("distributed")
 
@@ -33,20 +37,21 @@ def _frame() -> pd.DataFrame:
     return pd.DataFrame({"x": x, "y": y.astype(object)})
 
 
-def _fit(directory, data: str) -> tuple[int, str, str]:
+def _fit(directory, data: str, dask: list[str]) -> tuple[int, str, str]:
     # one worker: the file (3000 rows) is one partition, whose scan task runs
     # on one worker however many there are; a second worker's start costs
     # ~2.5 s of CPU and nothing else
-    argv = ["fit", data, "-t", "y", "--workers", "1", "-o", "m.json", "-q"]
+    argv = ["fit", data, "-t", "y", *dask, "-o", "m.json", "-q"]
     return run_cli_process(directory, argv)
 
 
 @pytest.mark.parametrize("label,line", [("NA", 7), ("", 2001)], ids=["NA", "empty"])
-def test_csv_missing_label_names_the_line_in_one_line(tmp_path, label, line):
+def test_csv_missing_label_names_the_line_in_one_line(tmp_path, request, label, line):
     frame = _frame()
     frame.loc[line - 2, "y"] = label  # data row i is line i + 2
     frame.to_csv(tmp_path / "d.csv", index=False)
-    assert _fit(tmp_path, "d.csv") == (
+    dask = dask_option(request, own_cluster=label == "NA")
+    assert _fit(tmp_path, "d.csv", dask) == (
         65,
         "",
         f"error: missing values in d.csv: column 'y' (first at line {line}); {_DROP}\n",
@@ -54,25 +59,25 @@ def test_csv_missing_label_names_the_line_in_one_line(tmp_path, label, line):
     assert not (tmp_path / "m.json").exists()
 
 
-def test_numeric_target_with_an_empty_field_names_the_line(tmp_path):
+def test_numeric_target_with_an_empty_field_names_the_line(tmp_path, dask_scheduler):
     frame = _frame()
     frame["y"] = (frame["y"] == "yes").astype(float)
     frame.loc[10, "y"] = np.nan  # written as an empty field
     frame.to_csv(tmp_path / "d.csv", index=False)
-    assert _fit(tmp_path, "d.csv") == (
+    assert _fit(tmp_path, "d.csv", ["--scheduler", dask_scheduler]) == (
         65,
         "",
         f"error: missing values in d.csv: column 'y' (first at line 12); {_DROP}\n",
     )
 
 
-def test_parquet_missing_label_prints_one_line(tmp_path):
+def test_parquet_missing_label_prints_one_line(tmp_path, dask_scheduler):
     """A Parquet file's missing value was raised by its reading task: logged
     by the worker the same way."""
     frame = _frame()
     frame.loc[5, "y"] = None
     frame.to_parquet(tmp_path / "d.parquet")
-    assert _fit(tmp_path, "d.parquet") == (
+    assert _fit(tmp_path, "d.parquet", ["--scheduler", dask_scheduler]) == (
         65,
         "",
         f"error: missing values in d.parquet: column 'y' (first at row 6); {_DROP}\n",

@@ -10,7 +10,10 @@ The fit stops rather than continue without these rows", a task failure's
 words with a doubled period.
 
 The Dask fits run in a fresh interpreter (its workers share its standard
-error); the streamed ones, which start no worker, in the test process.
+error); the streamed ones, which start no worker, in the test process. The
+corrupt file is read by a cluster of the command's own (``--workers 2``),
+the other Dask cases on the session's shared cluster (:data:`ON_SHARED`:
+one cluster start, its workers' standard error checked as the command's).
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
 
+#: A case's Dask option on the session's shared cluster: ``fit`` puts its
+#: address (conftest's ``dask_scheduler``) in place of SHARED, and runs the
+#: fit in a fresh interpreter (whose standard error a case checks), or in
+#: this process for SHARED_HERE (a case that checks the model file).
+SHARED = "<shared cluster>"
+SHARED_HERE = "<shared cluster, this process>"
+ON_SHARED = ("--scheduler", SHARED)
+ON_SHARED_HERE = ("--scheduler", SHARED_HERE)
+
 
 def _write(path, columns=("a", "b", "y"), seed=0) -> None:
     rng = np.random.default_rng(seed)
@@ -33,16 +45,21 @@ def _write(path, columns=("a", "b", "y"), seed=0) -> None:
 
 
 @pytest.fixture
-def fit(tmp_path, monkeypatch, capsys):
+def fit(tmp_path, monkeypatch, capsys, request):
     """``fit parts -t y ARGS -o m.json -q`` in ``tmp_path``: (code, out, err).
     A Dask fit (``--workers``) in a fresh interpreter, whose standard error
     its workers share; any other fit in this process (an interpreter's start
-    less, ~2-4 s on a loaded host)."""
+    less, ~2-4 s on a loaded host). ``--scheduler SHARED``: the shared
+    cluster's address, in a fresh interpreter; ``SHARED_HERE``: the same,
+    in this process."""
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str) -> tuple[int, str, str]:
         argv = ["fit", "parts", "-t", "y", *args, "-o", "m.json", "-q"]
-        if "--workers" in args:
+        if SHARED in argv or SHARED_HERE in argv:
+            address = request.getfixturevalue("dask_scheduler")
+            argv = [address if a in (SHARED, SHARED_HERE) else a for a in argv]
+        if "--workers" in args or SHARED in args:
             return run_cli_process(tmp_path, argv)
         return run_cli(capsys, argv)
 
@@ -75,10 +92,10 @@ def test_a_file_without_a_column_is_named_as_the_streamed_fit_names_it(tmp_path,
         "every file must hold the same columns (found ['a', 'c', 'y'])\n"
     )
     assert fit("--stream") == (65, "", f"error: {said}")
-    assert fit("--workers", "2") == (65, "", f"error: partition 1: {said}")
+    assert fit(*ON_SHARED) == (65, "", f"error: partition 1: {said}")
 
 
-@pytest.mark.parametrize("how", [("--stream",), ("--workers", "2")])
+@pytest.mark.parametrize("how", [("--stream",), ON_SHARED])
 def test_a_later_file_with_an_extra_column_is_refused_in_either_order(tmp_path, fit, how):
     # the features are every column but the label's: a column only a later file
     # holds was left out silently when that file came second, and refused
@@ -156,7 +173,7 @@ def test_a_cache_entry_of_named_features_does_not_serve_automatic_ones(
         LogisticRegression().fit(Chunked.from_parquet(tmp_path / "parts", target="y"), None)
 
 
-@pytest.mark.parametrize("how", [("--stream",), ("--workers", "2")])
+@pytest.mark.parametrize("how", [("--stream",), ON_SHARED_HERE])
 @pytest.mark.parametrize("first_has_it", [True, False])
 def test_drop_of_a_column_only_some_files_hold_is_accepted_in_either_order(
     tmp_path, fit, how, first_has_it

@@ -7,6 +7,11 @@ Dask fit of a file whose labels are ``0, inf, 1`` fitted three classes and
 then failed to write the model file, blaming "model file m.json: field
 'encoding.label.levels'". Both scans' labels now pass the in-memory checks
 (``logistic._labels.resolve_classes``).
+
+The Dask cases fit on the session's shared cluster (``--scheduler``,
+conftest's ``dask_scheduler``: one cluster start, its workers' standard
+error checked); the file without rows on a cluster of its own (``--workers
+1``).
 """
 
 from __future__ import annotations
@@ -35,11 +40,21 @@ MODES = [
     pytest.param("csv", [], id="memory"),
     pytest.param("csv", ["--stream"], id="stream"),
     pytest.param("parquet", ["--stream"], id="stream-parquet"),
-    pytest.param("csv", ["--workers", "1"], id="dask-csv"),
+    pytest.param("csv", ["--scheduler", "<shared cluster>"], id="dask-csv"),
 ]
 
 
-@pytest.mark.parametrize(("suffix", "mode"), MODES)
+@pytest.fixture
+def mode(request) -> list[str]:
+    """A case's fit options (``MODES``), the shared cluster's address in place
+    of ``<shared cluster>``."""
+    if "<shared cluster>" not in request.param:
+        return request.param
+    address = request.getfixturevalue("dask_scheduler")
+    return [address if a == "<shared cluster>" else a for a in request.param]
+
+
+@pytest.mark.parametrize(("suffix", "mode"), MODES, indirect=["mode"])
 def test_non_integral_labels_are_a_continuous_target(workdir, capsys, suffix, mode):
     data = _write(workdir / f"t.{suffix}", HALVES)
     code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
@@ -48,7 +63,7 @@ def test_non_integral_labels_are_a_continuous_target(workdir, capsys, suffix, mo
     assert not (workdir / "m.json").exists()
 
 
-@pytest.mark.parametrize(("suffix", "mode"), MODES)
+@pytest.mark.parametrize(("suffix", "mode"), MODES, indirect=["mode"])
 def test_probabilities_of_many_values_are_a_continuous_target(workdir, capsys, suffix, mode):
     """3 000 probabilities rounded to 4 decimals: beyond the 1 000 classes a
     scan counts, ``--stream`` said "more than 1000 distinct labels; too many
@@ -60,7 +75,7 @@ def test_probabilities_of_many_values_are_a_continuous_target(workdir, capsys, s
     assert "holds non-integral numbers" in err and "a continuous target" in err, err
 
 
-@pytest.mark.parametrize(("suffix", "mode"), MODES)
+@pytest.mark.parametrize(("suffix", "mode"), MODES, indirect=["mode"])
 def test_two_non_integral_values_are_two_labels(workdir, capsys, suffix, mode):
     """Two values are two labels, whichever numbers (as in memory): the fit
     asks which is positive, and fits with ``--positive``."""
@@ -72,7 +87,7 @@ def test_two_non_integral_values_are_two_labels(workdir, capsys, suffix, mode):
     assert code == 0, err
 
 
-@pytest.mark.parametrize(("suffix", "mode"), MODES)
+@pytest.mark.parametrize(("suffix", "mode"), MODES, indirect=["mode"])
 def test_an_infinite_label_is_refused(workdir, capsys, suffix, mode):
     data = _write(workdir / f"t.{suffix}", INFINITE)
     code, out, err = run_cli(capsys, ["fit", data, "-t", "y", *mode, "-o", "m.json"])
