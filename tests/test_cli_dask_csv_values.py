@@ -66,9 +66,11 @@ def test_a_text_value_in_a_numeric_column_is_named_by_column_and_line(
         "at line 50002 (1 such value(s)); fix the data or mark missing values with an "
         "empty field or NA\n"
     )
-    # the streamed fit in a fresh interpreter too: in a process that ran a Dask
-    # fit before (another test's, in the same xdist worker) it said "cannot read
-    # d.csv: ArrowInvalid: ... CSV conversion error to double" (reported)
+    # the streamed fit in a fresh interpreter too: in a process whose Arrow
+    # thread pool started while a LocalCluster's OMP_NUM_THREADS=1 was set
+    # (another test's, in the same xdist worker), pyarrow's message holds
+    # "Row #50002: " and the fit said "cannot read d.csv: ArrowInvalid: ..."
+    # (reported: `OMP_NUM_THREADS=1 logistic fit d.csv -t y --stream`)
     assert _fit(tmp_path, "--stream") == (65, "", said)
     assert _fit(tmp_path, "--workers", "1") == (65, "", said)
     assert not (tmp_path / "m.json").exists()
