@@ -251,7 +251,14 @@ def dask_scheduler(_shared_cluster) -> Iterator[str]:
     with stderr.open("rb") as fh:
         fh.seek(before)
         printed = fh.read().decode(errors="replace")
-    assert printed == "", f"the shared cluster's workers printed: {printed}"
+    # distributed's note that a loaded host held the event loop is the
+    # machine's, not the command's: kept out, every other line fails the test
+    said = [line for line in printed.splitlines() if _LOOP_NOTE not in line]
+    assert said == [], f"the shared cluster's workers printed: {printed}"
+
+
+#: distributed's warning of a slow event loop (a busy host, not a message).
+_LOOP_NOTE = "Event loop was unresponsive"
 
 
 def dask_option(request: pytest.FixtureRequest, own_cluster: bool) -> list[str]:

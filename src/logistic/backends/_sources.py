@@ -183,9 +183,11 @@ def one_line(text: str, limit: int = 200) -> str:
 
 
 #: pyarrow's message for a value its column's numeric type cannot hold (the
-#: value whole: it may hold quoted line breaks, and be long).
+#: value whole: it may hold quoted line breaks, and be long); a reader that
+#: counts its rows (one thread, ``use_threads=False``) puts ``Row #N: `` first.
 _NOT_A_NUMBER = re.compile(
-    r"In CSV column #(\d+): CSV conversion error to \w+: invalid value '(.*)'",
+    r"In CSV column #(\d+): (?:Row #\d+: )?CSV conversion error to \w+: "
+    r"invalid value '(.*)'",
     re.DOTALL,
 )
 
