@@ -219,6 +219,31 @@ def test_class_weight_by_level_matches_scikit_learn(workdir, capsys):
     assert code == 2 and "'daisy' is not a level of target 'species'" in err
 
 
+def test_class_weight_of_a_numeric_level_matches_scikit_learn(workdir, capsys):
+    # a level of a numeric target is named as --reference names it: '2.0'
+    # for the level 2 of a column written 0.0/1.0/2.0 or 0/1/2; the outside
+    # reference is scikit-learn's weighted multinomial fit
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _iris()
+    codes = np.searchsorted(LEVELS, y).astype(float)  # 0.0, 1.0, 2.0
+    rows = [
+        ",".join(f"{v:g}" for v in x) + f",{k:.1f}"
+        for x, k in zip(X, codes, strict=True)
+    ]
+    (workdir / "num.csv").write_text("a,b,c,d,y\n" + "\n".join(rows) + "\n")
+    args = ["fit", "num.csv", "-t", "y", "--penalty", "l2", "--class-weight"]
+    code, _, err = run_cli(capsys, [*args, "2.0=3,0=0.5", "-o", "m.json"])
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, ["predict", "m.json", "num.csv"])
+    P = np.array([[float(r[f"proba_{v}"]) for v in "012"] for r in _read_csv(out)])
+    ref = LogisticRegression(C=1.0, class_weight={2.0: 3.0, 0.0: 0.5}, tol=1e-10,
+                             max_iter=10_000)  # fmt: skip
+    np.testing.assert_allclose(P, ref.fit(X, codes).predict_proba(X), atol=1e-6)
+    code, _, err = run_cli(capsys, [*args, "2=1,2.0=3", "-o", "x.json"])
+    assert code == 2 and "level '2' of target 'y' twice ('2' and '2.0')" in err, err
+
+
 def test_missing_rows_dropped_and_na_in_predict(workdir, capsys):
     text = IRIS.read_text().splitlines()
     text[3] = ",3.2,1.3,0.2,setosa"  # row 2 (0-based): sepal_length missing

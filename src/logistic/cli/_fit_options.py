@@ -135,8 +135,9 @@ def _class_weight_form(value: str, item: str) -> str:
 def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
     """``--class-weight`` keyed by the class codes the model is fitted on.
 
-    For more than two classes the keys are the levels of the target (matched
-    as text, as ``--reference``). For two, a key is the target's own label
+    For more than two classes the keys are the levels of the target, matched
+    as ``--reference`` matches its level (as text, else as a number: ``2.0``
+    names the level 2 and ``2`` the level 2.0). For two, a key is the target's own label
     (matched as ``--positive`` matches it: ``Churned``, or ``2`` for the
     number 2) or a class code, 0 the negative class and 1 the positive
     (:func:`_binary_codes`)."""
@@ -146,19 +147,29 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
     levels = label.get("levels")
     if levels is None:
         return _binary_codes(weights, label)
-    from .._labels import match_label
+    from .._labels import label_text
     from .._messages import name_list
+    from ..tabular._labels import match_value
 
+    shown = [label_text(v) for v in levels]  # 2.0 as 2, as the summary names it
     codes: dict[float, float] = {}
+    keys: dict[float, str] = {}
     for key, value in weights.items():
-        k = match_label(list(levels), key)
+        k = match_value(list(levels), key)
         if k is None:
             raise CLIError(
                 f"--class-weight {key}={value:g}: {key!r} is not a level of target "
-                f"{label.get('column')!r} ({name_list(levels, 'levels')})",
+                f"{label.get('column')!r} ({name_list(shown, 'levels')})",
                 EX_USAGE,
             )
-        codes[float(k)] = value
+        if float(k) in keys:  # '2' and '2.0' both name the level 2
+            raise CLIError(
+                f"--class-weight gives level {shown[k]!r} of target "
+                f"{label.get('column')!r} twice ({keys[float(k)]!r} and {key!r}); "
+                "give each class once",
+                EX_USAGE,
+            )
+        codes[float(k)], keys[float(k)] = value, key
     return codes
 
 
