@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -88,6 +89,24 @@ def test_a_half_among_0_1_in_parquet_is_refused_alike(workdir, capsys, reading):
     argv = ["fit", "d.parquet", "-t", "y", "-o", "m.json", *reading]
     code, out, err = run_cli(capsys, argv)
     assert (code, err.strip()) == (65, expected)
+
+
+def test_a_half_in_a_later_parquet_file_is_placed_in_that_file(workdir, capsys):
+    """A directory's rows are counted per file: the first non-integral label
+    is at row 3 of the second file (row 8 of the directory), so the message
+    names that file; it said "row 3" alone, a row of the first file."""
+    pd = pytest.importorskip("pandas")
+    (workdir / "dir").mkdir()
+    for k, labels in enumerate(([0.0, 1.0, 2.0, 1.0, 0.0], [1.0, 2.0, 1.5, 0.0])):
+        frame = pd.DataFrame({"x": np.arange(len(labels), dtype=float), "y": labels})
+        frame.to_parquet(workdir / "dir" / f"part-{k}.parquet", index=False)
+    # where pandas, reading the second file, finds 1.5: its 0-based index 2
+    second = pd.read_parquet(workdir / "dir" / "part-1.parquet")
+    row = int(np.flatnonzero(second["y"].to_numpy() == 1.5)[0]) + 1
+    argv = ["fit", "dir", "-t", "y", "-o", "m.json", "--stream"]
+    code, out, err = run_cli(capsys, argv)
+    place = f"1.5 first at row {row} of {Path('dir') / 'part-1.parquet'})"
+    assert code == 65 and place in err, err
 
 
 @pytest.mark.dask

@@ -45,6 +45,8 @@ def read_scan(
         else f"target column {target!r} in {source.name}"
     )
     first: tuple[str, str] | None = None  # the first non-integral label, its line
+    # a directory's row is counted in its file, which the message then names
+    several = len(getattr(source, "files", ())) > 1
     for where, X, y, w, o in source.chunks(dtype):
         if p is None:
             p = X.shape[1]
@@ -60,7 +62,8 @@ def read_scan(
             fraction = np.flatnonzero(y != np.round(y))
             if fraction.size:
                 i = int(fraction[0])
-                first = (label_text(float(y[i])), position(n + i))
+                at = position(n + i)
+                first = (label_text(float(y[i])), f"{at} of {where}" if several else at)
         labels.update(here)
         check_found_labels(labels, named, first)  # as in memory
         if len(labels) > (MAX_CLASSES if multiclass else 2) and (classes is None):
