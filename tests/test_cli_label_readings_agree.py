@@ -94,7 +94,8 @@ def test_a_half_among_0_1_in_parquet_is_refused_alike(workdir, capsys, reading):
 def test_a_half_in_a_later_parquet_file_is_placed_in_that_file(workdir, capsys):
     """A directory's rows are counted per file: the first non-integral label
     is at row 3 of the second file (row 8 of the directory), so the message
-    names that file; it said "row 3" alone, a row of the first file."""
+    names that file (it said "row 3" alone, a row of the first file), and
+    each value's rows are those of every file, as for one file."""
     pd = pytest.importorskip("pandas")
     (workdir / "dir").mkdir()
     for k, labels in enumerate(([0.0, 1.0, 2.0, 1.0, 0.0], [1.0, 2.0, 1.5, 0.0])):
@@ -107,6 +108,11 @@ def test_a_half_in_a_later_parquet_file_is_placed_in_that_file(workdir, capsys):
     code, out, err = run_cli(capsys, argv)
     place = f"1.5 first at row {row} of {Path('dir') / 'part-1.parquet'})"
     assert code == 65 and place in err, err
+    # each value's rows over every file, as pandas counts them (the scan
+    # stopped at the second file and gave its values alone, without rows)
+    both = pd.read_parquet(workdir / "dir")["y"].value_counts().sort_index()
+    shown = ", ".join(f"{v:g} (n={n})" for v, n in both.items())
+    assert f"holds non-integral numbers ({shown}; " in err, err
 
 
 @pytest.mark.dask

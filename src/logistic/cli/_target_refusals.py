@@ -26,8 +26,7 @@ def continuous_refusal(plan: Any, exc: Any) -> Exception:
     """``exc``, a scan's :class:`~logistic._label_refusals.ContinuousTarget`
     for the plan's target, restated as the in-memory reader words it (the
     module docstring); the scan's values stand where the target cannot be
-    read again now (a directory of Parquet files: its first value's place
-    would need the files' order)."""
+    read again (a file that no longer reads)."""
     from ..tabular._labels import describe_values
 
     where = f"target column {plan.target!r} in {plan.path}"
@@ -48,9 +47,33 @@ def _counts(plan: Any) -> tuple[np.ndarray, np.ndarray, Any] | None:
         from ..tabular._streamed_numbers import number_counts
 
         return number_counts(plan.path, plan.delimiter, plan.target)
-    if plan.format != "parquet" or Path(plan.path).is_dir():
+    if plan.format != "parquet":
         return None
+    if Path(plan.path).is_dir():
+        return _directory_counts(plan.path, plan.target)
     return _parquet_counts(plan.path, plan.target)
+
+
+def _directory_counts(
+    path: str, name: str
+) -> tuple[np.ndarray, np.ndarray, None] | None:
+    """:func:`_parquet_counts` of every Parquet file of directory ``path``,
+    summed; no first place (a row is counted in its file: the scan names
+    them both where it met the rows in order, ``--stream``)."""
+    from ..formats import parquet_files
+
+    rows: dict[float, int] = {}
+    for file in parquet_files(path):
+        counted = _parquet_counts(str(file), name)
+        if counted is None:
+            return None
+        for v, c in zip(*counted[:2], strict=True):
+            rows[float(v)] = rows.get(float(v), 0) + int(c)
+    if not rows:
+        return None
+    values = np.array(sorted(rows), dtype=np.float64)
+    counts = np.array([rows[v] for v in values.tolist()], dtype=np.int64)
+    return values, counts, None
 
 
 def _parquet_counts(
