@@ -84,28 +84,17 @@ def _parquet_counts(
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    rows: dict[float, int] = {}
-    first: tuple[float, int] | None = None
-    done = 0
-    try:
+    from ..tabular._streamed_numbers import counted_numbers
+
+    def blocks() -> Any:
         for batch in pq.ParquetFile(path).iter_batches(columns=[name]):
             column = batch.column(0).cast(pa.float64())
-            numbers = np.asarray(column.to_numpy(zero_copy_only=False), np.float64)
-            if first is None:
-                with np.errstate(invalid="ignore"):
-                    fraction = np.isfinite(numbers) & (numbers != np.round(numbers))
-                if fraction.any():
-                    k = int(np.flatnonzero(fraction)[0])
-                    first = (float(numbers[k]), done + k)
-            valid = numbers[~np.isnan(numbers)]
-            for v, c in zip(*np.unique(valid, return_counts=True), strict=True):
-                rows[float(v)] = rows.get(float(v), 0) + int(c)
-            done += batch.num_rows
+            yield np.asarray(column.to_numpy(zero_copy_only=False), np.float64)
+
+    try:
+        return counted_numbers(blocks())
     except (pa.ArrowException, OSError):
         return None
-    values = np.array(sorted(rows), dtype=np.float64)
-    counts = np.array([rows[v] for v in values.tolist()], dtype=np.int64)
-    return values, counts, first
 
 
 def _place(plan: Any, row: int) -> str:

@@ -30,6 +30,7 @@ from ._columns import (
 from ._read import RawData
 
 __all__ = [
+    "counted_numbers",
     "WHOLE_DECIMALS",
     "check_streamed_head",
     "csv_line",
@@ -155,26 +156,39 @@ def number_counts(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows: dict[float, int] = {}
-    first: tuple[float, int] | None = None
-    done = 0  # rows read
-    try:
+    def blocks() -> Any:
         for batch in _text_blocks(path, delimiter, name):
             text = pc.utf8_trim_whitespace(batch.column(0))
             numbers = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-            numbers = np.asarray(numbers, dtype=np.float64)  # a missing value: NaN
-            if first is None:
-                with np.errstate(invalid="ignore"):
-                    fraction = np.isfinite(numbers) & (numbers != np.round(numbers))
-                if fraction.any():
-                    k = int(np.flatnonzero(fraction)[0])
-                    first = (float(numbers[k]), done + k)
-            valid = numbers[~np.isnan(numbers)]
-            for v, c in zip(*np.unique(valid, return_counts=True), strict=True):
-                rows[float(v)] = rows.get(float(v), 0) + int(c)
-            done += batch.num_rows
+            yield np.asarray(numbers, dtype=np.float64)  # a missing value: NaN
+
+    try:
+        return counted_numbers(blocks())
     except (pa.ArrowException, OSError, EOFError):
         return None
+
+
+def counted_numbers(
+    blocks: Any,
+) -> tuple[np.ndarray, np.ndarray, tuple[float, int] | None]:
+    """The distinct numbers of a column read in ``blocks`` (float64 arrays in
+    row order, a missing value NaN and left out), the rows of each, and the
+    first finite non-integral number with its 0-based row (None where there
+    is none): what a continuous target's refusal shows."""
+    rows: dict[float, int] = {}
+    first: tuple[float, int] | None = None
+    done = 0  # rows read
+    for numbers in blocks:
+        if first is None:
+            with np.errstate(invalid="ignore"):
+                fraction = np.isfinite(numbers) & (numbers != np.round(numbers))
+            if fraction.any():
+                k = int(np.flatnonzero(fraction)[0])
+                first = (float(numbers[k]), done + k)
+        valid = numbers[~np.isnan(numbers)]
+        for v, c in zip(*np.unique(valid, return_counts=True), strict=True):
+            rows[float(v)] = rows.get(float(v), 0) + int(c)
+        done += len(numbers)
     values = np.array(sorted(rows), dtype=np.float64)
     counts = np.array([rows[v] for v in values.tolist()], dtype=np.int64)
     return values, counts, first
