@@ -111,14 +111,21 @@ def test_a_single_column_before_a_wider_direction_of_less_l1():
     assert (report.n_separated, report.n_boundary) == (1, 29)
 
 
-def test_the_fit_names_the_column():
-    X, y = _indicator_data()
+def _quasi_complete_warning(X, y) -> list[str]:
+    """The separation warnings of an unpenalized fit of (X, y), which must
+    report a quasi-complete separation, and be one."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         est = LogisticRegression().fit(X, y)
     assert est.separation_ == "quasi-complete"
     text = [str(w.message) for w in caught if w.category is PerfectSeparationWarning]
     assert len(text) == 1
+    return text
+
+
+def test_the_fit_names_the_column():
+    X, y = _indicator_data()
+    text = _quasi_complete_warning(X, y)
     assert "z = -1*x3 separates the classes" in text[0]
     assert (
         "6 samples lie strictly on their class's side and 54 on the boundary" in text[0]
@@ -144,10 +151,5 @@ def test_three_classes_one_level_of_one_class(monkeypatch):
     import scipy.optimize
 
     monkeypatch.setattr(scipy.optimize, "linprog", _no_program)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        est = LogisticRegression().fit(X, y)
-    assert est.separation_ == "quasi-complete"
-    text = [str(w.message) for w in caught if w.category is PerfectSeparationWarning]
-    assert len(text) == 1
+    text = _quasi_complete_warning(X, y)
     assert "(10 of 180 (row, other class) pairs strictly separated)" in text[0]
