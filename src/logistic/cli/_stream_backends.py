@@ -106,7 +106,7 @@ def dask_backend(
     other numbers later (``1`` then ``1.0``, ``0.5`` or ``inf``) is read again
     as float64, as the in-memory and streamed readers read it (a continuous
     target then refused in their words,
-    :func:`._dask_csv_values.continuous_refusal`), one of 0/1 holding ``true``
+    :func:`._target_refusals.continuous_refusal`), one of 0/1 holding ``true``
     (in the plan's first block, or only later) as booleans, and one holding
     a word (there, or only later) as text; a feature of
     integers holding one beyond ±2**53 is refused as they refuse it
