@@ -34,12 +34,10 @@ import re
 from json.encoder import encode_basestring, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+from ._fields import PLAIN_NUMBER_TYPES
 from ._schema import _canonical
 
 __all__ = ["sealed_bytes"]
-
-#: The types of a list written by the C encoder (``bool`` is not ``int`` here).
-_PLAIN_NUMBERS = frozenset({float, int})
 
 
 class _List:
@@ -74,7 +72,7 @@ def _as_list(value: Any, dense: bool) -> _List | None:
     if type(value) is not list:
         return None
     kinds = set(map(type, value))
-    if kinds <= _PLAIN_NUMBERS:
+    if kinds <= PLAIN_NUMBER_TYPES:  # bool is no number here
         text = json.dumps(value, separators=(",", ":"), allow_nan=False)
         return _List(text, [], dense)
     if kinds == {str}:

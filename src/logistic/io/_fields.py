@@ -32,6 +32,7 @@ from .._constraints import as_float64
 from .._exceptions import ModelFormatError
 
 __all__ = [
+    "PLAIN_NUMBER_TYPES",
     "text_field",
     "LONE_SURROGATE",
     "MAX_ROWS",
@@ -114,8 +115,9 @@ def _jsonable(value: Any) -> Any:
     return None  # not representable (e.g. a Generator): stored as null
 
 
-#: The types of a JSON number as ``json.loads`` reads it (``bool`` excluded).
-_PLAIN_NUMBERS = frozenset({int, float})
+#: The types of a JSON number as ``json.loads`` reads it and as the C encoder
+#: writes it (``bool`` excluded): a list of only these is read or written whole.
+PLAIN_NUMBER_TYPES = frozenset({int, float})
 
 
 def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
@@ -124,7 +126,7 @@ def _finite_list(value: Any, n: int, path: str, where: str) -> np.ndarray:
         raise _bad(path, f"field '{where}' must be a list of {n} numbers, got {got}")
     # the set of the items' types first (C speed over a million numbers);
     # an item of another type (a float subclass) is tested one by one
-    if not set(map(type, value)) <= _PLAIN_NUMBERS and not all(
+    if not set(map(type, value)) <= PLAIN_NUMBER_TYPES and not all(
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
     ):
         raise _bad(path, f"field '{where}' must hold numbers only")
