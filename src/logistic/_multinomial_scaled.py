@@ -12,8 +12,9 @@ beyond ``J`` itself:
   direction);
 * an iterate's gauge-free point (:meth:`ScaledMultinomial.gauge_free`): the
   common intercept shift where the gauge term is 0, so that a step bound
-  need not cover that term's curvature (``gd`` steps there; ``fista`` takes
-  ``J`` and ``∇J`` there and measures its steps on the unshifted iterate),
+  need not cover that term's curvature (``gd`` steps there; ``fista`` and
+  ``lbfgs`` take ``J`` and ``∇J`` there, fista measuring its steps on the
+  unshifted iterate, lbfgs minimizing the loss and penalty alone),
   and the majorizer of the loss and penalty alone that bounds such steps
   (:meth:`ScaledMultinomial.gauge_free_majorizer_vector`);
 * the Hessian ``newton-cd`` models at that point
@@ -120,7 +121,9 @@ class ScaledMultinomial(ScaledObjective):
         ``J(θ')`` less that term, and its gradient has no component along
         ``u`` (gd steps there, fista takes ``J`` and ``∇J`` there: the
         gauge's curvature ``Kγ`` would bound their steps; newton-cd keeps
-        its iterates there, :meth:`gauge_free_hessian`)."""
+        its iterates there, :meth:`gauge_free_hessian`; lbfgs takes ``J``
+        and ``∇J`` there, whose gauge curvature ``(1 + Σ μ²/σ²)/4`` in
+        these coordinates it crept along)."""
         if not (isinstance(self.base, MultinomialObjective) and self.base.gauge):
             return theta_s
         m, q = self._shape
