@@ -1,4 +1,4 @@
-"""The ```python blocks of the user guides run as written.
+"""The ```python blocks of README.md and the user guides run as written.
 
 Each page's blocks run in order in one fresh namespace, in an empty temporary
 working directory (so files the examples write, such as ``model.json``, land
@@ -27,14 +27,20 @@ from pathlib import Path
 
 import pytest
 
-DOCS = Path(__file__).parents[1] / "docs"
+ROOT = Path(__file__).parents[1]
+# every page with a ```python block but docs/gpu.md, whose one block needs a
+# CUDA device (torch extra); test_every_page_with_python_is_run holds the list
 PAGES = [
-    "paths.md",
-    "grouped.md",
-    "inference.md",
-    "marginal-effects.md",
-    "multinomial.md",
-    "reliability.md",
+    "README.md",
+    "docs/goodness-of-fit.md",
+    "docs/grouped.md",
+    "docs/inference.md",
+    "docs/marginal-effects.md",
+    "docs/multinomial.md",
+    "docs/paths.md",
+    "docs/predictions-and-influence.md",
+    "docs/reliability.md",
+    "docs/scaling.md",
 ]
 SKIPPED_EXTRAS = {"dask", "torch", "cupy", "onnx"}
 
@@ -74,16 +80,29 @@ def test_the_extraction_rules():
     assert INDENTED_FENCE.search("- item\n\n  ```python\n  x\n  ```\n")
 
 
+NOT_RUN = {"docs/gpu.md"}
+
+
+def test_every_page_with_python_is_run():
+    """A page that gains a ```python block is added to PAGES (or NOT_RUN)."""
+    with_python = {
+        str(path.relative_to(ROOT))
+        for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+        if python_blocks(path.read_text(encoding="utf-8"))
+    }
+    assert with_python == set(PAGES) | NOT_RUN
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_page_examples_run_in_order(page, tmp_path, monkeypatch):
-    text = (DOCS / page).read_text(encoding="utf-8")
+    text = (ROOT / page).read_text(encoding="utf-8")
     assert not INDENTED_FENCE.search(text), (
-        f"docs/{page}: an indented ```python fence (IndentationError when pasted)"
+        f"{page}: an indented ```python fence (IndentationError when pasted)"
     )
     blocks = python_blocks(text)
-    assert blocks, f"docs/{page} has no ```python block"
+    assert blocks, f"{page} has no ```python block"
     (tmp_path / "tests").mkdir()
-    (tmp_path / "tests" / "data").symlink_to(DOCS.parent / "tests" / "data")
+    (tmp_path / "tests" / "data").symlink_to(ROOT / "tests" / "data")
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__main__"}
     ran = 0
@@ -92,6 +111,6 @@ def test_page_examples_run_in_order(page, tmp_path, monkeypatch):
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # examples may warn; they must not fail
-            exec(compile(code, f"docs/{page} block {number}", "exec"), namespace)
+            exec(compile(code, f"{page} block {number}", "exec"), namespace)
         ran += 1
     assert ran > 0
