@@ -70,7 +70,9 @@ Format = Annotated[
     typer.Option(
         "--format",
         metavar="FORMAT",
-        help="Force the input format: csv, parquet or libsvm.",
+        help="Force the input format: csv, parquet or libsvm (default: from the "
+        "content and the name: Parquet's magic bytes, .csv/.tsv, .svm/.libsvm, "
+        "else LibSVM when the first lines look like 'label idx:value', else CSV).",
         callback=_check_format,
     ),
 ]
@@ -307,12 +309,22 @@ Alpha = Annotated[
 ]
 L1Ratio = Annotated[
     float | None,
-    typer.Option("--l1-ratio", metavar="RATIO", help="Elastic-net mixing in [0, 1]."),
+    typer.Option(
+        "--l1-ratio",
+        metavar="RATIO",
+        help="With --penalty elasticnet (needed there unless --cv takes "
+        "--l1-ratios; refused with other penalties): the L1 share of the "
+        "penalty, in [0, 1] (0 is l2, 1 is l1).",
+    ),
 ]
 Solver = Annotated[
     str | None,
     typer.Option(
-        "--solver", metavar="NAME", help="auto (default), newton, lbfgs, gd, sgd, ..."
+        "--solver",
+        metavar="NAME",
+        help="auto (default: chosen from the data and the penalty, recorded in "
+        "the model file), newton, lbfgs, gd, sgd, newton-cg, newton-cd, "
+        "newton-cd-columns, fista or firth (the README's Solvers).",
     ),
 ]
 ClassWeight = Annotated[
