@@ -11,6 +11,7 @@ under test.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import platform
@@ -41,6 +42,9 @@ def _rewrite(path, edit) -> None:
 
 
 def test_a_saved_fit_records_its_environment(fitted, tmp_path):
+    # scipy's version is recorded where the process has loaded it; a small
+    # dense fit does not, so this test, run first or alone, loads it itself
+    importlib.import_module("scipy")
     path = tmp_path / "m.json"
     logistic.save(fitted, path)
     env = json.loads(path.read_text())["training"]["environment"]
@@ -128,3 +132,16 @@ def test_summary_prints_it(tmp_path, capsys, monkeypatch):
     code, out, err = run_cli(capsys, ["summary", "m.json"])
     assert code == 0, err
     assert "environment" not in out
+
+
+def test_a_package_the_fit_did_not_load_is_printed_as_such(fitted, tmp_path, capsys):
+    # null is what a fresh process that fitted small dense data without
+    # importing scipy records (docs/reliability.md); "scipy unknown" read as if
+    # scipy, a required dependency, were missing
+    path = tmp_path / "m.json"
+    logistic.save(fitted, path)
+    _rewrite(path, lambda doc: doc["training"]["environment"].update(scipy=None))
+    code, out, err = run_cli(capsys, ["summary", str(path)])
+    assert code == 0, err
+    line = next(t for t in out.splitlines() if t.startswith("environment"))
+    assert "scipy not loaded;" in line and "unknown" not in line

@@ -115,6 +115,8 @@ def check_environment(training: dict[str, Any], path: str) -> None:
 
 
 _TEXT_FIELDS = ("logistic", "python", "numpy", "scipy", "machine", "kernel")
+#: The packages whose null version means "not loaded by the fitting process".
+_PACKAGES = ("numpy", "scipy")
 
 
 def environment_text(training: dict[str, Any]) -> str | None:
@@ -124,12 +126,17 @@ def environment_text(training: dict[str, Any]) -> str | None:
     if not isinstance(env, dict):
         return None
 
-    def shown(key: str) -> str:
+    def shown(key: str, missing: str = "unknown") -> str:
         value = env.get(key)
-        return "unknown" if value is None else str(value)
+        return missing if value is None else str(value)
 
+    # a package's null version means the fitting process had not loaded it
+    # (a small dense fit runs without scipy), not that it was missing
     names = ("logistic", "Python", "numpy", "scipy")
-    versions = ", ".join(f"{n} {shown(n.lower())}" for n in names)
+    versions = ", ".join(
+        f"{n} {shown(n.lower(), 'not loaded' if n in _PACKAGES else 'unknown')}"
+        for n in names
+    )
     return (
         f"environment of the fit: {versions}; machine {shown('machine')}, "
         f"{shown('cpu_count')} CPUs, kernel {shown('kernel')}"
