@@ -28,5 +28,8 @@ def test_python_m_logistic_fits_and_reports_errors(tmp_path):
     assert json.loads((tmp_path / "m.json").read_text())["format"]
     missing = _run(tmp_path, "fit", str(UCLA), "-o", "n.json")
     assert missing.returncode == 2
-    assert missing.stderr.strip() == "error: no target column: pass --target COLUMN (or --formula)"
+    assert missing.stderr.strip() == (
+        "error: no target column: pass --target COLUMN (or --formula); "
+        "the file has 4 columns: 'admit', 'gre', 'gpa', 'rank'"
+    )
     assert not (tmp_path / "n.json").exists()

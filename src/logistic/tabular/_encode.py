@@ -307,7 +307,9 @@ def fit_design(
         return _fit_libsvm(raw, target, {**options, "trials": binomial})
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
-    target, rhs, variables = _resolve_target(target, formula, features, drop)
+    target, rhs, variables = _resolve_target(
+        target, formula, features, drop, raw.table.column_names
+    )
     screened: list[str] = []
     counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
     for role, name in sorted((binomial or {}).items()):
@@ -457,9 +459,15 @@ def _check_stored_values(encoding: dict[str, Any], path: str) -> None:
 
 
 def _resolve_target(
-    target: str | None, formula: str | None, features: Any, drop: Any
+    target: str | None,
+    formula: str | None,
+    features: Any,
+    drop: Any,
+    header: list[str],
 ) -> tuple[str, str | None, set[str]]:
-    """``(target, rhs, variables)`` from --target and --formula, checked together."""
+    """``(target, rhs, variables)`` from --target and --formula, checked
+    together; without either, the error lists the file's columns (``header``)
+    to choose the target from."""
     rhs: str | None = None
     variables: set[str] = set()
     if formula is not None:
@@ -476,7 +484,8 @@ def _resolve_target(
         target = f_target
     if target is None:
         raise InvalidParameterError(
-            "no target column: pass --target COLUMN (or --formula)"
+            "no target column: pass --target COLUMN (or --formula); the file "
+            f"has {name_list(header)}"
         )
     return target, rhs, variables
 
