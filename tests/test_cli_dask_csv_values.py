@@ -203,8 +203,9 @@ def test_decimal_labels_with_a_value_no_label_takes_are_named_by_line(
         )
         return
     assert err == (  # --stream's words: the target read again as floats
-        "error: column 'y' in d.csv has a non-finite value (inf) at line 55002; "
-        "only finite numbers are allowed\n"
+        "error: column 'y' in d.csv has an infinite value (inf) at line 55002; "
+        "only finite numbers are allowed (a number beyond float64's ±1.8e308, such "
+        "as 1e999, reads as infinite)\n"
     )
     assert not (tmp_path / "m.json").exists()
 

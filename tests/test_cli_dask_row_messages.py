@@ -54,7 +54,7 @@ def test_missing_and_infinite_values_name_the_csv_line(workdir, capsys, dask_sch
     frame.to_csv(workdir / "d.csv", index=False)
     code, _, err = _fit(capsys, ["--scheduler", dask_scheduler], "d.csv")
     assert code == 65
-    assert "column 'x2' in d.csv has a non-finite value (inf) at line 9" in err
+    assert "column 'x2' in d.csv has an infinite value (inf) at line 9" in err
 
 
 def test_parquet_missing_value_and_negative_weight_name_the_row(

@@ -156,9 +156,9 @@ CASES = [
         {"data.csv": b"x,y\n1,0\n1e400,1\n"},
         FIT,
         65,
-        "column 'x' in data.csv has an infinite value at line 3 (inf, or a number "
-        "beyond float64's ±1.8e308, which reads as infinite); only finite "
-        "numbers are allowed",
+        "column 'x' in data.csv has an infinite value (inf) at line 3; only finite "
+        "numbers are allowed (a number beyond float64's ±1.8e308, such as 1e999, "
+        "reads as infinite)",
     ),
     (
         "wrong delimiter",

@@ -150,8 +150,9 @@ def test_an_infinite_label_in_dasks_sample_is_named_by_line(workdir, capsys):
     labels[3] = "inf"  # row 3: line 5
     _write(workdir / "d.csv", np.linspace(-1, 1, 100), labels)
     said = (
-        "error: column 'y' in d.csv has a non-finite value (inf) at line 5; only "
-        "finite numbers are allowed"
+        "error: column 'y' in d.csv has an infinite value (inf) at line 5; only "
+        "finite numbers are allowed (a number beyond float64's ±1.8e308, such as "
+        "1e999, reads as infinite)"
     )
     code, out, err = run_cli(capsys, [*ARGV, "--stream"])
     assert (code, err.strip()) == (65, said)

@@ -264,4 +264,4 @@ def test_parquet_directory_rows_are_rows_of_the_file_named(tmp_path, capsys):
     pq.write_table(table.slice(200), folder / "part-1.parquet")
     code, err, _ = _fit(capsys, folder, "--stream", "--no-cache")
     assert code == 65
-    assert f"{folder / 'part-1.parquet'} has a non-finite value (inf) at row 18" in err
+    assert f"{folder / 'part-1.parquet'} has an infinite value (inf) at row 18" in err

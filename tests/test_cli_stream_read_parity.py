@@ -119,7 +119,8 @@ def test_an_infinity_late_in_a_column_is_refused_alike(
     assert code == 65
     name = "xk"[field]
     assert (
-        f"column {name!r} in {data} has an infinite value at line {LATE + 2} "
+        f"column {name!r} in {data} has an infinite value "
+        f"({'-inf' if text.startswith('-') else 'inf'}) at line {LATE + 2}; "
     ) in err
 
 

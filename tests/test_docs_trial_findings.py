@@ -48,8 +48,8 @@ def test_an_infinite_target_value_is_refused_naming_its_line(
 @pytest.mark.parametrize(
     ("stream", "message"),
     [
-        ([], "column 'y' in inf.parquet has an infinite value at row 5"),
-        (["--stream"], "column 'y' in inf.parquet has a non-finite value (inf) at row 5"),
+        ([], "column 'y' in inf.parquet has an infinite value (inf) at row 5"),
+        (["--stream"], "column 'y' in inf.parquet has an infinite value (inf) at row 5"),
     ],
 )
 def test_an_infinite_target_value_in_parquet_is_refused(
@@ -69,7 +69,7 @@ def test_an_infinite_value_in_an_evaluated_target_names_its_line(workdir, capsys
     (workdir / "inf.csv").write_text(INF_ROWS.format("inf"))
     code, out, err = run_cli(capsys, ["evaluate", "m.json", "inf.csv"])
     assert (code, out) == (65, "")
-    assert "column 'y' in inf.csv has an infinite value at line 6" in err
+    assert "column 'y' in inf.csv has an infinite value (inf) at line 6" in err
 
 
 def test_a_cached_entry_with_an_infinite_label_is_scanned_again(workdir, capsys):

@@ -28,9 +28,9 @@ def _beyond(path, remedy):
 
 def _infinite(path):
     return (
-        f"error: column 'x' in {path} has an infinite value at line 3 (inf, or a "
-        "number beyond float64's ±1.8e308, which reads as infinite); only finite "
-        "numbers are allowed\n"
+        f"error: column 'x' in {path} has an infinite value (inf) at line 3; only "
+        "finite numbers are allowed (a number beyond float64's ±1.8e308, such as "
+        "1e999, reads as infinite)\n"
     )
 
 

@@ -36,8 +36,8 @@ def _text(bad_row: int, value: str, column: str, blank: bool) -> tuple[str, int]
 CASES = [
     ("x", "", "missing values in d.csv: column 'x' (1 row(s), first at line {at})",
      "missing values in d.csv: column 'x' (first at line {at})"),
-    ("x", "inf", "column 'x' in d.csv has an infinite value at line {at}",
-     "column 'x' in d.csv has a non-finite value (inf) at line {at}"),
+    ("x", "inf", "column 'x' in d.csv has an infinite value (inf) at line {at}",
+     "column 'x' in d.csv has an infinite value (inf) at line {at}"),
     ("w", "-2", "--weights column 'w' in d.csv has a negative value (-2) at line {at}",
      "d.csv: negative --weights (column 'w') (-2) at line {at}"),
 ]

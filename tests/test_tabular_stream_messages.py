@@ -72,7 +72,7 @@ def test_infinity_named_by_its_line_streamed(workdir, capsys):
     )
     assert (
         code == 65
-        and "column 'a' in d.csv has a non-finite value (inf) at line 31" in err
+        and "column 'a' in d.csv has an infinite value (inf) at line 31" in err
     )
 
 

@@ -35,6 +35,12 @@ from .._arrow_numpy import floats, labels
 from .._exceptions import DataValidationError
 from .._files import open_regular
 from .._screen_rules import pandas_index_columns
+from .._value_refusals import (
+    STREAMED_REMEDY,
+    infinite_value,
+    missing_column,
+    missing_values,
+)
 from ..formats import (
     natural_key,
     no_parquet_files,
@@ -374,11 +380,9 @@ class _ParquetSource:
 
 
 def _missing_error(where: str, column: Any, at: str) -> DataValidationError:
-    """A null, or a float's NaN (Parquet), in the in-memory reader's words."""
-    return DataValidationError(
-        f"missing values in {where}: column {column!r} (first at {at}); fill them in, "
-        "or drop those rows (`logistic fit --missing drop` does, for a fit in memory)"
-    )
+    """A null, or a float's NaN (Parquet), in the in-memory reader's words
+    (:mod:`logistic._value_refusals`)."""
+    return missing_values(where, [missing_column(column, at)], STREAMED_REMEDY)
 
 
 def _check_finite(
@@ -396,10 +400,8 @@ def _check_finite(
         if position is not None and np.isnan(X[i, j]):  # a float's missing
             raise _missing_error(where, col, position(row0 + i))  # (Parquet NaN)
         if position is not None:  # the in-memory reader's wording
-            raise DataValidationError(
-                f"column {col!r} in {where} has a non-finite value ({X[i, j]}) at "
-                f"{position(row0 + i)}; only finite numbers are allowed"
-            )
+            at = position(row0 + i)
+            raise DataValidationError(infinite_value(col, where, at, X[i, j]))
         raise DataValidationError(
             f"{where}: {what} has a non-finite value ({X[i, j]}) at row {row0 + i} "
             f"(0-based, global), column {col!r}; drop or impute it first"

@@ -345,15 +345,23 @@ def _named_bad_value(plan: StreamPlan, bad: dict[str, Any]) -> Exception | None:
     """The in-memory reader's words for a refused value (``bad``: ``what``,
     ``column``, ``value``, ``kind``, ``row`` as :class:`PartitionError`'s
     ``bad_value``): its column and its line of a CSV file (header and line
-    breaks counted) or row of a Parquet file; None for a directory of files."""
-    from pathlib import Path
-
+    breaks counted) or 1-based row of a Parquet file, of the file that holds
+    it in a directory (:func:`_file_row`); None where that file is not
+    known. The words are :mod:`logistic._value_refusals`'."""
     from .._exceptions import DataValidationError
+    from .._value_refusals import (
+        STREAMED_REMEDY,
+        infinite_value,
+        missing_column,
+        missing_values,
+    )
 
-    if Path(plan.path).is_dir():
-        return None
-    row = int(bad["row"])
+    row, path = int(bad["row"]), str(plan.path)
     if plan.format == "parquet":
+        placed = _file_row(plan.path, row)
+        if placed is None:
+            return None
+        path, row = placed
         where = f"row {row + 1}"
     else:
         from ..tabular._streamed_numbers import csv_line
@@ -364,19 +372,38 @@ def _named_bad_value(plan: StreamPlan, bad: dict[str, Any]) -> Exception | None:
     }.get(bad["what"])
     if bad["kind"] == "negative":
         return DataValidationError(
-            f"--weights column {name!r} in {plan.path} has a negative value "
+            f"--weights column {name!r} in {path} has a negative value "
             f"({float(bad['value']):g}) at {where}; weights must be >= 0"
         )
     if bad["kind"] == "missing" or bad["value"] == "nan":
-        return DataValidationError(
-            f"missing values in {plan.path}: column {name!r} (first at {where}); "
-            "fill them in, or drop those rows (fit in memory, without --workers, "
-            "with --missing drop)"
-        )
-    return DataValidationError(
-        f"column {name!r} in {plan.path} has a non-finite value ({bad['value']}) "
-        f"at {where}; only finite numbers are allowed"
-    )
+        return missing_values(path, [missing_column(name, where)], STREAMED_REMEDY)
+    return DataValidationError(infinite_value(name, path, where, bad["value"]))
+
+
+def _file_row(path: str, row: int) -> tuple[str, int] | None:
+    """The Parquet file that holds 0-based row ``row`` of ``path`` (itself,
+    or one of a directory's files in :func:`logistic.formats.parquet_files`'
+    order, the order Dask reads them in) and the row's 0-based place in that
+    file, from the files' footers; None where they no longer read."""
+    from pathlib import Path
+
+    if not Path(path).is_dir():
+        return path, row
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ..formats import parquet_files
+
+    start = 0
+    try:
+        for file in parquet_files(path):
+            rows = pq.ParquetFile(file).metadata.num_rows
+            if row < start + rows:
+                return str(file), row - start
+            start += rows
+    except (pa.ArrowException, OSError):
+        return None
+    return None
 
 
 def _dask(

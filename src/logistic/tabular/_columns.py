@@ -44,6 +44,7 @@ from .._number_text import (
     formatted_numbers,
     mostly_numbers,
 )
+from .._value_refusals import infinite_value
 from ..backends._column_words import beyond_float_message
 from ..columns import arrow_kind
 from ..columns import require_columns as _require
@@ -500,11 +501,8 @@ def refuse_infinite(raw: RawData, name: str, values: np.ndarray) -> None:
     if values.dtype.kind != "f" or not np.isinf(values).any():
         return
     i = int(np.flatnonzero(np.isinf(values))[0])
-    raise DataValidationError(
-        f"column {name!r} in {raw.path} has an infinite value at "
-        f"{position(raw, i)} (inf, or a number beyond float64's ±1.8e308, which "
-        "reads as infinite); only finite numbers are allowed"
-    )
+    at = position(raw, i)
+    raise DataValidationError(infinite_value(name, raw.path, at, values[i]))
 
 
 def _raise_text(raw: RawData, name: str, role: str) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 from .._arrow_numpy import floats, nulls
 from .._exceptions import DataValidationError
 from .._messages import option_value
+from .._value_refusals import IN_MEMORY_REMEDY, missing_column, missing_values
 from ._columns import _column
 from ._read import RawData, position
 
@@ -50,10 +51,10 @@ def check_missing(
             keep &= ~mask
             rows = np.flatnonzero(mask)[:3]
             where = ", ".join(position(raw, int(r)) for r in rows)
-            problems.append(f"{name!r} ({int(mask.sum())} row(s), first at {where})")
+            problems.append(missing_column(name, where, int(mask.sum())))
             if mask.all() and name in (features or ()):
                 empty.append(name)
-    remedy = "drop those rows with --missing drop or fill them in"
+    remedy = IN_MEMORY_REMEDY
     if empty:
         how = "out of the formula" if formula else f"with --drop {option_value(empty)}"
         one = len(empty) == 1
@@ -64,10 +65,7 @@ def check_missing(
         if len(problems) > len(empty) and missing != "drop":
             remedy += "; for the other columns, --missing drop or fill them in"
     if problems and missing != "drop":
-        raise DataValidationError(
-            f"missing values in {raw.path}: column {'; column '.join(problems)}; "
-            + remedy
-        )
+        raise missing_values(raw.path, problems, remedy)
     if not keep.any() and raw.n_rows:
         raise DataValidationError(
             f"{raw.path}: every row has a missing value; no data left"
