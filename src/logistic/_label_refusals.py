@@ -25,6 +25,7 @@ from ._exceptions import DataValidationError
 
 __all__ = [
     "ContinuousTarget",
+    "LabelRefusal",
     "NoPositiveClass",
     "continuous_labels",
     "continuous_target",
@@ -143,6 +144,14 @@ def positive_among_many(where: str, count: int, shown: str) -> DataValidationErr
         "for a multi-class model of them all, leave --positive out (--reference "
         "chooses its reference class)"
     )
+
+
+class LabelRefusal(DataValidationError):
+    """A class asked of a target by the command line (``--positive``,
+    ``--reference``) that its labels do not hold, or no positive class
+    among two labels: raised by a scan's rule too, which knows the labels,
+    not their rows, so that the command line can restate it with each
+    label's count (:mod:`logistic.cli._target_refusals`)."""
 
 
 class NoPositiveClass(DataValidationError):

@@ -188,20 +188,30 @@ def _labelled_backend(
     with the first scan's order of two labels)."""
     import numpy as np
 
-    from .._label_refusals import NoPositiveClass, positive_among_many
+    from .._label_refusals import LabelRefusal, NoPositiveClass, positive_among_many
+    from .._value_refusals import MissingValues
     from ..tabular._labels import describe_values
+    from ._target_refusals import target_refusal
 
     given = positive is not None or reference is not None
     try:
         backend = build(rule if given else None)
-    except NoPositiveClass as exc:
-        if positive is None or not exc.labels:
+    except (LabelRefusal, NoPositiveClass) as exc:
+        # the in-memory reader's words, each label with its rows (the
+        # target read again: a scan gathers the labels, not their rows)
+        counted = target_refusal(plan, positive, reference)
+        if counted is not None:
+            raise counted from None
+        if not isinstance(exc, NoPositiveClass) or positive is None or not exc.labels:
             raise
-        # the in-memory reader's words; the labels without counts (a scan
-        # gathers the labels, not their rows)
         where = f"target column {plan.target!r} in {plan.path}"
         shown = describe_values(np.asarray(exc.labels), None)
         raise positive_among_many(where, len(exc.labels), shown) from None
+    except MissingValues as exc:  # and the target's own refusal, as in memory
+        also = target_refusal(plan, positive, reference)
+        if also is None:
+            raise
+        raise MissingValues(f"{exc}; also: {also}") from None
     if not given and len(backend.classes_) == 2:
         from ..tabular._labels import positive_rule
 

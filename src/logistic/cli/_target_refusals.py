@@ -1,6 +1,18 @@
 """A streamed or Dask scan's refusal of a target, in the in-memory words.
 
-Convention (owned here): a scan that finds a continuous target
+Convention (owned here): a scan finds a target's labels, not their rows.
+Where it refuses the classes asked of them (``--positive`` or ``--reference``
+not a value, ``--positive`` among more than two labels, ``--reference`` for
+two, no positive class: :class:`logistic._label_refusals.LabelRefusal`,
+:class:`~logistic._label_refusals.NoPositiveClass`), and where it refuses
+missing values (:class:`logistic._value_refusals.MissingValues`, to which a
+fit in memory adds the target's own refusal, so that one run names both),
+the command line reads the target column again, alone, and refuses it as a
+fit in memory does, each value with its rows (:func:`target_refusal`:
+:func:`logistic.tabular._labels.target_order` on the counted values). The
+scan's own words stand where the column does not read again.
+
+A scan that finds a continuous target
 (:class:`logistic._label_refusals.ContinuousTarget`) knows its values, not
 their rows, and the first non-integral one's place only where it met the
 rows in order (``--stream``; not Dask). The command line restates it, with
@@ -19,7 +31,7 @@ import numpy as np
 
 from .._labels import label_text
 
-__all__ = ["continuous_refusal"]
+__all__ = ["continuous_refusal", "counted_target", "target_refusal"]
 
 
 def continuous_refusal(plan: Any, exc: Any) -> Exception:
@@ -105,3 +117,106 @@ def _place(plan: Any, row: int) -> str:
     from ..tabular._streamed_numbers import csv_line
 
     return csv_line(plan.path, plan.delimiter, list(plan.columns.kinds), row)
+
+
+#: Distinct values past which a target is not counted again for a message
+#: (a column of identifiers taken for a target: its refusal is the scan's).
+MAX_COUNTED = 100_000
+
+
+def target_refusal(
+    plan: Any, positive: str | None, reference: str | None
+) -> Exception | None:
+    """The in-memory refusal of the plan's target with ``positive`` and
+    ``reference`` (:func:`logistic.tabular._labels.target_order`), from its
+    values counted again (:func:`counted_target`); None where the target
+    does not read again or is taken."""
+    from .._exceptions import DataValidationError
+    from ..tabular._labels import target_order
+
+    counted = counted_target(plan)
+    if counted is None:
+        return None
+    try:
+        target_order(*counted, plan.target, plan.path, positive, reference)
+    except DataValidationError as exc:
+        return exc
+    return None
+
+
+def counted_target(plan: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """The distinct values of the plan's target (missing ones left out) as
+    the in-memory reader types them, sorted, and the rows of each: a
+    Parquet column as stored; a CSV column read again as text, whose values
+    are numbers where every one is a number, booleans where every one is
+    ``true``/``false`` (any letter case), else text as written. None where
+    the file does not read again or holds more than :data:`MAX_COUNTED`
+    values."""
+    import pyarrow as pa
+
+    rows: dict[Any, int] = {}
+    try:
+        for column in _target_columns(plan):
+            counted = column.drop_null().value_counts()
+            for value, count in zip(
+                counted.field("values").to_pylist(),
+                counted.field("counts").to_pylist(),
+                strict=True,
+            ):
+                rows[value] = rows.get(value, 0) + int(count)
+            if len(rows) > MAX_COUNTED:
+                return None
+    except (pa.ArrowException, OSError, EOFError):
+        return None
+    if plan.format == "csv":
+        rows = _typed(rows)
+    rows = {v: c for v, c in rows.items() if not (isinstance(v, float) and v != v)}
+    if not rows:
+        return None
+    try:
+        values = np.array(sorted(rows))
+    except TypeError:  # values of kinds that do not compare
+        return None
+    counts = np.array([rows[v] for v in values.tolist()], dtype=np.int64)
+    return values, counts
+
+
+def _target_columns(plan: Any) -> Any:
+    """The plan's target column in blocks (Arrow arrays): a CSV file's as
+    text, a Parquet file's (or directory's files') as stored."""
+    if plan.format == "csv":
+        from ..tabular._streamed_numbers import _text_blocks
+
+        for batch in _text_blocks(plan.path, plan.delimiter, plan.target):
+            yield batch.column(0)
+        return
+    import pyarrow.parquet as pq
+
+    from ..formats import parquet_files
+
+    files = parquet_files(plan.path) if Path(plan.path).is_dir() else [plan.path]
+    for file in files:
+        for batch in pq.ParquetFile(file).iter_batches(columns=[plan.target]):
+            yield batch.column(0)
+
+
+def _typed(rows: dict[str, int]) -> dict[Any, int]:
+    """A CSV target's counted texts as the in-memory reader types its
+    column: numbers where every value is one, booleans where every value is
+    ``true`` or ``false``, else the texts."""
+    typed: dict[Any, int] = {}
+    words = {text.strip().lower() for text in rows}
+    if words <= {"true", "false"}:
+        for text, count in rows.items():
+            flag = text.strip().lower() == "true"
+            typed[flag] = typed.get(flag, 0) + count
+        return typed
+    try:
+        for text, count in rows.items():
+            if "_" in text:  # Python's 1_000, which no CSV reader takes
+                return rows
+            number = float(text)
+            typed[number] = typed.get(number, 0) + count
+    except ValueError:
+        return rows
+    return typed

@@ -42,7 +42,12 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import DataValidationError
-from .._label_refusals import NoPositiveClass, continuous_target, positive_among_many
+from .._label_refusals import (
+    LabelRefusal,
+    NoPositiveClass,
+    continuous_target,
+    positive_among_many,
+)
 from .._labels import (
     MAX_CLASSES,
     class_order,
@@ -65,6 +70,7 @@ __all__ = [
     "match_value",
     "positive_rule",
     "reference_rule",
+    "target_order",
 ]
 
 
@@ -113,6 +119,17 @@ def fit_labels(
     """``(y01, mapping)`` for a target without missing values."""
     values, counts = _unique(np.asarray(y))
     where = f"target column {column!r} in {path}"
+    classes = _two_classes(values, counts, where, positive)
+    mapping = label_mapping(classes, column)
+    return apply_labels(y, mapping, path), mapping
+
+
+def _two_classes(
+    values: np.ndarray, counts: np.ndarray, where: str, positive: str | None
+) -> Any:
+    """``[negative, positive]`` of a target of distinct ``values`` (sorted)
+    with ``counts`` rows, or its refusal: one value, more than two, or no
+    positive class (:func:`_rule`)."""
     if len(values) < 2:
         found = describe_values(values, counts) if len(values) else "no values"
         raise DataValidationError(
@@ -123,9 +140,7 @@ def fit_labels(
             f"{where}: only binary classification is supported, found {len(values)} "
             f"distinct values: {describe_values(values, counts)}{_counts_hint(values)}"
         )
-    classes = class_order(values, _rule(counts, where, positive))
-    mapping = label_mapping(classes, column)
-    return apply_labels(y, mapping, path), mapping
+    return class_order(values, _rule(counts, where, positive))
 
 
 #: The row counts of the two sorted labels a rule is called with, for its
@@ -158,14 +173,14 @@ def _rule(
         if positive is not None:
             k = match_value(values, positive)
             if k is None:
-                raise DataValidationError(
+                raise LabelRefusal(
                     f"--positive {positive!r} is not a value of the {where}; "
                     f"values: {described(values)}{_form_hint(positive, values)}"
                 )
             return values[k]
         k = recognised_positive(list(values))
         if k is None:
-            raise DataValidationError(
+            raise LabelRefusal(
                 f"{where} has values {described(values)}; which is the "
                 f"positive class? pass --positive VALUE{_spaces_hint(values)}"
             )
@@ -183,7 +198,7 @@ class _ReferenceRule:
 
     def __call__(self, labels: np.ndarray) -> Any:
         """Two labels: refused, as in memory (:func:`fit_target_labels`)."""
-        raise DataValidationError(
+        raise LabelRefusal(
             f"--reference applies to a target of more than two classes; the "
             f"{self.where} has {describe_values(np.asarray(labels), None)}: use "
             "--positive"
@@ -202,7 +217,7 @@ class _ReferenceRule:
             )
         k = match_value(values, self.reference)
         if k is None:
-            raise DataValidationError(
+            raise LabelRefusal(
                 f"--reference {self.reference!r} is not a value of the "
                 f"{self.where}; values: {describe_values(values, None)}"
                 f"{_form_hint(self.reference, values)}"
@@ -359,6 +374,16 @@ def fit_class_labels(
     ``reference`` level first (default: the first sorted level)."""
     values, counts = _unique(np.asarray(y))
     where = f"target column {column!r} in {path}"
+    mapping = class_mapping(_levels(values, counts, where, reference), column)
+    return apply_labels(y, mapping, path), mapping
+
+
+def _levels(
+    values: np.ndarray, counts: np.ndarray, where: str, reference: str | None
+) -> list[Any]:
+    """The levels of a target of K > 2 distinct ``values`` (sorted) with
+    ``counts`` rows in code order, the ``reference`` level first, or its
+    refusal (fewer than 3, not classes, a reference that is not a value)."""
     if len(values) < 3:
         raise DataValidationError(
             f"{where} has {len(values)} distinct values "
@@ -374,9 +399,7 @@ def fit_class_labels(
                 f"{describe_values(values, counts)}{_form_hint(reference, values)}"
             )
         k = found
-    levels = [values[k], *np.delete(values, k)]
-    mapping = class_mapping(levels, column)
-    return apply_labels(y, mapping, path), mapping
+    return [values[k], *np.delete(values, k)]
 
 
 def match_value(values: Any, text: str) -> int | None:
@@ -440,6 +463,28 @@ def fit_target_labels(
     """:func:`fit_labels` for a target of two values, :func:`fit_class_labels`
     for more; ``positive`` applies to two values only, ``reference`` to more."""
     values, counts = _unique(np.asarray(y))
+    order = target_order(values, counts, column, path, positive, reference)
+    if len(values) <= 2:
+        mapping = label_mapping(order, column)
+    else:
+        mapping = class_mapping(order, column)
+    return apply_labels(y, mapping, path), mapping
+
+
+def target_order(
+    values: np.ndarray,
+    counts: np.ndarray,
+    column: str,
+    path: str,
+    positive: str | None = None,
+    reference: str | None = None,
+) -> Any:
+    """The classes of :func:`fit_target_labels` in code order from the
+    target's distinct ``values`` (sorted, as read) and their ``counts`` of
+    rows alone, or its refusal, in its words: so that a reader that counted
+    the values without holding the column (a streamed or Dask fit's second
+    read of the target, :mod:`logistic.cli._target_refusals`) refuses a
+    target as a fit in memory does."""
     where = f"target column {column!r} in {path}"
     if len(values) <= 2:
         if reference is not None:
@@ -447,11 +492,11 @@ def fit_target_labels(
                 f"--reference applies to a target of more than two classes; the "
                 f"{where} has {describe_values(values, counts)}: use --positive"
             )
-        return fit_labels(y, column, path, positive)
+        return _two_classes(values, counts, where, positive)
     if positive is not None:
         # 0, 0.5, 1 with --positive: a continuous target first, as the
         # streamed and Dask scans find it before any positive class
         _refuse_continuous(values, counts, where)
         shown = describe_values(values, counts)
         raise positive_among_many(where, len(values), shown)
-    return fit_class_labels(y, column, path, reference)
+    return _levels(values, counts, where, reference)
