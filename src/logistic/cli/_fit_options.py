@@ -148,8 +148,7 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
     if levels is None:
         return _binary_codes(weights, label)
     from .._labels import label_text
-    from .._messages import name_list
-    from ..tabular._labels import match_value
+    from ..tabular._labels import describe_values, match_value
 
     shown = [label_text(v) for v in levels]  # 2.0 as 2, as the summary names it
     codes: dict[float, float] = {}
@@ -157,9 +156,12 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
     for key, value in weights.items():
         k = match_value(list(levels), key)
         if k is None:
+            # sorted, as classes_ and --reference's refusal list them (the
+            # levels' code order puts the reference first)
+            listed = describe_values(_sorted_levels(levels), None)
             raise CLIError(
                 f"--class-weight {key}={value:g}: {key!r} is not a level of target "
-                f"{label.get('column')!r} ({name_list(shown, 'levels')})",
+                f"{label.get('column')!r} ({len(levels)} levels: {listed})",
                 EX_USAGE,
             )
         if float(k) in keys:  # '2' and '2.0' both name the level 2
@@ -171,6 +173,14 @@ def class_weight_codes(weights: Any, label: dict[str, Any] | None) -> Any:
             )
         codes[float(k)], keys[float(k)] = value, key
     return codes
+
+
+def _sorted_levels(levels: list[Any]) -> Any:
+    """A K-class target's levels in sorted order (text as text, numbers as
+    numbers: :func:`logistic._labels.class_order`'s order of ``classes_``)."""
+    import numpy as np
+
+    return np.sort(np.asarray(levels))
 
 
 def _as_code(key: str) -> float | None:
