@@ -199,9 +199,9 @@ def _labelled_backend(
     except (LabelRefusal, NoPositiveClass) as exc:
         # the in-memory reader's words, each label with its rows (the
         # target read again: a scan gathers the labels, not their rows)
-        counted = target_refusal(plan, positive, reference)
-        if counted is not None:
-            raise counted from None
+        restated = target_refusal(plan, positive, reference)
+        if restated is not None:
+            raise restated from None
         if not isinstance(exc, NoPositiveClass) or positive is None or not exc.labels:
             raise
         where = f"target column {plan.target!r} in {plan.path}"
