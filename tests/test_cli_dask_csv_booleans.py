@@ -72,7 +72,7 @@ def test_a_missing_boolean_is_named_by_column_and_line(tmp_path):
     assert (code, out) == (65, "")
     assert err == (
         "error: missing values in d.csv: column 'flag' (first at line 702); fill "
-        "them in, or drop those rows (fit in memory, without --workers, with "
-        "--missing drop)\n"
+        "them in, or drop those rows (`logistic fit --missing drop` does, for a fit "
+        "in memory)\n"
     )
     assert not (tmp_path / "m.json").exists()

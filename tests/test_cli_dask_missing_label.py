@@ -26,7 +26,11 @@ from conftest import dask_option, run_cli_process
 
 pytest.importorskip("distributed")
 
-_DROP = "fill them in, or drop those rows (fit in memory, without --workers, with --missing drop)"
+# the streamed readers' one remedy (logistic._value_refusals.STREAMED_REMEDY)
+_DROP = (
+    "fill them in, or drop those rows (`logistic fit --missing drop` does, for a fit "
+    "in memory)"
+)
 
 
 def _frame() -> pd.DataFrame:
