@@ -19,8 +19,10 @@ Conventions (owned here):
   when the rule picks the other one. The labels are encoded exactly as an
   in-memory fit encodes them. A scan finds the labels, not their counts:
   when the rule cannot tell which label is positive, one more pass counts
-  each label's rows for the message (as in memory); a ``--positive`` that
-  names neither label is refused during the scan, naming the labels alone.
+  each label's rows for the message (as in memory); a ``--positive`` or
+  ``--reference`` that the labels do not take, refused during the scan, and
+  a missing value the scan refuses are restated as in memory, each label
+  with its rows (:func:`._target_refusals.target_refusal`).
 * **Row cache.** ``--no-cache`` / ``--cache-dir`` become the Chunked
   backend's ``cache=`` / ``cache_dir=`` (:mod:`logistic.backends._cache`); the
   cache folder used is recorded as ``training.streaming.cache``.

@@ -234,7 +234,9 @@ def reference_rule(
     :func:`logistic._labels.resolve_classes` calls), so that the fit is the
     in-memory one, in one scan; two labels are refused as in memory (use
     ``--positive``), as is ``positive`` among more than two. The values
-    without their rows (a scan finds labels, not counts)."""
+    without their rows (a scan finds labels, not counts): its refusals are
+    :class:`~logistic._label_refusals.LabelRefusal`, which the command line
+    restates with each value's rows (:mod:`logistic.cli._target_refusals`)."""
     return _ReferenceRule(f"target column {column!r} in {path}", reference, positive)
 
 
@@ -260,7 +262,9 @@ def positive_rule(
     ``positive=`` argument: called with the two sorted labels found. Its
     messages give each label's row count where ``counts`` (:data:`Counts`)
     gives them, else the labels alone (a backend's scan finds the labels,
-    not their counts)."""
+    not their counts; its refusals are
+    :class:`~logistic._label_refusals.LabelRefusal`, which the command line
+    restates with each label's rows)."""
     return _rule(counts, f"target column {column!r} in {path}", positive)
 
 
