@@ -15,6 +15,8 @@ Convention: each function does one step of the one fit path
   ``alpha``, ``l1_ratio``) for the refusal of another problem's checkpoint;
   the feature names, when the data have them, are recorded too (``features``,
   never compared) so that a refusal of other columns names them;
+* :func:`separation_stop` — the stopping rule of an unpenalized fit under
+  separation (:mod:`logistic._separation_stop`), rows in memory only;
 * :func:`check_fit_separation` — the separation check of an unpenalized fit
   whose rows are in memory ("unchecked" otherwise); grouped data are checked
   as one row per outcome of each group;
@@ -46,6 +48,7 @@ from ._grouped import GroupedData
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
 from ._separation import check_separation
+from ._separation_stop import SeparationStop
 from ._typing import Backend
 from .solvers import SolverResult, get_solver
 from .solvers._auto import describe, resolve_solver
@@ -56,6 +59,7 @@ __all__ = [
     "design_aliasing",
     "check_fit_separation",
     "checked_solver",
+    "separation_stop",
     "checkpointer",
     "describe_problem",
     "fit_statistics",
@@ -247,24 +251,46 @@ def describe_problem(config: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _separation_rows(
+    backend: Backend, grouped: GroupedData | None
+) -> tuple[Any, np.ndarray, np.ndarray | None, Any]:
+    """``(X, y01, sample_weight, offset)``: the rows the separation check
+    reads (grouped data as one row per outcome of each group)."""
+    if grouped is not None:
+        X, y01, sw, off = grouped.separation_rows()
+        return X, y01, sw, off
+    rows = backend.rows()
+    return rows.X, np.asarray(rows.y, dtype=np.float64), rows.sample_weight, rows.offset
+
+
+def separation_stop(
+    objective: LogisticObjective, grouped: GroupedData | None, checked: bool
+) -> SeparationStop | None:
+    """The separation stopping rule (:mod:`logistic._separation_stop`) of a
+    fit whose separation is ``checked`` (unpenalized, not Firth's) and whose
+    rows are in memory; None for any other fit."""
+    if not checked or not objective.data.capabilities.rows_in_memory:
+        return None
+    return SeparationStop(
+        objective, lambda: _separation_rows(objective.data, grouped)
+    )
+
+
 def check_fit_separation(
     objective: LogisticObjective,
     result: SolverResult,
     view: ScaledObjective,
     grouped: GroupedData | None = None,
+    stop: SeparationStop | None = None,
 ) -> str | None:
     """The kind of separation of an unpenalized fit (None when there is none),
-    or "unchecked" when its rows are not in memory."""
+    or "unchecked" when its rows are not in memory. The verdict of the
+    fit's separation stopping rule ``stop``, where its program ran, is
+    reused (the program is not run twice)."""
     backend = objective.data
     if not backend.capabilities.rows_in_memory:
         return "unchecked"
-    sw: np.ndarray | None
-    if grouped is not None:
-        X, y01, sw, off = grouped.separation_rows()
-    else:
-        rows = backend.rows()
-        X, sw, off = rows.X, rows.sample_weight, rows.offset
-        y01 = np.asarray(rows.y, dtype=np.float64)
+    X, y01, sw, off = _separation_rows(backend, grouped)
     names = backend.feature_names
     return check_separation(
         objective,
@@ -275,6 +301,7 @@ def check_fit_separation(
         off,
         None if names is None else np.asarray(names, dtype=object),
         view=view,
+        known=None if stop is None else stop.known,
     )
 
 

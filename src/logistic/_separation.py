@@ -211,11 +211,13 @@ def separation_message(
     top: int = 8,
     *,
     converged: bool = True,
+    stopped: int | None = None,
 ) -> str:
     """The text of :class:`PerfectSeparationWarning` for ``report``; a fit
     that did not ``converged`` is told that the separation is why (its
     :class:`ConvergenceWarning`, issued before the check, may have named
-    slow convergence and more iterations)."""
+    slow convergence and more iterations); one that the separation stopping
+    rule ended at iteration ``stopped`` is told where and why."""
     labels = (
         list(names)
         if names is not None
@@ -243,11 +245,16 @@ def separation_message(
         else f"{report.n_separated} samples lie strictly on their class's side and "
         f"{report.n_boundary} on the boundary"
     )
-    why = (
-        ""
-        if converged
-        else " This is why the fit did not converge: more iterations cannot help."
-    )
+    if stopped is not None:
+        why = (
+            f" The fit stopped at iteration {stopped}, once the fitted "
+            f"probabilities of the samples on their class's side were within "
+            f"1e-08 of their labels: more iterations cannot help."
+        )
+    elif converged:
+        why = ""
+    else:
+        why = " This is why the fit did not converge: more iterations cannot help."
     return (
         f"{report.kind.capitalize()} separation: the linear predictor "
         f"{z} = {direction} separates the classes ({z} > 0 for classes_[1], {z} < 0 "
@@ -454,13 +461,16 @@ def check_separation(
     names: Any,
     *,
     view: Any = None,
+    known: SeparationReport | bool | None = None,
 ) -> str | None:
     """Check an unpenalised in-memory fit; warn and return the kind if separated
     (``"unchecked"``, with a warning, where the linear program ran out of
     time and the fitted logits show no complete separation).
 
     ``view`` is the fit's standardized view of ``objective`` (built here when
-    None)."""
+    None); ``known`` the linear program's verdict on these rows where the
+    fit's separation stopping rule ran it (:mod:`._separation_stop`: a
+    report, or False for none), None to decide here."""
     w, b = objective.split(result.coef)
     return warn_separation(
         X,
@@ -473,7 +483,18 @@ def check_separation(
         fit_intercept=bool(objective.fit_intercept),
         converged=result.converged,
         certified=lambda: curvature_certificate(objective, result.coef, X, view),
+        known=known,
+        stopped=_stopped_at(result, known),
     )
+
+
+def _stopped_at(result: Any, known: Any) -> int | None:
+    """The iteration at which the separation stopping rule ended the fit
+    (its status begins "stopped under"), else None."""
+    status = str(getattr(result, "status", ""))
+    if isinstance(known, SeparationReport) and status.startswith("stopped under"):
+        return int(result.n_iter)
+    return None
 
 
 def warn_separation(
@@ -488,13 +509,19 @@ def warn_separation(
     fit_intercept: bool,
     converged: bool,
     certified: Callable[[], bool | None] | None = None,
+    known: SeparationReport | bool | None = None,
+    stopped: int | None = None,
 ) -> str | None:
     """:func:`detect_separation` with the warnings of :func:`check_separation`
     (which passes the curvature certificate; a path's unpenalized point has
     no objective at hand and passes none: the LP then runs where the fit
-    looks divergent)."""
+    looks divergent). ``known``: the program's verdict where it already
+    ran (:func:`check_separation`); ``stopped``: the iteration at which the
+    separation stopping rule ended the fit, which the message then says."""
+    if known is False:
+        return None
     try:
-        report = detect_separation(
+        report = known if isinstance(known, SeparationReport) else detect_separation(
             X,
             y01,
             sample_weight,
@@ -511,7 +538,7 @@ def warn_separation(
     if report is None:
         return None
     warnings.warn(
-        separation_message(report, names, converged=converged),
+        separation_message(report, names, converged=converged, stopped=stopped),
         PerfectSeparationWarning,
         stacklevel=user_stacklevel(),
     )

@@ -61,6 +61,7 @@ from ._fit_steps import (
     checkpointer,
     design_aliasing,
     fit_statistics,
+    separation_stop,
     warn_float32_logits,
 )
 from ._fitted_params import record_fitted_params, snapshot_params
@@ -473,6 +474,9 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
             resume,
             force_resume,
         )
+        unpenalised = l1 == 0 and objective.l2 == 0
+        checked = unpenalised and self.penalty != "firth"
+        stop = separation_stop(objective, grouped, checked)
         with shared_copy(objective):  # a Firth fit's one centred copy of the rows
             result = solve(
                 name,
@@ -486,11 +490,13 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
                 callback=callback,
                 view=view,
                 checkpoint=ckpt,
-            )  # warns itself if not converged
-            unpenalised = l1 == 0 and objective.l2 == 0
+                stop_rule=stop,
+            )  # warns itself if not converged (or stopped under separation)
             separation = None
-            if unpenalised and self.penalty != "firth":
-                separation = check_fit_separation(objective, result, view, grouped)
+            if checked:
+                separation = check_fit_separation(
+                    objective, result, view, grouped, stop
+                )
             result, cov, centred = correct_firth(self, objective, result, tol)
             kept = fit_statistics(objective, result, grouped, unpenalised, self)
             firth = (objective, result.coef) if self.penalty == "firth" else None

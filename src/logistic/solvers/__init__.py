@@ -70,6 +70,7 @@ def solve(
     options: dict[str, Any] | None = None,
     view: Any = None,
     checkpoint: Any = None,
+    stop_rule: Any = None,
 ) -> SolverResult:
     """Run the registered solver ``name`` on ``objective`` from ``theta0``.
 
@@ -93,6 +94,10 @@ def solve(
     checkpoint : Checkpointer or None
         Writes the state every iteration and resumes from an existing
         checkpoint (``checkpoint.resume``, ``checkpoint.force``).
+    stop_rule : SeparationStop or None
+        The separation stopping rule of an unpenalized binary fit
+        (:mod:`logistic._separation_stop`), asked by the iterative solvers'
+        loop; None for none.
 
     Returns
     -------
@@ -112,6 +117,7 @@ def solve(
         callback=callback,
         **(options or {}),
     )
+    solver.stop_rule = stop_rule
     if checkpoint is None:
         return solver.solve(objective, theta0, view=view)
     return run_with_checkpoint(

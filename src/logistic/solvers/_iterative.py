@@ -20,6 +20,12 @@ its ``stop`` status (a line search that found no step changing the
 objective) at a gradient within the same bound reports the precision floor
 too (:meth:`IterativeSolver._floor_status`), else its own status.
 
+Separation: an unpenalized binary fit may carry ``stop_rule``
+(:class:`logistic._separation_stop.SeparationStop`), asked before every
+iteration after the first whether the data are separated and the fit has
+gone as far as it usefully can; its status then ends the loop, unconverged
+and without a :class:`~logistic.ConvergenceWarning` (:meth:`Solver._finish`).
+
 Resuming: after every iteration ``on_iteration(n_iter, state, history)``
 receives the solver state as a dict of plain values (:meth:`state_dict`)
 together with the stall counters; ``start`` given to ``solve`` continues
@@ -502,12 +508,21 @@ class IterativeSolver(Solver):
         else:
             state, progress, n_iter = self._resume(fit, start)
         status = self.max_iter_status()
+        last_norm = 0.0  # the previous iterate's stopping norm (0: none yet)
         while state.grad_max_norm > fit.tol:
             if state.stop:
                 status = self._floor_status(fit, state) or state.stop
                 break
             if n_iter >= self.max_iter:
                 break
+            if self.stop_rule is not None:
+                separated = self.stop_rule(
+                    fit, self.iterate(state), state.grad_max_norm, last_norm
+                )
+                if separated:
+                    status = separated
+                    break
+            last_norm = state.grad_max_norm
             stalled = self._stalled(fit, state, progress)
             if stalled:
                 status = stalled
