@@ -249,7 +249,8 @@ def separation_message(
         why = (
             f" The fit stopped at iteration {stopped}, once the fitted "
             f"probabilities of the samples on their class's side were within "
-            f"1e-08 of their labels: more iterations cannot help."
+            f"1e-08 of their labels and the deviance had settled: more "
+            f"iterations cannot help."
         )
     elif converged:
         why = ""
