@@ -271,9 +271,7 @@ def separation_stop(
     rows are in memory; None for any other fit."""
     if not checked or not objective.data.capabilities.rows_in_memory:
         return None
-    return SeparationStop(
-        objective, lambda: _separation_rows(objective.data, grouped)
-    )
+    return SeparationStop(objective, lambda: _separation_rows(objective.data, grouped))
 
 
 def check_fit_separation(

@@ -6,8 +6,9 @@ separating direction makes no progress that matters: ``newton-cd-columns``
 on reuters (7 770 × 8 315 sparse, quasi-separated) ran its 1 000
 iterations in 13–36 s, its gradient falling like 1/k, while the rows the
 separating direction puts on their class's side had fitted probabilities
-within 1e-8 of their labels from iteration 25 on (it now stops at 27, in
-1.4 s; ``solver="lbfgs"`` reaches ``tol`` there in 129 iterations). :class:`SeparationStop`,
+within 1e-8 of their labels from iteration 25 on (it now stops at 26, in
+1.5 s; ``solver="lbfgs"`` reaches ``tol`` there in 129 iterations).
+:class:`SeparationStop`,
 called by :meth:`logistic.solvers._iterative.IterativeSolver._run` after
 every iteration of a fit whose gradient is still above ``tol``, ends such
 a fit:

@@ -492,11 +492,8 @@ class LogisticRegression(PredictionMethods, InferenceMethods, EstimatorProtocol)
                 checkpoint=ckpt,
                 stop_rule=stop,
             )  # warns itself if not converged (or stopped under separation)
-            separation = None
-            if checked:
-                separation = check_fit_separation(
-                    objective, result, view, grouped, stop
-                )
+            args = (objective, result, view, grouped, stop)
+            separation = check_fit_separation(*args) if checked else None
             result, cov, centred = correct_firth(self, objective, result, tol)
             kept = fit_statistics(objective, result, grouped, unpenalised, self)
             firth = (objective, result.coef) if self.penalty == "firth" else None

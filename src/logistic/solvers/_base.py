@@ -347,10 +347,8 @@ class Solver:
     #: ``warnings.catch_warnings``, whose filters are the whole process's,
     #: every thread's, and can be left installed by two overlapping uses.
     quiet: bool = False
-    #: The separation stopping rule of an unpenalized binary fit
-    #: (:class:`logistic._separation_stop.SeparationStop`), set on the
-    #: instance by :func:`logistic.solvers.solve`; the loop of
-    #: :mod:`._iterative` asks it, other solvers do not.
+    #: An unpenalized fit's separation rule (:mod:`logistic._separation_stop`),
+    #: set by :func:`logistic.solvers.solve`; :mod:`._iterative`'s loop asks it.
     stop_rule: Any = None
 
     def __init__(
@@ -510,10 +508,8 @@ class Solver:
         :class:`ConvergenceWarning` naming the likely cause and the remedies
         (:func:`._diagnosis.likely_cause`)."""
         converged = bool(grad_max_norm <= fit.tol)
-        rule = self.stop_rule
+        rule = self.stop_rule  # its stop: the separation check's warning says why
         separated = rule is not None and bool(rule.status) and status == rule.status
-        # a fit the separation rule stopped: the separation check's warning
-        # names the direction and why more iterations cannot help
         if not converged and not fit.quiet and not separated:
             cause = likely_cause(
                 fit.objective,
