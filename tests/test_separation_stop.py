@@ -56,6 +56,16 @@ def test_a_creeping_separated_fit_stops_well_before_max_iter():
     assert "z = " in message and "1e-08" in message
 
 
+def test_newton_cd_stops_there_too():
+    # the dense Hessian's coordinate descent (another loop of
+    # solvers._iterative) crept as well: 1 000 iterations before the stop
+    X, y = _design()
+    model, caught = _fit(X.toarray(), y, solver="newton-cd")
+    assert model.n_iter_[0] < 500 and model.converged_ is False
+    assert model.fit_status_.startswith("stopped under quasi-complete separation")
+    assert ConvergenceWarning not in [w.category for w in caught]
+
+
 def test_the_stopped_fit_orders_the_data():
     # The warning names one separating column (z = ±1*xK, names from 1);
     # checked here from the data alone: its non-zeros (all positive) lie in
