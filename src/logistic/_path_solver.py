@@ -97,24 +97,30 @@ class Point:
 
 class _Standardization:
     """Column means and inverse scales of :mod:`logistic._scaling` for every
-    feature at a given L2 strength (the column solver's stopping rule)."""
+    feature at a given L1 and L2 strength (the column solver's stopping rule):
+    the view a single fit at that strength builds (the solver's ``view_of``),
+    so a constant column beside the intercept is centred under a penalty as
+    there, and a path point stops where that fit stops."""
 
     def __init__(self, objective: LogisticObjective) -> None:
         self.objective = objective
-        self._l2: float | None = None
+        self._key: tuple[float, bool] | None = None
         self.mean: np.ndarray = np.zeros(0)
         self.inv_scale: np.ndarray = np.zeros(0)
 
-    def at(self, l2: float) -> tuple[FloatArray, FloatArray]:
-        if l2 != self._l2:
+    def at(self, l2: float, l1: float = 0.0) -> tuple[FloatArray, FloatArray]:
+        # the view reads l1 only as "is there an L1 term" (centres_constant)
+        key = (l2, l1 > 0)
+        if key != self._key:
             obj = self.objective
             old = obj.l2
             try:
                 obj.l2 = l2  # ScaledObjective reads l2 when built, nothing else
-                view = ScaledObjective(obj, moments=obj.column_moments())
+                # the moments are the objective's cached ones (one pass a path)
+                view = ScaledObjective(obj, l1=l1)
             finally:
                 obj.l2 = old
-            self.mean, self.inv_scale, self._l2 = view.mean, view.inv_scale, l2
+            self.mean, self.inv_scale, self._key = view.mean, view.inv_scale, key
         return self.mean, self.inv_scale
 
 
@@ -176,7 +182,7 @@ class PathSolver:
         """Minimise over the columns ``active`` from the full ``theta`` (logits z)."""
         l1 = alpha * self.l1_ratio
         l2 = alpha * (1.0 - self.l1_ratio)
-        mean, inv_scale = self.standardization.at(l2)
+        mean, inv_scale = self.standardization.at(l2, l1)
         y, s = self._normalised
         cols = np.ascontiguousarray(active, dtype=np.intp)
         last, start = self._last_fit, None
@@ -260,7 +266,10 @@ class PathSolver:
             max_iter=self.max_iter,
             l1=l1,
             random_state=self.random_state,
-            view=ScaledObjective(objective),
+            # None: the solver's view_of(objective, l1), a single fit's view
+            # (with an L1 term a constant column beside the intercept is
+            # centred there, which ScaledObjective(objective) alone is not)
+            view=None,
         )
         return result.coef, int(result.n_iter), bool(result.converged)
 
