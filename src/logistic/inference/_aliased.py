@@ -35,6 +35,11 @@ Conventions (owned here):
   :func:`structural_aliasing` takes one pass for the Gram matrix of the rows
   with positive weight and uses its aliased columns; the reduced estimate is
   kept in the statistics (``reduced_theta``), so every later reader agrees.
+  Where even that leaves the kept information singular (columns whose rows
+  all have fitted probabilities of 0 or 1 in float64), the estimate is not
+  reduced (the fit's own, same logits) and the covariance is refused with a
+  :class:`~logistic.inference._covariance.CollinearityError` naming the
+  columns, so a save writes no covariance rather than failing.
 * The estimates are those of the model without the aliased columns. The
   fitted logits of a maximum-likelihood fit are unique even when its
   coefficients are not, and an aliased column ``x_a = X_k c_a`` (on the rows
@@ -330,6 +335,9 @@ class AliasedParameters:
     separation: str | None
     #: ``V'`` of a Firth fit's ``V = T V' Tᵀ`` (:meth:`_centred_cov`), or None
     _nonrobust_centred: FloatArray | None = None
+    #: the kept information was singular, so the estimate was not reduced
+    #: (:meth:`_find_aliased`); the covariance is then refused
+    _unreduced: bool = False
 
     if TYPE_CHECKING:
 
@@ -365,9 +373,16 @@ class AliasedParameters:
         if reduced is not None:
             self._theta = np.where(mask, 0.0, reduced)
         elif mask.any():
-            self._theta = reduce_theta(
-                self._theta, self._information, stats.gradient, stats.hessian, mask
-            )
+            try:
+                self._theta = reduce_theta(
+                    self._theta, self._information, stats.gradient, stats.hessian, mask
+                )
+            except np.linalg.LinAlgError:
+                # the kept information is singular too (a separated fit's
+                # columns with no information left): the fit's own estimate
+                # stays (its logits are the fit's), and the covariance's rank
+                # checks refuse it, naming the columns (_cov_nonrobust)
+                self._unreduced = True
         self.k_params = k - int(mask.sum())
 
     @cached_property
@@ -453,6 +468,12 @@ class AliasedParameters:
                 far_from_zero=self._far_from_zero(names),
                 separated=separation if separation in SEPARATED_OR_SUSPECTED else None,
             )
+            if self._unreduced:  # exactly singular, yet above the rank checks
+                raise CollinearityError(
+                    "the information matrix without the aliased columns is "
+                    "singular",
+                    [n for n, keep in zip(names, kept, strict=True) if keep],
+                )
         except CollinearityError as exc:
             if separation is None or exc.reason != "dependent":
                 raise
