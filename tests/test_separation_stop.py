@@ -66,6 +66,21 @@ def test_newton_cd_stops_there_too():
     assert ConvergenceWarning not in [w.category for w in caught]
 
 
+def test_lbfgs_stops_there_too():
+    # scipy's L-BFGS-B (the choice of solver="auto" for unpenalized dense
+    # designs of more than 500 columns) crept as well: max_iter=1000 reached
+    # ("TOTAL NO. OF ITERATIONS REACHED LIMIT") with a ConvergenceWarning
+    X, y = _design()
+    model, caught = _fit(X.toarray(), y, solver="lbfgs")
+    assert model.n_iter_[0] < 600 and model.converged_ is False
+    assert model.fit_status_.startswith("stopped under quasi-complete separation")
+    assert ConvergenceWarning not in [w.category for w in caught]
+    (message,) = [
+        str(w.message) for w in caught if w.category is PerfectSeparationWarning
+    ]
+    assert f"stopped at iteration {model.n_iter_[0]}" in message
+
+
 def test_the_stopped_fit_orders_the_data():
     # The warning names one separating column (z = ±1*xK, names from 1);
     # checked here from the data alone: its non-zeros (all positive) lie in

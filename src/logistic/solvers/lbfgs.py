@@ -48,6 +48,13 @@ converge quadratically this close to the optimum. Each is recorded in
 ``history`` with ``polish=1`` and counts as an iteration: with scipy's ones
 they stay within ``max_iter``.
 
+Separation: an unpenalized binary fit's separation stop
+(:mod:`logistic._separation_stop`, ``Solver.stop_rule``) is asked from the
+callback after every iteration from ``SLOW_WINDOW`` on, with the stopping
+norm that many iterations back as the previous one (L-BFGS's norm is not
+monotone); its status ends scipy's run (``StopIteration``), skips the
+polish and is the fit's status.
+
 Sampled subspace steps (option ``subspace_steps``, :mod:`._subspace`): a fit
 from its start (not a resumed one, no L1 term) on dense data in memory with
 at least 64 000 rows and 20 rows a parameter first takes steps that
@@ -71,6 +78,7 @@ import numpy as np
 
 from .._blas_threads import one_blas_thread
 from .._exceptions import IntegrityError
+from .._separation_stop import PROBE_EVERY, SLOW_WINDOW
 from .._typing import FloatArray
 from ._base import Capabilities, Fit, Solver, SolverResult, register
 from ._conjugate_gradients import conjugate_gradients
@@ -279,6 +287,7 @@ class LBFGS(Solver):
             if len(fit.history) - 1 >= self.max_iter:  # scipy would still iterate
                 return self._translate(fit, None, fit.to_original(at(x0)), limit=True)
         ev.accept(x0, ev.f)
+        rule = self.stop_rule
 
         def callback(intermediate_result: Any) -> None:
             x = intermediate_result.x
@@ -288,6 +297,12 @@ class LBFGS(Solver):
             self._iteration(fit, x, f, gn, step=float("nan"))
             if gn <= fit.tol:
                 raise StopIteration
+            n_iter = len(fit.history) - 1
+            if rule is not None and n_iter >= SLOW_WINDOW:  # the separation stop
+                before = fit.history[n_iter - SLOW_WINDOW]["grad_max_norm"]
+                probe = n_iter % PROBE_EVERY == 0 and rule.settled(fit.history)
+                if rule(fit, at(x), gn, before, probe=probe):
+                    raise StopIteration
 
         # lazy: scipy.optimize alone costs ~0.3 s to import
         from scipy.optimize import minimize
@@ -319,8 +334,11 @@ class LBFGS(Solver):
                 pass
         ev.f_accepted = None  # the polish compares gradients, not values
         x = ev.rewind() if res is None else res.x
-        if fit.history[-1]["grad_max_norm"] > fit.tol and (
-            res is None or res.nit < remaining
+        separated = rule is not None and bool(rule.status)
+        if (
+            fit.history[-1]["grad_max_norm"] > fit.tol
+            and (res is None or res.nit < remaining)
+            and not separated
         ):
             x = self._polish(fit, x, ev)
         return self._translate(fit, res, fit.to_original(at(x)), stalled=res is None)
@@ -398,12 +416,15 @@ class LBFGS(Solver):
         not run, or was stopped at the rounding floor when ``stalled``, or
         the subspace steps reached ``max_iter`` when ``limit``)."""
         last = fit.history[-1]
+        rule = self.stop_rule
         if last["grad_max_norm"] <= fit.tol:
             status = (
                 "gradient max-norm below tol"
                 if res is not None or stalled
                 else "gradient max-norm below tol at the start"
             )
+        elif rule is not None and rule.status:  # the separation stop
+            status = rule.status
         elif limit:
             status = f"max_iter={self.max_iter} reached in sampled subspace steps"
         elif stalled:
