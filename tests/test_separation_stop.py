@@ -66,6 +66,26 @@ def test_newton_cd_stops_there_too():
     assert ConvergenceWarning not in [w.category for w in caught]
 
 
+def test_inference_on_the_stopped_fit_says_the_separation_once():
+    # the stopped fit is not converged (converged_ False), yet the reason is
+    # the separation its warnings name: inference warned "the model did not
+    # converge; inference at these coefficients is unreliable" beside them
+    # (the CLI printed it after the fit's separation warning)
+    X, y = _design()
+    model, _ = _fit(X.toarray(), y, solver="newton-cd")
+    assert model.fit_status_.startswith("stopped under quasi-complete separation")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.inference(X.toarray(), y)
+    kinds = [w.category for w in caught]
+    assert ConvergenceWarning not in kinds
+    assert PerfectSeparationWarning in kinds
+    # a fit ended by max_iter still warns
+    capped, _ = _fit(X.toarray(), y, solver="newton-cd", max_iter=3)
+    with pytest.warns(ConvergenceWarning, match="did not converge; inference"):
+        capped.inference(X.toarray(), y)
+
+
 def test_lbfgs_stops_there_too():
     # scipy's L-BFGS-B (the choice of solver="auto" for unpenalized dense
     # designs of more than 500 columns) crept as well: max_iter=1000 reached

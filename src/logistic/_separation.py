@@ -79,6 +79,7 @@ from ._separation_lp import (
     lp_report,
     warn_cut_short,
 )
+from ._separation_stop import stopped_by_separation
 from ._sparse import issparse
 
 __all__ = [
@@ -493,7 +494,7 @@ def _stopped_at(result: Any, known: Any) -> int | None:
     """The iteration at which the separation stopping rule ended the fit
     (its status begins "stopped under"), else None."""
     status = str(getattr(result, "status", ""))
-    if isinstance(known, SeparationReport) and status.startswith("stopped under"):
+    if isinstance(known, SeparationReport) and stopped_by_separation(status):
         return int(result.n_iter)
     return None
 

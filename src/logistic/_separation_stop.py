@@ -58,7 +58,15 @@ from ._numerics import SEPARATION_ALL_LOGIT, SEPARATION_TRIGGER_LOGIT
 from ._separation_lp import MAX_LP_NONZEROS, LPCutShort, SeparationReport, lp_report
 from ._sparse import issparse
 
-__all__ = ["DEVIANCE_RTOL", "PROBE_EVERY", "SLOW", "SLOW_WINDOW", "SeparationStop"]
+__all__ = [
+    "DEVIANCE_RTOL",
+    "PROBE_EVERY",
+    "SLOW",
+    "SLOW_WINDOW",
+    "STOPPED",
+    "SeparationStop",
+    "stopped_by_separation",
+]
 
 #: R's glm convergence measure ``|dev - dev_old| / (|dev| + 0.1)`` (its
 #: ``epsilon``, 1e-8 by default) a stopping iteration must be below. 1e-5:
@@ -86,6 +94,17 @@ PROBE_EVERY = 10
 #: An iteration is slow when the gradient's max-norm falls by less than this
 #: factor (Newton on separated data falls by about e a step: not slow).
 SLOW = 0.5
+
+
+#: How the status of a fit this rule ended begins (``fit_status_``).
+STOPPED = "stopped under "
+
+
+def stopped_by_separation(status: object) -> bool:
+    """Whether a fit's status (``fit_status_``) says this rule ended it: its
+    :class:`~logistic.PerfectSeparationWarning` then says why it did not
+    converge, and no :class:`~logistic.ConvergenceWarning` repeats it."""
+    return str(status).startswith(STOPPED)
 
 
 def _products(X: Any, coef: np.ndarray) -> np.ndarray:
@@ -205,7 +224,7 @@ class SeparationStop:
         if on_side.size == 0 or float(on_side.min()) < SEPARATION_ALL_LOGIT:
             return ""
         self.status = (
-            f"stopped under {self.known.kind} separation: the {on_side.size} "
+            f"{STOPPED}{self.known.kind} separation: the {on_side.size} "
             f"samples the separating direction puts strictly on their class's "
             f"side have fitted probabilities within "
             f"{float(np.exp(-SEPARATION_ALL_LOGIT)):.0e} of their labels and the "

@@ -52,6 +52,7 @@ from .._firth_correction import corrected_kind
 from .._fitted_params import fitted_param
 from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
+from .._separation_stop import stopped_by_separation
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
 from ._aliased import recorded_aliasing, statistics_aliased, structural_aliasing
@@ -239,6 +240,10 @@ def _names(model: Any, p: int) -> list[str]:
 
 
 def _warn_not_converged(model: Any) -> None:
+    """Warn of inference at an unconverged fit, except one the separation
+    stop ended: its separation warning says why (a separation is said once)."""
+    if stopped_by_separation(getattr(model, "fit_status_", "")):
+        return
     if not bool(getattr(model, "converged_", True)):
         warn(
             "the model did not converge; inference at these coefficients is unreliable",
