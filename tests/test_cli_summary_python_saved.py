@@ -73,6 +73,9 @@ def test_summary_of_a_python_file_prints_its_statistics(workdir, capsys, case):
     code, out, err = run_cli(capsys, ["summary", "py.json", "--json"])
     assert code == 0, err
     stats = json.loads(out)["training"]["statistics"]
+    # what nobs counts (logistic.cli._nobs): statsmodels' GLM wnobs with weights
+    counts = "sum of weights" if case == "weights" else "rows"
+    assert stats.pop("nobs_counts") == counts
     assert set(stats) == set(expected)
     for key, value in expected.items():
         np.testing.assert_allclose(stats[key], value, rtol=1e-6, err_msg=key)

@@ -49,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from ._codes import EX_USAGE, CLIError
+from ._nobs import nobs_counts, with_nobs
 
 __all__ = ["DataInference", "data_inference", "inference_dict"]
 
@@ -175,7 +176,7 @@ def inference_dict(found: DataInference, data: Path, mf: Any) -> dict[str, Any]:
         "level": 1.0 - alpha,
         "tests": "penalized_lr" if plr else "wald",
         "intervals": "profile" if profile else "wald",
-        "statistics": _statistics(r, table.header),
+        "statistics": with_nobs(_statistics(r, table.header), nobs_counts(mf)),
         "coefficients": coefficients,
     }
     if odds:
@@ -206,6 +207,7 @@ def _multiclass_dict(found: DataInference, data: Path, mf: Any) -> dict[str, Any
         "llr_df": float(r.df_model),
         "llr_pvalue": _number(r.llr_pvalue),
     }
+    statistics = with_nobs(statistics, nobs_counts(mf))
     block: dict[str, Any] = {
         "data": str(data),
         "method": "MLE",

@@ -101,6 +101,7 @@ from ._margins_predictive import (
 )
 from ._margins_table import csv_text, margins_dict
 from ._margins_values import at_grid, at_values, check_multiclass
+from ._nobs import nobs_counts, with_nobs
 from ._progress import Quiet, status
 from ._scale import Scale, overdispersion_note, scale_of, scale_results
 from ._spelling import cli_spelling
@@ -507,6 +508,7 @@ def margins(
         doc = grid_dict(me, level, cluster, scaled)
     else:
         doc = margins_dict(me, level, cluster, scaled)
+    doc = with_nobs(doc, nobs_counts(mf, trials=True))
     if json_out:
         text = json_text(doc) + "\n"
     elif out is not None:

@@ -41,6 +41,7 @@ from ._aliased_file import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console, load_model_file, mark_said
 from ._json_text import json_text
+from ._nobs import nobs_counts, training_json
 from ._render import (
     HIDDEN_ROWS_WHERE,
     _title,
@@ -416,6 +417,7 @@ def summary(
     if json_out:
         if level != 0.95 or odds_ratios:
             info["level"] = level
+        info["training"] = training_json(mf.training, nobs_counts(mf))
         if found is not None and data is not None:
             info["inference"] = inference_dict(found, data, mf)
         typer.echo(json_text(info, default=str))
