@@ -1,7 +1,8 @@
-"""Every command's ``--help`` names what an option takes in the CLI's words
-(``--target COLUMN``, ``--missing ACTION``), never a Python type label
-(``<str>``, ``<list[str]>``), and shows flags, ``--help`` included,
-without one. (Arguments keep typer's ``<path>`` beside their names.)"""
+"""Every command's ``--help`` names what an option or argument takes in the
+CLI's words (``--target COLUMN``, ``--missing ACTION``, ``MODEL``, ``DATA``),
+never a Python type label (``<str>``, ``<path>``, ``<list[str]>``), and shows
+flags, ``--help`` included, without one. The usage line is click's and
+POSIX's (``MODEL DATA``, ``[DATA]``), not typer's braces (``{MODEL}``)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,56 @@ def test_flags_show_no_value(capsys, monkeypatch):
     for flag in ("--help", "--force", "--json"):
         line = next(x for x in out.splitlines() if re.search(rf"│ {flag}\s", x))
         assert re.search(rf"{flag}\s{{2,}}[A-Z]", line), line  # straight to the help
+
+
+def _panel(out: str, title: str) -> list[str]:
+    """The lines of help panel ``title`` (``Arguments``), empty without one."""
+    lines, inside = [], False
+    for line in out.splitlines():
+        if line.startswith("╭─ "):
+            inside = line.startswith(f"╭─ {title} ")
+        elif inside and line.startswith("│"):
+            lines.append(line)
+    return lines
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_arguments_show_no_python_type_labels(command, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(capsys, [command, "--help"])
+    assert code == 0
+    usage = next(x for x in out.splitlines() if "Usage:" in x)
+    assert "{" not in usage, usage  # typer's braces around a required argument
+    arguments = _panel(out, "Arguments")
+    named = [x for x in arguments if re.match(r"│ [ *]*[A-Z]{3,}", x)]
+    assert len(named) == len(re.findall(r"\b[A-Z]{3,}\b", usage.split("[OPTIONS]")[1]))
+    labelled = [x for x in arguments if TYPE_LABEL.search(x)]
+    assert not labelled, labelled
+
+
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("fit", "logistic fit [OPTIONS] DATA"),
+        ("predict", "logistic predict [OPTIONS] MODEL DATA"),
+        ("summary", "logistic summary [OPTIONS] MODEL [DATA]"),
+        ("test", "logistic test [OPTIONS] MODEL [HYPOTHESIS]..."),
+        ("cache", "logistic cache [OPTIONS] [ACTION]"),
+    ],
+)
+def test_usage_names_the_arguments(command, usage, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(capsys, [command, "--help"])
+    assert code == 0
+    assert f"Usage: {usage} " in out, out.splitlines()[:3]
+
+
+def test_cache_action_names_its_choices(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(capsys, ["cache", "--help"])
+    assert code == 0
+    (line,) = (x for x in _panel(out, "Arguments") if "ACTION" in x)
+    assert "'list' (the default)" in line and "'clear'" in line, line
+    code, _, err = run_cli(capsys, ["cache", "lsit"])
+    assert code == 2
+    assert "ACTION must be 'list' or 'clear', got 'lsit'" in err, err

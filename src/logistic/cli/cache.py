@@ -41,7 +41,10 @@ def cache(
     action: Annotated[
         str,
         typer.Argument(
-            metavar="[list|clear]", help="list: show the entries; clear: remove them."
+            metavar="ACTION",
+            help="What to do: 'list' (the default) shows each entry's size, last "
+            "use and source; 'clear' removes every entry no running fit uses.",
+            show_default=False,
         ),
     ] = "list",
     cache_dir: Annotated[
@@ -71,7 +74,11 @@ def cache(
     from ..backends._cache_id import default_cache_dir
 
     if action not in ("list", "clear"):
-        raise CLIError(f"logistic cache takes list or clear, not {action!r}", EX_USAGE)
+        raise CLIError(
+            f"ACTION must be 'list' or 'clear', got {action!r} (logistic cache list, "
+            "logistic cache clear)",
+            EX_USAGE,
+        )
     root = cache_dir if cache_dir is not None else default_cache_dir()
     given = "--cache-dir" if cache_dir is not None else "the default cache folder"
     if cache_dir is None and os.environ.get("LOGISTIC_CACHE_DIR"):
