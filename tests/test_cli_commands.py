@@ -345,7 +345,9 @@ def test_predict_excel_safe_touches_only_text(tmp_path, capsys):
         (
             "onnx",
             ["export", "m.json", "--onnx", "m.onnx"],
-            "error: export needs the 'onnx' extra: pip install 'logistic[onnx]'",
+            "error: export needs the 'onnx' extra, not installed: pip install "
+            "'logistic[onnx]' (from a clone: pip install '.[onnx]') or pip install "
+            "onnx (",
         ),
     ],
 )
@@ -359,7 +361,9 @@ def test_missing_optional_extra_is_a_usage_error(
     capsys.readouterr()
     monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
     assert main(argv) == 2
-    assert capsys.readouterr().err.startswith(message)
+    err = capsys.readouterr().err
+    assert err.startswith(message)
+    assert err.count("pip install 'logistic[") == 1, err  # the hint once, not nested
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "m.json"]
 
 

@@ -67,6 +67,7 @@ def export(
     out = check_output(onnx, force=True, inputs=(model,), option=option, names=names)
     mf = load_model_file(str(model))
     refuse_existing(out, force=force)
+    _require_onnx()
     try:
         from ..onnx_export import to_onnx_bytes
         from ..tabular._labels import mapping_levels
@@ -85,12 +86,32 @@ def export(
             # offset: None, the graph adds an offset where the fit had one (a
             # --offset column, or a model fitted in Python with offset=)
         )
-    except ImportError as exc:
-        raise CLIError(
-            f"export needs the 'onnx' extra: pip install 'logistic[onnx]' (from a "
-            f"clone: pip install '.[onnx]') or pip install onnx onnxruntime ({exc})",
-            EX_USAGE,
-        ) from None
+    except ImportError as exc:  # onnx there, a name it lacks: too old
+        raise CLIError(_broken(exc), EX_USAGE) from None
     with writing(out, force=force) as tmp:
         tmp.write_bytes(data)
     note(f"ONNX model written to {printable(str(out))}")
+
+
+def _require_onnx() -> None:
+    """Refuse (exit 2) before any work without the onnx package, with the one
+    hint :func:`logistic._messages.import_extra` gives every extra (which
+    extra, how to install it, the import error); an onnx that fails to
+    import is named as such."""
+    from .._messages import import_extra
+
+    try:
+        import_extra("onnx", "export")
+    except ImportError as exc:
+        said = str(exc)
+        if not said.startswith("export needs"):  # installed, failing to import
+            said = _broken(exc)
+        raise CLIError(said, EX_USAGE) from None
+
+
+def _broken(exc: BaseException) -> str:
+    """The refusal of an onnx package that is installed but fails to import."""
+    return (
+        f"export needs a working onnx (>= 1.15; pip install --upgrade onnx): "
+        f"importing it failed: {exc}"
+    )
