@@ -40,11 +40,14 @@ __all__ = [
     "DEFAULT_INTERVAL",
     "FitProgress",
     "Quiet",
+    "QuietMargins",
+    "QuietReading",
     "ReadProgress",
     "Ticker",
     "iteration_text",
     "progress_interval",
     "progress_mode",
+    "quiet_option",
     "show_progress",
     "status",
 ]
@@ -54,16 +57,37 @@ DEFAULT_INTERVAL = 5.0
 #: The environment variable that sets that interval (seconds, >= 0).
 INTERVAL_ENV = "LOGISTIC_PROGRESS_INTERVAL"
 
-Quiet = Annotated[
-    bool,
-    typer.Option(
-        "--quiet",
-        "-q",
-        metavar="",
-        help="No progress on stderr (rows read; a fit's iterations and passes); "
-        "warnings and errors are still shown.",
-    ),
-]
+
+def quiet_option(progress: str, kept: str = "warnings and errors") -> Any:
+    """The ``--quiet`` flag of a command whose progress lines on stderr are
+    ``progress`` (what that command shows, as its help says it); ``kept``
+    are the lines it still prints."""
+    return Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-q",
+            metavar="",
+            help=f"No progress on stderr ({progress}); {kept} are still shown.",
+        ),
+    ]
+
+
+#: ``fit``'s ``--quiet``.
+Quiet = quiet_option(
+    "rows read; the fit's iterations and passes; the cross-validation folds"
+)
+#: ``predict``'s, ``evaluate``'s and ``report``'s: reading is their progress.
+QuietReading = quiet_option(
+    "the rows read so far",
+    "notes (columns ignored, the file written), warnings and errors",
+)
+#: ``margins``': its two notes on reading the table are left out too.
+QuietMargins = quiet_option(
+    "rows read; the effects being computed) and no notes on reading the table "
+    "(categorical effects, overdispersion",
+    "the line naming the file written, warnings and errors",
+)
 
 
 def show_progress() -> bool:

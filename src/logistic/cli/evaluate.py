@@ -21,7 +21,7 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console
 from ._json_text import json_text
-from ._progress import Quiet
+from ._progress import QuietReading
 from ._render import scores_table
 
 HLGroups = Annotated[
@@ -238,7 +238,7 @@ def evaluate(
     fmt: opt.Format = None,
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
-    quiet: Quiet = False,
+    quiet: QuietReading = False,
     target: SavedTarget = None,
     stream: sopt.ReadStream = None,
     chunk_rows: sopt.ChunkRows = None,

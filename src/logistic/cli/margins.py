@@ -102,7 +102,7 @@ from ._margins_predictive import (
 from ._margins_table import csv_text, margins_dict
 from ._margins_values import at_grid, at_values, check_multiclass
 from ._nobs import nobs_counts, with_nobs
-from ._progress import Quiet, status
+from ._progress import QuietMargins, status
 from ._scale import Scale, overdispersion_note, scale_of, scale_results
 from ._spelling import cli_spelling
 from ._training_rows import (
@@ -375,7 +375,7 @@ def margins(
     fmt: opt.Format = None,
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
-    quiet: Quiet = False,
+    quiet: QuietMargins = False,
 ) -> None:
     """Marginal effects of a model on its training data, with standard errors.
 

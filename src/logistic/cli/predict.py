@@ -36,7 +36,7 @@ from ._predict_table import (
     output_table,
     refuse_unwritable_csv,
 )
-from ._progress import Quiet
+from ._progress import QuietReading
 from ._typed import given_once
 
 
@@ -102,7 +102,7 @@ def predict(
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
     force: opt.Force = False,
-    quiet: Quiet = False,
+    quiet: QuietReading = False,
     stream: sopt.ReadStream = None,
     chunk_rows: sopt.ChunkRows = None,
 ) -> None:

@@ -34,7 +34,7 @@ from ._common import (
     typed_option,
     writing,
 )
-from ._progress import Quiet
+from ._progress import QuietReading
 from ._render import converged_text, separation_table_note, stop_text
 from ._spelling import cli_spelling
 from ._summary_lines import covariance_line
@@ -303,7 +303,7 @@ def report(
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
     force: opt.Force = False,
-    quiet: Quiet = False,
+    quiet: QuietReading = False,
     target: SavedTarget = None,
 ) -> None:
     """Write a self-contained HTML report of a model on DATA.
