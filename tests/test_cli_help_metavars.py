@@ -107,3 +107,53 @@ def test_cache_action_names_its_choices(capsys, monkeypatch):
     code, _, err = run_cli(capsys, ["cache", "lsit"])
     assert code == 2
     assert "ACTION must be 'list' or 'clear', got 'lsit'" in err, err
+
+
+def _entries(out: str) -> dict[str, str]:
+    """Each option of the Options panel with its help text, the wrapped
+    lines joined (``{"--missing": "ACTION Rows with ... [default: error]"}``)."""
+    entries: dict[str, str] = {}
+    name = None
+    for line in _panel(out, "Options"):
+        cells = line.strip("│").strip()
+        start = re.match(r"\*?\s*(--[\w-]+)", cells)
+        if start:
+            name = start.group(1)
+            entries[name] = cells[start.end() :].strip()
+        elif name is not None:
+            entries[name] += " " + cells
+    return entries
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_default_is_named_once(command, capsys, monkeypatch):
+    """A help that names its default ('error' (default), default 10) gets no
+    typer ``[default: ...]`` beside it saying it again."""
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(capsys, [command, "--help"])
+    assert code == 0
+    twice = {
+        option: text
+        for option, text in _entries(out).items()
+        if "[default:" in text and "default" in text.split("[default:")[0].lower()
+    }
+    assert not twice, twice
+
+
+@pytest.mark.parametrize("command", ["evaluate", "report"])
+def test_scoring_commands_say_what_na_does_there(command, capsys, monkeypatch):
+    """evaluate and report leave a row they cannot score out of the metrics:
+    their --missing does not describe predict's empty prediction."""
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(capsys, [command, "--help"])
+    entries = _entries(out)
+    for option in ("--missing", "--unknown-levels"):
+        assert "left out of the metrics" in entries[option], entries[option]
+        assert "empty prediction" not in entries[option], entries[option]
+
+
+def test_margins_data_is_the_training_file(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run_cli(capsys, ["margins", "--help"])
+    (line,) = (x for x in _panel(out, "Arguments") if "DATA" in x)
+    assert "the model was fitted on" in line, line

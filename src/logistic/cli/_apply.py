@@ -40,8 +40,10 @@ from ._common import import_pandas_first, load_model_file, note, require_inputs
 __all__ = [
     "Applied",
     "MissingRows",
+    "MissingScored",
     "SavedTarget",
     "UnknownLevels",
+    "UnknownScored",
     "apply_model",
     "check_row_options",
     "drop_rows",
@@ -62,8 +64,22 @@ MissingRows = Annotated[
         "--missing",
         metavar="ACTION",
         help="Rows with a missing value in a column the model reads: 'error' "
-        "(default), 'drop' (left out) or 'na' (kept, with an empty prediction; "
-        "evaluate leaves them out). The count goes to stderr.",
+        "(default), 'drop' (left out) or 'na' (kept, with an empty prediction). "
+        "The count goes to stderr.",
+        show_default=False,  # the help names it
+    ),
+]
+#: ``evaluate``'s and ``report``'s ``--missing``: a row they cannot score is
+#: left out of the metrics under 'drop' and 'na' alike.
+MissingScored = Annotated[
+    str,
+    typer.Option(
+        "--missing",
+        metavar="ACTION",
+        help="Rows with a missing value in a column the model reads: 'error' "
+        "(default), or 'drop' / 'na' (either: left out of the metrics). The count "
+        "goes to stderr.",
+        show_default=False,  # the help names it
     ),
 ]
 SavedTarget = Annotated[
@@ -83,7 +99,19 @@ UnknownLevels = Annotated[
         "--unknown-levels",
         metavar="ACTION",
         help="Rows with a category not seen at fit time: 'error' (default) or 'na' "
-        "(kept, with an empty prediction; evaluate leaves them out).",
+        "(kept, with an empty prediction).",
+        show_default=False,  # the help names it
+    ),
+]
+#: ``evaluate``'s and ``report``'s ``--unknown-levels``.
+UnknownScored = Annotated[
+    str,
+    typer.Option(
+        "--unknown-levels",
+        metavar="ACTION",
+        help="Rows with a category not seen at fit time: 'error' (default) or 'na' "
+        "(left out of the metrics; the count goes to stderr).",
+        show_default=False,  # the help names it
     ),
 ]
 

@@ -18,6 +18,17 @@ DataArg = Annotated[
         show_default=False,
     ),
 ]
+TrainingDataArg = Annotated[
+    Path,
+    typer.Argument(
+        readable=False,  # an unreadable file: our PermissionError, exit 66
+        metavar="DATA",
+        help="The data file the model was fitted on (its weights and offset "
+        "columns as the model file names them); give --sep, --format, --encoding "
+        "and --decimal as they were given to fit.",
+        show_default=False,
+    ),
+]
 ModelArg = Annotated[
     Path,
     typer.Argument(
@@ -118,6 +129,7 @@ Decimal = Annotated[
         help="Decimal mark of numbers in a CSV file: . (default) or , (13,2 is "
         "13.2; the delimiter is then usually ;).",
         callback=_check_decimal,
+        show_default=False,  # the help names it
     ),
 ]
 Include = Annotated[
@@ -190,6 +202,7 @@ Missing = Annotated[
         metavar="ACTION",
         help="Rows with missing values: 'error' (default) or 'drop' "
         "(the count is reported).",
+        show_default=False,  # the help names it
     ),
 ]
 
@@ -356,6 +369,7 @@ WeightsKind = Annotated[
         "the default) or 'sampling' (survey / inverse-probability weights, Stata's "
         "pweight: rows counted once, robust HC0 standard errors with the squared "
         "weights; likelihood-based statistics are then not valid).",
+        show_default=False,  # the help names it
     ),
 ]
 

@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_INTERVAL",
     "FitProgress",
     "Quiet",
+    "QuietEvaluate",
     "QuietMargins",
     "QuietReading",
     "ReadProgress",
@@ -77,10 +78,14 @@ def quiet_option(progress: str, kept: str = "warnings and errors") -> Any:
 Quiet = quiet_option(
     "rows read; the fit's iterations and passes; the cross-validation folds"
 )
-#: ``predict``'s, ``evaluate``'s and ``report``'s: reading is their progress.
+#: ``predict``'s and ``report``'s: reading is their progress.
 QuietReading = quiet_option(
     "the rows read so far",
     "notes (columns ignored, the file written), warnings and errors",
+)
+#: ``evaluate``'s: no output file.
+QuietEvaluate = quiet_option(
+    "the rows read so far", "notes (columns ignored), warnings and errors"
 )
 #: ``margins``': its two notes on reading the table are left out too.
 QuietMargins = quiet_option(

@@ -11,9 +11,9 @@ from .._messages import count_text
 from . import _options as opt
 from . import _stream_options as sopt
 from ._apply import (
-    MissingRows,
+    MissingScored,
     SavedTarget,
-    UnknownLevels,
+    UnknownScored,
     apply_model,
     check_row_options,
     tell_unscored,
@@ -21,7 +21,7 @@ from ._apply import (
 from ._codes import EX_USAGE, CLIError
 from ._common import console
 from ._json_text import json_text
-from ._progress import QuietReading
+from ._progress import QuietEvaluate
 from ._render import scores_table
 
 HLGroups = Annotated[
@@ -31,6 +31,7 @@ HLGroups = Annotated[
         metavar="N",
         help="Groups of the Hosmer-Lemeshow test (quantiles of the predicted "
         "probability; default 10, at least 3).",
+        show_default=False,  # the help names it
     ),
 ]
 
@@ -231,14 +232,14 @@ def evaluate(
     data: opt.DataArg,
     threshold: opt.Threshold = 0.5,
     groups: HLGroups = 10,
-    missing: MissingRows = "error",
-    unknown: UnknownLevels = "error",
+    missing: MissingScored = "error",
+    unknown: UnknownScored = "error",
     json_out: opt.Json = False,
     sep: opt.Sep = None,
     fmt: opt.Format = None,
     encoding: opt.Encoding = None,
     decimal: opt.Decimal = ".",
-    quiet: QuietReading = False,
+    quiet: QuietEvaluate = False,
     target: SavedTarget = None,
     stream: sopt.ReadStream = None,
     chunk_rows: sopt.ChunkRows = None,

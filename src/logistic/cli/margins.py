@@ -127,6 +127,7 @@ Method = Annotated[
         help="dydx (dp/dx, default), eyex (elasticity), dyex (dp/dln x), eydx "
         "(dln p/dx), or pr: predictive margins, the average predicted probability "
         "at each point of --at-value's grid (Stata's margins, at(...)).",
+        show_default=False,  # the help names it
     ),
 ]
 At = Annotated[
@@ -137,6 +138,7 @@ At = Annotated[
         help="overall: average of the effects over the training rows (default, "
         "AME); mean: at the column means; median: at the column medians; zero: "
         "with every feature at 0.",
+        show_default=False,  # the help names it
     ),
 ]
 AtValue = Annotated[
@@ -356,7 +358,7 @@ def _note_level_derivatives(names: list[str]) -> None:
 
 def margins(
     model: opt.ModelArg,
-    data: opt.DataArg,
+    data: opt.TrainingDataArg,
     method: Method = "dydx",
     at: At = "overall",
     at_value: AtValue = None,

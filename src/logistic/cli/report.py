@@ -18,9 +18,9 @@ from .._messages import count_text, printable
 from . import _options as opt
 from ._aliased_file import with_file_statistics
 from ._apply import (
-    MissingRows,
+    MissingScored,
     SavedTarget,
-    UnknownLevels,
+    UnknownScored,
     apply_model,
     check_row_options,
     tell_unscored,
@@ -296,8 +296,8 @@ def report(
     ] = Path("report.html"),
     threshold: opt.Threshold = 0.5,
     groups: HLGroups = 10,
-    missing: MissingRows = "error",
-    unknown: UnknownLevels = "error",
+    missing: MissingScored = "error",
+    unknown: UnknownScored = "error",
     sep: opt.Sep = None,
     fmt: opt.Format = None,
     encoding: opt.Encoding = None,
