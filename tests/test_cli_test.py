@@ -152,6 +152,17 @@ def test_usage_errors(workdir, capsys, argv, words):
     assert code == 2 and words in err, err
 
 
+def test_a_data_file_given_as_a_hypothesis_points_to_data(workdir, capsys):
+    """summary and margins take DATA after MODEL; test takes --data FILE: the
+    training file given there is not read as a term ('unknown term')."""
+    model = _ucla(workdir, capsys)
+    pd.read_csv(data_path("ucla-admissions", "binary.csv")).to_csv("u.csv")
+    for argv in (["u.csv"], ["--terms", "u.csv"]):
+        code, _, err = run_cli(capsys, ["test", model, *argv])
+        assert code == 2, err
+        assert "HYPOTHESIS 'u.csv' is a file: give the training data as --data u.csv" in err
+
+
 def test_models_without_tests_are_refused(workdir, capsys):
     data = data_path("ucla-admissions", "binary.csv")
     argv = ["fit", data, "--formula", "admit ~ gre + gpa", "--penalty", "l2",

@@ -339,8 +339,25 @@ def _check_lr(res: Any) -> None:
         )
 
 
+def _is_file(text: str) -> bool:
+    """Whether ``text`` names an existing file (a name too long or otherwise
+    impossible is no file: it is read as a hypothesis)."""
+    try:
+        return Path(text).is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def _check(hypotheses: list[str], terms: bool, lincom: bool, odds: bool) -> None:
     """Refuse a combination of arguments before the model file is read."""
+    for text in hypotheses:  # summary and margins take DATA there; test, --data
+        if "=" not in text and text.strip() and _is_file(text):
+            raise CLIError(
+                f"HYPOTHESIS {text!r} is a file: give the training data as --data "
+                f"{printable(text)} (logistic test MODEL [HYPOTHESIS]... --data "
+                "FILE)",
+                EX_USAGE,
+            )
     if terms and (hypotheses or lincom):
         raise CLIError(
             "--terms tests every term and takes no HYPOTHESIS or --lincom: give "
