@@ -1,7 +1,8 @@
 """``nobs`` in the command line's JSON (``summary --json`` with and without
 DATA, ``margins --json`` of effects and of predictive margins, two classes
-and three): one integer for a count of rows, the same in every document,
-and ``nobs_counts`` saying what it counts (:mod:`logistic.cli._nobs`).
+and three): an integer for a count of rows, groups or trials, a float for a
+weight sum, the same in every document, and ``nobs_counts`` saying what it
+counts (:mod:`logistic.cli._nobs`).
 
 References (statsmodels, computed here on the same data):
 * ``Logit(...).fit().nobs`` and ``MNLogit(...).fit().nobs``: the rows.
@@ -72,7 +73,8 @@ def test_frequency_weights_nobs_is_their_sum(birthwt, capsys):
     glm = sm.GLM(birthwt["low"], X, sm.families.Binomial(), freq_weights=birthwt["ftv"])
     assert (glm.nobs, glm.wnobs) == (189, 150)
     for name, doc in _documents(capsys, ["--weights", "ftv"], "low"):
-        assert type(doc["nobs"]) is int and doc["nobs"] == glm.wnobs, name
+        # a weight sum is a float, whole or not (as evaluate's weighted counts)
+        assert type(doc["nobs"]) is float and doc["nobs"] == glm.wnobs, name
         assert doc["nobs_counts"] == "sum of weights", name
 
 

@@ -3,13 +3,14 @@
 Conventions (owned here):
 
 * ``nobs`` is the inference's number of observations, the number the text
-  table's ``No. observations`` shows (``InferenceResults.nobs``): written as
-  an integer whenever it is a whole number (every unweighted fit, integer
-  frequency weights) and as a float only when weights make it a fractional
-  sum, in every document (``summary --json``, its ``inference`` block,
-  ``margins --json``, two classes or more) alike. ``logistic.save`` and
-  the library's K-class results keep it as a float (statsmodels' ``nobs :
-  float``); a JSON reader should not have to tell ``189`` from ``189.0``.
+  table's ``No. observations`` shows (``InferenceResults.nobs``), with one
+  type for each thing it counts, in every document (``summary --json``, its
+  ``inference`` block, ``margins --json``, two classes or more) alike: an
+  integer when it counts rows, groups or trials (``189``, never ``189.0``),
+  a float when weights make it a sum (``150.0`` for integer weights too), as
+  :func:`logistic.metrics.evaluate` types its confusion counts
+  (unweighted: integers). ``logistic.save`` and the library's results keep
+  it as a float (statsmodels' ``nobs : float``).
 * ``nobs_counts`` beside it says what was counted, as statsmodels separates
   ``nobs`` (rows) from GLM's ``wnobs`` (the sum of ``freq_weights``):
   ``"rows"`` (no weights: ``nobs`` is the rows used), ``"sum of weights"``
@@ -26,19 +27,22 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["nobs_counts", "nobs_number", "training_json", "with_nobs"]
+__all__ = ["WEIGHTED", "nobs_counts", "nobs_number", "training_json", "with_nobs"]
 
+#: ``nobs_counts`` of a weighted fit, whose ``nobs`` is a float.
+WEIGHTED = "sum of weights"
 #: Whole numbers up to this are written as integers (a float's integers are
 #: exact up to 2**53; a weight sum beyond it stays a float).
 _EXACT = 2.0**53
 
 
-def nobs_number(value: Any) -> int | float | None:
-    """``value`` as an integer when it is a whole number, else as a float."""
+def nobs_number(value: Any, summed: bool = False) -> int | float | None:
+    """``value`` as a float when ``summed`` (a weight sum) or not whole, else
+    as an integer."""
     if value is None:  # not computed: null, as every statistic
         return None
     number = float(value)
-    if number.is_integer() and abs(number) <= _EXACT:
+    if not summed and number.is_integer() and abs(number) <= _EXACT:
         return int(number)
     return number
 
@@ -67,15 +71,18 @@ def nobs_counts(mf: Any, trials: bool = False) -> str:
     ``trials``: a grouped fit's margins, which count trials."""
     from ._training_rows import on_counts
 
-    if on_counts(mf):
-        return "trials" if trials else "groups"
     if (mf.training or {}).get("sample_weight_kind") == "sampling":
         return "rows of positive weight"
-    return "sum of weights" if _weighted(mf) else "rows"
+    if on_counts(mf):  # the trials are the fit's own weights: a column only
+        if (mf.encoding or {}).get("weights"):
+            return WEIGHTED
+        return "trials" if trials else "groups"
+    return WEIGHTED if _weighted(mf) else "rows"
 
 
 def with_nobs(doc: dict[str, Any], counts: str) -> dict[str, Any]:
-    """``doc`` with its ``nobs`` as :func:`nobs_number` writes it and
+    """``doc`` with its ``nobs`` as :func:`nobs_number` writes it (a float
+    for ``counts`` :data:`WEIGHTED`) and
     ``nobs_counts`` right after it (``doc`` unchanged without ``nobs``)."""
     if "nobs" not in doc:
         return doc
@@ -83,7 +90,7 @@ def with_nobs(doc: dict[str, Any], counts: str) -> dict[str, Any]:
     for key, value in doc.items():
         if key == "nobs_counts":
             continue
-        out[key] = nobs_number(value) if key == "nobs" else value
+        out[key] = nobs_number(value, counts == WEIGHTED) if key == "nobs" else value
         if key == "nobs":
             out["nobs_counts"] = counts
     return out
