@@ -164,38 +164,12 @@ def _click_command(name: str) -> Any:
     """Command ``name`` as a click command built by typer from its function."""
     import typer
 
+    from ._help_arguments import plain_arguments
+
     single = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
     single.command(name=name)(_pipe_safe(command_function(name)))
     command = _bare_help(_plain_values(typer.main.get_command(single)))
-    return _plain_arguments(command)
-
-
-def _plain_arguments(command: Any) -> Any:
-    """``command``'s arguments shown by their names alone, as the options show
-    their metavars: no Python type label beside them in ``--help`` (typer
-    writes ``DATA <path>``, ``HYPOTHESIS <list[str]>``, ``ACTION <str>``),
-    and click's usage line (``MODEL DATA``, ``[DATA]``, ``[HYPOTHESIS]...``),
-    where typer braces a required one (``{MODEL}``, which reads as shell
-    brace expansion). Each argument's help says what it takes."""
-    for param in command.params:
-        if getattr(param, "param_type_name", None) != "argument":
-            continue
-        param.display_type_rich = lambda ctx: None
-        if hasattr(param, "_usage_display_name"):  # typer 0.2x's usage names
-            param._usage_display_name = _usage_name(param)
-    return command
-
-
-def _usage_name(param: Any) -> Callable[[], str]:
-    """The usage-line name of argument ``param``: ``NAME``, ``[NAME]`` when it
-    may be left out, ``...`` after one that takes several values."""
-
-    def name() -> str:
-        shown = str(param.metavar or param.name).upper()
-        shown = shown if param.required else f"[{shown}]"
-        return shown + ("..." if param.nargs != 1 else "")
-
-    return name
+    return plain_arguments(command)
 
 
 def _bare_help(command: Any) -> Any:

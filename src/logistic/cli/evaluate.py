@@ -11,11 +11,7 @@ from .._messages import count_text
 from . import _options as opt
 from . import _stream_options as sopt
 from ._apply import (
-    MissingScored,
-    SavedTarget,
-    UnknownScored,
     apply_model,
-    check_row_options,
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
@@ -23,6 +19,12 @@ from ._common import console
 from ._json_text import json_text
 from ._progress import QuietEvaluate
 from ._render import scores_table
+from ._row_options import (
+    MissingScored,
+    SavedTarget,
+    UnknownScored,
+    check_row_options,
+)
 
 HLGroups = Annotated[
     int,

@@ -12,10 +12,7 @@ from .._messages import printable
 from . import _options as opt
 from . import _stream_options as sopt
 from ._apply import (
-    MissingRows,
-    UnknownLevels,
     apply_model,
-    check_row_options,
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
@@ -37,6 +34,11 @@ from ._predict_table import (
     refuse_unwritable_csv,
 )
 from ._progress import QuietReading
+from ._row_options import (
+    MissingRows,
+    UnknownLevels,
+    check_row_options,
+)
 from ._typed import given_once
 
 

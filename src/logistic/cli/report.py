@@ -18,11 +18,7 @@ from .._messages import count_text, printable
 from . import _options as opt
 from ._aliased_file import with_file_statistics
 from ._apply import (
-    MissingScored,
-    SavedTarget,
-    UnknownScored,
     apply_model,
-    check_row_options,
     tell_unscored,
 )
 from ._codes import EX_USAGE, CLIError
@@ -36,6 +32,12 @@ from ._common import (
 )
 from ._progress import QuietReading
 from ._render import converged_text, separation_table_note, stop_text
+from ._row_options import (
+    MissingScored,
+    SavedTarget,
+    UnknownScored,
+    check_row_options,
+)
 from ._spelling import cli_spelling
 from ._summary_lines import covariance_line
 from .evaluate import HLGroups, check_groups, metrics_of, scored_outcomes
