@@ -431,10 +431,12 @@ def test_weights_and_labels_are_reported_at_their_global_rows(client, data):
         )
 
 
-def test_missing_value_in_a_parquet_file_names_file_and_global_row(
+def test_missing_value_in_a_parquet_file_names_file_and_its_row(
     client, parquet_dir, tmp_path
 ):
-    """part-1 is empty and part-0 holds 1500 rows: row 7 of part-2 is row 1507."""
+    """part-1 is empty and part-0 holds 1500 rows: row index 7 of part-2 is
+    named as that file's row 8 (as Chunked and the command line name it);
+    the error keeps the row over the whole collection, 1507."""
     bad = tmp_path / "nulls"
     bad.mkdir()
     for f in sorted(parquet_dir.iterdir()):
@@ -447,11 +449,12 @@ def test_missing_value_in_a_parquet_file_names_file_and_global_row(
     with pytest.raises(DataValidationError) as info:
         Dask.from_parquet(bad, target="label", client=client)
     assert str(info.value) == (
-        f"partition 2 ({bad / 'part-2.parquet'}): column 'x3' has a missing value "
-        "at row 1507 (0-based, global; row 7 of partition 2); drop or impute "
-        "missing values first"
+        f"missing values in {bad / 'part-2.parquet'}: column 'x3' (first at row 8); "
+        "fill them in, or drop those rows (`logistic fit --missing drop` does, for "
+        "a fit in memory)"
     )
     assert info.value.path == str(bad / "part-2.parquet")
+    assert (info.value.partition, info.value.bad_value["row"]) == (2, 1507)
 
 
 def test_global_rows_without_a_distributed_client(monkeypatch, data):
@@ -480,7 +483,8 @@ def test_fifo_among_parquet_files_is_refused_not_waited_on(
     os.mkfifo(fifo_dir / "part-3.parquet")
     t0 = time.perf_counter()
     with pytest.raises(
-        DataValidationError, match=r"partition 3: input file .*part-3\.parquet is a FIFO"
+        DataValidationError,
+        match=r"partition 3: input file .*part-3\.parquet is a FIFO",
     ):
         Dask.from_parquet(fifo_dir, target="label", client=client, timeout=60)
     assert time.perf_counter() - t0 < 30

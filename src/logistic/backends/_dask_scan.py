@@ -15,7 +15,7 @@ the classes and the content fingerprint.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,13 @@ import numpy as np
 
 from .._exceptions import DataValidationError
 from .._labels import PositiveRule, label_text, resolve_classes
+from .._value_refusals import (
+    STREAMED_REMEDY,
+    MissingValues,
+    infinite_value,
+    missing_column,
+    missing_values,
+)
 from ._dask_faults import ClusterRun, PartitionError
 from ._dask_tasks import MissingLabelError, PartitionRowError, PartitionShapeError
 
@@ -45,11 +52,15 @@ def raise_first_problem(
     run: ClusterRun,
     part_names: Sequence[str] | None,
     feature_names: Sequence[Any] | None,
+    file_columns: Mapping[str, str | None] | None = None,
 ) -> None:
     """Raise the error of the first partition whose scan failed, found a bad
     value or found pieces without the same rows (``outcomes``: the scan
     tasks' results or exceptions, in partition order); return when there is
-    none."""
+    none. ``file_columns``: where each partition is a whole data file
+    (``part_names``), the columns of ``y``, ``sample_weight`` and ``offset``
+    by those names; a bad value is then named in its file, as every reader
+    of a file names it (:func:`_in_its_file`)."""
     # an error the scan's task returned counts as one it raised
     outcomes = [
         o["error"] if isinstance(o, dict) and "error" in o else o for o in outcomes
@@ -65,6 +76,8 @@ def raise_first_problem(
             elif isinstance(s, MissingLabelError):
                 error.bad_value = {"what": "y", "column": None, "value": s.value,
                                    "kind": "missing", "row": row0 + s.row}  # fmt: skip
+            if error.bad_value is not None and file_columns is not None:
+                error = _in_its_file(error, s.row, file_columns)
             raise error from s
         if isinstance(s, PartitionShapeError):
             path = part_names[i] if part_names else None
@@ -83,7 +96,10 @@ def raise_first_problem(
             }
             raise run.partition_error(failed) from s
         if s["problem"] is not None:
-            raise _RowError(run, part_names, feature_names, i, row0).of(s["problem"])
+            error = _RowError(run, part_names, feature_names, i, row0).of(s["problem"])
+            if file_columns is not None:
+                error = _in_its_file(error, s["problem"]["row"], file_columns)
+            raise error
         row0 += s["n"]
 
 
@@ -202,3 +218,47 @@ class _RowError:
             "row": self.row0 + row,
         }
         return error
+
+
+class MissingInPartition(PartitionError, MissingValues):
+    """Missing values of a partition that is a whole file, refused in
+    :func:`logistic._value_refusals.missing_values`' words."""
+
+
+def _in_its_file(
+    error: PartitionError, row: int, columns: Mapping[str, str | None]
+) -> PartitionError:
+    """``error`` (its ``bad_value``) restated in the words of every reader of
+    a data file (:mod:`logistic._value_refusals`, as ``Chunked.from_parquet``
+    and the command line say it): the file (the partition's), the column and
+    the 1-based ``row`` of the partition, which is that file's row. The
+    partition, its file and ``bad_value`` stay on the error."""
+    bad, path = error.bad_value or {}, error.path
+    what = bad.get("what", "")
+    name = bad.get("column") if what == "X" else columns.get(what)
+    if path is None or name is None:
+        return error
+    at, kind = f"row {row + 1}", bad.get("kind")
+    restated: PartitionError
+    if kind == "negative":
+        restated = PartitionError(
+            f"{path}: negative sample_weight (column {name!r}) "
+            f"({float(bad['value']):g}) at "
+            f"{at}; weights must be >= 0",
+            partition=error.partition,
+            path=path,
+        )
+    elif kind == "missing" or bad.get("value") == "nan":
+        restated = MissingInPartition(
+            str(missing_values(path, [missing_column(name, at)], STREAMED_REMEDY)),
+            partition=error.partition,
+            path=path,
+        )
+    else:
+        restated = PartitionError(
+            infinite_value(name, path, at, bad["value"]),
+            partition=error.partition,
+            path=path,
+        )
+    restated.bad_value = error.bad_value
+    return restated

@@ -342,6 +342,7 @@ class Dask:
         backend = cls.__new__(cls)
         backend.multiclass = bool(opts.pop("multiclass", False))  # as __init__
         backend._watch(files, bool(opts.get("persist", False)))
+        backend._file_columns = {"y": target, "sample_weight": weight, "offset": offset}
         backend._setup(parts, [str(f) for f in files], feats, **opts)
         backend._decodes_files = True
         return backend
@@ -434,7 +435,9 @@ class Dask:
         tasks = scans or self._scan_tasks(self.parts)
         stats = self._compute(tasks, collect_errors=True)
         del tasks, scans[:]  # persisted scan results: released once read
-        raise_first_problem(stats, self._run, self.part_names, self.feature_names)
+        raise_first_problem(
+            stats, self._run, self.part_names, self.feature_names, self._file_columns
+        )
         self._scanned = True
         check_partitions([s["index"] for s in stats], len(self.parts))
         multiclass = getattr(self, "multiclass", False)
@@ -469,6 +472,10 @@ class Dask:
     hold_bytes: int = 16 * 2**20
     #: Partitions are files decoded by their tasks (:meth:`from_parquet`).
     _decodes_files: bool = False
+    #: Where partitions are whole files (:meth:`from_parquet`), the columns
+    #: of y, sample_weight and offset, for a bad value's refusal naming its
+    #: file and 1-based row (:func:`._dask_scan.raise_first_problem`).
+    _file_columns: dict[str, str | None] | None = None
     #: Partitions whose labels the workers encoded at setup (:mod:`._dask_labels`).
     labels_encoded: int = 0
 
