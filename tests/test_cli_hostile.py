@@ -254,14 +254,16 @@ LIBSVM_CASES = [
     (
         "inf value",
         b"1 1:0.5 2:1\n0 1:2 2:inf\n",
-        "data.svm: line 2 has a non-finite value (inf); only finite numbers are "
-        "allowed (1 such value(s))",
+        "column 'x2' in data.svm has an infinite value (inf) at line 2; only finite "
+        "numbers are allowed (a number beyond float64's ±1.8e308, such as 1e999, "
+        "reads as infinite)",
     ),
     (
         "nan label",
         b"# comment\n1 1:0.5\nnan 1:2\n",
-        "data.svm: line 3 has a non-finite label (nan); only finite numbers are "
-        "allowed (1 such label(s))",
+        "missing values in data.svm: column 'label' (1 row(s), first at line 3); "
+        "fill them in or remove those lines (--missing drop does not apply to "
+        "LibSVM files)",
     ),
     (
         "index 3e9",

@@ -22,6 +22,7 @@ from ._exceptions import DataValidationError
 
 __all__ = [
     "IN_MEMORY_REMEDY",
+    "LIBSVM_REMEDY",
     "STREAMED_REMEDY",
     "MissingValues",
     "infinite_value",
@@ -31,6 +32,10 @@ __all__ = [
 
 #: What an in-memory fit offers for rows with a missing value.
 IN_MEMORY_REMEDY = "drop those rows with --missing drop or fill them in"
+#: What a LibSVM file's reader offers (its rows are not dropped).
+LIBSVM_REMEDY = (
+    "fill them in or remove those lines (--missing drop does not apply to LibSVM files)"
+)
 #: What a streamed or Dask fit offers (``--missing drop`` is refused there).
 STREAMED_REMEDY = (
     "fill them in, or drop those rows (`logistic fit --missing drop` does, for a "

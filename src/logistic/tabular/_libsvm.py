@@ -8,7 +8,11 @@ file, not the bound. Indices are one-based
 unless a 0 occurs; the largest index is the number of features, and it must
 be at most 2**31 - 1 and leave room for a model of that width (about
 :data:`BYTES_PER_FEATURE` bytes per feature). Labels and values must be
-finite. An index written twice on one line is refused (scikit-learn's
+finite (a ``nan`` is a missing value, refused with every column that holds
+one, ``inf`` an infinite value; the words are
+:mod:`logistic._value_refusals`', the label column named ``label`` and a
+feature ``x1`` … ``xp`` as the fit names it). An index written twice on one
+line is refused (scikit-learn's
 ``load_svmlight_file`` refuses it too): its values would otherwise be added
 or one of them dropped, silently. Every error names the file and the line.
 """
@@ -22,6 +26,12 @@ import numpy as np
 from .. import _memory
 from .._exceptions import DataValidationError
 from .._files import open_regular, read_bounded
+from .._value_refusals import (
+    LIBSVM_REMEDY,
+    infinite_value,
+    missing_column,
+    missing_values,
+)
 from ._raw import RawData, decompress_error, decompressed
 
 __all__ = ["read_libsvm", "LIBSVM_MEMORY_FRACTION", "BYTES_PER_FEATURE"]
@@ -92,18 +102,49 @@ def _libsvm_line_of(offset: int, data: bytes) -> int:
 
 
 def _check_libsvm_values(
-    path: str, y: np.ndarray, val: np.ndarray, indptr: list[int], lines: list[int]
+    path: str,
+    y: np.ndarray,
+    entries: tuple[np.ndarray, np.ndarray],
+    indptr: list[int],
+    lines: list[int],
+    zero_based: bool = False,
 ) -> None:
-    """Labels and values are finite; errors name the line."""
-    for what, values in (("label", y), ("value", val)):
-        bad = np.flatnonzero(~np.isfinite(values))
-        if bad.size:
-            i = int(bad[0])
-            row = i if what == "label" else int(np.searchsorted(indptr, i, "right")) - 1
-            raise DataValidationError(
-                f"{path}: line {lines[row]} has a non-finite {what} ({values[i]}); "
-                f"only finite numbers are allowed ({bad.size} such {what}(s))"
-            )
+    """Labels and values (``entries``: each pair's feature number as the fit
+    names it, ``x1`` the first, and its value) are finite, refused in every
+    reader's words (:mod:`logistic._value_refusals`): missing values
+    (``nan``) first, every column named with its count and first lines, the
+    label first; then the first infinite value in the file, its column, line
+    and value. A file whose indices count from 0 is told which index a name
+    is (``x1`` is its index 0)."""
+    columns, val = entries
+    note = "; the file counts its indices from 0: xK is its index K-1"
+    note = note if zero_based else ""
+    row_of = np.searchsorted(indptr, np.arange(val.size), "right") - 1
+    problems = []
+    missing = [("label", np.flatnonzero(np.isnan(y)))]
+    nan = np.flatnonzero(np.isnan(val))
+    for k in np.unique(columns[nan]):
+        missing.append((f"x{int(k)}", np.unique(row_of[nan[columns[nan] == k]])))
+    for name, rows in missing:
+        if rows.size:
+            where = ", ".join(f"line {lines[r]}" for r in rows[:3])
+            problems.append(missing_column(name, where, int(rows.size)))
+    if problems:
+        raise missing_values(path, problems, LIBSVM_REMEDY + note)
+    bad_label = np.flatnonzero(np.isinf(y))
+    bad_value = np.flatnonzero(np.isinf(val))
+    n = len(lines)
+    label_row = int(bad_label[0]) if bad_label.size else n
+    value_row = int(row_of[bad_value[0]]) if bad_value.size else n
+    if label_row < n and label_row <= value_row:  # a line's label comes first
+        at = f"line {lines[label_row]}"
+        raise DataValidationError(infinite_value("label", path, at, y[label_row]))
+    if value_row < n:
+        i = int(bad_value[0])
+        at = f"line {lines[value_row]}"
+        k = int(columns[i])
+        note = note.replace("K-1", str(k - 1)).replace("xK", f"x{k}")
+        raise DataValidationError(infinite_value(f"x{k}", path, at, val[i]) + note)
 
 
 def _written_index(text: str, value: float) -> str:
@@ -211,9 +252,12 @@ def read_libsvm(path: str, compression: str | None, name: str | None = None) -> 
     except ValueError:
         raise _libsvm_bad_line(lines, path) from None
     del tokens, pairs
-    _check_libsvm_values(path, y, val, indptr, row_lines)
-    _check_libsvm_width(path, idx, indptr, row_lines, lines)
     zero_based = bool(idx.size and idx.min() == 0)
+    # x1 … xp, as the fit names the columns (_encode: x1 is index 0 when
+    # the file counts from 0)
+    named = idx + (1 if zero_based else 0)  # floats: the width is checked next
+    _check_libsvm_values(path, y, (named, val), indptr, row_lines, zero_based)
+    _check_libsvm_width(path, idx, indptr, row_lines, lines)
     cols = idx.astype(np.int64) - (0 if zero_based else 1)
     n_features = int(cols.max()) + 1 if cols.size else 0
     import scipy.sparse as sp
