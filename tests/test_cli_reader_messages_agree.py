@@ -91,7 +91,10 @@ def test_an_infinite_csv_value_is_named_alike(workdir, capsys, reading, text, sh
     _write(workdir / "d.csv", columns, {("x", 13): text})
     code, said = _fit(capsys, "d.csv", *reading)
     assert code == 65
-    assert said == f"error: column 'x' in d.csv has an infinite value ({shown}) at line 15; {TAIL}"
+    assert (
+        said
+        == f"error: column 'x' in d.csv has an infinite value ({shown}) at line 15; {TAIL}"
+    )
 
 
 def test_an_infinite_parquet_value_is_named_alike(workdir, capsys, reading):
@@ -100,7 +103,10 @@ def test_an_infinite_parquet_value_is_named_alike(workdir, capsys, reading):
     _write(workdir / "d.parquet", columns)
     code, said = _fit(capsys, "d.parquet", *reading)
     assert code == 65
-    assert said == f"error: column 'x' in d.parquet has an infinite value (-inf) at row 14; {TAIL}"
+    assert (
+        said
+        == f"error: column 'x' in d.parquet has an infinite value (-inf) at row 14; {TAIL}"
+    )
 
 
 def _three(workdir, suffix: str) -> Counter:
@@ -112,7 +118,9 @@ def _three(workdir, suffix: str) -> Counter:
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
-def test_positive_among_three_labels_counts_each_alike(workdir, capsys, reading, suffix):
+def test_positive_among_three_labels_counts_each_alike(
+    workdir, capsys, reading, suffix
+):
     n = _three(workdir, suffix)
     code, said = _fit(capsys, f"k.{suffix}", "--positive", "u", *reading)
     assert code == 65
@@ -126,7 +134,9 @@ def test_positive_among_three_labels_counts_each_alike(workdir, capsys, reading,
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
-def test_a_reference_naming_no_label_counts_each_alike(workdir, capsys, reading, suffix):
+def test_a_reference_naming_no_label_counts_each_alike(
+    workdir, capsys, reading, suffix
+):
     n = _three(workdir, suffix)
     code, said = _fit(capsys, f"k.{suffix}", "--reference", "z", *reading)
     assert code == 65
@@ -147,7 +157,9 @@ def test_class_weight_lists_the_levels_sorted_as_reference_does(workdir, capsys)
         "'u', 'v', 'w')"
     )
     code, said = _fit(capsys, "k.csv", "--reference", "q")
-    assert said.endswith(f"values: 'u' (n={n['u']}), 'v' (n={n['v']}), 'w' (n={n['w']})")
+    assert said.endswith(
+        f"values: 'u' (n={n['u']}), 'v' (n={n['v']}), 'w' (n={n['w']})"
+    )
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
@@ -186,7 +198,9 @@ def test_a_missing_label_and_a_reference_for_two_classes_are_both_named(
 
 
 @pytest.mark.parametrize("where", ["csv", "directory"])
-def test_a_missing_value_is_named_by_its_files_line_or_row(workdir, capsys, reading, where):
+def test_a_missing_value_is_named_by_its_files_line_or_row(
+    workdir, capsys, reading, where
+):
     # the docs' convention: a CSV file's line (header line 1), a Parquet
     # file's 1-based row within that file
     if where == "directory" and not reading:
@@ -206,3 +220,38 @@ def test_a_missing_value_is_named_by_its_files_line_or_row(workdir, capsys, read
     assert code == 65
     assert said.startswith(f"error: missing values in {file}: column 'x' (")
     assert f"first at {at})" in said and "0-based" not in said
+
+
+def _mixed(workdir, words: list[str]) -> Counter:
+    """b.csv: a target of ``words`` in turn over 40 rows; their counts."""
+    columns = _columns(40)
+    columns["y"] = [words[i % len(words)] for i in range(40)]
+    _write(workdir / "b.csv", columns)
+    return Counter(columns["y"])
+
+
+def test_a_target_of_true_and_1_is_counted_alike(workdir, capsys, reading):
+    """A CSV target mixing ``true`` and ``1``: the scans' refusal recounted
+    it as text (four labels, '0', '1', 'false', 'true') where memory reads
+    two booleans, pyarrow's reading of 1/0 beside true/false: true counts
+    the 1s, false the 0s."""
+    n = _mixed(workdir, ["1", "0", "true", "false"])
+    code, said = _fit(capsys, "b.csv", "--positive", "z", *reading)
+    assert code == 65
+    assert said == (
+        "error: --positive 'z' is not a value of the target column 'y' in b.csv; "
+        f"values: false (n={n['0'] + n['false']}), true (n={n['1'] + n['true']})"
+    )
+
+
+def test_a_target_of_true_1_and_2_is_text_alike(workdir, capsys, reading):
+    """A 2 beside them makes the column text in every reading: five labels
+    as written."""
+    n = _mixed(workdir, ["1", "0", "true", "false", "2"])
+    code, said = _fit(capsys, "b.csv", "--reference", "z", *reading)
+    assert code == 65
+    assert said == (
+        "error: --reference 'z' is not a value of the target column 'y' in b.csv; "
+        f"values: '0' (n={n['0']}), '1' (n={n['1']}), '2' (n={n['2']}), 'false' "
+        f"(n={n['false']}), 'true' (n={n['true']})"
+    )

@@ -201,22 +201,27 @@ def _target_columns(plan: Any) -> Any:
 
 
 def _typed(rows: dict[str, int]) -> dict[Any, int]:
-    """A CSV target's counted texts as the in-memory reader types its
-    column: numbers where every value is one, booleans where every value is
-    ``true`` or ``false``, else the texts."""
+    """A CSV target's counted texts as the in-memory reader types its column:
+    pyarrow's inference with its options (:func:`logistic.tabular._read.
+    csv_types`) over the distinct texts, which types a column as its whole
+    set of values does (numbers where every value is one; booleans where
+    every value is ``true``/``false``/``1``/``0`` in pyarrow's spellings, so
+    that ``true`` and ``1`` count as one label; else the texts)."""
+    import io
+
+    import pyarrow.csv as pacsv
+
+    from ..tabular._read import csv_types
+
+    texts = list(rows)
+    quoted = "".join('"' + t.replace('"', '""') + '"\n' for t in texts)
+    table = pacsv.read_csv(
+        io.BytesIO(("value\n" + quoted).encode("utf-8")),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
+        convert_options=csv_types(),
+    )
     typed: dict[Any, int] = {}
-    words = {text.strip().lower() for text in rows}
-    if words <= {"true", "false"}:
-        for text, count in rows.items():
-            flag = text.strip().lower() == "true"
-            typed[flag] = typed.get(flag, 0) + count
-        return typed
-    try:
-        for text, count in rows.items():
-            if "_" in text:  # Python's 1_000, which no CSV reader takes
-                return rows
-            number = float(text)
-            typed[number] = typed.get(number, 0) + count
-    except ValueError:
-        return rows
+    for text, value in zip(texts, table.column(0).to_pylist(), strict=True):
+        key = text if value is None else value
+        typed[key] = typed.get(key, 0) + rows[text]
     return typed

@@ -92,6 +92,7 @@ __all__ = [
     "RawData",
     "check_decimal",
     "check_encoding",
+    "csv_types",
     "read_data",
     "sniff_format",
     "position",
@@ -142,7 +143,6 @@ def _read_csv(
     verbatim: Collection[str] = (),
 ) -> RawData:
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     try:
         head = read_head(path, compression)
@@ -157,11 +157,7 @@ def _read_csv(
     delimiter = sep if sep is not None else sniff_delimiter(head, name, encoding)
     check_delimiter(delimiter)
     arrow_encoding = "utf8" if encoding == UTF8 else encoding
-    convert = pacsv.ConvertOptions(
-        strings_can_be_null=True,
-        decimal_point=decimal,
-        column_types=dict.fromkeys(text_columns, pa.string()),
-    )
+    convert = csv_types(decimal, dict.fromkeys(text_columns, pa.string()))
     try:
         # A quoted field holding a line break across a block boundary fails
         # the fast parse: read again with the slower parser that allows them
@@ -217,6 +213,20 @@ def _read_csv(
             path, compression, arrow_encoding, delimiter, again, newlines
         )
     return raw
+
+
+def csv_types(decimal: str = ".", column_types: dict[str, Any] | None = None) -> Any:
+    """How a fit in memory types a CSV file's columns (pyarrow's inference:
+    numbers, ``true``/``false``/``1``/``0`` booleans, text; every
+    missing-value token null): its ``ConvertOptions``, for any reader that
+    must type values as it does."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.ConvertOptions(
+        strings_can_be_null=True,
+        decimal_point=decimal,
+        column_types=column_types or {},
+    )
 
 
 def _exact(table: Any, name: str) -> bool:
