@@ -255,3 +255,33 @@ def test_a_target_of_true_1_and_2_is_text_alike(workdir, capsys, reading):
         f"values: '0' (n={n['0']}), '1' (n={n['1']}), '2' (n={n['2']}), 'false' "
         f"(n={n['false']}), 'true' (n={n['true']})"
     )
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_no_target_lists_the_columns_alike(workdir, capsys, reading, suffix):
+    """Without --target, ``--stream`` and Dask said "no target column: pass
+    --target COLUMN" without the file's columns, which memory lists (with
+    --formula, which they refuse)."""
+    columns = {"x": [0.5, 1.0, 2.0, 3.0], "w": [1.0] * 4, "y": [0, 1, 0, 1]}
+    _write(workdir / f"n.{suffix}", columns)
+    code, out, err = run_cli(capsys, ["fit", f"n.{suffix}", "-o", "m.json", *reading])
+    either = " (or --formula)" if not reading else ""
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: no target column: pass --target COLUMN{either}; the file has 3 "
+        "columns: 'x', 'w', 'y'\n"
+    )
+
+
+def test_no_target_in_a_directory_lists_its_first_files_columns(workdir, capsys):
+    (workdir / "parts").mkdir()
+    for k in range(2):
+        pq.write_table(
+            pa.table({"a": [0.5, 1.0], "y": [0, 1]}), workdir / "parts" / f"{k}.parquet"
+        )
+    code, _, err = run_cli(capsys, ["fit", "parts", "-o", "m.json", "--stream"])
+    assert (code, err) == (
+        2,
+        "error: no target column: pass --target COLUMN; its first file has 2 "
+        "columns: 'a', 'y'\n",
+    )

@@ -370,10 +370,13 @@ def plan_stream(
     _check_options(formula, missing, options, trials)
     path = str(data)
     kind, schema, delimiter = _schema(path, fmt, sep)
-    if target is None:
-        raise CLIError("no target column: pass --target COLUMN", EX_USAGE)
-    # as read in memory
+    # as read in memory: the header's names checked, then the target asked for
     unnamed = check_header_names(list(schema.names), path, delimiter)
+    if target is None:
+        from ..tabular._encode import no_target
+
+        holder = "its first file" if kind == "parquet" and Path(path).is_dir() else ""
+        raise no_target(list(schema.names), False, holder or "the file")
     directory = kind == "parquet" and Path(path).is_dir()
     named = [target, weights, offset, *(features or [])]
     keys = _partition_keys(path, list(schema.names), named) if directory else []
@@ -494,9 +497,7 @@ def _head(path: str, kind: str, delimiter: str | None, names: list[str]) -> Any:
     return None if table is None else RawData(path=path, format="parquet", table=table)
 
 
-def _screened(
-    columns: ColumnPlan, head: Any, include: list[str] | None
-) -> ColumnPlan:
+def _screened(columns: ColumnPlan, head: Any, include: list[str] | None) -> ColumnPlan:
     """``columns`` without the features the in-memory screen leaves out
     (:func:`logistic.tabular._screen.screen_features`: identifiers, free
     text), judged on ``head``, the rows a streamed fit sees before its first

@@ -83,7 +83,7 @@ from ._read import RawData, position
 from ._screen import refuse_unused_include, screen_features
 from ._stored_text import check_printable, leave_out_remedy
 
-__all__ = ["Design", "fit_design", "apply_design", "plan_design_columns"]
+__all__ = ["Design", "fit_design", "apply_design", "no_target", "plan_design_columns"]
 
 #: A string column with more levels than this is refused as a feature.
 MAX_LEVELS = 1000
@@ -483,11 +483,21 @@ def _resolve_target(
             )
         target = f_target
     if target is None:
-        raise InvalidParameterError(
-            "no target column: pass --target COLUMN (or --formula); the file "
-            f"has {name_list(header)}"
-        )
+        raise no_target(header)
     return target, rhs, variables
+
+
+def no_target(
+    header: list[str], formula: bool = True, holder: str = "the file"
+) -> InvalidParameterError:
+    """The refusal of a fit given no target column, listing the columns
+    (``header``) that ``holder`` has to choose it from; ``formula``: offer
+    --formula too (not where it is refused: ``--stream``, Dask)."""
+    either = " (or --formula)" if formula else ""
+    return InvalidParameterError(
+        f"no target column: pass --target COLUMN{either}; {holder} has "
+        f"{name_list(header)}"
+    )
 
 
 def _fit_formula_design(
