@@ -472,9 +472,8 @@ class Dask:
     hold_bytes: int = 16 * 2**20
     #: Partitions are files decoded by their tasks (:meth:`from_parquet`).
     _decodes_files: bool = False
-    #: Where partitions are whole files (:meth:`from_parquet`), the columns
-    #: of y, sample_weight and offset, for a bad value's refusal naming its
-    #: file and 1-based row (:func:`._dask_scan.raise_first_problem`).
+    #: The columns of y, sample_weight and offset where partitions are whole
+    #: files (:meth:`from_parquet`): a refusal names file and 1-based row.
     _file_columns: dict[str, str | None] | None = None
     #: Partitions whose labels the workers encoded at setup (:mod:`._dask_labels`).
     labels_encoded: int = 0
