@@ -15,7 +15,7 @@ more than the tolerance allows either of them.
 
 References: scikit-learn's ``LogisticRegression`` (newton-cg, ``tol=1e-12``)
 for L2, computed here; for L1 its saga optimum at ``C=1`` printed in
-tests/test_newton_cd_shifted_columns.py (``SAGA_COEF``).
+tests/_iris_saga_reference.py.
 """
 
 from __future__ import annotations
@@ -23,21 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from _iris_saga_reference import SAGA_COEF, SAGA_INTERCEPT
 from logistic import LogisticRegression
 
 sklearn_lm = pytest.importorskip("sklearn.linear_model")
 sklearn_datasets = pytest.importorskip("sklearn.datasets")
-
-# scikit-learn 1.9.1 saga at C=1, l1_ratio=1, tol=1e-12 on iris (see the module
-# docstring)
-SAGA_COEF = np.array(
-    [
-        [0.0, 0.0, -3.8492476013, 0.0],
-        [0.7400285502, 0.0, 0.0, 0.0],
-        [0.0, 0.0, 4.1747133001, 3.9922999394],
-    ]
-)
-SAGA_INTERCEPT = np.array([16.8503087795, 2.7865224003, -19.6368311797])
 
 
 @pytest.fixture(scope="module")

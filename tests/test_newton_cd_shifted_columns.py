@@ -20,18 +20,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from _iris_saga_reference import SAGA_COEF, SAGA_INTERCEPT
 from logistic import LogisticRegression
 
 sklearn = pytest.importorskip("sklearn")
-
-SAGA_COEF = np.array(
-    [
-        [0.0, 0.0, -3.8492476013, 0.0],
-        [0.7400285502, 0.0, 0.0, 0.0],
-        [0.0, 0.0, 4.1747133001, 3.9922999394],
-    ]
-)
-SAGA_INTERCEPT = np.array([16.8503087795, 2.7865224003, -19.6368311797])
 
 
 @pytest.fixture(scope="module")
