@@ -52,20 +52,24 @@ FORMULA = "admit ~ center(gre) + scale(gpa) + I(gpa ** 2) + np.log(gre) + C(rank
 Path_ = tuple[Any, ...]
 
 
+#: The solver history: one object per iteration, each checked by the same
+#: loop (``io._schema._history``), the last one read besides
+#: (``_last_state_from_history``); its paths are taken in the first, the
+#: second and the last entries (the others are checked as the second is).
+HISTORY: Path_ = ("model", "history")
+
+
 def _paths(node: Any, prefix: Path_ = ()) -> Iterator[Path_]:
     yield prefix
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _paths(value, (*prefix, key))
     elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, (*prefix, i))
-
-
-def _get(doc: Any, path: Path_) -> Any:
-    for key in path:
-        doc = doc[key]
-    return doc
+        kept = range(len(node))
+        if prefix == HISTORY:
+            kept = sorted({0, 1, len(node) - 1} & set(kept))
+        for i in kept:
+            yield from _paths(node[i], (*prefix, i))
 
 
 def _swaps(sentinel: Path) -> list[Any]:
@@ -88,21 +92,33 @@ def _swaps(sentinel: Path) -> list[Any]:
     ]
 
 
+_DELETE = object()
+
+
+def _replaced(node: Any, path: Path_, value: Any) -> Any:
+    """A copy of ``node`` with the value at ``path`` replaced by ``value`` (or
+    deleted, for ``_DELETE``): the containers along ``path`` are copied, the
+    rest is shared with ``node`` (no reader of a mutated document changes it,
+    and ``_sealed`` adds its checksum to the copied top)."""
+    copy: Any = dict(node) if isinstance(node, dict) else list(node)
+    key = path[0]
+    if len(path) > 1:
+        copy[key] = _replaced(node[key], path[1:], value)
+    elif value is _DELETE:
+        del copy[key]
+    else:
+        copy[key] = value
+    return copy
+
+
 def _mutations(doc: dict, sentinel: Path) -> Iterator[tuple[str, dict]]:
     """(label, mutated copy) for every path: delete, swap types, inject code."""
-    text = json.dumps(doc)
     for path in _paths(doc):
         if not path or path[0] == "checksum":
             continue
-        parent, key = path[:-1], path[-1]
-        mutated = json.loads(text)
-        container = _get(mutated, parent)
-        del container[key]
-        yield f"delete {path}", mutated
+        yield f"delete {path}", _replaced(doc, path, _DELETE)
         for value in _swaps(sentinel):
-            mutated = json.loads(text)
-            _get(mutated, parent)[key] = value
-            yield f"{path} = {value!r:.40}", mutated
+            yield f"{path} = {value!r:.40}", _replaced(doc, path, value)
 
 
 def _sealed(doc: dict) -> bytes:
