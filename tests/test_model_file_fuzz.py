@@ -14,7 +14,9 @@ the training data gives a matrix of that width (or a data error, when the
 mutation renamed a column or a level). Nothing else may be raised, and no
 payload may run: each would create the sentinel file, which must not exist.
 
-Loops are seeded and exhaustive over paths; the module runs in a few seconds.
+Loops are seeded and exhaustive over paths (of the solver history, one
+object per iteration checked by one loop: its first, second and last
+entries, :data:`HISTORY`).
 """
 
 from __future__ import annotations
