@@ -147,9 +147,8 @@ def target_refusal(
 def counted_target(plan: Any) -> tuple[np.ndarray, np.ndarray] | None:
     """The distinct values of the plan's target (missing ones left out) as
     the in-memory reader types them, sorted, and the rows of each: a
-    Parquet column as stored; a CSV column read again as text, whose values
-    are numbers where every one is a number, booleans where every one is
-    ``true``/``false`` (any letter case), else text as written. None where
+    Parquet column as stored; a CSV column read again as text and typed as
+    the in-memory reader types it (:func:`_typed`). None where
     the file does not read again or holds more than :data:`MAX_COUNTED`
     values."""
     import pyarrow as pa
