@@ -28,6 +28,7 @@ __all__ = [
     "infinite_value",
     "missing_column",
     "missing_values",
+    "negative_weight",
 ]
 
 #: What an in-memory fit offers for rows with a missing value.
@@ -57,6 +58,16 @@ def infinite_value(column: object, path: object, at: str, value: object) -> str:
         f"column {column!r} in {path} has an infinite value ({text}) at {at}; only "
         "finite numbers are allowed (a number beyond float64's ±1.8e308, such as "
         "1e999, reads as infinite)"
+    )
+
+
+def negative_weight(where: object, column: str | None, value: float, at: str) -> str:
+    """The message for a negative sample weight ``value`` read from
+    ``column`` (None: weights given as an array) of ``where`` at ``at``."""
+    named = "" if column is None else f" (column {column!r})"
+    return (
+        f"{where}: negative sample_weight{named} ({value:g}) at {at}; "
+        "weights must be >= 0"
     )
 
 

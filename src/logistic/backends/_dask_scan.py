@@ -29,6 +29,7 @@ from .._value_refusals import (
     infinite_value,
     missing_column,
     missing_values,
+    negative_weight,
 )
 from ._dask_faults import ClusterRun, PartitionError
 from ._dask_tasks import MissingLabelError, PartitionRowError, PartitionShapeError
@@ -242,9 +243,7 @@ def _in_its_file(
     restated: PartitionError
     if kind == "negative":
         restated = PartitionError(
-            f"{path}: negative sample_weight (column {name!r}) "
-            f"({float(bad['value']):g}) at "
-            f"{at}; weights must be >= 0",
+            negative_weight(path, name, float(bad["value"]), at),
             partition=error.partition,
             path=path,
         )

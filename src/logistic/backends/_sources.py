@@ -40,6 +40,7 @@ from .._value_refusals import (
     infinite_value,
     missing_column,
     missing_values,
+    negative_weight,
 )
 from ..formats import (
     natural_key,
@@ -422,9 +423,5 @@ def _check_nonnegative(
     if negative.size == 0:
         return
     i = int(negative[0])
-    named = "" if column is None else f" (column {column!r})"
     at = f"row {row0 + i} (0-based, global)" if position is None else position(row0 + i)
-    raise DataValidationError(
-        f"{where}: negative sample_weight{named} ({w[i]:g}) at {at}; "
-        "weights must be >= 0"
-    )
+    raise DataValidationError(negative_weight(where, column, float(w[i]), at))
