@@ -10,7 +10,8 @@
 - the copy with the row loop off (CPUs without AVX-512): the copy and the
   Hessian's ``X ⊙ √d`` for BLAS ``syrk``, two arrays of its size, no third.
 
-No timing: the peak of ``tracemalloc`` (numpy reports its arrays to it).
+No timing: the peak of ``tracemalloc`` (numpy reports its arrays to it),
+the least of three calls (it counts other threads' allocations too).
 """
 
 from __future__ import annotations
@@ -71,14 +72,20 @@ def _check_peak(bound: float) -> None:
     idx = sample_rows(X.shape[0], obj.n_params)
     assert idx is not None
     sample_bytes = idx.size * X.shape[1] * 8
-    tracemalloc.start()
-    try:
-        got = zero_start(obj, theta0)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+    peaks = []
+    for _ in range(3):
+        tracemalloc.start()
+        try:
+            got = zero_start(obj, theta0)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        peaks.append(peak)
     assert got is not None  # accepted: Gaussian columns are well sampled
-    assert peak < bound * sample_bytes
+    # tracemalloc counts every thread's allocations: a thread an earlier test
+    # left in this worker (an event loop, a pool) adds to one call's peak, not
+    # to all three, where an array of the sample's size would be in each
+    assert min(peaks) < bound * sample_bytes, peaks
     # the estimate is the sampled rows' own Gram matrix: (1/m) Σ x̃ x̃ᵀ / 4 + λ
     Xt = np.hstack([X[idx], np.ones((idx.size, 1))])
     ref = Xt.T @ Xt / (4.0 * idx.size)
