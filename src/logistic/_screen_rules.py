@@ -17,7 +17,9 @@ holding the same columns leave out the same ones):
 * **pandas index columns**: the columns a Parquet schema's pandas metadata
   names as the index (``index_columns``, :func:`pandas_index_columns`): row
   labels, as :func:`pandas.read_parquet` reads them, never chosen as
-  features automatically (:mod:`logistic.tabular._pandas_index`).
+  features automatically (:mod:`logistic.tabular._pandas_index`). A
+  message listing a file's columns lists them apart (:func:`index_apart`),
+  as :func:`pandas.read_parquet` shows the index apart from the columns.
 
 Only the standard library is used: any layer may import this module.
 """
@@ -31,6 +33,7 @@ __all__ = [
     "FREE_TEXT_MIN_LEVELS",
     "identifier_name",
     "left_out_reason",
+    "index_apart",
     "pandas_index_columns",
 ]
 
@@ -93,3 +96,22 @@ def pandas_index_columns(schema: Any) -> list[str]:
     names = set(schema.names)
     index = meta.get("index_columns") or ()
     return [c for c in index if isinstance(c, str) and c in names]
+
+
+def index_apart(names: list[str], index: list[str]) -> tuple[list[str], str]:
+    """``(columns, remark)``: ``names`` without the pandas index columns
+    ``index`` (those of :func:`pandas_index_columns`), as
+    :func:`pandas.read_parquet` gives the frame's columns, and the remark a
+    message lists after them, naming the index as row labels a user may still
+    name (``""`` without an index, or when the index is every column)."""
+    apart = set(index)
+    columns = [n for n in names if n not in apart]
+    shown = [n for n in names if n in apart]
+    if not shown or not columns:
+        return list(names), ""
+    what = "column" if len(shown) == 1 else "columns"
+    listed = ", ".join(repr(n) for n in shown)
+    return columns, (
+        f"; and the pandas index {what} {listed} (row labels, used only when "
+        "named)"
+    )

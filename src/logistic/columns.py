@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._exceptions import DataValidationError
-from ._screen_rules import pandas_index_columns
+from ._screen_rules import index_apart, pandas_index_columns
 
 __all__ = ["ColumnPlan", "arrow_kind", "plan_columns", "require_columns"]
 
@@ -149,6 +149,7 @@ def require_columns(
     source: str = "",
     delimiter: str | None = None,
     delimiter_option: str = "delimiter",
+    row_labels: Sequence[str] = (),
 ) -> None:
     """Raise :class:`DataValidationError` when any of ``names`` is absent.
 
@@ -156,7 +157,9 @@ def require_columns(
     (:func:`logistic._column_hints.absent_column_hint`: the header's exact
     text of a name written with spaces around it, else a close spelling; the
     ``delimiter_option`` to pass when the header looks like one column read
-    with the wrong delimiter), and the columns available.
+    with the wrong delimiter), and the columns available, the pandas index
+    columns ``row_labels`` listed apart
+    (:func:`logistic._screen_rules.index_apart`).
     """
     present = set(available)  # a set: lookups stay O(1) for files of 100 000 columns
     absent = [n for n in names if n not in present]
@@ -166,8 +169,9 @@ def require_columns(
 
     name = absent[0]
     hint = absent_column_hint(absent, list(available), delimiter, delimiter_option)
-    shown = ", ".join(repr(a) for a in available[:20])
-    more = f", ... ({len(available) - 20} more)" if len(available) > 20 else ""
+    columns, remark = index_apart(list(available), list(row_labels))
+    shown = ", ".join(repr(a) for a in columns[:20])
+    more = f", ... ({len(columns) - 20} more)" if len(columns) > 20 else ""
     if len(absent) == 1:
         what = f"{role} column {name!r}"
     else:
@@ -176,7 +180,7 @@ def require_columns(
         what = f"{len(absent)} {role} columns ({listed}{etc})"
     where = f" in {source}" if source else ""
     raise DataValidationError(
-        f"{what} not found{where}{hint}; available: {shown}{more}"
+        f"{what} not found{where}{hint}; available: {shown}{more}{remark}"
     )
 
 
@@ -235,6 +239,9 @@ def plan_columns(
     """
     names, kinds = _names_and_kinds(schema)
     spell = {**ROLE_NAMES, **(role_names or {})}
+    labels = pandas_index_columns(schema) if row_labels is None else row_labels
+    # messages list the index apart even where the caller leaves it out itself
+    listed_apart = pandas_index_columns(schema) or list(labels)
 
     def require(columns: Sequence[str], role: str) -> None:
         require_columns(
@@ -244,6 +251,7 @@ def plan_columns(
             source=source,
             delimiter=delimiter,
             delimiter_option=spell["delimiter"],
+            row_labels=listed_apart,
         )
 
     named = {"target": target, "weights": weights, "offset": offset}
@@ -264,7 +272,6 @@ def plan_columns(
             if column in features
         )
     else:
-        labels = pandas_index_columns(schema) if row_labels is None else row_labels
         # an empty name (pandas' to_csv index) is no feature a model can store
         chosen = [c for c in names if c not in roles and c not in labels and c.strip()]
     if drop:

@@ -361,6 +361,7 @@ def plan_stream(
     """Check the header and options; the columns to stream (no data pass but
     the head's: the first CSV block or Parquet row group, read to check
     numbers and to leave identifiers out as the in-memory fit does)."""
+    from .._screen_rules import pandas_index_columns
     from ..columns import plan_columns
     from ..tabular._columns import ROLE_OPTIONS
     from ..tabular._pandas_index import unnamed_note
@@ -376,7 +377,12 @@ def plan_stream(
         from ..tabular._encode import no_target
 
         holder = "its first file" if kind == "parquet" and Path(path).is_dir() else ""
-        raise no_target(list(schema.names), False, holder or "the file")
+        raise no_target(
+            list(schema.names),
+            False,
+            holder or "the file",
+            pandas_index_columns(schema),
+        )
     directory = kind == "parquet" and Path(path).is_dir()
     named = [target, weights, offset, *(features or [])]
     keys = _partition_keys(path, list(schema.names), named) if directory else []

@@ -44,6 +44,7 @@ from .._number_text import (
     formatted_numbers,
     mostly_numbers,
 )
+from .._screen_rules import pandas_index_columns
 from .._value_refusals import infinite_value
 from ..backends._column_words import beyond_float_message
 from ..columns import arrow_kind
@@ -586,4 +587,5 @@ def require_columns(raw: RawData, names: list[str], role: str) -> None:
         source=raw.path,
         delimiter=raw.delimiter,
         delimiter_option=ROLE_OPTIONS["delimiter"],
+        row_labels=pandas_index_columns(raw.table.schema),
     )

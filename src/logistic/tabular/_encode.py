@@ -46,6 +46,7 @@ from .._onehot import (
     dummy_names,
     encoded_name_clash,
 )
+from .._screen_rules import index_apart, pandas_index_columns
 from ..columns import ColumnPlan, arrow_kind, plan_columns
 from ._apply_design import (
     _apply_columns,
@@ -307,9 +308,7 @@ def fit_design(
         return _fit_libsvm(raw, target, {**options, "trials": binomial})
     if raw.n_rows == 0:
         raise DataValidationError(f"{raw.path} has a header but no data rows")
-    target, rhs, variables = _resolve_target(
-        target, formula, features, drop, raw.table.column_names
-    )
+    target, rhs, variables = _resolve_target(target, formula, features, drop, raw.table)
     screened: list[str] = []
     counts = [c for k, c in sorted((binomial or {}).items()) if k != "successes"]
     for role, name in sorted((binomial or {}).items()):
@@ -463,11 +462,11 @@ def _resolve_target(
     formula: str | None,
     features: Any,
     drop: Any,
-    header: list[str],
+    table: Any,
 ) -> tuple[str, str | None, set[str]]:
     """``(target, rhs, variables)`` from --target and --formula, checked
-    together; without either, the error lists the file's columns (``header``)
-    to choose the target from."""
+    together; without either, the error lists the columns of ``table`` (a
+    pyarrow table) to choose the target from, its pandas index apart."""
     rhs: str | None = None
     variables: set[str] = set()
     if formula is not None:
@@ -483,20 +482,28 @@ def _resolve_target(
             )
         target = f_target
     if target is None:
-        raise no_target(header)
+        raise no_target(
+            table.column_names, row_labels=pandas_index_columns(table.schema)
+        )
     return target, rhs, variables
 
 
 def no_target(
-    header: list[str], formula: bool = True, holder: str = "the file"
+    header: list[str],
+    formula: bool = True,
+    holder: str = "the file",
+    row_labels: list[str] | None = None,
 ) -> InvalidParameterError:
     """The refusal of a fit given no target column, listing the columns
-    (``header``) that ``holder`` has to choose it from; ``formula``: offer
+    (``header``) that ``holder`` has to choose it from, its pandas index
+    columns ``row_labels`` apart
+    (:func:`logistic._screen_rules.index_apart`); ``formula``: offer
     --formula too (not where it is refused: ``--stream``, Dask)."""
     either = " (or --formula)" if formula else ""
+    columns, remark = index_apart(header, row_labels or [])
     return InvalidParameterError(
         f"no target column: pass --target COLUMN{either}; {holder} has "
-        f"{name_list(header)}"
+        f"{name_list(columns)}{remark}"
     )
 
 
