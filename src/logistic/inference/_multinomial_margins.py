@@ -75,6 +75,7 @@ from ._margins import (
     _choice,
     _column,
     _contrasts,
+    _count,
     _warn_formula_columns,
     check_discrete,
 )
@@ -378,7 +379,7 @@ def multinomial_margins(
             "categorical": categorical,
         },
         cov_type=results.cov_type,
-        nobs=results.nobs,
+        nobs=_count(results.nobs),  # typed as two classes'
         covariance=covariance_label(results),
         separation=margins_separation(results, PENALTY),
     )
@@ -410,7 +411,9 @@ class MultinomialMarginalEffects(MarginalEffects):
     margeff_options : dict
         ``method``, ``at``, ``dummy``, ``categorical``.
     cov_type : str
-    nobs : float
+    nobs : int or float
+        The results' ``nobs`` as the two-class effects type it: an int when
+        whole (rows, or integer frequency weights), else a float.
     """
 
     separation_remedy = PENALTY  # no Firth penalty for K classes
@@ -427,7 +430,7 @@ class MultinomialMarginalEffects(MarginalEffects):
         levels: bool,
         options: dict[str, Any],
         cov_type: str,
-        nobs: float,
+        nobs: int | float,
         target_name: str | None = None,
         covariance: str | None = None,
         separation: str | None = None,

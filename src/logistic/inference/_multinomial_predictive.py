@@ -45,6 +45,7 @@ from .._multiclass import not_supported
 from .._softmax import softmax
 from .._typing import Block, FloatArray
 from ._coef_table import covariance_label, shown_name
+from ._margins import _count
 from ._margins_results import FRAME_BOUNDS, LABELS, point_pair
 from ._multinomial_margins import MultinomialMarginalEffects
 from ._predictive_results import _AT_WORDS, MarginsOverPoints
@@ -244,7 +245,7 @@ def _finish(
             "variables": variables,
         },  # fmt: skip
         cov_type=results.cov_type,
-        nobs=results.nobs,
+        nobs=_count(results.nobs),  # typed as two classes'
         covariance=covariance_label(results),
         separation=margins_separation(results, PENALTY, predictive=True),
         points=points,

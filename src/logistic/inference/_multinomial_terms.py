@@ -29,6 +29,7 @@ import numpy as np
 from .._softmax import log_softmax, softmax
 from .._typing import FloatArray
 from ._coef_table import covariance_label
+from ._margins import _count
 from ._margins_terms import Variable, _Effect, _with, design_slope, encode, prepare
 
 __all__ = ["MultinomialBlock", "multinomial_variable_effects"]
@@ -158,6 +159,6 @@ def multinomial_variable_effects(
         levels=False,
         options=prep.options,
         cov_type=results.cov_type,
-        nobs=results.nobs,
+        nobs=_count(results.nobs),  # typed as two classes'
         covariance=covariance_label(results),
     )
