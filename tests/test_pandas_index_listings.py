@@ -107,3 +107,18 @@ def test_file_without_pandas_metadata_lists_every_column(workdir, capsys):
     assert re.findall(r"'([^']*)'", err.split("columns: ", 1)[1]) == list(
         pd.read_csv("plain.csv").columns
     )
+
+
+def test_a_file_missing_a_column_lists_its_index_apart(workdir, capsys):
+    (workdir / "parts").mkdir()
+    _shuffled_parquet("parts/a.parquet")
+    pd.read_parquet("parts/a.parquet").drop(columns="gpa").to_parquet("parts/b.parquet")
+    columns = list(pd.read_parquet("parts/b.parquet").columns)
+    code, _, err = run_cli(
+        capsys, ["fit", "parts", "-t", "admit", "--stream", "-o", "m.json"]
+    )
+    assert code == 65, err
+    found = err.split("(found ", 1)[1]
+    listed, rest = found.split("]", 1)
+    assert re.findall(r"'([^']*)'", listed) == columns
+    assert "pandas index column '__index_level_0__'" in rest, err

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._exceptions import DataValidationError
+from .._screen_rules import index_apart
 from ..columns import plan_columns
 from ._column_words import check_unique_names
 
@@ -76,9 +77,11 @@ class _ColumnSpec:
             what = f"missing column(s) {missing}" if missing else (
                 f"column(s) {extra[:20]} that the first file lacks (the features "
                 "are every column but the label's)")  # fmt: skip
+            shown, remark = index_apart(list(names), list(labels))
             raise DataValidationError(
                 f"{where}: {what}; columns are matched by name "
-                f"and every file must hold the same columns (found {list(names)[:20]})"
+                f"and every file must hold the same columns (found {shown[:20]}"
+                f"{remark})"
             )
 
     def check_kinds(self, schema: Any, where: str) -> None:
