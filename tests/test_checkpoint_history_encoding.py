@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 
 import numpy as np
 
@@ -95,12 +94,9 @@ def test_saves_do_not_encode_the_history_again(tmp_path, monkeypatch):
     rng = np.random.default_rng(1)
     ck = Checkpointer(tmp_path / "ck.json", fingerprint=FINGERPRINT, config=CONFIG)
     history: list[dict] = []
-    start = time.process_time()
     for i in range(300):
         history.append(_entry(i, rng))
         ck.save(i, {"theta": np.zeros(3)}, history)
-    spent = time.process_time() - start
     # the configuration's three values once, then each save the state's one
     # and the new entry's six
     assert len(encoded) == 3 + 300 * (1 + 6)
-    assert spent < 1.0, f"{spent:.2f} s of CPU for 300 saves"
