@@ -47,7 +47,7 @@ from ._firth_centred import centres
 from ._grouped import GroupedData
 from ._objective import LogisticObjective
 from ._scaling import ScaledObjective
-from ._separation import check_separation
+from ._separation import check_separation, curvature_certificate
 from ._separation_stop import SeparationStop
 from ._typing import Backend
 from .solvers import SolverResult, get_solver
@@ -271,7 +271,11 @@ def separation_stop(
     rows are in memory; None for any other fit."""
     if not checked or not objective.data.capabilities.rows_in_memory:
         return None
-    return SeparationStop(objective, lambda: _separation_rows(objective.data, grouped))
+    return SeparationStop(
+        objective,
+        lambda: _separation_rows(objective.data, grouped),
+        certified=curvature_certificate,
+    )
 
 
 def check_fit_separation(
@@ -299,7 +303,7 @@ def check_fit_separation(
         off,
         None if names is None else np.asarray(names, dtype=object),
         view=view,
-        known=None if stop is None else stop.known,
+        known=None if stop is None else stop.verdict,
     )
 
 

@@ -133,6 +133,7 @@ def detect_separation(
     fit_intercept: bool = True,
     converged: bool = True,
     certified: Callable[[], bool | None] | None = None,
+    cut_short: LPCutShort | None = None,
 ) -> SeparationReport | None:
     """Check an unpenalised fit for (quasi-)complete separation.
 
@@ -151,6 +152,10 @@ def detect_separation(
         separating direction exists (:func:`curvature_certificate`), False
         when it does not, None when it cannot be evaluated. Without it (None,
         or returning None) the LP runs only for a fit that looks divergent.
+    cut_short : LPCutShort or None
+        The LP on these rows already ran out of ``LP_SECONDS`` (in the fit's
+        separation stopping rule): it is not run again, the fitted logits
+        and single columns decide as for an LP cut short here.
 
     Returns
     -------
@@ -182,6 +187,8 @@ def detect_separation(
     nnz = X.nnz if issparse(X) else X.shape[0] * X.shape[1]
     if nnz <= MAX_LP_NONZEROS:
         try:
+            if cut_short is not None:  # the program ran out of time before
+                raise cut_short
             return lp_report(X, y01, keep, fit_intercept)
         except LPCutShort:
             found = _complete_by_logits(margins, coef, intercept, keep)
@@ -463,16 +470,17 @@ def check_separation(
     names: Any,
     *,
     view: Any = None,
-    known: SeparationReport | bool | None = None,
+    known: SeparationReport | bool | LPCutShort | None = None,
 ) -> str | None:
     """Check an unpenalised in-memory fit; warn and return the kind if separated
     (``"unchecked"``, with a warning, where the linear program ran out of
     time and the fitted logits show no complete separation).
 
     ``view`` is the fit's standardized view of ``objective`` (built here when
-    None); ``known`` the linear program's verdict on these rows where the
-    fit's separation stopping rule ran it (:mod:`._separation_stop`: a
-    report, or False for none), None to decide here."""
+    None); ``known`` the verdict on these rows where the fit's separation
+    stopping rule decided it (:mod:`._separation_stop`: a report, False for
+    none, the :class:`LPCutShort` of its program run out of time), None to
+    decide here."""
     w, b = objective.split(result.coef)
     return warn_separation(
         X,
@@ -511,15 +519,16 @@ def warn_separation(
     fit_intercept: bool,
     converged: bool,
     certified: Callable[[], bool | None] | None = None,
-    known: SeparationReport | bool | None = None,
+    known: SeparationReport | bool | LPCutShort | None = None,
     stopped: int | None = None,
 ) -> str | None:
     """:func:`detect_separation` with the warnings of :func:`check_separation`
     (which passes the curvature certificate; a path's unpenalized point has
     no objective at hand and passes none: the LP then runs where the fit
-    looks divergent). ``known``: the program's verdict where it already
-    ran (:func:`check_separation`); ``stopped``: the iteration at which the
-    separation stopping rule ended the fit, which the message then says."""
+    looks divergent). ``known``: the verdict where the separation stopping
+    rule already decided it (:func:`check_separation`); ``stopped``: the
+    iteration at which that rule ended the fit, which the message then
+    says."""
     if known is False:
         return None
     try:
@@ -533,6 +542,7 @@ def warn_separation(
             fit_intercept=fit_intercept,
             converged=converged,
             certified=certified,
+            cut_short=known if isinstance(known, LPCutShort) else None,
         )
     except LPCutShort as exc:  # inference's rule on fitted logits then applies
         warn_cut_short(X.shape, exc.seconds)
