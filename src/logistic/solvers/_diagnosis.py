@@ -420,8 +420,18 @@ def _logit_spread(objective: Any, coef: FloatArray) -> float:
     """The weighted standard deviation of the fitted logits ``X w`` (without
     intercept and offset): one pass, about the logit of the column means
     (the cached moments), so that columns far from 0 do not leave the spread
-    to a difference of large sums."""
+    to a difference of large sums. K classes (``W`` of shape (K, p)): the
+    widest class's, a pass each (the matrix product of the column means
+    with ``W`` raised ValueError in the warning of an unconverged K-class
+    fit)."""
     w, _ = objective.split(np.asarray(coef, dtype=np.float64))
+    if np.ndim(w) == 2:
+        return max(_spread(objective, row) for row in np.asarray(w))
+    return _spread(objective, w)
+
+
+def _spread(objective: Any, w: FloatArray) -> float:
+    """:func:`_logit_spread` of one vector of slopes ``w``."""
     with np.errstate(all="ignore"):
         centre = float(np.asarray(objective.column_moments()[0], dtype=np.float64) @ w)
     if not np.isfinite(centre):
