@@ -105,3 +105,32 @@ def test_a_program_out_of_time_runs_once(monkeypatch):
     assert model.separation_ == "unchecked"
     said = [str(w.message) for w in caught if "stopped after 0 s" in str(w.message)]
     assert len(said) == 1, said
+
+
+def test_a_damped_newton_fit_that_converges_pays_no_program(monkeypatch):
+    # Newton's damped steps (iterations 6-8 here: the gradient falls by
+    # less than half) with 6 rows at x0 + 40 (fitted logits beyond 20) on
+    # data that do not separate: the stop decided there, mid-fit, with the
+    # deviance still moving by 5.5e-4 of it an iteration (a program of 0.6 s
+    # for a 10-iteration fit of 0.1 s); the fit converges two iterations on.
+    # Reference: statsmodels' Logit MLE.
+    sm = pytest.importorskip("statsmodels.api")
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 20))
+    X[:, 1:4] += 8 * X[:, [0]]
+    X[:6, 0] += 40
+    beta = np.zeros(20)
+    beta[0], beta[1] = 3.0, -1.0
+    y = (rng.random(600) < 1 / (1 + np.exp(-(X @ beta)))).astype(int)
+    programs: list[int] = []
+    monkeypatch.setattr(
+        separation_stop, "lp_report", lambda *args: programs.append(1)
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LogisticRegression(penalty=None, solver="newton").fit(X, y)
+    assert programs == []
+    assert model.converged_ and model.separation_ is None
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
+    np.testing.assert_allclose(model.coef_.ravel(), ref.params[1:], rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(model.intercept_[0], ref.params[0], rtol=1e-6)
