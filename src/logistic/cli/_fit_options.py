@@ -420,6 +420,7 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
             f"cannot create checkpoint {checkpoint}: it is a directory", EX_CANTCREAT
         )
     _refuse_special(checkpoint, previous)  # what it is, before where it lies
+    _refuse_foreign(checkpoint, previous)
     problem = unusable_folder(parent)  # as check_output: before the data are read
     if problem is not None:
         link = "" if target == checkpoint else f" (a symbolic link to {target})"
@@ -453,6 +454,35 @@ def checkpoint_held(checkpoint: Path | None) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def _refuse_foreign(checkpoint: Path, previous: Path) -> None:
+    """A file at ``checkpoint`` that is no checkpoint is refused (exit 2)
+    before any work: a model file (``-o`` and ``--checkpoint`` mixed up) or a
+    file that is not JSON (a data file). The checkpoint reader would take it
+    for a damaged checkpoint and advise deleting it. A JSON file, or any file
+    with a ``.prev`` copy beside it, is left to the reader: a damaged latest
+    checkpoint resumes from its ``.prev`` (docs/cli.md)."""
+    from ..tabular._encoding import is_model_file_head
+
+    try:
+        with open(checkpoint, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:  # absent (a new checkpoint), or the reader says why
+        return
+    json_like = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    if is_model_file_head(head):
+        what = "is a logistic model file, not a checkpoint"
+    elif not head or json_like or previous.exists():
+        return
+    else:
+        what = "is not a checkpoint (fit writes its checkpoints as JSON)"
+    raise CLIError(
+        f"--checkpoint {checkpoint} {what}; a fit resumes from the checkpoint "
+        "at that path and writes over it at every iteration: give --checkpoint "
+        "a path of its own",
+        EX_USAGE,
+    )
 
 
 def _refuse_special(checkpoint: Path, previous: Path) -> None:
