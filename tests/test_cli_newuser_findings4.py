@@ -6,12 +6,19 @@
   to fit afresh", advice that deletes the user's model. So was any other file
   that is no checkpoint (a data file). Such a file is now refused before any
   work, named for what it is, and nothing tells the user to delete it.
+- Ctrl-C (or SIGTERM) during a long ``fit --checkpoint`` ended with the one
+  line ``error: interrupted``: nothing said that the work so far is kept or
+  how to get it back. A line before it now names the checkpoint kept and says
+  that rerunning the same command resumes from it.
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from conftest import data_path, run_cli
@@ -64,3 +71,60 @@ def test_a_damaged_checkpoint_with_its_previous_copy_still_resumes(workdir, caps
     code, _, err = run_cli(capsys, [*argv[:-3], "m2.json", "--checkpoint", "ck.json"])
     assert code == 0, err
     assert "resuming from the previous one" in err
+
+
+def _ctrl_c_mid_fit(monkeypatch):
+    """The in-memory fit stops as Ctrl-C stops it (KeyboardInterrupt)."""
+    import logistic.cli.fit as fit_module
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fit_module, "_fit_in_memory", stop)
+
+
+KEPT = "checkpoint ck.json kept: rerun the same command to resume from it"
+
+
+def test_ctrl_c_names_the_checkpoint_kept(workdir, capsys, monkeypatch):
+    argv = ["fit", UCLA, "--target", "admit", "--checkpoint", "ck.json"]
+    done, _, err = run_cli(capsys, [*argv, "-o", "m.json", "-q"])
+    assert done == 0, err
+    kept = (workdir / "ck.json").read_bytes()
+    _ctrl_c_mid_fit(monkeypatch)
+    got, out, err = run_cli(capsys, [*argv, "-o", "m2.json"])
+    assert (got, out) == (130, "")
+    assert err.strip().splitlines()[-2:] == [KEPT, "error: interrupted"]
+    assert (workdir / "ck.json").read_bytes() == kept
+    assert not (workdir / "m2.json").exists()
+    # --quiet: the error line alone, as documented for scripts
+    got, _, err = run_cli(capsys, [*argv, "-o", "m2.json", "-q"])
+    assert (got, err) == (130, "error: interrupted\n")
+
+
+def test_ctrl_c_before_any_checkpoint_says_nothing_of_one(workdir, capsys, monkeypatch):
+    _ctrl_c_mid_fit(monkeypatch)
+    argv = ["fit", UCLA, "--target", "admit", "--checkpoint", "ck.json"]
+    got, _, err = run_cli(capsys, [*argv, "-o", "m.json"])
+    assert (got, err) == (130, "error: interrupted\n")
+    assert not (workdir / "ck.json").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_mid_fit_names_the_checkpoint_kept(tmp_path):
+    """A real SIGTERM (as ``kill``) once the first checkpoint exists: exit 143,
+    the checkpoint kept and named, then the error line."""
+    from _cli_signals import signal_when, start_cli
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20_000, 3))
+    y = (rng.uniform(size=20_000) < 1 / (1 + np.exp(-x[:, 0]))).astype(np.int64)
+    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "c": x[:, 2], "y": y})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    argv = ["fit", "d.csv", "-t", "y", "--solver", "gd", "--tol", "1e-14"]
+    argv += ["--max-iter", "1000000", "--checkpoint", "ck.json", "-o", "m.json"]
+    proc = start_cli(tmp_path, argv)
+    err = signal_when(proc, (tmp_path / "ck.json").exists)
+    assert proc.returncode == 143, err
+    assert err.strip().splitlines()[-2:] == [KEPT, "error: terminated (SIGTERM)"]
+    assert not (tmp_path / "m.json").exists()

@@ -429,13 +429,15 @@ def check_checkpoint(checkpoint: Path | None, out: Path, data: Path) -> None:
 
 
 @contextlib.contextmanager
-def checkpoint_held(checkpoint: Path | None) -> Iterator[None]:
+def checkpoint_held(checkpoint: Path | None, quiet: bool = False) -> Iterator[None]:
     """Hold the lock of ``--checkpoint`` inside the block
     (:mod:`logistic._checkpoint_lock`), taken before the data are read: a
     checkpoint another running fit holds is refused at once (exit 73, naming
     the file, the holder's process id and the remedy), as is a lock file
     that cannot be created or is no lock file. The fit inside takes the same
-    lock again, a no-op."""
+    lock again, a no-op. A fit stopped by Ctrl-C, SIGTERM or SIGHUP (a
+    KeyboardInterrupt) names the checkpoint it keeps and how to resume from
+    it, unless ``quiet``: the error line alone then, as for scripts."""
     if checkpoint is None:
         yield
         return
@@ -452,8 +454,27 @@ def checkpoint_held(checkpoint: Path | None) -> Iterator[None]:
         raise CLIError(words, EX_CANTCREAT) from None
     try:
         yield
+    except KeyboardInterrupt:
+        if not quiet:
+            _note_kept(checkpoint)
+        raise
     finally:
         lock.release()
+
+
+def _note_kept(checkpoint: Path) -> None:
+    """The line before an interrupted fit's error line: the checkpoint (or
+    its ``.prev``, which a rerun resumes from when it alone exists) that
+    holds the work so far; nothing when no checkpoint was written yet."""
+    from .._checkpoint_paths import resume_source
+
+    found = resume_source(checkpoint)
+    if found is None:
+        return
+    try:  # a hung-up terminal (SIGHUP) may take no more output
+        note(f"checkpoint {found} kept: rerun the same command to resume from it")
+    except OSError:
+        pass
 
 
 def _refuse_foreign(checkpoint: Path, previous: Path) -> None:

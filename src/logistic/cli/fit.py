@@ -310,7 +310,7 @@ def fit(
     if plan is not None:
         refuse_existing(out, force=force)  # the header and columns are checked
     # one fit per checkpoint: held from before the data are read to the end
-    with checkpoint_held(checkpoint):
+    with checkpoint_held(checkpoint, quiet):
         if plan is not None:
             _fit_streamed(
                 data,
