@@ -128,3 +128,22 @@ def test_sigterm_mid_fit_names_the_checkpoint_kept(tmp_path):
     assert proc.returncode == 143, err
     assert err.strip().splitlines()[-2:] == [KEPT, "error: terminated (SIGTERM)"]
     assert not (tmp_path / "m.json").exists()
+
+
+def test_a_factor_named_by_its_column_points_to_its_term(workdir, capsys):
+    """``logistic test MODEL rank`` of a model with ``C(rank)``: the hint named
+    the single dummies; the user wanted the joint test of the factor."""
+    argv = ["fit", UCLA, "--formula", "admit ~ gre + gpa + C(rank)", "-o", "m.json"]
+    code, _, err = run_cli(capsys, [*argv, "-q"])
+    assert code == 0, err
+    code, out, err = run_cli(capsys, ["test", "m.json", "rank"])
+    assert (code, out) == (2, "")
+    assert "unknown term 'rank'" in err
+    assert "'rank' enters the model as the term 'C(rank)' (3 coefficients)" in err
+    assert "logistic test MODEL 'C(rank)' tests them jointly" in err
+    # the way it names works: R's aod::wald.test(b, Sigma, Terms = 4:6) on the
+    # UCLA model gives X2 = 20.9, df = 3, P(> X2) = 0.00011 (UCLA OARC's
+    # "Logit regression | R data analysis examples")
+    code, out, err = run_cli(capsys, ["test", "m.json", "C(rank)"])
+    assert code == 0, err
+    assert "chi2(3) = 20.8953, p = 0.0001107" in out

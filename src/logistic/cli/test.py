@@ -191,10 +191,40 @@ def _restrictions(res: Any, hypotheses: list[str]) -> tuple[Any, Any]:
             if text.strip() in terms:
                 part = terms[text.strip()]
             else:
-                part = res.wald_test(text)
+                try:
+                    part = res.wald_test(text)
+                except ValueError as exc:
+                    hint = _term_of_column(text, terms)
+                    if hint is None:
+                        raise
+                    raise CLIError(f"{exc}; {hint}", EX_USAGE) from None
             rows.append(part.R)
             values.append(part.q)
     return np.vstack(rows), np.concatenate(values)
+
+
+def _term_of_column(text: str, terms: dict[str, Any]) -> str | None:
+    """A HYPOTHESIS that is a bare column name that is no coefficient but
+    enters a term of several columns (``rank`` of ``C(rank)``): the term to
+    name for their joint test, a main effect before an interaction; None
+    when it is none of these (the parser's own message then stands)."""
+    import re
+
+    word = text.strip()
+    if not word.isidentifier():
+        return None
+    inside = re.compile(rf"(?<![\w.]){re.escape(word)}(?!\w)")
+    found = [t for t in terms if t != word and inside.search(t)]
+    found.sort(key=lambda t: ":" in t)  # C(rank) before C(rank):gpa
+    for term in found:
+        k = int(terms[term].R.any(axis=0).sum())
+        if k > 1:
+            return (
+                f"{word!r} enters the model as the term {printable(term)!r} "
+                f"({k} coefficients); logistic test MODEL {printable(term)!r} tests "
+                "them jointly"
+            )
+    return None
 
 
 def _rank_held_back() -> Any:
