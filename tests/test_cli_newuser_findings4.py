@@ -10,6 +10,12 @@
   line ``error: interrupted``: nothing said that the work so far is kept or
   how to get it back. A line before it now names the checkpoint kept and says
   that rerunning the same command resumes from it.
+- ``logistic test MODEL rank`` of a ``C(rank)`` model suggested the single
+  dummies, not the factor's joint test the user wanted.
+- ``fit -o model.onnx`` (or ``.pkl``, ``.csv``) wrote a JSON model file under
+  that name, and ``export -o model.json`` an ONNX graph under a model file's
+  name, where ``predict -o`` and ``report -o`` refuse a name of another
+  format: the file then fails in the tool its name points to.
 """
 
 from __future__ import annotations
@@ -147,3 +153,37 @@ def test_a_factor_named_by_its_column_points_to_its_term(workdir, capsys):
     code, out, err = run_cli(capsys, ["test", "m.json", "C(rank)"])
     assert code == 0, err
     assert "chi2(3) = 20.8953, p = 0.0001107" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("model.onnx", "an ONNX graph"),
+        ("model.pkl", "a pickle"),
+        ("model.joblib", "a pickle"),
+        ("model.csv", "a data file"),
+        ("model.html", "an HTML report"),
+    ],
+)
+def test_fit_refuses_a_model_file_name_of_another_format(workdir, capsys, name, what):
+    argv = ["fit", UCLA, "--target", "admit", "-o", name]
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (2, "")
+    assert f"-o {name}: a name for {what}, but fit writes a JSON model file" in err
+    assert not (workdir / name).exists()
+
+
+def test_fit_takes_any_other_model_file_name(workdir, capsys):
+    for name in ("model", "model.v2", "MODEL.JSON"):
+        code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "-o", name, "-q"])
+        assert code == 0, err
+        assert (workdir / name).read_bytes().lstrip().startswith(b"{")
+
+
+def test_export_refuses_a_name_that_is_not_onnx(workdir, capsys, model_file):
+    pytest.importorskip("onnx")
+    for option in ("-o", "--onnx"):
+        code, out, err = run_cli(capsys, ["export", "m.json", option, "g.json"])
+        assert (code, out) == (2, "")
+        assert f"{option} must end in .onnx (export writes an ONNX graph)" in err
+        assert not (workdir / "g.json").exists()

@@ -177,3 +177,49 @@ def refuse_existing(out: Path, *, force: bool) -> None:
         raise CLIError(
             f"{out} already exists; pass --force to overwrite it", EX_CANTCREAT
         )
+
+
+#: Names of another format than a model file's JSON, by extension, and what
+#: each is: ``fit -o`` refuses them (the file would fail in the tool its name
+#: points to), as ``predict -o`` and ``report -o`` refuse other formats.
+_NOT_A_MODEL_FILE = {
+    ".onnx": "an ONNX graph",
+    ".pkl": "a pickle",
+    ".pickle": "a pickle",
+    ".joblib": "a pickle",
+    ".csv": "a data file",
+    ".tsv": "a data file",
+    ".parquet": "a data file",
+    ".pq": "a data file",
+    ".html": "an HTML report",
+    ".htm": "an HTML report",
+}
+
+
+def refuse_model_file_name(out: Path, option: str) -> None:
+    """Refuse (exit 2) a model file's output name whose extension is another
+    format's (:data:`_NOT_A_MODEL_FILE`); any other name, none included, is
+    taken."""
+    from .._messages import printable
+
+    suffix = out.suffix.lower()
+    what = _NOT_A_MODEL_FILE.get(suffix)
+    if what is None:
+        return
+    way = f"name it {printable(out.stem)}.json"
+    if suffix == ".onnx":
+        way += " (logistic export MODEL --onnx FILE then writes the ONNX graph)"
+    raise CLIError(
+        f"{option} {printable(str(out))}: a name for {what}, but fit writes a JSON "
+        f"model file; {way}",
+        EX_USAGE,
+    )
+
+
+def require_suffix(out: Path, option: str, suffix: str, what: str) -> None:
+    """Refuse (exit 2) an output name that does not end in ``suffix`` (any
+    case): the file ``what`` says the command writes."""
+    if out.suffix.lower() != suffix:
+        raise CLIError(
+            f"{option} must end in {suffix} ({what}), got {out.name!r}", EX_USAGE
+        )

@@ -19,6 +19,7 @@ from ._common import (
     typed_option,
     writing,
 )
+from ._output_path import require_suffix
 
 
 def export(
@@ -65,6 +66,7 @@ def export(
     # an existing output is refused once the model file is checked
     names = ("-o", "--output", "--onnx")
     out = check_output(onnx, force=True, inputs=(model,), option=option, names=names)
+    require_suffix(out, option, ".onnx", "export writes an ONNX graph")
     mf = load_model_file(str(model))
     refuse_existing(out, force=force)
     _require_onnx()

@@ -22,6 +22,7 @@ from ._common import (
     rare_class_warnings,
     refuse_existing,
     require_inputs,
+    typed_option,
 )
 from ._fit_options import (
     InverseStrength,
@@ -35,6 +36,7 @@ from ._fit_options import (
     resumed_note,
 )
 from ._fit_output import print_result, printed_after_save, save_model
+from ._output_path import refuse_model_file_name
 from ._progress import FitProgress, Quiet, status
 from ._render import inference_of
 
@@ -251,6 +253,7 @@ def fit(
     # an existing output is refused after the data and columns are checked
     # (refuse_existing): a typo in --target is named first, without --force
     out = check_output(output, force=True, inputs=(data,))
+    refuse_model_file_name(out, typed_option("-o", "--output"))
     check_checkpoint(checkpoint, out, data)
     from ..io._created import created_time  # logistic.io loads numpy: not for --help
 
