@@ -241,7 +241,8 @@ ModelOut = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Model file to write.",
+        help="Model file (JSON) to write; a name of another format (.onnx, .pkl, "
+        ".csv, .parquet, .html) is refused.",
         readable=False,  # a file to replace need not be readable
     ),
 ]

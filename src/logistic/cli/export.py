@@ -31,7 +31,7 @@ def export(
             "--output",
             "-o",
             metavar="FILE",
-            help="ONNX file to write (-o as in other commands).",
+            help="ONNX file to write, ending in .onnx (-o as in other commands).",
             readable=False,
         ),
     ],
