@@ -16,6 +16,11 @@
   that name, and ``export -o model.json`` an ONNX graph under a model file's
   name, where ``predict -o`` and ``report -o`` refuse a name of another
   format: the file then fails in the tool its name points to.
+- ``fit BIG.csv --penalty l5`` (or ``--solver netwon``, or ``--C 0.1``
+  without a penalty) was refused only after the whole data file was read
+  and typed (2.5 s for a 236 MB CSV, against 0.7 s for the UCLA file): a
+  typo in an option cost a full read of a large file. The estimator's
+  options are now checked before the data are read.
 """
 
 from __future__ import annotations
@@ -187,3 +192,29 @@ def test_export_refuses_a_name_that_is_not_onnx(workdir, capsys, model_file):
         assert (code, out) == (2, "")
         assert f"{option} must end in .onnx (export writes an ONNX graph)" in err
         assert not (workdir / "g.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        (["--penalty", "l5"], "--penalty must be 'none' or one of"),
+        (["--solver", "netwon"], "--solver must be 'auto' or one of the registered"),
+        (["--C", "0.1"], "--penalty none has no strength, but --C 0.1 was set"),
+        (["--max-iter", "0"], "--max-iter must be"),
+    ],
+)
+def test_an_option_typo_is_named_before_the_data_are_read(
+    workdir, capsys, monkeypatch, option, said
+):
+    import logistic.cli.fit as fit_module
+
+    def read(*args, **kwargs):  # pragma: no cover - the failure this test finds
+        raise AssertionError("the data were read before the options were checked")
+
+    monkeypatch.setattr(fit_module, "_fit_in_memory", read)
+    monkeypatch.setattr(fit_module, "_stream_plan", read)
+    argv = ["fit", UCLA, "--target", "admit", "-o", "m.json", *option]
+    code, out, err = run_cli(capsys, argv)
+    assert (code, out) == (2, ""), err
+    assert said in err
+    assert not (workdir / "m.json").exists()

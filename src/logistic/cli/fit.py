@@ -54,6 +54,21 @@ def _estimator(options: dict[str, Any], fit_intercept: bool) -> Any:
     return LogisticRegression(fit_intercept=fit_intercept, **params)
 
 
+def _check_estimator_options(options: dict[str, Any], cv: bool) -> None:
+    """The estimator's options checked before the data are read, as the fit
+    checks them (``--penalty l5``, ``--solver netwon``, ``--C`` without a
+    penalty: exit 2): found after reading a large file, a typo cost the
+    read. With ``--cv`` the strength, and the elastic net's mixing, are
+    chosen by the cross-validation and left to ``check_cv_options``, whose
+    messages say how they combine with ``--cv``."""
+    from .._estimator_params import validate_estimator_params
+
+    given = {k: v for k, v in options.items() if not (cv and k in ("C", "alpha"))}
+    if cv and given.get("penalty") == "elasticnet" and given.get("l1_ratio") is None:
+        given["l1_ratio"] = 0.5  # a stand-in for the mixing --cv chooses
+    validate_estimator_params(_estimator(given, True))
+
+
 def _train(
     design: Any,
     options: dict[str, Any],
@@ -290,6 +305,7 @@ def fit(
     from ..tabular._screen import refuse_unused_include  # pyarrow: not for --help
 
     refuse_unused_include(args["include"], formula, args["features"])
+    _check_estimator_options(options, cv is not None)
     plan = _stream_plan(data, stream, dask, args, options)
     cv_options: dict[str, Any] = {"cv": cv, "n_alphas": n_alphas, "eps": eps}
     cv_options |= {"cv_rule": cv_rule, "l1_ratios": cvo.parse_l1_ratios(l1_ratios)}
