@@ -186,7 +186,7 @@ def test_fit_takes_any_other_model_file_name(workdir, capsys):
 
 
 def test_export_refuses_a_name_that_is_not_onnx(workdir, capsys, model_file):
-    pytest.importorskip("onnx")
+    # refused before export looks for the onnx extra: with or without it
     for option in ("-o", "--onnx"):
         code, out, err = run_cli(capsys, ["export", "m.json", option, "g.json"])
         assert (code, out) == (2, "")
