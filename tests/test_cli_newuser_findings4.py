@@ -212,7 +212,7 @@ def test_an_option_typo_is_named_before_the_data_are_read(
         raise AssertionError("the data were read before the options were checked")
 
     monkeypatch.setattr(fit_module, "_fit_in_memory", read)
-    monkeypatch.setattr(fit_module, "_stream_plan", read)
+    monkeypatch.setattr(fit_module, "stream_plan", read)
     argv = ["fit", UCLA, "--target", "admit", "-o", "m.json", *option]
     code, out, err = run_cli(capsys, argv)
     assert (code, out) == (2, ""), err

@@ -36,6 +36,7 @@ from ._fit_options import (
     resumed_note,
 )
 from ._fit_output import print_result, printed_after_save, save_model
+from ._fit_route import dask_option, dask_words, stream_plan
 from ._output_path import refuse_model_file_name
 from ._progress import FitProgress, Quiet, status
 from ._render import inference_of
@@ -300,13 +301,13 @@ def fit(
     check_column_roles(target, formula, weights, offset, trials)
     streaming = {"chunk_rows": chunk_rows, "checkpoint": checkpoint, "quiet": quiet}
     streaming |= {"cache": not no_cache, "cache_dir": cache_dir}
-    dask = _dask_option(scheduler, workers) if distributed else None
+    dask = dask_option(scheduler, workers) if distributed else None
     args["include"] = parse_list(include)
     from ..tabular._screen import refuse_unused_include  # pyarrow: not for --help
 
     refuse_unused_include(args["include"], formula, args["features"])
     _check_estimator_options(options, cv is not None)
-    plan = _stream_plan(data, stream, dask, args, options)
+    plan = stream_plan(data, stream, dask, args, options)
     cv_options: dict[str, Any] = {"cv": cv, "n_alphas": n_alphas, "eps": eps}
     cv_options |= {"cv_rule": cv_rule, "l1_ratios": cvo.parse_l1_ratios(l1_ratios)}
     from ..tabular._formula import is_cbind
@@ -370,57 +371,6 @@ def fit(
             _fit_streamed(data, out, force, json_out, *stream_args)
 
 
-def _stream_plan(
-    data: Path, stream: bool | None, dask: str | None, args: dict, options: dict
-) -> Any:
-    """The streaming plan, or None for an in-memory fit (see ``_stream``);
-    ``dask`` is the Dask option given (``--workers 2``), named in a refusal
-    when ``--stream`` was not."""
-    from ._stream_plan import NotStreamable, auto_stream, plan_stream
-
-    if stream is False and dask is None:
-        return None
-    if stream or dask is not None:
-        try:
-            return plan_stream(data, **args, options=options)
-        except NotStreamable as exc:
-            if stream or dask is None:
-                raise
-            raise NotStreamable(_dask_words(str(exc), dask)) from None
-    if not (data.is_file() and auto_stream(data)):
-        return None
-    try:
-        plan = plan_stream(data, **args, options=options)
-    except NotStreamable as exc:
-        note(f"{data} is large, but it is read into memory: {exc}")
-        return None
-    note(
-        f"{data} is larger than 1/4 of physical memory: streaming it (--no-stream "
-        "to read it into memory)"
-    )
-    return plan
-
-
-def _dask_option(scheduler: str | None, workers: int | None) -> str:
-    """The Dask option the user gave, as messages name it."""
-    return f"--workers {workers}" if workers is not None else "--scheduler"
-
-
-def _dask_words(message: str, dask: str) -> str:
-    """A streaming refusal in terms of the Dask option the user gave."""
-    option = dask.split()[0]
-    message = message.replace("(without --stream)", f"(without {option})")
-    message = message.replace("when streaming", f"with Dask ({dask})")
-    message = message.replace("cannot be streamed", f"cannot be fitted with {dask}")
-    message = message.replace("streaming needs", f"Dask ({dask}) needs")
-    message = message.replace(
-        "or fit in memory", f"or fit in memory (without {option})"
-    )
-    return message.replace(
-        f"(without {option}) (without {option})", f"(without {option})"
-    )
-
-
 def _fit_streamed(
     data: Path,
     out: Path,
@@ -468,7 +418,7 @@ def _fit_streamed(
         # in terms of the Dask option given, as the plan's own refusals are
         if cluster is None:
             raise
-        raise NotStreamable(_dask_words(str(exc), _dask_option(*cluster))) from None
+        raise NotStreamable(dask_words(str(exc), dask_option(*cluster))) from None
     resumed_note(read[-1] if read else None, checkpoint, first)
     resumed = bool(read)
     design, inference = result.design, result.inference
