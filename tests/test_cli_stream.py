@@ -394,24 +394,6 @@ def test_json_summary_of_a_streamed_fit(workdir, capsys, csv_file):
     assert info["label_mapping"] == {"column": "y", "negative": "no", "positive": "yes"}
 
 
-@pytest.mark.parametrize(
-    "dask", [["--workers", "2"], ["--scheduler", "tcp://10.0.0.5:8786"]]
-)
-def test_workers_without_dask_is_a_usage_error(workdir, capsys, monkeypatch, dask):
-    import sys
-
-    (workdir / "d.csv").write_text("x,y\n1,0\n2,1\n3,0\n4,1\n")
-    monkeypatch.setitem(sys.modules, "distributed", None)  # import now fails
-    code = main(["fit", "d.csv", "-t", "y", *dask, "-o", "m.json"])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err.startswith(
-        "error: --workers/--scheduler need the 'dask' extra: pip install "
-        "'logistic[dask]' (from a clone: pip install '.[dask]')"
-    )
-    assert sorted(p.name for p in workdir.iterdir()) == ["d.csv"]
-
-
 @pytest.mark.slow
 def test_ctrl_c_keeps_the_checkpoint_and_a_rerun_resumes(workdir, capsys):
     """C20/O05: SIGINT → exit 130, no model file, the checkpoint kept; the

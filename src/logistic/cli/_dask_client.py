@@ -50,10 +50,14 @@ def dask_client(
     ``imports`` (the modules its tasks need) are imported here while it starts
     and by each of its workers as it joins (:mod:`logistic.backends._dask_warm`)."""
     try:
+        # _dask_warm imports distributed at its top: imported here, so that a
+        # missing Dask is this usage error for --scheduler too (_connected
+        # imports it after this try, where it was the generic missing-extra line)
         from ..backends._dask_connect import (
             nannies_keep_restarting,
             quiet_connection_tracebacks,
         )
+        from ..backends._dask_warm import import_all  # noqa: F401
         from ..backends.dask import connect
     except ImportError as exc:
         raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
