@@ -16,7 +16,8 @@ payload may run: each would create the sentinel file, which must not exist.
 
 Loops are seeded and exhaustive over paths (of the solver history, one
 object per iteration checked by one loop: its first, second and last
-entries, :data:`HISTORY`).
+entries, :data:`HISTORY`; of a numeric array outside the encoding, read as
+one array: the first, second and last entries of each kind, :func:`_entries`).
 """
 
 from __future__ import annotations
@@ -61,16 +62,48 @@ Path_ = tuple[Any, ...]
 HISTORY: Path_ = ("model", "history")
 
 
+def _kind(value: Any) -> Any:
+    """An entry's kind in a numeric array (None for any other value): a
+    number, a null, a boolean, or a row of those, by the kinds of its entries
+    (a row with a null at column j is of another kind than a row of numbers,
+    and a null row of a third)."""
+    if value is None or isinstance(value, bool):
+        return repr(value) if value is None else "bool"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, list) and value:
+        kinds = tuple(_kind(v) for v in value)
+        return None if None in kinds or "row" in str(kinds) else ("row", kinds)
+    return None
+
+
+def _entries(node: list, prefix: Path_) -> list[int]:
+    """The indices of a list whose paths are mutated: all of them, except in
+    the solver history (:data:`HISTORY`) and in a numeric array (a vector or
+    a matrix of numbers and nulls: coefficients, covariance, the fit
+    statistics' vectors), which its reader takes as one array (``np.array``,
+    one ``_finite_list`` loop a row): there the first, the second and the last
+    entry of each kind (:func:`_kind`), so that a null row, or a row's null
+    column, of an aliased parameter is mutated as well as the numbers. The
+    encoding's lists (levels, terms, names) are mutated whole."""
+    if prefix == HISTORY:
+        return sorted({0, 1, len(node) - 1} & set(range(len(node))))
+    kinds = [_kind(v) for v in node]
+    if None in kinds or prefix[:1] == ("encoding",):  # levels: each its own
+        return list(range(len(node)))
+    by_kind: dict[Any, list[int]] = {}
+    for i, kind in enumerate(kinds):
+        by_kind.setdefault(kind, []).append(i)
+    return sorted({i for idx in by_kind.values() for i in (*idx[:2], idx[-1])})
+
+
 def _paths(node: Any, prefix: Path_ = ()) -> Iterator[Path_]:
     yield prefix
     if isinstance(node, dict):
         for key, value in node.items():
             yield from _paths(value, (*prefix, key))
     elif isinstance(node, list):
-        kept = range(len(node))
-        if prefix == HISTORY:
-            kept = sorted({0, 1, len(node) - 1} & set(kept))
-        for i in kept:
+        for i in _entries(node, prefix):
             yield from _paths(node[i], (*prefix, i))
 
 
