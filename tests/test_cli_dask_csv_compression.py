@@ -90,9 +90,12 @@ def test_a_damaged_compressed_file_is_named(
     "partition 0 failed: EOFError: Compressed file ended before the
     end-of-stream marker was reached" or "BadGzipFile: CRC check failed"."""
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(200_000, 2))  # damaged past the 1 MB the plan reads
-    y = (x @ [1.0, -0.5] + rng.logistic(size=200_000) > 0).astype(int)
+    x = rng.normal(size=(60_000, 2))  # damaged past the 1 MB the plan reads
+    y = (x @ [1.0, -0.5] + rng.logistic(size=60_000) > 0).astype(int)
     text = pd.DataFrame({"x1": x[:, 0], "x2": x[:, 1], "y": y}).to_csv(index=False)
+    # 2.4 MB of text: the damage at 3/4 of the packed bytes is past 1.7 MB of
+    # it (bz2's 900 kB blocks included), past the plan's first 1 MiB block
+    assert len(text) > 2 << 20
     pack = gzip.compress if name.endswith(".gz") else bz2.compress
     packed = bytearray(pack(text.encode()))
     if damage == "truncate":

@@ -55,7 +55,9 @@ def test_many_groups_by_r_rule_take_no_loop():
     n = 300_000
     p = rng.uniform(0.01, 0.99, n)
     y = (rng.uniform(size=n) < p).astype(float)
-    start = time.perf_counter()
+    # the process's CPU time: another worker's load on a shared CI machine
+    # stretches the wall clock, not the work this call does
+    start = time.process_time()
     result = hosmer_lemeshow(y, p, groups=n, method="r")
-    assert time.perf_counter() - start < 2.0  # 3.4 s with the loop, 0.2 s now
+    assert time.process_time() - start < 2.0  # 3.4 s with the loop, 0.2 s now
     assert result.df == n - 2
