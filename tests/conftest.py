@@ -400,14 +400,19 @@ def _no_progress_lines():
 
 
 #: What a ``distributed.LocalCluster`` sets in this process's ``os.environ`` for
-#: its worker processes (Dask's ``distributed.nanny.pre-spawn-environ``) and
-#: leaves set: a later test's subprocess would start with one thread
-#: (``OMP_NUM_THREADS=1`` caps a fit's threads, :mod:`logistic._thread_budget`).
+#: its worker processes (Dask's ``distributed.nanny.pre-spawn-environ``, the
+#: nanny's fixed ``PYTHONHASHSEED`` and its process-title marker) and leaves
+#: set: a later test's subprocess would start with one thread
+#: (``OMP_NUM_THREADS=1`` caps a fit's threads, :mod:`logistic._thread_budget`)
+#: and a fixed string hash seed (set and dict orders of a subprocess that
+#: depended on which tests ran before in the same xdist worker).
 _CLUSTER_ENVIRON = (
     "OMP_NUM_THREADS",
     "MKL_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
     "MALLOC_TRIM_THRESHOLD_",
+    "PYTHONHASHSEED",
+    "__DASK_PARENT_PID",
 )
 _ENVIRON_AT_START = {k: os.environ.get(k) for k in _CLUSTER_ENVIRON}
 
