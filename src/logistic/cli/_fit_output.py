@@ -85,6 +85,9 @@ def print_result(
                     "converged",
                 )
             },
+            # why the fit stopped ("gradient max-norm below tol", "stopped
+            # under quasi-complete separation ..."), as summary --json has it
+            "fit_status": getattr(model, "fit_status_", None),
             "label_mapping": design.encoding["label"],
             "binomial": design.encoding.get("binomial"),
             "n_iter": int(np.ravel(model.n_iter_)[0]),

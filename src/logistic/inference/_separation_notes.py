@@ -54,7 +54,9 @@ def unchecked_note(remedy: str = "penalty='firth'") -> str:
 
 
 def separated_lr_note(
-    converged: bool, statistics: str = "LR chi2, its p-value and pseudo R-sq."
+    converged: bool,
+    statistics: str = "LR chi2, its p-value and pseudo R-sq.",
+    stopped: bool = False,
 ) -> str:
     """The note on the likelihood-ratio ``statistics`` of a separated MLE fit.
 
@@ -66,15 +68,28 @@ def separated_lr_note(
     never above the supremum, so LR chi2 can only be understated there (at
     the default tol, a Newton fit stops with its log-likelihood 3e-9 below
     the supremum on Heinze & Schemper's endometrial data, 1.5e-8 below on
-    the K-class iris fit)."""
-    where = (
-        "within its tolerance, close to that supremum and never above it "
-        "(the LR statistic can only be understated)"
-        if converged
-        else "before reaching its tolerance, possibly well below that supremum: "
-        "the LR statistic is understated and its p-value too large; refit with "
-        "a larger max_iter"
-    )
+    the K-class iris fit). ``stopped``: the separation stop ended the fit
+    (:func:`logistic._separation_stop.stopped_by_separation`), once the
+    deviance had settled; a larger ``max_iter`` stops it at the same place,
+    so the note does not ask for one (reuters: deviance 40.989 at the stop,
+    40.984 where L-BFGS reaches ``tol``)."""
+    if stopped:
+        where = (
+            "once the separation was established and its deviance had settled, "
+            "close to that supremum and never above it (the LR statistic can "
+            "only be understated; more iterations cannot help)"
+        )
+    elif converged:
+        where = (
+            "within its tolerance, close to that supremum and never above it "
+            "(the LR statistic can only be understated)"
+        )
+    else:
+        where = (
+            "before reaching its tolerance, possibly well below that supremum: "
+            "the LR statistic is understated and its p-value too large; refit "
+            "with a larger max_iter"
+        )
     return (
         f"{statistics} are evaluated where the fit stopped: under separation the "
         "log-likelihood rises to a finite supremum as coefficients diverge, and "

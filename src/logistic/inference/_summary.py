@@ -22,6 +22,7 @@ import numpy as np
 
 from .._firth_correction import corrected_note
 from .._separation_kinds import separation_unchecked
+from .._separation_stop import stopped_by_separation
 from ._cell_text import (
     ECHO_ROWS,
     ECHO_WHERE,
@@ -472,13 +473,19 @@ class Summary:
             caveat = few_clusters(r.cov_info.get("n_groups"), r.k_params)
             if caveat is not None:
                 self.notes.append(caveat)
+        # a fit the separation stop ended did not converge because no finite
+        # MLE exists: the separation note and the header say so, once
+        stopped = bool(r.separation) and stopped_by_separation(
+            getattr(r.model, "fit_status_", "")
+        )
         if r.separation:
             self.notes.append(separation_note(r.separation))
             if r.method == "MLE" and not sampling:
-                self.notes.append(separated_lr_note(bool(r.converged)))
+                lr_note = separated_lr_note(bool(r.converged), stopped=stopped)
+                self.notes.append(lr_note)
         elif r.method == "MLE" and separation_unchecked(r.model):
             self.notes.append(unchecked_note())
-        if not r.converged:
+        if not r.converged and not stopped:
             self.notes.append("The fit did not converge.")
         if sampling:
             wald = _slopes_wald(r)
