@@ -21,7 +21,7 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 
-from conftest import data_path, run_cli
+from conftest import data_path, run_cli, run_cli_process
 
 UCLA = data_path("ucla-admissions", "binary.csv")
 
@@ -98,3 +98,50 @@ def test_the_library_summary_of_a_stopped_fit_says_why_once(workdir):
         assert "did not converge" not in text
         assert "no finite MLE (separation)" in text
         assert "max_iter" not in text
+
+
+def test_summary_prints_a_near_collinearity_once(workdir, capsys):
+    # an eigenvector's sign is arbitrary: the relation stored at fit
+    # ("- 1·x4 + 0.498·x33 ≈ 0") came back from summary's inference as
+    # "1·x4 - 0.498·x33 ≈ 0", so the same warning was printed twice (summary
+    # in a process of its own, as test_cli_summary_warnings_once explains)
+    _write(workdir / "near.csv", 0)
+    code, out, err = run_cli(
+        capsys, ["fit", "near.csv", "-t", "y", "--solver", "newton", "-q"]
+    )
+    assert code == 0, err
+    assert err.count("NumericalStabilityWarning") == 1, err
+    code, out, err = run_cli_process(workdir, ["summary", "model.json"])
+    assert code == 0, err
+    both = out + err
+    assert both.count("NumericalStabilityWarning") == 1, both
+    assert out.count("fit warning: NumericalStabilityWarning") == 1
+    assert both.count("PerfectSeparationWarning") == 1, both
+
+
+def test_a_relation_reads_the_same_whichever_sign_its_eigenvector_has():
+    from logistic.inference._covariance import _describe_null
+
+    vec = np.array([0.6, -0.3, 0.05, -0.74])
+    root = np.array([1.0, 2.0, 0.5, 1.0])
+    names = ["a", "b", "c", "d"]
+    text, cols = _describe_null(vec, root, names)
+    assert _describe_null(-vec, root, names) == (text, cols)
+    # u = vec / root = (0.6, -0.15, 0.1, -0.74): the largest term leads, positive
+    assert text == "1·d - 0.811·a + 0.203·b - 0.135·c"
+
+
+def test_a_fit_short_of_tol_says_so_once(workdir, capsys):
+    # 5 L-BFGS iterations on UCLA's unscaled gre (200-800) stop far from tol:
+    # the solver's ConvergenceWarning says why and what to do; the
+    # inference's "the model did not converge; inference at these
+    # coefficients is unreliable" said the same fact again after it
+    argv = ["fit", str(UCLA), "-t", "admit", "--solver", "lbfgs", "--max-iter", "5"]
+    code, out, err = run_cli(capsys, [*argv, "-q"])
+    assert code == 0, err
+    assert err.count("ConvergenceWarning") == 1, err
+    assert "ConvergenceWarning: Solver 'lbfgs' did not converge" in err
+    code, out, err = run_cli_process(workdir, ["summary", "model.json", str(UCLA)])
+    assert code == 0, err
+    assert (out + err).count("ConvergenceWarning") == 1, out + err
+    assert "Note: The fit did not converge." in out  # not stopped by separation

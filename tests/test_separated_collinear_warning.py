@@ -3,7 +3,7 @@
 Under separation the information vanishes along the separating direction, so
 the equilibrated information is nearly singular there and the inference warns
 of nearly collinear columns, naming the separating direction's relation
-(``- 1·Intercept + 0.5·x1 ≈ 0`` for ``z = 0.5 x - 1`` below) although the
+(``1·Intercept - 0.5·x1 ≈ 0`` for ``z = 0.5 x - 1`` below) although the
 columns are far from collinear (numpy's condition number of the standardized
 design is about 3). The warning says that the relation may be the separation's;
 a fit that is not separated keeps the plain warning.

@@ -150,7 +150,8 @@ def collect_warnings() -> Iterator[list[str]]:
     Of the separation warnings only the first is kept: the fit's, which names
     the separating direction; the inference's that follows it in the same
     command says again that the MLE does not exist, which the table's note
-    also says."""
+    also says. The inference's warning of an unconverged fit is not kept
+    after the solver's, which says why and what to do (:func:`_said_before`)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         messages: list[str] = []
@@ -158,7 +159,7 @@ def collect_warnings() -> Iterator[list[str]]:
     seen: set[str] = set()
     for w in caught:
         text = _warning_text(w.message, w.category)
-        if text is not None and text not in seen and not _separation_said(text, seen):
+        if text is not None and text not in seen and not _said_before(text, seen):
             seen.add(text)
             messages.append(text)
 
@@ -213,17 +214,27 @@ def routed_warnings() -> Iterator[None]:
             yield
     finally:
         for text in escaped:
-            if _separation_said(text, _printed):
+            if _said_before(text, _printed):
                 continue
             warn(text)
         _printed = previous
 
 
 _SEPARATION = "PerfectSeparationWarning:"
+#: The solver's warning that a fit stopped short of its tolerance
+#: (``solvers._base``: why, and the remedies) ...
+_SOLVER_SHORT = "ConvergenceWarning: Solver "
+#: ... and the inference's on the same fit (``inference._fit``), which says
+#: the same fact again: after the solver's it is not printed.
+_INFERENCE_SHORT = "ConvergenceWarning: the model did not converge"
 
 
-def _separation_said(text: str, printed: set[str]) -> bool:
-    """Whether ``text`` is a separation warning after one already printed."""
+def _said_before(text: str, printed: set[str]) -> bool:
+    """Whether ``text`` says again what a warning already printed said in
+    other words: a separation warning after one, or the inference's warning
+    of an unconverged fit after the solver's."""
+    if text.startswith(_INFERENCE_SHORT):
+        return any(t.startswith(_SOLVER_SHORT) for t in printed)
     return text.startswith(_SEPARATION) and any(
         t.startswith(_SEPARATION) for t in printed
     )
@@ -246,7 +257,7 @@ def warn(message: str) -> None:
     from .._messages import cap_line, printable
 
     if _printed is not None:
-        if message in _printed or _separation_said(message, _printed):
+        if message in _printed or _said_before(message, _printed):
             return
         _printed.add(message)
     line = f"warning: {printable(cap_line(message))}"

@@ -299,11 +299,17 @@ def _describe_null(
     """``Σ u_j x̃_j ≈ 0`` with ``u = vec / root`` (original units); columns chosen
     where the equilibrated component ``|vec_j|`` exceeds 1e-3 of the largest.
     The text shows the :data:`_SHOWN_TERMS` largest terms and counts the rest,
-    so that a message stays one readable line."""
+    so that a message stays one readable line. An eigenvector's sign is
+    arbitrary (LAPACK may return either for information matrices that differ
+    in the last bits), so the relation is written with its leading term
+    positive: the same relation reads the same (the CLI prints a warning
+    repeated verbatim once, and a flipped one was printed twice)."""
     e = np.abs(vec) / np.max(np.abs(vec))
     u = vec / root
-    idx = [j for j in np.argsort(-e) if e[j] > 1e-3]
+    idx = [j for j in np.argsort(-e, kind="stable") if e[j] > 1e-3]
     v = u / np.max(np.abs(u[idx]))
+    if v[idx[0]] < 0:
+        v = -v
     terms = " ".join(
         f"{'+' if v[j] >= 0 else '-'} {abs(v[j]):.3g}·{names[j]}"
         for j in idx[:_SHOWN_TERMS]
