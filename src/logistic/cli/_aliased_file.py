@@ -8,6 +8,7 @@ saved from Python (:func:`stored_statistics`). Used by ``summary``,
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 __all__ = [
@@ -172,26 +173,35 @@ def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
     """The ``training.statistics`` that ``logistic fit`` writes, derived from
     the ``training.fit_statistics`` a model file saved from Python keeps
     (:mod:`logistic.io._statistics`), as ``logistic.load(path).summary()``
-    computes them; None when the file already has them or keeps no
-    statistics (penalized fits, grouped counts, more than two classes: their
-    summaries read other fields)."""
+    computes them: for two classes from the statistics read here, for more
+    (a reference fit) from those :func:`._common.load_model_file` attached,
+    the keys ``logistic fit`` writes for such a fit (no deviances: its
+    inference has none, as statsmodels' ``MNLogit``). None when the file
+    already has them or keeps no statistics (penalized fits, fits beyond
+    the stored-parameter cap) and for grouped counts (their summaries read
+    other fields)."""
     from .._grouped import file_on_counts
     from .._multiclass import is_multiclass
 
     training, fitted = mf.training or {}, mf.model
-    if training.get("statistics") or is_multiclass(fitted) or file_on_counts(mf):
+    if training.get("statistics") or file_on_counts(mf):
         return None
     import copy
 
     from ._fit_statistics import statistics
 
-    stats = file_statistics(mf, path)
+    if is_multiclass(fitted):
+        stats = getattr(fitted, "fit_statistics_", None)
+    else:
+        stats = file_statistics(mf, path)
     if stats is None:
         return None
     model = copy.copy(fitted)  # the file's model stays as read
     model.fit_statistics_ = stats
     try:
-        inference = model.inference()
+        with warnings.catch_warnings():  # the summary's own tables say them
+            warnings.simplefilter("ignore")
+            inference = model.inference()
     except Exception:  # a singular information: no statistics shown, as before
         return None
     return statistics(inference) or None
