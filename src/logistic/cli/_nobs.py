@@ -49,15 +49,26 @@ def nobs_number(value: Any, summed: bool = False) -> int | float | None:
 
 def _weighted(mf: Any) -> bool:
     """Whether the model file's fit weighted its rows: a weights column
-    (``fit --weights``), class weights, or sample weights given in Python
-    (the file's fit statistics then count fewer positive-weight rows than
-    their weight sum, or fractional weights)."""
+    (``fit --weights``), class weights, or sample weights given in Python,
+    which only the file's fit statistics tell: their weight sum is not their
+    row count, or some weights are fractional.
+
+    What such a file cannot tell (docs/cli.md, "nobs"): two-class statistics
+    count the rows of positive weight (``labels.rows``; absent in files
+    written before it: then "weighted", ``nobs`` the weight sum, the row
+    count for an unweighted fit), K-class ones every row (``n_samples``,
+    zero weights too), so whole weights with zeros that sum to the row count
+    read as unweighted (``nobs`` the same number, an integer); a file with
+    neither fit statistics nor an encoding has no ``nobs`` to count (no
+    statistics, and commands on DATA refuse it without its label mapping)."""
     if (mf.encoding or {}).get("weights"):
         return True
     params = mf.model.get_params() if hasattr(mf.model, "get_params") else {}
     if params.get("class_weight") is not None:
         return True
     stored = (mf.training or {}).get("fit_statistics") or {}
+    if not stored:  # nothing to tell: no nobs is shown (docstring)
+        return False
     labels = stored.get("labels") or {}  # two classes
     weight, rows = labels.get("weight"), labels.get("rows")
     if "n_samples" in stored:  # more than two classes
