@@ -1,9 +1,9 @@
-"""The fit statistics a two-class model file keeps, as the CLI reads them:
+"""The fit statistics a model file keeps, as the CLI reads them: two classes,
 those of fits with aliased (exactly collinear) columns (the reduced model's
 covariance and estimate) attached to the model, the inference and coefficient
 rows they give (``NA`` at the aliased terms, R's), and the singularity note;
-the ``training.statistics`` that ``logistic fit`` writes, derived for a file
-saved from Python (:func:`stored_statistics`). Used by ``summary``,
+two classes or more, the ``training.statistics`` that ``logistic fit`` writes,
+derived for a file saved from Python (:func:`stored_statistics`). Used by ``summary``,
 ``report`` (:func:`with_file_statistics`) and ``predict --interval``."""
 
 from __future__ import annotations
@@ -199,8 +199,9 @@ def stored_statistics(mf: Any, path: str) -> dict[str, float] | None:
     model = copy.copy(fitted)  # the file's model stays as read
     model.fit_statistics_ = stats
     try:
-        with warnings.catch_warnings():  # the summary's own tables say them
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings():
+            if is_multiclass(fitted):  # said by its tables, named by level
+                warnings.simplefilter("ignore")
             inference = model.inference()
     except Exception:  # a singular information: no statistics shown, as before
         return None
