@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from _quasi_separated_design import quasi_separated
 from logistic import (
     ConvergenceWarning,
     LogisticRegression,
@@ -26,11 +27,7 @@ from logistic import (
 
 
 def _design() -> tuple[sp.csr_matrix, np.ndarray]:
-    rng = np.random.default_rng(0)
-    X = sp.random(150, 100, density=0.02, random_state=0, format="csr")
-    y = (rng.random(150) < 0.3).astype(int)
-    X = sp.vstack([X, X[:30]], format="csr")
-    return X, np.r_[y, 1 - y[:30]]
+    return quasi_separated()
 
 
 def _fit(X, y, **params):

@@ -17,11 +17,11 @@ import warnings
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 
 import logistic._fit_steps as fit_steps
 import logistic._separation_lp as separation_lp
 import logistic._separation_stop as separation_stop
+from _quasi_separated_design import quasi_separated
 from logistic import LogisticRegression
 
 
@@ -65,7 +65,9 @@ def test_data_that_do_not_separate_pay_no_linear_program(monkeypatch):
     assert asked == [True]  # the trigger tripped, the certificate decided
     assert model.converged_ and model.separation_ is None
     ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
-    np.testing.assert_allclose(model.coef_.ravel(), ref.params[1:], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        model.coef_.ravel(), ref.params[1:], rtol=1e-4, atol=1e-5
+    )
     np.testing.assert_allclose(model.intercept_[0], ref.params[0], rtol=1e-4, atol=1e-5)
 
 
@@ -74,11 +76,7 @@ def _no_single_column():
     # point of both classes with every column at 1, so that no single
     # column separates and only the program finds the separation; the fit
     # creeps (newton-cd-columns: max_iter reached)
-    rng = np.random.default_rng(0)
-    X = sp.random(150, 100, density=0.02, random_state=0, format="csr")
-    y = (rng.random(150) < 0.3).astype(int)
-    X = sp.vstack([X, X[:30], sp.csr_matrix(np.ones((2, 100)))], format="csr")
-    return X, np.r_[y, 1 - y[:30], 0, 1]
+    return quasi_separated(extra_rows=2)
 
 
 def test_a_program_out_of_time_runs_once(monkeypatch):
@@ -123,14 +121,14 @@ def test_a_damped_newton_fit_that_converges_pays_no_program(monkeypatch):
     beta[0], beta[1] = 3.0, -1.0
     y = (rng.random(600) < 1 / (1 + np.exp(-(X @ beta)))).astype(int)
     programs: list[int] = []
-    monkeypatch.setattr(
-        separation_stop, "lp_report", lambda *args: programs.append(1)
-    )
+    monkeypatch.setattr(separation_stop, "lp_report", lambda *args: programs.append(1))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         model = LogisticRegression(penalty=None, solver="newton").fit(X, y)
     assert programs == []
     assert model.converged_ and model.separation_ is None
     ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
-    np.testing.assert_allclose(model.coef_.ravel(), ref.params[1:], rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        model.coef_.ravel(), ref.params[1:], rtol=1e-6, atol=1e-8
+    )
     np.testing.assert_allclose(model.intercept_[0], ref.params[0], rtol=1e-6)

@@ -15,18 +15,14 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 
+from _quasi_separated_design import quasi_separated
 from logistic import ConvergenceWarning, LogisticRegression
 
 
 def _design():
-    # tests/test_separation_stop.py's quasi-separated design, dense
-    rng = np.random.default_rng(0)
-    X = sp.random(150, 100, density=0.02, random_state=0, format="csr")
-    y = (rng.random(150) < 0.3).astype(int)
-    X = sp.vstack([X, X[:30]], format="csr").toarray()
-    return X, np.r_[y, 1 - y[:30]]
+    X, y = quasi_separated()  # tests/_quasi_separated_design.py, dense here
+    return X.toarray(), y
 
 
 def _deviance(model, X, y):
