@@ -84,6 +84,7 @@ from ._consistency import check_covariance_names, check_theta, names_to_write
 from ._correction_fields import check_correction_version, correction_version
 from ._covariance import _covariance_from_dict, _covariance_to_dict, own_covariance
 from ._created import created_time
+from ._cv_estimator import is_cv_estimator, refit_of_cv
 from ._document import sealed_bytes
 from ._encoding import encoding_from_dict
 from ._environment import with_environment
@@ -162,8 +163,12 @@ def save(
 
     Parameters
     ----------
-    model : LogisticRegression
-        A fitted estimator.
+    model : LogisticRegression or LogisticRegressionCV
+        A fitted estimator. A ``LogisticRegressionCV`` (``refit=True``) is
+        written as ``logistic fit --cv`` writes its model: the refit at the
+        chosen strength, which :func:`load` gives back as a
+        ``LogisticRegression``, and the CV record in
+        ``model.cross_validation`` (:mod:`logistic.io._cv_estimator`).
     path : str or path-like
         Target file (conventionally ``*.json``).
     encoding : dict, optional
@@ -209,6 +214,8 @@ def save(
     >>> bool((logistic.load(p).coef_ == m.coef_).all())
     True
     """
+    if is_cv_estimator(model):  # the refit and its CV record, as fit --cv writes
+        model = refit_of_cv(model)
     model_section = model_to_dict(model)
     encoding, training = recorded_sections(
         model, model_section, encoding, training, covariance is not None

@@ -152,19 +152,15 @@ def model_to_dict(model: Any) -> dict[str, Any]:
     with few non-zero coefficients sparse, its zeros never made Python
     floats)."""
     from ..estimator import LogisticRegression
+    from ._cv_estimator import is_cv_estimator, refit_of_cv
 
+    if is_cv_estimator(model):  # the refit and its CV record (fit --cv's file)
+        model = refit_of_cv(model)
     if not isinstance(model, LogisticRegression):
         kind = type(model)
         hints = {
             "Pipeline": "; save the Pipeline's last step, and keep the steps before "
             "it in code",
-            # the refit of refit=True: the same problem at the chosen strength
-            "LogisticRegressionCV": "; fit LogisticRegression(penalty=cv.penalty, "
-            "alpha=cv.alpha_, fit_intercept=cv.fit_intercept, "
-            "class_weight=cv.class_weight) on the same data, sample_weight and "
-            "offset (with l1_ratio=cv.cv_curve_.l1_ratio, the chosen mixing, for "
-            "the elastic net: the model "
-            "that refit=True fits) and save that",
         }
         hint = hints.get(kind.__name__, "")
         raise TypeError(
