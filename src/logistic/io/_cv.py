@@ -1,8 +1,10 @@
 """The optional ``model.cross_validation`` field: how the strength was chosen.
 
 Written by ``logistic fit --cv K`` (:mod:`logistic.cli._cv`) as the fitted
-estimator's ``cross_validation_`` attribute; absent from every other model
-file (files without it load as before). Layout, all plain JSON::
+estimator's ``cross_validation_`` attribute, and by ``save`` of a fitted
+``LogisticRegressionCV`` (:mod:`logistic.io._cv_estimator`, ``path`` null);
+absent from every other model file (files without it load as before).
+Layout, all plain JSON::
 
     {"folds": K, "splitter": str, "scoring": str, "rule": "min" | "1se",
      "penalty": "l1" | "l2" | "elasticnet", "l1_ratio": number,
