@@ -56,6 +56,7 @@ def select_strength(
         ) from None
     from .._path import path
     from ..io._cv import MAX_PATH_VALUES
+    from ..io._cv_estimator import cv_record
     from ..model_selection import LogisticRegressionCV
 
     penalty = est.get("penalty") or "l2"
@@ -98,7 +99,6 @@ def select_strength(
             )
         said.append(f"cross-validation: {m}")
     curve = cv.cv_curve_  # the chosen mixing's (of the best mean score)
-    chosen = curve.best_index if cv.rule == "min" else curve.index_1se
     coefs = None
     if len(curve.alphas) * cv.n_features_in_ <= MAX_PATH_VALUES:
         with collect_warnings() as on_all_rows:  # the stored path's own
@@ -114,34 +114,10 @@ def select_strength(
             )  # fmt: skip
         said += [f"coefficient path on all rows: {m}" for m in on_all_rows[:3]]
         coefs = {"coefs": full.coefs.tolist()}
-    record = {
-        "folds": int(folds),
-        "splitter": "StratifiedKFold(shuffle=True, random_state=0)",
-        "scoring": "neg_log_loss",
-        "rule": cv.rule,
-        "penalty": penalty,
-        "l1_ratio": float(curve.l1_ratio),
-        "alphas": curve.alphas.tolist(),
-        "Cs": curve.Cs.tolist(),
-        "mean": curve.mean.tolist(),
-        "std_err": curve.std_err.tolist(),
-        "n_nonzero": curve.n_nonzero.tolist(),
-        "best_index": int(curve.best_index),
-        "index_1se": int(curve.index_1se),
-        "chosen_index": int(chosen),
-        "alpha": float(cv.alpha_),
-        "C": float(curve.Cs[chosen]),
-        "path": coefs,
-    }
-    if ratios:  # every mixing's curve, on the same strengths
-        record["l1_ratio_grid"] = {
-            "l1_ratios": [float(c.l1_ratio) for c in cv.cv_curves_],
-            "chosen_index": next(i for i, c in enumerate(cv.cv_curves_) if c is curve),
-            **{
-                key: [getattr(c, key).tolist() for c in cv.cv_curves_]
-                for key in ("mean", "std_err", "n_nonzero")
-            },
-        }
+    record = cv_record(cv)  # the chosen point, every mixing's curve with --l1-ratios
+    record.update(
+        splitter="StratifiedKFold(shuffle=True, random_state=0)", path=coefs
+    )
     est.update(penalty=penalty, alpha=float(cv.alpha_), C=None)
     if penalty == "elasticnet":
         est["l1_ratio"] = float(curve.l1_ratio)

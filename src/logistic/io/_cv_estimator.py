@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["is_cv_estimator", "refit_of_cv"]
+__all__ = ["cv_record", "is_cv_estimator", "refit_of_cv"]
 
 #: Longest splitter / scoring text (:func:`logistic.io._cv._text`'s bound).
 _MAX_TEXT = 200
@@ -56,12 +56,12 @@ def refit_of_cv(cv: Any) -> Any:
         ``cv`` was fitted with ``refit=False``, or its grid holds ``C = inf``
         (no penalty), which the record cannot hold.
     """
+    from .._estimator_protocol import _not_fitted_error_class
     from .._fitted_params import record_fitted_params
     from .._offset_use import OFFSET_ATTR
     from .._penalty import penalty_strengths
     from ..estimator import LogisticRegression
     from ._cv import cross_validation_from_dict
-    from ._schema import _not_fitted_error_class
 
     if not hasattr(cv, "coef_"):
         raise _not_fitted_error_class()(
@@ -74,7 +74,7 @@ def refit_of_cv(cv: Any) -> Any:
             "strength, which a model file cannot describe; fit it with refit=True "
             "(the default) to save the refit at the chosen strength"
         )
-    record = _record(cv)
+    record = cv_record(cv)
     ratio = record["l1_ratio"]
     model = LogisticRegression(
         penalty=cv.penalty,
@@ -112,9 +112,10 @@ def refit_of_cv(cv: Any) -> Any:
     return model
 
 
-def _record(cv: Any) -> dict[str, Any]:
-    """The ``model.cross_validation`` record of a fitted ``cv`` (the CLI's
-    layout, :mod:`logistic.io._cv`)."""
+def cv_record(cv: Any) -> dict[str, Any]:
+    """The ``model.cross_validation`` record of a fitted ``cv``
+    (:mod:`logistic.io._cv`'s layout; ``logistic fit --cv`` writes it too,
+    with its own splitter's words and the coefficient path it computes)."""
     curve = cv.cv_curve_  # the chosen mixing's
     if not np.all(np.isfinite(curve.Cs)):
         raise ValueError(
