@@ -243,6 +243,9 @@ def _multiclass_report(
     mf = applied.model_file
     model = mf.model
     levels = _multiclass.levels_of(mf)
+    # a file saved from Python: training.statistics from its fit statistics,
+    # as summary derives them (the "fit on training data" line below)
+    with_file_statistics(mf, model_path)
     info = summary_dict(mf)
     label = (mf.encoding or {}).get("label") or {}
     rows = f"{count_text(m['n_samples'])}, {len(levels)} classes"
