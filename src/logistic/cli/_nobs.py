@@ -53,12 +53,13 @@ def _weighted(mf: Any) -> bool:
     which only the file's fit statistics tell: their weight sum is not their
     row count, or some weights are fractional.
 
-    What such a file cannot tell (docs/cli.md, "nobs"): two-class statistics
-    count the rows of positive weight (``labels.rows``; absent in files
-    written before it: then "weighted", ``nobs`` the weight sum, the row
-    count for an unweighted fit), K-class ones every row (``n_samples``,
-    zero weights too), so whole weights with zeros that sum to the row count
-    read as unweighted (``nobs`` the same number, an integer); a file with
+    Both kinds of statistics count the rows of positive weight (two classes
+    ``labels.rows``, more ``rows``), so whole weights with zeros that sum to
+    the row count read as weighted. What a file written before that count
+    cannot tell (docs/cli.md, "nobs"): two-class, "weighted", ``nobs`` the
+    weight sum, the row count for an unweighted fit; K-class, the count is
+    every row (``n_samples``, zero weights too), so such weights read as
+    unweighted (``nobs`` the same number, an integer); a file with
     neither fit statistics nor an encoding has no ``nobs`` to count (no
     statistics, and commands on DATA refuse it without its label mapping)."""
     if (mf.encoding or {}).get("weights"):
@@ -71,8 +72,9 @@ def _weighted(mf: Any) -> bool:
         return False
     labels = stored.get("labels") or {}  # two classes
     weight, rows = labels.get("weight"), labels.get("rows")
-    if "n_samples" in stored:  # more than two classes
-        weight, rows = stored.get("weight_sum"), stored.get("n_samples")
+    if "n_samples" in stored:  # more than two classes: rows of positive weight
+        weight = stored.get("weight_sum")
+        rows = stored.get("rows", stored.get("n_samples"))  # older: every row
     fractional = labels.get("fractional", stored.get("fractional"))
     return bool(fractional) or weight != rows
 

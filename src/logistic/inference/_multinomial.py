@@ -115,6 +115,9 @@ class MultinomialStatistics:
     #: Rows whose sample weight is not a whole number, a float (None: not
     #: counted, as in a model file written before the count was kept).
     fractional: float | None = None
+    #: Rows of positive sample weight, an int (``n_samples`` counts the rows
+    #: of weight 0 too); None in a model file written before it was kept.
+    rows: int | None = None
     #: Whether the null model is intercept-only, for a fit without an
     #: intercept (True: its columns span the constant); None for a fit with
     #: one (and a model file written before it was kept: as fitted then).

@@ -187,15 +187,27 @@ def fractional_rows(block: Block) -> float:
     return float(np.count_nonzero(np.floor(s) != s))
 
 
+def positive_rows(block: Block) -> float:
+    """Rows of ``block`` of positive sample weight (every row without
+    weights): the observations of a frequency-weighted fit that are rows at
+    all (a row of weight 0 is none, Stata's ``fweight``), as the two-class
+    statistics' ``rows``; with the weight sum it tells a weighted fit from an
+    unweighted one where whole weights with zeros sum to the row count."""
+    if block.sample_weight is None:
+        return float(block.n_rows)
+    return float(np.count_nonzero(np.asarray(block.sample_weight, dtype=F64) > 0))
+
+
 def _block_pass(
     block: Block, W: FloatArray, b: FloatArray, intercept: bool, meat: bool
 ) -> tuple[Any, ...]:
     """One block's ``(Σ s L, gradient sums, Σ s, Hessian sum, class totals,
-    column sums, offset sums, rows of non-integer weight, meat)``."""
+    column sums, offset sums, rows of non-integer weight, rows of positive
+    weight, meat)``."""
     M = _block_meat(block, W, b, intercept) if meat else 0.0
     sums = block_value_grad_hessian(block, W, b, intercept)
     moments = block_moments(block, W.shape[0])
-    return (*sums, *moments, fractional_rows(block), M)
+    return (*sums, *moments, fractional_rows(block), positive_rows(block), M)
 
 
 def _cluster_meat(
@@ -266,9 +278,10 @@ def statistics_pass(
     ``Σs`` times that Hessian) and (``meat``) the HC meat's sum (else 0)."""
     W, b = objective.split(theta)
     intercept = objective.fit_intercept
-    loss, G_w, g_b, total, H, totals, colsum, off, fractional, M = objective._reduce(
+    reduced = objective._reduce(
         partial(_block_pass, W=W, b=b, intercept=intercept, meat=meat)
     )
+    loss, G_w, g_b, total, H, totals, colsum, off, fractional, rows, M = reduced
     total = objective._total(total)
     hessian = objective._assemble(H, total)
     stats = {
@@ -277,6 +290,7 @@ def statistics_pass(
         "llf": -float(loss),
         "n_samples": int(objective.data.n_samples),
         "fractional": float(fractional),
+        "rows": int(rows),
         **moments_fields((totals, colsum, off), float(total)),
     }
     if not intercept:

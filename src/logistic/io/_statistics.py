@@ -43,10 +43,11 @@ A K-class reference fit
 ``{"kind": "multinomial", "weight_sum", "class_totals" (K numbers),
 "llf", "n_samples"}`` and, when the fit kept them, ``mean`` (the weighted
 column means, n_features numbers), ``offset_mean`` (K numbers, for
-marginal effects at the means) and ``fractional`` (the rows of non-integer
-weight, for inference's warning); its information matrix is rebuilt from the stored
-covariance, ``I = Σ⁻¹``, so ``load(path).summary()`` prints the fitted
-model's table (to the rounding of one inversion).
+marginal effects at the means), ``fractional`` (the rows of non-integer
+weight, for inference's warning) and ``rows`` (the rows of positive weight,
+as the two-class ``labels.rows``; ``n_samples`` counts those of weight 0
+too); its information matrix is rebuilt from the stored covariance,
+``I = Σ⁻¹``, so ``load(path).summary()`` prints the fitted model's table.
 """
 
 from __future__ import annotations
@@ -477,6 +478,8 @@ def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
     }
     if getattr(stats, "fractional", None) is not None:
         out["fractional"] = int(stats.fractional)
+    if getattr(stats, "rows", None) is not None:
+        out["rows"] = int(stats.rows)
     numbers = [float(stats.weight_sum), float(stats.llf), *totals]
     if getattr(stats, "null_has_intercept", None) is not None:  # no intercept
         out["null_has_intercept"] = bool(stats.null_has_intercept)
@@ -536,6 +539,7 @@ def multinomial_statistics_from_dict(
         raise _wrong(
             path, f"{name}.fractional", "must be a row count from 0 to n_samples"
         )
+    rows = _positive_rows(doc, n_samples, fractional, path)
     spanned, llnull = _multinomial_null(doc, name, path)
     if spanned is not None and covariance.shape[0] != (n_classes - 1) * n_features:
         raise _wrong(  # the covariance holds each equation's intercept
@@ -554,10 +558,27 @@ def multinomial_statistics_from_dict(
         llf=llf,
         n_samples=n_samples,
         fractional=None if fractional is None else float(fractional),
+        rows=rows,
         null_has_intercept=spanned,
         llnull=llnull,
         **optional,
     )
+
+
+def _positive_rows(doc: dict[str, Any], n: int, fractional: Any, path: str) -> Any:
+    """``rows``, the rows of positive weight: an integer from 1 to ``n``
+    (``n_samples``), at least ``fractional`` (such weights are positive);
+    None where the file, written before it, has none."""
+    rows: Any = doc.get("rows")
+    whole = isinstance(rows, int) and not isinstance(rows, bool)
+    if "rows" in doc and (not whole or not 1 <= rows <= n):
+        got = rows if whole else f"a {type(rows).__name__}"  # not a long string
+        what = f"must be the rows of positive weight, an integer from 1 to {n}"
+        raise _wrong(path, f"training.{KEY}.rows", f"{what} (n_samples), got {got}")
+    if rows is not None and fractional is not None and fractional > rows:
+        what = f"must be at most rows ({rows})"
+        raise _wrong(path, f"training.{KEY}.fractional", what)
+    return rows
 
 
 def _multinomial_null(doc: dict[str, Any], name: str, path: str) -> tuple[Any, Any]:
