@@ -572,7 +572,7 @@ def _positive_rows(doc: dict[str, Any], n: int, fractional: Any, path: str) -> A
     rows: Any = doc.get("rows")
     whole = isinstance(rows, int) and not isinstance(rows, bool)
     if "rows" in doc and (not whole or not 1 <= rows <= n):
-        got = rows if whole else f"a {type(rows).__name__}"  # not a long string
+        got = rows if whole and abs(rows) < 2**63 else f"a {type(rows).__name__}"
         what = f"must be the rows of positive weight, an integer from 1 to {n}"
         raise _wrong(path, f"training.{KEY}.rows", f"{what} (n_samples), got {got}")
     if rows is not None and fractional is not None and fractional > rows:
