@@ -129,13 +129,19 @@ def separated(model: Any) -> bool:
 
 
 def cli_notes(summary: Any, model: Any) -> Any:
-    """``summary`` (a multinomial summary) with its separation note in the
-    command line's words (:func:`separation_text`: the option to pass)."""
+    """``summary`` (a multinomial summary) with its notes in the command
+    line's words: the separation note :func:`separation_text` (the option to
+    pass), the others through :func:`cli_spelling` (the unchecked-separation
+    note's ``penalty='l2'`` is ``--penalty l2``)."""
+    from ._spelling import cli_spelling
+
     text = separation_text(model)
-    if text is not None:
-        summary.notes = [
-            text if note.startswith("Separation (") else note for note in summary.notes
-        ]
+    summary.notes = [
+        text
+        if text is not None and note.startswith("Separation (")
+        else cli_spelling(note)
+        for note in summary.notes
+    ]
     return summary
 
 

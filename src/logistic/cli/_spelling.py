@@ -18,7 +18,9 @@ Python one (``sample_weight_kind='sampling' (CLI: --weights-kind
 sampling)``) is not said twice; scikit-learn's ranges and ``Got V instead``
 read ``must be a number > 0, got 0.0``, a capitalized value of a choice gets
 ``(values are lower case: --penalty l2)``, ``n_iter=2 iterations`` reads
-``2 iterations``. Anything else is left as it is, so a message never gains
+``2 iterations``, and data Firth's fit refuses (``streamed, Dask or GPU
+data``) the options that fit such data (``--stream``, ``--workers``,
+``--scheduler``). Anything else is left as it is, so a message never gains
 words it did not have (the lower-case hint aside).
 
 Also owned here: :func:`usage_hint`, the option to use in place of one a
@@ -143,6 +145,8 @@ _CHECKPOINT_PATH = re.compile(r"\bcheckpoint=PATH\b")
 _CLUSTER_TIMEOUT = re.compile(
     r" \(or raise cluster_timeout for a cluster that scales up slowly\)"
 )
+# where Firth's fit is refused, in a note's remedy: the command line's options
+_NOT_OUT_OF_CORE = re.compile(r"\(not for streamed, Dask or GPU data\)")
 _PENALTY_NONE = re.compile(r"\bpenalty=None\b")
 # "(fit_intercept=False)": the command line drops the intercept by formula only
 _NO_INTERCEPT = re.compile(r"\(fit_intercept=False\)")
@@ -219,6 +223,9 @@ def cli_spelling(message: str) -> str:
     '--solver newton does not support --penalty l1'
     >>> cli_spelling("The 'n_alphas' parameter of LogisticRegressionCV is 10000: a")
     '--n-alphas 10000: a'
+    >>> cli_spelling("penalty='firth', rows in memory (not for streamed, Dask "
+    ...              "or GPU data)")
+    '--penalty firth, rows in memory (not with --stream, --workers or --scheduler)'
     >>> cli_spelling("(cache=False turns the cache off, cache_dir= puts it elsewhere)")
     '(--no-cache turns the cache off, --cache-dir puts it elsewhere)'
     >>> cli_spelling("use cov_type='HC0', 'HC1' or 'cluster' (for "
@@ -250,6 +257,7 @@ def cli_spelling(message: str) -> str:
     text = _CV.sub("--cv", text)
     text = _CHECKPOINT_PATH.sub("--checkpoint PATH", text)
     text = _CLUSTER_TIMEOUT.sub("", text)
+    text = _NOT_OUT_OF_CORE.sub("(not with --stream, --workers or --scheduler)", text)
     text = _CHECKPOINT.sub("--checkpoint", text)
     text = _PENALTY_NONE.sub("--penalty none", text)
     text = _NO_INTERCEPT.sub("(the formula's '- 1' or '+ 0')", text)

@@ -43,7 +43,12 @@ from ._cell_text import (
 from ._coef_table import shown_name
 from ._covariance import few_clusters
 from ._order import equations_display_order
-from ._separation_notes import NO_FINITE_MLE, separated_lr_note, unchecked_note
+from ._separation_notes import (
+    NO_FINITE_MLE,
+    UNCHECKED_PENALTY,
+    separated_lr_note,
+    unchecked_note,
+)
 from ._table_markup import Block, html_tables, markdown_tables
 
 __all__ = ["MultinomialSummary", "equation_title"]
@@ -155,7 +160,7 @@ class MultinomialSummary:
                 separated_lr_note(bool(r.converged), "Pseudo R-sq. and LLR p-value")
             )
         elif getattr(r, "separation_unchecked", False):
-            self.notes.append(unchecked_note("a penalty"))
+            self.notes.append(unchecked_note(UNCHECKED_PENALTY))
 
     def _cells(self, row: list[Any]) -> list[str]:
         """A row's text cells: the term's name, p as R prints it, the other

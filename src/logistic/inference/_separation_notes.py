@@ -23,33 +23,65 @@ __all__ = [
     "PENALTY",
     "separation_note",
     "unchecked_note",
+    "UNCHECKED_FIRTH",
+    "UNCHECKED_PENALTY",
 ]
 
 #: The "Converged" entry of a fit whose maximum-likelihood estimate does not exist.
 NO_FINITE_MLE = "no finite MLE (separation)"
 
 
+#: The remedy :func:`unchecked_note` gives a two-class fit. Its rows may not
+#: be in memory (a streamed, Dask or GPU fit), where Firth's fit is refused
+#: (``_estimator_params.refuse_firth_rows``; the command line's ``--stream``
+#: refuses ``--penalty firth`` too), so the note says where Firth's fit runs
+#: and names the penalty such data do take: L2, finite but shrunk estimates
+#: without standard errors.
+UNCHECKED_FIRTH = (
+    "refit with penalty='firth' with the rows in memory (not for streamed, "
+    "Dask or GPU data) or, where they do not fit in memory, with "
+    "penalty='l2' (shrunk estimates, without standard errors)"
+)
+
+#: The remedy of a K-class fit (no Firth penalty): a norm penalty, which
+#: streamed and Dask fits take.
+UNCHECKED_PENALTY = (
+    "refit with a penalty, e.g. penalty='l2' (shrunk estimates, without "
+    "standard errors)"
+)
+
+
 def separation_note(kind: str) -> str:
     """The table's note on a fit of separated data (``kind``: the model's
-    ``separation_``, e.g. ``"complete"``)."""
+    ``separation_``, e.g. ``"complete"``, or inference's ``"suspected"``).
+    A suspected separation is one the linear program did not check, mostly
+    of rows not in memory, where Firth's fit is refused: its remedy is
+    :data:`UNCHECKED_FIRTH`, which says where Firth's fit runs."""
+    remedy = (
+        f"For finite estimates, {UNCHECKED_FIRTH}."
+        if kind == "suspected"
+        else "Use penalty='firth'."
+    )
     return (
         f"Separation ({kind}): the MLE does not exist; the coefficients along "
         "the separating direction diverge, and their estimates, standard errors "
-        "and Wald tests are meaningless. Use penalty='firth'."
+        f"and Wald tests are meaningless. {remedy}"
     )
 
 
-def unchecked_note(remedy: str = "penalty='firth'") -> str:
+def unchecked_note(remedy: str = UNCHECKED_FIRTH) -> str:
     """The note on an unpenalized fit whose separation check did not run
     (``separation_`` ``"unchecked"``: rows not in memory, or the check's
     linear program out of time) and whose fitted logits raise no suspicion:
     a quasi-separated fit can stop with its diverging coefficient near 20,
-    below the fitted-logit rule's 30, where only its standard error shows it."""
+    below the fitted-logit rule's 30, where only its standard error shows it.
+    ``remedy``: :data:`UNCHECKED_FIRTH` (two classes) or
+    :data:`UNCHECKED_PENALTY` (K classes), a remedy the data's fit takes."""
     return (
         "Separation was not checked for this fit (its rows were not in memory, "
         "or the check's linear program ran out of time): a coefficient with a "
         "huge standard error may be diverging along a separating direction, "
-        f"where the MLE does not exist. Refit with {remedy} for finite estimates."
+        f"where the MLE does not exist. For finite estimates, {remedy}."
     )
 
 
