@@ -493,8 +493,10 @@ def test_library_messages_use_option_spelling(workdir, capsys):
     code, _, err = run_cli(capsys, [*FIT, "--force", "--alpha", "1"])
     assert code == 2  # a strength without a penalty is a usage error
     assert err == (
-        "error: --penalty none has no strength, but --alpha 1.0 was set; use "
-        "--penalty l2, l1 or elasticnet with it, or unset it.\n"
+        "error: --alpha 1 sets a penalty strength, but no --penalty was given and "
+        "the default is no penalty (maximum likelihood); add --penalty l2 (or l1, "
+        "or elasticnet with --l1-ratio) to penalize, or leave out --alpha for "
+        "maximum likelihood\n"
     )
 
 

@@ -199,7 +199,7 @@ def test_export_refuses_a_name_that_is_not_onnx(workdir, capsys, model_file):
     [
         (["--penalty", "l5"], "--penalty must be 'none' or one of"),
         (["--solver", "netwon"], "--solver must be 'auto' or one of the registered"),
-        (["--C", "0.1"], "--penalty none has no strength, but --C 0.1 was set"),
+        (["--C", "0.1"], "--C 0.1 sets a penalty strength, but no --penalty was given"),
         (["--max-iter", "0"], "--max-iter must be"),
     ],
 )

@@ -111,6 +111,23 @@ def test_a_strength_without_a_penalty_names_the_default(workdir, capsys, option)
     assert code == 0, err
 
 
+def test_a_mixing_without_a_penalty_names_the_default(workdir, capsys):
+    argv = ["fit", UCLA, "-t", "admit", "--l1-ratio", "0.5", "-o", "m.json"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 2
+    assert "--penalty none" not in err, err
+    assert "(no --penalty was given; the default is no penalty)" in err, err
+
+
+def test_alpha_zero_and_cv_without_a_penalty_are_still_accepted(workdir, capsys):
+    # --alpha 0 is no penalty; --cv fits L2 by default and refuses --C itself
+    code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "--alpha", "0", "-o", "a.json", "-q"])
+    assert code == 0, err
+    code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "--cv", "3", "--C", "0.1", "-o", "c.json"])
+    assert code == 2
+    assert "--cv chooses the penalty strength" in err, err
+
+
 def test_a_typed_penalty_none_with_a_strength_keeps_its_words(workdir, capsys):
     argv = ["fit", UCLA, "-t", "admit", "--penalty", "none", "--C", "0.1", "-o", "m.json"]
     code, _, err = run_cli(capsys, argv)

@@ -126,7 +126,7 @@ def test_debug_keeps_the_data_error_exit_code(workdir, capsys):
     [
         (["--penalty", "elasticnet"], "--penalty elasticnet needs --l1-ratio"),
         (["--penalty", "l1", "--l1-ratio", "0.5"], "--l1-ratio 0.5 applies only with"),
-        (["--l1-ratio", "0.5"], "(got --penalty none)"),
+        (["--l1-ratio", "0.5"], "(no --penalty was given; the default is no penalty)"),
         (["--penalty", "l2", "--C", "inf"], "--C must be a finite number > 0, got inf"),
         (["--penalty", "l2", "--alpha", "nan"], "--alpha must be a number >= 0, got nan"),
         (["--cv", "3", "--penalty", "l1", "--n-alphas", "0"], "--n-alphas must be at least 1"),

@@ -229,7 +229,9 @@ def fit(
     """
     opt.check_missing_option(missing)
     opt.check_sparse_option(sparse, formula)
-    check_strength(alpha, C, penalty, l1_ratio, l1_ratios is not None)
+    check_strength(
+        alpha, C, penalty, l1_ratio, l1_ratios is not None, cv=cv is not None
+    )
     import_pandas_first(formula is not None)
     for option, value in (("--chunk-rows", chunk_rows), ("--workers", workers)):
         if value is not None and value < 1:
