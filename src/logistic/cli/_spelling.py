@@ -25,7 +25,9 @@ words it did not have (the lower-case hint aside).
 
 Also owned here: :func:`usage_hint`, the option to use in place of one a
 command does not have but users coming from statsmodels or R type
-(``--alpha`` where the command takes a coverage ``--level``), and the
+(``--alpha`` where the command takes a coverage ``--level``; Dask's
+``--workers`` and ``--scheduler``, which only ``fit`` has, where ``predict``
+and ``evaluate`` read in chunks with ``--stream``), and the
 command a mistyped command name stands for (``logistic sumary``: did you
 mean 'summary'?), the closest names by :func:`difflib.get_close_matches`
 (its default cutoff 0.6, as click suggests options).
@@ -47,6 +49,10 @@ _INSTEAD = {
     # scikit-learn's and R's C: the option has two dashes
     ("fit", "-C"): "--C, the inverse penalty strength",
 }
+# Dask's options are fit's alone; predict and evaluate read a large file in
+# chunks instead (click would suggest a look-alike such as --force)
+_DASK_OPTIONS = ("--workers", "--scheduler")
+_CHUNKED = ("predict", "evaluate")
 _NO_SUCH = re.compile(r"^No such option: (--?[\w-]+)(?: \(Possible options: [^)]*\))?")
 _NO_COMMAND = re.compile(r"^No such command '(.*)'\.")
 
@@ -59,6 +65,9 @@ def usage_hint(message: str, command_path: str, commands: Sequence[str] = ()) ->
     >>> usage_hint("No such option: --alpha (Possible options: --help)",
     ...            "logistic summary")[:50]
     'No such option: --alpha (use --level, the coverage'
+    >>> usage_hint("No such option: --workers (Possible options: --force)",
+    ...            "logistic predict")[:53]
+    'No such option: --workers (only fit runs on Dask; pre'
     >>> usage_hint("No such command 'sumary'.", "logistic", ["fit", "summary"])
     "No such command 'sumary'. Did you mean 'summary'?"
     """
@@ -70,6 +79,14 @@ def usage_hint(message: str, command_path: str, commands: Sequence[str] = ()) ->
         return message
     command = command_path.split()[-1] if command_path else ""
     instead = _INSTEAD.get((command, match.group(1)))
+    if instead is None and match.group(1) in _DASK_OPTIONS and command != "fit":
+        chunks = (
+            f"; {command} reads a large file in chunks with --stream and "
+            "--chunk-rows N"
+            if command in _CHUNKED
+            else ""
+        )
+        return f"No such option: {match.group(1)} (only fit runs on Dask{chunks})"
     if instead is None:
         return message
     return f"No such option: {match.group(1)} (use {instead})" + message[match.end() :]
