@@ -45,19 +45,20 @@ def test_the_streamed_fits_note_gives_advice_a_streamed_fit_can_follow(workdir, 
     assert code == 0, err
     assert _note(out2) == note
 
-    # both remedies are accepted as the note words them
+
+def test_the_notes_remedies_are_accepted_as_worded(workdir, capsys):
     code, _, err = run_cli(capsys, ["fit", UCLA, "-t", "admit", "--penalty", "firth", "-o", "f.json", "-q"])
     assert code == 0, err
     code, _, err = run_cli(
         capsys, ["fit", UCLA, "-t", "admit", "--stream", "--penalty", "l2", "-o", "l2.json", "-q", "--json"]
     )
     assert code == 0, err
-    # the streamed L2 fit is scikit-learn's C=1 fit (lbfgs, tight tol)
+    # the streamed L2 fit is scikit-learn's C=1 fit (Newton-Cholesky, tight tol)
     from sklearn.linear_model import LogisticRegression as SkLR
 
     df = pd.read_csv(UCLA)
     X, y = df[["gre", "gpa", "rank"]].to_numpy(float), df["admit"].to_numpy()
-    sk = SkLR(C=1.0, tol=1e-12, max_iter=100_000).fit(X, y)
+    sk = SkLR(C=1.0, solver="newton-cholesky", tol=1e-12).fit(X, y)
     from logistic import load
 
     mine = load(workdir / "l2.json")
@@ -161,6 +162,9 @@ def test_a_suspected_separation_of_a_streamed_fit_names_a_remedy_it_takes(workdi
     pd.DataFrame({"x": x, "y": (x > 0).astype(int)}).to_csv("sep.csv", index=False)
     code, out, err = run_cli(capsys, ["fit", "sep.csv", "-t", "y", "--stream", "-o", "s.json"])
     assert code == 0, err
+    # the fit's warning too
+    warned = next(line for line in err.splitlines() if "PerfectSeparationWarning" in line)
+    assert "not with --stream" in warned and "--penalty l2" in warned, warned
     note = next(line for line in out.splitlines() if "Separation (suspected)" in line)
     assert "--penalty firth" in note and "not with --stream" in note, note
     assert "--penalty l2" in note, note

@@ -553,6 +553,9 @@ Trials = Annotated[
 ]
 
 
+_NO_PENALTY = "(no --penalty was given; the default is no penalty)"
+
+
 def check_strength(
     alpha: float | None,
     C: float | None,
@@ -568,10 +571,8 @@ def check_strength(
     chosen, as in scikit-learn: a default of 0 would silently be L2);
     ``--l1-ratio`` with any other penalty (it would be ignored); an
     ``--l1-ratio`` outside [0, 1], NaN included (the library's mark of an
-    unset ``l1_ratio``); ``--C`` or ``--alpha`` (> 0) without ``--penalty``
-    and ``--cv`` (``cv``): the default is no penalty, which the message says
-    rather than name a ``--penalty none`` the user never typed (a typed one
-    is left to the library's message, which names it)."""
+    unset ``l1_ratio``); ``--C`` or ``--alpha`` > 0 with no ``--penalty`` or
+    ``cv``, said as the default (no penalty), not a ``--penalty none`` never typed."""
     if alpha is not None and C is not None:
         raise CLIError(
             f"--alpha {alpha:g} and --C {C:g} both set the penalty strength "
@@ -584,16 +585,13 @@ def check_strength(
             "out --penalty)",
             EX_USAGE,
         )
-    strength = f"--C {C:g}" if C is not None else None
-    if alpha is not None and alpha != 0 and strength is None:
-        strength = f"--alpha {alpha:g}"  # --alpha 0 is no penalty: accepted
-    if penalty is None and not cv and strength is not None:
-        option = strength.split()[0]
+    given = [(o, v) for o, v in (("--C", C), ("--alpha", alpha)) if v]  # alpha 0: none
+    if penalty is None and not cv and given:
         raise CLIError(
-            f"{strength} sets a penalty strength, but no --penalty was given and "
-            "the default is no penalty (maximum likelihood); add --penalty l2 "
-            "(or l1, or elasticnet with --l1-ratio) to penalize, or leave out "
-            f"{option} for maximum likelihood",
+            f"{given[0][0]} {given[0][1]:g} sets a penalty strength, but no --penalty "
+            "was given and the default is no penalty (maximum likelihood); add "
+            "--penalty l2 (or l1, or elasticnet with --l1-ratio) to penalize, or "
+            f"leave out {given[0][0]} for maximum likelihood",
             EX_USAGE,
         )
     if l1_ratio is not None and not 0.0 <= l1_ratio <= 1.0:
@@ -611,10 +609,6 @@ def check_strength(
     if l1_ratio is not None and penalty != "elasticnet":
         raise CLIError(
             f"--l1-ratio {l1_ratio:g} applies only with --penalty elasticnet "
-            + (
-                f"(got --penalty {penalty})"
-                if penalty is not None
-                else "(no --penalty was given; the default is no penalty)"
-            ),
+            + (f"(got --penalty {penalty})" if penalty else _NO_PENALTY),
             EX_USAGE,
         )

@@ -256,9 +256,18 @@ def _warn_separated(kind: str | None, cov_type: str) -> None:
     the diverging coefficients are huge; a sandwich's are not: the rows fitted
     near 0 or 1 have residuals that vanish faster than their information, so
     robust and cluster standard errors come out small and every Wald test
-    looks significant (statsmodels' ``Logit(cov_type="HC0")`` gives the same)."""
+    looks significant (statsmodels' ``Logit(cov_type="HC0")`` gives the same).
+    A suspected separation was not checked, mostly of rows not in memory,
+    where Firth's fit is refused: its remedy says where Firth's fit runs."""
     if not kind:
         return
+    from ._separation_notes import UNCHECKED_FIRTH
+
+    remedy = (
+        f"For finite estimates, {UNCHECKED_FIRTH}."
+        if kind == "suspected"
+        else "Refit with penalty='firth'."
+    )
     if cov_type == "nonrobust":
         how = "the standard errors of the diverging coefficients are huge"
     else:
@@ -270,7 +279,7 @@ def _warn_separated(kind: str | None, cov_type: str) -> None:
     warn(
         f"the training data are separated ({kind}): the maximum-likelihood "
         "estimate does not exist, so these coefficients, standard errors and "
-        f"p-values are meaningless ({how}). Refit with penalty='firth'.",
+        f"p-values are meaningless ({how}). {remedy}",
         PerfectSeparationWarning,
     )
 
