@@ -173,7 +173,7 @@ def test_a_device_is_named_as_such_even_where_its_folder_is_not_writable(
 ):
     # for a user who cannot write /dev, the refusal said "directory /dev is not
     # writable" and hid that /dev/null is no regular file
-    import logistic.cli._fit_options as options
+    import logistic.cli._checkpoint_options as options
 
     monkeypatch.setattr(options, "unusable_folder", lambda folder: "it is not writable")
     code, _, err = run_cli(capsys, [*FIT, "--checkpoint", "/dev/null", "-o", "m.json"])

@@ -10,6 +10,7 @@ from .._multiclass import is_multiclass
 from . import _cv_options as cvo
 from . import _options as opt
 from . import _stream_options as sopt
+from ._checkpoint_options import check_checkpoint, checkpoint_held, resumed_note
 from ._codes import EX_IOERR, EX_NOINPUT, EX_USAGE, CLIError
 from ._common import (
     binary_classes_named,
@@ -27,13 +28,10 @@ from ._common import (
 from ._fit_options import (
     InverseStrength,
     Trials,
-    check_checkpoint,
     check_column_roles,
     check_strength,
-    checkpoint_held,
     class_weight_codes,
     parse_class_weight,
-    resumed_note,
 )
 from ._fit_output import print_result, printed_after_save, save_model
 from ._fit_route import dask_option, dask_words, stream_plan

@@ -40,11 +40,8 @@ from typing import Any
 import numpy as np
 
 from .._exceptions import (
-    ConvergenceWarning,
     DataValidationError,
     InvalidParameterError,
-    PerfectSeparationWarning,
-    warn,
 )
 from .._feature_names import positional_names
 from .._firth_centred import centred_information, shared_copy
@@ -52,7 +49,6 @@ from .._firth_correction import corrected_kind
 from .._fitted_params import fitted_param
 from .._grouped import fitted_on_counts
 from .._objective import LogisticObjective
-from .._separation_stop import stopped_by_separation
 from .._sparse_structure import hand_off_scope
 from .._typing import Backend, Block, FloatArray
 from ._aliased import recorded_aliasing, statistics_aliased, structural_aliasing
@@ -75,6 +71,7 @@ from ._covariance import (
     warn_few_clusters,
 )
 from ._dispersion import ESTIMATED, check_scale, dispersion
+from ._fit_warnings import warn_fractional, warn_not_converged, warn_separated
 from ._results import InferenceResults
 from ._stochastic import warn_stochastic
 from ._stored import MAX_STORED_PARAMS, STORED_COVARIANCE_ATTR, FitStatistics, collect
@@ -237,82 +234,6 @@ def _names(model: Any, p: int) -> list[str]:
     if fitted is not None:
         return [str(v) for v in fitted]
     return positional_names(p)
-
-
-def _warn_not_converged(model: Any) -> None:
-    """Warn of inference at an unconverged fit, except one the separation
-    stop ended: its separation warning says why (a separation is said once)."""
-    if stopped_by_separation(getattr(model, "fit_status_", "")):
-        return
-    if not bool(getattr(model, "converged_", True)):
-        warn(
-            "the model did not converge; inference at these coefficients is unreliable",
-            ConvergenceWarning,
-        )
-
-
-def _warn_separated(kind: str | None, cov_type: str) -> None:
-    """Warn of inference on separated data. The model-based standard errors of
-    the diverging coefficients are huge; a sandwich's are not: the rows fitted
-    near 0 or 1 have residuals that vanish faster than their information, so
-    robust and cluster standard errors come out small and every Wald test
-    looks significant (statsmodels' ``Logit(cov_type="HC0")`` gives the same).
-    A suspected separation was not checked, mostly of rows not in memory,
-    where Firth's fit is refused: its remedy says where Firth's fit runs."""
-    if not kind:
-        return
-    from ._separation_notes import UNCHECKED_FIRTH
-
-    remedy = (
-        f"For finite estimates, {UNCHECKED_FIRTH}."
-        if kind == "suspected"
-        else "Refit with penalty='firth'."
-    )
-    if cov_type == "nonrobust":
-        how = "the standard errors of the diverging coefficients are huge"
-    else:
-        how = (
-            f"the {cov_type} standard errors come out small, as the residuals of "
-            "rows fitted near 0 or 1 vanish, so every Wald test looks significant: "
-            "it is not"
-        )
-    warn(
-        f"the training data are separated ({kind}): the maximum-likelihood "
-        "estimate does not exist, so these coefficients, standard errors and "
-        f"p-values are meaningless ({how}). {remedy}",
-        PerfectSeparationWarning,
-    )
-
-
-def _warn_fractional(
-    model: Any, stats: FitStatistics, sampling: bool, data: bool = True
-) -> None:
-    """Warn that non-integer sample weights are taken as frequency weights
-    (class weights have their own warning). Without the data (``data``
-    False: ``predict_interval``, ``inference()``) the sampling kind cannot
-    be asked for in the call made, so the advice names the call that can."""
-    if sampling or fitted_param(model, "class_weight") is not None:
-        return
-    # a grouped fit's rows as trials (a model file's inference on its data)
-    # weigh k s and (n - k) s: fractional with its counts, never sampling
-    on_counts = stats.grouped is not None or fitted_on_counts(model)
-    if on_counts or not stats.labels.fractional > 0:
-        return
-    how = (
-        "pass sample_weight_kind='sampling'"
-        if data
-        else "use the training data: model.inference(X, y, sample_weight, "
-        "sample_weight_kind='sampling'), whose get_prediction(X_new) gives "
-        "prediction intervals"
-    )
-    warn(
-        f"{int(stats.labels.fractional):,} rows have non-integer sample weights: "
-        "inference treats them as frequency weights (row i counts as w_i identical "
-        "observations, as statsmodels' freq_weights), so nobs is Σw and the "
-        "standard errors assume Σw observations. For survey or inverse-probability "
-        f"weights {how} (CLI: --weights-kind sampling).",
-        UserWarning,
-    )
 
 
 def _theta(model: Any) -> FloatArray:
@@ -493,7 +414,7 @@ def fit_inference(
     names = _names(model, int(model.n_features_in_))
     check_memory(len(names) + int(bool(fitted_param(model, "fit_intercept", True))))
     labelled = getattr(model, "feature_names_in_", None) is not None
-    _warn_not_converged(model)
+    warn_not_converged(model)
     warn_stochastic(model)
     if X is None and y is None and sample_weight is None and offset is None:
         if sampling:
@@ -504,9 +425,9 @@ def fit_inference(
             )
         stats = _stored(model, cov_type)
         warn_class_weight(model)  # as inference on the data warns
-        _warn_fractional(model, stats, sampling, data=False)
+        warn_fractional(model, stats, sampling, data=False)
         kind = None if firth else separation(model, stats)
-        _warn_separated(kind, cov_type)
+        warn_separated(kind, cov_type)
         res = InferenceResults(
             model,
             stats,
@@ -588,11 +509,11 @@ def _with_data(
             aliased = statistics_aliased(stats)
         check_matches_fit(model, objective, theta, firth, stats.gradient, aliased)
     check_same_totals(model, stats.weight_sum, stats.labels.rows, sampling)
-    _warn_fractional(model, stats, sampling)
+    warn_fractional(model, stats, sampling)
     kind = None if firth else separation(model, stats)
     # what fit found (design_aliasing), found again from the rows
     stats = structural_aliasing(stats, objective.data, kind)
-    _warn_separated(kind, cov_type)
+    warn_separated(kind, cov_type)
     res = InferenceResults(
         model,
         stats,
