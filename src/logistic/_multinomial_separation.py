@@ -58,6 +58,7 @@ from ._separation_lp import (
     LPCutShort,
     lp_design,
     lp_direction,
+    strict_margin,
     warn_cut_short,
 )
 
@@ -161,7 +162,7 @@ def check_multinomial_separation(
     if beta is None:
         return None
     margins = np.asarray(A @ beta).ravel()
-    tol = 1e-7 * max(1.0, float(np.max(np.abs(margins))))
+    tol = strict_margin(margins, 1e-7 * max(1.0, float(np.max(np.abs(margins)))))
     kind = "complete" if bool(np.all(margins > tol)) else "quasi-complete"
     warnings.warn(
         f"{kind} separation: a direction of the coefficients raises the likelihood "

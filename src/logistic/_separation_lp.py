@@ -39,6 +39,7 @@ __all__ = [
     "lp_design",
     "lp_direction",
     "lp_report",
+    "strict_margin",
     "warn_cut_short",
 ]
 
@@ -47,6 +48,9 @@ MAX_LP_NONZEROS = 5_000_000
 #: ``time_limit``): 100 000 × 5 000 sparse rows at 0.1 % take ~3 s, 100 000 ×
 #: 15 000 more than 8 minutes.
 LP_SECONDS = 20.0
+#: A row is strictly on its side only with a margin beyond this many times
+#: the largest violation of the LP's solution (:func:`strict_margin`).
+VIOLATION_FACTOR = 10.0
 
 
 class SeparationReport(NamedTuple):
@@ -235,9 +239,10 @@ def _lp_direction(D: Any, sign: np.ndarray, deadline: float) -> np.ndarray | Non
     beta = res.x
     on_eq = np.asarray(E @ beta).ravel()
     margins = np.concatenate([np.asarray(U @ beta).ravel(), on_eq, -on_eq])
-    if margins.min() < -1e-7 or margins.max() <= 1e-7:
+    strict = strict_margin(margins)
+    if margins.min() < -1e-7 or margins.max() <= strict:
         return None
-    if margins.min() <= 1e-7:
+    if margins.min() <= strict:
         with contextlib.suppress(LPCutShort):
             complete = None if E.shape[0] else _complete_direction(U, deadline)
             if complete is not None:
@@ -247,6 +252,23 @@ def _lp_direction(D: Any, sign: np.ndarray, deadline: float) -> np.ndarray | Non
             sparse = _sparsest_direction(rows, deadline)
             return beta if sparse is None else sparse
     return beta
+
+
+def strict_margin(margins: np.ndarray, floor: float = 1e-7) -> float:
+    """The margin ``t_i a_i·β`` beyond which a row of the LP's design lies
+    strictly on its class's side: ``floor`` (HiGHS's primal feasibility
+    tolerance, 1e-7, which the programs' solutions may violate by) or
+    ``VIOLATION_FACTOR`` times the largest violation ``-min(margins, 0)``,
+    the larger. A genuine separating direction has no violation beyond
+    rounding (at most 2.2e-16 against margins of 0.5 and more on the
+    separation tests' designs); one whose rows sit on both sides at the
+    tolerance's level (a near-aliased column, ``x3 = x1 + x2 + 1e-7·noise``:
+    violations of 9e-8 against margins of at most 1.1e-7) is a direction in
+    which the columns are nearly collinear, the aliasing check's business,
+    not a separation: margins no larger than its violations vouch for no
+    side."""
+    violation = max(0.0, -float(np.min(margins, initial=0.0)))
+    return max(floor, VIOLATION_FACTOR * violation)
 
 
 def _equalities(E: Any, copies: int = 1) -> dict[str, Any]:
@@ -368,7 +390,7 @@ def lp_report(
     coef = beta[:p] / scale
     intercept = float(beta[p]) if fit_intercept else 0.0
     margins = sign * np.asarray(D @ beta).ravel()
-    tol = 1e-7 * max(1.0, float(np.max(np.abs(margins))))
+    tol = strict_margin(margins, 1e-7 * max(1.0, float(np.max(np.abs(margins)))))
     n_sep = int(np.sum(margins > tol))
     n_bound = int(keep.sum()) - n_sep
     norm = max(float(np.max(np.abs(coef), initial=0.0)), abs(intercept), 1e-300)
