@@ -73,7 +73,13 @@ from typing import Any
 import numpy as np
 
 from ._numerics import SEPARATION_ALL_LOGIT, SEPARATION_TRIGGER_LOGIT
-from ._separation_lp import MAX_LP_NONZEROS, LPCutShort, SeparationReport, lp_report
+from ._separation_lp import (
+    MAX_LP_NONZEROS,
+    LPCutShort,
+    SeparationReport,
+    lp_report,
+    strict_margin,
+)
 from ._sparse import issparse
 
 __all__ = [
@@ -232,7 +238,9 @@ class SeparationStop:
         direction = _products(X, report.coef) + report.intercept
         side = (self.sign * direction)[self.keep]
         # as lp_report counts the rows strictly on their side
-        tol = 1e-7 * max(1.0, float(np.max(np.abs(side), initial=0.0)))
+        tol = strict_margin(
+            side, 1e-7 * max(1.0, float(np.max(np.abs(side), initial=0.0)))
+        )
         self.separated = side > tol
 
     def __call__(
