@@ -95,7 +95,10 @@ def test_a_multinomial_fit_refuses_its_rows_twice():
     frame = pd.read_csv(UCLA)
     X, y = frame[["gre", "gpa"]], frame["rank"]  # four classes, not separated
     model = LogisticRegression(penalty=None).fit(X, y)
-    with pytest.raises(DataValidationError, match="total weight 800, the fit's 400"):
+    with pytest.raises(
+        DataValidationError,
+        match="total weight 800 over 800 rows, the fit's 400 over 400 rows",
+    ):
         model.inference(pd.concat([X, X]), pd.concat([y, y]))
     assert model.inference(X, y).nobs == 400  # control
 

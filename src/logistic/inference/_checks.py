@@ -309,7 +309,9 @@ def _fitted_totals(model: Any) -> tuple[float, float | None] | None:
     stats = getattr(model, "fit_statistics_", None)
     if stats is None:
         return getattr(model, TRAINING_TOTALS_ATTR, None)
-    rows = float(getattr(getattr(stats, "labels", None), "rows", math.nan))
+    labels = getattr(stats, "labels", None)  # binary; K classes keep stats.rows
+    rows = getattr(labels if labels is not None else stats, "rows", None)
+    rows = math.nan if rows is None else float(rows)
     return float(stats.weight_sum), rows if math.isfinite(rows) else None
 
 

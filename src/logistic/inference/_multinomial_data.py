@@ -11,7 +11,10 @@ Conventions (owned here; the covariance formulas are the binary ones of
   that they are the training data: the same classes and columns, and the
   gradient at the fitted coefficients ≈ 0 (standardized max-norm at most
   ``10·max(tol_, grad_max_norm_, 1e-12)``, the binary check of
-  :mod:`logistic.inference._checks`).
+  :mod:`logistic.inference._checks`), and the same total weight over the
+  same count of positive-weight rows as the fit kept (``check_same_totals``:
+  weights [0, 2, …] on rows written twice and weight 1 on each sum alike and
+  leave the gradient at zero; the row count tells them apart).
 * **Passes**: one pass at ``θ̂`` gives the log-likelihood, gradient,
   information ``Σs ∇²J``, class totals and, for ``"HC0"``/``"HC1"``, the
   meat; a second the column moments (the standardized gradient check).
@@ -361,7 +364,7 @@ def multinomial_from_data(
     hc = cov_type in ("HC0", "HC1")
     stats, grad, _, M = statistics_pass(objective, theta, meat=hc)
     check_gradient_norm(model, ScaledMultinomial(objective).scaled_gradient(grad))
-    check_same_totals(model, stats["weight_sum"], None)
+    check_same_totals(model, stats["weight_sum"], float(stats["rows"]))
     if cov_type == "nonrobust":
         return stats, None, backend
     if cov_type == "cluster":

@@ -453,8 +453,10 @@ def _row_counts(labels: dict[str, Any], path: str) -> dict[str, float]:
 
 def training_totals(doc: Any, path: str) -> tuple[float, float | None] | None:
     """``(weight_sum, rows)`` of the fit's rows from a file's statistics
-    ``doc`` (binary or multinomial; ``rows`` None where not recorded), or
-    None without them; checked as :func:`statistics_from_dict` checks them."""
+    ``doc`` (binary: ``labels.rows``; multinomial: ``rows``, the rows of
+    positive weight; None where not recorded, in files written before them),
+    or None without them; checked as :func:`statistics_from_dict` and
+    :func:`multinomial_statistics_from_dict` check them."""
     if doc is None:
         return None
     if not isinstance(doc, dict):
@@ -462,9 +464,21 @@ def training_totals(doc: Any, path: str) -> tuple[float, float | None] | None:
     weight_sum = _number(doc, "weight_sum", doc.get("weight_sum"), path)
     if not weight_sum > 0:
         raise _wrong(path, f"training.{KEY}.weight_sum", "must be positive")
+    if doc.get("kind") == "multinomial":  # K classes: the top-level "rows"
+        n_samples = _n_samples(doc, path)
+        rows = _positive_rows(doc, n_samples, None, path)
+        return weight_sum, None if rows is None else float(rows)
     labels = doc.get("labels")
     rows = _row_counts(labels, path).get("rows") if isinstance(labels, dict) else None
     return weight_sum, rows
+
+
+def _n_samples(doc: dict[str, Any], path: str) -> int:
+    """A K-class file's ``n_samples``, the rows fit read: a positive integer."""
+    n_samples = doc.get("n_samples")
+    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
+        raise _wrong(path, f"training.{KEY}.n_samples", "must be a positive row count")
+    return n_samples
 
 
 def _multinomial_to_dict(stats: Any) -> dict[str, Any] | None:
@@ -509,9 +523,7 @@ def multinomial_statistics_from_dict(
     totals = _vector(doc, "class_totals", n_classes, path)
     weight_sum = _number(doc, "weight_sum", doc.get("weight_sum"), path)
     llf = _number(doc, "llf", doc.get("llf"), path)
-    n_samples = doc.get("n_samples")
-    if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 1:
-        raise _wrong(path, f"{name}.n_samples", "must be a positive row count")
+    n_samples = _n_samples(doc, path)
     if not weight_sum > 0:
         raise _wrong(path, f"{name}.weight_sum", "must be positive")
     if np.any(totals < 0) or not math.isclose(
