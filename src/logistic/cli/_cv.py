@@ -227,7 +227,8 @@ def attach(model: Any, record: dict[str, Any] | None) -> None:
 
 def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
     """A rich table of the CV curve: about ``rows`` strengths, always with the
-    best and the 1-SE points."""
+    best and the 1-SE points; the score named by the record's ``scoring``
+    (:func:`logistic.io._cv.score_shown`: log loss for ``fit --cv``)."""
     import numpy as np
     from rich.table import Table
 
@@ -246,19 +247,20 @@ def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
     )
     grid = record.get("l1_ratio_grid")
     mixing = "" if grid is None else f", l1_ratio = {record['l1_ratio']:g}"
+    score, sign = _score(record)
     table = Table(
         title=f"{record['folds']}-fold cross-validation ({record['penalty']}, "
-        f"log loss); chosen: alpha = {record['alpha']:.6g}{mixing} (C = "
+        f"{score}); chosen: alpha = {record['alpha']:.6g}{mixing} (C = "
         f"{record['C']:.6g}, rule {record['rule']})",
         caption=caption,
     )
-    for col in ("alpha", "C", "log loss", "std err", "non-zero", ""):
+    for col in ("alpha", "C", score, "std err", "non-zero", ""):
         table.add_column(col, justify="right" if col else "left")
     for i in sorted(picks):
         table.add_row(
             f"{record['alphas'][i]:.4g}",
             f"{record['Cs'][i]:.4g}",
-            f"{-record['mean'][i]:.6f}",
+            f"{sign * record['mean'][i]:.6f}",
             f"{record['std_err'][i]:.2g}",
             f"{record['n_nonzero'][i]:.1f}",
             ("<- " + marks[i]) if i in marks else "",
@@ -268,16 +270,17 @@ def cv_table(record: dict[str, Any], rows: int = 12) -> Any:
 
 def l1_ratio_table(record: dict[str, Any]) -> Any:
     """A rich table of the mixings of ``--l1-ratios`` (None without them):
-    each one's best mean log loss, its strength and standard error, the
-    chosen mixing marked (its whole curve is :func:`cv_table`'s)."""
+    each one's best mean score (log loss for ``fit --cv``), its strength and
+    standard error, the chosen mixing marked (its whole curve is :func:`cv_table`'s)."""
     grid = record.get("l1_ratio_grid")
     if grid is None:
         return None
     import numpy as np
     from rich.table import Table
 
+    score, sign = _score(record)
     table = Table(title="l1 ratios (each at its best strength)")
-    for col in ("l1_ratio", "alpha", "log loss", "std err", "non-zero", ""):
+    for col in ("l1_ratio", "alpha", score, "std err", "non-zero", ""):
         table.add_column(col, justify="right" if col else "left")
     for i, ratio in enumerate(grid["l1_ratios"]):
         mean = np.asarray(grid["mean"][i])
@@ -285,9 +288,16 @@ def l1_ratio_table(record: dict[str, Any]) -> Any:
         table.add_row(
             f"{ratio:g}",
             f"{record['alphas'][best]:.4g}",
-            f"{-mean[best]:.6f}",
+            f"{sign * mean[best]:.6f}",
             f"{grid['std_err'][i][best]:.2g}",
             f"{grid['n_nonzero'][i][best]:.1f}",
             "<- chosen" if i == grid["chosen_index"] else "",
         )
     return table
+
+
+def _score(record: dict[str, Any]) -> tuple[str, float]:
+    """The label of the record's score and the sign of its shown values."""
+    from ..io._cv import score_shown
+
+    return score_shown(str(record.get("scoring", "neg_log_loss")))

@@ -334,9 +334,30 @@ def _title(model: Any) -> str:
 
     n_iter = int(np.ravel(getattr(model, "n_iter_", [0]))[0])
     return (
-        f"solver {getattr(model, 'solver_', '?')}, {n_iter} iterations, "
+        f"{_solver_text(model)}, {n_iter} iterations, "
         f"converged={converged_text(model)}{stop_text(model)}"
     )
+
+
+def _solver_text(model: Any) -> str:
+    """``solver NAME`` (the fit's ``solver_``). A model saved from a
+    ``LogisticRegressionCV`` records none: its coefficients are the refit's
+    path at the chosen strength (:mod:`logistic._path_solver`), solved by
+    the column coordinate descent (``solver="auto"``) or by the named
+    solver on the path's active columns; a file that records neither says
+    so rather than guess."""
+    name = getattr(model, "solver_", None)
+    if name is not None:
+        return f"solver {name}"
+    if getattr(model, "cross_validation_", None) is None:
+        return "solver not recorded"
+    setting = model.get_params().get("solver", "auto")
+    if setting == "auto":
+        return (
+            "solver auto along the cross-validation's refit path (coordinate "
+            "descent on the columns)"
+        )
+    return f"solver {setting} along the cross-validation's refit path (active columns)"
 
 
 def stop_text(model: Any) -> str:

@@ -268,6 +268,9 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
     if cv is not None:  # fit --cv: how the strength was chosen (the curve: the file)
         keys = ("folds", "splitter", "scoring", "rule", "alpha", "C", "chosen_index")
         info["cross_validation"] = {k: cv[k] for k in keys if k in cv}
+        from ..io._cv import score_shown  # its name as text and report say it
+
+        info["cross_validation"]["score"] = score_shown(cv["scoring"])[0]
         if "l1_ratio_grid" in cv:  # --l1-ratios: the mixing was chosen too
             info["cross_validation"]["l1_ratio"] = cv["l1_ratio"]
             info["cross_validation"]["l1_ratios"] = cv["l1_ratio_grid"]["l1_ratios"]
@@ -463,8 +466,9 @@ def summary(
             else ""
         )
         console.print(
-            f"strength chosen by {cv['folds']}-fold cross-validation (log loss, rule "
-            f"{cv['rule']}): alpha = {cv['alpha']:.6g} (C = {cv['C']:.6g}){mixing}; "
+            f"strength chosen by {cv['folds']}-fold cross-validation ({cv['score']}, "
+            f"rule {cv['rule']}): alpha = {cv['alpha']:.6g} (C = {cv['C']:.6g})"
+            f"{mixing}; "
             "the curve is in the model file (model.cross_validation)",
             markup=False,
         )

@@ -42,6 +42,7 @@ __all__ = [
     "MAX_PATH_VALUES",
     "MAX_POINTS",
     "cross_validation_from_dict",
+    "score_shown",
 ]
 
 #: Longest strength sequence a model file may hold.
@@ -52,6 +53,17 @@ MAX_L1_RATIOS = 1_000
 MAX_PATH_VALUES = 200_000
 
 _WHERE = "model.cross_validation"
+
+
+def score_shown(scoring: str) -> tuple[str, float]:
+    """How a record's ``scoring`` is shown: its label and the sign that turns
+    the stored mean scores into the values shown. ``neg_log_loss`` (the
+    default, and ``logistic fit --cv``'s) is shown as "log loss", a loss
+    (sign -1); any other score by its scikit-learn name, as stored (the
+    folds' scores, higher better: ``accuracy``, ``roc_auc``, ...)."""
+    if scoring == "neg_log_loss":
+        return "log loss", -1.0
+    return scoring, 1.0
 
 
 def _bad(path: str, key: str, what: str) -> ModelFormatError:

@@ -82,18 +82,21 @@ def coefficient_path_figure(
 
 def cv_curve_png(
     alphas: np.ndarray, mean_loss: np.ndarray, std_err: np.ndarray, best: int,
-    one_se: int, folds: int, chosen: int | None = None,
+    one_se: int, folds: int, chosen: int | None = None, score: str = "log loss",
 ) -> bytes:  # fmt: skip
     """The CV curve (:func:`cv_curve_figure`) as PNG bytes."""
-    fig = cv_curve_figure(alphas, mean_loss, std_err, best, one_se, folds, chosen)
+    fig = cv_curve_figure(
+        alphas, mean_loss, std_err, best, one_se, folds, chosen, score
+    )
     return _png(fig)
 
 
 def cv_curve_figure(
     alphas: np.ndarray, mean_loss: np.ndarray, std_err: np.ndarray, best: int,
-    one_se: int, folds: int, chosen: int | None = None,
+    one_se: int, folds: int, chosen: int | None = None, score: str = "log loss",
 ) -> Any:  # fmt: skip
-    """Mean CV log loss with ± one standard error bars."""
+    """Mean CV score (``score``: its label; log loss for ``fit --cv``) with
+    ± one standard error bars."""
     x = np.log10(alphas)
     fig = _figure(6.5, 4.0)
     ax = fig.subplots()
@@ -102,7 +105,7 @@ def cv_curve_figure(
     ax.invert_xaxis()
     ax.set(
         xlabel="log10(alpha)",
-        ylabel="log loss (mean over folds)",
+        ylabel=f"{score} (mean over folds)",
         title=f"{folds}-fold cross-validation curve",
     )
     ax.legend(fontsize="small")
@@ -127,12 +130,19 @@ def cv_section(
                 "coefficient-path",
             )
         )
-    loss = -np.asarray(record["mean"], dtype=float)
+    from ..io._cv import score_shown
+
+    # the record's score: log loss (neg_log_loss negated) or, for a model
+    # saved from LogisticRegressionCV(scoring=...), that score as stored
+    score, sign = score_shown(str(record.get("scoring", "neg_log_loss")))
+    values = sign * np.asarray(record["mean"], dtype=float)
     se = np.asarray(record["std_err"], dtype=float)
+    folds = int(record["folds"])
     out.append(
         (
-            cv_curve_png(alphas, loss, se, best, one_se, int(record["folds"]), chosen),
-            "Cross-validation curve (±1 standard error), best and 1-SE marked",
+            cv_curve_png(alphas, values, se, best, one_se, folds, chosen, score),
+            f"Cross-validation curve of {score} (±1 standard error), best and "
+            "1-SE marked",
             "cv-curve",
         )
     )
