@@ -6,7 +6,8 @@
   streamed and Dask data (exit 2): advice the user cannot follow. The note
   now says that Firth's fit needs the rows in memory, and names the penalty
   a streamed or Dask fit does take (l2: shrunk estimates, no standard
-  errors).
+  errors). ``margins`` of that fit (its separation "suspected") said "Use
+  --penalty firth" too; it now gives the same remedy.
 - ``fit --C 0.1`` without ``--penalty`` said "--penalty none has no
   strength", naming an option the user never typed (the default). It now
   says that the default is no penalty and how to give one.
@@ -172,3 +173,47 @@ def test_a_suspected_separation_of_a_streamed_fit_names_a_remedy_it_takes(workdi
     for argv in (["--penalty", "firth"], ["--stream", "--penalty", "l2"]):
         code, _, err = run_cli(capsys, ["fit", "sep.csv", "-t", "y", *argv, "-o", "r.json", "--force", "-q"])
         assert code == 0, err
+
+
+def _streamed_separated_fit(capsys) -> None:
+    # x > 0 exactly when y = 1 (complete separation), fit with --stream: the
+    # separation check does not run, the fitted logits make it "suspected"
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    pd.DataFrame({"x": x, "y": (x > 0).astype(int)}).to_csv("sep.csv", index=False)
+    code, _, err = run_cli(capsys, ["fit", "sep.csv", "-t", "y", "--stream", "-o", "s.json", "-q"])
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("extra", [[], ["--method", "pr", "--at-value", "x=-1,1"]])
+def test_margins_of_a_streamed_separated_fit_name_a_remedy_it_takes(workdir, capsys, extra):
+    _streamed_separated_fit(capsys)
+    code, out, err = run_cli(capsys, ["margins", "s.json", "sep.csv", *extra])
+    assert code == 0, err
+    warned = next(line for line in err.splitlines() if "PerfectSeparationWarning" in line)
+    note = next(line for line in out.splitlines() if "Separation suspected" in line)
+    for said in (warned, note):
+        assert "not with --stream" in said and "--penalty l2" in said, said
+        assert "Use --penalty firth" not in said, said
+
+
+def test_python_margins_notes_of_a_suspected_separation_name_where_firth_runs():
+    from logistic.inference._separation_notes import (
+        PENALTY,
+        separated_margins_note,
+        separated_margins_warning,
+    )
+
+    for predictive in (False, True):
+        for said in (
+            separated_margins_note("suspected", predictive=predictive),
+            separated_margins_warning("suspected", predictive=predictive),
+        ):
+            assert "with the rows in memory (not for streamed" in said, said
+            assert "penalty='l2'" in said, said
+        # a checked separation's rows were in memory: Firth's fit runs there
+        assert separated_margins_note("complete", predictive=predictive).endswith(
+            "Use penalty='firth'."
+        )
+    # K classes have no Firth penalty: the penalty remedy is kept
+    assert separated_margins_note("suspected", PENALTY).endswith("Use a penalty.")

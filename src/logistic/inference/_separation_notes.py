@@ -131,6 +131,17 @@ def separated_lr_note(
     )
 
 
+def _suspected_remedy(kind: str, remedy: str) -> str:
+    """``remedy``, or for a suspected separation of a two-class fit
+    (:data:`FIRTH`), one the fit's data take: a suspected separation is one
+    the linear program did not check, mostly of rows not in memory (streamed,
+    Dask or GPU data), where Firth's fit is refused, so it says where Firth's
+    fit runs (:data:`UNCHECKED_FIRTH`), as :func:`separation_note` does."""
+    if kind == "suspected" and remedy == FIRTH:
+        return f"For finite estimates, {UNCHECKED_FIRTH}."
+    return remedy
+
+
 def _margins_effects(remedy: str, predictive: bool = False) -> str:
     if predictive:  # average probabilities converge along the path; SEs do not
         return (
@@ -168,7 +179,7 @@ def separated_margins_note(
     0 or 1 at both ends, its Jacobian column vanishes, and its standard
     error comes out small with a confident p-value. ``predictive``: of
     predictive margins, whose values settle but standard errors do not."""
-    said = _margins_effects(remedy, predictive)
+    said = _margins_effects(_suspected_remedy(kind, remedy), predictive)
     if kind == "suspected":
         return f"Separation suspected {_SUSPECTED}{said}"
     return f"Separation ({kind}): the MLE does not exist, so {said}"
@@ -197,7 +208,7 @@ def separated_margins_warning(
 ) -> str:
     """The warning of marginal effects (``predictive``: predictive margins) of
     a fit of separated data."""
-    said = _margins_effects(remedy, predictive)
+    said = _margins_effects(_suspected_remedy(kind, remedy), predictive)
     if kind == "suspected":
         return f"the training data look separated {_SUSPECTED}{said}"
     return (
