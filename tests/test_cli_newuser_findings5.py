@@ -14,10 +14,14 @@
 - ``predict --workers 2`` got click's "(Possible options: --force)": only
   ``fit`` runs on Dask. The message now says so, and names what ``predict``
   (and ``evaluate``) have for a large file: ``--stream`` and ``--chunk-rows``.
+- ``logistic.cli.app.main(["summary", Path("m.json")])`` from Python was
+  "internal error: TypeError": paths are now taken as the command line's
+  text, and any other non-text argument is a TypeError naming its position.
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -217,3 +221,29 @@ def test_python_margins_notes_of_a_suspected_separation_name_where_firth_runs():
         )
     # K classes have no Firth penalty: the penalty remedy is kept
     assert separated_margins_note("suspected", PENALTY).endswith("Use a penalty.")
+
+
+def test_main_takes_path_arguments(workdir, capsys):
+    # main([...]) from Python with pathlib paths, as subprocess.run takes them
+    from pathlib import Path
+
+    from logistic.cli.app import main
+
+    code = main(["fit", Path(UCLA), "-t", "admit", "-o", Path("m.json"), "-q"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    code = main(["summary", Path("m.json"), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    fitted = json.loads(out)
+    # R: glm(admit ~ gre + gpa + rank, binomial, data = binary.csv) (UCLA IDRE)
+    coef = {row["term"]: row["estimate"] for row in fitted["coefficients"]}
+    assert coef["gpa"] == pytest.approx(0.777014, abs=5e-6)
+    assert coef["rank"] == pytest.approx(-0.560031, abs=5e-6)
+
+
+def test_main_refuses_an_argument_that_is_neither_text_nor_a_path():
+    from logistic.cli.app import main
+
+    with pytest.raises(TypeError, match=r"argv\[3\] has type int \(3\); .*str or os\.PathLike"):
+        main(["fit", "d.csv", "--cv", 3])

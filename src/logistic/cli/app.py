@@ -72,7 +72,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from ._closed_streams import opened
@@ -307,8 +307,26 @@ def _click_kind(exc: BaseException) -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code.
+def _argument_text(argv: Sequence[Any]) -> list[str]:
+    """``argv`` as text: paths (``os.PathLike``, bytes) decoded as the
+    filesystem spells them, as :func:`subprocess.run` takes them; any other
+    non-text argument is the caller's error, refused with its position."""
+    args = []
+    for i, arg in enumerate(argv):
+        if isinstance(arg, (os.PathLike, bytes)):
+            arg = os.fsdecode(arg)
+        elif not isinstance(arg, str):
+            raise TypeError(
+                f"argv[{i}] has type {type(arg).__name__} ({arg!r}); each argument "
+                "must be a str or os.PathLike, as on the command line"
+            )
+        args.append(arg)
+    return args
+
+
+def main(argv: Sequence[str | os.PathLike[str]] | None = None) -> int:
+    """Run the CLI; return the exit code. ``argv``: the arguments, text or
+    paths (``pathlib.Path``); default ``sys.argv[1:]``.
 
     Everything but the standard library is imported inside :func:`_run`'s
     ``try``, so that Ctrl-C at any moment, imports included, ends in the
@@ -316,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
     collector's threshold is restored on return; without ``argv`` the
     collector is left disabled for the process's exit (see the module doc).
     """
-    args = list(sys.argv[1:] if argv is None else argv)
+    args = _argument_text(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
     json_out = "--json" in args
