@@ -25,6 +25,7 @@ from ._progress import status
 
 __all__ = [
     "check_cv",
+    "cv_facts",
     "select_strength",
     "attach",
     "cv_table",
@@ -301,3 +302,19 @@ def _score(record: dict[str, Any]) -> tuple[str, float]:
     from ..io._cv import score_shown
 
     return score_shown(str(record.get("scoring", "neg_log_loss")))
+
+
+def cv_facts(cv: dict[str, Any]) -> dict[str, Any]:
+    """How a model's strength was chosen, for ``summary --json``: the CV
+    record's folds, splitter, scoring (and the score's name as the text and
+    the report say it), rule and chosen point, and the chosen mixing with
+    ``--l1-ratios`` (the curve itself stays in the file)."""
+    from ..io._cv import score_shown
+
+    keys = ("folds", "splitter", "scoring", "rule", "alpha", "C", "chosen_index")
+    facts = {k: cv[k] for k in keys if k in cv}
+    facts["score"] = score_shown(cv["scoring"])[0]
+    if "l1_ratio_grid" in cv:  # --l1-ratios: the mixing was chosen too
+        facts["l1_ratio"] = cv["l1_ratio"]
+        facts["l1_ratios"] = cv["l1_ratio_grid"]["l1_ratios"]
+    return facts

@@ -266,14 +266,9 @@ def summary_dict(mf: Any, alpha: float = 0.05) -> dict[str, Any]:
         info["classes"] = levels_of(mf)
     cv = getattr(model, "cross_validation_", None)
     if cv is not None:  # fit --cv: how the strength was chosen (the curve: the file)
-        keys = ("folds", "splitter", "scoring", "rule", "alpha", "C", "chosen_index")
-        info["cross_validation"] = {k: cv[k] for k in keys if k in cv}
-        from ..io._cv import score_shown  # its name as text and report say it
+        from ._cv import cv_facts
 
-        info["cross_validation"]["score"] = score_shown(cv["scoring"])[0]
-        if "l1_ratio_grid" in cv:  # --l1-ratios: the mixing was chosen too
-            info["cross_validation"]["l1_ratio"] = cv["l1_ratio"]
-            info["cross_validation"]["l1_ratios"] = cv["l1_ratio_grid"]["l1_ratios"]
+        info["cross_validation"] = cv_facts(cv)
     return info
 
 
