@@ -50,14 +50,13 @@ def dask_client(
     ``imports`` (the modules its tasks need) are imported here while it starts
     and by each of its workers as it joins (:mod:`logistic.backends._dask_warm`)."""
     try:
-        # _dask_warm imports distributed at its top: imported here, so that a
-        # missing Dask is this usage error for --scheduler too (_connected
-        # imports it after this try, where it was the generic missing-extra line)
+        # _dask_warm imports distributed at its top: imported inside this try,
+        # so that a missing Dask is this usage error for --scheduler as well
         from ..backends._dask_connect import (
             nannies_keep_restarting,
             quiet_connection_tracebacks,
         )
-        from ..backends._dask_warm import import_all  # noqa: F401
+        from ..backends._dask_warm import import_all
         from ..backends.dask import connect
     except ImportError as exc:
         raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
@@ -71,7 +70,7 @@ def dask_client(
                 raise CLIError(_NO_DASK.format(exc=exc), EX_USAGE) from None
         # a lost scheduler: the fit's error is the one line said
         stack.enter_context(quiet_connection_tracebacks())
-        with _connected(scheduler, workers, connect, imports) as client:
+        with _connected(scheduler, workers, connect, import_all, imports) as client:
             yield client
 
 
@@ -80,13 +79,13 @@ def _connected(
     scheduler: str | None,
     workers: int | None,
     connect: Callable[..., Any],
+    import_all: Callable[[tuple[str, ...]], Any],
     imports: tuple[str, ...] = (),
 ) -> Iterator[Any]:
     from ..backends._dask_connect import (
         quiet_after_interrupt,
         started_without_terminal_signals,
     )
-    from ..backends._dask_warm import import_all
 
     # A LocalCluster of ours is started with SIGINT and SIGHUP kept from its
     # worker processes: Ctrl-C and a hang-up reach the terminal's whole
