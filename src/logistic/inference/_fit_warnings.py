@@ -39,13 +39,9 @@ def warn_separated(kind: str | None, cov_type: str) -> None:
     where Firth's fit is refused: its remedy says where Firth's fit runs."""
     if not kind:
         return
-    from ._separation_notes import UNCHECKED_FIRTH
+    from ._separation_notes import separation_remedy
 
-    remedy = (
-        f"For finite estimates, {UNCHECKED_FIRTH}."
-        if kind == "suspected"
-        else "Refit with penalty='firth'."
-    )
+    remedy = separation_remedy(kind, "Refit with penalty='firth'.")
     if cov_type == "nonrobust":
         how = "the standard errors of the diverging coefficients are huge"
     else:

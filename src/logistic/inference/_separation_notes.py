@@ -22,6 +22,7 @@ __all__ = [
     "FIRTH",
     "PENALTY",
     "separation_note",
+    "separation_remedy",
     "unchecked_note",
     "UNCHECKED_FIRTH",
     "UNCHECKED_PENALTY",
@@ -57,11 +58,7 @@ def separation_note(kind: str) -> str:
     A suspected separation is one the linear program did not check, mostly
     of rows not in memory, where Firth's fit is refused: its remedy is
     :data:`UNCHECKED_FIRTH`, which says where Firth's fit runs."""
-    remedy = (
-        f"For finite estimates, {UNCHECKED_FIRTH}."
-        if kind == "suspected"
-        else "Use penalty='firth'."
-    )
+    remedy = separation_remedy(kind, "Use penalty='firth'.")
     return (
         f"Separation ({kind}): the MLE does not exist; the coefficients along "
         "the separating direction diverge, and their estimates, standard errors "
@@ -131,13 +128,14 @@ def separated_lr_note(
     )
 
 
-def _suspected_remedy(kind: str, remedy: str) -> str:
-    """``remedy``, or for a suspected separation of a two-class fit
-    (:data:`FIRTH`), one the fit's data take: a suspected separation is one
-    the linear program did not check, mostly of rows not in memory (streamed,
-    Dask or GPU data), where Firth's fit is refused, so it says where Firth's
-    fit runs (:data:`UNCHECKED_FIRTH`), as :func:`separation_note` does."""
-    if kind == "suspected" and remedy == FIRTH:
+def separation_remedy(kind: str, remedy: str) -> str:
+    """``remedy``, or for a suspected separation of a two-class fit (a
+    remedy naming ``penalty='firth'``), one the fit's data take: a suspected
+    separation is one the linear program did not check, mostly of rows not
+    in memory (streamed, Dask or GPU data), where Firth's fit is refused, so
+    it says where Firth's fit runs (:data:`UNCHECKED_FIRTH`). The one choice
+    of the table's note, inference's warning and the margins' notes."""
+    if kind == "suspected" and "penalty='firth'" in remedy:
         return f"For finite estimates, {UNCHECKED_FIRTH}."
     return remedy
 
@@ -179,7 +177,7 @@ def separated_margins_note(
     0 or 1 at both ends, its Jacobian column vanishes, and its standard
     error comes out small with a confident p-value. ``predictive``: of
     predictive margins, whose values settle but standard errors do not."""
-    said = _margins_effects(_suspected_remedy(kind, remedy), predictive)
+    said = _margins_effects(separation_remedy(kind, remedy), predictive)
     if kind == "suspected":
         return f"Separation suspected {_SUSPECTED}{said}"
     return f"Separation ({kind}): the MLE does not exist, so {said}"
@@ -208,7 +206,7 @@ def separated_margins_warning(
 ) -> str:
     """The warning of marginal effects (``predictive``: predictive margins) of
     a fit of separated data."""
-    said = _margins_effects(_suspected_remedy(kind, remedy), predictive)
+    said = _margins_effects(separation_remedy(kind, remedy), predictive)
     if kind == "suspected":
         return f"the training data look separated {_SUSPECTED}{said}"
     return (
